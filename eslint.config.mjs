@@ -1,0 +1,36 @@
+import nextVitals from 'eslint-config-next/core-web-vitals';
+import nextTs from 'eslint-config-next/typescript';
+
+// The arrows between folders are one-way (STYLE.md): lib imports nothing of
+// ours, components never reach into the server, the SDK stands alone.
+const boundary = (files, patterns, message) => ({
+  files,
+  rules: {
+    'no-restricted-imports': ['error', { patterns: patterns.map((group) => ({ group: [group], message })) }],
+  },
+});
+
+const config = [
+  {
+    ignores: ['.next/**', 'node_modules/**', 'sdk/dist/**', 'server/store/generated/**', '.data/**', 'next-env.d.ts', 'test-results/**', 'playwright-report/**'],
+  },
+  ...nextVitals,
+  ...nextTs,
+  {
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  boundary(['lib/**'], ['**/server/**', '**/app/**', '**/components/**', '**/sdk/**'], 'lib/ holds shared contracts and imports nothing of ours.'),
+  boundary(['components/**'], ['**/server/**'], 'components/ are presentational and never import the server.'),
+  boundary(['sdk/**'], ['**/server/**', '**/app/**', '**/components/**', 'next', 'next/*', 'react', 'react-dom'], 'The SDK depends on lib/ contracts only.'),
+  {
+    // Playwright fixtures hand their value to `use`, which is not React's hook.
+    files: ['tests/e2e/**'],
+    rules: { 'react-hooks/rules-of-hooks': 'off' },
+  },
+  boundary(['app/**'], ['**/server/**'], 'The browser talks to the server over HTTP and Socket.IO, never by import.'),
+];
+
+export default config;

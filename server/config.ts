@@ -1,0 +1,71 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
+
+/** Every environment variable the server reads; README's table documents them. */
+export const ZConfigEnv = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('production').describe('development, production or test'),
+  PORT: port(3000).describe('a TCP port number, 0 to 65535'),
+  HOST: z.string().min(1).default('0.0.0.0').describe('an address to listen on'),
+  DATABASE_URL: z
+    .url({ protocol: /^postgres(ql)?$/ })
+    .optional()
+    .describe('a postgres:// or postgresql:// URL'),
+  DATA_DIR: z.string().min(1).default('.data').describe('a folder path'),
+  PG_DATA_DIR: z.string().min(1).optional().describe('a folder path'),
+  EMBEDDED_PG_PORT: port(0).describe('a TCP port number, 0 to 65535 (0 picks a free one)'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('one of fatal, error, warn, info, debug, trace, silent'),
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000).describe('a positive number of milliseconds'),
+});
+
+export type TConfigEnv = z.infer<typeof ZConfigEnv>;
+
+export interface Config {
+  env: TConfigEnv['NODE_ENV'];
+  dev: boolean;
+  port: number;
+  host: string;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  embeddedPostgres: { dataDir: string; port: number };
+  logLevel: TConfigEnv['LOG_LEVEL'];
+  shutdownTimeoutMs: number;
+  /** The project root: where the Next app and the migrations live. */
+  rootDir: string;
+}
+
+/** Thrown with one line naming the variable and what it expects. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export function loadConfig(env: Readonly<Record<string, string | undefined>>, rootDir: string): Config {
+  // Empty strings mean "unset": shells and .env files produce them often.
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
+  const parsed = ZConfigEnv.safeParse(present);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const variable = String(issue?.path[0] ?? 'environment');
+    const expected = ZConfigEnv.shape[variable as keyof typeof ZConfigEnv.shape]?.description;
+    const got = JSON.stringify(env[variable] ?? '');
+    throw new ConfigError(`Invalid ${variable}=${got}: expected ${expected ?? issue?.message ?? 'a valid value'}`);
+  }
+  const values = parsed.data;
+  const dataDir = path.resolve(rootDir, values.DATA_DIR);
+  return {
+    env: values.NODE_ENV,
+    dev: values.NODE_ENV === 'development',
+    port: values.PORT,
+    host: values.HOST,
+    databaseUrl: values.DATABASE_URL,
+    dataDir,
+    embeddedPostgres: {
+      dataDir: path.resolve(rootDir, values.PG_DATA_DIR ?? path.join(values.DATA_DIR, 'postgres')),
+      port: values.EMBEDDED_PG_PORT,
+    },
+    logLevel: values.LOG_LEVEL,
+    shutdownTimeoutMs: values.SHUTDOWN_TIMEOUT_MS,
+    rootDir,
+  };
+}

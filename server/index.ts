@@ -1,0 +1,55 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ConfigError, loadConfig } from './config';
+import { createLogger } from './logger';
+import { startPanelServer } from './panel-server';
+import { createNextWebApp } from './web/next-web-app';
+
+const rootDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig(process.env, rootDir);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`breaker-panel: ${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.logLevel);
+  const panel = await startPanelServer({
+    config,
+    logger,
+    createWebApp: ({ port, host }) => createNextWebApp({ rootDir, dev: config.dev, port, host }),
+  });
+  logger.info({ url: panel.url, database: panel.database.embedded ? 'embedded' : 'DATABASE_URL', migrations: panel.database.migrations }, 'Breaker Panel is running');
+  if (panel.database.embedded) logger.info({ dataDir: config.embeddedPostgres.dataDir }, 'data lives in the embedded Postgres');
+
+  let signals = 0;
+  const shutdown = (signal: NodeJS.Signals) => {
+    signals += 1;
+    if (signals > 1) process.exit(1);
+    logger.info({ signal }, 'shutting down');
+    const force = setTimeout(() => {
+      logger.error('shutdown took too long; exiting');
+      process.exit(1);
+    }, config.shutdownTimeoutMs);
+    force.unref();
+    panel.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`breaker-panel: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,100 @@
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { Server as SocketServer } from 'socket.io';
+import type { Config } from './config';
+import { createApiRouter } from './http/api-router';
+import { sendJson } from './http/send-json';
+import { createAgentNamespace } from './ingest/agent-namespace';
+import { createDashboardNamespace } from './live/dashboard-namespace';
+import type { Logger } from './logger';
+import { openDatabase, type OpenDatabase } from './store/open-database';
+import { createPrisma, type Prisma } from './store/prisma';
+import { readVersion } from './version';
+
+/** What serves the pages: Next.js in the real server. */
+export interface WebApp {
+  handleRequest(req: IncomingMessage, res: ServerResponse): Promise<void>;
+  /** Upgrades that are not Socket.IO's (Next's dev reload). */
+  handleUpgrade?(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void>;
+  close?(): Promise<void>;
+}
+
+export interface PanelServerOptions {
+  config: Config;
+  logger: Logger;
+  /** Builds the page server once the database is ready; omit for an API-only server. */
+  createWebApp?: (listening: { port: number; host: string }) => Promise<WebApp>;
+  now?: () => number;
+}
+
+export interface RunningPanel {
+  port: number;
+  url: string;
+  database: OpenDatabase;
+  prisma: Prisma;
+  io: SocketServer;
+  stop(): Promise<void>;
+}
+
+const noPages: WebApp = { handleRequest: async (_req, res) => sendJson(res, 404, { error: { code: 'not_found', message: 'no page here' } }) };
+const pagesStarting: WebApp = { handleRequest: async (_req, res) => sendJson(res, 503, { error: { code: 'starting', message: 'the server is starting' } }) };
+
+/** One process, one port: the JSON API, the pages and Socket.IO. */
+export async function startPanelServer({ config, logger, createWebApp, now = Date.now }: PanelServerOptions): Promise<RunningPanel> {
+  const version = readVersion(config.rootDir);
+  const database = await openDatabase(config, logger);
+  const prisma = createPrisma(database.url);
+  const api = createApiRouter({ prisma, version });
+  let web = createWebApp ? pagesStarting : noPages;
+
+  const httpServer = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const handled = url.pathname === '/api' || url.pathname.startsWith('/api/') ? api(req, res, url) : web.handleRequest(req, res);
+    handled.catch((error: unknown) => {
+      logger.error({ err: error, path: url.pathname }, 'request failed');
+      if (!res.headersSent) sendJson(res, 500, { error: { code: 'internal', message: 'internal error' } });
+      else res.destroy();
+    });
+  });
+  // Socket.IO handles its own upgrades and, with destroyUpgrade off, leaves the rest to us.
+  const io = new SocketServer(httpServer, { serveClient: false, destroyUpgrade: false });
+  createDashboardNamespace(io, version, now);
+  createAgentNamespace(io);
+  httpServer.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (req.url?.startsWith('/socket.io/')) return;
+    if (web.handleUpgrade) web.handleUpgrade(req, socket, head).catch(() => socket.destroy());
+    else socket.destroy();
+  });
+
+  try {
+    await new Promise<void>((resolve, reject) => {
+      httpServer.once('error', reject);
+      httpServer.listen(config.port, config.host, () => resolve());
+    });
+  } catch (error) {
+    await prisma.$disconnect();
+    await database.close();
+    throw error;
+  }
+  const address = httpServer.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  if (createWebApp) web = await createWebApp({ port, host: config.host });
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      // Stop accepting, then close sockets (dashboards reconnect elsewhere), then flush and close the store.
+      const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+      httpServer.closeIdleConnections();
+      const forceAfter = setTimeout(() => httpServer.closeAllConnections(), config.shutdownTimeoutMs / 2);
+      await closed;
+      clearTimeout(forceAfter);
+      await web.close?.();
+      await prisma.$disconnect();
+      await database.close();
+    })());
+
+  const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  return { port, url: `http://${shownHost}:${port}`, database, prisma, io, stop };
+}

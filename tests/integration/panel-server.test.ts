@@ -1,0 +1,90 @@
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { io as connect } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { ZHealth } from '../../lib/health';
+import type { RunningPanel } from '../../server/panel-server';
+import { startTestPanel } from '../fixtures/panel';
+import { createEmptyDatabase, type TestDatabase } from '../fixtures/test-database';
+
+describe('panel server with DATABASE_URL', () => {
+  let database: TestDatabase;
+  let panel: RunningPanel;
+
+  beforeAll(async () => {
+    database = await createEmptyDatabase(inject('postgresAdminUrl'));
+    panel = await startTestPanel({ DATABASE_URL: database.url });
+  });
+  afterAll(async () => {
+    await panel?.stop();
+    await database?.drop();
+  });
+
+  it('answers /api/health with the database and migration count', async () => {
+    const response = await fetch(`${panel.url}/api/health`);
+    expect(response.status).toBe(200);
+    const body = ZHealth.parse(await response.json());
+    expect(body).toMatchObject({ status: 'ok', database: 'ok', migrations: panel.database.migrations });
+    expect(panel.database.migrations).toBeGreaterThan(0);
+  });
+
+  it('answers unknown API routes with a JSON 404', async () => {
+    const response = await fetch(`${panel.url}/api/nope`);
+    expect(response.status).toBe(404);
+    expect(await response.json()).toEqual({ error: { code: 'not_found', message: 'no API route /api/nope' } });
+  });
+
+  it('welcomes dashboards on /dashboard and refuses unauthenticated reporters on /agent', async () => {
+    const dashboard = connect(`${panel.url}/dashboard`, { transports: ['websocket'] });
+    const welcome = await new Promise<{ serverVersion: string }>((resolve) => dashboard.once('server:welcome', resolve));
+    expect(welcome.serverVersion).toMatch(/^\d+\.\d+\.\d+/);
+    dashboard.close();
+
+    const agent = connect(`${panel.url}/agent`, { transports: ['websocket'], reconnection: false });
+    const refusal = await new Promise<Error>((resolve) => agent.once('connect_error', resolve));
+    expect(refusal.message).toMatch(/not enabled/);
+    agent.close();
+  });
+
+  it('answers 503 with a reason when the database cannot be reached', async () => {
+    await database.onCluster(`ALTER DATABASE ${database.name} WITH ALLOW_CONNECTIONS false`);
+    await database.onCluster('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1', [database.name]);
+    try {
+      const response = await fetch(`${panel.url}/api/health`);
+      expect(response.status).toBe(503);
+      const body = ZHealth.parse(await response.json());
+      expect(body).toMatchObject({ status: 'error', database: 'unreachable' });
+    } finally {
+      await database.onCluster(`ALTER DATABASE ${database.name} WITH ALLOW_CONNECTIONS true`);
+    }
+    const recovered = await fetch(`${panel.url}/api/health`);
+    expect(recovered.status).toBe(200);
+  });
+});
+
+describe('panel server with the embedded Postgres', () => {
+  let dataRoot: string;
+  beforeAll(async () => {
+    dataRoot = await mkdtemp(path.join(os.tmpdir(), 'breaker-panel-embedded-'));
+    await chmod(dataRoot, 0o755);
+  });
+  afterAll(() => rm(dataRoot, { recursive: true, force: true }));
+
+  it('keeps its data across a stop and a start', async () => {
+    const env = { PG_DATA_DIR: path.join(dataRoot, 'postgres') };
+    const first = await startTestPanel(env);
+    expect(first.database.embedded).toBe(true);
+    await first.prisma.service.create({ data: { name: 'checkout' } });
+    await first.stop();
+
+    const second = await startTestPanel(env);
+    try {
+      const services = await second.prisma.service.findMany({ select: { name: true } });
+      expect(services).toEqual([{ name: 'checkout' }]);
+      expect((await fetch(`${second.url}/api/health`)).status).toBe(200);
+    } finally {
+      await second.stop();
+    }
+  });
+});
