@@ -2,7 +2,9 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { Server as SocketServer } from 'socket.io';
 import type { Config } from './config';
-import { createApiRouter } from './http/api-router';
+import { createApiHandler } from './http/api-router';
+import { addHealthRoute } from './http/health-route';
+import { createRouter } from './http/router';
 import { sendJson } from './http/send-json';
 import { createAgentNamespace } from './ingest/agent-namespace';
 import { createDashboardNamespace } from './live/dashboard-namespace';
@@ -44,7 +46,9 @@ export async function startPanelServer({ config, logger, createWebApp, now = Dat
   const version = readVersion(config.rootDir);
   const database = await openDatabase(config, logger);
   const prisma = createPrisma(database.url);
-  const api = createApiRouter({ prisma, version });
+  const router = createRouter();
+  addHealthRoute(router, prisma, version);
+  const api = createApiHandler(router, logger);
   let web = createWebApp ? pagesStarting : noPages;
 
   const httpServer = http.createServer((req, res) => {

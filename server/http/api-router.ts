@@ -1,23 +1,25 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Prisma } from '../store/prisma';
-import { checkHealth } from './health';
-import { sendJson } from './send-json';
-
-export interface ApiDependencies {
-  prisma: Prisma;
-  version: string;
-}
+import type { Logger } from '../logger';
+import { HttpError, sendError } from './http-error';
+import type { Router } from './router';
 
 export type ApiHandler = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void>;
 
-/** The JSON API under /api, served by the Node server itself so it shares the live in-memory state. */
-export function createApiRouter({ prisma, version }: ApiDependencies): ApiHandler {
+/**
+ * The JSON API under /api, served by the Node server itself so that it shares
+ * the live in-memory state. Errors become `{ error: { code, message } }`; an
+ * unexpected one is logged and never shown to the client.
+ */
+export function createApiHandler(router: Router, logger: Logger): ApiHandler {
   return async (req, res, url) => {
-    if (url.pathname === '/api/health') {
-      if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, { error: { code: 'method_not_allowed', message: 'use GET' } });
-      const { status, body } = await checkHealth(prisma, version);
-      return sendJson(res, status, body);
+    try {
+      const handled = await router.handle(req, res, url);
+      if (!handled) throw new HttpError(404, 'not_found', `no API route ${url.pathname}`);
+    } catch (error) {
+      if (error instanceof HttpError) return sendError(res, error);
+      logger.error({ err: error, path: url.pathname }, 'API request failed');
+      if (!res.headersSent) sendError(res, new HttpError(500, 'internal', 'internal error'));
+      else res.destroy();
     }
-    sendJson(res, 404, { error: { code: 'not_found', message: `no API route ${url.pathname}` } });
   };
 }
