@@ -16,6 +16,14 @@ export const ZConfigEnv = z.object({
   PG_DATA_DIR: z.string().min(1).optional().describe('a folder path'),
   EMBEDDED_PG_PORT: port(0).describe('a TCP port number, 0 to 65535 (0 picks a free one)'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('one of fatal, error, warn, info, debug, trace, silent'),
+  REPORT_INTERVAL_MS: z.coerce.number().int().positive().default(1_000).describe('the reporters\' interval in milliseconds'),
+  STALE_AFTER_INTERVALS: z.coerce.number().int().min(1).default(3).describe('a whole number of report intervals, 1 or more'),
+  FLUSH_INTERVAL_MS: z.coerce.number().int().min(100).default(2_000).describe('milliseconds between bucket flushes, 100 or more'),
+  MAX_MESSAGE_BYTES: z.coerce.number().int().min(1024).default(8 * 1024 * 1024).describe('a size in bytes, 1024 or more'),
+  RETENTION_10S_HOURS: z.coerce.number().int().min(2).default(48).describe('hours to keep 10 s buckets, 2 or more'),
+  RETENTION_1M_DAYS: z.coerce.number().int().min(1).default(30).describe('days to keep 1 min buckets, 1 or more'),
+  RETENTION_1H_DAYS: z.coerce.number().int().min(1).default(400).describe('days to keep 1 h buckets, 1 or more'),
+  INSTANCE_BUCKETS_MINUTES: z.coerce.number().int().min(10).default(60).describe('minutes to keep per-instance buckets, 10 or more'),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000).describe('a positive number of milliseconds'),
 });
 
@@ -31,6 +39,13 @@ export interface Config {
   embeddedPostgres: { dataDir: string; port: number };
   logLevel: TConfigEnv['LOG_LEVEL'];
   shutdownTimeoutMs: number;
+  ingest: {
+    reportIntervalMs: number;
+    staleAfterMs: number;
+    flushIntervalMs: number;
+    maxMessageBytes: number;
+    retention: { tenSecondMs: number; oneMinuteMs: number; oneHourMs: number; instanceBucketMs: number };
+  };
   /** The project root: where the Next app and the migrations live. */
   rootDir: string;
 }
@@ -66,6 +81,18 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, ro
     },
     logLevel: values.LOG_LEVEL,
     shutdownTimeoutMs: values.SHUTDOWN_TIMEOUT_MS,
+    ingest: {
+      reportIntervalMs: values.REPORT_INTERVAL_MS,
+      staleAfterMs: values.REPORT_INTERVAL_MS * values.STALE_AFTER_INTERVALS,
+      flushIntervalMs: values.FLUSH_INTERVAL_MS,
+      maxMessageBytes: values.MAX_MESSAGE_BYTES,
+      retention: {
+        tenSecondMs: values.RETENTION_10S_HOURS * 3_600_000,
+        oneMinuteMs: values.RETENTION_1M_DAYS * 86_400_000,
+        oneHourMs: values.RETENTION_1H_DAYS * 86_400_000,
+        instanceBucketMs: values.INSTANCE_BUCKETS_MINUTES * 60_000,
+      },
+    },
     rootDir,
   };
 }

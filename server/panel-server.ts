@@ -6,11 +6,11 @@ import { createApiHandler } from './http/api-router';
 import { addHealthRoute } from './http/health-route';
 import { createRouter } from './http/router';
 import { sendJson } from './http/send-json';
-import { createAgentNamespace } from './ingest/agent-namespace';
-import { createDashboardNamespace } from './live/dashboard-namespace';
+import { createApiKeys } from './auth/api-keys';
+import { startLivePipeline } from './live-pipeline';
 import type { Logger } from './logger';
 import { openDatabase, type OpenDatabase } from './store/open-database';
-import { createPrisma, type Prisma } from './store/prisma';
+import { createDatabaseClients, type Prisma } from './store/prisma';
 import { readVersion } from './version';
 
 /** What serves the pages: Next.js in the real server. */
@@ -35,6 +35,7 @@ export interface RunningPanel {
   database: OpenDatabase;
   prisma: Prisma;
   io: SocketServer;
+  pipeline: Awaited<ReturnType<typeof startLivePipeline>>;
   stop(): Promise<void>;
 }
 
@@ -45,7 +46,8 @@ const pagesStarting: WebApp = { handleRequest: async (_req, res) => sendJson(res
 export async function startPanelServer({ config, logger, createWebApp, now = Date.now }: PanelServerOptions): Promise<RunningPanel> {
   const version = readVersion(config.rootDir);
   const database = await openDatabase(config, logger);
-  const prisma = createPrisma(database.url);
+  const clients = createDatabaseClients(database.url);
+  const { prisma, pool } = clients;
   const router = createRouter();
   addHealthRoute(router, prisma, version);
   const api = createApiHandler(router, logger);
@@ -61,9 +63,16 @@ export async function startPanelServer({ config, logger, createWebApp, now = Dat
     });
   });
   // Socket.IO handles its own upgrades and, with destroyUpgrade off, leaves the rest to us.
-  const io = new SocketServer(httpServer, { serveClient: false, destroyUpgrade: false });
-  createDashboardNamespace(io, version, now);
-  createAgentNamespace(io);
+  const io = new SocketServer(httpServer, { serveClient: false, destroyUpgrade: false, maxHttpBufferSize: config.ingest.maxMessageBytes });
+  const keys = createApiKeys({ prisma, now });
+  let pipeline;
+  try {
+    pipeline = await startLivePipeline({ config, logger, io, router, pool, databaseUrl: database.url, keys, version, now });
+  } catch (error) {
+    await clients.close();
+    await database.close();
+    throw error;
+  }
   httpServer.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     if (req.url?.startsWith('/socket.io/')) return;
     if (web.handleUpgrade) web.handleUpgrade(req, socket, head).catch(() => socket.destroy());
@@ -76,7 +85,8 @@ export async function startPanelServer({ config, logger, createWebApp, now = Dat
       httpServer.listen(config.port, config.host, () => resolve());
     });
   } catch (error) {
-    await prisma.$disconnect();
+    await pipeline.stop();
+    await clients.close();
     await database.close();
     throw error;
   }
@@ -95,10 +105,11 @@ export async function startPanelServer({ config, logger, createWebApp, now = Dat
       await closed;
       clearTimeout(forceAfter);
       await web.close?.();
-      await prisma.$disconnect();
+      await pipeline.stop();
+      await clients.close();
       await database.close();
     })());
 
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
-  return { port, url: `http://${shownHost}:${port}`, database, prisma, io, stop };
+  return { port, url: `http://${shownHost}:${port}`, database, prisma, io, pipeline, stop };
 }

@@ -2,6 +2,11 @@
  * The typed Socket.IO contract of the `/dashboard` namespace, shared by the
  * server and the browser. Event names are `noun:verb`, one object per payload.
  */
+import { z } from 'zod';
+import type { TBreakerInstance } from '../api/breaker-detail.js';
+import type { TBreakerSummary } from '../api/breaker-summary.js';
+import type { TTransitionRecord } from '../api/transition-record.js';
+import type { TAck } from '../protocol/ack.js';
 
 /** Sent by the server as soon as a dashboard connects. */
 export interface TDashboardWelcome {
@@ -9,15 +14,55 @@ export interface TDashboardWelcome {
   serverTime: number;
 }
 
-export interface DashboardServerToClientEvents {
-  'server:welcome': (payload: TDashboardWelcome) => void;
+/** What a dashboard watches: everything, one service, or one breaker (with its instances). */
+export const ZLiveScope = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('all') }),
+  z.object({ kind: z.literal('service'), service: z.string().min(1).max(200) }),
+  z.object({ kind: z.literal('breaker'), breakerId: z.string().min(1).max(100) }),
+]);
+
+/** What a dashboard watches. */
+export type TLiveScope = z.infer<typeof ZLiveScope>;
+
+/** `live:subscribe` payload: replaces the socket's previous subscription. */
+export const ZLiveSubscribe = z.object({ scope: ZLiveScope });
+
+/** `live:subscribe` payload. */
+export type TLiveSubscribe = z.infer<typeof ZLiveSubscribe>;
+
+/** The snapshot a subscription starts from; deltas follow. */
+export interface TLiveSnapshot {
+  serverTime: number;
+  breakers: TBreakerSummary[];
+  /** For a breaker scope: its instances. */
+  instances?: TBreakerInstance[];
 }
 
-// The browser sends nothing yet; subscriptions arrive with the live dashboard.
-export type DashboardClientToServerEvents = Record<string, never>;
+/** Coalesced changes (at most four a second): the new summaries of the breakers that changed. */
+export interface TBreakersChanged {
+  serverTime: number;
+  breakers: TBreakerSummary[];
+}
+
+/** For a breaker scope: its instances after a change. */
+export interface TInstancesChanged {
+  breakerId: string;
+  instances: TBreakerInstance[];
+}
+
+export interface DashboardServerToClientEvents {
+  'server:welcome': (payload: TDashboardWelcome) => void;
+  'breakers:changed': (payload: TBreakersChanged) => void;
+  'instances:changed': (payload: TInstancesChanged) => void;
+  /** Sent at once for every stored transition in scope: never coalesced away. */
+  'transition:new': (payload: TTransitionRecord) => void;
+}
+
+export interface DashboardClientToServerEvents {
+  'live:subscribe': (payload: TLiveSubscribe, ack: (answer: TAck<TLiveSnapshot>) => void) => void;
+}
 
 export const DASHBOARD_NAMESPACE = '/dashboard';
-export const AGENT_NAMESPACE = '/agent';
 
 /** What the browser shows of its link to the server. */
 export type TConnectionStatus = 'connecting' | 'live' | 'reconnecting';

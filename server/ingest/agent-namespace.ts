@@ -1,12 +1,88 @@
-import type { Namespace, Server } from 'socket.io';
-import { AGENT_NAMESPACE } from '../../lib/live/dashboard-events';
+import type { Server } from 'socket.io';
+import {
+  AGENT_NAMESPACE,
+  type AgentClientToServerEvents,
+  type AgentServerToClientEvents,
+  type TAgentHandshakeAuth,
+} from '../../lib/protocol/agent-events.js';
+import { ZReport } from '../../lib/protocol/breaker-report.js';
+import { ZCommandAck } from '../../lib/protocol/command.js';
+import { ZInstanceRegister } from '../../lib/protocol/instance-register.js';
+import { ZTransition } from '../../lib/protocol/transition.js';
+import type { Logger } from '../logger';
+import { typedNamespace } from '../socket-namespace';
+import { acknowledged } from './acknowledged';
+import { AgentError } from './agent-error';
+import { checkProtocolVersion } from './check-protocol-version';
+import type { Ingest } from './ingest';
+import type { ApiKeyVerifier, ReporterIdentity } from './reporter-identity';
+
+/** What the server keeps on an authenticated reporter socket. */
+export interface AgentSocket {
+  reporter: ReporterIdentity;
+  /** Set once `instance:register` succeeded on this connection. */
+  instanceId: string | null;
+}
+
+export type AgentNamespace = ReturnType<typeof createAgentNamespace>;
+
+export const keyRoom = (keyId: string) => `key:${keyId}`;
+export const instanceRoom = (instanceId: string) => `instance:${instanceId}`;
 
 /**
- * The reporters' namespace. Until ingest authenticates API keys, every
- * connection is refused: nothing unauthenticated may report.
+ * The reporters' namespace: an API key in the handshake decides the one
+ * service a connection may report for. A bad message is answered with an
+ * error acknowledgement; the connection stays up.
  */
-export function createAgentNamespace(io: Server): Namespace {
-  const namespace = io.of(AGENT_NAMESPACE);
-  namespace.use((_socket, next) => next(new Error('reporting is not enabled on this server yet')));
-  return namespace;
+export function createAgentNamespace(io: Server, { ingest, keys, logger, onRegistered }: { ingest: Ingest; keys: ApiKeyVerifier; logger: Logger; onRegistered(instanceId: string): void }) {
+  const namespace = typedNamespace<AgentClientToServerEvents, AgentServerToClientEvents, AgentSocket>(io, AGENT_NAMESPACE);
+
+  namespace.use((socket, next) => {
+    const auth = socket.handshake.auth as Partial<TAgentHandshakeAuth>;
+    const refuse = (error: AgentError) => next(Object.assign(new Error(error.message), { data: error.toAck() }));
+    try {
+      checkProtocolVersion(auth);
+    } catch (error) {
+      return refuse(error as AgentError);
+    }
+    if (typeof auth.apiKey !== 'string' || auth.apiKey.length === 0) return refuse(new AgentError('unauthorized', 'An API key is required in the handshake auth (apiKey)'));
+    keys.verify(auth.apiKey).then(
+      (reporter) => {
+        if (!reporter) return refuse(new AgentError('unauthorized', 'The API key is unknown or revoked'));
+        socket.data = { reporter, instanceId: null };
+        void socket.join(keyRoom(reporter.keyId));
+        next();
+      },
+      (error: unknown) => {
+        logger.error({ err: error }, 'API key check failed');
+        refuse(new AgentError('unavailable', 'The server cannot check keys right now; retry later'));
+      },
+    );
+  });
+
+  namespace.on('connection', (socket) => {
+    const { reporter } = socket.data;
+    socket.on(
+      'instance:register',
+      acknowledged(ZInstanceRegister, 'instance:register', logger, async (message) => {
+        const { instanceId } = await ingest.register(reporter, message);
+        if (socket.data.instanceId && socket.data.instanceId !== instanceId) void socket.leave(instanceRoom(socket.data.instanceId));
+        socket.data.instanceId = instanceId;
+        await socket.join(instanceRoom(instanceId));
+        onRegistered(instanceId);
+        return { serverTime: Date.now() };
+      }),
+    );
+    socket.on('report:send', acknowledged(ZReport, 'report:send', logger, async (message) => (await ingest.report(reporter, message), null)));
+    socket.on('transition:report', acknowledged(ZTransition, 'transition:report', logger, async (message) => (await ingest.transitions(reporter, [message]), null)));
+    socket.on('command:ack', acknowledged(ZCommandAck, 'command:ack', logger, async (message) => (await ingest.commandAck(reporter, message), null)));
+  });
+
+  return {
+    namespace,
+    /** Closes every connection made with a key, at once (after it was revoked). */
+    disconnectKey(keyId: string): void {
+      namespace.in(keyRoom(keyId)).disconnectSockets(true);
+    },
+  };
 }

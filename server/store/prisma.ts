@@ -1,9 +1,29 @@
 import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
 import { PrismaClient } from './generated/prisma/client';
 
 export type Prisma = PrismaClient;
 
-/** One client per process, through the pg driver adapter (no Rust engine). */
-export function createPrisma(databaseUrl: string): PrismaClient {
-  return new PrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl, max: 20, connectionTimeoutMillis: 5_000 }) });
+export interface DatabaseClients {
+  /** Typed queries for everything but the hot paths. */
+  prisma: PrismaClient;
+  /** The same connections, for batched multi-row statements on hot paths (bucket flushes, catalog upserts). */
+  pool: pg.Pool;
+  close(): Promise<void>;
+}
+
+/** One pool per process, shared by Prisma (through the pg driver adapter, no Rust engine) and the batch writers. */
+export function createDatabaseClients(databaseUrl: string): DatabaseClients {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 20, connectionTimeoutMillis: 5_000 });
+  // An idle connection that the server drops must not crash the process; the pool replaces it.
+  pool.on('error', () => {});
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  return {
+    prisma,
+    pool,
+    async close() {
+      await prisma.$disconnect();
+      await pool.end().catch(() => undefined);
+    },
+  };
 }

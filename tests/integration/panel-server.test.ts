@@ -35,15 +35,15 @@ describe('panel server with DATABASE_URL', () => {
     expect(await response.json()).toEqual({ error: { code: 'not_found', message: 'no API route /api/nope' } });
   });
 
-  it('welcomes dashboards on /dashboard and refuses unauthenticated reporters on /agent', async () => {
+  it('welcomes dashboards on /dashboard and refuses reporters without an API key on /agent', async () => {
     const dashboard = connect(`${panel.url}/dashboard`, { transports: ['websocket'] });
     const welcome = await new Promise<{ serverVersion: string }>((resolve) => dashboard.once('server:welcome', resolve));
     expect(welcome.serverVersion).toMatch(/^\d+\.\d+\.\d+/);
     dashboard.close();
 
-    const agent = connect(`${panel.url}/agent`, { transports: ['websocket'], reconnection: false });
+    const agent = connect(`${panel.url}/agent`, { transports: ['websocket'], reconnection: false, auth: { protocolVersion: 1 } });
     const refusal = await new Promise<Error>((resolve) => agent.once('connect_error', resolve));
-    expect(refusal.message).toMatch(/not enabled/);
+    expect(refusal.message).toMatch(/API key is required/);
     agent.close();
   });
 

@@ -5,7 +5,9 @@
 CREATE TYPE "BreakerState" AS ENUM ('CLOSED', 'OPEN', 'HALF_OPEN', 'FORCED_OPEN', 'FORCED_CLOSED');
 CREATE TYPE "Role" AS ENUM ('viewer', 'operator', 'admin');
 CREATE TYPE "OperatorAction" AS ENUM ('trip', 'force_closed', 'reset', 'release');
-CREATE TYPE "TransitionCause" AS ENUM ('automatic', 'manual', 'expiry');
+-- The causes of lib/protocol's transitions; 'manual' is also the cause of the
+-- panel's own rows for an override's start and end (instance_id NULL).
+CREATE TYPE "TransitionCause" AS ENUM ('failure_rate', 'slow_call_rate', 'open_timeout_elapsed', 'trials_succeeded', 'trial_failed', 'command', 'manual', 'override_expired');
 CREATE TYPE "DeliveryStatus" AS ENUM ('pending', 'applied', 'failed', 'offline');
 CREATE TYPE "OverrideEnd" AS ENUM ('released', 'expired', 'superseded');
 
@@ -28,6 +30,7 @@ CREATE TABLE "instances" (
     "run_id" TEXT,
     "sdk_version" TEXT,
     "protocol_version" INTEGER,
+    "dropped_transitions" BIGINT NOT NULL DEFAULT 0,
     "started_at" TIMESTAMPTZ(3),
     "first_seen_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "last_seen_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
@@ -86,12 +89,14 @@ CREATE TABLE "transitions" (
     "sequence" BIGINT,
     "from_state" "BreakerState",
     "to_state" "BreakerState" NOT NULL,
+    "would_be" "BreakerState",
     "cause" "TransitionCause" NOT NULL,
     "failure_rate" DOUBLE PRECISION,
     "slow_call_rate" DOUBLE PRECISION,
     "at" TIMESTAMPTZ(3) NOT NULL,
     "received_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "override_id" UUID,
+    "command_id" TEXT,
     CONSTRAINT "transitions_pkey" PRIMARY KEY ("id")
 );
 CREATE UNIQUE INDEX "transitions_instance_id_run_id_sequence_key" ON "transitions"("instance_id", "run_id", "sequence");

@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { ZBreakerConfig } from '../protocol/breaker-config.js';
+import { ZBreakerState } from '../protocol/breaker-state.js';
+import { ZLabels } from '../protocol/identity.js';
+import { ZBreakerSummary } from './breaker-summary.js';
+import { ZTransitionRecord } from './transition-record.js';
+
+/** One instance of a breaker, as the breaker detail shows it. */
+export const ZBreakerInstance = z.object({
+  instanceId: z.string(),
+  name: z.string(),
+  labels: ZLabels,
+  state: ZBreakerState,
+  wouldBe: ZBreakerState.nullable(),
+  stale: z.boolean(),
+  lastReportAt: z.number().nullable(),
+  stateSince: z.number().nullable(),
+  window: z.object({ calls: z.number(), failureRate: z.number(), slowCallRate: z.number() }).nullable(),
+  config: ZBreakerConfig.nullable(),
+});
+
+/** One instance of a breaker. */
+export type TBreakerInstance = z.infer<typeof ZBreakerInstance>;
+
+/** `GET /api/v1/breakers/:id`. */
+export const ZBreakerDetail = z.object({
+  breaker: ZBreakerSummary,
+  /** The configuration most instances report. */
+  config: ZBreakerConfig.nullable(),
+  instances: z.array(ZBreakerInstance),
+  recentTransitions: z.array(ZTransitionRecord),
+});
+
+/** `GET /api/v1/breakers/:id` response. */
+export type TBreakerDetail = z.infer<typeof ZBreakerDetail>;

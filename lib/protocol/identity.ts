@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import { ZProtocolVersion } from './version.js';
+
+/** Names of services, instances and breakers: short, printable, non-empty. */
+export const ZName = z.string().min(1).max(200);
+
+/** Operator-facing labels of an instance (region, zone, version…), used to scope commands. */
+export const ZLabels = z
+  .record(z.string().min(1).max(100), z.string().max(200))
+  .refine((labels) => Object.keys(labels).length <= 32, { message: 'at most 32 labels' });
+
+/** Instance labels: string keys to string values. */
+export type TLabels = z.infer<typeof ZLabels>;
+
+/**
+ * Who sent a message: carried by every message an instance sends, so that each
+ * stands alone (the HTTP batch form has no connection to hang identity on).
+ * `runId` is fresh per process start: sequence numbers restart with it, and
+ * (instanceId, runId, sequence) identifies a message for deduplication.
+ */
+export const ZInstanceRef = z.object({
+  protocolVersion: ZProtocolVersion,
+  service: ZName,
+  instanceId: ZName,
+  runId: z.string().min(8).max(100),
+});
+
+/** Who sent a message. */
+export type TInstanceRef = z.infer<typeof ZInstanceRef>;

@@ -1,0 +1,17 @@
+/**
+ * The versioned agent wire protocol: what an instrumented service and the
+ * Breaker Panel server say to each other over Socket.IO (`/agent`) or HTTP
+ * (`POST /api/v1/reports`). docs/protocol.md explains it for other languages.
+ */
+export * from './ack.js';
+export * from './agent-events.js';
+export * from './breaker-config.js';
+export * from './breaker-report.js';
+export * from './breaker-state.js';
+export * from './command.js';
+export * from './identity.js';
+export * from './instance-register.js';
+export * from './latency-buckets.js';
+export * from './report-batch.js';
+export * from './transition.js';
+export * from './version.js';

@@ -1,0 +1,37 @@
+import { z } from 'zod';
+import { ZBreakerConfig } from './breaker-config.js';
+import { ZInstanceRef, ZLabels, ZName } from './identity.js';
+
+/** One breaker of an instance as declared at registration. */
+export const ZBreakerDescriptor = z.object({
+  name: ZName,
+  config: ZBreakerConfig,
+});
+
+/** One breaker of an instance as declared at registration. */
+export type TBreakerDescriptor = z.infer<typeof ZBreakerDescriptor>;
+
+/**
+ * `instance:register` — the first message on every (re)connection, and again
+ * whenever the set of breakers changes. The server upserts the catalog and
+ * then sends the instance every active override as a `command:apply`.
+ */
+export const ZInstanceRegister = ZInstanceRef.extend({
+  /** When this process started (epoch ms). */
+  startedAt: z.number().int().nonnegative(),
+  labels: ZLabels,
+  sdk: z.object({ name: z.string().max(100), version: z.string().max(50), language: z.string().max(50) }),
+  breakers: z.array(ZBreakerDescriptor).max(10_000),
+});
+
+/** `instance:register` payload. */
+export type TInstanceRegister = z.infer<typeof ZInstanceRegister>;
+
+/** What the server answers to a registration. */
+export const ZRegisterResult = z.object({
+  /** The server's clock (epoch ms), so a reporter can tell its own clock skew. */
+  serverTime: z.number(),
+});
+
+/** Data of a successful `instance:register` acknowledgement. */
+export type TRegisterResult = z.infer<typeof ZRegisterResult>;

@@ -1,0 +1,47 @@
+import { ZBreakerConfig } from '../../lib/protocol/breaker-config.js';
+import type { TBreakerState } from '../../lib/protocol/breaker-state.js';
+import { ZLabels } from '../../lib/protocol/identity.js';
+import type { Ingest } from '../ingest/ingest';
+import type { Queryable } from '../store/queryable';
+import type { Aggregate } from './aggregate';
+
+const configOrNull = (value: unknown) => {
+  const parsed = ZBreakerConfig.safeParse(value);
+  return parsed.success ? parsed.data : null;
+};
+
+/**
+ * Fills a fresh aggregate from the catalog and the last stored states, so a
+ * restarted server shows every breaker at once (its instances stale until
+ * they report again) and knows HTTP reporters without a new registration.
+ */
+export async function loadCatalog(db: Queryable, aggregate: Aggregate, ingest: Ingest): Promise<{ instances: number; breakers: number }> {
+  const breakers = await db.query<{ id: string; service_id: string; service: string; name: string; config: unknown }>(
+    'SELECT b.id, b.service_id, s.name AS service, b.name, b.config FROM breakers b JOIN services s ON s.id = b.service_id',
+  );
+  for (const row of breakers.rows) aggregate.declareBreaker(row.id, row.service_id, row.service, row.name, configOrNull(row.config));
+  const breakerNames = new Map(breakers.rows.map((row) => [row.id, row.name]));
+
+  const instances = await db.query<{ id: string; service_id: string; service: string; name: string; labels: unknown; run_id: string | null; last_seen_at: Date }>(
+    'SELECT i.id, i.service_id, s.name AS service, i.name, i.labels, i.run_id, i.last_seen_at FROM instances i JOIN services s ON s.id = i.service_id',
+  );
+  const states = await db.query<{ breaker_id: string; instance_id: string; state: TBreakerState; would_be: TBreakerState | null; state_since: Date; config: unknown }>(
+    'SELECT breaker_id, instance_id, state, would_be, state_since, config FROM breaker_instance_states',
+  );
+  const statesByInstance = new Map<string, typeof states.rows>();
+  for (const row of states.rows) statesByInstance.set(row.instance_id, [...(statesByInstance.get(row.instance_id) ?? []), row]);
+
+  for (const row of instances.rows) {
+    const labels = ZLabels.safeParse(row.labels);
+    const own = statesByInstance.get(row.id) ?? [];
+    aggregate.register(
+      { id: row.id, serviceId: row.service_id, serviceName: row.service, name: row.name, labels: labels.success ? labels.data : {}, runId: row.run_id },
+      own.map((state) => ({ breakerId: state.breaker_id, name: breakerNames.get(state.breaker_id) ?? '', config: configOrNull(state.config) })).filter((item) => item.name),
+      row.last_seen_at.getTime(),
+      'catalog',
+    );
+    for (const state of own) aggregate.restorePair(row.id, state.breaker_id, state.state, state.would_be, state.state_since.getTime(), configOrNull(state.config));
+    ingest.knowInstance(row.service_id, row.name, row.id);
+  }
+  return { instances: instances.rowCount ?? 0, breakers: breakers.rowCount ?? 0 };
+}

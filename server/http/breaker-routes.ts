@@ -1,0 +1,94 @@
+import { compareByHealth, compareByName } from '../../lib/api/breaker-order.js';
+import { ZBreakerListQuery, ZTransitionQuery, type TBreakerList } from '../../lib/api/breaker-list.js';
+import type { TBreakerDetail } from '../../lib/api/breaker-detail.js';
+import { ZMetricsQuery, type TMetricsPoint, type TMetricsSeries } from '../../lib/api/metrics-series.js';
+import type { Aggregate } from '../aggregate/aggregate';
+import type { Queryable } from '../store/queryable';
+import { queryMetrics, queryTransitions } from '../store/read-queries';
+import type { RetentionConfig } from '../jobs/rollup-and-retention';
+import { HttpError, validationError } from './http-error';
+import type { Router } from './router';
+import { sendJson } from './send-json';
+import type { z } from 'zod';
+
+const RESOLUTIONS = [10, 60, 3600] as const;
+const TARGET_POINTS = 300;
+
+function parseQuery<Schema extends z.ZodType>(schema: Schema, url: URL): z.infer<Schema> {
+  const parsed = schema.safeParse(Object.fromEntries(url.searchParams));
+  if (!parsed.success) throw validationError(parsed.error, 'query');
+  return parsed.data;
+}
+
+/**
+ * Sums a range into steps, reading each stretch from the coarsest resolution
+ * that holds it: a coarse bucket exists only once its period has ended, so the
+ * stretch after the last one is read from the next finer resolution.
+ */
+async function seriesFrom(db: Queryable, breakerId: string, resolutionIndex: number, step: number, from: number, to: number, now: number): Promise<TMetricsPoint[]> {
+  const resolution = RESOLUTIONS[resolutionIndex]!;
+  const complete = resolutionIndex === 0 ? to : Math.min(to, now - (now % (resolution * 1000)));
+  const points = complete > from ? await queryMetrics(db, breakerId, resolution, step, new Date(from), new Date(complete)) : [];
+  if (complete >= to || resolutionIndex === 0) return points;
+  return [...points, ...(await seriesFrom(db, breakerId, resolutionIndex - 1, step, Math.max(from, complete), to, now))];
+}
+
+function mergeSameStart(points: TMetricsPoint[]): TMetricsPoint[] {
+  const merged: TMetricsPoint[] = [];
+  for (const point of points) {
+    const last = merged.at(-1);
+    if (last && last.start === point.start) {
+      // The step split between two resolutions: counts add; the coarser part's percentiles stand.
+      for (const key of ['success', 'failure', 'timeout', 'rejected', 'slow', 'fallback'] as const) last[key] += point[key];
+    } else merged.push({ ...point });
+  }
+  return merged;
+}
+
+/** The read API for the screens: live state from the aggregate, history from Postgres. */
+export function addBreakerRoutes(router: Router, { aggregate, db, retention, now }: { aggregate: Aggregate; db: Queryable; retention: RetentionConfig; now: () => number }): void {
+  router.add('GET', '/api/v1/breakers', async ({ res, url }) => {
+    const query = parseQuery(ZBreakerListQuery, url);
+    const breakers = aggregate
+      .breakerIds({ service: query.service })
+      .map((id) => aggregate.summary(id)!)
+      .filter((summary) => !query.state || summary.state === query.state)
+      .sort(query.sort === 'name' ? compareByName : compareByHealth);
+    const body: TBreakerList = { serverTime: now(), breakers };
+    sendJson(res, 200, body);
+  });
+
+  router.add('GET', '/api/v1/breakers/:id', async ({ res, params }) => {
+    const breaker = aggregate.summary(params.id!);
+    if (!breaker) throw new HttpError(404, 'not_found', `No breaker with id ${params.id}`);
+    const body: TBreakerDetail = {
+      breaker,
+      config: aggregate.config(breaker.id),
+      instances: aggregate.instancesOf(breaker.id),
+      recentTransitions: await queryTransitions(db, { breakerId: breaker.id, limit: 50 }),
+    };
+    sendJson(res, 200, body);
+  });
+
+  router.add('GET', '/api/v1/breakers/:id/metrics', async ({ res, url, params }) => {
+    if (!aggregate.summary(params.id!)) throw new HttpError(404, 'not_found', `No breaker with id ${params.id}`);
+    const query = parseQuery(ZMetricsQuery, url);
+    const at = now();
+    const requestedStep = query.step ?? Math.max(10, Math.ceil((query.to - query.from) / 1000 / TARGET_POINTS));
+    const kept = [retention.tenSecondMs, retention.oneMinuteMs, retention.oneHourMs];
+    // The coarsest resolution no coarser than the step whose retention still covers the start.
+    let index = RESOLUTIONS.findLastIndex((resolution) => resolution <= requestedStep);
+    if (index < 0) index = 0;
+    while (index < RESOLUTIONS.length - 1 && query.from < at - kept[index]!) index += 1;
+    const resolution = RESOLUTIONS[index]!;
+    const step = Math.max(resolution, Math.round(requestedStep / resolution) * resolution);
+    const points = mergeSameStart(await seriesFrom(db, params.id!, index, step, query.from, query.to, at));
+    const body: TMetricsSeries = { breakerId: params.id!, resolutionSeconds: resolution, step, points };
+    sendJson(res, 200, body);
+  });
+
+  router.add('GET', '/api/v1/transitions', async ({ res, url }) => {
+    const query = parseQuery(ZTransitionQuery, url);
+    sendJson(res, 200, { transitions: await queryTransitions(db, query) });
+  });
+}

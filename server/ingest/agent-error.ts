@@ -1,0 +1,26 @@
+import type { z } from 'zod';
+import type { TAckError, TAgentErrorCode } from '../../lib/protocol/ack.js';
+
+/** An error for a reporter: a protocol error code, a message safe to show, and the offending field. */
+export class AgentError extends Error {
+  override name = 'AgentError';
+  constructor(
+    readonly code: TAgentErrorCode,
+    message: string,
+    readonly path?: Array<string | number>,
+  ) {
+    super(message);
+  }
+
+  toAck(): TAckError {
+    return { code: this.code, message: this.message, ...(this.path ? { path: this.path } : {}) };
+  }
+}
+
+/** The first issue of a failed validation, with its field path. */
+export function invalidPayload(error: z.ZodError, what: string): AgentError {
+  const issue = error.issues[0];
+  const path = (issue?.path ?? []).map((key) => (typeof key === 'number' ? key : String(key)));
+  const where = path.length ? path.join('.') : what;
+  return new AgentError('invalid_payload', `Invalid ${what}: ${where}: ${issue?.message ?? 'invalid'}`, path);
+}

@@ -1,0 +1,168 @@
+import type { TTransitionRecord } from '../../lib/api/transition-record.js';
+import type { TCommandAck } from '../../lib/protocol/command.js';
+import type { TInstanceRegister } from '../../lib/protocol/instance-register.js';
+import type { TReport } from '../../lib/protocol/breaker-report.js';
+import type { TTransition } from '../../lib/protocol/transition.js';
+import type { Aggregate } from '../aggregate/aggregate';
+import type { CatalogStore } from '../store/catalog-store';
+import { transitionKey, type TransitionStore } from '../store/transition-store';
+import { AgentError } from './agent-error';
+import type { ReporterIdentity } from './reporter-identity';
+
+export interface IngestDependencies {
+  aggregate: Aggregate;
+  catalog: CatalogStore;
+  transitions: TransitionStore;
+  now: () => number;
+  /** Called with every newly stored transition, for the dashboards. */
+  onTransition(record: TTransitionRecord): void;
+  /** Called with an instance's acknowledgement of an operator command. */
+  onCommandAck(instanceId: string, ack: TCommandAck): Promise<void>;
+}
+
+export type Ingest = ReturnType<typeof createIngest>;
+
+/**
+ * What happens to each message a reporter sends, whichever way it came
+ * (socket or HTTP batch): authorisation against the key's service, the
+ * catalog, the aggregate, and transitions stored before they are acknowledged.
+ */
+export function createIngest({ aggregate, catalog, transitions, now, onTransition, onCommandAck }: IngestDependencies) {
+  // (serviceId, instance name) → instance id, for messages that name their instance.
+  const instanceIds = new Map<string, string>();
+  const instanceKey = (serviceId: string, name: string) => `${serviceId}|${name}`;
+
+  function authorise(reporter: ReporterIdentity, service: string): void {
+    if (service !== reporter.serviceName) {
+      throw new AgentError('forbidden', `This API key reports for service "${reporter.serviceName}", not "${service}"`, ['service']);
+    }
+  }
+
+  function instanceOf(reporter: ReporterIdentity, name: string): string {
+    const id = instanceIds.get(instanceKey(reporter.serviceId, name));
+    if (!id) throw new AgentError('not_registered', `Instance "${name}" has not registered; send instance:register first`, ['instanceId']);
+    return id;
+  }
+
+  /** Breaker ids by name, creating breakers a reporter names without having declared them. */
+  async function breakerIds(reporter: ReporterIdentity, instanceId: string, names: string[]): Promise<Map<string, string>> {
+    const ids = new Map<string, string>();
+    const missing: string[] = [];
+    for (const name of names) {
+      const id = aggregate.breakerId(instanceId, name);
+      if (id) ids.set(name, id);
+      else missing.push(name);
+    }
+    if (missing.length > 0) {
+      const created = await catalog.ensureBreakers(reporter.serviceId, missing);
+      const identity = aggregate.instance(instanceId)!;
+      aggregate.register(identity, [...created].map(([name, breakerId]) => ({ breakerId, name, config: null })), null);
+      for (const [name, id] of created) ids.set(name, id);
+    }
+    return ids;
+  }
+
+  return {
+    /** Remembers an instance known from the catalog at start, so HTTP reporters need not register again. */
+    knowInstance(serviceId: string, name: string, instanceId: string): void {
+      instanceIds.set(instanceKey(serviceId, name), instanceId);
+    },
+
+    /**
+     * Checks a whole HTTP batch before any of it is applied, so that a batch
+     * that would fail half-way changes nothing.
+     */
+    checkBatch(reporter: ReporterIdentity, batch: { register?: TInstanceRegister; reports: TReport[]; transitions: TTransition[]; commandAcks: TCommandAck[] }): void {
+      const messages = [...(batch.register ? [batch.register] : []), ...batch.reports, ...batch.transitions, ...batch.commandAcks];
+      for (const message of messages) {
+        authorise(reporter, message.service);
+        if (message.instanceId !== batch.register?.instanceId) instanceOf(reporter, message.instanceId);
+      }
+    },
+
+    async register(reporter: ReporterIdentity, message: TInstanceRegister): Promise<{ instanceId: string }> {
+      authorise(reporter, message.service);
+      const instanceId = await catalog.upsertInstance({
+        serviceId: reporter.serviceId,
+        name: message.instanceId,
+        labels: message.labels,
+        runId: message.runId,
+        sdkVersion: `${message.sdk.name}@${message.sdk.version} (${message.sdk.language})`,
+        protocolVersion: message.protocolVersion,
+        startedAt: new Date(message.startedAt),
+      });
+      const ids = await catalog.upsertBreakers(reporter.serviceId, message.breakers);
+      instanceIds.set(instanceKey(reporter.serviceId, message.instanceId), instanceId);
+      aggregate.register(
+        { id: instanceId, serviceId: reporter.serviceId, serviceName: reporter.serviceName, name: message.instanceId, labels: message.labels, runId: message.runId },
+        message.breakers.map((breaker) => ({ breakerId: ids.get(breaker.name)!, name: breaker.name, config: breaker.config })),
+        now(),
+      );
+      return { instanceId };
+    },
+
+    async report(reporter: ReporterIdentity, message: TReport): Promise<void> {
+      authorise(reporter, message.service);
+      const instanceId = instanceOf(reporter, message.instanceId);
+      const ids = await breakerIds(reporter, instanceId, message.breakers.map((breaker) => breaker.name));
+      aggregate.applyReport(instanceId, message, ids);
+    },
+
+    /**
+     * Stores transitions (one statement for the lot) and only then applies
+     * them; duplicates are dropped by (instance, run, sequence) and still
+     * count as stored, so the reporter stops replaying them.
+     */
+    async transitions(reporter: ReporterIdentity, messages: TTransition[]): Promise<void> {
+      if (messages.length === 0) return;
+      for (const message of messages) authorise(reporter, message.service);
+      const rows = [];
+      for (const message of messages) {
+        const instanceId = instanceOf(reporter, message.instanceId);
+        const ids = await breakerIds(reporter, instanceId, [message.breaker]);
+        rows.push({ message, instanceId, breakerId: ids.get(message.breaker)! });
+      }
+      const stored = await transitions.insertReported(
+        rows.map(({ message, instanceId, breakerId }) => ({
+          serviceId: reporter.serviceId,
+          breakerId,
+          instanceId,
+          runId: message.runId,
+          sequence: message.sequence,
+          from: message.from,
+          to: message.to,
+          wouldBe: message.wouldBe,
+          cause: message.cause,
+          failureRate: message.failureRate,
+          slowCallRate: message.slowCallRate,
+          at: new Date(message.at),
+          commandId: message.commandId,
+        })),
+      );
+      for (const { message, instanceId, breakerId } of rows) {
+        const id = stored.get(transitionKey(instanceId, message.runId, message.sequence));
+        if (!id) continue;
+        aggregate.applyTransition(instanceId, message, breakerId);
+        onTransition({
+          id,
+          breakerId,
+          service: reporter.serviceName,
+          breaker: message.breaker,
+          instance: message.instanceId,
+          from: message.from,
+          to: message.to,
+          wouldBe: message.wouldBe,
+          cause: message.cause,
+          failureRate: message.failureRate,
+          slowCallRate: message.slowCallRate,
+          at: message.at,
+        });
+      }
+    },
+
+    async commandAck(reporter: ReporterIdentity, message: TCommandAck): Promise<void> {
+      authorise(reporter, message.service);
+      await onCommandAck(instanceOf(reporter, message.instanceId), message);
+    },
+  };
+}

@@ -1,0 +1,55 @@
+import type pg from 'pg';
+import type { Aggregate } from '../aggregate/aggregate';
+import type { Logger } from '../logger';
+import { createBucketStore } from '../store/bucket-store';
+import { createCatalogStore } from '../store/catalog-store';
+import { inTransaction } from '../store/queryable';
+import { createStateStore, type PairStateRow } from '../store/state-store';
+
+export const BASE_RESOLUTION_SECS = 10;
+
+/**
+ * Writes what the aggregate owes the database every `intervalMs`: counter
+ * deltas into 10 s buckets (per breaker and per instance), instance liveness
+ * and changed states, in one transaction of a few multi-row statements,
+ * never a row per report. A failed flush is rolled back whole and given back
+ * to the aggregate, so it is retried without counting anything twice.
+ */
+export function startAggregateFlusher({ aggregate, pool, logger, intervalMs }: { aggregate: Aggregate; pool: pg.Pool; logger: Logger; intervalMs: number }) {
+  let running: Promise<void> = Promise.resolve();
+
+  async function flushOnce(): Promise<void> {
+    const batch = aggregate.pending.take();
+    const stateRows: PairStateRow[] = [];
+    for (const { instanceId, breakerId } of batch.states) {
+      const pair = aggregate.pairState(instanceId, breakerId);
+      if (pair?.state && pair.stateSince !== null) stateRows.push({ breakerId, instanceId, state: pair.state, wouldBe: pair.wouldBe, stateSince: pair.stateSince, config: pair.config, window: pair.window });
+    }
+    if (batch.breakerBuckets.length + batch.instanceBuckets.length + batch.seen.length + stateRows.length === 0) return;
+    try {
+      await inTransaction(pool, async (client) => {
+        const buckets = createBucketStore(client);
+        await buckets.addToBreakerBuckets(BASE_RESOLUTION_SECS, batch.breakerBuckets);
+        await buckets.addToInstanceBuckets(batch.instanceBuckets);
+        await createCatalogStore(client).touchInstances(batch.seen);
+        await createStateStore(client).upsert(stateRows);
+      });
+    } catch (error) {
+      aggregate.pending.giveBack(batch);
+      logger.warn({ err: error, pending: aggregate.pending.size }, 'flushing the aggregate failed; will retry');
+    }
+  }
+
+  // Flushes never overlap: each waits for the one before it.
+  const flush = () => (running = running.then(flushOnce));
+  const timer = setInterval(() => void flush(), intervalMs);
+  timer.unref();
+
+  return {
+    flush,
+    async stop(): Promise<void> {
+      clearInterval(timer);
+      await flush();
+    },
+  };
+}

@@ -1,0 +1,90 @@
+import type pg from 'pg';
+import type { Logger } from '../logger';
+import { BREAKER_BUCKETS_10S, dropPartitionsBefore, ensurePartition, INSTANCE_BUCKETS } from '../store/partitions';
+import { deleteBucketsBefore, rollUp } from '../store/rollup-store';
+
+export interface RetentionConfig {
+  tenSecondMs: number;
+  oneMinuteMs: number;
+  oneHourMs: number;
+  instanceBucketMs: number;
+}
+
+const MINUTE = 60_000;
+const HOUR = 3_600_000;
+// How far back each run re-rolls, to take in late flushes; well inside every retention period.
+const REROLL_MINUTES = 15 * MINUTE;
+const REROLL_HOURS = 2 * HOUR;
+// Another key than the migrator's: servers sharing a database run the job one at a time.
+const JOB_LOCK_KEY = 72707370;
+
+const floorTo = (at: number, span: number) => at - (at % span);
+
+export interface JobRun {
+  ran: boolean;
+  minuteBuckets: number;
+  hourBuckets: number;
+  droppedPartitions: string[];
+  deletedRows: number;
+}
+
+/**
+ * One pass of the background job: partitions for now and the next period,
+ * 10 s → 1 min → 1 h rollups of the completed periods, and retention.
+ */
+export async function runRollupAndRetention(pool: pg.Pool, now: number, retention: RetentionConfig): Promise<JobRun> {
+  const lock = await pool.connect();
+  try {
+    const { rows } = await lock.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [JOB_LOCK_KEY]);
+    if (!rows[0]?.locked) return { ran: false, minuteBuckets: 0, hourBuckets: 0, droppedPartitions: [], deletedRows: 0 };
+    try {
+      for (const at of [now, now + BREAKER_BUCKETS_10S.spanMs]) await ensurePartition(pool, BREAKER_BUCKETS_10S, at);
+      for (const at of [now, now + INSTANCE_BUCKETS.spanMs]) await ensurePartition(pool, INSTANCE_BUCKETS, at);
+
+      const minuteEnd = new Date(floorTo(now, MINUTE));
+      const minuteBuckets = await rollUp(pool, 10, 60, new Date(minuteEnd.getTime() - REROLL_MINUTES), minuteEnd);
+      const hourEnd = new Date(floorTo(now, HOUR));
+      const hourBuckets = await rollUp(pool, 60, 3600, new Date(hourEnd.getTime() - REROLL_HOURS), hourEnd);
+
+      const droppedPartitions = [
+        ...(await dropPartitionsBefore(pool, BREAKER_BUCKETS_10S, new Date(now - retention.tenSecondMs))),
+        ...(await dropPartitionsBefore(pool, INSTANCE_BUCKETS, new Date(now - retention.instanceBucketMs))),
+      ];
+      // The 10 s partition of a day is dropped whole once the day is past retention; rows of the
+      // day that straddles the limit are deleted here so that no query sees them either.
+      const deletedRows =
+        (await deleteBucketsBefore(pool, 10, new Date(now - retention.tenSecondMs))) +
+        (await deleteBucketsBefore(pool, 60, new Date(now - retention.oneMinuteMs))) +
+        (await deleteBucketsBefore(pool, 3600, new Date(now - retention.oneHourMs)));
+      return { ran: true, minuteBuckets, hourBuckets, droppedPartitions, deletedRows };
+    } finally {
+      await lock.query('SELECT pg_advisory_unlock($1)', [JOB_LOCK_KEY]);
+    }
+  } finally {
+    lock.release();
+  }
+}
+
+/** Runs the job now and then every `intervalMs`; a failed run is logged and the next one tries again. */
+export function startRollupJob({ pool, now, retention, logger, intervalMs }: { pool: pg.Pool; now: () => number; retention: RetentionConfig; logger: Logger; intervalMs: number }) {
+  let running: Promise<unknown> = Promise.resolve();
+  const run = () =>
+    (running = running.then(() =>
+      runRollupAndRetention(pool, now(), retention).then(
+        (result) => {
+          if (result.droppedPartitions.length || result.deletedRows) logger.info(result, 'retention removed old buckets');
+        },
+        (error: unknown) => logger.warn({ err: error }, 'rollup and retention failed; will retry'),
+      ),
+    ));
+  const timer = setInterval(() => void run(), intervalMs);
+  timer.unref();
+  return {
+    /** The first run, which creates today's partitions before any flush. */
+    first: run(),
+    async stop(): Promise<void> {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}

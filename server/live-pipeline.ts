@@ -1,0 +1,85 @@
+import type pg from 'pg';
+import type { Server } from 'socket.io';
+import { createAggregate } from './aggregate/aggregate';
+import { loadCatalog } from './aggregate/load-catalog';
+import { listenForRevokedKeys } from './auth/api-keys';
+import type { Config } from './config';
+import { addBreakerRoutes } from './http/breaker-routes';
+import type { Router } from './http/router';
+import { createAgentNamespace } from './ingest/agent-namespace';
+import { createIngest } from './ingest/ingest';
+import { addReportsRoute } from './ingest/reports-route';
+import type { ApiKeyVerifier } from './ingest/reporter-identity';
+import { startAggregateFlusher } from './jobs/flush-aggregate';
+import { startRollupJob } from './jobs/rollup-and-retention';
+import { createDashboardNamespace } from './live/dashboard-namespace';
+import { createLivePublisher } from './live/live-publisher';
+import { createLiveView } from './live/live-view';
+import type { Logger } from './logger';
+import { createCatalogStore } from './store/catalog-store';
+import { createTransitionStore } from './store/transition-store';
+
+export interface LivePipelineOptions {
+  config: Config;
+  logger: Logger;
+  io: Server;
+  router: Router;
+  pool: pg.Pool;
+  databaseUrl: string;
+  keys: ApiKeyVerifier;
+  version: string;
+  now: () => number;
+}
+
+const LIVE_INTERVAL_MS = 250;
+const ROLLUP_INTERVAL_MS = 60_000;
+
+/**
+ * The report's path through the server, wired in the order it travels:
+ * ingest (socket and HTTP) → aggregate → store (flusher, rollups) and live
+ * (dashboard namespace and publisher), plus the read API over both.
+ */
+export async function startLivePipeline({ config, logger, io, router, pool, databaseUrl, keys, version, now }: LivePipelineOptions) {
+  const aggregate = createAggregate({ now, staleAfterMs: config.ingest.staleAfterMs, bucketSeconds: 10 });
+  const view = createLiveView(aggregate, now);
+  const dashboard = createDashboardNamespace(io, { version, now, view, logger });
+  const publisher = createLivePublisher({ namespace: dashboard, aggregate, view, now, intervalMs: LIVE_INTERVAL_MS });
+  const ingest = createIngest({
+    aggregate,
+    catalog: createCatalogStore(pool),
+    transitions: createTransitionStore(pool),
+    now,
+    onTransition: publisher.publishTransition,
+    // Operator commands arrive with the control issue; until then an acknowledgement changes nothing.
+    onCommandAck: async () => {},
+  });
+  const loaded = await loadCatalog(pool, aggregate, ingest);
+  logger.info(loaded, 'catalog loaded');
+
+  const agent = createAgentNamespace(io, { ingest, keys, logger, onRegistered: () => {} });
+  addReportsRoute(router, { ingest, keys, limitBytes: config.ingest.maxMessageBytes });
+  addBreakerRoutes(router, { aggregate, db: pool, retention: config.ingest.retention, now });
+
+  const revocations = await listenForRevokedKeys(databaseUrl, (keyId) => agent.disconnectKey(keyId));
+  const rollups = startRollupJob({ pool, now, retention: config.ingest.retention, logger, intervalMs: ROLLUP_INTERVAL_MS });
+  await rollups.first;
+  const flusher = startAggregateFlusher({ aggregate, pool, logger, intervalMs: config.ingest.flushIntervalMs });
+  const liveness = setInterval(() => aggregate.checkLiveness(), Math.min(1_000, config.ingest.reportIntervalMs));
+  liveness.unref();
+
+  return {
+    aggregate,
+    ingest,
+    agent,
+    publisher,
+    flush: () => flusher.flush(),
+    /** Stops the timers and writes what is still pending: after the sockets closed, before the pool does. */
+    async stop(): Promise<void> {
+      clearInterval(liveness);
+      publisher.stop();
+      await revocations.close();
+      await rollups.stop();
+      await flusher.stop();
+    },
+  };
+}

@@ -1,0 +1,174 @@
+import { io as connectClient } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { TBreakerDetail } from '../../../lib/api/breaker-detail.js';
+import type { TBreakerList } from '../../../lib/api/breaker-list.js';
+import type { TBreakersChanged, TLiveSnapshot } from '../../../lib/live/dashboard-events.js';
+import type { TAck } from '../../../lib/protocol/ack.js';
+import { createApiKeys } from '../../../server/auth/api-keys';
+import type { RunningPanel } from '../../../server/panel-server';
+import { connectAgent, send } from '../../fixtures/agent-client';
+import { startTestPanel } from '../../fixtures/panel';
+import { instanceRun } from '../../fixtures/protocol-messages';
+import { createEmptyDatabase, type TestDatabase } from '../../fixtures/test-database';
+
+async function eventually<T>(read: () => Promise<T> | T, accept: (value: T) => boolean, timeoutMs = 5_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (accept(value)) return value;
+    if (Date.now() > deadline) throw new Error(`condition not met in ${timeoutMs} ms; last value: ${JSON.stringify(value)}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe('ingest over the /agent socket', () => {
+  let database: TestDatabase;
+  let panel: RunningPanel;
+  let checkoutKey: string;
+  let paymentsKey: string;
+
+  beforeAll(async () => {
+    database = await createEmptyDatabase(inject('postgresAdminUrl'));
+    // Short intervals so liveness shows within a test: stale after 3 × 200 ms.
+    panel = await startTestPanel({ DATABASE_URL: database.url, REPORT_INTERVAL_MS: '200', FLUSH_INTERVAL_MS: '200' });
+    const keys = createApiKeys({ prisma: panel.prisma, now: Date.now });
+    checkoutKey = (await keys.create('checkout')).key;
+    paymentsKey = (await keys.create('payments')).key;
+  });
+  afterAll(async () => {
+    await panel?.stop();
+    await database?.drop();
+  });
+
+  const getJson = async <T>(path: string): Promise<T> => {
+    const response = await fetch(`${panel.url}${path}`);
+    expect(response.status).toBe(200);
+    return (await response.json()) as T;
+  };
+
+  it('registers an instance, takes its reports and serves them through the read API and a dashboard socket', async () => {
+    const dashboard = connectClient(`${panel.url}/dashboard`, { transports: ['websocket'] });
+    const snapshot = (await dashboard.emitWithAck('live:subscribe', { scope: { kind: 'service', service: 'checkout' } })) as TAck<TLiveSnapshot>;
+    expect(snapshot.ok).toBe(true);
+    const changes: TBreakersChanged[] = [];
+    dashboard.on('breakers:changed', (payload: TBreakersChanged) => changes.push(payload));
+
+    const run = instanceRun('checkout');
+    const agent = await connectAgent(panel.url, checkoutKey);
+    expect(await send(agent, 'instance:register', run.register(['payments-api', 'inventory-api'], { zone: 'eu-1' }))).toMatchObject({ ok: true });
+    expect(await send(agent, 'report:send', run.report([run.breaker('payments-api', { success: 10, failure: 10 }, 'OPEN', [0, 0, 20]), run.breaker('inventory-api', { success: 5 })]))).toEqual({ ok: true, data: null });
+
+    const list = await eventually(() => getJson<TBreakerList>('/api/v1/breakers?service=checkout'), (body) => body.breakers.length === 2);
+    expect(list.breakers.map((breaker) => [breaker.name, breaker.state])).toEqual([['payments-api', 'OPEN'], ['inventory-api', 'CLOSED']]);
+    const payments = list.breakers[0]!;
+    expect(payments.instances).toMatchObject({ total: 1, stale: 0, byState: { OPEN: 1 } });
+
+    const seen = await eventually(() => changes.flatMap((change) => change.breakers), (breakers) => breakers.some((breaker) => breaker.name === 'payments-api' && breaker.state === 'OPEN'));
+    expect(seen.every((breaker) => breaker.service === 'checkout')).toBe(true);
+
+    const detail = await getJson<TBreakerDetail>(`/api/v1/breakers/${payments.id}`);
+    expect(detail.instances).toMatchObject([{ name: run.ref.instanceId, labels: { zone: 'eu-1' }, state: 'OPEN', stale: false }]);
+    expect(detail.config?.failureRateThreshold).toBe(50);
+    agent.close();
+    dashboard.close();
+  });
+
+  it('stores a transition before acknowledging it and drops duplicates and replays', async () => {
+    const run = instanceRun('checkout');
+    const agent = await connectAgent(panel.url, checkoutKey);
+    await send(agent, 'instance:register', run.register(['payments-api']));
+    const opened = run.transition('payments-api', 'CLOSED', 'OPEN');
+    const ack = await send(agent, 'transition:report', opened);
+    expect(ack).toEqual({ ok: true, data: null });
+    // Acknowledged means stored: it is there the moment the ack arrives.
+    const stored = await database.query('SELECT to_state, cause FROM transitions WHERE run_id = $1', [run.ref.runId]);
+    expect(stored).toEqual([{ to_state: 'OPEN', cause: 'failure_rate' }]);
+
+    // The same transition again, and again after a reconnect (a replay), is acknowledged and stored once.
+    expect(await send(agent, 'transition:report', opened)).toEqual({ ok: true, data: null });
+    agent.close();
+    const again = await connectAgent(panel.url, checkoutKey);
+    await send(again, 'instance:register', run.register(['payments-api']));
+    expect(await send(again, 'transition:report', opened)).toEqual({ ok: true, data: null });
+    expect(await send(again, 'transition:report', run.transition('payments-api', 'OPEN', 'HALF_OPEN'))).toMatchObject({ ok: true });
+    const rows = await database.query<{ sequence: string }>('SELECT sequence FROM transitions WHERE run_id = $1 ORDER BY sequence', [run.ref.runId]);
+    expect(rows.map((row) => Number(row.sequence))).toEqual([1, 2]);
+    again.close();
+  });
+
+  it('derives deltas from cumulative counters and counts a restarted instance right', async () => {
+    const name = `restart-${Date.now()}`;
+    const first = instanceRun('checkout', 'restarting-host');
+    const agent = await connectAgent(panel.url, checkoutKey);
+    await send(agent, 'instance:register', first.register([name]));
+    await send(agent, 'report:send', first.report([first.breaker(name, { success: 10 })]));
+    await send(agent, 'report:send', first.report([first.breaker(name, { success: 25, failure: 5 })]));
+    // A repeated (older) report must not look like a restart.
+    const repeated = first.report([first.breaker(name, { success: 25, failure: 5 })]);
+    await send(agent, 'report:send', { ...repeated, sequence: 1 });
+    // The process restarts: a new run whose counters start again.
+    const second = instanceRun('checkout', 'restarting-host');
+    await send(agent, 'instance:register', second.register([name]));
+    await send(agent, 'report:send', second.report([second.breaker(name, { success: 3, failure: 1 })]));
+    // And a counter going backwards within a run is a restart too: take the new value.
+    await send(agent, 'report:send', second.report([second.breaker(name, { success: 2 })]));
+
+    await panel.pipeline.flush();
+    const sums = await database.query<{ success: string; failure: string }>(
+      `SELECT sum(bb.success)::text AS success, sum(bb.failure)::text AS failure FROM breaker_buckets bb JOIN breakers b ON b.id = bb.breaker_id
+       WHERE b.name = $1 AND bb.resolution_secs = 10`,
+      [name],
+    );
+    expect(sums).toEqual([{ success: String(25 + 3 + 2), failure: String(5 + 1) }]);
+    agent.close();
+  });
+
+  it('marks an instance stale when it stops reporting and live again when it reports', async () => {
+    const name = `liveness-${Date.now()}`;
+    const run = instanceRun('checkout');
+    const agent = await connectAgent(panel.url, checkoutKey);
+    await send(agent, 'instance:register', run.register([name]));
+    await send(agent, 'report:send', run.report([run.breaker(name, { success: 1 })]));
+    const id = (await getJson<TBreakerList>('/api/v1/breakers?service=checkout')).breakers.find((breaker) => breaker.name === name)!.id;
+
+    const stale = await eventually(() => getJson<TBreakerDetail>(`/api/v1/breakers/${id}`), (detail) => detail.breaker.instances.stale === 1);
+    expect(stale.breaker.state).toBeNull();
+    expect(stale.breaker.instances.byState.CLOSED).toBe(0);
+    expect(stale.instances[0]?.stale).toBe(true);
+
+    await send(agent, 'report:send', run.report([run.breaker(name, { success: 2 })]));
+    const back = await getJson<TBreakerDetail>(`/api/v1/breakers/${id}`);
+    expect(back.breaker).toMatchObject({ state: 'CLOSED', instances: { stale: 0, byState: { CLOSED: 1 } } });
+    agent.close();
+  });
+
+  it("refuses a key for one service reporting for another, and keeps the connection after a bad message", async () => {
+    const run = instanceRun('checkout');
+    const agent = await connectAgent(panel.url, paymentsKey);
+    expect(await send(agent, 'instance:register', run.register(['x']))).toEqual({
+      ok: false,
+      error: { code: 'forbidden', message: 'This API key reports for service "payments", not "checkout"', path: ['service'] },
+    });
+    const bad = await send(agent, 'report:send', { ...run.report([]), sequence: -1 });
+    expect(bad).toMatchObject({ ok: false, error: { code: 'invalid_payload', path: ['sequence'] } });
+    const future = await send(agent, 'report:send', { ...run.report([]), protocolVersion: 99 });
+    expect(future).toMatchObject({ ok: false, error: { code: 'unsupported_protocol_version' } });
+    expect(agent.connected).toBe(true);
+    const instances = await database.query("SELECT 1 FROM instances i JOIN services s ON s.id = i.service_id WHERE s.name = 'checkout' AND i.name = $1", [run.ref.instanceId]);
+    expect(instances).toEqual([]);
+    agent.close();
+  });
+
+  it('refuses unknown keys and protocol versions at connect, and closes the sockets of a revoked key at once', async () => {
+    await expect(connectAgent(panel.url, 'bp_not-a-key')).rejects.toThrow(/unknown or revoked/);
+    await expect(connectAgent(panel.url, checkoutKey, 2)).rejects.toThrow(/Protocol version 2 is not supported/);
+
+    const keys = createApiKeys({ prisma: panel.prisma, now: Date.now });
+    const doomed = await keys.create('checkout');
+    const agent = await connectAgent(panel.url, doomed.key);
+    const disconnected = new Promise<string>((resolve) => agent.once('disconnect', resolve));
+    expect(await keys.revoke(doomed.id)).toBe(true);
+    expect(await disconnected).toBe('io server disconnect');
+    await expect(connectAgent(panel.url, doomed.key)).rejects.toThrow(/unknown or revoked/);
+  });
+});

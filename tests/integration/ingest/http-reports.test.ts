@@ -1,0 +1,83 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createApiKeys } from '../../../server/auth/api-keys';
+import type { RunningPanel } from '../../../server/panel-server';
+import { startTestPanel } from '../../fixtures/panel';
+import { instanceRun } from '../../fixtures/protocol-messages';
+import { createEmptyDatabase, type TestDatabase } from '../../fixtures/test-database';
+
+describe('POST /api/v1/reports', () => {
+  let database: TestDatabase;
+  let panel: RunningPanel;
+  let key: string;
+
+  beforeAll(async () => {
+    database = await createEmptyDatabase(inject('postgresAdminUrl'));
+    panel = await startTestPanel({ DATABASE_URL: database.url, MAX_MESSAGE_BYTES: '65536' });
+    key = (await createApiKeys({ prisma: panel.prisma, now: Date.now }).create('search')).key;
+  });
+  afterAll(async () => {
+    await panel?.stop();
+    await database?.drop();
+  });
+
+  const post = (body: unknown, headers: Record<string, string> = {}) =>
+    fetch(`${panel.url}/api/v1/reports`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}`, ...headers },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
+  const counts = async () =>
+    (await database.query<{ instances: number; transitions: number }>('SELECT (SELECT count(*)::int FROM instances) AS instances, (SELECT count(*)::int FROM transitions) AS transitions'))[0];
+
+  it('applies a batch: registration, transitions and reports, and says which transitions are stored', async () => {
+    const run = instanceRun('search');
+    const response = await post({
+      protocolVersion: 1,
+      register: run.register(['index-api']),
+      transitions: [run.transition('index-api', 'CLOSED', 'OPEN')],
+      reports: [run.report([run.breaker('index-api', { failure: 12 }, 'OPEN')])],
+    });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ ok: true, data: { storedTransitions: [1], commands: [] } });
+    const list = (await (await fetch(`${panel.url}/api/v1/breakers?service=search`)).json()) as { breakers: Array<{ name: string; state: string }> };
+    expect(list.breakers).toMatchObject([{ name: 'index-api', state: 'OPEN' }]);
+  });
+
+  it('answers 400 naming the field, and changes nothing, for a bad batch', async () => {
+    const before = await counts();
+    const run = instanceRun('search');
+    const bad = { protocolVersion: 1, register: run.register(['index-api']), transitions: [{ ...run.transition('index-api', 'CLOSED', 'OPEN'), to: 'EXPLODED' }] };
+    const response = await post(bad);
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as { error: { code: string; message: string; details: { path: unknown[] } } };
+    expect(body.error.code).toBe('invalid_payload');
+    expect(body.error.details.path).toEqual(['transitions', 0, 'to']);
+    expect(body.error.message).toMatch(/transitions\.0\.to/);
+    expect(await counts()).toEqual(before);
+  });
+
+  it('refuses a batch that names an unregistered instance before applying any of it', async () => {
+    const before = await counts();
+    const known = instanceRun('search');
+    const unknown = instanceRun('search');
+    const response = await post({ protocolVersion: 1, register: known.register(['a']), reports: [unknown.report([])] });
+    expect(response.status).toBe(409);
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe('not_registered');
+    expect(await counts()).toEqual(before);
+  });
+
+  it('answers 401 without a valid key, 403 for another service, 413 when too large, 400 for another protocol version', async () => {
+    expect((await post({ protocolVersion: 1 }, { authorization: '' })).status).toBe(401);
+    expect((await post({ protocolVersion: 1 }, { authorization: 'Bearer bp_wrong' })).status).toBe(401);
+    const other = instanceRun('checkout');
+    const forbidden = await post({ protocolVersion: 1, register: other.register(['a']) });
+    expect(forbidden.status).toBe(403);
+    expect(((await forbidden.json()) as { error: { message: string } }).error.message).toBe('This API key reports for service "search", not "checkout"');
+    const huge = await post({ protocolVersion: 1, padding: 'x'.repeat(70_000) });
+    expect(huge.status).toBe(413);
+    const future = await post({ protocolVersion: 3 });
+    expect(future.status).toBe(400);
+    expect(((await future.json()) as { error: { code: string } }).error.code).toBe('unsupported_protocol_version');
+    expect((await post('{not json')).status).toBe(400);
+  });
+});

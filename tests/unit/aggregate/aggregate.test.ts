@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import type { TBreakerState } from '../../../lib/protocol/breaker-state.js';
+import { createAggregate } from '../../../server/aggregate/aggregate';
+import { worstState } from '../../../server/aggregate/service-state';
+import { instanceRun } from '../../fixtures/protocol-messages';
+
+describe('worstState', () => {
+  it.each<[Array<TBreakerState | null>, TBreakerState | null]>([
+    [[], null],
+    [[null], null],
+    [['CLOSED', 'OPEN', 'HALF_OPEN'], 'OPEN'],
+    [['FORCED_CLOSED', 'CLOSED'], 'FORCED_CLOSED'],
+    [['OPEN', 'FORCED_OPEN'], 'FORCED_OPEN'],
+    [['CLOSED', 'HALF_OPEN'], 'HALF_OPEN'],
+  ])('%j → %s', (states, expected) => expect(worstState(states)).toBe(expected));
+});
+
+describe('aggregate', () => {
+  function setUp() {
+    let clock = 1_000_000;
+    const aggregate = createAggregate({ now: () => clock, staleAfterMs: 3_000, bucketSeconds: 10 });
+    const identity = (id: string, run: ReturnType<typeof instanceRun>) => ({ id, serviceId: 's1', serviceName: 'checkout', name: run.ref.instanceId, labels: {}, runId: run.ref.runId });
+    return { aggregate, identity, advance: (ms: number) => (clock += ms) };
+  }
+
+  it('merges instances into a service-wide view: counts by state, summed rates, merged latency', () => {
+    const { aggregate, identity } = setUp();
+    const a = instanceRun('checkout', 'a');
+    const b = instanceRun('checkout', 'b');
+    aggregate.register(identity('i-a', a), [{ breakerId: 'b1', name: 'payments', config: null }], 1_000_000);
+    aggregate.register(identity('i-b', b), [{ breakerId: 'b1', name: 'payments', config: null }], 1_000_000);
+    const ids = new Map([['payments', 'b1']]);
+    aggregate.applyReport('i-a', a.report([a.breaker('payments', { success: 90, failure: 10 }, 'CLOSED', [0, 100])]), ids);
+    aggregate.applyReport('i-b', b.report([b.breaker('payments', { failure: 100 }, 'OPEN', [0, 0, 0, 0, 100])]), ids);
+
+    const summary = aggregate.summary('b1')!;
+    expect(summary.state).toBe('OPEN');
+    expect(summary.instances).toEqual({ total: 2, stale: 0, byState: { CLOSED: 1, OPEN: 1, HALF_OPEN: 0, FORCED_OPEN: 0, FORCED_CLOSED: 0 } });
+    expect(summary.rates.failureRate).toBeCloseTo(55);
+    expect(summary.rates.p50Ms).toBeCloseTo(2 ** (0.5 / 4), 5);
+    expect(summary.rates.p99Ms).toBeCloseTo(2 ** (3.5 / 4), 5);
+  });
+
+  it('never counts a stale instance as healthy, and takes it back when it reports', () => {
+    const { aggregate, identity, advance } = setUp();
+    const a = instanceRun('checkout', 'a');
+    aggregate.register(identity('i-a', a), [{ breakerId: 'b1', name: 'payments', config: null }], 1_000_000);
+    const ids = new Map([['payments', 'b1']]);
+    aggregate.applyReport('i-a', a.report([a.breaker('payments', { success: 1 })]), ids);
+    advance(3_001);
+    expect(aggregate.checkLiveness()).toBe(1);
+    expect(aggregate.summary('b1')).toMatchObject({ state: null, instances: { stale: 1, byState: { CLOSED: 0 } } });
+    aggregate.applyReport('i-a', a.report([a.breaker('payments', { success: 2 })]), ids);
+    expect(aggregate.summary('b1')).toMatchObject({ state: 'CLOSED', instances: { stale: 0, byState: { CLOSED: 1 } } });
+  });
+
+  it('keeps a newer state when an older transition is replayed', () => {
+    const { aggregate, identity } = setUp();
+    const a = instanceRun('checkout', 'a');
+    aggregate.register(identity('i-a', a), [{ breakerId: 'b1', name: 'payments', config: null }], 1_000_000);
+    aggregate.applyTransition('i-a', a.transition('payments', 'OPEN', 'CLOSED', 2_000), 'b1');
+    aggregate.applyTransition('i-a', a.transition('payments', 'CLOSED', 'OPEN', 1_000), 'b1');
+    expect(aggregate.summary('b1')?.state).toBe('CLOSED');
+  });
+});
