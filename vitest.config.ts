@@ -24,6 +24,8 @@ export default defineConfig({
           hookTimeout: 120_000,
           // Two cores: run files in parallel but not more than the machine can hold.
           maxWorkers: 2,
+          // After the unit tests when both projects run in one command.
+          sequence: { groupOrder: 1 },
         },
       },
     ],

@@ -1,4 +1,6 @@
+import { Suspense } from 'react';
 import { LiveStatus } from './live-status';
+import { OverviewScreen } from './overview/overview-screen';
 import styles from './page.module.css';
 
 export default function OverviewPage() {
@@ -8,7 +10,9 @@ export default function OverviewPage() {
         <h1 className={styles.title}>Breaker Panel</h1>
         <LiveStatus />
       </header>
-      <p className={styles.empty}>No breakers have reported yet.</p>
+      <Suspense>
+        <OverviewScreen />
+      </Suspense>
     </main>
   );
 }

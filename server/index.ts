@@ -6,6 +6,8 @@ import { startPanelServer } from './panel-server';
 import { createNextWebApp } from './web/next-web-app';
 
 const rootDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+// No network here, and none needed: Next's telemetry stays off unless asked for.
+if (!process.env.NEXT_TELEMETRY_DISABLED) Object.assign(process.env, { NEXT_TELEMETRY_DISABLED: '1' });
 
 async function main(): Promise<void> {
   let config;

@@ -1,31 +1,131 @@
 'use client';
 
-import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
+import { createContext, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
 import { useStore } from 'zustand';
+import { useStoreWithEqualityFn } from 'zustand/traditional';
+import type { TLiveScope } from '../../lib/live/dashboard-events';
+import { createBreakersStore, type BreakersState, type BreakersStore, type LiveBatch } from './breakers-store';
 import { createConnectionStore, type ConnectionState, type ConnectionStore } from './connection-store';
-import { connectDashboard } from './dashboard-socket';
+import { connectDashboard, type DashboardSocket } from './dashboard-socket';
+import { TrendHistory } from './trend-history';
 
-const ConnectionStoreContext = createContext<ConnectionStore | null>(null);
+interface LiveContext {
+  connection: ConnectionStore;
+  breakers: BreakersStore;
+  trends: TrendHistory;
+  /** Makes `scope` what the socket streams; it is subscribed again after every reconnect. */
+  watch(scope: TLiveScope): void;
+}
 
-/** Owns the dashboard socket for the page's lifetime and feeds the store from it. */
+const Context = createContext<LiveContext | null>(null);
+
+const emptyBatch = (): LiveBatch => ({ breakers: [], instances: {}, transitions: [] });
+
+/**
+ * Owns the dashboard socket for the page's lifetime: snapshot on subscribe,
+ * then deltas, batched per animation frame into one store update. After a
+ * reconnect the snapshot is fetched again, so nothing missed while away
+ * lingers.
+ */
 export function LiveProvider({ children }: { children: ReactNode }) {
-  const [store] = useState(createConnectionStore);
+  const [connection] = useState(createConnectionStore);
+  const [breakers] = useState(createBreakersStore);
+  const [trends] = useState(() => new TrendHistory());
+  const socketRef = useRef<DashboardSocket | null>(null);
+  const scopeRef = useRef<TLiveScope | null>(null);
+
+  const subscribe = (socket: DashboardSocket, scope: TLiveScope) => {
+    socket.emit('live:subscribe', { scope }, (answer) => {
+      if (!answer.ok || scopeRef.current !== scope) return;
+      const { breakers: summaries, instances, serverTime } = answer.data;
+      const byBreaker = scope.kind === 'breaker' && instances ? { [scope.breakerId]: instances } : {};
+      const now = Date.now();
+      for (const summary of summaries) trends.record(summary, now);
+      breakers.getState().replaceAll(summaries, byBreaker, now);
+      connection.getState().setLive(null, serverTime);
+    });
+  };
+
+  const [context] = useState<LiveContext>(() => ({
+    connection,
+    breakers,
+    trends,
+    watch(scope) {
+      scopeRef.current = scope;
+      if (socketRef.current?.connected) subscribe(socketRef.current, scope);
+    },
+  }));
 
   useEffect(() => {
     const socket = connectDashboard();
-    socket.on('server:welcome', ({ serverVersion }) => store.getState().setLive(serverVersion, Date.now()));
-    socket.on('disconnect', () => store.getState().setReconnecting());
-    socket.on('connect_error', () => store.getState().setReconnecting());
-    return () => {
-      socket.close();
+    socketRef.current = socket;
+    let batch = emptyBatch();
+    let frame: number | null = null;
+    const schedule = () => {
+      frame ??= requestAnimationFrame(() => {
+        frame = null;
+        const ready = batch;
+        batch = emptyBatch();
+        const now = Date.now();
+        for (const summary of ready.breakers) trends.record(summary, now);
+        breakers.getState().applyBatch(ready, now);
+      });
     };
-  }, [store]);
 
-  return <ConnectionStoreContext.Provider value={store}>{children}</ConnectionStoreContext.Provider>;
+    socket.on('server:welcome', ({ serverVersion }) => {
+      connection.getState().setLive(serverVersion, Date.now());
+      if (scopeRef.current) subscribe(socket, scopeRef.current);
+    });
+    socket.on('breakers:changed', ({ breakers: changed }) => {
+      batch.breakers.push(...changed);
+      schedule();
+    });
+    socket.on('instances:changed', ({ breakerId, instances }) => {
+      batch.instances[breakerId] = instances;
+      schedule();
+    });
+    socket.on('transition:new', (transition) => {
+      batch.transitions.push(transition);
+      schedule();
+    });
+    socket.on('disconnect', () => connection.getState().setReconnecting());
+    socket.on('connect_error', () => connection.getState().setReconnecting());
+    return () => {
+      if (frame !== null) cancelAnimationFrame(frame);
+      socket.close();
+      socketRef.current = null;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- one socket for the provider's lifetime
+  }, [breakers, connection, trends]);
+
+  return <Context.Provider value={context}>{children}</Context.Provider>;
+}
+
+function useLive(): LiveContext {
+  const context = useContext(Context);
+  if (!context) throw new Error('live hooks must be used inside <LiveProvider>');
+  return context;
 }
 
 export function useConnection<T>(selector: (state: ConnectionState) => T): T {
-  const store = useContext(ConnectionStoreContext);
-  if (!store) throw new Error('useConnection must be used inside <LiveProvider>');
-  return useStore(store, selector);
+  return useStore(useLive().connection, selector);
+}
+
+/** Reads a slice of the live breakers; `equal` lets a derived list re-render only when it really changed. */
+export function useBreakers<T>(selector: (state: BreakersState) => T, equal?: (a: T, b: T) => boolean): T {
+  return useStoreWithEqualityFn(useLive().breakers, selector, equal);
+}
+
+/** The call-rate samples of a breaker since the page opened. */
+export function useTrends(): TrendHistory {
+  return useLive().trends;
+}
+
+/** Streams `scope` while the calling component is mounted. */
+export function useLiveScope(scope: TLiveScope): void {
+  const { watch } = useLive();
+  const key = JSON.stringify(scope);
+  useEffect(() => {
+    watch(JSON.parse(key) as TLiveScope);
+  }, [watch, key]);
 }

@@ -11,6 +11,8 @@ export class RecentWindow {
   private current: Counts = emptyCounts();
   private previous: Counts | null = null;
   private currentStart: number;
+  /** When counts first arrived: a breaker that began reporting a second ago has a second of traffic, not ten. */
+  private firstAt: number | null = null;
 
   constructor(
     private readonly bucketMs: number,
@@ -20,6 +22,7 @@ export class RecentWindow {
   }
 
   add(delta: Counts, now: number): void {
+    this.firstAt ??= now;
     this.roll(now);
     addCounts(this.current, delta);
   }
@@ -29,7 +32,10 @@ export class RecentWindow {
     const total = emptyCounts();
     addCounts(total, this.current);
     if (this.previous) addCounts(total, this.previous);
-    const seconds = Math.max(1, (now - this.currentStart + (this.previous ? this.bucketMs : 0)) / 1000);
+    let start = this.previous ? this.currentStart - this.bucketMs : this.currentStart;
+    // The first report carries up to one report interval (about a second) of calls made before it.
+    if (this.firstAt !== null) start = Math.max(start, this.firstAt - 1_000);
+    const seconds = Math.max(1, (now - start) / 1000);
     const c = total.counts;
     const executed = c[OUTCOME.success]! + c[OUTCOME.failure]! + c[OUTCOME.timeout]!;
     const histogram = Array.from(total.histogram);

@@ -1,0 +1,105 @@
+'use client';
+
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { usePathname, useRouter, useSearchParams } from 'next/navigation';
+import { useCallback, useMemo, useRef } from 'react';
+import { breakerStatus, STATUS_LABEL, type TBreakerStatus } from '../../lib/api/breaker-status';
+import { BreakerRow, ROW_HEADERS } from '../../components/overview/breaker-row';
+import { OverviewFilters, type OverviewFilterValues } from '../../components/overview/overview-filters';
+import styles from '../../components/overview/overview.module.css';
+import { SummaryCounts } from '../../components/overview/summary-counts';
+import { useBreakers, useLiveScope, useTrends } from '../_live/live-provider';
+import { countSummaries, sameCounts, sameLines, selectLines } from './overview-selection';
+
+const ROW_HEIGHT = 36;
+
+function readFilters(params: URLSearchParams): OverviewFilterValues {
+  const status = params.get('state') ?? '';
+  return {
+    search: params.get('q') ?? '',
+    service: params.get('service') ?? '',
+    status: status in STATUS_LABEL ? (status as TBreakerStatus) : '',
+    group: params.get('group') === '1',
+  };
+}
+
+/** One row, subscribed to its own breaker only: a delta re-renders the rows it changed. */
+function ConnectedRow({ id }: { id: string }) {
+  const summary = useBreakers((state) => state.byId[id]);
+  const trends = useTrends();
+  if (!summary) return null;
+  return <BreakerRow summary={summary} status={breakerStatus(summary)} trend={trends.get(id)} />;
+}
+
+/** The overview: every breaker of every service, unhealthy first, filtered from the URL. */
+export function OverviewScreen() {
+  useLiveScope({ kind: 'all' });
+  const params = useSearchParams();
+  const router = useRouter();
+  const pathname = usePathname();
+  const filters = useMemo(() => readFilters(new URLSearchParams(params.toString())), [params]);
+
+  const setFilters = useCallback(
+    (next: OverviewFilterValues) => {
+      const query = new URLSearchParams();
+      if (next.search) query.set('q', next.search);
+      if (next.service) query.set('service', next.service);
+      if (next.status) query.set('state', next.status);
+      if (next.group) query.set('group', '1');
+      const search = query.toString();
+      router.replace(search ? `${pathname}?${search}` : pathname, { scroll: false });
+    },
+    [pathname, router],
+  );
+
+  const lines = useBreakers((state) => selectLines(state.byId, filters), sameLines);
+  const counts = useBreakers((state) => countSummaries(state.byId), sameCounts);
+  const services = useBreakers((state) => [...new Set(Object.values(state.byId).map((summary) => summary.service))].sort(), (a, b) => a.join('\n') === b.join('\n'));
+  const loaded = useBreakers((state) => state.loaded);
+
+  const scroller = useRef<HTMLDivElement>(null);
+  // eslint-disable-next-line react-hooks/incompatible-library -- the React Compiler is not in use; the virtualizer re-renders us itself
+  const virtualizer = useVirtualizer({ count: lines.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
+
+  return (
+    <>
+      <SummaryCounts counts={counts} />
+      <OverviewFilters values={filters} services={services} onChange={setFilters} />
+      <div role="table" aria-label="Breakers" aria-rowcount={lines.length}>
+        <div role="rowgroup">
+          <div role="row" className={styles.columns}>
+            {ROW_HEADERS.map((header) => (
+              <span role="columnheader" key={header}>
+                {header}
+              </span>
+            ))}
+          </div>
+        </div>
+        <div ref={scroller} className={styles.list} role="rowgroup">
+          {lines.length === 0 ? (
+            <p className={styles.empty}>{loaded ? 'No breaker matches these filters.' : 'Waiting for data…'}</p>
+          ) : (
+            <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+              {virtualizer.getVirtualItems().map((item) => {
+                const line = lines[item.index]!;
+                return (
+                  <div key={line.kind === 'group' ? `g:${line.service}` : line.id} style={{ position: 'absolute', top: 0, left: 0, right: 0, transform: `translateY(${item.start}px)` }}>
+                    {line.kind === 'group' ? (
+                      <div role="row" className={styles.group}>
+                        <span role="cell">
+                          {line.service} · {line.count}
+                        </span>
+                      </div>
+                    ) : (
+                      <ConnectedRow id={line.id} />
+                    )}
+                  </div>
+                );
+              })}
+            </div>
+          )}
+        </div>
+      </div>
+    </>
+  );
+}

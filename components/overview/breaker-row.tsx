@@ -1,0 +1,53 @@
+import Link from 'next/link';
+import type { TBreakerStatus } from '../../lib/api/breaker-status';
+import type { TBreakerSummary } from '../../lib/api/breaker-summary';
+import { Sparkline } from '../sparkline';
+import { StateBadge } from '../state-badge';
+import { formatMs, formatPercent, formatRate } from './format';
+import styles from './overview.module.css';
+
+function instancesText(summary: TBreakerSummary): string {
+  const { total, stale, byState } = summary.instances;
+  const open = byState.OPEN + byState.FORCED_OPEN;
+  const live = total - stale;
+  const main = open > 0 ? `${open}/${total} open` : byState.HALF_OPEN > 0 ? `${byState.HALF_OPEN}/${total} half-open` : `${live}/${total} live`;
+  return stale > 0 ? `${main} · ${stale} stale` : main;
+}
+
+/** One breaker in the overview: presentational, everything comes in as props. */
+export function BreakerRow({ summary, status, trend }: { summary: TBreakerSummary; status: TBreakerStatus; trend: readonly number[] }) {
+  const { rates } = summary;
+  return (
+    <div className={styles.row} role="row" data-status={status}>
+      <span role="cell" className={styles.service}>
+        {summary.service}
+      </span>
+      <span role="cell" className={styles.name}>
+        <Link href={`/breakers/${summary.id}`}>{summary.name}</Link>
+      </span>
+      <span role="cell">
+        <StateBadge status={status} />
+      </span>
+      <span role="cell" className={summary.instances.stale > 0 ? styles.staleText : undefined}>
+        {instancesText(summary)}
+      </span>
+      <span role="cell" className={styles.number}>
+        {formatRate(rates.callsPerSecond)}/s
+      </span>
+      <span role="cell" className={styles.number}>
+        {formatPercent(rates.failureRate)}
+      </span>
+      <span role="cell" className={styles.number}>
+        {formatPercent(rates.slowCallRate)}
+      </span>
+      <span role="cell" className={styles.number}>
+        {formatMs(rates.p99Ms)}
+      </span>
+      <span role="cell" className={styles.trend}>
+        <Sparkline values={trend} label={`Calls per second, last 15 minutes, ${summary.service} ${summary.name}`} />
+      </span>
+    </div>
+  );
+}
+
+export const ROW_HEADERS = ['Service', 'Breaker', 'State', 'Instances', 'Calls', 'Failures', 'Slow', 'p99', 'Last 15 min'] as const;

@@ -1,0 +1,47 @@
+import { STATUS_LABEL, type TBreakerStatus } from '../../lib/api/breaker-status';
+import styles from './overview.module.css';
+
+export interface OverviewFilterValues {
+  search: string;
+  service: string;
+  status: TBreakerStatus | '';
+  group: boolean;
+}
+
+/** Search, service and status filters and grouping; the page keeps them in the URL. */
+export function OverviewFilters({ values, services, onChange }: { values: OverviewFilterValues; services: string[]; onChange(next: OverviewFilterValues): void }) {
+  return (
+    <div className={styles.filters} role="search">
+      <label>
+        Search
+        <input type="search" value={values.search} placeholder="service or breaker" onChange={(event) => onChange({ ...values, search: event.target.value })} />
+      </label>
+      <label>
+        Service
+        <select value={values.service} onChange={(event) => onChange({ ...values, service: event.target.value })}>
+          <option value="">All services</option>
+          {services.map((service) => (
+            <option key={service} value={service}>
+              {service}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        State
+        <select value={values.status} onChange={(event) => onChange({ ...values, status: event.target.value as OverviewFilterValues['status'] })}>
+          <option value="">All states</option>
+          {(Object.keys(STATUS_LABEL) as TBreakerStatus[]).map((status) => (
+            <option key={status} value={status}>
+              {STATUS_LABEL[status]}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className={styles.checkbox}>
+        <input type="checkbox" checked={values.group} onChange={(event) => onChange({ ...values, group: event.target.checked })} />
+        Group by service
+      </label>
+    </div>
+  );
+}

@@ -1,0 +1,53 @@
+import { io as connectClient } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { TBreakerDetail } from '../../../lib/api/breaker-detail.js';
+import type { TBreakerList } from '../../../lib/api/breaker-list.js';
+import type { TTransitionRecord } from '../../../lib/api/transition-record.js';
+import type { TBreakersChanged } from '../../../lib/live/dashboard-events.js';
+import { createApiKeys } from '../../../server/auth/api-keys';
+import type { RunningPanel } from '../../../server/panel-server';
+import { startTestPanel } from '../../fixtures/panel';
+import { startSdkService, type SdkServiceProcess } from '../../fixtures/sdk-service-process';
+import { createEmptyDatabase, type TestDatabase } from '../../fixtures/test-database';
+
+describe('a real SDK service process reporting to the panel', () => {
+  let database: TestDatabase;
+  let panel: RunningPanel;
+  let service: SdkServiceProcess;
+
+  beforeAll(async () => {
+    database = await createEmptyDatabase(inject('postgresAdminUrl'));
+    panel = await startTestPanel({ DATABASE_URL: database.url, REPORT_INTERVAL_MS: '200', FLUSH_INTERVAL_MS: '200' });
+    const { key } = await createApiKeys({ prisma: panel.prisma, now: Date.now }).create('checkout');
+    service = await startSdkService({ PANEL_URL: panel.url, PANEL_API_KEY: key, SERVICE: 'checkout', INSTANCE: 'web-1', OPEN_TIMEOUT_MS: '60000' });
+  });
+  afterAll(async () => {
+    await service?.stop();
+    await panel?.stop();
+    await database?.drop();
+  });
+
+  it('shows its breaker opening on a dashboard socket and through the read API, with the transition stored', async () => {
+    const dashboard = connectClient(`${panel.url}/dashboard`, { transports: ['websocket'] });
+    await dashboard.emitWithAck('live:subscribe', { scope: { kind: 'all' } });
+    const transitions: TTransitionRecord[] = [];
+    const states: Array<string | null> = [];
+    dashboard.on('transition:new', (record: TTransitionRecord) => transitions.push(record));
+    dashboard.on('breakers:changed', ({ breakers }: TBreakersChanged) => states.push(...breakers.filter((b) => b.name === 'payments-api').map((b) => b.state)));
+
+    service.setMode('failing');
+    await service.waitForState('OPEN');
+    await expect.poll(() => transitions.map((record) => `${record.instance}:${record.from}->${record.to}`), { timeout: 10_000 }).toContain('web-1:CLOSED->OPEN');
+    await expect.poll(() => states.at(-1), { timeout: 10_000 }).toBe('OPEN');
+
+    // The transition is sent at once; the counters of the failed calls come with the next report.
+    const readBreaker = async () => ((await (await fetch(`${panel.url}/api/v1/breakers?service=checkout`)).json()) as TBreakerList).breakers.find((item) => item.name === 'payments-api')!;
+    await expect.poll(async () => (await readBreaker()).rates.failureRate, { timeout: 5_000 }).toBeGreaterThan(0);
+    const breaker = await readBreaker();
+    expect(breaker).toMatchObject({ state: 'OPEN', instances: { total: 1, byState: { OPEN: 1 } } });
+    const detail = (await (await fetch(`${panel.url}/api/v1/breakers/${breaker.id}`)).json()) as TBreakerDetail;
+    expect(detail.instances).toMatchObject([{ name: 'web-1', labels: { zone: 'eu-1' }, state: 'OPEN' }]);
+    expect(detail.recentTransitions[0]).toMatchObject({ from: 'CLOSED', to: 'OPEN', cause: 'failure_rate', instance: 'web-1' });
+    dashboard.close();
+  });
+});
