@@ -1,5 +1,5 @@
 import { Suspense } from 'react';
-import { LiveStatus } from './live-status';
+import { DisconnectedBanner, LiveStatus } from './live-status';
 import { OverviewScreen } from './overview/overview-screen';
 import styles from './page.module.css';
 
@@ -10,6 +10,7 @@ export default function OverviewPage() {
         <h1 className={styles.title}>Breaker Panel</h1>
         <LiveStatus />
       </header>
+      <DisconnectedBanner />
       <Suspense>
         <OverviewScreen />
       </Suspense>

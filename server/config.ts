@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { accessConfigFrom, SECRET_VARIABLES, ZAccessEnv, type AccessConfig } from './auth/access-config';
 
 const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
 
@@ -25,6 +26,7 @@ export const ZConfigEnv = z.object({
   RETENTION_1H_DAYS: z.coerce.number().int().min(1).default(400).describe('days to keep 1 h buckets, 1 or more'),
   INSTANCE_BUCKETS_MINUTES: z.coerce.number().int().min(10).default(60).describe('minutes to keep per-instance buckets, 10 or more'),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000).describe('a positive number of milliseconds'),
+  ...ZAccessEnv.shape,
 });
 
 export type TConfigEnv = z.infer<typeof ZConfigEnv>;
@@ -46,6 +48,7 @@ export interface Config {
     maxMessageBytes: number;
     retention: { tenSecondMs: number; oneMinuteMs: number; oneHourMs: number; instanceBucketMs: number };
   };
+  access: AccessConfig;
   /** The project root: where the Next app and the migrations live. */
   rootDir: string;
 }
@@ -63,7 +66,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, ro
     const issue = parsed.error.issues[0];
     const variable = String(issue?.path[0] ?? 'environment');
     const expected = ZConfigEnv.shape[variable as keyof typeof ZConfigEnv.shape]?.description;
-    const got = JSON.stringify(env[variable] ?? '');
+    // A secret's value never reaches the console, not even a wrong one.
+    const got = SECRET_VARIABLES.has(variable) ? '(hidden)' : JSON.stringify(env[variable] ?? '');
     throw new ConfigError(`Invalid ${variable}=${got}: expected ${expected ?? issue?.message ?? 'a valid value'}`);
   }
   const values = parsed.data;
@@ -93,6 +97,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, ro
         instanceBucketMs: values.INSTANCE_BUCKETS_MINUTES * 60_000,
       },
     },
+    access: accessConfigFrom(values),
     rootDir,
   };
 }

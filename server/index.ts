@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { ConfigError, loadConfig } from './config';
 import { createLogger } from './logger';
 import { startPanelServer } from './panel-server';
+import { printFirstAdmin } from './auth/print-first-admin';
 import { createNextWebApp } from './web/next-web-app';
 
 const rootDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -27,6 +28,7 @@ async function main(): Promise<void> {
     createWebApp: ({ port, host }) => createNextWebApp({ rootDir, dev: config.dev, port, host }),
   });
   logger.info({ url: panel.url, database: panel.database.embedded ? 'embedded' : 'DATABASE_URL', migrations: panel.database.migrations }, 'Breaker Panel is running');
+  if (panel.access.firstAdmin) printFirstAdmin(panel.access.firstAdmin, panel.url);
   if (panel.database.embedded) logger.info({ dataDir: config.embeddedPostgres.dataDir }, 'data lives in the embedded Postgres');
 
   let signals = 0;

@@ -4,6 +4,10 @@ import { createAggregate } from './aggregate/aggregate';
 import { loadCatalog } from './aggregate/load-catalog';
 import { listenForRevokedKeys } from './auth/api-keys';
 import type { Config } from './config';
+import { createActiveOverrides } from './control/active-overrides';
+import { createCommandDelivery } from './control/command-delivery';
+import { addControlRoutes } from './control/control-routes';
+import { createIssueAction } from './control/issue-action';
 import { addBreakerRoutes } from './http/breaker-routes';
 import type { Router } from './http/router';
 import { createAgentNamespace } from './ingest/agent-namespace';
@@ -17,6 +21,7 @@ import { createLivePublisher } from './live/live-publisher';
 import { createLiveView } from './live/live-view';
 import type { Logger } from './logger';
 import { createCatalogStore } from './store/catalog-store';
+import type { Prisma } from './store/prisma';
 import { createTransitionStore } from './store/transition-store';
 
 export interface LivePipelineOptions {
@@ -25,6 +30,7 @@ export interface LivePipelineOptions {
   io: Server;
   router: Router;
   pool: pg.Pool;
+  prisma: Prisma;
   databaseUrl: string;
   keys: ApiKeyVerifier;
   version: string;
@@ -33,13 +39,14 @@ export interface LivePipelineOptions {
 
 const LIVE_INTERVAL_MS = 250;
 const ROLLUP_INTERVAL_MS = 60_000;
+const EXPIRY_CHECK_MS = 1_000;
 
 /**
  * The report's path through the server, wired in the order it travels:
  * ingest (socket and HTTP) → aggregate → store (flusher, rollups) and live
  * (dashboard namespace and publisher), plus the read API over both.
  */
-export async function startLivePipeline({ config, logger, io, router, pool, databaseUrl, keys, version, now }: LivePipelineOptions) {
+export async function startLivePipeline({ config, logger, io, router, pool, prisma, databaseUrl, keys, version, now }: LivePipelineOptions) {
   const aggregate = createAggregate({ now, staleAfterMs: config.ingest.staleAfterMs, bucketSeconds: 10 });
   const view = createLiveView(aggregate, now);
   const dashboard = createDashboardNamespace(io, { version, now, view, logger });
@@ -50,13 +57,23 @@ export async function startLivePipeline({ config, logger, io, router, pool, data
     transitions: createTransitionStore(pool),
     now,
     onTransition: publisher.publishTransition,
-    // Operator commands arrive with the control issue; until then an acknowledgement changes nothing.
-    onCommandAck: async () => {},
+    // Bound below: deliveries need the agent namespace, which needs ingest.
+    onCommandAck: (instanceId, ack) => delivery.acknowledge(instanceId, ack),
   });
   const loaded = await loadCatalog(pool, aggregate, ingest);
   logger.info(loaded, 'catalog loaded');
 
-  const agent = createAgentNamespace(io, { ingest, keys, logger, onRegistered: () => {} });
+  const agent = createAgentNamespace(io, {
+    ingest,
+    keys,
+    logger,
+    onRegistered: (instanceId) => void overrides.onRegistered(instanceId).catch((error: unknown) => logger.error({ err: error, instanceId }, 'sending active overrides failed')),
+  });
+  const delivery = createCommandDelivery({ prisma, agent, aggregate, now, onDelivery: publisher.publishDelivery });
+  const overrides = createActiveOverrides({ prisma, aggregate, delivery, now, logger, onTransition: publisher.publishTransition });
+  await overrides.load();
+  const issueAction = createIssueAction({ prisma, aggregate, delivery, now, onTransition: publisher.publishTransition });
+  addControlRoutes(router, { issueAction, delivery, prisma, db: pool });
   addReportsRoute(router, { ingest, keys, limitBytes: config.ingest.maxMessageBytes });
   addBreakerRoutes(router, { aggregate, db: pool, retention: config.ingest.retention, now });
 
@@ -66,6 +83,8 @@ export async function startLivePipeline({ config, logger, io, router, pool, data
   const flusher = startAggregateFlusher({ aggregate, pool, logger, intervalMs: config.ingest.flushIntervalMs });
   const liveness = setInterval(() => aggregate.checkLiveness(), Math.min(1_000, config.ingest.reportIntervalMs));
   liveness.unref();
+  const expiry = setInterval(() => void overrides.expireDue().catch((error: unknown) => logger.warn({ err: error }, 'expiring overrides failed')), EXPIRY_CHECK_MS);
+  expiry.unref();
 
   return {
     aggregate,
@@ -76,6 +95,7 @@ export async function startLivePipeline({ config, logger, io, router, pool, data
     /** Stops the timers and writes what is still pending: after the sockets closed, before the pool does. */
     async stop(): Promise<void> {
       clearInterval(liveness);
+      clearInterval(expiry);
       publisher.stop();
       await revocations.close();
       await rollups.stop();

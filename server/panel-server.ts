@@ -6,7 +6,7 @@ import { createApiHandler } from './http/api-router';
 import { addHealthRoute } from './http/health-route';
 import { createRouter } from './http/router';
 import { sendJson } from './http/send-json';
-import { createApiKeys } from './auth/api-keys';
+import { installAccess, type Access } from './auth/install-access';
 import { startLivePipeline } from './live-pipeline';
 import type { Logger } from './logger';
 import { openDatabase, type OpenDatabase } from './store/open-database';
@@ -36,6 +36,8 @@ export interface RunningPanel {
   prisma: Prisma;
   io: SocketServer;
   pipeline: Awaited<ReturnType<typeof startLivePipeline>>;
+  /** Users, sessions, keys; `access.firstAdmin` is the admin created at this start, whose generated password the caller prints once. */
+  access: Access;
   stop(): Promise<void>;
 }
 
@@ -53,9 +55,13 @@ export async function startPanelServer({ config, logger, createWebApp, now = Dat
   const api = createApiHandler(router, logger);
   let web = createWebApp ? pagesStarting : noPages;
 
+  // Set once Access is installed, before the server listens.
+  let gate: Access['gate'] | undefined;
+
   const httpServer = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    const handled = url.pathname === '/api' || url.pathname.startsWith('/api/') ? api(req, res, url) : web.handleRequest(req, res);
+    const route = () => (url.pathname === '/api' || url.pathname.startsWith('/api/') ? api(req, res, url) : web.handleRequest(req, res));
+    const handled = gate ? gate(req, res, url, route) : route();
     handled.catch((error: unknown) => {
       logger.error({ err: error, path: url.pathname }, 'request failed');
       if (!res.headersSent) sendJson(res, 500, { error: { code: 'internal', message: 'internal error' } });
@@ -64,11 +70,14 @@ export async function startPanelServer({ config, logger, createWebApp, now = Dat
   });
   // Socket.IO handles its own upgrades and, with destroyUpgrade off, leaves the rest to us.
   const io = new SocketServer(httpServer, { serveClient: false, destroyUpgrade: false, maxHttpBufferSize: config.ingest.maxMessageBytes });
-  const keys = createApiKeys({ prisma, now });
+  let access;
   let pipeline;
   try {
-    pipeline = await startLivePipeline({ config, logger, io, router, pool, databaseUrl: database.url, keys, version, now });
+    access = await installAccess({ config, logger, prisma, router, io, databaseUrl: database.url, now });
+    gate = access.gate;
+    pipeline = await startLivePipeline({ config, logger, io, router, pool, prisma, databaseUrl: database.url, keys: access.keys, version, now });
   } catch (error) {
+    await access?.stop();
     await clients.close();
     await database.close();
     throw error;
@@ -86,6 +95,7 @@ export async function startPanelServer({ config, logger, createWebApp, now = Dat
     });
   } catch (error) {
     await pipeline.stop();
+    await access.stop();
     await clients.close();
     await database.close();
     throw error;
@@ -106,10 +116,11 @@ export async function startPanelServer({ config, logger, createWebApp, now = Dat
       clearTimeout(forceAfter);
       await web.close?.();
       await pipeline.stop();
+      await access.stop();
       await clients.close();
       await database.close();
     })());
 
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
-  return { port, url: `http://${shownHost}:${port}`, database, prisma, io, pipeline, stop };
+  return { port, url: `http://${shownHost}:${port}`, database, prisma, io, pipeline, access, stop };
 }

@@ -2,6 +2,7 @@ import { createStore } from 'zustand/vanilla';
 import type { TBreakerInstance } from '../../lib/api/breaker-detail';
 import type { TBreakerSummary } from '../../lib/api/breaker-summary';
 import type { TTransitionRecord } from '../../lib/api/transition-record';
+import type { TDelivery } from '../../lib/control/operator-action';
 
 const MAX_TRANSITIONS = 200;
 
@@ -12,12 +13,16 @@ export interface BreakersState {
   instances: Record<string, TBreakerInstance[]>;
   /** Newest first, capped. */
   transitions: TTransitionRecord[];
+  /** Per breaker: where its latest operator command stands on each instance. */
+  deliveries: Record<string, TDelivery[]>;
   /** False until the first snapshot arrives. */
   loaded: boolean;
   /** When data last arrived (client clock): the age shown while disconnected. */
   receivedAt: number | null;
   replaceAll(breakers: TBreakerSummary[], instances: Record<string, TBreakerInstance[]>, at: number): void;
   applyBatch(batch: LiveBatch, at: number): void;
+  /** The deliveries of a breaker's latest command, as fetched (replaces what was there). */
+  setDeliveries(breakerId: string, deliveries: TDelivery[]): void;
 }
 
 /** What arrived within one animation frame, applied in a single store update. */
@@ -25,6 +30,18 @@ export interface LiveBatch {
   breakers: TBreakerSummary[];
   instances: Record<string, TBreakerInstance[]>;
   transitions: TTransitionRecord[];
+  deliveries: Array<TDelivery & { breakerId: string }>;
+}
+
+/** A delivery update joins the list of its command; one of a newer command starts a new list. */
+function mergeDeliveries(current: Record<string, TDelivery[]>, updates: Array<TDelivery & { breakerId: string }>): Record<string, TDelivery[]> {
+  const next = { ...current };
+  for (const { breakerId, ...delivery } of updates) {
+    const list = next[breakerId] ?? [];
+    const sameCommand = list.filter((item) => item.commandId === delivery.commandId && item.instanceId !== delivery.instanceId);
+    next[breakerId] = [...sameCommand, delivery].sort((a, b) => a.instance.localeCompare(b.instance));
+  }
+  return next;
 }
 
 export type BreakersStore = ReturnType<typeof createBreakersStore>;
@@ -34,6 +51,7 @@ export function createBreakersStore() {
     byId: {},
     instances: {},
     transitions: [],
+    deliveries: {},
     loaded: false,
     receivedAt: null,
     replaceAll: (breakers, instances, at) =>
@@ -43,7 +61,9 @@ export function createBreakersStore() {
         byId: batch.breakers.length ? { ...state.byId, ...Object.fromEntries(batch.breakers.map((breaker) => [breaker.id, breaker])) } : state.byId,
         instances: Object.keys(batch.instances).length ? { ...state.instances, ...batch.instances } : state.instances,
         transitions: batch.transitions.length ? [...batch.transitions.reverse(), ...state.transitions].slice(0, MAX_TRANSITIONS) : state.transitions,
+        deliveries: batch.deliveries.length ? mergeDeliveries(state.deliveries, batch.deliveries) : state.deliveries,
         receivedAt: at,
       })),
+    setDeliveries: (breakerId, deliveries) => set((state) => ({ deliveries: { ...state.deliveries, [breakerId]: deliveries } })),
   }));
 }

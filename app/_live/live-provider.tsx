@@ -8,6 +8,8 @@ import { createBreakersStore, type BreakersState, type BreakersStore, type LiveB
 import { createConnectionStore, type ConnectionState, type ConnectionStore } from './connection-store';
 import { connectDashboard, type DashboardSocket } from './dashboard-socket';
 import { TrendHistory } from './trend-history';
+import { useSignedInRole } from '../_access/access-provider';
+import { recheckSession } from '../_access/session-check';
 
 interface LiveContext {
   connection: ConnectionStore;
@@ -19,7 +21,7 @@ interface LiveContext {
 
 const Context = createContext<LiveContext | null>(null);
 
-const emptyBatch = (): LiveBatch => ({ breakers: [], instances: {}, transitions: [] });
+const emptyBatch = (): LiveBatch => ({ breakers: [], instances: {}, transitions: [], deliveries: [] });
 
 /**
  * Owns the dashboard socket for the page's lifetime: snapshot on subscribe,
@@ -32,6 +34,7 @@ export function LiveProvider({ children }: { children: ReactNode }) {
   const [breakers] = useState(createBreakersStore);
   const [trends] = useState(() => new TrendHistory());
   const socketRef = useRef<DashboardSocket | null>(null);
+  const role = useSignedInRole();
   const scopeRef = useRef<TLiveScope | null>(null);
 
   const subscribe = (socket: DashboardSocket, scope: TLiveScope) => {
@@ -88,8 +91,16 @@ export function LiveProvider({ children }: { children: ReactNode }) {
       batch.transitions.push(transition);
       schedule();
     });
-    socket.on('disconnect', () => connection.getState().setReconnecting());
-    socket.on('connect_error', () => connection.getState().setReconnecting());
+    socket.on('disconnect', (reason) => {
+      connection.getState().setReconnecting();
+      // The server closes a socket itself only when its session ended or the user's role changed.
+      if (reason === 'io server disconnect') void recheckSession(role).then((outcome) => outcome === 'same' && socket.connect());
+    });
+    socket.on('connect_error', (error) => {
+      connection.getState().setReconnecting();
+      // A refused handshake is not retried by the client: find out why, and retry only if still signed in.
+      if (error.message === 'unauthorized') void recheckSession(role).then((outcome) => outcome === 'same' && setTimeout(() => socket.connect(), 2_000));
+    });
     return () => {
       if (frame !== null) cancelAnimationFrame(frame);
       socket.close();

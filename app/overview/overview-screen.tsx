@@ -2,13 +2,15 @@
 
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
-import { useCallback, useMemo, useRef } from 'react';
+import { useCallback, useMemo, useRef, useState } from 'react';
 import { breakerStatus, STATUS_LABEL, type TBreakerStatus } from '../../lib/api/breaker-status';
 import { BreakerRow, ROW_HEADERS } from '../../components/overview/breaker-row';
 import { OverviewFilters, type OverviewFilterValues } from '../../components/overview/overview-filters';
 import styles from '../../components/overview/overview.module.css';
 import { SummaryCounts } from '../../components/overview/summary-counts';
-import { useBreakers, useLiveScope, useTrends } from '../_live/live-provider';
+import { useCan } from '../_access/access-provider';
+import { useBreakers, useConnection, useLiveScope, useTrends } from '../_live/live-provider';
+import { BulkActions } from './bulk-actions';
 import { countSummaries, sameCounts, sameLines, selectLines } from './overview-selection';
 
 const ROW_HEIGHT = 36;
@@ -24,11 +26,11 @@ function readFilters(params: URLSearchParams): OverviewFilterValues {
 }
 
 /** One row, subscribed to its own breaker only: a delta re-renders the rows it changed. */
-function ConnectedRow({ id }: { id: string }) {
+function ConnectedRow({ id, selected, onToggle }: { id: string; selected: boolean; onToggle?: (id: string) => void }) {
   const summary = useBreakers((state) => state.byId[id]);
   const trends = useTrends();
   if (!summary) return null;
-  return <BreakerRow summary={summary} status={breakerStatus(summary)} trend={trends.get(id)} />;
+  return <BreakerRow summary={summary} status={breakerStatus(summary)} trend={trends.get(id)} selection={onToggle ? { selected, onToggle: () => onToggle(id) } : undefined} />;
 }
 
 /** The overview: every breaker of every service, unhealthy first, filtered from the URL. */
@@ -56,6 +58,15 @@ export function OverviewScreen() {
   const counts = useBreakers((state) => countSummaries(state.byId), sameCounts);
   const services = useBreakers((state) => [...new Set(Object.values(state.byId).map((summary) => summary.service))].sort(), (a, b) => a.join('\n') === b.join('\n'));
   const loaded = useBreakers((state) => state.loaded);
+  const live = useConnection((state) => state.status === 'live');
+  const canAct = useCan('operator');
+  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
+  const toggle = useCallback((id: string) => setSelected((current) => {
+    const next = new Set(current);
+    if (next.has(id)) next.delete(id);
+    else next.add(id);
+    return next;
+  }), []);
 
   const scroller = useRef<HTMLDivElement>(null);
   // eslint-disable-next-line react-hooks/incompatible-library -- the React Compiler is not in use; the virtualizer re-renders us itself
@@ -65,7 +76,8 @@ export function OverviewScreen() {
     <>
       <SummaryCounts counts={counts} />
       <OverviewFilters values={filters} services={services} onChange={setFilters} />
-      <div role="table" aria-label="Breakers" aria-rowcount={lines.length}>
+      {canAct && <BulkActions selected={selected} onSelect={setSelected} />}
+      <div role="table" aria-label="Breakers" aria-rowcount={lines.length} className={live ? undefined : styles.notLive} aria-busy={!live}>
         <div role="rowgroup">
           <div role="row" className={styles.columns}>
             {ROW_HEADERS.map((header) => (
@@ -91,7 +103,7 @@ export function OverviewScreen() {
                         </span>
                       </div>
                     ) : (
-                      <ConnectedRow id={line.id} />
+                      <ConnectedRow id={line.id} selected={selected.has(line.id)} onToggle={canAct ? toggle : undefined} />
                     )}
                   </div>
                 );

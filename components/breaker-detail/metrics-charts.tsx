@@ -53,8 +53,13 @@ export function MetricsCharts({ points, from, to, failureThreshold, slowThreshol
   const tick = formatTick(to - from);
   const xAxis = <XAxis dataKey="start" type="number" domain={[from, to]} scale="time" tickFormatter={tick} fontSize={11} />;
   const tooltip = <Tooltip labelFormatter={(value) => new Date(Number(value)).toLocaleString()} formatter={(value) => (typeof value === 'number' ? value.toFixed(2) : String(value))} />;
+  const peakFailure = Math.max(0, ...points.map((point) => point.failureRate ?? 0));
+  const peakCalls = Math.max(0, ...points.map((point) => point.success + point.failure + point.timeout + point.rejected));
   return (
     <div className={styles.charts}>
+      <p className={styles.muted} aria-label="Range summary">
+        Peak failure rate {peakFailure.toFixed(0)}% · peak {peakCalls.toFixed(1)} calls/s
+      </p>
       <figure className={styles.chart} aria-label="Calls per second by outcome">
         <figcaption>Calls per second by outcome</figcaption>
         <ResponsiveContainer width="100%" height={180}>

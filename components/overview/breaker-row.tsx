@@ -14,16 +14,30 @@ function instancesText(summary: TBreakerSummary): string {
   return stale > 0 ? `${main} · ${stale} stale` : main;
 }
 
+export interface RowSelection {
+  selected: boolean;
+  onToggle(): void;
+}
+
 /** One breaker in the overview: presentational, everything comes in as props. */
-export function BreakerRow({ summary, status, trend }: { summary: TBreakerSummary; status: TBreakerStatus; trend: readonly number[] }) {
+export function BreakerRow({ summary, status, trend, selection }: { summary: TBreakerSummary; status: TBreakerStatus; trend: readonly number[]; selection?: RowSelection }) {
   const { rates } = summary;
   return (
     <div className={styles.row} role="row" data-status={status}>
+      <span role="cell">
+        {selection && <input type="checkbox" checked={selection.selected} onChange={selection.onToggle} aria-label={`Select ${summary.service} ${summary.name}`} />}
+      </span>
       <span role="cell" className={styles.service}>
         {summary.service}
       </span>
       <span role="cell" className={styles.name}>
         <Link href={`/breakers/${summary.id}`}>{summary.name}</Link>
+        {summary.override && (
+          <span className={styles.override} title={`${summary.override.state === 'FORCED_OPEN' ? 'Tripped' : 'Forced closed'} by ${summary.override.by ?? 'unknown'}: ${summary.override.reason}${summary.override.expiresAt ? `; ends ${new Date(summary.override.expiresAt).toLocaleTimeString()}` : ''}`}>
+            {' '}
+            · by hand: {summary.override.reason}
+          </span>
+        )}
       </span>
       <span role="cell">
         <StateBadge status={status} />
@@ -50,4 +64,4 @@ export function BreakerRow({ summary, status, trend }: { summary: TBreakerSummar
   );
 }
 
-export const ROW_HEADERS = ['Service', 'Breaker', 'State', 'Instances', 'Calls', 'Failures', 'Slow', 'p99', 'Last 15 min'] as const;
+export const ROW_HEADERS = ['', 'Service', 'Breaker', 'State', 'Instances', 'Calls', 'Failures', 'Slow', 'p99', 'Last 15 min'] as const;

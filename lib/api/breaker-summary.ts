@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ZOverrideView } from '../control/operator-action.js';
 import { ZBreakerState } from '../protocol/breaker-state.js';
 
 /** How many instances of a breaker are in each state (live instances only) and how many are stale. */
@@ -44,6 +45,8 @@ export const ZBreakerSummary = z.object({
   lastReportAt: z.number().nullable(),
   /** Since when the service-wide state has held (epoch ms). */
   stateSince: z.number().nullable(),
+  /** The operator override in force, shown wherever the breaker appears. */
+  override: ZOverrideView.nullable(),
 });
 
 /** One breaker as the overview shows it. */

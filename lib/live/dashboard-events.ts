@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { TBreakerInstance } from '../api/breaker-detail.js';
 import type { TBreakerSummary } from '../api/breaker-summary.js';
 import type { TTransitionRecord } from '../api/transition-record.js';
+import type { TDelivery } from '../control/operator-action.js';
 import type { TAck } from '../protocol/ack.js';
 
 /** Sent by the server as soon as a dashboard connects. */
@@ -56,6 +57,8 @@ export interface DashboardServerToClientEvents {
   'instances:changed': (payload: TInstancesChanged) => void;
   /** Sent at once for every stored transition in scope: never coalesced away. */
   'transition:new': (payload: TTransitionRecord) => void;
+  /** For a breaker scope: an instance's delivery of an operator command changed (sent, applied, failed). */
+  'delivery:changed': (payload: TDelivery & { breakerId: string }) => void;
 }
 
 export interface DashboardClientToServerEvents {

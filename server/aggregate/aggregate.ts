@@ -1,5 +1,6 @@
 import type { TBreakerInstance } from '../../lib/api/breaker-detail.js';
 import type { TBreakerSummary } from '../../lib/api/breaker-summary.js';
+import type { TOverrideView } from '../../lib/control/operator-action.js';
 import type { TBreakerConfig } from '../../lib/protocol/breaker-config.js';
 import type { TReport, TWindowSnapshot } from '../../lib/protocol/breaker-report.js';
 import type { TBreakerState } from '../../lib/protocol/breaker-state.js';
@@ -80,6 +81,7 @@ export function createAggregate({ now, staleAfterMs, bucketSeconds }: AggregateO
   const instances = new Map<string, InstanceState>();
   const breakers = new Map<string, BreakerState>();
   const pending = new PendingWrites(bucketMs);
+  const overrides = new Map<string, TOverrideView>();
   let dirty = new Set<string>();
   const scratch = emptyCounts();
 
@@ -248,6 +250,13 @@ export function createAggregate({ now, staleAfterMs, bucketSeconds }: AggregateO
       return turned;
     },
 
+    /** Shows (or clears) the override in force on a breaker; the dashboards get it with the next delta. */
+    setOverride(breakerId: string, override: TOverrideView | null): void {
+      if (override) overrides.set(breakerId, override);
+      else overrides.delete(breakerId);
+      dirty.add(breakerId);
+    },
+
     takeDirty(): Set<string> {
       const taken = dirty;
       dirty = new Set();
@@ -280,6 +289,7 @@ export function createAggregate({ now, staleAfterMs, bucketSeconds }: AggregateO
         rates: breaker.recent.rates(at),
         lastReportAt: breaker.lastReportAt,
         stateSince: breaker.stateSince,
+        override: overrides.get(breaker.id) ?? null,
       };
     },
 
@@ -295,6 +305,18 @@ export function createAggregate({ now, staleAfterMs, bucketSeconds }: AggregateO
 
     config(breakerId: string): TBreakerConfig | null {
       return breakers.get(breakerId)?.config ?? null;
+    },
+
+    /** Every instance that declared this breaker, reported or not: who an operator command is for. */
+    instanceRefsOf(breakerId: string): Array<{ instanceId: string; name: string; labels: TLabels }> {
+      const breaker = breakers.get(breakerId);
+      if (!breaker) return [];
+      const refs: Array<{ instanceId: string; name: string; labels: TLabels }> = [];
+      for (const pair of breaker.pairs.values()) {
+        const instance = instances.get(pair.instanceId);
+        if (instance) refs.push({ instanceId: instance.id, name: instance.name, labels: instance.labels });
+      }
+      return refs.sort((a, b) => a.name.localeCompare(b.name));
     },
 
     /** The current state of one breaker on one instance, for persisting it. */

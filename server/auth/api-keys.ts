@@ -1,11 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { recordAudit, type AuditActor } from '../control/audit-log';
 import type { Prisma } from '../store/prisma';
 
 const KEY_PREFIX = 'bp_';
 const PREFIX_LENGTH = 11;
 // lastUsedAt is for humans ("used 3 minutes ago"): writing it on every report would put a write on the hot path.
 const LAST_USED_RESOLUTION_MS = 60_000;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const API_KEY_REVOKED_CHANNEL = 'api_key_revoked';
 
 export const hashApiKey = (key: string) => createHash('sha256').update(key).digest('hex');
@@ -30,14 +32,20 @@ export function createApiKeys({ prisma, now }: { prisma: Prisma; now: () => numb
   const lastUsedWritten = new Map<string, number>();
 
   return {
-    async create(serviceName: string, options: { createdById?: string; description?: string } = {}) {
+    /** Creates a key for a service (created if new), audited in the same transaction; the key is returned only here. */
+    async create(serviceName: string, options: { createdById?: string; description?: string; actor?: AuditActor | null } = {}) {
       const key = `${KEY_PREFIX}${randomBytes(32).toString('base64url')}`;
-      const service = await prisma.service.upsert({ where: { name: serviceName }, create: { name: serviceName }, update: {}, select: { id: true } });
-      const row = await prisma.apiKey.create({
-        data: { serviceId: service.id, prefix: key.slice(0, PREFIX_LENGTH), keyHash: hashApiKey(key), description: options.description ?? null, createdById: options.createdById ?? null },
-        select: { id: true, prefix: true },
+      const prefix = key.slice(0, PREFIX_LENGTH);
+      return prisma.$transaction(async (tx) => {
+        const service = await tx.service.upsert({ where: { name: serviceName }, create: { name: serviceName }, update: {}, select: { id: true } });
+        const createdById = options.createdById ?? (options.actor?.kind === 'user' ? options.actor.id : null);
+        const row = await tx.apiKey.create({
+          data: { serviceId: service.id, prefix, keyHash: hashApiKey(key), description: options.description ?? null, createdById, createdAt: new Date(now()) },
+          select: { id: true, prefix: true },
+        });
+        await recordAudit(tx, { action: 'api_key.created', actor: options.actor ?? null, target: { type: 'api_key', id: row.id }, serviceId: service.id, details: { service: serviceName, prefix } });
+        return { id: row.id, key, prefix: row.prefix, serviceId: service.id };
       });
-      return { id: row.id, key, prefix: row.prefix, serviceId: service.id };
     },
 
     async list(): Promise<ApiKeyListItem[]> {
@@ -48,11 +56,14 @@ export function createApiKeys({ prisma, now }: { prisma: Prisma; now: () => numb
       return rows.map(({ service, ...row }) => ({ ...row, serviceName: service.name }));
     },
 
-    /** Revokes a key and tells every server process at once, in the same transaction. */
-    async revoke(id: string): Promise<boolean> {
+    /** Revokes a key, audits it and tells every server process at once, all in one transaction. */
+    async revoke(id: string, actor: AuditActor | null = null): Promise<boolean> {
+      if (!UUID.test(id)) return false;
       return prisma.$transaction(async (tx) => {
         const updated = await tx.apiKey.updateMany({ where: { id, revokedAt: null }, data: { revokedAt: new Date(now()) } });
         if (updated.count === 0) return false;
+        const row = await tx.apiKey.findUniqueOrThrow({ where: { id }, select: { prefix: true, serviceId: true, service: { select: { name: true } } } });
+        await recordAudit(tx, { action: 'api_key.revoked', actor, target: { type: 'api_key', id }, serviceId: row.serviceId, details: { service: row.service.name, prefix: row.prefix } });
         await tx.$executeRawUnsafe('SELECT pg_notify($1, $2)', API_KEY_REVOKED_CHANNEL, id);
         return true;
       });

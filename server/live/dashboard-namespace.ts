@@ -1,13 +1,14 @@
 import type { Namespace, Server } from 'socket.io';
 import { ZLiveSubscribe, DASHBOARD_NAMESPACE, type DashboardClientToServerEvents, type DashboardServerToClientEvents, type TLiveScope } from '../../lib/live/dashboard-events';
 import type { TAck } from '../../lib/protocol/ack.js';
+import type { AccessSocketData } from '../auth/socket-access';
 import type { Logger } from '../logger';
 import { typedNamespace } from '../socket-namespace';
 import type { LiveView } from './live-view';
 import { roomOf } from './rooms';
 
-/** What the server keeps on a dashboard socket; the signed-in user joins it with Access. */
-export interface DashboardSocketData {
+/** What the server keeps on a dashboard socket; `access` (the signed-in user) is set by Access before `connection`. */
+export interface DashboardSocketData extends AccessSocketData {
   scope: TLiveScope | null;
 }
 

@@ -1,5 +1,6 @@
 import type { TBreakerSummary } from '../../lib/api/breaker-summary.js';
 import type { TTransitionRecord } from '../../lib/api/transition-record.js';
+import type { TDelivery } from '../../lib/control/operator-action.js';
 import type { Aggregate } from '../aggregate/aggregate';
 import type { DashboardNamespace } from './dashboard-namespace';
 import type { LiveView } from './live-view';
@@ -40,6 +41,9 @@ export function createLivePublisher({ namespace, aggregate, view, now, intervalM
       namespace
         .to([roomOf({ kind: 'all' }), roomOf({ kind: 'service', service: record.service }), roomOf({ kind: 'breaker', breakerId: record.breakerId })])
         .emit('transition:new', record);
+    },
+    publishDelivery(breakerId: string, delivery: TDelivery): void {
+      namespace.to(roomOf({ kind: 'breaker', breakerId })).emit('delivery:changed', { ...delivery, breakerId });
     },
     /** Sends pending changes now (shutdown, tests). */
     flush: publishChanges,

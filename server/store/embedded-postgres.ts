@@ -34,6 +34,8 @@ const USER = 'postgres';
 // The cluster only listens on loopback, so a fixed password guards nothing
 // that the local filesystem does not already guard.
 const PASSWORD = 'breaker-panel-local';
+/** For tools that connect to a cluster another process started (the keys CLI). */
+export const EMBEDDED_CREDENTIALS = { user: USER, password: PASSWORD } as const;
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

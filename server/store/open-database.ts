@@ -11,7 +11,7 @@ export interface OpenDatabase {
   close(): Promise<void>;
 }
 
-const EMBEDDED_DATABASE = 'breaker_panel';
+export const EMBEDDED_DATABASE = 'breaker_panel';
 
 /**
  * Uses DATABASE_URL when set; otherwise starts the embedded Postgres in the

@@ -1,6 +1,6 @@
 import { expect, test } from './fixtures';
 
-test('the overview shows the product and a live indicator that follows the server', async ({ page, panel }) => {
+test('the overview shows the product and a live indicator that follows the server', async ({ adminPage: page, panel }) => {
   await page.goto(panel.url);
   await expect(page.getByRole('heading', { name: 'Breaker Panel' })).toBeVisible();
   const indicator = page.getByRole('status', { name: 'Connection' });

@@ -1,17 +1,35 @@
-import { test as base } from '@playwright/test';
+import { test as base, type Page } from '@playwright/test';
+import { TEST_ADMIN, TEST_ADMIN_ENV } from '../fixtures/signed-in';
 import { createEmptyDatabase } from '../fixtures/test-database';
 import { startServerProcess, type ServerProcess } from './server-process';
 
-/** Every test gets its own server process on a free port, with its own fresh database. */
-export const test = base.extend<{ panel: ServerProcess }>({
-  panel: async ({}, use) => {
+export { TEST_ADMIN };
+
+/** Signs the page's browser context in through the API; the cookie is shared with the page. */
+export async function signInPage(page: Page, baseUrl: string, email: string, password: string): Promise<void> {
+  const response = await page.request.post(`${baseUrl}/api/v1/auth/sign-in`, { data: { email, password } });
+  if (!response.ok()) throw new Error(`sign-in as ${email} failed: ${response.status()}`);
+}
+
+/**
+ * Every test gets its own server process on a free port, with its own fresh
+ * database and TEST_ADMIN as its first admin (override with `panelEnv`);
+ * `adminPage` is a page already signed in as that admin.
+ */
+export const test = base.extend<{ panelEnv: Record<string, string>; panel: ServerProcess; adminPage: Page }>({
+  panelEnv: [TEST_ADMIN_ENV, { option: true }],
+  panel: async ({ panelEnv }, use) => {
     const adminUrl = process.env.E2E_POSTGRES_ADMIN_URL;
     if (!adminUrl) throw new Error('E2E_POSTGRES_ADMIN_URL is not set: run through playwright.config.ts');
     const database = await createEmptyDatabase(adminUrl);
-    const panel = await startServerProcess({ DATABASE_URL: database.url });
+    const panel = await startServerProcess({ DATABASE_URL: database.url, ...panelEnv });
     await use(panel);
     await panel.stop();
     await database.drop();
+  },
+  adminPage: async ({ page, panel }, use) => {
+    await signInPage(page, panel.url, TEST_ADMIN.email, TEST_ADMIN.password);
+    await use(page);
   },
 });
 

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ZHealth } from '../../lib/health';
 import type { RunningPanel } from '../../server/panel-server';
 import { startTestPanel } from '../fixtures/panel';
+import { signIn } from '../fixtures/signed-in';
 import { createEmptyDatabase, type TestDatabase } from '../fixtures/test-database';
 
 describe('panel server with DATABASE_URL', () => {
@@ -30,13 +31,13 @@ describe('panel server with DATABASE_URL', () => {
   });
 
   it('answers unknown API routes with a JSON 404', async () => {
-    const response = await fetch(`${panel.url}/api/nope`);
+    const response = await (await signIn(panel.url)).request('/api/nope');
     expect(response.status).toBe(404);
     expect(await response.json()).toEqual({ error: { code: 'not_found', message: 'no API route /api/nope' } });
   });
 
   it('welcomes dashboards on /dashboard and refuses reporters without an API key on /agent', async () => {
-    const dashboard = connect(`${panel.url}/dashboard`, { transports: ['websocket'] });
+    const dashboard = (await signIn(panel.url)).connectDashboard();
     const welcome = await new Promise<{ serverVersion: string }>((resolve) => dashboard.once('server:welcome', resolve));
     expect(welcome.serverVersion).toMatch(/^\d+\.\d+\.\d+/);
     dashboard.close();

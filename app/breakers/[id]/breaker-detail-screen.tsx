@@ -15,6 +15,7 @@ import styles from '../../../components/breaker-detail/breaker-detail.module.css
 import { formatPercent } from '../../../components/overview/format';
 import { StateBadge } from '../../../components/state-badge';
 import { useBreakers, useLiveScope } from '../../_live/live-provider';
+import { BreakerControls } from './breaker-controls';
 import { configDrift, serviceWideSegments } from './state-segments';
 
 const PRESETS = { live: { label: 'Live 15 min', ms: 15 * 60_000 }, '1h': { label: '1 h', ms: 3_600_000 }, '6h': { label: '6 h', ms: 6 * 3_600_000 }, '24h': { label: '24 h', ms: 24 * 3_600_000 }, '7d': { label: '7 d', ms: 7 * 24 * 3_600_000 } } as const;
@@ -107,6 +108,7 @@ export function BreakerDetailScreen({ id }: { id: string }) {
           {current.instances.total} instances{current.instances.stale ? `, ${current.instances.stale} stale` : ''}
         </span>
       </div>
+      <BreakerControls summary={current} instances={shownInstances.map((instance) => ({ name: instance.name, labels: instance.labels }))} />
       <div className={styles.presets} role="group" aria-label="Time range">
         {(Object.keys(PRESETS) as Preset[]).map((key) => (
           <button key={key} type="button" aria-pressed={key === preset} onClick={() => router.replace(key === 'live' ? pathname : `${pathname}?range=${key}`, { scroll: false })}>

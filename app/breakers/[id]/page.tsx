@@ -1,5 +1,5 @@
 import { Suspense } from 'react';
-import { LiveStatus } from '../../live-status';
+import { DisconnectedBanner, LiveStatus } from '../../live-status';
 import styles from '../../page.module.css';
 import { BreakerDetailScreen } from './breaker-detail-screen';
 
@@ -11,6 +11,7 @@ export default async function BreakerPage({ params }: { params: Promise<{ id: st
         <h1 className={styles.title}>Breaker Panel</h1>
         <LiveStatus />
       </header>
+      <DisconnectedBanner />
       <Suspense>
         <BreakerDetailScreen id={id} />
       </Suspense>

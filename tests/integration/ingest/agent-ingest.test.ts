@@ -1,4 +1,3 @@
-import { io as connectClient } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { TBreakerDetail } from '../../../lib/api/breaker-detail.js';
 import type { TBreakerList } from '../../../lib/api/breaker-list.js';
@@ -8,6 +7,7 @@ import { createApiKeys } from '../../../server/auth/api-keys';
 import type { RunningPanel } from '../../../server/panel-server';
 import { connectAgent, send } from '../../fixtures/agent-client';
 import { startTestPanel } from '../../fixtures/panel';
+import { signIn, type SignedInClient } from '../../fixtures/signed-in';
 import { instanceRun } from '../../fixtures/protocol-messages';
 import { createEmptyDatabase, type TestDatabase } from '../../fixtures/test-database';
 
@@ -26,6 +26,7 @@ describe('ingest over the /agent socket', () => {
   let panel: RunningPanel;
   let checkoutKey: string;
   let paymentsKey: string;
+  let admin: SignedInClient;
 
   beforeAll(async () => {
     database = await createEmptyDatabase(inject('postgresAdminUrl'));
@@ -34,6 +35,7 @@ describe('ingest over the /agent socket', () => {
     const keys = createApiKeys({ prisma: panel.prisma, now: Date.now });
     checkoutKey = (await keys.create('checkout')).key;
     paymentsKey = (await keys.create('payments')).key;
+    admin = await signIn(panel.url);
   });
   afterAll(async () => {
     await panel?.stop();
@@ -41,13 +43,13 @@ describe('ingest over the /agent socket', () => {
   });
 
   const getJson = async <T>(path: string): Promise<T> => {
-    const response = await fetch(`${panel.url}${path}`);
+    const response = await admin.request(path);
     expect(response.status).toBe(200);
     return (await response.json()) as T;
   };
 
   it('registers an instance, takes its reports and serves them through the read API and a dashboard socket', async () => {
-    const dashboard = connectClient(`${panel.url}/dashboard`, { transports: ['websocket'] });
+    const dashboard = admin.connectDashboard();
     const snapshot = (await dashboard.emitWithAck('live:subscribe', { scope: { kind: 'service', service: 'checkout' } })) as TAck<TLiveSnapshot>;
     expect(snapshot.ok).toBe(true);
     const changes: TBreakersChanged[] = [];

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createApiKeys } from '../../../server/auth/api-keys';
 import type { RunningPanel } from '../../../server/panel-server';
 import { startTestPanel } from '../../fixtures/panel';
+import { signIn } from '../../fixtures/signed-in';
 import { instanceRun } from '../../fixtures/protocol-messages';
 import { createEmptyDatabase, type TestDatabase } from '../../fixtures/test-database';
 
@@ -39,7 +40,7 @@ describe('POST /api/v1/reports', () => {
     });
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ ok: true, data: { storedTransitions: [1], commands: [] } });
-    const list = (await (await fetch(`${panel.url}/api/v1/breakers?service=search`)).json()) as { breakers: Array<{ name: string; state: string }> };
+    const list = await (await signIn(panel.url)).getJson<{ breakers: Array<{ name: string; state: string }> }>('/api/v1/breakers?service=search');
     expect(list.breakers).toMatchObject([{ name: 'index-api', state: 'OPEN' }]);
   });
 

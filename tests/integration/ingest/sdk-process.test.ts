@@ -1,4 +1,3 @@
-import { io as connectClient } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { TBreakerDetail } from '../../../lib/api/breaker-detail.js';
 import type { TBreakerList } from '../../../lib/api/breaker-list.js';
@@ -7,6 +6,7 @@ import type { TBreakersChanged } from '../../../lib/live/dashboard-events.js';
 import { createApiKeys } from '../../../server/auth/api-keys';
 import type { RunningPanel } from '../../../server/panel-server';
 import { startTestPanel } from '../../fixtures/panel';
+import { signIn } from '../../fixtures/signed-in';
 import { startSdkService, type SdkServiceProcess } from '../../fixtures/sdk-service-process';
 import { createEmptyDatabase, type TestDatabase } from '../../fixtures/test-database';
 
@@ -28,7 +28,8 @@ describe('a real SDK service process reporting to the panel', () => {
   });
 
   it('shows its breaker opening on a dashboard socket and through the read API, with the transition stored', async () => {
-    const dashboard = connectClient(`${panel.url}/dashboard`, { transports: ['websocket'] });
+    const admin = await signIn(panel.url);
+    const dashboard = admin.connectDashboard();
     await dashboard.emitWithAck('live:subscribe', { scope: { kind: 'all' } });
     const transitions: TTransitionRecord[] = [];
     const states: Array<string | null> = [];
@@ -41,11 +42,11 @@ describe('a real SDK service process reporting to the panel', () => {
     await expect.poll(() => states.at(-1), { timeout: 10_000 }).toBe('OPEN');
 
     // The transition is sent at once; the counters of the failed calls come with the next report.
-    const readBreaker = async () => ((await (await fetch(`${panel.url}/api/v1/breakers?service=checkout`)).json()) as TBreakerList).breakers.find((item) => item.name === 'payments-api')!;
+    const readBreaker = async () => ((await admin.getJson<TBreakerList>('/api/v1/breakers?service=checkout')) as TBreakerList).breakers.find((item) => item.name === 'payments-api')!;
     await expect.poll(async () => (await readBreaker()).rates.failureRate, { timeout: 5_000 }).toBeGreaterThan(0);
     const breaker = await readBreaker();
     expect(breaker).toMatchObject({ state: 'OPEN', instances: { total: 1, byState: { OPEN: 1 } } });
-    const detail = (await (await fetch(`${panel.url}/api/v1/breakers/${breaker.id}`)).json()) as TBreakerDetail;
+    const detail = await admin.getJson<TBreakerDetail>(`/api/v1/breakers/${breaker.id}`);
     expect(detail.instances).toMatchObject([{ name: 'web-1', labels: { zone: 'eu-1' }, state: 'OPEN' }]);
     expect(detail.recentTransitions[0]).toMatchObject({ from: 'CLOSED', to: 'OPEN', cause: 'failure_rate', instance: 'web-1' });
     dashboard.close();

@@ -1,0 +1,15 @@
+import { readPageSession } from '../_access/page-session';
+import { AdminScreen } from './admin-screen';
+import styles from '../page.module.css';
+
+export const metadata = { title: 'Admin · Breaker Panel' };
+
+export default async function AdminPage() {
+  const session = await readPageSession();
+  return (
+    <main className={styles.page}>
+      <h1 className={styles.title}>Admin</h1>
+      {session?.user.role === 'admin' ? <AdminScreen /> : <p className={styles.empty}>Only admins manage users and API keys.</p>}
+    </main>
+  );
+}

@@ -1,0 +1,20 @@
+import Link from 'next/link';
+import type { TRole } from '../../lib/auth/roles';
+import styles from './auth.module.css';
+
+/** The bar above every signed-in page: who, which role, admin link, sign-out. */
+export function AccountMenu({ email, role, showAdmin, onSignOut }: { email: string; role: TRole; showAdmin: boolean; onSignOut: () => void }) {
+  return (
+    <nav aria-label="Account" className={styles.accountBar}>
+      <Link href="/">Overview</Link>
+      {showAdmin ? <Link href="/admin">Admin</Link> : null}
+      <span className={styles.spacer} />
+      <span className={styles.who}>
+        {email} <span className={styles.role}>{role}</span>
+      </span>
+      <button type="button" className={styles.linkButton} onClick={onSignOut}>
+        Sign out
+      </button>
+    </nav>
+  );
+}

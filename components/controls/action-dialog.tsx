@@ -1,0 +1,136 @@
+'use client';
+
+import { useEffect, useRef, useState } from 'react';
+import type { TActionRequest, TOperatorActionKind } from '../../lib/control/operator-action';
+import styles from './controls.module.css';
+
+export const ACTION_LABEL: Record<TOperatorActionKind, string> = { trip: 'Trip', force_closed: 'Force closed', reset: 'Reset', release: 'Release' };
+
+const EFFECT: Record<TOperatorActionKind, string> = {
+  trip: 'rejects every call',
+  force_closed: 'lets every call through, whatever the failure rate',
+  reset: 'closes the breaker with a fresh window',
+  release: 'removes the override and resumes automatic behaviour',
+};
+
+const EXPIRY_CHOICES = [
+  { label: '15 minutes', seconds: 900 },
+  { label: '1 hour', seconds: 3600 },
+  { label: '4 hours', seconds: 4 * 3600 },
+  { label: '24 hours', seconds: 24 * 3600 },
+];
+
+export interface DialogInstance {
+  name: string;
+  labels: Record<string, string>;
+}
+
+export interface ActionDialogProps {
+  action: TOperatorActionKind;
+  service: string;
+  breaker: string;
+  instances: DialogInstance[];
+  busy: boolean;
+  error: string | null;
+  onConfirm(request: TActionRequest): void;
+  onCancel(): void;
+}
+
+type ScopeChoice = 'all' | 'instance' | 'label';
+
+/**
+ * Confirms an action and states its blast radius ("rejects every call on 12
+ * instances of checkout → payments"). A reason is required.
+ */
+export function ActionDialog({ action, service, breaker, instances, busy, error, onConfirm, onCancel }: ActionDialogProps) {
+  const dialog = useRef<HTMLDialogElement>(null);
+  const [reason, setReason] = useState('');
+  const [scopeChoice, setScopeChoice] = useState<ScopeChoice>('all');
+  const [instance, setInstance] = useState(instances[0]?.name ?? '');
+  const labelOptions = [...new Set(instances.flatMap((item) => Object.entries(item.labels).map(([key, value]) => `${key}=${value}`)))].sort();
+  const [label, setLabel] = useState(labelOptions[0] ?? '');
+  const [expiresIn, setExpiresIn] = useState(3600);
+
+  useEffect(() => {
+    const element = dialog.current;
+    if (element && !element.open) element.showModal();
+  }, []);
+
+  const [labelKey, labelValue] = label.split('=') as [string, string | undefined];
+  const inScope =
+    scopeChoice === 'all' ? instances.length : scopeChoice === 'instance' ? (instances.some((item) => item.name === instance) ? 1 : 0) : instances.filter((item) => item.labels[labelKey] === labelValue).length;
+  const scope: TActionRequest['scope'] = scopeChoice === 'all' ? { all: true } : scopeChoice === 'instance' ? { instances: [instance] } : { labels: { [labelKey]: labelValue ?? '' } };
+  const overrides = action === 'trip' || action === 'force_closed';
+  const valid = reason.trim().length >= 3 && (scopeChoice !== 'instance' || instance) && (scopeChoice !== 'label' || labelValue !== undefined);
+
+  return (
+    <dialog ref={dialog} className={styles.dialog} aria-labelledby="action-title" onCancel={onCancel}>
+      <form
+        method="dialog"
+        onSubmit={(event) => {
+          event.preventDefault();
+          if (valid) onConfirm({ action, scope, reason: reason.trim(), ...(overrides ? { expiresIn } : {}) });
+        }}
+      >
+        <h2 id="action-title">
+          {ACTION_LABEL[action]} {service} → {breaker}
+        </h2>
+        <fieldset>
+          <legend>Instances</legend>
+          <label>
+            <input type="radio" name="scope" checked={scopeChoice === 'all'} onChange={() => setScopeChoice('all')} /> All instances
+          </label>
+          <label>
+            <input type="radio" name="scope" checked={scopeChoice === 'instance'} onChange={() => setScopeChoice('instance')} disabled={instances.length === 0} /> One instance{' '}
+            <select aria-label="Instance" value={instance} onChange={(event) => setInstance(event.target.value)} disabled={scopeChoice !== 'instance'}>
+              {instances.map((item) => (
+                <option key={item.name}>{item.name}</option>
+              ))}
+            </select>
+          </label>
+          <label>
+            <input type="radio" name="scope" checked={scopeChoice === 'label'} onChange={() => setScopeChoice('label')} disabled={labelOptions.length === 0} /> Instances labelled{' '}
+            <select aria-label="Label" value={label} onChange={(event) => setLabel(event.target.value)} disabled={scopeChoice !== 'label'}>
+              {labelOptions.map((option) => (
+                <option key={option}>{option}</option>
+              ))}
+            </select>
+          </label>
+        </fieldset>
+        {overrides && (
+          <label className={styles.field}>
+            Ends after
+            <select value={expiresIn} onChange={(event) => setExpiresIn(Number(event.target.value))}>
+              {EXPIRY_CHOICES.map((choice) => (
+                <option key={choice.seconds} value={choice.seconds}>
+                  {choice.label}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
+        <label className={styles.field}>
+          Reason (required)
+          <textarea value={reason} onChange={(event) => setReason(event.target.value)} rows={2} required minLength={3} placeholder="e.g. payments provider outage, INC-1234" />
+        </label>
+        <p className={styles.blast} aria-live="polite">
+          This {EFFECT[action]} on {inScope} {inScope === 1 ? 'instance' : 'instances'} of {service} → {breaker}
+          {scopeChoice === 'all' ? ', and on instances that join later' : ''}.
+        </p>
+        {error && (
+          <p role="alert" className={styles.error}>
+            {error}
+          </p>
+        )}
+        <div className={styles.buttons}>
+          <button type="button" onClick={onCancel}>
+            Cancel
+          </button>
+          <button type="submit" disabled={!valid || busy} data-danger={action === 'trip' || undefined}>
+            {busy ? 'Sending…' : `${ACTION_LABEL[action]} now`}
+          </button>
+        </div>
+      </form>
+    </dialog>
+  );
+}

@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import { ZRole } from './roles';
+
+/** The header that carries the session's CSRF token on every state-changing request. */
+export const CSRF_HEADER = 'x-csrf-token';
+
+/** The signed-in user as the browser sees it. */
+export const ZSessionUser = z.object({
+  id: z.string(),
+  email: z.string(),
+  name: z.string().nullable(),
+  role: ZRole,
+});
+
+/** The signed-in user as the browser sees it. */
+export type TSessionUser = z.infer<typeof ZSessionUser>;
+
+/** `GET /api/v1/auth/session` and the sign-in answer: who is signed in, and the token to send back. */
+export const ZCurrentSession = z.object({
+  user: ZSessionUser,
+  csrfToken: z.string(),
+  expiresAt: z.string(),
+});
+
+/** `GET /api/v1/auth/session` and the sign-in answer. */
+export type TCurrentSession = z.infer<typeof ZCurrentSession>;
+
+/**
+ * `POST /api/v1/auth/sign-in` body. The e-mail is not format-checked here (the
+ * first admin may be `admin@localhost`); length caps keep a huge password from
+ * becoming a hashing DoS.
+ */
+export const ZSignInRequest = z.object({
+  email: z.string().trim().toLowerCase().min(1).max(320),
+  password: z.string().min(1).max(1024),
+});
+
+/** `POST /api/v1/auth/sign-in` body. */
+export type TSignInRequest = z.infer<typeof ZSignInRequest>;
+
+/**
+ * Where to go after signing in: only a path on this site, never `//host` or a
+ * URL, so that the sign-in page cannot be used as an open redirect.
+ */
+export function safeNextPath(next: string | null | undefined): string {
+  if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return '/';
+  if (next.startsWith('/sign-in')) return '/';
+  return next;
+}
+
+/**
+ * The header on which the server hands the verified session to the pages it
+ * renders (base64url JSON of TCurrentSession). The server deletes any copy a
+ * client sends before setting its own, so a page may trust it.
+ */
+export const PAGE_SESSION_HEADER = 'x-breaker-panel-session';

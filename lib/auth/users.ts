@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import { ZRole } from './roles';
+
+/** `POST /api/v1/users` body: invites a user with a role; the answer holds a one-time password. */
+export const ZInviteUser = z.object({
+  email: z.string().trim().toLowerCase().max(320).pipe(z.email()),
+  name: z.string().trim().min(1).max(200).optional(),
+  role: ZRole,
+});
+
+/** `POST /api/v1/users` body. */
+export type TInviteUser = z.infer<typeof ZInviteUser>;
+
+/** `PATCH /api/v1/users/:id` body: a new role, or disabling (which signs the user out everywhere). */
+export const ZUpdateUser = z
+  .object({
+    role: ZRole.optional(),
+    disabled: z.literal(true).optional(),
+  })
+  .refine((body) => body.role !== undefined || body.disabled !== undefined, { message: 'give a role or disabled: true' });
+
+/** `PATCH /api/v1/users/:id` body. */
+export type TUpdateUser = z.infer<typeof ZUpdateUser>;
+
+/** One row of `GET /api/v1/users`; times are ISO strings. */
+export interface TUserListItem {
+  id: string;
+  email: string;
+  name: string | null;
+  role: z.infer<typeof ZRole>;
+  createdAt: string;
+  lastSignInAt: string | null;
+  disabledAt: string | null;
+}
+
+/** `POST /api/v1/users` answer: the temporary password is shown once and never stored in clear. */
+export interface TInvitedUser {
+  user: TUserListItem;
+  temporaryPassword: string;
+}

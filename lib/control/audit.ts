@@ -1,0 +1,38 @@
+import { z } from 'zod';
+
+/** Query of `GET /api/v1/audit`: newest first. `user` is an e-mail; times are epoch ms. */
+export const ZAuditQuery = z.object({
+  breaker: z.string().uuid().optional(),
+  service: z.string().min(1).max(200).optional(),
+  user: z.string().min(1).max(320).optional(),
+  from: z.coerce.number().int().nonnegative().optional(),
+  to: z.coerce.number().int().nonnegative().optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(200),
+});
+
+/** Query of `GET /api/v1/audit`. */
+export type TAuditQuery = z.infer<typeof ZAuditQuery>;
+
+/** How a command's deliveries ended, counted by status. */
+export const ZDeliveryOutcome = z.object({ pending: z.number(), applied: z.number(), failed: z.number(), offline: z.number() });
+
+/** One audit entry: who did what, to what, why, when, from where, and how the command was delivered. */
+export const ZAuditEntry = z.object({
+  id: z.string(),
+  at: z.number(),
+  actor: z.string().nullable(),
+  action: z.string(),
+  targetType: z.string(),
+  targetId: z.string().nullable(),
+  service: z.string().nullable(),
+  breaker: z.string().nullable(),
+  breakerId: z.string().nullable(),
+  reason: z.string().nullable(),
+  scope: z.unknown().nullable(),
+  ipAddress: z.string().nullable(),
+  details: z.record(z.string(), z.unknown()),
+  delivery: ZDeliveryOutcome.nullable(),
+});
+
+/** One audit entry. */
+export type TAuditEntry = z.infer<typeof ZAuditEntry>;

@@ -1,0 +1,72 @@
+import type { TTransitionRecord } from '../../lib/api/transition-record.js';
+import { PROTOCOL_VERSION } from '../../lib/protocol/version.js';
+import type { Aggregate } from '../aggregate/aggregate';
+import type { Logger } from '../logger';
+import type { Prisma } from '../store/prisma';
+import type { CommandDelivery } from './command-delivery';
+import { OVERRIDE_SELECT, toOverrideView } from './override-view';
+import { commandScope, inScope } from './scope';
+
+/**
+ * Overrides live in the database, not in a connection: they are shown after a
+ * server restart, sent again to every instance in scope when it registers (a
+ * restarted process, or one that joins later with matching labels), and ended
+ * when they expire.
+ */
+export function createActiveOverrides({ prisma, aggregate, delivery, now, logger, onTransition }: { prisma: Prisma; aggregate: Aggregate; delivery: CommandDelivery; now: () => number; logger: Logger; onTransition(record: TTransitionRecord): void }) {
+  return {
+    /** Shows every override in force on the breakers it belongs to (at start). */
+    async load(): Promise<number> {
+      const rows = await prisma.override.findMany({ where: { endedAt: null }, select: OVERRIDE_SELECT });
+      for (const row of rows) aggregate.setOverride(row.breakerId, toOverrideView(row));
+      return rows.length;
+    },
+
+    /** Sends a freshly registered instance the overrides in force on its breakers that cover it. */
+    async onRegistered(instanceId: string): Promise<void> {
+      const instance = aggregate.instance(instanceId);
+      if (!instance) return;
+      const rows = await prisma.override.findMany({
+        where: { endedAt: null, breaker: { serviceId: instance.serviceId } },
+        select: { ...OVERRIDE_SELECT, breaker: { select: { name: true } } },
+      });
+      for (const row of rows) {
+        const view = toOverrideView(row);
+        if (!view || !aggregate.breakerId(instanceId, row.breaker.name) || !inScope(view.scope, instance)) continue;
+        if (view.expiresAt !== null && view.expiresAt <= now()) continue;
+        const target = { instanceId, name: instance.name };
+        await delivery.markPending(view.commandId, row.breakerId, target);
+        delivery.send(
+          { protocolVersion: PROTOCOL_VERSION, id: view.commandId, breaker: row.breaker.name, action: view.state === 'FORCED_OPEN' ? 'trip' : 'force_closed', expiresAt: view.expiresAt, reason: view.reason, issuedBy: view.by ?? 'panel', issuedAt: view.createdAt },
+          (item) => commandScope(view.scope, item.name),
+          [target],
+        );
+      }
+    },
+
+    /**
+     * Ends the overrides past their expiry. The instances end them on their
+     * own at the same moment (the command carried `expiresAt`); the panel
+     * records the end on the timeline.
+     */
+    async expireDue(): Promise<number> {
+      const at = new Date(now());
+      const due = await prisma.override.findMany({ where: { endedAt: null, expiresAt: { lte: at } }, select: { id: true, breakerId: true, desiredState: true, breaker: { select: { name: true, serviceId: true, service: { select: { name: true } } } } } });
+      for (const row of due) {
+        const transition = await prisma.$transaction(async (tx) => {
+          const ended = await tx.override.updateMany({ where: { id: row.id, endedAt: null }, data: { endedAt: at, endReason: 'expired' } });
+          if (ended.count === 0) return null;
+          return tx.transition.create({
+            data: { serviceId: row.breaker.serviceId, breakerId: row.breakerId, fromState: row.desiredState, toState: 'CLOSED', cause: 'override_expired', at, overrideId: row.id },
+            select: { id: true },
+          });
+        });
+        if (!transition) continue;
+        aggregate.setOverride(row.breakerId, null);
+        onTransition({ id: String(transition.id), breakerId: row.breakerId, service: row.breaker.service.name, breaker: row.breaker.name, instance: null, from: row.desiredState, to: 'CLOSED', wouldBe: null, cause: 'override_expired', failureRate: null, slowCallRate: null, at: at.getTime() });
+        logger.info({ overrideId: row.id, breaker: row.breaker.name }, 'override expired');
+      }
+      return due.length;
+    },
+  };
+}

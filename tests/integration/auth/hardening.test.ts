@@ -1,0 +1,94 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { RunningPanel } from '../../../server/panel-server';
+import { startTestPanel } from '../../fixtures/panel';
+import { signIn, signInAs, TEST_ADMIN, type SignedInClient } from '../../fixtures/signed-in';
+import { createEmptyDatabase, type TestDatabase } from '../../fixtures/test-database';
+
+describe('hardening: CSRF, sign-in rate limit, headers', () => {
+  let database: TestDatabase;
+  let panel: RunningPanel;
+  let admin: SignedInClient;
+
+  beforeAll(async () => {
+    database = await createEmptyDatabase(inject('postgresAdminUrl'));
+    panel = await startTestPanel({ DATABASE_URL: database.url, SIGN_IN_MAX_FAILURES: '3', SIGN_IN_MAX_FAILURES_PER_ADDRESS: '8', TRUST_PROXY: 'true' });
+    admin = await signIn(panel.url);
+  });
+  afterAll(async () => {
+    await panel?.stop();
+    await database?.drop();
+  });
+
+  const userCount = async () => (await database.query<{ n: number }>('SELECT count(*)::int AS n FROM users'))[0]!.n;
+
+  it('refuses a cross-site form post that carries the session cookie, and changes nothing', async () => {
+    const before = await userCount();
+    const forged = await fetch(`${panel.url}/api/v1/users`, {
+      method: 'POST',
+      headers: { cookie: admin.cookie, origin: 'https://evil.example', 'sec-fetch-site': 'cross-site', 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'email=evil%40example.test&role=admin',
+    });
+    expect(forged.status).toBe(403);
+    expect(await forged.json()).toMatchObject({ error: { code: 'csrf' } });
+    expect(await userCount()).toBe(before);
+  });
+
+  it('refuses a change without the session CSRF token, with a wrong one, or from another origin even with the token', async () => {
+    const before = await userCount();
+    const body = { email: 'csrf@example.test', role: 'viewer' };
+    const answers = await Promise.all([
+      admin.request('/api/v1/users', { method: 'POST', body, headers: { 'x-csrf-token': '' } }),
+      admin.request('/api/v1/users', { method: 'POST', body, headers: { 'x-csrf-token': 'x'.repeat(43) } }),
+      admin.request('/api/v1/users', { method: 'POST', body, headers: { origin: 'https://evil.example' } }),
+      admin.request('/api/v1/users', { method: 'POST', body, headers: { 'sec-fetch-site': 'same-site' } }),
+    ]);
+    expect(answers.map((answer) => answer.status)).toEqual([403, 403, 403, 403]);
+    expect(await userCount()).toBe(before);
+    const own = await admin.request('/api/v1/users', { method: 'POST', body, headers: { origin: panel.url.replace('localhost', '127.0.0.1'), 'sec-fetch-site': 'same-origin' } });
+    expect(own.status).toBe(201);
+  });
+
+  it('refuses a sign-in posted from another site (login CSRF)', async () => {
+    const response = await fetch(`${panel.url}/api/v1/auth/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json', origin: 'https://evil.example' }, body: JSON.stringify(TEST_ADMIN) });
+    expect(response.status).toBe(403);
+    expect(response.headers.get('set-cookie')).toBeNull();
+  });
+
+  it('slows brute force per account: after 3 failures even the right password waits, with a clear message', async () => {
+    const victim = await signInAs(panel.url, 'operator', admin);
+    const attempt = (password: string, from: string) =>
+      fetch(`${panel.url}/api/v1/auth/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': from }, body: JSON.stringify({ email: victim.email, password }) });
+    for (let i = 0; i < 3; i += 1) expect((await attempt(`guess-${i}`, `10.0.0.${i}`)).status).toBe(401);
+    const limited = await attempt('guess-3', '10.0.0.9');
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(800);
+    expect(await limited.json()).toMatchObject({ error: { code: 'too_many_attempts', message: 'Too many failed sign-ins. Try again in 15 minutes.' } });
+    // The right password no longer helps an attacker learn anything, and the owner must wait too.
+    const real = await database.query<{ n: number }>('SELECT count(*)::int AS n FROM sessions WHERE user_id = $1', [victim.userId]);
+    expect((await fetch(`${panel.url}/api/v1/auth/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': '10.0.0.10' }, body: JSON.stringify({ email: victim.email, password: 'the right one is unknown here' }) })).status).toBe(429);
+    expect((await database.query<{ n: number }>('SELECT count(*)::int AS n FROM sessions WHERE user_id = $1', [victim.userId]))[0]!.n).toBe(real[0]!.n);
+  });
+
+  it('slows brute force per address: one address spraying many accounts is stopped', async () => {
+    const spray = (i: number) =>
+      fetch(`${panel.url}/api/v1/auth/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': '192.0.2.7' }, body: JSON.stringify({ email: `user${i}@example.test`, password: 'Winter2026!' }) });
+    const statuses: number[] = [];
+    for (let i = 0; i < 9; i += 1) statuses.push((await spray(i)).status);
+    expect(statuses).toEqual([401, 401, 401, 401, 401, 401, 401, 401, 429]);
+    // Another address is not affected.
+    const other = await fetch(`${panel.url}/api/v1/auth/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': '192.0.2.8' }, body: JSON.stringify(TEST_ADMIN) });
+    expect(other.status).toBe(200);
+  });
+
+  it('sets security headers on every answer and never shows a stack trace', async () => {
+    for (const response of [await fetch(`${panel.url}/api/health`), await fetch(`${panel.url}/api/v1/breakers`), await admin.request('/api/v1/nope')]) {
+      expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(response.headers.get('referrer-policy')).toBe('same-origin');
+      expect(response.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+      expect(await response.text()).not.toMatch(/\bat .+\.ts:\d+/);
+    }
+    const bad = await admin.request('/api/v1/users', { method: 'POST', headers: { 'content-type': 'application/json' }, body: undefined });
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toEqual({ error: { code: 'invalid_json', message: 'The body is not valid JSON' } });
+  });
+});
