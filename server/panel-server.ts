@@ -42,7 +42,14 @@ export interface RunningPanel {
 }
 
 const noPages: WebApp = { handleRequest: async (_req, res) => sendJson(res, 404, { error: { code: 'not_found', message: 'no page here' } }) };
-const pagesStarting: WebApp = { handleRequest: async (_req, res) => sendJson(res, 503, { error: { code: 'starting', message: 'the server is starting' } }) };
+// While Next prepares (a second or two after the port opens), a page that refreshes itself rather than an error.
+const STARTING_PAGE = '<!doctype html><meta charset="utf-8"><meta http-equiv="refresh" content="1"><title>Breaker Panel</title><p>Breaker Panel is starting…</p>';
+const pagesStarting: WebApp = {
+  handleRequest: async (_req, res) => {
+    res.writeHead(503, { 'content-type': 'text/html; charset=utf-8', 'retry-after': '1', 'cache-control': 'no-store' });
+    res.end(STARTING_PAGE);
+  },
+};
 
 /** One process, one port: the JSON API, the pages and Socket.IO. */
 export async function startPanelServer({ config, logger, createWebApp, now = Date.now }: PanelServerOptions): Promise<RunningPanel> {

@@ -34,3 +34,11 @@ export const test = base.extend<{ panelEnv: Record<string, string>; panel: Serve
 });
 
 export { expect } from '@playwright/test';
+
+/** Creates a reporter API key for `service` as the signed-in admin of `page` (through the admin API, with the CSRF token). */
+export async function createReporterKey(page: Page, baseUrl: string, service: string): Promise<string> {
+  const session = (await (await page.request.get(`${baseUrl}/api/v1/auth/session`)).json()) as { csrfToken: string };
+  const response = await page.request.post(`${baseUrl}/api/v1/api-keys`, { data: { service }, headers: { 'x-csrf-token': session.csrfToken, origin: baseUrl } });
+  if (!response.ok()) throw new Error(`creating a key for ${service} failed: ${response.status()} ${await response.text()}`);
+  return ((await response.json()) as { key: string }).key;
+}

@@ -18,8 +18,9 @@ async function waitForHealth(url: string, child: ChildProcess, deadlineMs: numbe
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`the server exited with code ${child.exitCode}`);
     try {
-      const response = await fetch(`${url}/api/health`);
-      if (response.ok) return;
+      // Ready means the API answers and the pages are prepared (the sign-in page needs no session).
+      const [health, page] = await Promise.all([fetch(`${url}/api/health`), fetch(`${url}/sign-in`)]);
+      if (health.ok && page.ok) return;
     } catch {
       // not listening yet
     }
