@@ -26,6 +26,8 @@ export const ZConfigEnv = z.object({
   RETENTION_1H_DAYS: z.coerce.number().int().min(1).default(400).describe('days to keep 1 h buckets, 1 or more'),
   INSTANCE_BUCKETS_MINUTES: z.coerce.number().int().min(10).default(60).describe('minutes to keep per-instance buckets, 10 or more'),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000).describe('a positive number of milliseconds'),
+  DEMO: z.enum(['on', 'off']).default('on').describe('on or off'),
+  METRICS_TOKEN: z.string().min(16).optional().describe('a secret of at least 16 characters'),
   ...ZAccessEnv.shape,
 });
 
@@ -41,6 +43,10 @@ export interface Config {
   embeddedPostgres: { dataDir: string; port: number };
   logLevel: TConfigEnv['LOG_LEVEL'];
   shutdownTimeoutMs: number;
+  /** Run the demo fleet beside an embedded database (never with DATABASE_URL). */
+  demo: boolean;
+  /** Bearer token for GET /metrics; metrics are off without it. */
+  metricsToken: string | undefined;
   ingest: {
     reportIntervalMs: number;
     staleAfterMs: number;
@@ -85,6 +91,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, ro
     },
     logLevel: values.LOG_LEVEL,
     shutdownTimeoutMs: values.SHUTDOWN_TIMEOUT_MS,
+    demo: values.DEMO === 'on' && values.DATABASE_URL === undefined,
+    metricsToken: values.METRICS_TOKEN,
     ingest: {
       reportIntervalMs: values.REPORT_INTERVAL_MS,
       staleAfterMs: values.REPORT_INTERVAL_MS * values.STALE_AFTER_INTERVALS,

@@ -5,6 +5,9 @@ import { createLogger } from './logger';
 import { startPanelServer } from './panel-server';
 import { printFirstAdmin } from './auth/print-first-admin';
 import { createNextWebApp } from './web/next-web-app';
+import { printStartBanner } from './start-banner';
+import { provisionDemoKeys } from '../scripts/demo/demo-keys';
+import { startDemoFleet, type DemoFleet } from '../scripts/demo/run-fleet';
 
 const rootDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 // No network here, and none needed: Next's telemetry stays off unless asked for.
@@ -29,7 +32,19 @@ async function main(): Promise<void> {
   });
   logger.info({ url: panel.url, database: panel.database.embedded ? 'embedded' : 'DATABASE_URL', migrations: panel.database.migrations }, 'Breaker Panel is running');
   if (panel.access.firstAdmin) printFirstAdmin(panel.access.firstAdmin, panel.url);
-  if (panel.database.embedded) logger.info({ dataDir: config.embeddedPostgres.dataDir }, 'data lives in the embedded Postgres');
+  let demo: DemoFleet | null = null;
+  if (config.demo) {
+    const keys = await provisionDemoKeys(panel.prisma, panel.access.keys);
+    demo = startDemoFleet({ url: panel.url, keys, onExit: (instance, code) => code !== 0 && logger.warn({ instance, code }, 'a demo instance stopped') });
+  }
+  const admin = await panel.prisma.user.findFirst({ where: { role: 'admin', disabledAt: null }, orderBy: { createdAt: 'asc' }, select: { email: true } });
+  printStartBanner({
+    url: panel.url,
+    adminEmail: admin?.email ?? null,
+    passwordShownAbove: Boolean(panel.access.firstAdmin?.generatedPassword),
+    demoProcesses: demo ? demo.processes : null,
+    dataDir: panel.database.embedded ? config.embeddedPostgres.dataDir : null,
+  });
 
   let signals = 0;
   const shutdown = (signal: NodeJS.Signals) => {
@@ -41,7 +56,9 @@ async function main(): Promise<void> {
       process.exit(1);
     }, config.shutdownTimeoutMs);
     force.unref();
-    panel.stop().then(
+    Promise.resolve(demo?.stop())
+      .then(() => panel.stop())
+      .then(
       () => process.exit(0),
       (error: unknown) => {
         logger.error({ err: error }, 'shutdown failed');

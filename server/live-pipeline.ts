@@ -20,6 +20,7 @@ import { createDashboardNamespace } from './live/dashboard-namespace';
 import { createLivePublisher } from './live/live-publisher';
 import { createLiveView } from './live/live-view';
 import type { Logger } from './logger';
+import { createPanelMetrics } from './metrics/panel-metrics';
 import { createCatalogStore } from './store/catalog-store';
 import type { Prisma } from './store/prisma';
 import { createTransitionStore } from './store/transition-store';
@@ -51,6 +52,7 @@ export async function startLivePipeline({ config, logger, io, router, pool, pris
   const view = createLiveView(aggregate, now);
   const dashboard = createDashboardNamespace(io, { version, now, view, logger });
   const publisher = createLivePublisher({ namespace: dashboard, aggregate, view, now, intervalMs: LIVE_INTERVAL_MS });
+  const metrics = createPanelMetrics({ aggregate, io });
   const ingest = createIngest({
     aggregate,
     catalog: createCatalogStore(pool),
@@ -59,6 +61,7 @@ export async function startLivePipeline({ config, logger, io, router, pool, pris
     onTransition: publisher.publishTransition,
     // Bound below: deliveries need the agent namespace, which needs ingest.
     onCommandAck: (instanceId, ack) => delivery.acknowledge(instanceId, ack),
+    counters: metrics.counters,
   });
   const loaded = await loadCatalog(pool, aggregate, ingest);
   logger.info(loaded, 'catalog loaded');
@@ -67,6 +70,7 @@ export async function startLivePipeline({ config, logger, io, router, pool, pris
     ingest,
     keys,
     logger,
+    onRejected: metrics.counters.messageRejected,
     onRegistered: (instanceId) => void overrides.onRegistered(instanceId).catch((error: unknown) => logger.error({ err: error, instanceId }, 'sending active overrides failed')),
   });
   const delivery = createCommandDelivery({ prisma, agent, aggregate, now, onDelivery: publisher.publishDelivery });
@@ -88,6 +92,7 @@ export async function startLivePipeline({ config, logger, io, router, pool, pris
 
   return {
     aggregate,
+    metrics,
     ingest,
     agent,
     publisher,

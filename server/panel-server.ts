@@ -8,6 +8,7 @@ import { createRouter } from './http/router';
 import { sendJson } from './http/send-json';
 import { installAccess, type Access } from './auth/install-access';
 import { startLivePipeline } from './live-pipeline';
+import { createMetricsHandler } from './metrics/panel-metrics';
 import type { Logger } from './logger';
 import { openDatabase, type OpenDatabase } from './store/open-database';
 import { createDatabaseClients, type Prisma } from './store/prisma';
@@ -62,11 +63,17 @@ export async function startPanelServer({ config, logger, createWebApp, now = Dat
   const api = createApiHandler(router, logger);
   let web = createWebApp ? pagesStarting : noPages;
 
+  let metricsHandler: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | undefined;
   // Set once Access is installed, before the server listens.
   let gate: Access['gate'] | undefined;
 
   const httpServer = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
+    // Prometheus scrapes with a bearer token, not a session: /metrics answers before the access gate.
+    if (url.pathname === '/metrics' && metricsHandler) {
+      metricsHandler(req, res).catch(() => res.destroy());
+      return;
+    }
     const route = () => (url.pathname === '/api' || url.pathname.startsWith('/api/') ? api(req, res, url) : web.handleRequest(req, res));
     const handled = gate ? gate(req, res, url, route) : route();
     handled.catch((error: unknown) => {
@@ -83,6 +90,7 @@ export async function startPanelServer({ config, logger, createWebApp, now = Dat
     access = await installAccess({ config, logger, prisma, router, io, databaseUrl: database.url, now });
     gate = access.gate;
     pipeline = await startLivePipeline({ config, logger, io, router, pool, prisma, databaseUrl: database.url, keys: access.keys, version, now });
+    metricsHandler = createMetricsHandler(pipeline.metrics, config.metricsToken);
   } catch (error) {
     await access?.stop();
     await clients.close();

@@ -29,6 +29,7 @@ export function BreakerRow({ summary, status, trend, selection }: { summary: TBr
       </span>
       <span role="cell" className={styles.service}>
         {summary.service}
+        {summary.demo && <span className={styles.demo}> demo</span>}
       </span>
       <span role="cell" className={styles.name}>
         <Link href={`/breakers/${summary.id}`}>{summary.name}</Link>

@@ -45,6 +45,8 @@ export const ZBreakerSummary = z.object({
   lastReportAt: z.number().nullable(),
   /** Since when the service-wide state has held (epoch ms). */
   stateSince: z.number().nullable(),
+  /** The service belongs to the demo fleet (`npm start` without DATABASE_URL). */
+  demo: z.boolean(),
   /** The operator override in force, shown wherever the breaker appears. */
   override: ZOverrideView.nullable(),
 });

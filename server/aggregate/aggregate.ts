@@ -9,7 +9,7 @@ import type { TTransition } from '../../lib/protocol/transition.js';
 import { emptyCounts, isEmpty, takeDelta, type Counts } from './counter-deltas';
 import { PendingWrites } from './pending-writes';
 import { RecentWindow } from './recent-window';
-import { worstState } from './service-state';
+import { worseState, worstState } from './service-state';
 
 /** One breaker on one instance. */
 interface PairState {
@@ -47,6 +47,8 @@ interface BreakerState {
   config: TBreakerConfig | null;
   pairs: Map<string, PairState>;
   recent: RecentWindow;
+  /** Outcome counts since this server started (deltas summed): Prometheus counters. */
+  totals: Float64Array;
   serviceState: TBreakerState | null;
   stateSince: number | null;
   lastReportAt: number | null;
@@ -56,6 +58,8 @@ export interface InstanceIdentity {
   id: string;
   serviceId: string;
   serviceName: string;
+  /** The service belongs to the demo fleet. */
+  demo?: boolean;
   name: string;
   labels: TLabels;
   runId: string | null;
@@ -82,13 +86,14 @@ export function createAggregate({ now, staleAfterMs, bucketSeconds }: AggregateO
   const breakers = new Map<string, BreakerState>();
   const pending = new PendingWrites(bucketMs);
   const overrides = new Map<string, TOverrideView>();
+  const demoServices = new Set<string>();
   let dirty = new Set<string>();
   const scratch = emptyCounts();
 
   function breakerEntry(id: string, serviceId: string, serviceName: string, name: string, config: TBreakerConfig | null): BreakerState {
     let breaker = breakers.get(id);
     if (!breaker) {
-      breaker = { id, serviceId, serviceName, name, config, pairs: new Map(), recent: new RecentWindow(bucketMs, now()), serviceState: null, stateSince: null, lastReportAt: null };
+      breaker = { id, serviceId, serviceName, name, config, pairs: new Map(), recent: new RecentWindow(bucketMs, now()), totals: new Float64Array(scratch.counts.length), serviceState: null, stateSince: null, lastReportAt: null };
       breakers.set(id, breaker);
     } else if (config) breaker.config = config;
     return breaker;
@@ -106,8 +111,11 @@ export function createAggregate({ now, staleAfterMs, bucketSeconds }: AggregateO
 
   /** Recomputes the service-wide state after a change and marks the breaker for the dashboards. */
   function touch(breaker: BreakerState, at: number): void {
-    const live = [...breaker.pairs.values()].filter((pair) => !instances.get(pair.instanceId)?.stale);
-    const state = worstState(live.map((pair) => pair.state));
+    // Runs for every breaker of every report: a plain loop, no arrays built per call.
+    let state: TBreakerState | null = null;
+    for (const pair of breaker.pairs.values()) {
+      if (!instances.get(pair.instanceId)?.stale) state = worseState(state, pair.state);
+    }
     if (state !== breaker.serviceState) {
       breaker.serviceState = state;
       breaker.stateSince = at;
@@ -132,6 +140,7 @@ export function createAggregate({ now, staleAfterMs, bucketSeconds }: AggregateO
       seenAt: number | null,
       origin: 'reporter' | 'catalog' = 'reporter',
     ): void {
+      if (identity.demo) demoServices.add(identity.serviceId);
       let instance = instances.get(identity.id);
       // A run we see begin counts from zero; one loaded from the catalog mid-run has no baseline yet.
       const startsRun = origin === 'reporter' && instance?.runId !== identity.runId;
@@ -218,6 +227,7 @@ export function createAggregate({ now, staleAfterMs, bucketSeconds }: AggregateO
         const changed = setPairState(pair, item.state, item.wouldBe, at);
         if (!isEmpty(scratch)) {
           breaker.recent.add(scratch, at);
+          for (let i = 0; i < breaker.totals.length; i++) breaker.totals[i]! += scratch.counts[i]!;
           pending.addCounts(breaker.id, instance.id, at, scratch);
         }
         // Counters change every report, so every reported breaker is dirty; the live layer coalesces.
@@ -289,6 +299,7 @@ export function createAggregate({ now, staleAfterMs, bucketSeconds }: AggregateO
         rates: breaker.recent.rates(at),
         lastReportAt: breaker.lastReportAt,
         stateSince: breaker.stateSince,
+        demo: demoServices.has(breaker.serviceId),
         override: overrides.get(breaker.id) ?? null,
       };
     },
@@ -345,6 +356,11 @@ export function createAggregate({ now, staleAfterMs, bucketSeconds }: AggregateO
         });
       }
       return rows.sort((a, b) => a.name.localeCompare(b.name));
+    },
+
+    /** Outcome counts of a breaker since this server started, in OUTCOME_KINDS order. */
+    callTotals(breakerId: string): Readonly<Float64Array> | undefined {
+      return breakers.get(breakerId)?.totals;
     },
 
     stats(): { instances: number; breakers: number; pairs: number } {

@@ -69,11 +69,11 @@ export function createApiKeys({ prisma, now }: { prisma: Prisma; now: () => numb
       });
     },
 
-    async verify(key: string): Promise<{ keyId: string; serviceId: string; serviceName: string } | null> {
+    async verify(key: string): Promise<{ keyId: string; serviceId: string; serviceName: string; demo: boolean } | null> {
       if (!key.startsWith(KEY_PREFIX) || key.length > 200) return null;
       const row = await prisma.apiKey.findUnique({
         where: { keyHash: hashApiKey(key) },
-        select: { id: true, revokedAt: true, serviceId: true, service: { select: { name: true } } },
+        select: { id: true, revokedAt: true, serviceId: true, service: { select: { name: true, isDemo: true } } },
       });
       if (!row || row.revokedAt) return null;
       const at = now();
@@ -81,7 +81,7 @@ export function createApiKeys({ prisma, now }: { prisma: Prisma; now: () => numb
         lastUsedWritten.set(row.id, at);
         await prisma.apiKey.update({ where: { id: row.id }, data: { lastUsedAt: new Date(at) }, select: { id: true } });
       }
-      return { keyId: row.id, serviceId: row.serviceId, serviceName: row.service.name };
+      return { keyId: row.id, serviceId: row.serviceId, serviceName: row.service.name, demo: row.service.isDemo };
     },
   };
 }

@@ -15,6 +15,7 @@ export function acknowledged<Schema extends z.ZodType, Result>(
   what: string,
   logger: Logger,
   handler: (payload: z.infer<Schema>) => Promise<Result>,
+  onRejected?: (code: string) => void,
 ): (payload: unknown, ack?: unknown) => void {
   return (payload, ack) => {
     const reply = typeof ack === 'function' ? (ack as (answer: TAck<Result>) => void) : () => {};
@@ -25,7 +26,10 @@ export function acknowledged<Schema extends z.ZodType, Result>(
       return { ok: true, data: await handler(parsed.data) };
     };
     run().then(reply, (error: unknown) => {
-      if (error instanceof AgentError) return reply({ ok: false, error: error.toAck() });
+      if (error instanceof AgentError) {
+        onRejected?.(error.code);
+        return reply({ ok: false, error: error.toAck() });
+      }
       logger.error({ err: error, event: what }, 'agent message failed');
       reply({ ok: false, error: { code: 'internal', message: 'internal error' } });
     });

@@ -34,7 +34,10 @@ export const instanceRoom = (instanceId: string) => `instance:${instanceId}`;
  * service a connection may report for. A bad message is answered with an
  * error acknowledgement; the connection stays up.
  */
-export function createAgentNamespace(io: Server, { ingest, keys, logger, onRegistered }: { ingest: Ingest; keys: ApiKeyVerifier; logger: Logger; onRegistered(instanceId: string): void }) {
+export function createAgentNamespace(
+  io: Server,
+  { ingest, keys, logger, onRegistered, onRejected }: { ingest: Ingest; keys: ApiKeyVerifier; logger: Logger; onRegistered(instanceId: string): void; onRejected?: (code: string) => void },
+) {
   const namespace = typedNamespace<AgentClientToServerEvents, AgentServerToClientEvents, AgentSocket>(io, AGENT_NAMESPACE);
 
   namespace.use((socket, next) => {
@@ -71,11 +74,11 @@ export function createAgentNamespace(io: Server, { ingest, keys, logger, onRegis
         await socket.join(instanceRoom(instanceId));
         onRegistered(instanceId);
         return { serverTime: Date.now() };
-      }),
+      }, onRejected),
     );
-    socket.on('report:send', acknowledged(ZReport, 'report:send', logger, async (message) => (await ingest.report(reporter, message), null)));
-    socket.on('transition:report', acknowledged(ZTransition, 'transition:report', logger, async (message) => (await ingest.transitions(reporter, [message]), null)));
-    socket.on('command:ack', acknowledged(ZCommandAck, 'command:ack', logger, async (message) => (await ingest.commandAck(reporter, message), null)));
+    socket.on('report:send', acknowledged(ZReport, 'report:send', logger, async (message) => (await ingest.report(reporter, message), null), onRejected));
+    socket.on('transition:report', acknowledged(ZTransition, 'transition:report', logger, async (message) => (await ingest.transitions(reporter, [message]), null), onRejected));
+    socket.on('command:ack', acknowledged(ZCommandAck, 'command:ack', logger, async (message) => (await ingest.commandAck(reporter, message), null), onRejected));
   });
 
   return {

@@ -7,6 +7,7 @@ import type { Aggregate } from '../aggregate/aggregate';
 import type { CatalogStore } from '../store/catalog-store';
 import { transitionKey, type TransitionStore } from '../store/transition-store';
 import { AgentError } from './agent-error';
+import type { IngestCounters } from '../metrics/panel-metrics';
 import type { ReporterIdentity } from './reporter-identity';
 
 export interface IngestDependencies {
@@ -18,6 +19,7 @@ export interface IngestDependencies {
   onTransition(record: TTransitionRecord): void;
   /** Called with an instance's acknowledgement of an operator command. */
   onCommandAck(instanceId: string, ack: TCommandAck): Promise<void>;
+  counters?: IngestCounters;
 }
 
 export type Ingest = ReturnType<typeof createIngest>;
@@ -27,7 +29,7 @@ export type Ingest = ReturnType<typeof createIngest>;
  * (socket or HTTP batch): authorisation against the key's service, the
  * catalog, the aggregate, and transitions stored before they are acknowledged.
  */
-export function createIngest({ aggregate, catalog, transitions, now, onTransition, onCommandAck }: IngestDependencies) {
+export function createIngest({ aggregate, catalog, transitions, now, onTransition, onCommandAck, counters }: IngestDependencies) {
   // (serviceId, instance name) → instance id, for messages that name their instance.
   const instanceIds = new Map<string, string>();
   const instanceKey = (serviceId: string, name: string) => `${serviceId}|${name}`;
@@ -94,7 +96,7 @@ export function createIngest({ aggregate, catalog, transitions, now, onTransitio
       const ids = await catalog.upsertBreakers(reporter.serviceId, message.breakers);
       instanceIds.set(instanceKey(reporter.serviceId, message.instanceId), instanceId);
       aggregate.register(
-        { id: instanceId, serviceId: reporter.serviceId, serviceName: reporter.serviceName, name: message.instanceId, labels: message.labels, runId: message.runId },
+        { id: instanceId, serviceId: reporter.serviceId, serviceName: reporter.serviceName, demo: reporter.demo, name: message.instanceId, labels: message.labels, runId: message.runId },
         message.breakers.map((breaker) => ({ breakerId: ids.get(breaker.name)!, name: breaker.name, config: breaker.config })),
         now(),
       );
@@ -106,6 +108,7 @@ export function createIngest({ aggregate, catalog, transitions, now, onTransitio
       const instanceId = instanceOf(reporter, message.instanceId);
       const ids = await breakerIds(reporter, instanceId, message.breakers.map((breaker) => breaker.name));
       aggregate.applyReport(instanceId, message, ids);
+      counters?.reportReceived(message.breakers.length);
     },
 
     /**
@@ -139,6 +142,7 @@ export function createIngest({ aggregate, catalog, transitions, now, onTransitio
           commandId: message.commandId,
         })),
       );
+      counters?.transitionsStored(stored.size);
       for (const { message, instanceId, breakerId } of rows) {
         const id = stored.get(transitionKey(instanceId, message.runId, message.sequence));
         if (!id) continue;

@@ -3,6 +3,8 @@ export interface ReporterIdentity {
   keyId: string;
   serviceId: string;
   serviceName: string;
+  /** A demo-fleet service: the UI marks it as such. */
+  demo: boolean;
 }
 
 /** Checks reporter API keys (implemented by server/auth/api-keys.ts). */

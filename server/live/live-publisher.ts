@@ -18,7 +18,10 @@ export function createLivePublisher({ namespace, aggregate, view, now, intervalM
     if (dirty.size === 0) return;
     const serverTime = now();
     const changed = view.summaries(dirty);
-    namespace.to(roomOf({ kind: 'all' })).emit('breakers:changed', { serverTime, breakers: changed });
+    // Socket.IO encodes a broadcast before it looks for receivers: an empty room would cost a full JSON encoding for nobody.
+    const watched = (room: string) => (namespace.adapter.rooms.get(room)?.size ?? 0) > 0;
+    const allRoom = roomOf({ kind: 'all' });
+    if (watched(allRoom)) namespace.to(allRoom).emit('breakers:changed', { serverTime, breakers: changed });
     const byService = new Map<string, TBreakerSummary[]>();
     for (const summary of changed) {
       const list = byService.get(summary.service);
@@ -26,11 +29,14 @@ export function createLivePublisher({ namespace, aggregate, view, now, intervalM
       else byService.set(summary.service, [summary]);
       const breakerRoom = roomOf({ kind: 'breaker', breakerId: summary.id });
       // Most breakers have no detail page open: skip the per-breaker work for empty rooms.
-      if (!namespace.adapter.rooms.get(breakerRoom)?.size) continue;
+      if (!watched(breakerRoom)) continue;
       namespace.to(breakerRoom).emit('breakers:changed', { serverTime, breakers: [summary] });
       namespace.to(breakerRoom).emit('instances:changed', { breakerId: summary.id, instances: aggregate.instancesOf(summary.id) });
     }
-    for (const [service, breakers] of byService) namespace.to(roomOf({ kind: 'service', service })).emit('breakers:changed', { serverTime, breakers });
+    for (const [service, breakers] of byService) {
+      const serviceRoom = roomOf({ kind: 'service', service });
+      if (watched(serviceRoom)) namespace.to(serviceRoom).emit('breakers:changed', { serverTime, breakers });
+    }
   }
 
   const timer = setInterval(publishChanges, intervalMs);

@@ -1,5 +1,6 @@
 import type { Queryable } from './queryable';
 import { OUTCOME_KINDS } from '../aggregate/outcome-kinds';
+import { nestedLiteralArray, plainArray, timestampArray } from './array-literal';
 
 /** Counts to add to one bucket: the six outcome kinds and the latency histogram. */
 export interface BucketDelta {
@@ -11,6 +12,13 @@ export interface BucketDelta {
   histogram: Float64Array;
 }
 
+// Rows per statement. A fleet of 2,000 instances × 50 breakers owes 100,000
+// per-instance rows per flush: one statement would build its parameters in one
+// synchronous stretch of the event loop (stalling every socket for a long
+// while); chunks of this size keep each stretch short and still write
+// thousands of rows per round trip.
+export const BUCKET_ROWS_PER_STATEMENT = 2_000;
+
 // Adds histograms element-wise, the shorter padded with zeros.
 const ADD_HISTOGRAMS = (table: string) =>
   `ARRAY(SELECT COALESCE(a, 0) + COALESCE(b, 0) FROM unnest(${table}.latency_histogram, EXCLUDED.latency_histogram) AS h(a, b))`;
@@ -20,13 +28,27 @@ const ADD_COUNTS = (table: string) => OUTCOME_KINDS.map((kind) => `${kind} = ${t
 function histogramLiteral(histogram: Float64Array): string {
   let end = histogram.length;
   while (end > 0 && histogram[end - 1] === 0) end -= 1;
-  return `{${Array.from(histogram.subarray(0, end)).join(',')}}`;
+  return `{${histogram.subarray(0, end).join(',')}}`;
+}
+
+/** The parameters every bucket statement shares: bucket starts, the six counts and the histograms, as array literals. */
+function bucketColumns(deltas: readonly BucketDelta[]): string[] {
+  return [
+    timestampArray(deltas.map((delta) => delta.bucketStart.getTime())),
+    ...OUTCOME_KINDS.map((_, index) => plainArray(deltas.map((delta) => delta.counts[index] ?? 0))),
+    nestedLiteralArray(deltas.map((delta) => histogramLiteral(delta.histogram))),
+  ];
+}
+
+async function inChunks(deltas: BucketDelta[], write: (chunk: BucketDelta[]) => Promise<unknown>): Promise<void> {
+  for (let start = 0; start < deltas.length; start += BUCKET_ROWS_PER_STATEMENT) await write(deltas.slice(start, start + BUCKET_ROWS_PER_STATEMENT));
 }
 
 /**
- * Writes counter deltas into time buckets with one multi-row statement per
- * table: an existing bucket gets the delta added, so flushing partial buckets
- * repeatedly (or from several servers) keeps every sum exact.
+ * Writes counter deltas into time buckets with multi-row statements (one per
+ * table, or a few for very large flushes): an existing bucket gets the delta
+ * added, so flushing partial buckets repeatedly (or from several servers)
+ * keeps every sum exact.
  */
 export interface BucketStore {
   addToBreakerBuckets(resolutionSecs: number, deltas: BucketDelta[]): Promise<void>;
@@ -34,31 +56,32 @@ export interface BucketStore {
 }
 
 export function createBucketStore(pool: Queryable): BucketStore {
-  const countColumns = (deltas: BucketDelta[]) => OUTCOME_KINDS.map((_, index) => deltas.map((delta) => delta.counts[index] ?? 0));
   return {
     async addToBreakerBuckets(resolutionSecs, deltas) {
-      if (deltas.length === 0) return;
-      await pool.query(
-        `INSERT INTO breaker_buckets (breaker_id, resolution_secs, bucket_start, ${OUTCOME_KINDS.join(', ')}, latency_histogram)
-         SELECT breaker_id, $1, bucket_start, ${OUTCOME_KINDS.join(', ')}, histogram::bigint[]
-         FROM unnest($2::uuid[], $3::timestamptz[], ${OUTCOME_KINDS.map((_, i) => `$${i + 4}::bigint[]`).join(', ')}, $10::text[])
-              AS d(breaker_id, bucket_start, ${OUTCOME_KINDS.join(', ')}, histogram)
-         ON CONFLICT (breaker_id, resolution_secs, bucket_start) DO UPDATE SET ${ADD_COUNTS('breaker_buckets')},
-           latency_histogram = ${ADD_HISTOGRAMS('breaker_buckets')}`,
-        [resolutionSecs, deltas.map((delta) => delta.breakerId), deltas.map((delta) => delta.bucketStart), ...countColumns(deltas), deltas.map((delta) => histogramLiteral(delta.histogram))],
+      await inChunks(deltas, (chunk) =>
+        pool.query(
+          `INSERT INTO breaker_buckets (breaker_id, resolution_secs, bucket_start, ${OUTCOME_KINDS.join(', ')}, latency_histogram)
+           SELECT breaker_id, $1, bucket_start, ${OUTCOME_KINDS.join(', ')}, histogram::bigint[]
+           FROM unnest($2::uuid[], $3::timestamptz[], ${OUTCOME_KINDS.map((_, i) => `$${i + 4}::bigint[]`).join(', ')}, $10::text[])
+                AS d(breaker_id, bucket_start, ${OUTCOME_KINDS.join(', ')}, histogram)
+           ON CONFLICT (breaker_id, resolution_secs, bucket_start) DO UPDATE SET ${ADD_COUNTS('breaker_buckets')},
+             latency_histogram = ${ADD_HISTOGRAMS('breaker_buckets')}`,
+          [resolutionSecs, plainArray(chunk.map((delta) => delta.breakerId)), ...bucketColumns(chunk)],
+        ),
       );
     },
 
     async addToInstanceBuckets(deltas) {
-      if (deltas.length === 0) return;
-      await pool.query(
-        `INSERT INTO instance_buckets (instance_id, breaker_id, bucket_start, ${OUTCOME_KINDS.join(', ')}, latency_histogram)
-         SELECT instance_id, breaker_id, bucket_start, ${OUTCOME_KINDS.join(', ')}, histogram::bigint[]
-         FROM unnest($1::uuid[], $2::uuid[], $3::timestamptz[], ${OUTCOME_KINDS.map((_, i) => `$${i + 4}::bigint[]`).join(', ')}, $10::text[])
-              AS d(instance_id, breaker_id, bucket_start, ${OUTCOME_KINDS.join(', ')}, histogram)
-         ON CONFLICT (instance_id, breaker_id, bucket_start) DO UPDATE SET ${ADD_COUNTS('instance_buckets')},
-           latency_histogram = ${ADD_HISTOGRAMS('instance_buckets')}`,
-        [deltas.map((delta) => delta.instanceId), deltas.map((delta) => delta.breakerId), deltas.map((delta) => delta.bucketStart), ...countColumns(deltas), deltas.map((delta) => histogramLiteral(delta.histogram))],
+      await inChunks(deltas, (chunk) =>
+        pool.query(
+          `INSERT INTO instance_buckets (instance_id, breaker_id, bucket_start, ${OUTCOME_KINDS.join(', ')}, latency_histogram)
+           SELECT instance_id, breaker_id, bucket_start, ${OUTCOME_KINDS.join(', ')}, histogram::bigint[]
+           FROM unnest($1::uuid[], $2::uuid[], $3::timestamptz[], ${OUTCOME_KINDS.map((_, i) => `$${i + 4}::bigint[]`).join(', ')}, $10::text[])
+                AS d(instance_id, breaker_id, bucket_start, ${OUTCOME_KINDS.join(', ')}, histogram)
+           ON CONFLICT (instance_id, breaker_id, bucket_start) DO UPDATE SET ${ADD_COUNTS('instance_buckets')},
+             latency_histogram = ${ADD_HISTOGRAMS('instance_buckets')}`,
+          [plainArray(chunk.map((delta) => delta.instanceId!)), plainArray(chunk.map((delta) => delta.breakerId)), ...bucketColumns(chunk)],
+        ),
       );
     },
   };

@@ -1,0 +1,72 @@
+/**
+ * What the benchmark's processes tell each other over Node's IPC channel. The
+ * orchestrator (scripts/bench-ingest.ts) drives; the panel, the bare server and
+ * the fleet each answer with one message per request.
+ */
+
+/** The panel child (scripts/bench/panel-process.ts). */
+export type PanelRequest = { type: 'flush' } | { type: 'stop' };
+export type PanelMessage =
+  | { type: 'ready'; port: number; keys: Record<string, string> }
+  | { type: 'flushed'; flushMs: number; tracked: { instances: number; breakers: number; pairs: number }; loopDelayMs: { p99: number; max: number } };
+
+/** The bare Socket.IO server child (scripts/bench/bare-socket-server.ts). */
+export type BareMessage = { type: 'ready'; port: number };
+
+export interface FleetSpec {
+  url: string;
+  /** One API key per service; the bare server takes any key. */
+  keys: Record<string, string>;
+  instances: number;
+  breakers: number;
+  instancesPerService: number;
+  /** Instances whose first breaker toggles CLOSED/OPEN on every report, for the latency probe. */
+  probes: number;
+}
+
+export type FleetRequest =
+  | { type: 'connect' }
+  | { type: 'paced'; warmupMs: number; windowMs: number; intervalMs: number }
+  | { type: 'closed'; warmupMs: number; windowMs: number }
+  | { type: 'close' };
+
+/** One probe report: the probe breaker's state in it and when it left the fleet (epoch ms). */
+export interface ProbeSend {
+  name: string;
+  state: 'OPEN' | 'CLOSED';
+  sentAt: number;
+}
+
+export interface PhaseStats {
+  windowMs: number;
+  /** Reports sent during the measurement window, and how many of those were acknowledged (ok). */
+  sentInWindow: number;
+  ackedInWindow: number;
+  breakersPerReport: number;
+  /** Reports answered with an error, over the whole phase, and the first error seen. */
+  errors: number;
+  firstError: string | null;
+  /** Reports a paced instance skipped because too many of its reports were still unacknowledged. */
+  skipped: number;
+  /** Report sent → acknowledgement received, ms, over the window. */
+  ackP50Ms: number | null;
+  ackP99Ms: number | null;
+  /** Reports still unacknowledged when the phase gave up waiting. */
+  unacknowledged: number;
+  probes: ProbeSend[];
+}
+
+/** What the fleet has had acknowledged since it connected: the sums the store must hold. */
+export interface AckedTotals {
+  /** Sum of the six outcome counters over every breaker, as of each instance's last acknowledged report. */
+  counters: number;
+  /** Sum of the latency histogram counts, likewise. */
+  histogram: number;
+  reports: number;
+}
+
+export type FleetMessage =
+  | { type: 'connected'; connectMs: number; registered: number; failed: number; firstError: string | null }
+  | { type: 'window'; edge: 'start' | 'end' }
+  | { type: 'phase'; stats: PhaseStats; totals: AckedTotals }
+  | { type: 'fatal'; message: string };

@@ -1,0 +1,53 @@
+/**
+ * The real panel server for the benchmark, in its own process: the same
+ * startPanelServer as `npm start`, minus the Next.js pages (ingest needs only
+ * the API and the sockets, and a page build would only add start-up time).
+ * Reads its configuration from the environment like server/index.ts; creates
+ * one API key per service in BENCH_SERVICES and reports them over IPC.
+ */
+import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { createApiKeys } from '../../server/auth/api-keys';
+import { loadConfig } from '../../server/config';
+import { createLogger } from '../../server/logger';
+import { startPanelServer } from '../../server/panel-server';
+import type { PanelMessage, PanelRequest } from './messages';
+
+const rootDir = path.resolve(import.meta.dirname, '../..');
+const tell = (message: PanelMessage) => process.send?.(message);
+
+async function main(): Promise<void> {
+  const config = loadConfig(process.env, rootDir);
+  const panel = await startPanelServer({ config, logger: createLogger(config.logLevel) });
+  // How long callbacks waited for the event loop: the server-side share of every latency the fleet sees.
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
+  let stopping: Promise<void> | null = null;
+  // Stop gracefully, so a --cpu-prof profile is written; the parent kills us if this hangs.
+  const stop = () => (stopping ??= panel.stop().finally(() => process.exit(0)));
+  process.on('SIGTERM', () => void stop());
+  process.on('disconnect', () => void stop());
+  process.on('message', (raw) => {
+    const request = raw as PanelRequest;
+    if (request.type === 'stop') void stop();
+    if (request.type === 'flush') {
+      const started = performance.now();
+      void panel.pipeline.flush().then(() => tell({
+          type: 'flushed',
+          flushMs: performance.now() - started,
+          tracked: panel.pipeline.aggregate.stats(),
+          loopDelayMs: { p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 },
+        }));
+    }
+  });
+
+  const apiKeys = createApiKeys({ prisma: panel.prisma, now: Date.now });
+  const keys: Record<string, string> = {};
+  for (const service of JSON.parse(process.env.BENCH_SERVICES ?? '[]') as string[]) keys[service] = (await apiKeys.create(service)).key;
+  tell({ type: 'ready', port: panel.port, keys });
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench panel: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});
