@@ -11,9 +11,11 @@ import { SummaryCounts } from '../../components/overview/summary-counts';
 import { useCan } from '../_access/access-provider';
 import { useBreakers, useConnection, useLiveScope, useTrends } from '../_live/live-provider';
 import { BulkActions } from './bulk-actions';
-import { countSummaries, sameCounts, sameLines, selectLines } from './overview-selection';
+import { useThrottled } from '../_live/use-throttled';
+import { countSummaries, selectLines } from './overview-selection';
 
 const ROW_HEIGHT = 36;
+const ORDER_REFRESH_MS = 1_000;
 
 function readFilters(params: URLSearchParams): OverviewFilterValues {
   const status = params.get('state') ?? '';
@@ -54,9 +56,11 @@ export function OverviewScreen() {
     [pathname, router],
   );
 
-  const lines = useBreakers((state) => selectLines(state.byId, filters), sameLines);
-  const counts = useBreakers((state) => countSummaries(state.byId), sameCounts);
-  const services = useBreakers((state) => [...new Set(Object.values(state.byId).map((summary) => summary.service))].sort(), (a, b) => a.join('\n') === b.join('\n'));
+  // Order, counts and the service list come from the whole map: recomputed at most once a second.
+  const version = useThrottled(useBreakers((state) => state.version), ORDER_REFRESH_MS);
+  const byId = useBreakers((state) => state.byId);
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- byId is updated in place; version says when it changed
+  const { lines, counts, services } = useMemo(() => ({ lines: selectLines(byId, filters), counts: countSummaries(byId), services: [...new Set(Object.values(byId).map((summary) => summary.service))].sort() }), [byId, filters, version]);
   const loaded = useBreakers((state) => state.loaded);
   const live = useConnection((state) => state.status === 'live');
   const canAct = useCan('operator');

@@ -35,12 +35,3 @@ export function countSummaries(byId: Record<string, TBreakerSummary>): OverviewC
   }
   return counts;
 }
-
-export const sameLines = (a: OverviewLine[], b: OverviewLine[]) =>
-  a.length === b.length && a.every((line, index) => {
-    const other = b[index]!;
-    return line.kind === 'group' ? other.kind === 'group' && other.service === line.service && other.count === line.count : other.kind === 'breaker' && other.id === line.id;
-  });
-
-export const sameCounts = (a: OverviewCounts, b: OverviewCounts) =>
-  a.breakers === b.breakers && a.open === b.open && a.halfOpen === b.halfOpen && a.forced === b.forced && a.staleInstances === b.staleInstances;
