@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { accessConfigFrom, SECRET_VARIABLES, ZAccessEnv, type AccessConfig } from './auth/access-config';
+import { notifyConfigFrom, ZNotifyEnv, type NotifyConfig } from './notify/notify-config';
 
 const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
 
@@ -29,6 +30,7 @@ export const ZConfigEnv = z.object({
   DEMO: z.enum(['on', 'off']).default('on').describe('on or off'),
   METRICS_TOKEN: z.string().min(16).optional().describe('a secret of at least 16 characters'),
   ...ZAccessEnv.shape,
+  ...ZNotifyEnv.shape,
 });
 
 export type TConfigEnv = z.infer<typeof ZConfigEnv>;
@@ -55,6 +57,7 @@ export interface Config {
     retention: { tenSecondMs: number; oneMinuteMs: number; oneHourMs: number; instanceBucketMs: number };
   };
   access: AccessConfig;
+  notify: NotifyConfig;
   /** The project root: where the Next app and the migrations live. */
   rootDir: string;
 }
@@ -106,6 +109,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, ro
       },
     },
     access: accessConfigFrom(values),
+    notify: notifyConfigFrom(values),
     rootDir,
   };
 }

@@ -9,6 +9,7 @@ import { createCommandDelivery } from './control/command-delivery';
 import { addControlRoutes } from './control/control-routes';
 import { createIssueAction } from './control/issue-action';
 import { addBreakerRoutes } from './http/breaker-routes';
+import { addHistoryRoutes } from './history/history-routes';
 import type { Router } from './http/router';
 import { createAgentNamespace } from './ingest/agent-namespace';
 import { createIngest } from './ingest/ingest';
@@ -21,6 +22,7 @@ import { createLivePublisher } from './live/live-publisher';
 import { createLiveView } from './live/live-view';
 import type { Logger } from './logger';
 import { createPanelMetrics } from './metrics/panel-metrics';
+import { createNotifications } from './notify/start-notifications';
 import { createCatalogStore } from './store/catalog-store';
 import type { Prisma } from './store/prisma';
 import { createTransitionStore } from './store/transition-store';
@@ -53,12 +55,17 @@ export async function startLivePipeline({ config, logger, io, router, pool, pris
   const dashboard = createDashboardNamespace(io, { version, now, view, logger });
   const publisher = createLivePublisher({ namespace: dashboard, aggregate, view, now, intervalMs: LIVE_INTERVAL_MS });
   const metrics = createPanelMetrics({ aggregate, io });
+  const notifications = createNotifications({ prisma, aggregate, router, config: config.notify, now, logger, version });
+  const onTransition: typeof publisher.publishTransition = (record) => {
+    publisher.publishTransition(record);
+    notifications.onTransition(record);
+  };
   const ingest = createIngest({
     aggregate,
     catalog: createCatalogStore(pool),
     transitions: createTransitionStore(pool),
     now,
-    onTransition: publisher.publishTransition,
+    onTransition,
     // Bound below: deliveries need the agent namespace, which needs ingest.
     onCommandAck: (instanceId, ack) => delivery.acknowledge(instanceId, ack),
     counters: metrics.counters,
@@ -74,12 +81,14 @@ export async function startLivePipeline({ config, logger, io, router, pool, pris
     onRegistered: (instanceId) => void overrides.onRegistered(instanceId).catch((error: unknown) => logger.error({ err: error, instanceId }, 'sending active overrides failed')),
   });
   const delivery = createCommandDelivery({ prisma, agent, aggregate, now, onDelivery: publisher.publishDelivery });
-  const overrides = createActiveOverrides({ prisma, aggregate, delivery, now, logger, onTransition: publisher.publishTransition });
+  const overrides = createActiveOverrides({ prisma, aggregate, delivery, now, logger, onTransition });
   await overrides.load();
-  const issueAction = createIssueAction({ prisma, aggregate, delivery, now, onTransition: publisher.publishTransition });
+  await notifications.start();
+  const issueAction = createIssueAction({ prisma, aggregate, delivery, now, onTransition });
   addControlRoutes(router, { issueAction, delivery, prisma, db: pool });
   addReportsRoute(router, { ingest, keys, limitBytes: config.ingest.maxMessageBytes });
   addBreakerRoutes(router, { aggregate, db: pool, retention: config.ingest.retention, now });
+  addHistoryRoutes(router, { db: pool, now, staleAfterMs: config.ingest.staleAfterMs, flushIntervalMs: config.ingest.flushIntervalMs });
 
   const revocations = await listenForRevokedKeys(databaseUrl, (keyId) => agent.disconnectKey(keyId));
   const rollups = startRollupJob({ pool, now, retention: config.ingest.retention, logger, intervalMs: ROLLUP_INTERVAL_MS });
@@ -102,6 +111,7 @@ export async function startLivePipeline({ config, logger, io, router, pool, pris
       clearInterval(liveness);
       clearInterval(expiry);
       publisher.stop();
+      await notifications.stop();
       await revocations.close();
       await rollups.stop();
       await flusher.stop();

@@ -1,3 +1,4 @@
+import Link from 'next/link';
 import { readPageSession } from '../_access/page-session';
 import { AdminScreen } from './admin-screen';
 import styles from '../page.module.css';
@@ -10,6 +11,9 @@ export default async function AdminPage() {
     <main className={styles.page}>
       <h1 className={styles.title}>Admin</h1>
       {session?.user.role === 'admin' ? <AdminScreen /> : <p className={styles.empty}>Only admins manage users and API keys.</p>}
+      <p>
+        <Link href="/admin/notifications">Notifications</Link>: webhooks, rules, snoozes and the delivery log.
+      </p>
     </main>
   );
 }

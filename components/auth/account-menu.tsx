@@ -7,6 +7,7 @@ export function AccountMenu({ email, role, showAdmin, onSignOut }: { email: stri
   return (
     <nav aria-label="Account" className={styles.accountBar}>
       <Link href="/">Overview</Link>
+      <Link href="/admin/notifications">Notifications</Link>
       {showAdmin ? <Link href="/admin">Admin</Link> : null}
       <span className={styles.spacer} />
       <span className={styles.who}>

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { ZBreakerConfig } from '../protocol/breaker-config.js';
-import { ZBreakerState } from '../protocol/breaker-state.js';
-import { ZLabels } from '../protocol/identity.js';
-import { ZBreakerSummary } from './breaker-summary.js';
-import { ZTransitionRecord } from './transition-record.js';
+import { ZBreakerConfig } from '../protocol/breaker-config';
+import { ZBreakerState } from '../protocol/breaker-state';
+import { ZLabels } from '../protocol/identity';
+import { ZBreakerSummary } from './breaker-summary';
+import { ZTransitionRecord } from './transition-record';
 
 /** One instance of a breaker, as the breaker detail shows it. */
 export const ZBreakerInstance = z.object({

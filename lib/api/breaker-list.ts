@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { ZBreakerState } from '../protocol/breaker-state.js';
-import { ZBreakerSummary } from './breaker-summary.js';
+import { ZBreakerState } from '../protocol/breaker-state';
+import { ZBreakerSummary } from './breaker-summary';
 
 /** Query of `GET /api/v1/breakers`. */
 export const ZBreakerListQuery = z.object({

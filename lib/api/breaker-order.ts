@@ -1,5 +1,5 @@
-import type { TBreakerState } from '../protocol/breaker-state.js';
-import type { TBreakerSummary } from './breaker-summary.js';
+import type { TBreakerState } from '../protocol/breaker-state';
+import type { TBreakerSummary } from './breaker-summary';
 
 // Unhealthy first: open, forced open, half open; then by failure rate.
 const RANK: Record<TBreakerState, number> = { OPEN: 0, FORCED_OPEN: 1, HALF_OPEN: 2, FORCED_CLOSED: 3, CLOSED: 4 };

@@ -1,4 +1,4 @@
-import type { TBreakerSummary } from './breaker-summary.js';
+import type { TBreakerSummary } from './breaker-summary';
 
 /**
  * What an operator needs to tell apart at a glance, including the cases other

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { ZOverrideView } from '../control/operator-action.js';
-import { ZBreakerState } from '../protocol/breaker-state.js';
+import { ZOverrideView } from '../control/operator-action';
+import { ZBreakerState } from '../protocol/breaker-state';
 
 /** How many instances of a breaker are in each state (live instances only) and how many are stale. */
 export const ZInstanceCounts = z.object({

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ZBreakerState, ZTransitionCause } from '../protocol/breaker-state.js';
+import { ZBreakerState, ZTransitionCause } from '../protocol/breaker-state';
 
 /** A stored state transition, as the read API and the live socket return it. */
 export const ZTransitionRecord = z.object({

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { ZBreakerState } from '../protocol/breaker-state.js';
-import { ZLabels } from '../protocol/identity.js';
+import { ZBreakerState } from '../protocol/breaker-state';
+import { ZLabels } from '../protocol/identity';
 
 /** The four operator actions (PRODUCT.md): trip and force closed set an override; reset and release are one-shot. */
 export const ZOperatorActionKind = z.enum(['trip', 'force_closed', 'reset', 'release']);

@@ -3,11 +3,11 @@
  * server and the browser. Event names are `noun:verb`, one object per payload.
  */
 import { z } from 'zod';
-import type { TBreakerInstance } from '../api/breaker-detail.js';
-import type { TBreakerSummary } from '../api/breaker-summary.js';
-import type { TTransitionRecord } from '../api/transition-record.js';
-import type { TDelivery } from '../control/operator-action.js';
-import type { TAck } from '../protocol/ack.js';
+import type { TBreakerInstance } from '../api/breaker-detail';
+import type { TBreakerSummary } from '../api/breaker-summary';
+import type { TTransitionRecord } from '../api/transition-record';
+import type { TDelivery } from '../control/operator-action';
+import type { TAck } from '../protocol/ack';
 
 /** Sent by the server as soon as a dashboard connects. */
 export interface TDashboardWelcome {

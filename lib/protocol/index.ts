@@ -2,6 +2,10 @@
  * The versioned agent wire protocol: what an instrumented service and the
  * Breaker Panel server say to each other over Socket.IO (`/agent`) or HTTP
  * (`POST /api/v1/reports`). docs/protocol.md explains it for other languages.
+ *
+ * Relative imports here end in `.js` for the SDK's Node ESM build, which
+ * Turbopack cannot map to `.ts`: browser code imports only types from
+ * lib/protocol (values it needs live in lib/ files without these imports).
  */
 export * from './ack.js';
 export * from './agent-events.js';

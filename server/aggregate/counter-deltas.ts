@@ -11,43 +11,73 @@ export interface Counts {
 export const emptyCounts = (): Counts => ({ counts: new Float64Array(OUTCOME_KINDS.length), histogram: new Float64Array(LATENCY_BUCKET_COUNT) });
 
 /**
+ * The flat layout the hot path uses for the same numbers: one row of
+ * COUNT_WIDTH numbers, the six outcome counts (OUTCOME_KINDS order) and then
+ * the histogram from HISTOGRAM_OFFSET. One typed array per row (or many rows
+ * in one array) instead of two arrays per Counts: nothing to allocate per report.
+ */
+export const HISTOGRAM_OFFSET = OUTCOME_KINDS.length;
+export const COUNT_WIDTH = OUTCOME_KINDS.length + LATENCY_BUCKET_COUNT;
+
+export const countRow = (): Float64Array => new Float64Array(COUNT_WIDTH);
+
+/**
  * Turns a breaker's cumulative counters into the delta since the previous
- * report and returns the new totals to remember.
+ * report, written into `delta`, and moves `totals` (the cumulative values of
+ * the previous report, updated in place) on to this report's. Both are rows
+ * of COUNT_WIDTH numbers.
  *
- * - `last` null: no baseline is known for this run (the server restarted
- *   mid-run): the report only sets the baseline, the delta is zero.
+ * - `hasBaseline` false: no baseline is known for this run (the server
+ *   restarted mid-run): the report only sets the baseline, the delta is zero.
  * - a new run starts from zero totals, so its first report counts in full.
  * - a counter that went backwards means the process restarted without us
  *   seeing a new run id: the new totals are the delta, never a negative number.
+ *
+ * Returns whether a restart was detected.
  */
-export function takeDelta(last: Counts | null, report: TBreakerReport, delta: Counts): { restarted: boolean; last: Counts } {
-  const next = last ?? emptyCounts();
-  const counters = report.counters;
+export function takeDelta(totals: Float64Array, hasBaseline: boolean, report: TBreakerReport, delta: Float64Array): boolean {
+  const c = report.counters;
+  // Named reads in OUTCOME_KINDS order: a keyed read by kind name would be a slow generic lookup.
+  delta[0] = c.success;
+  delta[1] = c.failure;
+  delta[2] = c.timeout;
+  delta[3] = c.rejected;
+  delta[4] = c.slow;
+  delta[5] = c.fallback;
   const histogram = report.latency.counts;
+  const reported = Math.min(histogram.length, LATENCY_BUCKET_COUNT);
+  for (let i = 0; i < reported; i++) delta[HISTOGRAM_OFFSET + i] = histogram[i]!;
+  for (let i = HISTOGRAM_OFFSET + reported; i < COUNT_WIDTH; i++) delta[i] = 0;
+
+  // `delta` holds the new cumulative values now: one pass turns them into differences and remembers them.
   let restarted = false;
-  if (last) {
-    for (let i = 0; i < OUTCOME_KINDS.length; i++) if (counters[OUTCOME_KINDS[i]!] < next.counts[i]!) restarted = true;
-    for (let i = 0; i < LATENCY_BUCKET_COUNT; i++) if ((histogram[i] ?? 0) < next.histogram[i]!) restarted = true;
+  for (let i = 0; i < COUNT_WIDTH; i++) {
+    const value = delta[i]!;
+    const difference = value - totals[i]!;
+    if (difference < 0) restarted = true;
+    delta[i] = difference;
+    totals[i] = value;
   }
-  for (let i = 0; i < OUTCOME_KINDS.length; i++) {
-    const value = counters[OUTCOME_KINDS[i]!];
-    delta.counts[i] = last === null ? 0 : restarted ? value : value - next.counts[i]!;
-    next.counts[i] = value;
+  if (!hasBaseline) {
+    delta.fill(0);
+    return false;
   }
-  for (let i = 0; i < LATENCY_BUCKET_COUNT; i++) {
-    const value = histogram[i] ?? 0;
-    delta.histogram[i] = last === null ? 0 : restarted ? value : value - next.histogram[i]!;
-    next.histogram[i] = value;
-  }
-  return { restarted, last: next };
+  if (restarted) delta.set(totals);
+  return restarted;
 }
 
-export function addCounts(into: Counts, delta: Counts): void {
-  for (let i = 0; i < into.counts.length; i++) into.counts[i]! += delta.counts[i]!;
-  for (let i = 0; i < into.histogram.length; i++) into.histogram[i]! += delta.histogram[i]!;
+/** Adds a row of deltas into `into` at `offset` (a row of a larger array), up to `width` numbers. */
+export function addRow(into: Float64Array, offset: number, delta: Float64Array, width = COUNT_WIDTH): void {
+  for (let i = 0; i < width; i++) into[offset + i]! += delta[i]!;
 }
 
-export function isEmpty(counts: Counts): boolean {
-  for (const value of counts.counts) if (value !== 0) return false;
+/** Whether a row's outcome counts are all zero (the histogram is not looked at, as before). */
+export function isEmptyRow(row: Float64Array): boolean {
+  for (let i = 0; i < HISTOGRAM_OFFSET; i++) if (row[i] !== 0) return false;
   return true;
+}
+
+/** How much of a delta row takeDelta can have made non-zero: the counts and the histogram as far as the report sent it. */
+export function deltaWidth(report: TBreakerReport): number {
+  return HISTOGRAM_OFFSET + Math.min(report.latency.counts.length, LATENCY_BUCKET_COUNT);
 }

@@ -1,10 +1,6 @@
-import { addCounts, emptyCounts, type Counts } from './counter-deltas';
-
-export interface PendingBucket extends Counts {
-  breakerId: string;
-  instanceId?: string;
-  bucketStart: Date;
-}
+import type { BucketRows } from '../store/bucket-store';
+import { BucketAccumulator, PagePool } from './bucket-accumulator';
+import { COUNT_WIDTH, HISTOGRAM_OFFSET } from './counter-deltas';
 
 export interface PendingState {
   breakerId: string;
@@ -12,30 +8,117 @@ export interface PendingState {
 }
 
 export interface PendingBatch {
-  breakerBuckets: PendingBucket[];
-  instanceBuckets: PendingBucket[];
+  breakerBuckets: AccumulatedRows;
+  instanceBuckets: AccumulatedRows;
   seen: Array<{ id: string; lastSeenAt: Date; droppedTransitions: number }>;
   states: PendingState[];
 }
 
 /**
+ * The rows of a batch's buckets, read by row number for the bucket store:
+ * the accumulators of each bucket start (usually one, two when a flush spans
+ * a bucket boundary) one after the other.
+ */
+export class AccumulatedRows implements BucketRows {
+  readonly length: number;
+
+  constructor(
+    readonly accumulators: readonly BucketAccumulator[],
+    private readonly breakerIds: readonly string[],
+    /** Per-instance rows: the instance of each slot; null for service-wide rows. */
+    private readonly instanceIds: readonly string[] | null,
+  ) {
+    this.length = accumulators.reduce((sum, accumulator) => sum + accumulator.slots.length, 0);
+  }
+
+  breakerId(row: number): string {
+    return this.breakerIds[this.slotOf(row)]!;
+  }
+
+  instanceId(row: number): string {
+    return this.instanceIds![this.slotOf(row)]!;
+  }
+
+  bucketStart(row: number): number {
+    return this.accumulatorOf(row).bucketStart;
+  }
+
+  count(row: number, kind: number): number {
+    const accumulator = this.accumulatorOf(row);
+    const slot = this.slotOf(row);
+    return accumulator.pageOf(slot)[accumulator.offsetOf(slot) + kind]!;
+  }
+
+  histogram(row: number): Float64Array {
+    const accumulator = this.accumulatorOf(row);
+    const slot = this.slotOf(row);
+    const offset = accumulator.offsetOf(slot);
+    return accumulator.pageOf(slot).subarray(offset + HISTOGRAM_OFFSET, offset + COUNT_WIDTH);
+  }
+
+  private accumulatorOf(row: number): BucketAccumulator {
+    for (const accumulator of this.accumulators) {
+      if (row < accumulator.slots.length) return accumulator;
+      row -= accumulator.slots.length;
+    }
+    throw new RangeError(`no bucket row ${row}`);
+  }
+
+  private slotOf(row: number): number {
+    for (const accumulator of this.accumulators) {
+      if (row < accumulator.slots.length) return accumulator.slots[row]!;
+      row -= accumulator.slots.length;
+    }
+    throw new RangeError(`no bucket row ${row}`);
+  }
+}
+
+/** The accumulator of a bucket start in a list, added if missing; the newest is nearly always the one. */
+function accumulatorFor(list: BucketAccumulator[], bucketStart: number, pool: PagePool): BucketAccumulator {
+  for (let i = list.length - 1; i >= 0; i--) if (list[i]!.bucketStart === bucketStart) return list[i]!;
+  const accumulator = new BucketAccumulator(bucketStart, pool);
+  list.push(accumulator);
+  return accumulator;
+}
+
+/**
  * What the aggregate owes the database since the last flush: counter deltas
  * per bucket (per breaker and per instance), instance liveness and changed
- * states. A failed flush is given back, so nothing is lost while the database
- * is away; the size stays bounded by breakers × buckets.
+ * states. Every breaker and every breaker × instance pair gets a slot once;
+ * deltas are added in place into the slot's row of the bucket's accumulator,
+ * and take() hands the accumulators over whole, so neither a report nor a
+ * flush builds a key or an object per row. A failed flush is given back, so
+ * nothing is lost while the database is away; the size stays bounded by
+ * slots × buckets.
  */
 export class PendingWrites {
-  private breakerBuckets = new Map<string, PendingBucket>();
-  private instanceBuckets = new Map<string, PendingBucket>();
+  private readonly pool = new PagePool();
+  private readonly breakerIds: string[] = [];
+  private readonly pairBreakerIds: string[] = [];
+  private readonly pairInstanceIds: string[] = [];
+  private breakerBuckets: BucketAccumulator[] = [];
+  private instanceBuckets: BucketAccumulator[] = [];
   private seen = new Map<string, { lastSeenAt: Date; droppedTransitions: number }>();
   private states = new Map<string, PendingState>();
 
   constructor(private readonly bucketMs: number) {}
 
-  addCounts(breakerId: string, instanceId: string, at: number, delta: Counts): void {
+  /** The slot of a breaker's service-wide buckets: call once per breaker. */
+  breakerSlot(breakerId: string): number {
+    return this.breakerIds.push(breakerId) - 1;
+  }
+
+  /** The slot of a breaker's buckets on one instance: call once per pair. */
+  pairSlot(instanceId: string, breakerId: string): number {
+    this.pairInstanceIds.push(instanceId);
+    return this.pairBreakerIds.push(breakerId) - 1;
+  }
+
+  /** Adds a delta row (COUNT_WIDTH layout; `width` may stop short when the rest is zeros) to both buckets of `at`. */
+  addCounts(breakerSlot: number, pairSlot: number, at: number, delta: Float64Array, width = COUNT_WIDTH): void {
     const start = at - (at % this.bucketMs);
-    this.bucket(this.breakerBuckets, `${breakerId}|${start}`, breakerId, undefined, start, delta);
-    this.bucket(this.instanceBuckets, `${instanceId}|${breakerId}|${start}`, breakerId, instanceId, start, delta);
+    accumulatorFor(this.breakerBuckets, start, this.pool).add(breakerSlot, delta, width);
+    accumulatorFor(this.instanceBuckets, start, this.pool).add(pairSlot, delta, width);
   }
 
   markSeen(instanceId: string, at: number, droppedTransitions: number): void {
@@ -46,38 +129,41 @@ export class PendingWrites {
     this.states.set(`${pair.instanceId}|${pair.breakerId}`, { breakerId: pair.breakerId, instanceId: pair.instanceId });
   }
 
+  /** Everything owed so far; hand the batch to release() once written, or to giveBack() if it could not be. */
   take(): PendingBatch {
     const batch: PendingBatch = {
-      breakerBuckets: [...this.breakerBuckets.values()],
-      instanceBuckets: [...this.instanceBuckets.values()],
+      breakerBuckets: new AccumulatedRows(this.breakerBuckets, this.breakerIds, null),
+      instanceBuckets: new AccumulatedRows(this.instanceBuckets, this.pairBreakerIds, this.pairInstanceIds),
       seen: [...this.seen].map(([id, value]) => ({ id, ...value })),
       states: [...this.states.values()],
     };
-    this.breakerBuckets = new Map();
-    this.instanceBuckets = new Map();
+    this.breakerBuckets = [];
+    this.instanceBuckets = [];
     this.seen = new Map();
     this.states = new Map();
     return batch;
   }
 
+  /** A written batch's rows go back to the pool, for the next flushes to reuse. */
+  release(batch: PendingBatch): void {
+    for (const accumulator of batch.breakerBuckets.accumulators) accumulator.release();
+    for (const accumulator of batch.instanceBuckets.accumulators) accumulator.release();
+  }
+
   /** Puts a batch that could not be written back, merged with whatever arrived since. */
   giveBack(batch: PendingBatch): void {
-    for (const item of batch.breakerBuckets) this.bucket(this.breakerBuckets, `${item.breakerId}|${item.bucketStart.getTime()}`, item.breakerId, undefined, item.bucketStart.getTime(), item);
-    for (const item of batch.instanceBuckets) this.bucket(this.instanceBuckets, `${item.instanceId}|${item.breakerId}|${item.bucketStart.getTime()}`, item.breakerId, item.instanceId, item.bucketStart.getTime(), item);
+    for (const accumulator of batch.breakerBuckets.accumulators) accumulatorFor(this.breakerBuckets, accumulator.bucketStart, this.pool).merge(accumulator);
+    for (const accumulator of batch.instanceBuckets.accumulators) accumulatorFor(this.instanceBuckets, accumulator.bucketStart, this.pool).merge(accumulator);
+    this.release(batch);
     for (const item of batch.seen) if (!this.seen.has(item.id)) this.seen.set(item.id, item);
     for (const item of batch.states) this.markState(item);
   }
 
+  /** Bucket rows owed (per breaker and per instance). */
   get size(): number {
-    return this.breakerBuckets.size + this.instanceBuckets.size;
-  }
-
-  private bucket(map: Map<string, PendingBucket>, key: string, breakerId: string, instanceId: string | undefined, start: number, delta: Counts): void {
-    let entry = map.get(key);
-    if (!entry) {
-      entry = { breakerId, instanceId, bucketStart: new Date(start), ...emptyCounts() };
-      map.set(key, entry);
-    }
-    addCounts(entry, delta);
+    let rows = 0;
+    for (const accumulator of this.breakerBuckets) rows += accumulator.slots.length;
+    for (const accumulator of this.instanceBuckets) rows += accumulator.slots.length;
+    return rows;
   }
 }

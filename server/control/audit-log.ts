@@ -9,12 +9,15 @@ export type AuditActor =
   | { kind: 'cli'; name: string };
 
 /** Every audited action; operator actions join this list with the control issue. */
-export type AuditAction = 'user.invited' | 'user.role_changed' | 'user.disabled' | 'api_key.created' | 'api_key.revoked' | 'breaker.trip' | 'breaker.force_closed' | 'breaker.reset' | 'breaker.release';
+export type AuditAction = 'user.invited' | 'user.role_changed' | 'user.disabled' | 'api_key.created' | 'api_key.revoked' | 'breaker.trip' | 'breaker.force_closed' | 'breaker.reset' | 'breaker.release'
+  | 'notification.endpoint_created' | 'notification.endpoint_updated' | 'notification.endpoint_deleted'
+  | 'notification.rule_created' | 'notification.rule_updated' | 'notification.rule_deleted'
+  | 'notification.snoozed' | 'notification.snooze_ended';
 
 export interface AuditEntry {
   action: AuditAction;
   actor: AuditActor | null;
-  target: { type: 'user' | 'api_key' | 'breaker' | 'override' | 'command'; id: string | null };
+  target: { type: 'user' | 'api_key' | 'breaker' | 'override' | 'command' | 'notification_endpoint' | 'notification_rule' | 'notification_snooze'; id: string | null };
   serviceId?: string | null;
   breakerId?: string | null;
   commandId?: string | null;

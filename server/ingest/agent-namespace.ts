@@ -11,9 +11,10 @@ import { ZInstanceRegister } from '../../lib/protocol/instance-register.js';
 import { ZTransition } from '../../lib/protocol/transition.js';
 import type { Logger } from '../logger';
 import { typedNamespace } from '../socket-namespace';
-import { acknowledged } from './acknowledged';
+import { acknowledged, withFastPath } from './acknowledged';
 import { AgentError } from './agent-error';
 import { checkProtocolVersion } from './check-protocol-version';
+import { isPlainReport } from './report-shape';
 import type { Ingest } from './ingest';
 import type { ApiKeyVerifier, ReporterIdentity } from './reporter-identity';
 
@@ -76,7 +77,8 @@ export function createAgentNamespace(
         return { serverTime: Date.now() };
       }, onRejected),
     );
-    socket.on('report:send', acknowledged(ZReport, 'report:send', logger, async (message) => (await ingest.report(reporter, message), null), onRejected));
+    // Reports are most of the traffic: a structural check passes well-formed ones; zod judges (and words) the rest.
+    socket.on('report:send', acknowledged(withFastPath(ZReport, isPlainReport), 'report:send', logger, async (message) => (await ingest.report(reporter, message), null), onRejected));
     socket.on('transition:report', acknowledged(ZTransition, 'transition:report', logger, async (message) => (await ingest.transitions(reporter, [message]), null), onRejected));
     socket.on('command:ack', acknowledged(ZCommandAck, 'command:ack', logger, async (message) => (await ingest.commandAck(reporter, message), null), onRejected));
   });

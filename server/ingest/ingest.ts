@@ -106,8 +106,9 @@ export function createIngest({ aggregate, catalog, transitions, now, onTransitio
     async report(reporter: ReporterIdentity, message: TReport): Promise<void> {
       authorise(reporter, message.service);
       const instanceId = instanceOf(reporter, message.instanceId);
-      const ids = await breakerIds(reporter, instanceId, message.breakers.map((breaker) => breaker.name));
-      aggregate.applyReport(instanceId, message, ids);
+      // Nearly every report names only breakers the instance declared: no id map to build for those.
+      if (aggregate.knowsBreakers(instanceId, message)) aggregate.applyReport(instanceId, message);
+      else aggregate.applyReport(instanceId, message, await breakerIds(reporter, instanceId, message.breakers.map((breaker) => breaker.name)));
       counters?.reportReceived(message.breakers.length);
     },
 

@@ -34,6 +34,7 @@ export function startAggregateFlusher({ aggregate, pool, logger, intervalMs }: {
         await createCatalogStore(client).touchInstances(batch.seen);
         await createStateStore(client).upsert(stateRows);
       });
+      aggregate.pending.release(batch);
     } catch (error) {
       aggregate.pending.giveBack(batch);
       logger.warn({ err: error, pending: aggregate.pending.size }, 'flushing the aggregate failed; will retry');

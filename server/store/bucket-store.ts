@@ -12,6 +12,33 @@ export interface BucketDelta {
   histogram: Float64Array;
 }
 
+/**
+ * Bucket deltas read row by row: how the aggregate hands over a flush (its
+ * accumulators, server/aggregate/pending-writes.ts) without building an object
+ * per row. `count` reads one of the six outcome counts (OUTCOME_KINDS order).
+ */
+export interface BucketRows {
+  readonly length: number;
+  breakerId(row: number): string;
+  /** Per-instance rows only. */
+  instanceId(row: number): string;
+  bucketStart(row: number): number;
+  count(row: number, kind: number): number;
+  histogram(row: number): Float64Array;
+}
+
+/** BucketDelta objects as rows. */
+function deltaRows(deltas: readonly BucketDelta[]): BucketRows {
+  return {
+    length: deltas.length,
+    breakerId: (row) => deltas[row]!.breakerId,
+    instanceId: (row) => deltas[row]!.instanceId!,
+    bucketStart: (row) => deltas[row]!.bucketStart.getTime(),
+    count: (row, kind) => deltas[row]!.counts[kind] ?? 0,
+    histogram: (row) => deltas[row]!.histogram,
+  };
+}
+
 // Rows per statement. A fleet of 2,000 instances × 50 breakers owes 100,000
 // per-instance rows per flush: one statement would build its parameters in one
 // synchronous stretch of the event loop (stalling every socket for a long
@@ -31,18 +58,28 @@ function histogramLiteral(histogram: Float64Array): string {
   return `{${histogram.subarray(0, end).join(',')}}`;
 }
 
-/** The parameters every bucket statement shares: bucket starts, the six counts and the histograms, as array literals. */
-function bucketColumns(deltas: readonly BucketDelta[]): string[] {
+/** Values of rows [start, end) as one array. */
+function column<T>(start: number, end: number, value: (row: number) => T): T[] {
+  const values = new Array<T>(end - start);
+  for (let row = start; row < end; row++) values[row - start] = value(row);
+  return values;
+}
+
+/** The parameters every bucket statement shares: bucket starts, the six counts and the histograms of rows [start, end), as array literals. */
+function bucketColumns(rows: BucketRows, start: number, end: number): string[] {
   return [
-    timestampArray(deltas.map((delta) => delta.bucketStart.getTime())),
-    ...OUTCOME_KINDS.map((_, index) => plainArray(deltas.map((delta) => delta.counts[index] ?? 0))),
-    nestedLiteralArray(deltas.map((delta) => histogramLiteral(delta.histogram))),
+    timestampArray(column(start, end, (row) => rows.bucketStart(row))),
+    ...OUTCOME_KINDS.map((_, index) => plainArray(column(start, end, (row) => rows.count(row, index)))),
+    nestedLiteralArray(column(start, end, (row) => histogramLiteral(rows.histogram(row)))),
   ];
 }
 
-async function inChunks(deltas: BucketDelta[], write: (chunk: BucketDelta[]) => Promise<unknown>): Promise<void> {
-  for (let start = 0; start < deltas.length; start += BUCKET_ROWS_PER_STATEMENT) await write(deltas.slice(start, start + BUCKET_ROWS_PER_STATEMENT));
+/** Writes rows in statements of at most BUCKET_ROWS_PER_STATEMENT rows, one after the other. */
+async function inChunks(rows: BucketRows, write: (start: number, end: number) => Promise<unknown>): Promise<void> {
+  for (let start = 0; start < rows.length; start += BUCKET_ROWS_PER_STATEMENT) await write(start, Math.min(rows.length, start + BUCKET_ROWS_PER_STATEMENT));
 }
+
+const asRows = (deltas: BucketRows | readonly BucketDelta[]): BucketRows => (Array.isArray(deltas) ? deltaRows(deltas as readonly BucketDelta[]) : (deltas as BucketRows));
 
 /**
  * Writes counter deltas into time buckets with multi-row statements (one per
@@ -51,14 +88,15 @@ async function inChunks(deltas: BucketDelta[], write: (chunk: BucketDelta[]) => 
  * keeps every sum exact.
  */
 export interface BucketStore {
-  addToBreakerBuckets(resolutionSecs: number, deltas: BucketDelta[]): Promise<void>;
-  addToInstanceBuckets(deltas: BucketDelta[]): Promise<void>;
+  addToBreakerBuckets(resolutionSecs: number, deltas: BucketRows | readonly BucketDelta[]): Promise<void>;
+  addToInstanceBuckets(deltas: BucketRows | readonly BucketDelta[]): Promise<void>;
 }
 
 export function createBucketStore(pool: Queryable): BucketStore {
   return {
     async addToBreakerBuckets(resolutionSecs, deltas) {
-      await inChunks(deltas, (chunk) =>
+      const rows = asRows(deltas);
+      await inChunks(rows, (start, end) =>
         pool.query(
           `INSERT INTO breaker_buckets (breaker_id, resolution_secs, bucket_start, ${OUTCOME_KINDS.join(', ')}, latency_histogram)
            SELECT breaker_id, $1, bucket_start, ${OUTCOME_KINDS.join(', ')}, histogram::bigint[]
@@ -66,13 +104,14 @@ export function createBucketStore(pool: Queryable): BucketStore {
                 AS d(breaker_id, bucket_start, ${OUTCOME_KINDS.join(', ')}, histogram)
            ON CONFLICT (breaker_id, resolution_secs, bucket_start) DO UPDATE SET ${ADD_COUNTS('breaker_buckets')},
              latency_histogram = ${ADD_HISTOGRAMS('breaker_buckets')}`,
-          [resolutionSecs, plainArray(chunk.map((delta) => delta.breakerId)), ...bucketColumns(chunk)],
+          [resolutionSecs, plainArray(column(start, end, (row) => rows.breakerId(row))), ...bucketColumns(rows, start, end)],
         ),
       );
     },
 
     async addToInstanceBuckets(deltas) {
-      await inChunks(deltas, (chunk) =>
+      const rows = asRows(deltas);
+      await inChunks(rows, (start, end) =>
         pool.query(
           `INSERT INTO instance_buckets (instance_id, breaker_id, bucket_start, ${OUTCOME_KINDS.join(', ')}, latency_histogram)
            SELECT instance_id, breaker_id, bucket_start, ${OUTCOME_KINDS.join(', ')}, histogram::bigint[]
@@ -80,7 +119,7 @@ export function createBucketStore(pool: Queryable): BucketStore {
                 AS d(instance_id, breaker_id, bucket_start, ${OUTCOME_KINDS.join(', ')}, histogram)
            ON CONFLICT (instance_id, breaker_id, bucket_start) DO UPDATE SET ${ADD_COUNTS('instance_buckets')},
              latency_histogram = ${ADD_HISTOGRAMS('instance_buckets')}`,
-          [plainArray(chunk.map((delta) => delta.instanceId!)), plainArray(chunk.map((delta) => delta.breakerId)), ...bucketColumns(chunk)],
+          [plainArray(column(start, end, (row) => rows.instanceId(row))), plainArray(column(start, end, (row) => rows.breakerId(row))), ...bucketColumns(rows, start, end)],
         ),
       );
     },

@@ -34,13 +34,20 @@ export function createCatalogStore(pool: Queryable): CatalogStore {
     },
 
     async upsertInstance(instance) {
+      // One statement: the instance, and its run with the labels it came with (the
+      // history's deploy markers); a re-registration of the same run adds nothing.
       const result = await pool.query<{ id: string }>(
-        `INSERT INTO instances (service_id, name, labels, run_id, sdk_version, protocol_version, started_at, last_seen_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, now())
-         ON CONFLICT (service_id, name) DO UPDATE SET labels = EXCLUDED.labels, run_id = EXCLUDED.run_id,
-           sdk_version = EXCLUDED.sdk_version, protocol_version = EXCLUDED.protocol_version,
-           started_at = EXCLUDED.started_at, last_seen_at = now()
-         RETURNING id`,
+        `WITH upserted AS (
+           INSERT INTO instances (service_id, name, labels, run_id, sdk_version, protocol_version, started_at, last_seen_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, now())
+           ON CONFLICT (service_id, name) DO UPDATE SET labels = EXCLUDED.labels, run_id = EXCLUDED.run_id,
+             sdk_version = EXCLUDED.sdk_version, protocol_version = EXCLUDED.protocol_version,
+             started_at = EXCLUDED.started_at, last_seen_at = now()
+           RETURNING id),
+         run AS (
+           INSERT INTO instance_runs (instance_id, run_id, labels, started_at)
+           SELECT id, $4, $3, $7 FROM upserted ON CONFLICT DO NOTHING)
+         SELECT id FROM upserted`,
         [instance.serviceId, instance.name, JSON.stringify(instance.labels), instance.runId, instance.sdkVersion, instance.protocolVersion, instance.startedAt],
       );
       return result.rows[0]!.id;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TBreakerReport } from '../../../lib/protocol/breaker-report.js';
-import { emptyCounts, takeDelta } from '../../../server/aggregate/counter-deltas';
+import { COUNT_WIDTH, countRow, deltaWidth, HISTOGRAM_OFFSET, isEmptyRow, takeDelta } from '../../../server/aggregate/counter-deltas';
 
 const report = (success: number, failure: number, histogram: number[] = []): TBreakerReport => ({
   name: 'dep',
@@ -12,38 +12,73 @@ const report = (success: number, failure: number, histogram: number[] = []): TBr
   window: { calls: 0, failureRate: 0, slowCallRate: 0 },
 });
 
+const counts = (row: Float64Array) => [...row.subarray(0, 2)];
+const histogram = (row: Float64Array, length: number) => [...row.subarray(HISTOGRAM_OFFSET, HISTOGRAM_OFFSET + length)];
+
 describe('takeDelta', () => {
   it('counts a new run in full from zero totals', () => {
-    const delta = emptyCounts();
-    const { last, restarted } = takeDelta(emptyCounts(), report(5, 2, [1, 3]), delta);
-    expect(restarted).toBe(false);
-    expect([...delta.counts.slice(0, 2)]).toEqual([5, 2]);
-    expect([...delta.histogram.slice(0, 3)]).toEqual([1, 3, 0]);
-    expect([...last.counts.slice(0, 2)]).toEqual([5, 2]);
+    const totals = countRow();
+    const delta = countRow();
+    expect(takeDelta(totals, true, report(5, 2, [1, 3]), delta)).toBe(false);
+    expect(counts(delta)).toEqual([5, 2]);
+    expect(histogram(delta, 3)).toEqual([1, 3, 0]);
+    expect(counts(totals)).toEqual([5, 2]);
   });
 
   it('takes the difference between cumulative reports', () => {
-    const delta = emptyCounts();
-    const { last } = takeDelta(emptyCounts(), report(5, 2, [1, 3]), delta);
-    takeDelta(last, report(9, 2, [2, 3, 1]), delta);
-    expect([...delta.counts.slice(0, 2)]).toEqual([4, 0]);
-    expect([...delta.histogram.slice(0, 3)]).toEqual([1, 0, 1]);
+    const totals = countRow();
+    const delta = countRow();
+    takeDelta(totals, true, report(5, 2, [1, 3]), delta);
+    takeDelta(totals, true, report(9, 2, [2, 3, 1]), delta);
+    expect(counts(delta)).toEqual([4, 0]);
+    expect(histogram(delta, 3)).toEqual([1, 0, 1]);
+    expect(histogram(totals, 3)).toEqual([2, 3, 1]);
   });
 
   it('takes the new value, never a negative one, when a counter goes backwards', () => {
-    const delta = emptyCounts();
-    const { last } = takeDelta(emptyCounts(), report(50, 5), delta);
-    const { restarted } = takeDelta(last, report(3, 9), delta);
-    expect(restarted).toBe(true);
-    expect([...delta.counts.slice(0, 2)]).toEqual([3, 9]);
-    expect(Math.min(...delta.counts)).toBeGreaterThanOrEqual(0);
+    const totals = countRow();
+    const delta = countRow();
+    takeDelta(totals, true, report(50, 5), delta);
+    expect(takeDelta(totals, true, report(3, 9), delta)).toBe(true);
+    expect(counts(delta)).toEqual([3, 9]);
+    expect(Math.min(...delta)).toBeGreaterThanOrEqual(0);
+  });
+
+  it('treats a histogram bucket that shrank (or was trimmed away) as a restart', () => {
+    const totals = countRow();
+    const delta = countRow();
+    takeDelta(totals, true, report(5, 0, [1, 4]), delta);
+    expect(takeDelta(totals, true, report(6, 0, [2]), delta)).toBe(true);
+    expect(counts(delta)).toEqual([6, 0]);
+    expect(histogram(delta, 2)).toEqual([2, 0]);
+    expect(histogram(totals, 2)).toEqual([2, 0]);
   });
 
   it('only sets the baseline when none is known (the server joined a run midway)', () => {
-    const delta = emptyCounts();
-    const { last } = takeDelta(null, report(500, 20), delta);
-    expect([...delta.counts]).toEqual([0, 0, 0, 0, 0, 0]);
-    takeDelta(last, report(510, 20), delta);
-    expect(delta.counts[0]).toBe(10);
+    const totals = countRow().fill(7);
+    const delta = countRow();
+    takeDelta(totals, false, report(500, 20), delta);
+    expect([...delta]).toEqual(new Array(COUNT_WIDTH).fill(0));
+    takeDelta(totals, true, report(510, 20), delta);
+    expect(delta[0]).toBe(10);
+  });
+
+  it('leaves nothing non-zero past the reported histogram, so adding stops at deltaWidth', () => {
+    const totals = countRow();
+    const delta = countRow();
+    const item = report(5, 0, [0, 0, 4]);
+    takeDelta(totals, true, item, delta);
+    expect(deltaWidth(item)).toBe(HISTOGRAM_OFFSET + 3);
+    expect(delta.subarray(deltaWidth(item)).every((value) => value === 0)).toBe(true);
+  });
+});
+
+describe('isEmptyRow', () => {
+  it('looks at the outcome counts only', () => {
+    const row = countRow();
+    row[HISTOGRAM_OFFSET] = 3;
+    expect(isEmptyRow(row)).toBe(true);
+    row[2] = 1;
+    expect(isEmptyRow(row)).toBe(false);
   });
 });

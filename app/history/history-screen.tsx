@@ -1,0 +1,168 @@
+'use client';
+
+import { usePathname, useRouter, useSearchParams } from 'next/navigation';
+import { useEffect, useMemo, useState } from 'react';
+import type { TBreakerList } from '../../lib/api/breaker-list';
+import type { TIncidentList, TIncidentSort } from '../../lib/history/incidents';
+import type { TBreakerLane, TTimeline } from '../../lib/history/timeline';
+import { IncidentsTable } from '../../components/history/incidents-table';
+import { RangePicker } from '../../components/history/range-picker';
+import { StateLegend } from '../../components/history/state-legend';
+import { Swimlanes } from '../../components/history/swimlanes';
+import styles from '../../components/history/history.module.css';
+import { callApi } from '../_access/api-client';
+import { apiFilters, breakerLink, PRESETS, queryFor, viewFromParams, type HistoryView, type Preset } from './history-url';
+
+const PRESET_LIST = Object.entries(PRESETS).map(([key, preset]) => ({ key, label: preset.label }));
+// Presets follow "now"; re-reading the clock only when the URL changes keeps a view stable while it is read.
+const readNow = () => Date.now();
+
+/** The history page: range and filters in the URL, swimlanes, incidents with their summary, exports. */
+export function HistoryScreen() {
+  const params = useSearchParams();
+  const router = useRouter();
+  const pathname = usePathname();
+  const query = params.toString();
+  const view = useMemo(() => viewFromParams(new URLSearchParams(query), readNow()), [query]);
+  const [timeline, setTimeline] = useState<TTimeline | null>(null);
+  const [incidents, setIncidents] = useState<TIncidentList | null>(null);
+  const [instanceLanes, setInstanceLanes] = useState<Record<string, TBreakerLane['instances']>>({});
+  const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
+  const [sort, setSort] = useState<{ sort: TIncidentSort; order: 'asc' | 'desc' }>({ sort: 'start', order: 'desc' });
+  const [breakers, setBreakers] = useState<TBreakerList['breakers']>([]);
+  const [error, setError] = useState<string | null>(null);
+  const filters = apiFilters(view);
+
+  const go = (next: Partial<HistoryView>) => router.replace(`${pathname}?${queryFor({ ...view, ...next })}`, { scroll: false });
+
+  useEffect(() => {
+    callApi<TBreakerList>('/api/v1/breakers?sort=name').then((list) => setBreakers(list.breakers), () => undefined);
+  }, []);
+
+  useEffect(() => {
+    let cancelled = false;
+    callApi<TTimeline>(`/api/v1/history/timeline?${filters}`).then(
+      (data) => {
+        if (cancelled) return;
+        setError(null);
+        setTimeline(data);
+        setInstanceLanes({});
+      },
+      (failure: Error) => !cancelled && setError(failure.message),
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [filters]);
+
+  useEffect(() => {
+    let cancelled = false;
+    callApi<TIncidentList>(`/api/v1/history/incidents?${filters}&sort=${sort.sort}&order=${sort.order}`).then(
+      (data) => !cancelled && setIncidents(data),
+      (failure: Error) => !cancelled && setError(failure.message),
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [filters, sort]);
+
+  // Instance lanes are fetched per breaker when expanded: the service view stays small.
+  useEffect(() => {
+    for (const breakerId of expanded) {
+      if (instanceLanes[breakerId]) continue;
+      callApi<TTimeline>(`/api/v1/history/timeline?${apiFilters({ ...view, breaker: breakerId, service: null })}&instances=1`).then(
+        (data) => setInstanceLanes((current) => ({ ...current, [breakerId]: data.lanes[0]?.instances ?? [] })),
+        () => undefined,
+      );
+    }
+  }, [expanded, instanceLanes, view]);
+
+  const lanes = useMemo(() => (timeline?.lanes ?? []).map((lane) => (instanceLanes[lane.breakerId] ? { ...lane, instances: instanceLanes[lane.breakerId] } : lane)), [timeline, instanceLanes]);
+  const services = useMemo(() => [...new Set(breakers.map((breaker) => breaker.service))].sort(), [breakers]);
+  const span = view.to - view.from;
+  const linkFor = (breakerId: string, at: number) => breakerLink(breakerId, at, timeline?.serverTime ?? view.to);
+
+  return (
+    <>
+      <RangePicker
+        presets={PRESET_LIST}
+        active={view.preset}
+        from={view.from}
+        to={view.to}
+        onPreset={(key) => go({ preset: key as Preset })}
+        onRange={(from, to) => go({ preset: null, from, to })}
+        onPan={(direction) => go({ preset: null, from: view.from + (direction * span) / 2, to: view.to + (direction * span) / 2 })}
+        onZoomOut={() => go({ preset: null, from: view.from - span / 2, to: view.to + span / 2 })}
+      />
+      <div className={styles.toolbar}>
+        <label>
+          Service{' '}
+          <select value={view.service ?? ''} onChange={(event) => go({ service: event.target.value || null, breaker: null })}>
+            <option value="">all services</option>
+            {services.map((service) => (
+              <option key={service}>{service}</option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Breaker{' '}
+          <select value={view.breaker ?? ''} onChange={(event) => go({ breaker: event.target.value || null })}>
+            <option value="">all breakers</option>
+            {breakers
+              .filter((breaker) => !view.service || breaker.service === view.service)
+              .map((breaker) => (
+                <option key={breaker.id} value={breaker.id}>
+                  {breaker.service}/{breaker.name}
+                </option>
+              ))}
+          </select>
+        </label>
+        <div className={styles.group} role="group" aria-label="Export">
+          <a className={styles.button} href={`/api/v1/history/export?${filters}&kind=transitions&format=csv`} download>
+            Transitions CSV
+          </a>
+          <a className={styles.button} href={`/api/v1/history/export?${filters}&kind=transitions&format=json`} download>
+            Transitions JSON
+          </a>
+          <a className={styles.button} href={`/api/v1/history/export?${filters}&kind=incidents&format=csv`} download>
+            Incidents CSV
+          </a>
+          <a className={styles.button} href={`/api/v1/history/export?${filters}&kind=incidents&format=json`} download>
+            Incidents JSON
+          </a>
+        </div>
+      </div>
+      {error ? (
+        <p role="alert" className={styles.error}>
+          {error}
+        </p>
+      ) : null}
+      <StateLegend />
+      {timeline ? (
+        lanes.length > 0 ? (
+          <Swimlanes
+            from={timeline.from}
+            to={timeline.to}
+            lanes={lanes}
+            deploys={timeline.deploys}
+            expanded={expanded}
+            onToggle={(breakerId) =>
+              setExpanded((current) => {
+                const next = new Set(current);
+                if (!next.delete(breakerId)) next.add(breakerId);
+                return next;
+              })
+            }
+            onZoom={(from, to) => go({ preset: null, from, to })}
+            linkFor={linkFor}
+          />
+        ) : (
+          <p className={styles.muted}>No breaker matches these filters.</p>
+        )
+      ) : (
+        <p className={styles.muted}>Loading the timeline…</p>
+      )}
+      {incidents ? <IncidentsTable list={incidents} sort={sort.sort} order={sort.order} onSort={(key) => setSort((current) => ({ sort: key, order: current.sort === key && current.order === 'desc' ? 'asc' : 'desc' }))} linkFor={linkFor} /> : null}
+    </>
+  );
+}

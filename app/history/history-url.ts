@@ -1,0 +1,70 @@
+/** The range presets of the history page, newest data first. */
+export const PRESETS = {
+  '1h': { label: '1 h', ms: 3_600_000 },
+  '6h': { label: '6 h', ms: 6 * 3_600_000 },
+  '24h': { label: '24 h', ms: 24 * 3_600_000 },
+  '7d': { label: '7 d', ms: 7 * 24 * 3_600_000 },
+  '30d': { label: '30 d', ms: 30 * 24 * 3_600_000 },
+} as const;
+
+/** A range preset. */
+export type Preset = keyof typeof PRESETS;
+
+/** What the history page shows, all of it in the URL so that a view can be shared in a post-mortem. */
+export interface HistoryView {
+  from: number;
+  to: number;
+  /** Set when the range follows a preset (ending now); null for a custom or zoomed range. */
+  preset: Preset | null;
+  service: string | null;
+  breaker: string | null;
+}
+
+const isPreset = (value: string | null): value is Preset => value !== null && value in PRESETS;
+
+/** Reads the view from the page's query: `range=<preset>` or `from`/`to` (epoch ms), plus `service` and `breaker`. */
+export function viewFromParams(params: URLSearchParams, now: number): HistoryView {
+  const service = params.get('service') || null;
+  const breaker = params.get('breaker') || null;
+  const from = Number(params.get('from'));
+  const to = Number(params.get('to'));
+  if (params.has('from') && params.has('to') && Number.isFinite(from) && Number.isFinite(to) && to > from) return { from, to, preset: null, service, breaker };
+  const preset: Preset = isPreset(params.get('range')) ? (params.get('range') as Preset) : '24h';
+  return { from: now - PRESETS[preset].ms, to: now, preset, service, breaker };
+}
+
+/** The page's query for a view (a preset stays relative to now). */
+export function queryFor(view: Pick<HistoryView, 'preset' | 'from' | 'to' | 'service' | 'breaker'>): string {
+  const params = new URLSearchParams();
+  if (view.preset) params.set('range', view.preset);
+  else {
+    params.set('from', String(Math.round(view.from)));
+    params.set('to', String(Math.round(view.to)));
+  }
+  if (view.service) params.set('service', view.service);
+  if (view.breaker) params.set('breaker', view.breaker);
+  return params.toString();
+}
+
+/** The API filters of a view (what the timeline, incidents and exports are asked for). */
+export function apiFilters(view: HistoryView): string {
+  const params = new URLSearchParams({ from: String(Math.round(view.from)), to: String(Math.round(view.to)) });
+  if (view.service) params.set('service', view.service);
+  if (view.breaker) params.set('breaker', view.breaker);
+  return params.toString();
+}
+
+// The breaker detail's ranges end now: pick the smallest one that still reaches back to the moment.
+const DETAIL_RANGES = [
+  ['live', 15 * 60_000],
+  ['1h', 3_600_000],
+  ['6h', 6 * 3_600_000],
+  ['24h', 24 * 3_600_000],
+  ['7d', 7 * 24 * 3_600_000],
+] as const;
+
+/** A link to a breaker's detail page whose range covers `at` (its `at` parameter marks the moment). */
+export function breakerLink(breakerId: string, at: number, now: number): string {
+  const range = DETAIL_RANGES.find(([, ms]) => now - at + 60_000 <= ms)?.[0] ?? '7d';
+  return `/breakers/${breakerId}?${range === 'live' ? '' : `range=${range}&`}at=${Math.round(at)}`;
+}

@@ -1,0 +1,112 @@
+import { addRow, COUNT_WIDTH } from './counter-deltas';
+
+/** Rows per page: a page is 256 × 72 numbers (147 KiB), so a fleet's rows take a few hundred pages. */
+export const ROWS_PER_PAGE = 256;
+
+/**
+ * Free pages, zeroed, shared by the accumulators of one owner: after the
+ * first flushes, accumulating allocates nothing.
+ */
+export class PagePool {
+  private readonly free: Float64Array[] = [];
+
+  take(): Float64Array {
+    return this.free.pop() ?? new Float64Array(ROWS_PER_PAGE * COUNT_WIDTH);
+  }
+
+  give(page: Float64Array): void {
+    this.free.push(page.fill(0));
+  }
+}
+
+/**
+ * Rows of COUNT_WIDTH numbers handed out as views into shared pages: a pair's
+ * cumulative totals cost its 576 bytes and one small view object, not a
+ * separately allocated buffer each (100,000 of them for a large fleet).
+ */
+export class RowPages {
+  private page = new Float64Array(0);
+  private used = 0;
+
+  /** A new zeroed row. */
+  row(): Float64Array {
+    if (this.used === ROWS_PER_PAGE || this.page.length === 0) {
+      this.page = new Float64Array(ROWS_PER_PAGE * COUNT_WIDTH);
+      this.used = 0;
+    }
+    const offset = this.used * COUNT_WIDTH;
+    this.used += 1;
+    return this.page.subarray(offset, offset + COUNT_WIDTH);
+  }
+}
+
+/**
+ * The counter deltas owed to one time bucket: one row of COUNT_WIDTH numbers
+ * (six outcome counts, then the histogram) per slot, a small integer the
+ * owner gives each breaker or breaker × instance pair once. Deltas are added
+ * in place; the rows live in pages allocated as slots are first used, so
+ * neither a report nor a flush builds an object per row, and there is no
+ * string key to build or hash.
+ */
+export class BucketAccumulator {
+  private readonly pages: Array<Float64Array | undefined> = [];
+  private used = new Uint8Array(ROWS_PER_PAGE);
+  /** The slots holding deltas, in the order they were first added to. */
+  readonly slots: number[] = [];
+
+  constructor(
+    readonly bucketStart: number,
+    private readonly pool: PagePool,
+  ) {}
+
+  /** Adds a row of deltas to a slot's row; `width` may stop short of COUNT_WIDTH when the rest is zeros. */
+  add(slot: number, delta: Float64Array, width = COUNT_WIDTH): void {
+    if (slot >= this.used.length) this.grow(slot);
+    if (this.used[slot] === 0) {
+      this.used[slot] = 1;
+      this.slots.push(slot);
+    }
+    const pageIndex = (slot / ROWS_PER_PAGE) | 0;
+    const page = (this.pages[pageIndex] ??= this.pool.take());
+    addRow(page, (slot % ROWS_PER_PAGE) * COUNT_WIDTH, delta, width);
+  }
+
+  /** The page holding a slot's row (see offsetOf); only for slots in `slots`. */
+  pageOf(slot: number): Float64Array {
+    return this.pages[(slot / ROWS_PER_PAGE) | 0]!;
+  }
+
+  /** Where a slot's row starts in its page. */
+  offsetOf(slot: number): number {
+    return (slot % ROWS_PER_PAGE) * COUNT_WIDTH;
+  }
+
+  /** Adds everything another accumulator of the same bucket holds. */
+  merge(other: BucketAccumulator): void {
+    const row = new Float64Array(COUNT_WIDTH);
+    for (const slot of other.slots) {
+      const offset = other.offsetOf(slot);
+      row.set(other.pageOf(slot).subarray(offset, offset + COUNT_WIDTH));
+      this.add(slot, row);
+    }
+  }
+
+  /** Gives the pages back to the pool; the accumulator must not be used afterwards. */
+  release(): void {
+    for (let i = 0; i < this.pages.length; i++) {
+      const page = this.pages[i];
+      if (page) this.pool.give(page);
+      this.pages[i] = undefined;
+    }
+    this.slots.length = 0;
+    this.used.fill(0);
+  }
+
+  private grow(slot: number): void {
+    let size = this.used.length * 2;
+    while (size <= slot) size *= 2;
+    const used = new Uint8Array(size);
+    used.set(this.used);
+    this.used = used;
+  }
+}

@@ -1,0 +1,98 @@
+import { randomUUID } from 'node:crypto';
+import type { TTransitionRecord } from '../../lib/api/transition-record.js';
+import type { TNotificationEvent } from '../../lib/notify/notification-event.js';
+import type { Aggregate } from '../aggregate/aggregate';
+import type { Logger } from '../logger';
+import { evaluateBreaker, newTrack, type BreakerTrack } from './breaker-track';
+import type { DeliveryQueue } from './delivery-queue';
+import { coversService, type EventDraft } from './event-draft';
+import { eventText } from './event-text';
+import type { NotificationSettings } from './notification-settings';
+import { overrideDraft } from './override-draft';
+
+export interface NotifierDependencies {
+  aggregate: Aggregate;
+  settings: NotificationSettings;
+  queue: Pick<DeliveryQueue, 'enqueue'>;
+  now: () => number;
+  logger: Logger;
+}
+
+export type Notifier = ReturnType<typeof createNotifier>;
+
+/**
+ * Turns stored transitions and the aggregate's service-wide view into
+ * notification events, per breaker (ten instances tripping is one event),
+ * drops the snoozed ones and queues the rest for the endpoints that want
+ * them. Synchronous up to the queue: ingest never waits on a webhook.
+ */
+export function createNotifier({ aggregate, settings, queue, now, logger }: NotifierDependencies) {
+  const tracks = new Map<string, BreakerTrack>();
+
+  function trackOf(breakerId: string): BreakerTrack {
+    let track = tracks.get(breakerId);
+    if (!track) {
+      // Seen for the first time after start: a new breaker, whose first trip is news.
+      track = newTrack(null, null);
+      tracks.set(breakerId, track);
+    }
+    return track;
+  }
+
+  function dispatch(breakerId: string, drafts: readonly EventDraft[], at: number): void {
+    if (drafts.length === 0) return;
+    const summary = aggregate.summary(breakerId);
+    if (!summary) return;
+    const { endpoints } = settings.current();
+    for (const draft of drafts) {
+      if (settings.snoozed(breakerId, 'rule' in draft ? draft.rule.id : null, at)) continue;
+      const targets = endpoints.filter((endpoint) => endpoint.events.has(draft.type) && coversService(endpoint.services, summary.service));
+      if (targets.length === 0) continue;
+      const event = {
+        ...draft,
+        id: randomUUID(),
+        at,
+        service: summary.service,
+        breaker: { id: breakerId, name: summary.name },
+        state: summary.state,
+        instances: summary.instances,
+        text: eventText(draft, { service: summary.service, breaker: summary.name }),
+      } as TNotificationEvent;
+      queue.enqueue(event, targets).catch((error: unknown) => logger.error({ err: error, type: event.type, breakerId }, 'queueing a notification failed'));
+    }
+  }
+
+  function evaluate(breakerId: string, at: number, trigger: Parameters<typeof evaluateBreaker>[4]): void {
+    const summary = aggregate.summary(breakerId);
+    if (!summary) return;
+    const rules = settings.current().rules.filter((rule) => coversService(rule.services, summary.service));
+    dispatch(breakerId, evaluateBreaker(trackOf(breakerId), summary, rules, at, trigger), at);
+  }
+
+  return {
+    /** Takes the breakers known at start as they are: a restart is not a trip. */
+    seed(): void {
+      for (const id of aggregate.breakerIds()) {
+        const summary = aggregate.summary(id);
+        if (summary && !tracks.has(id)) tracks.set(id, newTrack(summary, summary.stateSince));
+      }
+    },
+
+    /** Every stored transition: the panel's own rows are override events, reported ones move the breaker's phase. */
+    onTransition(record: TTransitionRecord): void {
+      const at = now();
+      if (record.instance === null) {
+        const draft = overrideDraft(record, aggregate.summary(record.breakerId)?.override ?? null);
+        if (draft) dispatch(record.breakerId, [draft], at);
+        return;
+      }
+      evaluate(record.breakerId, at, { cause: record.cause, failureRate: record.failureRate, slowCallRate: record.slowCallRate });
+    },
+
+    /** The timer's pass over every breaker: durations, shares of instances, flapping ending, stale fleets. */
+    evaluateAll(): void {
+      const at = now();
+      for (const id of aggregate.breakerIds()) evaluate(id, at, null);
+    },
+  };
+}

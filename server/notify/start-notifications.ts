@@ -1,0 +1,70 @@
+import type { Aggregate } from '../aggregate/aggregate';
+import type { Router } from '../http/router';
+import type { Logger } from '../logger';
+import type { Prisma } from '../store/prisma';
+import { createDeliveryQueue } from './delivery-queue';
+import { addEndpointRoutes } from './endpoint-routes';
+import { createNotifier } from './notifier';
+import type { NotifyConfig } from './notify-config';
+import { createNotificationSettings } from './notification-settings';
+import { addRuleRoutes } from './rule-routes';
+import { addSnoozeRoutes } from './snooze-routes';
+
+export interface NotificationsOptions {
+  prisma: Prisma;
+  aggregate: Aggregate;
+  router: Router;
+  config: NotifyConfig;
+  now: () => number;
+  logger: Logger;
+  version: string;
+  fetch?: typeof fetch;
+  random?: () => number;
+}
+
+/**
+ * Webhook notifications, wired: settings cache, notifier, delivery queue and
+ * the /api/v1/notifications routes. `onTransition` goes beside the live
+ * publisher's; `start` runs after the catalog and overrides are loaded, so
+ * that breakers already open at a restart are not announced again.
+ */
+export function createNotifications({ prisma, aggregate, router, config, now, logger, version, fetch = globalThis.fetch, random = Math.random }: NotificationsOptions) {
+  const settings = createNotificationSettings({ prisma, now });
+  const queue = createDeliveryQueue({ prisma, fetch, now, random, config, userAgent: `BreakerPanel/${version}`, logger });
+  const notifier = createNotifier({ aggregate, settings, queue, now, logger });
+  addEndpointRoutes(router, { prisma, settings, now });
+  addRuleRoutes(router, { prisma, settings, now });
+  addSnoozeRoutes(router, { prisma, aggregate, settings, now });
+
+  const timers: NodeJS.Timeout[] = [];
+  let ticking = false;
+  async function tick(): Promise<void> {
+    if (ticking) return;
+    ticking = true;
+    try {
+      await settings.reload();
+      notifier.evaluateAll();
+    } catch (error) {
+      logger.warn({ err: error }, 'evaluating notification rules failed');
+    } finally {
+      ticking = false;
+    }
+  }
+
+  return {
+    onTransition: notifier.onTransition,
+    async start(): Promise<void> {
+      await settings.reload();
+      notifier.seed();
+      // Retries come due between enqueues; polling at the first retry's pace (at most every second) finds them.
+      const pollMs = Math.min(1_000, config.retryBaseMs);
+      timers.push(setInterval(() => void tick(), config.evaluateIntervalMs), setInterval(() => void queue.pump(), pollMs));
+      for (const timer of timers) timer.unref();
+      void queue.pump();
+    },
+    async stop(): Promise<void> {
+      for (const timer of timers) clearInterval(timer);
+      await queue.drain();
+    },
+  };
+}

@@ -1,0 +1,140 @@
+import { describe, expect, it } from 'vitest';
+import { BucketAccumulator, PagePool, ROWS_PER_PAGE, RowPages } from '../../../server/aggregate/bucket-accumulator';
+import { COUNT_WIDTH, countRow, HISTOGRAM_OFFSET } from '../../../server/aggregate/counter-deltas';
+import { PendingWrites } from '../../../server/aggregate/pending-writes';
+import type { BucketRows } from '../../../server/store/bucket-store';
+
+/** A delta row with the given outcome counts and histogram. */
+function delta(counts: number[], histogram: number[] = []): Float64Array {
+  const row = countRow();
+  row.set(counts);
+  row.set(histogram, HISTOGRAM_OFFSET);
+  return row;
+}
+
+/** Every row of a batch as plain values, ordered for comparison. */
+function rowsOf(rows: BucketRows, perInstance: boolean) {
+  return Array.from({ length: rows.length }, (_, row) => ({
+    breakerId: rows.breakerId(row),
+    ...(perInstance ? { instanceId: rows.instanceId(row) } : {}),
+    bucketStart: rows.bucketStart(row),
+    counts: Array.from({ length: HISTOGRAM_OFFSET }, (_, kind) => rows.count(row, kind)),
+    histogram: [...rows.histogram(row).subarray(0, 3)],
+  })).sort((a, b) => `${a.breakerId}${a.instanceId ?? ''}${a.bucketStart}`.localeCompare(`${b.breakerId}${b.instanceId ?? ''}${b.bucketStart}`));
+}
+
+describe('BucketAccumulator', () => {
+  it('adds deltas in place per slot, across pages, and lists each slot once', () => {
+    const accumulator = new BucketAccumulator(0, new PagePool());
+    const far = ROWS_PER_PAGE * 3 + 5;
+    accumulator.add(1, delta([1, 2]));
+    accumulator.add(far, delta([5], [7]));
+    accumulator.add(1, delta([1, 0, 3]));
+    expect(accumulator.slots).toEqual([1, far]);
+    const row = (slot: number) => [...accumulator.pageOf(slot).subarray(accumulator.offsetOf(slot), accumulator.offsetOf(slot) + HISTOGRAM_OFFSET + 1)];
+    expect(row(1)).toEqual([2, 2, 3, 0, 0, 0, 0]);
+    expect(row(far)).toEqual([5, 0, 0, 0, 0, 0, 7]);
+  });
+
+  it('adds only the first `width` numbers', () => {
+    const accumulator = new BucketAccumulator(0, new PagePool());
+    const row = delta([1], [1, 1, 1]);
+    accumulator.add(0, row, HISTOGRAM_OFFSET + 1);
+    expect([...accumulator.pageOf(0).subarray(HISTOGRAM_OFFSET, HISTOGRAM_OFFSET + 3)]).toEqual([1, 0, 0]);
+  });
+
+  it('gives its pages back zeroed, and the next accumulator starts from zero', () => {
+    const pool = new PagePool();
+    const first = new BucketAccumulator(0, pool);
+    first.add(3, delta([9, 9, 9, 9, 9, 9], [9]));
+    const page = first.pageOf(3);
+    first.release();
+    const second = new BucketAccumulator(10_000, pool);
+    second.add(4, delta([1]));
+    expect(second.pageOf(4)).toBe(page);
+    expect(page.reduce((sum, value) => sum + value, 0)).toBe(1);
+    expect(second.slots).toEqual([4]);
+  });
+});
+
+describe('RowPages', () => {
+  it('hands out separate zeroed rows that share pages', () => {
+    const pages = new RowPages();
+    const rows = Array.from({ length: ROWS_PER_PAGE + 1 }, () => pages.row());
+    rows[0]![0] = 1;
+    expect(rows.every((row) => row.length === COUNT_WIDTH)).toBe(true);
+    expect(rows[1]![0]).toBe(0);
+    expect(rows[1]!.buffer).toBe(rows[0]!.buffer);
+    expect(rows[ROWS_PER_PAGE]!.buffer).not.toBe(rows[0]!.buffer);
+  });
+});
+
+describe('PendingWrites', () => {
+  function setUp() {
+    const pending = new PendingWrites(10_000);
+    const b1 = pending.breakerSlot('b1');
+    const b2 = pending.breakerSlot('b2');
+    const a1 = pending.pairSlot('i-a', 'b1');
+    const b1b = pending.pairSlot('i-b', 'b1');
+    const a2 = pending.pairSlot('i-a', 'b2');
+    return { pending, b1, b2, a1, b1b, a2 };
+  }
+
+  it('sums deltas per breaker and per instance, per 10 s bucket', () => {
+    const { pending, b1, b2, a1, b1b, a2 } = setUp();
+    pending.addCounts(b1, a1, 1_000, delta([1], [1]));
+    pending.addCounts(b1, b1b, 2_000, delta([2], [0, 2]));
+    pending.addCounts(b2, a2, 3_000, delta([0, 4]));
+    pending.addCounts(b1, a1, 12_000, delta([8]));
+    expect(pending.size).toBe(3 + 4);
+    const batch = pending.take();
+    expect(rowsOf(batch.breakerBuckets, false)).toEqual([
+      { breakerId: 'b1', bucketStart: 0, counts: [3, 0, 0, 0, 0, 0], histogram: [1, 2, 0] },
+      { breakerId: 'b1', bucketStart: 10_000, counts: [8, 0, 0, 0, 0, 0], histogram: [0, 0, 0] },
+      { breakerId: 'b2', bucketStart: 0, counts: [0, 4, 0, 0, 0, 0], histogram: [0, 0, 0] },
+    ]);
+    expect(rowsOf(batch.instanceBuckets, true)).toEqual([
+      { breakerId: 'b1', instanceId: 'i-a', bucketStart: 0, counts: [1, 0, 0, 0, 0, 0], histogram: [1, 0, 0] },
+      { breakerId: 'b1', instanceId: 'i-a', bucketStart: 10_000, counts: [8, 0, 0, 0, 0, 0], histogram: [0, 0, 0] },
+      { breakerId: 'b1', instanceId: 'i-b', bucketStart: 0, counts: [2, 0, 0, 0, 0, 0], histogram: [0, 2, 0] },
+      { breakerId: 'b2', instanceId: 'i-a', bucketStart: 0, counts: [0, 4, 0, 0, 0, 0], histogram: [0, 0, 0] },
+    ]);
+    expect(pending.size).toBe(0);
+    expect(pending.take().instanceBuckets.length).toBe(0);
+  });
+
+  it('merges a batch given back with what arrived since, counting nothing twice', () => {
+    const { pending, b1, a1, b1b } = setUp();
+    pending.addCounts(b1, a1, 1_000, delta([1]));
+    pending.markSeen('i-a', 1_000, 0);
+    pending.markState({ instanceId: 'i-a', breakerId: 'b1' });
+    const failed = pending.take();
+    pending.addCounts(b1, b1b, 2_000, delta([2]));
+    pending.addCounts(b1, a1, 11_000, delta([4]));
+    pending.markSeen('i-a', 11_000, 1);
+    pending.giveBack(failed);
+    const batch = pending.take();
+    expect(rowsOf(batch.breakerBuckets, false).map((row) => [row.bucketStart, row.counts[0]])).toEqual([
+      [0, 3],
+      [10_000, 4],
+    ]);
+    expect(rowsOf(batch.instanceBuckets, true).map((row) => [row.instanceId, row.bucketStart, row.counts[0]])).toEqual([
+      ['i-a', 0, 1],
+      ['i-a', 10_000, 4],
+      ['i-b', 0, 2],
+    ]);
+    // The newer liveness wins; the state is still owed.
+    expect(batch.seen).toEqual([{ id: 'i-a', lastSeenAt: new Date(11_000), droppedTransitions: 1 }]);
+    expect(batch.states).toEqual([{ instanceId: 'i-a', breakerId: 'b1' }]);
+  });
+
+  it('reuses the pages of a released batch', () => {
+    const { pending, b1, a1 } = setUp();
+    pending.addCounts(b1, a1, 1_000, delta([5]));
+    const first = pending.take();
+    pending.release(first);
+    pending.addCounts(b1, a1, 2_000, delta([1]));
+    const second = pending.take();
+    expect(rowsOf(second.instanceBuckets, true).map((row) => row.counts[0])).toEqual([1]);
+  });
+});

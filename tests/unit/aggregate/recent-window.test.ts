@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { latencyQuantile } from '../../../lib/protocol/latency-buckets.js';
+import { COUNT_WIDTH, countRow, HISTOGRAM_OFFSET } from '../../../server/aggregate/counter-deltas';
+import { OUTCOME } from '../../../server/aggregate/outcome-kinds';
+import { RecentWindow } from '../../../server/aggregate/recent-window';
+
+function delta(success: number, histogram: number[]): Float64Array {
+  const row = countRow();
+  row[OUTCOME.success] = success;
+  row.set(histogram, HISTOGRAM_OFFSET);
+  return row;
+}
+
+describe('RecentWindow', () => {
+  it('gives the quantiles latencyQuantile gives over the merged histogram', () => {
+    let seed = 11;
+    for (let round = 0; round < 200; round++) {
+      const window = new RecentWindow(10_000, 0);
+      const merged = new Array<number>(COUNT_WIDTH - HISTOGRAM_OFFSET).fill(0);
+      for (const at of [1_000, 5_000, 12_000]) {
+        const histogram = merged.map(() => {
+          seed = (seed * 48_271) % 2_147_483_647;
+          return seed % 5 === 0 ? seed % 40 : 0;
+        });
+        window.add(delta(1, histogram), at);
+        histogram.forEach((count, i) => (merged[i]! += count));
+      }
+      const rates = window.rates(15_000);
+      // Rates go out with three decimals (microseconds for latency): the same quantiles, rounded.
+      const rounded = (value: number | null) => (value === null ? null : Math.round(value * 1000) / 1000);
+      expect([rates.p50Ms, rates.p90Ms, rates.p99Ms]).toEqual([latencyQuantile(merged, 0.5), latencyQuantile(merged, 0.9), latencyQuantile(merged, 0.99)].map(rounded));
+    }
+  });
+
+  it('covers the current and the previous bucket only, and no quantile without calls', () => {
+    const window = new RecentWindow(10_000, 0);
+    window.add(delta(100, [0, 100]), 1_000);
+    window.add(delta(50, [50]), 11_000);
+    expect(window.rates(12_000).callsPerSecond).toBeCloseTo(150 / 12);
+    // Two buckets later the first is gone; a gap of a whole bucket leaves nothing.
+    expect(window.rates(21_000).callsPerSecond).toBeCloseTo(50 / 11);
+    expect(window.rates(45_000)).toMatchObject({ callsPerSecond: 0, failureRate: null, p50Ms: null, p99Ms: null });
+  });
+});
