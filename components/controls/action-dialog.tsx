@@ -2,6 +2,7 @@
 
 import { useEffect, useRef, useState } from 'react';
 import type { TActionRequest, TOperatorActionKind } from '../../lib/control/operator-action';
+import { DialogFooter, ReasonAndExpiry } from './action-form-parts';
 import styles from './controls.module.css';
 
 export const ACTION_LABEL: Record<TOperatorActionKind, string> = { trip: 'Trip', force_closed: 'Force closed', reset: 'Reset', release: 'Release' };
@@ -13,12 +14,6 @@ const EFFECT: Record<TOperatorActionKind, string> = {
   release: 'removes the override and resumes automatic behaviour',
 };
 
-const EXPIRY_CHOICES = [
-  { label: '15 minutes', seconds: 900 },
-  { label: '1 hour', seconds: 3600 },
-  { label: '4 hours', seconds: 4 * 3600 },
-  { label: '24 hours', seconds: 24 * 3600 },
-];
 
 export interface DialogInstance {
   name: string;
@@ -97,39 +92,12 @@ export function ActionDialog({ action, service, breaker, instances, busy, error,
             </select>
           </label>
         </fieldset>
-        {overrides && (
-          <label className={styles.field}>
-            Ends after
-            <select value={expiresIn} onChange={(event) => setExpiresIn(Number(event.target.value))}>
-              {EXPIRY_CHOICES.map((choice) => (
-                <option key={choice.seconds} value={choice.seconds}>
-                  {choice.label}
-                </option>
-              ))}
-            </select>
-          </label>
-        )}
-        <label className={styles.field}>
-          Reason (required)
-          <textarea value={reason} onChange={(event) => setReason(event.target.value)} rows={2} required minLength={3} placeholder="e.g. payments provider outage, INC-1234" />
-        </label>
+        <ReasonAndExpiry withExpiry={overrides} expiresIn={expiresIn} onExpiresIn={setExpiresIn} reason={reason} onReason={setReason} />
         <p className={styles.blast} aria-live="polite">
           This {EFFECT[action]} on {inScope} {inScope === 1 ? 'instance' : 'instances'} of {service} → {breaker}
           {scopeChoice === 'all' ? ', and on instances that join later' : ''}.
         </p>
-        {error && (
-          <p role="alert" className={styles.error}>
-            {error}
-          </p>
-        )}
-        <div className={styles.buttons}>
-          <button type="button" onClick={onCancel}>
-            Cancel
-          </button>
-          <button type="submit" disabled={!valid || busy} data-danger={action === 'trip' || undefined}>
-            {busy ? 'Sending…' : `${ACTION_LABEL[action]} now`}
-          </button>
-        </div>
+        <DialogFooter error={error} submitLabel={busy ? 'Sending…' : `${ACTION_LABEL[action]} now`} disabled={!valid || busy} danger={action === 'trip'} onCancel={onCancel} />
       </form>
     </dialog>
   );

@@ -3,6 +3,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { TActionRequest, TOperatorActionKind } from '../../lib/control/operator-action';
 import { ACTION_LABEL } from './action-dialog';
+import { DialogFooter, ReasonAndExpiry } from './action-form-parts';
 import styles from './controls.module.css';
 
 const EFFECT: Record<TOperatorActionKind, string> = {
@@ -49,37 +50,11 @@ export function BulkActionDialog({ action, targets, busy, error, onConfirm, onCa
             </li>
           ))}
         </ul>
-        {overrides && (
-          <label className={styles.field}>
-            Ends after
-            <select value={expiresIn} onChange={(event) => setExpiresIn(Number(event.target.value))}>
-              <option value={900}>15 minutes</option>
-              <option value={3600}>1 hour</option>
-              <option value={14400}>4 hours</option>
-              <option value={86400}>24 hours</option>
-            </select>
-          </label>
-        )}
-        <label className={styles.field}>
-          Reason (required)
-          <textarea value={reason} onChange={(event) => setReason(event.target.value)} rows={2} required minLength={3} />
-        </label>
+        <ReasonAndExpiry withExpiry={overrides} expiresIn={expiresIn} onExpiresIn={setExpiresIn} reason={reason} onReason={setReason} />
         <p className={styles.blast}>
           This {EFFECT[action]} on {instances} instances across {targets.length} breakers.
         </p>
-        {error && (
-          <p role="alert" className={styles.error}>
-            {error}
-          </p>
-        )}
-        <div className={styles.buttons}>
-          <button type="button" onClick={onCancel}>
-            Cancel
-          </button>
-          <button type="submit" disabled={reason.trim().length < 3 || busy} data-danger={action === 'trip' || undefined}>
-            {busy ? 'Sending…' : `${ACTION_LABEL[action]} ${targets.length} breakers`}
-          </button>
-        </div>
+        <DialogFooter error={error} submitLabel={busy ? 'Sending…' : `${ACTION_LABEL[action]} ${targets.length} breakers`} disabled={reason.trim().length < 3 || busy} danger={action === 'trip'} onCancel={onCancel} />
       </form>
     </dialog>
   );
