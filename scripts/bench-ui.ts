@@ -9,7 +9,11 @@
  * scrolls the list. Prints the figures beside the targets: no long task over
  * 50 ms, median frame under 16 ms.
  *
- * Usage: npm run bench:ui -- [--services 200] [--breakers 50] [--seconds 20]
+ * Usage: npm run bench:ui -- [--services 200] [--breakers 50] [--seconds 20] [--profile page.cpuprofile]
+ *
+ * `--profile` also records the page's main thread (Chrome DevTools' CPU
+ * profiler) over the window, writes it (open it in DevTools' Performance
+ * panel) and prints where the time went.
  */
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -23,10 +27,11 @@ import { startServerProcess } from '../tests/e2e/server-process';
 import { startChild } from './bench/child';
 import type { FleetMessage, FleetRequest, FleetSpec } from './bench/messages';
 import { buildIfNeeded } from './build-if-needed';
+import { printHotFunctions, startPageProfile } from './bench/page-profile';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const TARGET = { longTaskMs: 50, medianFrameMs: 16 };
-const { values } = parseArgs({ options: { services: { type: 'string', default: '200' }, breakers: { type: 'string', default: '50' }, seconds: { type: 'string', default: '20' } } });
+const { values } = parseArgs({ options: { services: { type: 'string', default: '200' }, breakers: { type: 'string', default: '50' }, seconds: { type: 'string', default: '20' }, profile: { type: 'string' } } });
 const services = Number(values.services);
 const breakersPerService = Number(values.breakers);
 const seconds = Number(values.seconds);
@@ -100,7 +105,9 @@ async function main(): Promise<void> {
     const counted = page.getByLabel('Summary').getByText(String(total), { exact: true });
     await counted.waitFor({ timeout: 120_000 });
 
+    const profiler = values.profile ? await startPageProfile(page) : null;
     const result = (await page.evaluate(`(${MEASURE})(${seconds * 1000})`)) as { longTasks: number[]; frames: number[] };
+    if (profiler && values.profile) printHotFunctions(await profiler.stop(values.profile));
 
     const frames = [...result.frames].sort((a, b) => a - b);
     const longest = Math.max(0, ...result.longTasks);

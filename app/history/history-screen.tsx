@@ -1,7 +1,7 @@
 'use client';
 
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
-import { useEffect, useMemo, useState } from 'react';
+import { startTransition, useEffect, useMemo, useState } from 'react';
 import type { TBreakerList } from '../../lib/api/breaker-list';
 import type { TIncidentList, TIncidentSort } from '../../lib/history/incidents';
 import type { TBreakerLane, TTimeline } from '../../lib/history/timeline';
@@ -45,8 +45,11 @@ export function HistoryScreen() {
       (data) => {
         if (cancelled) return;
         setError(null);
-        setTimeline(data);
-        setInstanceLanes({});
+        // A week of a service is thousands of SVG elements: rendered as a transition, React builds them in slices between frames.
+        startTransition(() => {
+          setTimeline(data);
+          setInstanceLanes({});
+        });
       },
       (failure: Error) => !cancelled && setError(failure.message),
     );
@@ -58,7 +61,7 @@ export function HistoryScreen() {
   useEffect(() => {
     let cancelled = false;
     callApi<TIncidentList>(`/api/v1/history/incidents?${filters}&sort=${sort.sort}&order=${sort.order}`).then(
-      (data) => !cancelled && setIncidents(data),
+      (data) => !cancelled && startTransition(() => setIncidents(data)),
       (failure: Error) => !cancelled && setError(failure.message),
     );
     return () => {

@@ -1,6 +1,9 @@
+// Built once: `toLocaleString` with options builds a formatter per call, and a week of lanes has thousands of hovers to label.
+const LOCAL_TIME = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+
 /** A moment in the viewer's time zone, short. */
 export function localTime(ms: number): string {
-  return new Date(ms).toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  return LOCAL_TIME.format(ms);
 }
 
 /** The same moment in UTC, for hovers: post-mortems are written across time zones. */
