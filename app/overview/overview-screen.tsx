@@ -73,8 +73,9 @@ export function OverviewScreen() {
   }), []);
 
   const scroller = useRef<HTMLDivElement>(null);
+  // Without flushSync a scroll's rows render in React's next batch, not synchronously inside the scroll event.
   // eslint-disable-next-line react-hooks/incompatible-library -- the React Compiler is not in use; the virtualizer re-renders us itself
-  const virtualizer = useVirtualizer({ count: lines.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
+  const virtualizer = useVirtualizer({ count: lines.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 12, useFlushSync: false });
 
   return (
     <>

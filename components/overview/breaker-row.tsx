@@ -32,7 +32,10 @@ export function BreakerRow({ summary, status, trend, selection }: { summary: TBr
         {summary.demo && <span className={styles.demo}> demo</span>}
       </span>
       <span role="cell" className={styles.name}>
-        <Link href={`/breakers/${summary.id}`}>{summary.name}</Link>
+        {/* No prefetch: scrolling 10,000 rows would ask the server for every detail page that passes by. */}
+        <Link href={`/breakers/${summary.id}`} prefetch={false}>
+          {summary.name}
+        </Link>
         {summary.override && (
           <span className={styles.override} title={`${summary.override.state === 'FORCED_OPEN' ? 'Tripped' : 'Forced closed'} by ${summary.override.by ?? 'unknown'}: ${summary.override.reason}${summary.override.expiresAt ? `; ends ${new Date(summary.override.expiresAt).toLocaleTimeString()}` : ''}`}>
             {' '}
