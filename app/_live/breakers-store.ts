@@ -3,6 +3,7 @@ import type { TBreakerInstance } from '../../lib/api/breaker-detail';
 import type { TBreakerSummary } from '../../lib/api/breaker-summary';
 import type { TTransitionRecord } from '../../lib/api/transition-record';
 import type { TDelivery } from '../../lib/control/operator-action';
+import { withRatesChange, type TRatesChange } from '../../lib/live/breaker-delta';
 
 const MAX_TRANSITIONS = 200;
 
@@ -33,7 +34,8 @@ export interface BreakersState {
 
 /** What arrived within one animation frame, applied in a single store update. */
 export interface LiveBatch {
-  breakers: TBreakerSummary[];
+  /** Whole summaries and rates changes, in arrival order: a later change of a breaker wins. */
+  breakers: Array<TBreakerSummary | TRatesChange>;
   instances: Record<string, TBreakerInstance[]>;
   transitions: TTransitionRecord[];
   deliveries: Array<TDelivery & { breakerId: string }>;
@@ -65,7 +67,14 @@ export function createBreakersStore() {
       set((state) => ({ byId: Object.fromEntries(breakers.map((breaker) => [breaker.id, breaker])), version: state.version + 1, instances, loaded: true, receivedAt: at })),
     applyBatch: (batch, at) =>
       set((state) => {
-        for (const breaker of batch.breakers) state.byId[breaker.id] = breaker;
+        for (const change of batch.breakers) {
+          if (!Array.isArray(change)) {
+            state.byId[change.id] = change;
+            continue;
+          }
+          const current = state.byId[change[0]];
+          if (current) state.byId[change[0]] = withRatesChange(current, change);
+        }
         return {
           version: batch.breakers.length ? state.version + 1 : state.version,
           instances: Object.keys(batch.instances).length ? { ...state.instances, ...batch.instances } : state.instances,

@@ -43,7 +43,7 @@ export function LiveProvider({ children }: { children: ReactNode }) {
       const { breakers: summaries, instances, serverTime } = answer.data;
       const byBreaker = scope.kind === 'breaker' && instances ? { [scope.breakerId]: instances } : {};
       const now = Date.now();
-      for (const summary of summaries) trends.record(summary, now);
+      for (const summary of summaries) trends.record(summary.id, summary.rates.callsPerSecond, now);
       breakers.getState().replaceAll(summaries, byBreaker, now);
       connection.getState().setLive(null, serverTime);
     });
@@ -70,7 +70,10 @@ export function LiveProvider({ children }: { children: ReactNode }) {
         const ready = batch;
         batch = emptyBatch();
         const now = Date.now();
-        for (const summary of ready.breakers) trends.record(summary, now);
+        for (const change of ready.breakers) {
+          if (Array.isArray(change)) trends.record(change[0], change[1], now);
+          else trends.record(change.id, change.rates.callsPerSecond, now);
+        }
         breakers.getState().applyBatch(ready, now);
       });
     };
@@ -79,8 +82,10 @@ export function LiveProvider({ children }: { children: ReactNode }) {
       connection.getState().setLive(serverVersion, Date.now());
       if (scopeRef.current) subscribe(socket, scopeRef.current);
     });
-    socket.on('breakers:changed', ({ breakers: changed }) => {
-      batch.breakers.push(...changed);
+    socket.on('breakers:changed', ({ breakers: changed, rates }) => {
+      // Within one message a breaker is either whole or rates-only, so the two lists do not need interleaving.
+      for (const summary of changed) batch.breakers.push(summary);
+      for (const change of rates) batch.breakers.push(change);
       schedule();
     });
     socket.on('instances:changed', ({ breakerId, instances }) => {

@@ -1,5 +1,3 @@
-import type { TBreakerSummary } from '../../lib/api/breaker-summary';
-
 const SAMPLE_EVERY_MS = 10_000;
 const MAX_SAMPLES = 90; // 15 minutes of 10 s samples
 
@@ -11,18 +9,18 @@ const MAX_SAMPLES = 90; // 15 minutes of 10 s samples
 export class TrendHistory {
   private readonly samples = new Map<string, { at: number; values: number[] }>();
 
-  record(summary: TBreakerSummary, now: number): void {
-    const entry = this.samples.get(summary.id);
+  record(breakerId: string, callsPerSecond: number, now: number): void {
+    const entry = this.samples.get(breakerId);
     if (!entry) {
-      this.samples.set(summary.id, { at: now, values: [summary.rates.callsPerSecond] });
+      this.samples.set(breakerId, { at: now, values: [callsPerSecond] });
       return;
     }
     if (now - entry.at < SAMPLE_EVERY_MS) {
-      entry.values[entry.values.length - 1] = summary.rates.callsPerSecond;
+      entry.values[entry.values.length - 1] = callsPerSecond;
       return;
     }
     entry.at = now;
-    entry.values.push(summary.rates.callsPerSecond);
+    entry.values.push(callsPerSecond);
     if (entry.values.length > MAX_SAMPLES) entry.values.shift();
   }
 

@@ -8,6 +8,7 @@ import type { TBreakerSummary } from '../api/breaker-summary';
 import type { TTransitionRecord } from '../api/transition-record';
 import type { TDelivery } from '../control/operator-action';
 import type { TAck } from '../protocol/ack';
+import type { TRatesChange } from './breaker-delta';
 
 /** Sent by the server as soon as a dashboard connects. */
 export interface TDashboardWelcome {
@@ -39,10 +40,13 @@ export interface TLiveSnapshot {
   instances?: TBreakerInstance[];
 }
 
-/** Coalesced changes (at most four a second): the new summaries of the breakers that changed. */
+/** Coalesced changes (at most four a second) of the breakers that changed since they were last sent. */
 export interface TBreakersChanged {
   serverTime: number;
+  /** Breakers new to the stream, or whose state, instances or override changed: the whole summary. */
   breakers: TBreakerSummary[];
+  /** Breakers of which only the rates and last report time moved (`withRatesChange` applies one). */
+  rates: TRatesChange[];
 }
 
 /** For a breaker scope: its instances after a change. */

@@ -1,6 +1,8 @@
 import type { TBreakerSummary } from '../../lib/api/breaker-summary.js';
 import type { TTransitionRecord } from '../../lib/api/transition-record.js';
 import type { TDelivery } from '../../lib/control/operator-action.js';
+import { onlyRatesMoved, toRatesChange, type TRatesChange } from '../../lib/live/breaker-delta';
+import type { TBreakersChanged } from '../../lib/live/dashboard-events';
 import type { Aggregate } from '../aggregate/aggregate';
 import type { DashboardNamespace } from './dashboard-namespace';
 import type { LiveView } from './live-view';
@@ -9,33 +11,43 @@ import { roomOf } from './rooms';
 /**
  * Sends the dashboards what changed. Breaker changes are coalesced: every
  * `intervalMs` (250 ms: at most four updates a second) the breakers marked
- * dirty go out once per room. Transitions go out at once and are never
- * coalesced away.
+ * dirty go out once per room: whole summaries for what changed in state,
+ * instances or override, and only the rates for the rest (most updates).
+ * Transitions go out at once and are never coalesced away.
  */
 export function createLivePublisher({ namespace, aggregate, view, now, intervalMs }: { namespace: DashboardNamespace; aggregate: Aggregate; view: LiveView; now: () => number; intervalMs: number }) {
+  // What each breaker looked like when last sent. A subscriber that joined since holds a newer snapshot, never an older one, so a rates-only change is safe for it too.
+  const lastSent = new Map<string, TBreakerSummary>();
+
   function publishChanges(): void {
     const dirty = aggregate.takeDirty();
     if (dirty.size === 0) return;
     const serverTime = now();
-    const changed = view.summaries(dirty);
+    const all: TBreakersChanged = { serverTime, breakers: [], rates: [] };
+    const byService = new Map<string, TBreakersChanged>();
     // Socket.IO encodes a broadcast before it looks for receivers: an empty room would cost a full JSON encoding for nobody.
     const watched = (room: string) => (namespace.adapter.rooms.get(room)?.size ?? 0) > 0;
-    const allRoom = roomOf({ kind: 'all' });
-    if (watched(allRoom)) namespace.to(allRoom).emit('breakers:changed', { serverTime, breakers: changed });
-    const byService = new Map<string, TBreakerSummary[]>();
-    for (const summary of changed) {
-      const list = byService.get(summary.service);
-      if (list) list.push(summary);
-      else byService.set(summary.service, [summary]);
+    for (const summary of view.summaries(dirty)) {
+      const previous = lastSent.get(summary.id);
+      lastSent.set(summary.id, summary);
+      const ratesOnly: TRatesChange | null = previous && onlyRatesMoved(previous, summary) ? toRatesChange(summary) : null;
+      let forService = byService.get(summary.service);
+      if (!forService) byService.set(summary.service, (forService = { serverTime, breakers: [], rates: [] }));
+      for (const change of [all, forService]) {
+        if (ratesOnly) change.rates.push(ratesOnly);
+        else change.breakers.push(summary);
+      }
       const breakerRoom = roomOf({ kind: 'breaker', breakerId: summary.id });
       // Most breakers have no detail page open: skip the per-breaker work for empty rooms.
       if (!watched(breakerRoom)) continue;
-      namespace.to(breakerRoom).emit('breakers:changed', { serverTime, breakers: [summary] });
+      namespace.to(breakerRoom).emit('breakers:changed', ratesOnly ? { serverTime, breakers: [], rates: [ratesOnly] } : { serverTime, breakers: [summary], rates: [] });
       namespace.to(breakerRoom).emit('instances:changed', { breakerId: summary.id, instances: aggregate.instancesOf(summary.id) });
     }
-    for (const [service, breakers] of byService) {
+    const allRoom = roomOf({ kind: 'all' });
+    if (watched(allRoom)) namespace.to(allRoom).emit('breakers:changed', all);
+    for (const [service, change] of byService) {
       const serviceRoom = roomOf({ kind: 'service', service });
-      if (watched(serviceRoom)) namespace.to(serviceRoom).emit('breakers:changed', { serverTime, breakers });
+      if (watched(serviceRoom)) namespace.to(serviceRoom).emit('breakers:changed', change);
     }
   }
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { TBreakerDetail } from '../../../lib/api/breaker-detail.js';
 import type { TBreakerList } from '../../../lib/api/breaker-list.js';
+import { withRatesChange } from '../../../lib/live/breaker-delta.js';
 import type { TBreakersChanged, TLiveSnapshot } from '../../../lib/live/dashboard-events.js';
 import type { TAck } from '../../../lib/protocol/ack.js';
 import { createApiKeys } from '../../../server/auth/api-keys';
@@ -67,6 +68,17 @@ describe('ingest over the /agent socket', () => {
 
     const seen = await eventually(() => changes.flatMap((change) => change.breakers), (breakers) => breakers.some((breaker) => breaker.name === 'payments-api' && breaker.state === 'OPEN'));
     expect(seen.every((breaker) => breaker.service === 'checkout')).toBe(true);
+
+    // A report that only moves counters goes out as a rates change, which applied to what was sent gives what the read API says.
+    const inventory = seen.findLast((breaker) => breaker.name === 'inventory-api')!;
+    changes.length = 0;
+    expect(await send(agent, 'report:send', run.report([run.breaker('inventory-api', { success: 45 })]))).toEqual({ ok: true, data: null });
+    const [ratesChange] = await eventually(() => changes.flatMap((change) => change.rates).filter(([id]) => id === inventory.id), (found) => found.length > 0);
+    expect(changes.flatMap((change) => change.breakers).map((breaker) => breaker.name)).not.toContain('inventory-api');
+    const current = await getJson<TBreakerList>('/api/v1/breakers?service=checkout');
+    const applied = withRatesChange(inventory, ratesChange!);
+    expect(applied.rates.callsPerSecond).toBeGreaterThan(inventory.rates.callsPerSecond);
+    expect(applied).toEqual({ ...current.breakers.find((breaker) => breaker.id === inventory.id), rates: applied.rates });
 
     const detail = await getJson<TBreakerDetail>(`/api/v1/breakers/${payments.id}`);
     expect(detail.instances).toMatchObject([{ name: run.ref.instanceId, labels: { zone: 'eu-1' }, state: 'OPEN', stale: false }]);
