@@ -16,6 +16,7 @@ import { createIngest } from './ingest/ingest';
 import { addReportsRoute } from './ingest/reports-route';
 import type { ApiKeyVerifier } from './ingest/reporter-identity';
 import { startAggregateFlusher } from './jobs/flush-aggregate';
+import { startEpisodeCatchUpJob } from './jobs/episode-catch-up-job';
 import { startRollupJob } from './jobs/rollup-and-retention';
 import { createDashboardNamespace } from './live/dashboard-namespace';
 import { createLivePublisher } from './live/live-publisher';
@@ -42,6 +43,8 @@ export interface LivePipelineOptions {
 
 const LIVE_INTERVAL_MS = 250;
 const ROLLUP_INTERVAL_MS = 60_000;
+// Trip episodes for the incidents list: stored within a minute, whoever reads them.
+const EPISODE_CATCH_UP_INTERVAL_MS = 60_000;
 const EXPIRY_CHECK_MS = 1_000;
 
 /**
@@ -93,6 +96,7 @@ export async function startLivePipeline({ config, logger, io, router, pool, pris
   const revocations = await listenForRevokedKeys(databaseUrl, (keyId) => agent.disconnectKey(keyId));
   const rollups = startRollupJob({ pool, now, retention: config.ingest.retention, logger, intervalMs: ROLLUP_INTERVAL_MS });
   await rollups.first;
+  const episodes = startEpisodeCatchUpJob({ pool, logger, intervalMs: EPISODE_CATCH_UP_INTERVAL_MS });
   const flusher = startAggregateFlusher({ aggregate, pool, logger, intervalMs: config.ingest.flushIntervalMs });
   const liveness = setInterval(() => aggregate.checkLiveness(), Math.min(1_000, config.ingest.reportIntervalMs));
   liveness.unref();
@@ -114,6 +118,7 @@ export async function startLivePipeline({ config, logger, io, router, pool, pris
       await notifications.stop();
       await revocations.close();
       await rollups.stop();
+      await episodes.stop();
       await flusher.stop();
     },
   };

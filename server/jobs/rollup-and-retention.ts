@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { Logger } from '../logger';
 import { BREAKER_BUCKETS_10S, dropPartitionsBefore, ensurePartition, INSTANCE_BUCKETS } from '../store/partitions';
 import { deleteBucketsBefore, rollUp } from '../store/rollup-store';
+import { startPeriodicJob } from './periodic-job';
 
 export interface RetentionConfig {
   tenSecondMs: number;
@@ -67,24 +68,15 @@ export async function runRollupAndRetention(pool: pg.Pool, now: number, retentio
 
 /** Runs the job now and then every `intervalMs`; a failed run is logged and the next one tries again. */
 export function startRollupJob({ pool, now, retention, logger, intervalMs }: { pool: pg.Pool; now: () => number; retention: RetentionConfig; logger: Logger; intervalMs: number }) {
-  let running: Promise<unknown> = Promise.resolve();
-  const run = () =>
-    (running = running.then(() =>
+  // Its first run creates today's partitions, so the caller awaits `first` before any flush.
+  return startPeriodicJob(
+    () =>
       runRollupAndRetention(pool, now(), retention).then(
         (result) => {
           if (result.droppedPartitions.length || result.deletedRows) logger.info(result, 'retention removed old buckets');
         },
         (error: unknown) => logger.warn({ err: error }, 'rollup and retention failed; will retry'),
       ),
-    ));
-  const timer = setInterval(() => void run(), intervalMs);
-  timer.unref();
-  return {
-    /** The first run, which creates today's partitions before any flush. */
-    first: run(),
-    async stop(): Promise<void> {
-      clearInterval(timer);
-      await running;
-    },
-  };
+    intervalMs,
+  );
 }
