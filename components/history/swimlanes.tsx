@@ -2,7 +2,7 @@
 
 import { useRef, useState, type PointerEvent } from 'react';
 import type { TBreakerLane, TDeployMark } from '../../lib/history/timeline';
-import { localTime, utcTime } from './format-time';
+import { localTime, tickLabel, utcTime } from './format-time';
 import { LaneBar } from './lane-bar';
 import styles from './history.module.css';
 
@@ -48,7 +48,7 @@ export function Swimlanes({ from, to, lanes, deploys, expanded, onToggle, onZoom
         <div className={styles.axis} ref={area}>
           {ticks.map((tick, index) => (
             <time key={tick} dateTime={new Date(tick).toISOString()} title={utcTime(tick)} style={{ left: `${(index / TICKS) * 100}%` }}>
-              {localTime(tick)}
+              {tickLabel(tick, span)}
             </time>
           ))}
         </div>
