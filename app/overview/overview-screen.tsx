@@ -12,7 +12,7 @@ import { useCan } from '../_access/access-provider';
 import { useBreakers, useConnection, useLiveScope, useTrends } from '../_live/live-provider';
 import { BulkActions } from './bulk-actions';
 import { useThrottled } from '../_live/use-throttled';
-import { countSummaries, selectLines } from './overview-selection';
+import { selectOverview } from './overview-selection';
 
 const ROW_HEIGHT = 36;
 const ORDER_REFRESH_MS = 1_000;
@@ -60,7 +60,7 @@ export function OverviewScreen() {
   const version = useThrottled(useBreakers((state) => state.version), ORDER_REFRESH_MS);
   const byId = useBreakers((state) => state.byId);
   // eslint-disable-next-line react-hooks/exhaustive-deps -- byId is updated in place; version says when it changed
-  const { lines, counts, services } = useMemo(() => ({ lines: selectLines(byId, filters), counts: countSummaries(byId), services: [...new Set(Object.values(byId).map((summary) => summary.service))].sort() }), [byId, filters, version]);
+  const { lines, counts, services } = useMemo(() => selectOverview(byId, filters), [byId, filters, version]);
   const loaded = useBreakers((state) => state.loaded);
   const live = useConnection((state) => state.status === 'live');
   const canAct = useCan('operator');
