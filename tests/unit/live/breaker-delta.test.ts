@@ -1,20 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { TBreakerSummary } from '../../../lib/api/breaker-summary';
 import { onlyRatesMoved, toRatesChange, withRatesChange } from '../../../lib/live/breaker-delta';
+import { breakerSummary } from '../../fixtures/breaker-summary';
 
-const summary: TBreakerSummary = {
-  id: 'b1',
-  service: 'checkout',
-  name: 'payments-api',
-  state: 'CLOSED',
-  wouldBe: 'CLOSED',
-  instances: { total: 3, stale: 0, byState: { CLOSED: 3, OPEN: 0, HALF_OPEN: 0, FORCED_OPEN: 0, FORCED_CLOSED: 0 } },
-  rates: { callsPerSecond: 12.5, failureRate: 1.2, slowCallRate: null, rejectedPerSecond: 0, p50Ms: 4, p90Ms: 9, p99Ms: 31 },
-  lastReportAt: 1_000,
-  stateSince: 500,
-  demo: false,
-  override: null,
-};
+const summary = breakerSummary({ id: 'b1' });
 
 describe('rates-only deltas of the live stream', () => {
   it('sends a rates change when only rates and the last report moved, and applying it gives the new summary', () => {

@@ -1,25 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { TBreakerSummary } from '../../../lib/api/breaker-summary';
 import { selectOverview } from '../../../app/overview/overview-selection';
+import { breakerSummary } from '../../fixtures/breaker-summary';
 
-type State = TBreakerSummary['state'];
-
-let nextId = 0;
-function summaryOf({ service, name, state, failureRate, stale }: { service: string; name: string; state: State; failureRate: number | null; stale: number }): TBreakerSummary {
-  nextId += 1;
-  return {
-    id: `b${nextId}`,
-    service,
-    name,
-    state,
-    wouldBe: state === 'FORCED_OPEN' || state === 'FORCED_CLOSED' ? 'CLOSED' : state,
-    instances: { total: 2, stale, byState: { CLOSED: 1, OPEN: 0, HALF_OPEN: 0, FORCED_OPEN: 0, FORCED_CLOSED: 0 } },
-    rates: { callsPerSecond: 1, failureRate, slowCallRate: null, rejectedPerSecond: 0, p50Ms: null, p90Ms: null, p99Ms: null },
-    lastReportAt: 1,
-    stateSince: 1,
-    demo: false,
-    override: null,
-  };
+function summaryOf({ failureRate, stale, ...fields }: Pick<TBreakerSummary, 'service' | 'name' | 'state'> & { failureRate: number | null; stale: number }): TBreakerSummary {
+  const base = breakerSummary(fields);
+  return { ...base, instances: { ...base.instances, stale }, rates: { ...base.rates, failureRate } };
 }
 
 describe('the overview selection', () => {
