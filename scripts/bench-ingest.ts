@@ -183,6 +183,8 @@ function printResults(r: {
   console.log(
     line('server peak RSS (VmHWM)', `${mib(r.peakRss)}, ${int(tracked.pairs)} breaker×instance tracked`, { text: `≤ ${mib(TARGET.rssBytes)}`, pass: r.peakRss <= TARGET.rssBytes && (pairsTarget || args.quick) }),
   );
+  const memory = r.flushed.peakMemory;
+  console.log(line('  peaks by kind', `JS heap ${mib(memory.heapUsed)} used of ${mib(memory.heapTotal)}, external ${mib(memory.external)} (array buffers ${mib(memory.arrayBuffers)})`));
   console.log(line('  tracked', `${int(tracked.instances)} instances, ${int(tracked.breakers)} service-wide breakers`));
   console.log(line('panel, closed loop', `${int(closed.rate)} breaker-reports/s (ack p99 ${ms(closed.stats.ackP99Ms)})`));
   if (r.ceiling) {

@@ -8,7 +8,7 @@
 export type PanelRequest = { type: 'flush' } | { type: 'stop' };
 export type PanelMessage =
   | { type: 'ready'; port: number; keys: Record<string, string> }
-  | { type: 'flushed'; flushMs: number; tracked: { instances: number; breakers: number; pairs: number }; loopDelayMs: { p99: number; max: number } };
+  | { type: 'flushed'; flushMs: number; tracked: { instances: number; breakers: number; pairs: number }; loopDelayMs: { p99: number; max: number }; peakMemory: MemoryPeaks };
 
 /** The bare Socket.IO server child (scripts/bench/bare-socket-server.ts). */
 export type BareMessage = { type: 'ready'; port: number };
@@ -70,3 +70,11 @@ export type FleetMessage =
   | { type: 'window'; edge: 'start' | 'end' }
   | { type: 'phase'; stats: PhaseStats; totals: AckedTotals }
   | { type: 'fatal'; message: string };
+
+/** The highest value each of `process.memoryUsage()`'s figures reached (sampled twice a second), in bytes. */
+export interface MemoryPeaks {
+  heapUsed: number;
+  heapTotal: number;
+  external: number;
+  arrayBuffers: number;
+}

@@ -11,7 +11,7 @@ import { createApiKeys } from '../../server/auth/api-keys';
 import { loadConfig } from '../../server/config';
 import { createLogger } from '../../server/logger';
 import { startPanelServer } from '../../server/panel-server';
-import type { PanelMessage, PanelRequest } from './messages';
+import type { MemoryPeaks, PanelMessage, PanelRequest } from './messages';
 
 const rootDir = path.resolve(import.meta.dirname, '../..');
 const tell = (message: PanelMessage) => process.send?.(message);
@@ -22,6 +22,13 @@ async function main(): Promise<void> {
   // How long callbacks waited for the event loop: the server-side share of every latency the fleet sees.
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
   loopDelay.enable();
+  // Where the RSS goes: V8's heap, or buffers outside it (sockets, pg).
+  const peakMemory: MemoryPeaks = { heapUsed: 0, heapTotal: 0, external: 0, arrayBuffers: 0 };
+  const memorySampler = setInterval(() => {
+    const usage = process.memoryUsage();
+    for (const key of Object.keys(peakMemory) as Array<keyof MemoryPeaks>) peakMemory[key] = Math.max(peakMemory[key], usage[key]);
+  }, 500);
+  memorySampler.unref();
   let stopping: Promise<void> | null = null;
   // Stop gracefully, so a --cpu-prof profile is written; the parent kills us if this hangs.
   const stop = () => (stopping ??= panel.stop().finally(() => process.exit(0)));
@@ -37,6 +44,7 @@ async function main(): Promise<void> {
           flushMs: performance.now() - started,
           tracked: panel.pipeline.aggregate.stats(),
           loopDelayMs: { p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 },
+          peakMemory,
         }));
     }
   });
