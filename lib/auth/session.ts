@@ -54,3 +54,18 @@ export function safeNextPath(next: string | null | undefined): string {
  * client sends before setting its own, so a page may trust it.
  */
 export const PAGE_SESSION_HEADER = 'x-breaker-panel-session';
+
+/**
+ * `POST /api/v1/auth/password` body: the current password proves it is the
+ * user at the keyboard; the new one replaces it (the same rule as
+ * ADMIN_PASSWORD: 12 characters or more) and signs out every other session.
+ */
+export const ZChangePassword = z
+  .object({
+    currentPassword: z.string().min(1).max(1024),
+    newPassword: z.string().min(12, 'use 12 characters or more').max(1024),
+  })
+  .refine((body) => body.newPassword !== body.currentPassword, { message: 'the new password must differ from the current one', path: ['newPassword'] });
+
+/** `POST /api/v1/auth/password` body. */
+export type TChangePassword = z.infer<typeof ZChangePassword>;

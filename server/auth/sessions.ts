@@ -91,10 +91,11 @@ export function createSessions({ prisma, now, timeouts }: { prisma: Prisma; now:
       });
     },
 
-    /** Ends every live session of a user inside the caller's transaction (a disabled user). */
-    async revokeAllOf(tx: AuditTransaction, userId: string): Promise<void> {
-      const live = await tx.session.findMany({ where: { userId, revokedAt: null }, select: { id: true } });
-      await tx.session.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: new Date(now()) } });
+    /** Ends every live session of a user, but `keep` if given, inside the caller's transaction (a disabled user, a changed password). */
+    async revokeAllOf(tx: AuditTransaction, userId: string, keep?: string): Promise<void> {
+      const where = { userId, revokedAt: null, ...(keep ? { id: { not: keep } } : {}) };
+      const live = await tx.session.findMany({ where, select: { id: true } });
+      await tx.session.updateMany({ where, data: { revokedAt: new Date(now()) } });
       await announceSessionsEnded(tx, live.map((row) => row.id));
     },
   };

@@ -2,7 +2,7 @@ import type { TRole } from '../../lib/auth/roles.js';
 import type { TInviteUser, TUserListItem } from '../../lib/auth/users.js';
 import { recordAudit, type AuditActor, type AuditTransaction } from '../control/audit-log';
 import type { Prisma } from '../store/prisma';
-import { generatePassword, hashPassword } from './password';
+import { generatePassword, hashPassword, verifyPassword } from './password';
 import { announceSessionsEnded, type Sessions } from './sessions';
 
 export type Users = ReturnType<typeof createUsers>;
@@ -60,6 +60,24 @@ export function createUsers({ prisma, now, sessions }: { prisma: Prisma; now: ()
         await announceSessionsEnded(tx, live.map((session) => session.id));
         return { ok: true, user: toListItem(row) } as const;
       });
+    },
+
+    /**
+     * A user's own password change: checks the current password, stores the
+     * new hash and ends every other session of theirs (someone who knew the old
+     * password may be signed in elsewhere). Audited without either password.
+     */
+    async changePassword(id: string, { currentPassword, newPassword, keepSession }: { currentPassword: string; newPassword: string; keepSession: string }, actor: AuditActor): Promise<{ ok: true } | { ok: false; reason: 'wrong_password' | 'not_found' }> {
+      const user = await prisma.user.findUnique({ where: { id }, select: { email: true, passwordHash: true, disabledAt: true } });
+      if (!user || user.disabledAt) return { ok: false, reason: 'not_found' };
+      if (!user.passwordHash || !(await verifyPassword(currentPassword, user.passwordHash))) return { ok: false, reason: 'wrong_password' };
+      const passwordHash = await hashPassword(newPassword);
+      await prisma.$transaction(async (tx) => {
+        await tx.user.update({ where: { id }, data: { passwordHash, updatedAt: new Date(now()) }, select: { id: true } });
+        await sessions.revokeAllOf(tx, id, keepSession);
+        await recordAudit(tx, { action: 'user.password_changed', actor, target: { type: 'user', id }, details: { email: user.email } });
+      });
+      return { ok: true };
     },
 
     /** Disables a user and ends all their sessions at once; they can no longer sign in. */

@@ -42,3 +42,13 @@ export async function createReporterKey(page: Page, baseUrl: string, service: st
   if (!response.ok()) throw new Error(`creating a key for ${service} failed: ${response.status()} ${await response.text()}`);
   return ((await response.json()) as { key: string }).key;
 }
+
+/** Invites a user through Admin → Users as the signed-in admin of `page`, and returns the temporary password shown once. */
+export async function inviteUser(page: Page, baseUrl: string, email: string, role: 'viewer' | 'operator' | 'admin'): Promise<string> {
+  await page.goto(`${baseUrl}/admin`);
+  const invite = page.getByRole('form', { name: 'Invite a user' });
+  await invite.getByLabel('E-mail').fill(email);
+  await invite.getByLabel('Role').selectOption(role);
+  await invite.getByRole('button', { name: 'Invite' }).click();
+  return (await page.getByRole('region', { name: `Temporary password for ${email}` }).locator('code').textContent())!.trim();
+}

@@ -1,13 +1,7 @@
-import { expect, signInPage, test } from './fixtures';
+import { expect, inviteUser, signInPage, test } from './fixtures';
 
 test('an admin invites a viewer, who sees the dashboard but no action or admin buttons', async ({ adminPage, panel, browser }) => {
-  await adminPage.goto(`${panel.url}/admin`);
-  const invite = adminPage.getByRole('form', { name: 'Invite a user' });
-  await invite.getByLabel('E-mail').fill('viewer@example.test');
-  await invite.getByLabel('Role').selectOption('viewer');
-  await invite.getByRole('button', { name: 'Invite' }).click();
-  const secret = adminPage.getByRole('region', { name: 'Temporary password for viewer@example.test' });
-  const password = (await secret.locator('code').textContent())!.trim();
+  const password = await inviteUser(adminPage, panel.url, 'viewer@example.test', 'viewer');
   expect(password.length).toBeGreaterThanOrEqual(20);
   await expect(adminPage.getByRole('combobox', { name: 'Role of viewer@example.test' })).toHaveValue('viewer');
 

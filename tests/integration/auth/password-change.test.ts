@@ -1,0 +1,77 @@
+import type { Socket } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { RunningPanel } from '../../../server/panel-server';
+import { startTestPanel } from '../../fixtures/panel';
+import { signIn, signInAs, type SignedInClient } from '../../fixtures/signed-in';
+import { createEmptyDatabase, type TestDatabase } from '../../fixtures/test-database';
+
+const connected = (socket: Socket) =>
+  new Promise<void>((resolve, reject) => {
+    socket.once('connect', resolve);
+    socket.once('connect_error', reject);
+  });
+
+describe('changing one\'s own password', () => {
+  let database: TestDatabase;
+  let panel: RunningPanel;
+  let admin: SignedInClient;
+
+  beforeAll(async () => {
+    database = await createEmptyDatabase(inject('postgresAdminUrl'));
+    panel = await startTestPanel({ DATABASE_URL: database.url, SIGN_IN_MAX_FAILURES: '3' });
+    admin = await signIn(panel.url);
+  });
+  afterAll(async () => {
+    await panel?.stop();
+    await database?.drop();
+  });
+
+  const hashOf = async (userId: string) => (await database.query<{ password_hash: string }>('SELECT password_hash FROM users WHERE id = $1', [userId]))[0]!.password_hash;
+  const change = (client: SignedInClient, body: unknown) => client.request('/api/v1/auth/password', { method: 'POST', body });
+
+  it('lets a viewer replace the temporary password, ends their other sessions and audits it without the password', async () => {
+    const viewer = await signInAs(panel.url, 'viewer', admin);
+    const elsewhere = await signIn(panel.url, viewer.email, viewer.password);
+    const socket = elsewhere.connectDashboard({ reconnection: false });
+    await connected(socket);
+    const closed = new Promise<string>((resolve) => socket.once('disconnect', resolve));
+    const before = await hashOf(viewer.userId);
+    const fresh = 'a new password for the viewer';
+
+    // Refusals change nothing and name what is wrong.
+    const wrong = await change(viewer, { currentPassword: 'not it', newPassword: fresh });
+    expect(wrong.status).toBe(403);
+    expect(await wrong.json()).toEqual({ error: { code: 'wrong_password', message: 'The current password is wrong' } });
+    const short = await change(viewer, { currentPassword: viewer.password, newPassword: 'short' });
+    expect(short.status).toBe(400);
+    expect(JSON.stringify(await short.json())).toContain('newPassword');
+    const same = await change(viewer, { currentPassword: viewer.password, newPassword: viewer.password });
+    expect(same.status).toBe(400);
+    expect(JSON.stringify(await same.json())).toContain('must differ');
+    const noToken = await viewer.request('/api/v1/auth/password', { method: 'POST', body: { currentPassword: viewer.password, newPassword: fresh }, headers: { 'x-csrf-token': '' } });
+    expect(noToken.status).toBe(403);
+    expect(await hashOf(viewer.userId)).toBe(before);
+
+    expect((await change(viewer, { currentPassword: viewer.password, newPassword: fresh })).status).toBe(200);
+    expect(await hashOf(viewer.userId)).not.toBe(before);
+    // This session goes on; the other one ends at once, its socket too.
+    expect((await viewer.request('/api/v1/auth/session')).status).toBe(200);
+    expect(await closed).toBe('io server disconnect');
+    expect((await elsewhere.request('/api/v1/breakers')).status).toBe(401);
+    await expect(signIn(panel.url, viewer.email, viewer.password)).rejects.toThrow(/401/);
+    await signIn(panel.url, viewer.email, fresh);
+
+    const audit = await database.query<{ action: string; actor_email: string; details: Record<string, unknown> }>("SELECT action, actor_email, details FROM audit_events WHERE action = 'user.password_changed' AND target_id = $1", [viewer.userId]);
+    expect(audit).toEqual([{ action: 'user.password_changed', actor_email: viewer.email, details: { email: viewer.email } }]);
+  });
+
+  it('counts wrong current passwords as failed sign-ins: after three, even the right one waits', async () => {
+    const operator = await signInAs(panel.url, 'operator', admin);
+    const before = await hashOf(operator.userId);
+    for (let attempt = 0; attempt < 3; attempt += 1) expect((await change(operator, { currentPassword: `guess ${attempt}`, newPassword: 'a long enough new one' })).status).toBe(403);
+    const limited = await change(operator, { currentPassword: operator.password, newPassword: 'a long enough new one' });
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect(await hashOf(operator.userId)).toBe(before);
+  });
+});
