@@ -3,7 +3,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { TApiKeyListItem, TCreatedApiKey } from '../../lib/auth/api-keys';
 import type { TRole } from '../../lib/auth/roles';
-import type { TInvitedUser, TUserListItem } from '../../lib/auth/users';
+import type { TInvitedUser, TPasswordReset, TUserListItem } from '../../lib/auth/users';
 import { ApiKeysSection } from '../../components/admin/api-keys-section';
 import { OneTimeSecret } from '../../components/admin/one-time-secret';
 import { UsersSection } from '../../components/admin/users-section';
@@ -54,6 +54,11 @@ export function AdminScreen() {
     });
   const changeRole = (id: string, role: TRole) => run(() => callApi(`/api/v1/users/${id}`, { method: 'PATCH', body: { role }, csrfToken }));
   const disable = (id: string) => run(() => callApi(`/api/v1/users/${id}`, { method: 'PATCH', body: { disabled: true }, csrfToken }));
+  const resetPassword = (id: string) =>
+    run(async () => {
+      const reset = await callApi<TPasswordReset>(`/api/v1/users/${id}/password-reset`, { method: 'POST', csrfToken });
+      setSecret({ label: `New temporary password for ${reset.user.email}`, value: reset.temporaryPassword });
+    });
   const createKey = (service: string, description: string) =>
     run(async () => {
       const created = await callApi<TCreatedApiKey>('/api/v1/api-keys', { method: 'POST', body: { service, description: description || undefined }, csrfToken });
@@ -65,7 +70,7 @@ export function AdminScreen() {
     <>
       {error ? <p role="alert">{error}</p> : null}
       {secret ? <OneTimeSecret label={secret.label} value={secret.value} onDismiss={() => setSecret(null)} /> : null}
-      <UsersSection users={users} currentUserId={user.id} onInvite={invite} onChangeRole={changeRole} onDisable={disable} />
+      <UsersSection users={users} currentUserId={user.id} onInvite={invite} onChangeRole={changeRole} onDisable={disable} onResetPassword={resetPassword} />
       <ApiKeysSection keys={keys} onCreate={createKey} onRevoke={revoke} />
     </>
   );

@@ -12,10 +12,11 @@ export interface UsersSectionProps {
   onInvite: (email: string, role: TRole) => void;
   onChangeRole: (id: string, role: TRole) => void;
   onDisable: (id: string) => void;
+  onResetPassword: (id: string) => void;
 }
 
-/** Users: invite with a role, change a role, disable. */
-export function UsersSection({ users, currentUserId, onInvite, onChangeRole, onDisable }: UsersSectionProps) {
+/** Users: invite with a role, change a role, reset a lost password, disable. */
+export function UsersSection({ users, currentUserId, onInvite, onChangeRole, onDisable, onResetPassword }: UsersSectionProps) {
   const [email, setEmail] = useState('');
   const [role, setRole] = useState<TRole>('viewer');
   const invite = (event: FormEvent) => {
@@ -68,9 +69,14 @@ export function UsersSection({ users, currentUserId, onInvite, onChangeRole, onD
               <td>{user.disabledAt ? <span className={styles.muted}>disabled</span> : 'active'}</td>
               <td>
                 {!user.disabledAt && user.id !== currentUserId ? (
-                  <button type="button" className={`${styles.button} ${styles.danger}`} aria-label={`Disable ${user.email}`} onClick={() => onDisable(user.id)}>
-                    Disable
-                  </button>
+                  <>
+                    <button type="button" className={styles.button} aria-label={`Reset the password of ${user.email}`} title="A new temporary password; their sessions end" onClick={() => onResetPassword(user.id)}>
+                      Reset password
+                    </button>{' '}
+                    <button type="button" className={`${styles.button} ${styles.danger}`} aria-label={`Disable ${user.email}`} onClick={() => onDisable(user.id)}>
+                      Disable
+                    </button>
+                  </>
                 ) : null}
               </td>
             </tr>

@@ -38,3 +38,9 @@ export interface TInvitedUser {
   user: TUserListItem;
   temporaryPassword: string;
 }
+
+/** `POST /api/v1/users/:id/password-reset` answer: a new temporary password, shown once; the user's sessions are ended. */
+export interface TPasswordReset {
+  user: TUserListItem;
+  temporaryPassword: string;
+}

@@ -1,4 +1,4 @@
-import { ZInviteUser, ZUpdateUser, type TInvitedUser } from '../../lib/auth/users.js';
+import { ZInviteUser, ZUpdateUser, type TInvitedUser, type TPasswordReset } from '../../lib/auth/users.js';
 import { HttpError } from '../http/http-error';
 import { readValidBody } from '../http/read-json-body';
 import type { Router } from '../http/router';
@@ -15,7 +15,11 @@ const REFUSALS: Record<UserChangeRefusal, HttpError> = {
   self: new HttpError(409, 'self', 'You cannot disable yourself'),
 };
 
-/** Admin only: list, invite, change role, disable. */
+const SELF_PASSWORD = new HttpError(409, 'self', 'Change your own password on your account page');
+
+const isUserId = (id: string) => /^[0-9a-f-]{36}$/i.test(id);
+
+/** Admin only: list, invite, change role, disable, reset a password. */
 export function addUserRoutes(router: Router, { users }: { users: Users }): void {
   router.add('GET', '/api/v1/users', async ({ req, res }) => {
     requireRole(req, 'admin');
@@ -35,11 +39,21 @@ export function addUserRoutes(router: Router, { users }: { users: Users }): void
     const access = requireRole(req, 'admin');
     const input = await readValidBody(req, ZUpdateUser, BODY_LIMIT);
     const id = params.id!;
-    if (!/^[0-9a-f-]{36}$/i.test(id)) throw REFUSALS.not_found;
+    if (!isUserId(id)) throw REFUSALS.not_found;
     let result = input.role ? await users.changeRole(id, input.role, actorOf(access)) : null;
     if (result && !result.ok) throw REFUSALS[result.reason];
     if (input.disabled) result = await users.disable(id, actorOf(access));
     if (!result?.ok) throw REFUSALS[result?.reason ?? 'not_found'];
     sendJson(res, 200, { user: result.user });
+  });
+
+  router.add('POST', '/api/v1/users/:id/password-reset', async ({ req, res, params }) => {
+    const access = requireRole(req, 'admin');
+    const id = params.id!;
+    if (!isUserId(id)) throw REFUSALS.not_found;
+    const result = await users.resetPassword(id, actorOf(access));
+    if (!result.ok) throw result.reason === 'self' ? SELF_PASSWORD : REFUSALS[result.reason];
+    const body: TPasswordReset = { user: result.user, temporaryPassword: result.password };
+    sendJson(res, 200, body);
   });
 }

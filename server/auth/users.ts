@@ -80,6 +80,22 @@ export function createUsers({ prisma, now, sessions }: { prisma: Prisma; now: ()
       return { ok: true };
     },
 
+    /** An admin's reset for a user who lost their password: a new temporary one to hand over, and every session of theirs ended. */
+    async resetPassword(id: string, actor: AuditActor): Promise<{ ok: true; user: TUserListItem; password: string } | { ok: false; reason: UserChangeRefusal }> {
+      // Your own password you change on your account page, which asks for the current one.
+      if (actor.kind === 'user' && actor.id === id) return { ok: false, reason: 'self' };
+      const password = generatePassword();
+      const passwordHash = await hashPassword(password);
+      return prisma.$transaction(async (tx) => {
+        const before = await tx.user.findUnique({ where: { id }, select: { disabledAt: true } });
+        if (!before || before.disabledAt) return { ok: false, reason: 'not_found' } as const;
+        const row = await tx.user.update({ where: { id }, data: { passwordHash, updatedAt: new Date(now()) }, select: LIST_SELECT });
+        await sessions.revokeAllOf(tx, id);
+        await recordAudit(tx, { action: 'user.password_reset', actor, target: { type: 'user', id }, details: { email: row.email } });
+        return { ok: true, user: toListItem(row), password } as const;
+      });
+    },
+
     /** Disables a user and ends all their sessions at once; they can no longer sign in. */
     async disable(id: string, actor: AuditActor | null): Promise<{ ok: true; user: TUserListItem } | { ok: false; reason: UserChangeRefusal }> {
       if (actor?.kind === 'user' && actor.id === id) return { ok: false, reason: 'self' };

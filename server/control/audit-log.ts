@@ -9,7 +9,7 @@ export type AuditActor =
   | { kind: 'cli'; name: string };
 
 /** Every audited action; operator actions join this list with the control issue. */
-export type AuditAction = 'user.invited' | 'user.role_changed' | 'user.disabled' | 'user.password_changed' | 'api_key.created' | 'api_key.revoked' | 'breaker.trip' | 'breaker.force_closed' | 'breaker.reset' | 'breaker.release'
+export type AuditAction = 'user.invited' | 'user.role_changed' | 'user.disabled' | 'user.password_changed' | 'user.password_reset' | 'api_key.created' | 'api_key.revoked' | 'breaker.trip' | 'breaker.force_closed' | 'breaker.reset' | 'breaker.release'
   | 'notification.endpoint_created' | 'notification.endpoint_updated' | 'notification.endpoint_deleted'
   | 'notification.rule_created' | 'notification.rule_updated' | 'notification.rule_deleted'
   | 'notification.snoozed' | 'notification.snooze_ended';

@@ -1,6 +1,6 @@
 import { expect, inviteUser, signInPage, test } from './fixtures';
 
-test('an invited operator replaces the temporary password from the account page, and only the new one signs in', async ({ adminPage, panel, browser }) => {
+test('an invited operator replaces the temporary password from the account page; an admin resets a forgotten one', async ({ adminPage, panel, browser }) => {
   const temporary = await inviteUser(adminPage, panel.url, 'operator@example.test', 'operator');
 
   const context = await browser.newContext();
@@ -29,5 +29,14 @@ test('an invited operator replaces the temporary password from the account page,
   await signInPage(fresh, panel.url, 'operator@example.test', 'operator chosen password');
   await fresh.goto(`${panel.url}/`);
   await expect(fresh.getByRole('status', { name: 'Connection' })).toHaveText('live');
+
+  // Forgotten again: the admin resets it; the operator's open page goes back to sign-in, and the new temporary password works.
+  await adminPage.goto(`${panel.url}/admin`);
+  await adminPage.getByRole('button', { name: 'Reset the password of operator@example.test' }).click();
+  const reset = (await adminPage.getByRole('region', { name: 'New temporary password for operator@example.test' }).locator('code').textContent())!.trim();
+  await expect(fresh).toHaveURL(/\/sign-in\?next=%2F$/);
+  const old = await fresh.request.post(`${panel.url}/api/v1/auth/sign-in`, { data: { email: 'operator@example.test', password: 'operator chosen password' }, headers: { origin: panel.url } });
+  expect(old.status()).toBe(401);
+  await signInPage(fresh, panel.url, 'operator@example.test', reset);
   await again.close();
 });

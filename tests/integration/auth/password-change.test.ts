@@ -11,7 +11,7 @@ const connected = (socket: Socket) =>
     socket.once('connect_error', reject);
   });
 
-describe('changing one\'s own password', () => {
+describe('passwords: changing one\'s own, and an admin\'s reset', () => {
   let database: TestDatabase;
   let panel: RunningPanel;
   let admin: SignedInClient;
@@ -73,5 +73,31 @@ describe('changing one\'s own password', () => {
     expect(limited.status).toBe(429);
     expect(limited.headers.get('retry-after')).toMatch(/^\d+$/);
     expect(await hashOf(operator.userId)).toBe(before);
+  });
+
+  it('lets an admin reset a lost password: a new temporary one, shown once, every session of the user ended, audited', async () => {
+    const operator = await signInAs(panel.url, 'operator', admin);
+    const socket = operator.connectDashboard({ reconnection: false });
+    await connected(socket);
+    const closed = new Promise<string>((resolve) => socket.once('disconnect', resolve));
+
+    // Only admins, never on oneself, never on a user who does not exist.
+    expect((await operator.request(`/api/v1/users/${admin.session.user.id}/password-reset`, { method: 'POST' })).status).toBe(403);
+    const self = await admin.request(`/api/v1/users/${admin.session.user.id}/password-reset`, { method: 'POST' });
+    expect(self.status).toBe(409);
+    expect(await self.json()).toEqual({ error: { code: 'self', message: 'Change your own password on your account page' } });
+    expect((await admin.request('/api/v1/users/00000000-0000-0000-0000-000000000000/password-reset', { method: 'POST' })).status).toBe(404);
+
+    const reset = await admin.request(`/api/v1/users/${operator.userId}/password-reset`, { method: 'POST' });
+    expect(reset.status).toBe(200);
+    const { user, temporaryPassword } = (await reset.json()) as { user: { email: string }; temporaryPassword: string };
+    expect(user.email).toBe(operator.email);
+    expect(temporaryPassword).not.toBe(operator.password);
+    expect(await closed).toBe('io server disconnect');
+    expect((await operator.request('/api/v1/breakers')).status).toBe(401);
+    await expect(signIn(panel.url, operator.email, operator.password)).rejects.toThrow(/401/);
+    await signIn(panel.url, operator.email, temporaryPassword);
+    const audit = await database.query<{ actor_email: string; details: Record<string, unknown> }>("SELECT actor_email, details FROM audit_events WHERE action = 'user.password_reset' AND target_id = $1", [operator.userId]);
+    expect(audit).toEqual([{ actor_email: admin.session.user.email, details: { email: operator.email } }]);
   });
 });
