@@ -8,6 +8,7 @@ import { createBreakersStore, type BreakersState, type BreakersStore, type LiveB
 import { createConnectionStore, type ConnectionState, type ConnectionStore } from './connection-store';
 import { connectDashboard, type DashboardSocket } from './dashboard-socket';
 import { TrendHistory } from './trend-history';
+import { TrendSeeder } from './trend-seeder';
 import { useSignedInRole } from '../_access/access-provider';
 import { recheckSession } from '../_access/session-check';
 
@@ -15,6 +16,7 @@ interface LiveContext {
   connection: ConnectionStore;
   breakers: BreakersStore;
   trends: TrendHistory;
+  seeder: TrendSeeder;
   /** Makes `scope` what the socket streams; it is subscribed again after every reconnect. */
   watch(scope: TLiveScope): void;
 }
@@ -33,6 +35,7 @@ export function LiveProvider({ children }: { children: ReactNode }) {
   const [connection] = useState(createConnectionStore);
   const [breakers] = useState(createBreakersStore);
   const [trends] = useState(() => new TrendHistory());
+  const [seeder] = useState(() => new TrendSeeder(trends));
   const socketRef = useRef<DashboardSocket | null>(null);
   const role = useSignedInRole();
   const scopeRef = useRef<TLiveScope | null>(null);
@@ -53,6 +56,7 @@ export function LiveProvider({ children }: { children: ReactNode }) {
     connection,
     breakers,
     trends,
+    seeder,
     watch(scope) {
       scopeRef.current = scope;
       if (socketRef.current?.connected) subscribe(socketRef.current, scope);
@@ -132,9 +136,12 @@ export function useBreakers<T>(selector: (state: BreakersState) => T, equal?: (a
   return useStoreWithEqualityFn(useLive().breakers, selector, equal);
 }
 
-/** The call-rate samples of a breaker since the page opened. */
-export function useTrends(): TrendHistory {
-  return useLive().trends;
+/** A breaker's call-rate samples, seeded from the store the first time a row shows it; re-renders when the seed arrives. */
+export function useSeededTrend(breakerId: string): readonly number[] {
+  const { trends, seeder } = useLive();
+  const [, setSeeded] = useState(0);
+  useEffect(() => seeder.want(breakerId, () => setSeeded((count) => count + 1)), [seeder, breakerId]);
+  return trends.get(breakerId);
 }
 
 /** Streams `scope` while the calling component is mounted. */

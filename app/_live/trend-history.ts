@@ -24,6 +24,16 @@ export class TrendHistory {
     if (entry.values.length > MAX_SAMPLES) entry.values.shift();
   }
 
+  /**
+   * Puts stored samples (10 s apart, oldest first) before whatever was
+   * recorded since the page opened; the next live sample starts a new point.
+   */
+  seed(breakerId: string, stored: readonly number[], now: number): void {
+    const entry = this.samples.get(breakerId);
+    const values = [...stored, ...(entry?.values ?? [])].slice(-MAX_SAMPLES);
+    this.samples.set(breakerId, { at: entry?.at ?? now - SAMPLE_EVERY_MS, values });
+  }
+
   get(id: string): readonly number[] {
     return this.samples.get(id)?.values ?? [];
   }

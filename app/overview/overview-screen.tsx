@@ -9,7 +9,7 @@ import { OverviewFilters, type OverviewFilterValues } from '../../components/ove
 import styles from '../../components/overview/overview.module.css';
 import { SummaryCounts } from '../../components/overview/summary-counts';
 import { useCan } from '../_access/access-provider';
-import { useBreakers, useConnection, useLiveScope, useTrends } from '../_live/live-provider';
+import { useBreakers, useConnection, useLiveScope, useSeededTrend } from '../_live/live-provider';
 import { BulkActions } from './bulk-actions';
 import { useThrottled } from '../_live/use-throttled';
 import { selectOverview } from './overview-selection';
@@ -30,9 +30,9 @@ function readFilters(params: URLSearchParams): OverviewFilterValues {
 /** One row, subscribed to its own breaker only: a delta re-renders the rows it changed. */
 function ConnectedRow({ id, selected, onToggle }: { id: string; selected: boolean; onToggle?: (id: string) => void }) {
   const summary = useBreakers((state) => state.byId[id]);
-  const trends = useTrends();
+  const trend = useSeededTrend(id);
   if (!summary) return null;
-  return <BreakerRow summary={summary} status={breakerStatus(summary)} trend={trends.get(id)} selection={onToggle ? { selected, onToggle: () => onToggle(id) } : undefined} />;
+  return <BreakerRow summary={summary} status={breakerStatus(summary)} trend={trend} selection={onToggle ? { selected, onToggle: () => onToggle(id) } : undefined} />;
 }
 
 /** The overview: every breaker of every service, unhealthy first, filtered from the URL. */

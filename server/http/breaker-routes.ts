@@ -1,10 +1,11 @@
 import { compareByHealth, compareByName } from '../../lib/api/breaker-order.js';
 import { ZBreakerListQuery, ZTransitionQuery, type TBreakerList } from '../../lib/api/breaker-list.js';
 import type { TBreakerDetail } from '../../lib/api/breaker-detail.js';
+import { TREND_SPAN_MS, TREND_STEP_MS, ZCallTrendsQuery, type TCallTrends } from '../../lib/api/call-trends.js';
 import { ZMetricsQuery, type TMetricsPoint, type TMetricsSeries } from '../../lib/api/metrics-series.js';
 import type { Aggregate } from '../aggregate/aggregate';
 import type { Queryable } from '../store/queryable';
-import { queryMetrics, queryTransitions } from '../store/read-queries';
+import { queryCallCounts, queryMetrics, queryTransitions } from '../store/read-queries';
 import type { RetentionConfig } from '../jobs/rollup-and-retention';
 import { HttpError, validationError } from './http-error';
 import type { Router } from './router';
@@ -84,6 +85,19 @@ export function addBreakerRoutes(router: Router, { aggregate, db, retention, now
     const step = Math.max(resolution, Math.round(requestedStep / resolution) * resolution);
     const points = mergeSameStart(await seriesFrom(db, params.id!, index, step, query.from, query.to, at));
     const body: TMetricsSeries = { breakerId: params.id!, resolutionSeconds: resolution, step, points };
+    sendJson(res, 200, body);
+  });
+
+  router.add('GET', '/api/v1/breaker-trends', async ({ res, url }) => {
+    const { ids } = parseQuery(ZCallTrendsQuery, url);
+    // Up to the bucket before the current one: the current is still filling and the flusher may not have written the last one yet.
+    const to = now() - (now() % TREND_STEP_MS) - TREND_STEP_MS;
+    const from = to - TREND_SPAN_MS;
+    const trends: TCallTrends['trends'] = Object.fromEntries(ids.map((id) => [id, new Array<number>(TREND_SPAN_MS / TREND_STEP_MS).fill(0)]));
+    for (const { breakerId, start, calls } of await queryCallCounts(db, ids, new Date(from), new Date(to))) {
+      trends[breakerId]![Math.floor((start - from) / TREND_STEP_MS)] = Math.round((calls / (TREND_STEP_MS / 1000)) * 1000) / 1000;
+    }
+    const body: TCallTrends = { from, stepMs: TREND_STEP_MS, trends };
     sendJson(res, 200, body);
   });
 

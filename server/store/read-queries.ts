@@ -89,3 +89,13 @@ export async function queryMetrics(db: Queryable, breakerId: string, resolutionS
     };
   });
 }
+
+/** Calls (executed and rejected) per 10 s bucket of some breakers in [from, to), summed over instances. */
+export async function queryCallCounts(db: Queryable, breakerIds: readonly string[], from: Date, to: Date): Promise<Array<{ breakerId: string; start: number; calls: number }>> {
+  const result = await db.query<{ breaker_id: string; start: Date; calls: string }>(
+    `SELECT breaker_id, bucket_start AS start, (success + failure + timeout + rejected)::text AS calls
+     FROM breaker_buckets WHERE resolution_secs = 10 AND breaker_id = ANY($1::uuid[]) AND bucket_start >= $2 AND bucket_start < $3`,
+    [breakerIds, from, to],
+  );
+  return result.rows.map((row) => ({ breakerId: row.breaker_id, start: row.start.getTime(), calls: Number(row.calls) }));
+}

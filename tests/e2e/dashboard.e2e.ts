@@ -41,6 +41,8 @@ test('a failing SDK service shows live on the overview and the detail page, and 
     await expect(page.getByRole('searchbox', { name: 'Search' })).toHaveValue('inventory');
     await expect(row('inventory-api')).toHaveCount(1);
     await expect(row('payments-api')).toHaveCount(0);
+    // The sparkline is seeded from the stored buckets at once, not after two live samples 10 s apart.
+    await expect(row('inventory-api').getByRole('img', { name: 'Calls per second, last 15 minutes, checkout inventory-api', exact: true })).toBeVisible({ timeout: 3_000 });
 
     // The detail page's charts show the failure spike.
     await page.goto(panel.url);
