@@ -1,20 +1,37 @@
-import { addRow, COUNT_WIDTH } from './counter-deltas';
+import { COUNT_WIDTH } from './counter-deltas';
 
-/** Rows per page: a page is 256 × 72 numbers (147 KiB), so a fleet's rows take a few hundred pages. */
+/** Rows per page: a page is 256 × 72 numbers, so a fleet's rows take a few hundred pages. */
 export const ROWS_PER_PAGE = 256;
+
+/**
+ * A page of bucket rows. 32 bits are enough for what one 10 s bucket of one
+ * breaker can count (4.29 billion calls, 429 million a second) and take half
+ * the memory of 64: at 100,000 breaker × instance pairs each pending bucket
+ * is 29 MB instead of 58.
+ */
+export type CountPage = Uint32Array;
+const BUCKET_COUNT_MAX = 0xffff_ffff;
+
+/** Adds a row of deltas into a page's row, saturating rather than wrapping should a count ever pass 32 bits. */
+function addToCountRow(page: CountPage, offset: number, delta: Float64Array, width: number): void {
+  for (let i = 0; i < width; i++) {
+    const sum = page[offset + i]! + delta[i]!;
+    page[offset + i] = sum > BUCKET_COUNT_MAX ? BUCKET_COUNT_MAX : sum;
+  }
+}
 
 /**
  * Free pages, zeroed, shared by the accumulators of one owner: after the
  * first flushes, accumulating allocates nothing.
  */
 export class PagePool {
-  private readonly free: Float64Array[] = [];
+  private readonly free: CountPage[] = [];
 
-  take(): Float64Array {
-    return this.free.pop() ?? new Float64Array(ROWS_PER_PAGE * COUNT_WIDTH);
+  take(): CountPage {
+    return this.free.pop() ?? new Uint32Array(ROWS_PER_PAGE * COUNT_WIDTH);
   }
 
-  give(page: Float64Array): void {
+  give(page: CountPage): void {
     this.free.push(page.fill(0));
   }
 }
@@ -49,7 +66,7 @@ export class RowPages {
  * string key to build or hash.
  */
 export class BucketAccumulator {
-  private readonly pages: Array<Float64Array | undefined> = [];
+  private readonly pages: Array<CountPage | undefined> = [];
   private used = new Uint8Array(ROWS_PER_PAGE);
   /** The slots holding deltas, in the order they were first added to. */
   readonly slots: number[] = [];
@@ -68,11 +85,11 @@ export class BucketAccumulator {
     }
     const pageIndex = (slot / ROWS_PER_PAGE) | 0;
     const page = (this.pages[pageIndex] ??= this.pool.take());
-    addRow(page, (slot % ROWS_PER_PAGE) * COUNT_WIDTH, delta, width);
+    addToCountRow(page, (slot % ROWS_PER_PAGE) * COUNT_WIDTH, delta, width);
   }
 
   /** The page holding a slot's row (see offsetOf); only for slots in `slots`. */
-  pageOf(slot: number): Float64Array {
+  pageOf(slot: number): CountPage {
     return this.pages[(slot / ROWS_PER_PAGE) | 0]!;
   }
 

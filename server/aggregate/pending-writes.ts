@@ -49,7 +49,7 @@ export class AccumulatedRows implements BucketRows {
     return accumulator.pageOf(slot)[accumulator.offsetOf(slot) + kind]!;
   }
 
-  histogram(row: number): Float64Array {
+  histogram(row: number): Uint32Array {
     const accumulator = this.accumulatorOf(row);
     const slot = this.slotOf(row);
     const offset = accumulator.offsetOf(slot);

@@ -24,7 +24,7 @@ export interface BucketRows {
   instanceId(row: number): string;
   bucketStart(row: number): number;
   count(row: number, kind: number): number;
-  histogram(row: number): Float64Array;
+  histogram(row: number): Float64Array | Uint32Array;
 }
 
 /** BucketDelta objects as rows. */
@@ -52,7 +52,7 @@ const ADD_HISTOGRAMS = (table: string) =>
 const ADD_COUNTS = (table: string) => OUTCOME_KINDS.map((kind) => `${kind} = ${table}.${kind} + EXCLUDED.${kind}`).join(', ');
 
 /** Trims trailing zero buckets and renders a bigint[] literal: compact and exact. */
-function histogramLiteral(histogram: Float64Array): string {
+function histogramLiteral(histogram: Float64Array | Uint32Array): string {
   let end = histogram.length;
   while (end > 0 && histogram[end - 1] === 0) end -= 1;
   return `{${histogram.subarray(0, end).join(',')}}`;

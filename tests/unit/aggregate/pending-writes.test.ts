@@ -24,6 +24,15 @@ function rowsOf(rows: BucketRows, perInstance: boolean) {
 }
 
 describe('BucketAccumulator', () => {
+  it('counts in 32 bits and saturates instead of wrapping past them', () => {
+    const accumulator = new BucketAccumulator(0, new PagePool());
+    accumulator.add(0, delta([3_000_000_000, 7], [5]));
+    accumulator.add(0, delta([3_000_000_000, 7], [5]));
+    const page = accumulator.pageOf(0);
+    expect(page).toBeInstanceOf(Uint32Array);
+    expect([page[0], page[1], page[HISTOGRAM_OFFSET]]).toEqual([0xffff_ffff, 14, 10]);
+  });
+
   it('adds deltas in place per slot, across pages, and lists each slot once', () => {
     const accumulator = new BucketAccumulator(0, new PagePool());
     const far = ROWS_PER_PAGE * 3 + 5;
