@@ -15,7 +15,8 @@ import { createAgentNamespace } from './ingest/agent-namespace';
 import { createIngest } from './ingest/ingest';
 import { addReportsRoute } from './ingest/reports-route';
 import type { ApiKeyVerifier } from './ingest/reporter-identity';
-import { startAggregateFlusher } from './jobs/flush-aggregate';
+import { createDueTasks } from './jobs/due-tasks';
+import { createAggregateFlusher } from './jobs/flush-aggregate';
 import { startEpisodeCatchUpJob } from './jobs/episode-catch-up-job';
 import { startRollupJob } from './jobs/rollup-and-retention';
 import { createDashboardNamespace } from './live/dashboard-namespace';
@@ -56,7 +57,9 @@ export async function startLivePipeline({ config, logger, io, router, pool, pris
   const aggregate = createAggregate({ now, staleAfterMs: config.ingest.staleAfterMs, bucketSeconds: 10 });
   const view = createLiveView(aggregate, now);
   const dashboard = createDashboardNamespace(io, { version, now, view, logger });
-  const publisher = createLivePublisher({ namespace: dashboard, aggregate, view, now, intervalMs: LIVE_INTERVAL_MS });
+  const publisher = createLivePublisher({ namespace: dashboard, aggregate, view, now });
+  // Publishing, flushing, liveness and expiry run from timers, and from the report path when a flood holds the timers back.
+  const due = createDueTasks();
   const metrics = createPanelMetrics({ aggregate, io });
   const notifications = createNotifications({ prisma, aggregate, router, config: config.notify, now, logger, version });
   const onTransition: typeof publisher.publishTransition = (record) => {
@@ -72,6 +75,7 @@ export async function startLivePipeline({ config, logger, io, router, pool, pris
     // Bound below: deliveries need the agent namespace, which needs ingest.
     onCommandAck: (instanceId, ack) => delivery.acknowledge(instanceId, ack),
     counters: metrics.counters,
+    onReported: () => due.runDue(),
   });
   const loaded = await loadCatalog(pool, aggregate, ingest);
   logger.info(loaded, 'catalog loaded');
@@ -97,11 +101,11 @@ export async function startLivePipeline({ config, logger, io, router, pool, pris
   const rollups = startRollupJob({ pool, now, retention: config.ingest.retention, logger, intervalMs: ROLLUP_INTERVAL_MS });
   await rollups.first;
   const episodes = startEpisodeCatchUpJob({ pool, logger, intervalMs: EPISODE_CATCH_UP_INTERVAL_MS });
-  const flusher = startAggregateFlusher({ aggregate, pool, logger, intervalMs: config.ingest.flushIntervalMs });
-  const liveness = setInterval(() => aggregate.checkLiveness(), Math.min(1_000, config.ingest.reportIntervalMs));
-  liveness.unref();
-  const expiry = setInterval(() => void overrides.expireDue().catch((error: unknown) => logger.warn({ err: error }, 'expiring overrides failed')), EXPIRY_CHECK_MS);
-  expiry.unref();
+  const flusher = createAggregateFlusher({ aggregate, pool, logger });
+  due.every(LIVE_INTERVAL_MS, () => publisher.flush());
+  due.every(config.ingest.flushIntervalMs, () => void flusher.flush());
+  due.every(Math.min(1_000, config.ingest.reportIntervalMs), () => aggregate.checkLiveness());
+  due.every(EXPIRY_CHECK_MS, () => void overrides.expireDue().catch((error: unknown) => logger.warn({ err: error }, 'expiring overrides failed')));
 
   return {
     aggregate,
@@ -112,9 +116,7 @@ export async function startLivePipeline({ config, logger, io, router, pool, pris
     flush: () => flusher.flush(),
     /** Stops the timers and writes what is still pending: after the sockets closed, before the pool does. */
     async stop(): Promise<void> {
-      clearInterval(liveness);
-      clearInterval(expiry);
-      publisher.stop();
+      due.stop();
       await notifications.stop();
       await revocations.close();
       await rollups.stop();

@@ -22,6 +22,15 @@ async function main(): Promise<void> {
   // How long callbacks waited for the event loop: the server-side share of every latency the fleet sees.
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
   loopDelay.enable();
+  // Says when the loop stalls for over a second, so that a stall can be placed among the benchmark's phases.
+  const startedAt = performance.now();
+  let lastTick = performance.now();
+  const stallWatch = setInterval(() => {
+    const at = performance.now();
+    if (at - lastTick > 1_100) process.stderr.write(`panel: event loop blocked ${((at - lastTick) / 1000).toFixed(1)} s, until ${((at - startedAt) / 1000).toFixed(1)} s after start\n`);
+    lastTick = at;
+  }, 100);
+  stallWatch.unref();
   // Where the RSS goes: V8's heap, or buffers outside it (sockets, pg).
   const peakMemory: MemoryPeaks = { heapUsed: 0, heapTotal: 0, external: 0, arrayBuffers: 0 };
   const memorySampler = setInterval(() => {

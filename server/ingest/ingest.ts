@@ -20,6 +20,8 @@ export interface IngestDependencies {
   /** Called with an instance's acknowledgement of an operator command. */
   onCommandAck(instanceId: string, ack: TCommandAck): Promise<void>;
   counters?: IngestCounters;
+  /** Called after every report: the pipeline runs its periodic work from here when a flood of reports holds its timers back. */
+  onReported?: () => void;
 }
 
 export type Ingest = ReturnType<typeof createIngest>;
@@ -29,7 +31,7 @@ export type Ingest = ReturnType<typeof createIngest>;
  * (socket or HTTP batch): authorisation against the key's service, the
  * catalog, the aggregate, and transitions stored before they are acknowledged.
  */
-export function createIngest({ aggregate, catalog, transitions, now, onTransition, onCommandAck, counters }: IngestDependencies) {
+export function createIngest({ aggregate, catalog, transitions, now, onTransition, onCommandAck, counters, onReported }: IngestDependencies) {
   // (serviceId, instance name) → instance id, for messages that name their instance.
   const instanceIds = new Map<string, string>();
   const instanceKey = (serviceId: string, name: string) => `${serviceId}|${name}`;
@@ -110,6 +112,7 @@ export function createIngest({ aggregate, catalog, transitions, now, onTransitio
       if (aggregate.knowsBreakers(instanceId, message)) aggregate.applyReport(instanceId, message);
       else aggregate.applyReport(instanceId, message, await breakerIds(reporter, instanceId, message.breakers.map((breaker) => breaker.name)));
       counters?.reportReceived(message.breakers.length);
+      onReported?.();
     },
 
     /**

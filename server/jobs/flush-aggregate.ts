@@ -9,13 +9,14 @@ import { createStateStore, type PairStateRow } from '../store/state-store';
 export const BASE_RESOLUTION_SECS = 10;
 
 /**
- * Writes what the aggregate owes the database every `intervalMs`: counter
+ * Writes what the aggregate owes the database on each `flush()` (the caller
+ * calls it every flush interval): counter
  * deltas into 10 s buckets (per breaker and per instance), instance liveness
  * and changed states, in one transaction of a few multi-row statements,
  * never a row per report. A failed flush is rolled back whole and given back
  * to the aggregate, so it is retried without counting anything twice.
  */
-export function startAggregateFlusher({ aggregate, pool, logger, intervalMs }: { aggregate: Aggregate; pool: pg.Pool; logger: Logger; intervalMs: number }) {
+export function createAggregateFlusher({ aggregate, pool, logger }: { aggregate: Aggregate; pool: pg.Pool; logger: Logger }) {
   let running: Promise<void> = Promise.resolve();
 
   async function flushOnce(): Promise<void> {
@@ -43,14 +44,10 @@ export function startAggregateFlusher({ aggregate, pool, logger, intervalMs }: {
 
   // Flushes never overlap: each waits for the one before it.
   const flush = () => (running = running.then(flushOnce));
-  const timer = setInterval(() => void flush(), intervalMs);
-  timer.unref();
 
   return {
     flush,
-    async stop(): Promise<void> {
-      clearInterval(timer);
-      await flush();
-    },
+    /** Writes what is still pending, after the previous flushes. */
+    stop: () => flush(),
   };
 }

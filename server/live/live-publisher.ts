@@ -9,13 +9,13 @@ import type { LiveView } from './live-view';
 import { roomOf } from './rooms';
 
 /**
- * Sends the dashboards what changed. Breaker changes are coalesced: every
- * `intervalMs` (250 ms: at most four updates a second) the breakers marked
+ * Sends the dashboards what changed. Breaker changes are coalesced: on each
+ * `flush()` (every 250 ms: at most four updates a second) the breakers marked
  * dirty go out once per room: whole summaries for what changed in state,
  * instances or override, and only the rates for the rest (most updates).
  * Transitions go out at once and are never coalesced away.
  */
-export function createLivePublisher({ namespace, aggregate, view, now, intervalMs }: { namespace: DashboardNamespace; aggregate: Aggregate; view: LiveView; now: () => number; intervalMs: number }) {
+export function createLivePublisher({ namespace, aggregate, view, now }: { namespace: DashboardNamespace; aggregate: Aggregate; view: LiveView; now: () => number }) {
   // What each breaker looked like when last sent. A subscriber that joined since holds a newer snapshot, never an older one, so a rates-only change is safe for it too.
   const lastSent = new Map<string, TBreakerSummary>();
 
@@ -51,9 +51,6 @@ export function createLivePublisher({ namespace, aggregate, view, now, intervalM
     }
   }
 
-  const timer = setInterval(publishChanges, intervalMs);
-  timer.unref();
-
   return {
     publishTransition(record: TTransitionRecord): void {
       namespace
@@ -63,10 +60,7 @@ export function createLivePublisher({ namespace, aggregate, view, now, intervalM
     publishDelivery(breakerId: string, delivery: TDelivery): void {
       namespace.to(roomOf({ kind: 'breaker', breakerId })).emit('delivery:changed', { ...delivery, breakerId });
     },
-    /** Sends pending changes now (shutdown, tests). */
+    /** Sends the changes since the last call: every 250 ms (the caller's schedule), at shutdown, in tests. */
     flush: publishChanges,
-    stop(): void {
-      clearInterval(timer);
-    },
   };
 }
