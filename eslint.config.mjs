@@ -31,6 +31,16 @@ const config = [
     rules: { 'react-hooks/rules-of-hooks': 'off' },
   },
   boundary(['app/**'], ['**/server/**'], 'The browser talks to the server over HTTP and Socket.IO, never by import.'),
+  {
+    // lib/protocol imports its siblings as `.js` for the SDK's ESM build, which Turbopack cannot map to `.ts` in the browser bundle.
+    files: ['app/**', 'components/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/lib/protocol/**'], allowTypeImports: true, message: 'The browser bundle cannot resolve lib/protocol\'s .js imports: use `import type`.' }] },
+      ],
+    },
+  },
 ];
 
 export default config;
