@@ -9,6 +9,7 @@ import { OneTimeSecret } from '../../components/admin/one-time-secret';
 import { UsersSection } from '../../components/admin/users-section';
 import { useSession } from '../_access/access-provider';
 import { ApiError, callApi } from '../_access/api-client';
+import { changeThenReload } from '../_access/change-then-reload';
 
 const fetchLists = async () => {
   const [userList, keyList] = await Promise.all([callApi<{ users: TUserListItem[] }>('/api/v1/users'), callApi<{ keys: TApiKeyListItem[] }>('/api/v1/api-keys')]);
@@ -38,15 +39,7 @@ export function AdminScreen() {
     void reload();
   }, [reload]);
 
-  const run = async (change: () => Promise<void>) => {
-    setError(null);
-    try {
-      await change();
-      await reload();
-    } catch (caught) {
-      setError(caught instanceof ApiError ? caught.message : 'The change failed; try again.');
-    }
-  };
+  const run = (change: () => Promise<unknown>) => changeThenReload(change, reload, setError);
   const invite = (email: string, role: TRole) =>
     run(async () => {
       const invited = await callApi<TInvitedUser>('/api/v1/users', { method: 'POST', body: { email, role }, csrfToken });

@@ -13,6 +13,7 @@ import { OneTimeSecret } from '../../../components/admin/one-time-secret';
 import { SnoozesSection, type SnoozeChoice } from '../../../components/admin/snoozes-section';
 import { useCan, useSession } from '../../_access/access-provider';
 import { ApiError, callApi } from '../../_access/api-client';
+import { changeThenReload } from '../../_access/change-then-reload';
 
 // The log and the snoozes change without this page doing anything: refresh them now and then.
 const REFRESH_MS = 5_000;
@@ -64,15 +65,7 @@ export function NotificationsScreen() {
     return () => clearInterval(timer);
   }, [reload]);
 
-  const run = async (change: () => Promise<unknown>) => {
-    setError(null);
-    try {
-      await change();
-      await reload();
-    } catch (caught) {
-      setError(caught instanceof ApiError ? caught.message : 'The change failed; try again.');
-    }
-  };
+  const run = (change: () => Promise<unknown>) => changeThenReload(change, reload, setError);
   const createEndpoint = (endpoint: TCreateEndpoint) =>
     run(async () => {
       const created = await callApi<TCreatedEndpoint>('/api/v1/notifications/endpoints', { method: 'POST', body: endpoint, csrfToken });
