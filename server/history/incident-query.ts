@@ -1,22 +1,9 @@
-import type { TIncidentQuery, TIncidentSummary, TTrippedBreaker } from '../../lib/history/incidents.js';
+import type { TIncident, TIncidentQuery, TIncidentSummary, TTrippedBreaker } from '../../lib/history/incidents.js';
 import type { Queryable } from '../store/queryable';
 import { EPISODE_CTES } from './episode-sql';
 
 /** An incident as the SQL finds it, before its operator actions are attached. */
-export interface IncidentRow {
-  breakerId: string;
-  service: string;
-  breaker: string;
-  start: number;
-  end: number | null;
-  durationMs: number;
-  instances: string[];
-  peakFailureRate: number | null;
-  peakSlowCallRate: number | null;
-  openings: number;
-  beganBeforeRange: boolean;
-  openAtEnd: boolean;
-}
+export type IncidentRow = Omit<TIncident, 'actions'>;
 
 // Whitelisted: the sort columns (and whether a scope filter applies) are the only SQL built from the query.
 const STORED_ORDER: Record<TIncidentQuery['sort'], string> = {
