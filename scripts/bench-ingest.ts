@@ -57,8 +57,10 @@ async function connectFleet(fleet: Fleet, what: string): Promise<void> {
 }
 
 /** Runs one fleet phase, sampling the CPU of each set of processes over its measurement window. */
-async function runPhase(fleet: Fleet, request: Extract<FleetRequest, { type: 'paced' | 'closed' }>, pids: Record<string, () => number[]>) {
+async function runPhase(fleet: Fleet, request: Extract<FleetRequest, { type: 'paced' | 'closed' }>, pids: Record<string, () => number[]>, mainThreadOf?: number) {
   const meters = Object.fromEntries(Object.entries(pids).map(([name, which]) => [name, cpuMeter(which)]));
+  // The main thread alone: the one that serves every socket, whatever the decoder threads add.
+  if (mainThreadOf !== undefined) meters.serverMainThread = cpuMeter(() => [mainThreadOf], true);
   const budget = request.warmupMs + request.windowMs + 60_000;
   fleet.send(request);
   const done = fleet.next('phase', budget);
@@ -126,9 +128,9 @@ async function main(): Promise<void> {
   console.log(`  paced: ${args.warmup} s warm-up, ${args.duration} s measured`);
   const postmaster = findProcess(path.join(dataRoot, 'postgres'));
   const meters = { server: () => [panel.pid], fleet: () => [fleet.pid], postgres: () => (postmaster ? processTree(postmaster) : []), dashboard: () => [process.pid] };
-  const paced = await runPhase(fleet, { type: 'paced', warmupMs: args.warmup * 1000, windowMs: args.duration * 1000, intervalMs: args.intervalMs }, meters);
+  const paced = await runPhase(fleet, { type: 'paced', warmupMs: args.warmup * 1000, windowMs: args.duration * 1000, intervalMs: args.intervalMs }, meters, panel.pid);
   console.log(`  closed loop: 2 s warm-up, ${args.closed} s measured`);
-  const closed = await runPhase(fleet, { type: 'closed', warmupMs: 2_000, windowMs: args.closed * 1000 }, meters);
+  const closed = await runPhase(fleet, { type: 'closed', warmupMs: 2_000, windowMs: args.closed * 1000 }, meters, panel.pid);
   fleet.send({ type: 'close' });
   await fleet.stop();
 
@@ -178,8 +180,9 @@ function printResults(r: {
   console.log(line('report → dashboard p50', ms(p50)));
   console.log(line('report → dashboard p99', `${ms(p99)} (${int(r.probe.latencies.length)} probes, ${r.probe.lost} lost)`, { text: `≤ ${TARGET.p99Ms} ms`, pass: p99 !== null && p99 <= TARGET.p99Ms && r.probe.lost === 0 }));
   const others = (cores: Record<string, number>) => `(Postgres ${cores.postgres!.toFixed(2)}, fleet ${cores.fleet!.toFixed(2)}, dashboard ${cores.dashboard!.toFixed(2)})`;
-  console.log(line('server CPU, paced', `${paced.cores.server!.toFixed(2)} cores ${others(paced.cores)}`));
-  console.log(line('server CPU, closed loop', `${closed.cores.server!.toFixed(2)} cores ${others(closed.cores)}`));
+  const mainThread = (cores: Record<string, number>) => `main thread ${cores.serverMainThread!.toFixed(2)}`;
+  console.log(line('server CPU, paced', `${paced.cores.server!.toFixed(2)} cores, ${mainThread(paced.cores)} ${others(paced.cores)}`));
+  console.log(line('server CPU, closed loop', `${closed.cores.server!.toFixed(2)} cores, ${mainThread(closed.cores)} ${others(closed.cores)}`));
   console.log(
     line('server peak RSS (VmHWM)', `${mib(r.peakRss)}, ${int(tracked.pairs)} breaker×instance tracked`, { text: `≤ ${mib(TARGET.rssBytes)}`, pass: r.peakRss <= TARGET.rssBytes && (pairsTarget || args.quick) }),
   );

@@ -36,6 +36,7 @@ async function main(): Promise<void> {
   const memorySampler = setInterval(() => {
     const usage = process.memoryUsage();
     for (const key of Object.keys(peakMemory) as Array<keyof MemoryPeaks>) peakMemory[key] = Math.max(peakMemory[key], usage[key]);
+    if (process.env.BENCH_MEMLOG && Math.round(performance.now() / 500) % 6 === 0) process.stderr.write(`mem ${((performance.now() - startedAt) / 1000).toFixed(0)}s rss ${(usage.rss / 1048576).toFixed(0)} heap ${(usage.heapUsed / 1048576).toFixed(0)}/${(usage.heapTotal / 1048576).toFixed(0)} ab ${(usage.arrayBuffers / 1048576).toFixed(0)} ext ${(usage.external / 1048576).toFixed(0)}\n`);
   }, 500);
   memorySampler.unref();
   let stopping: Promise<void> | null = null;

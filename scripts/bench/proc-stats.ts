@@ -3,10 +3,13 @@ import { readdirSync, readFileSync } from 'node:fs';
 // Linux reports CPU times in clock ticks; USER_HZ is 100 on every mainstream kernel build.
 const TICKS_PER_SECOND = 100;
 
+/** The stat file of a process, or of one of its threads. */
+const statPath = (pid: number, thread?: number) => (thread === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${thread}/stat`);
+
 /** The fields of /proc/<pid>/stat after the command name, or null when the process is gone. */
-function statFields(pid: number): string[] | null {
+function statFields(pid: number, thread?: number): string[] | null {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const stat = readFileSync(statPath(pid, thread), 'utf8');
     // The command name may hold spaces and parentheses: fields are counted after its closing one.
     return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   } catch {
@@ -14,9 +17,9 @@ function statFields(pid: number): string[] | null {
   }
 }
 
-/** CPU seconds (user + system) a process has used so far. */
-export function cpuSeconds(pid: number): number {
-  const fields = statFields(pid);
+/** CPU seconds (user + system) a process, or only its main thread, has used so far. */
+export function cpuSeconds(pid: number, mainThreadOnly = false): number {
+  const fields = statFields(pid, mainThreadOnly ? pid : undefined);
   // utime and stime are fields 14 and 15 of the line, so 11 and 12 counted from 0 after the name (state is 3).
   return fields ? (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND : 0;
 }
@@ -64,10 +67,10 @@ export function peakRssBytes(pid: number): number {
  * (Postgres) counts whoever is there; a process that ended in between loses
  * its share, which is why only long-lived ones are measured.
  */
-export function cpuMeter(pids: () => number[]) {
+export function cpuMeter(pids: () => number[], mainThreadOnly = false) {
   let start: { cpu: Map<number, number>; at: number } | null = null;
   let cores: number | null = null;
-  const sample = () => new Map(pids().map((pid) => [pid, cpuSeconds(pid)]));
+  const sample = () => new Map(pids().map((pid) => [pid, cpuSeconds(pid, mainThreadOnly)]));
   return {
     start() {
       start = { cpu: sample(), at: performance.now() };
