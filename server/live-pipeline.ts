@@ -43,6 +43,8 @@ export interface LivePipelineOptions {
 }
 
 const LIVE_INTERVAL_MS = 250;
+// State changes are not coalesced with the counters; batching them per few milliseconds keeps a storm of trips to one message per batch.
+const STATE_CHANGE_INTERVAL_MS = 20;
 const ROLLUP_INTERVAL_MS = 60_000;
 // Trip episodes for the incidents list: stored within a minute, whoever reads them.
 const EPISODE_CATCH_UP_INTERVAL_MS = 60_000;
@@ -101,8 +103,9 @@ export async function startLivePipeline({ config, logger, io, router, pool, pris
   const rollups = startRollupJob({ pool, now, retention: config.ingest.retention, logger, intervalMs: ROLLUP_INTERVAL_MS });
   await rollups.first;
   const episodes = startEpisodeCatchUpJob({ pool, logger, intervalMs: EPISODE_CATCH_UP_INTERVAL_MS });
-  const flusher = createAggregateFlusher({ aggregate, pool, logger });
+  const flusher = createAggregateFlusher({ aggregate, pool, logger, now });
   due.every(LIVE_INTERVAL_MS, () => publisher.flush());
+  due.every(STATE_CHANGE_INTERVAL_MS, () => publisher.flushStateChanges());
   due.every(config.ingest.flushIntervalMs, () => void flusher.flush());
   due.every(Math.min(1_000, config.ingest.reportIntervalMs), () => aggregate.checkLiveness());
   due.every(EXPIRY_CHECK_MS, () => void overrides.expireDue().catch((error: unknown) => logger.warn({ err: error }, 'expiring overrides failed')));
@@ -113,7 +116,8 @@ export async function startLivePipeline({ config, logger, io, router, pool, pris
     ingest,
     agent,
     publisher,
-    flush: () => flusher.flush(),
+    /** Writes everything pending now, open buckets included (tests, benchmarks). */
+    flush: () => flusher.flushAll(),
     /** Stops the timers and writes what is still pending: after the sockets closed, before the pool does. */
     async stop(): Promise<void> {
       due.stop();

@@ -8,6 +8,8 @@ import { createRouter } from './http/router';
 import { sendJson } from './http/send-json';
 import { installAccess, type Access } from './auth/install-access';
 import { startLivePipeline } from './live-pipeline';
+import { agentAwareParser } from './ingest/agent-packet-decoder';
+import { createReportDecoderPool } from './ingest/report-decoder-pool';
 import { createMetricsHandler } from './metrics/panel-metrics';
 import type { Logger } from './logger';
 import { openDatabase, type OpenDatabase } from './store/open-database';
@@ -83,7 +85,13 @@ export async function startPanelServer({ config, logger, createWebApp, now = Dat
     });
   });
   // Socket.IO handles its own upgrades and, with destroyUpgrade off, leaves the rest to us.
-  const io = new SocketServer(httpServer, { serveClient: false, destroyUpgrade: false, maxHttpBufferSize: config.ingest.maxMessageBytes });
+  const reportDecoders = config.ingest.decodeThreads > 0 ? createReportDecoderPool({ threads: config.ingest.decodeThreads, logger }) : null;
+  const io = new SocketServer(httpServer, {
+    serveClient: false,
+    destroyUpgrade: false,
+    maxHttpBufferSize: config.ingest.maxMessageBytes,
+    ...(reportDecoders ? { parser: agentAwareParser(reportDecoders) } : {}),
+  });
   let access;
   let pipeline;
   try {
@@ -93,6 +101,7 @@ export async function startPanelServer({ config, logger, createWebApp, now = Dat
     metricsHandler = createMetricsHandler(pipeline.metrics, config.metricsToken);
   } catch (error) {
     await access?.stop();
+    await reportDecoders?.close();
     await clients.close();
     await database.close();
     throw error;
@@ -111,6 +120,7 @@ export async function startPanelServer({ config, logger, createWebApp, now = Dat
   } catch (error) {
     await pipeline.stop();
     await access.stop();
+    await reportDecoders?.close();
     await clients.close();
     await database.close();
     throw error;
@@ -132,6 +142,7 @@ export async function startPanelServer({ config, logger, createWebApp, now = Dat
       await web.close?.();
       await pipeline.stop();
       await access.stop();
+      await reportDecoders?.close();
       await clients.close();
       await database.close();
     })());

@@ -2,10 +2,11 @@ import type { TBreakerInstance } from '../../lib/api/breaker-detail.js';
 import type { TBreakerSummary } from '../../lib/api/breaker-summary.js';
 import type { TOverrideView } from '../../lib/control/operator-action.js';
 import type { TBreakerConfig } from '../../lib/protocol/breaker-config.js';
-import type { TReport, TWindowSnapshot } from '../../lib/protocol/breaker-report.js';
+import type { TWindowSnapshot } from '../../lib/protocol/breaker-report.js';
 import type { TBreakerState } from '../../lib/protocol/breaker-state.js';
 import type { TLabels } from '../../lib/protocol/identity.js';
 import type { TTransition } from '../../lib/protocol/transition.js';
+import { BREAKER_FIELDS, PACKED, stateOfCode, type PackedReport } from '../ingest/packed-report';
 import { RowPages } from './bucket-accumulator';
 import { countRow, deltaWidth, isEmptyRow, takeDelta } from './counter-deltas';
 import { OUTCOME_KINDS } from './outcome-kinds';
@@ -45,6 +46,8 @@ interface InstanceState {
   lastReportSequence: number;
   droppedTransitions: number;
   pairs: Map<string, PairState>;
+  /** The breaker names of the last report and their pairs: an instance names the same breakers in every report, so most reports skip the lookups. */
+  reported: { names: string[]; pairs: Array<PairState | undefined>; complete: boolean } | null;
 }
 
 interface BreakerState {
@@ -107,6 +110,8 @@ export function createAggregate({ now, staleAfterMs, bucketSeconds }: AggregateO
   const overrides = new Map<string, TOverrideView>();
   const demoServices = new Set<string>();
   let dirty = new Set<string>();
+  // The dirty breakers whose state, instance counts or override changed: the dashboards get these at once, not with the next coalesced delta.
+  let stateChanged = new Set<string>();
   // The delta of the breaker being applied: one row reused for every report.
   const scratch = countRow();
   const totalsRows = new RowPages();
@@ -145,6 +150,7 @@ export function createAggregate({ now, staleAfterMs, bucketSeconds }: AggregateO
         totals: totalsRows.row(), hasBaseline: false, slot: pending.pairSlot(instance.id, breaker.id),
       };
       instance.pairs.set(breaker.name, pair);
+      instance.reported = null;
       breaker.pairs.set(instance.id, pair);
       count(pair, 1);
     }
@@ -164,14 +170,23 @@ export function createAggregate({ now, staleAfterMs, bucketSeconds }: AggregateO
     for (const pair of instance.pairs.values()) count(pair, 1);
   }
 
-  /** Recomputes the service-wide state after a change and marks the breaker for the dashboards. */
-  function touch(breaker: BreakerState, at: number): void {
+  /** Recomputes the service-wide state after a change and marks the breaker for the dashboards (as a state change unless only counters moved). */
+  function touch(breaker: BreakerState, at: number, countersOnly = false): void {
     const state = breaker.live.worst();
     if (state !== breaker.serviceState) {
       breaker.serviceState = state;
       breaker.stateSince = at;
     }
     dirty.add(breaker.id);
+    if (!countersOnly) stateChanged.add(breaker.id);
+  }
+
+  /** The window a report gave, kept in place: no object per breaker per report. */
+  function setWindow(pair: PairState, numbers: Float64Array, offset: number): void {
+    const window = (pair.window ??= { calls: 0, failureRate: 0, slowCallRate: 0 });
+    window.calls = numbers[offset + PACKED.windowCalls]!;
+    window.failureRate = numbers[offset + PACKED.windowFailureRate]!;
+    window.slowCallRate = numbers[offset + PACKED.windowSlowCallRate]!;
   }
 
   function setPairState(pair: PairState, state: TBreakerState, wouldBe: TBreakerState | null, at: number): boolean {
@@ -183,6 +198,15 @@ export function createAggregate({ now, staleAfterMs, bucketSeconds }: AggregateO
     count(pair, 1);
     pending.markState(pair);
     return true;
+  }
+
+  /** The pairs a report's breaker names stand for (undefined for names the instance has not declared), remembered for its next report. */
+  function reportedPairs(instance: InstanceState, names: readonly string[]): NonNullable<InstanceState['reported']> {
+    const last = instance.reported;
+    if (last && last.names.length === names.length && last.names.every((name, index) => name === names[index])) return last;
+    const pairs = names.map((name) => instance.pairs.get(name));
+    instance.reported = { names: [...names], pairs, complete: pairs.every((pair) => pair !== undefined) };
+    return instance.reported;
   }
 
   return {
@@ -198,7 +222,7 @@ export function createAggregate({ now, staleAfterMs, bucketSeconds }: AggregateO
       // A run we see begin counts from zero; one loaded from the catalog mid-run has no baseline yet.
       const startsRun = origin === 'reporter' && instance?.runId !== identity.runId;
       if (!instance) {
-        instance = { ...identity, lastSeenAt: seenAt, stale: seenAt === null || now() - seenAt > staleAfterMs, lastReportSequence: 0, droppedTransitions: 0, pairs: new Map() };
+        instance = { ...identity, lastSeenAt: seenAt, stale: seenAt === null || now() - seenAt > staleAfterMs, lastReportSequence: 0, droppedTransitions: 0, pairs: new Map(), reported: null };
         instances.set(identity.id, instance);
       } else {
         if (identity.runId !== instance.runId) {
@@ -251,11 +275,9 @@ export function createAggregate({ now, staleAfterMs, bucketSeconds }: AggregateO
     },
 
     /** Whether every breaker a report names is known on the instance (else ingest creates the missing ones first). */
-    knowsBreakers(instanceId: string, report: TReport): boolean {
-      const pairs = instances.get(instanceId)?.pairs;
-      if (!pairs) return false;
-      for (const item of report.breakers) if (!pairs.has(item.name)) return false;
-      return true;
+    knowsBreakers(instanceId: string, names: readonly string[]): boolean {
+      const instance = instances.get(instanceId);
+      return instance !== undefined && reportedPairs(instance, names).complete;
     },
 
     /**
@@ -269,7 +291,7 @@ export function createAggregate({ now, staleAfterMs, bucketSeconds }: AggregateO
      * large fleet): no allocation, no string keys built, no scan over a
      * breaker's instances.
      */
-    applyReport(instanceId: string, report: TReport, breakerIds?: ReadonlyMap<string, string>): 'applied' | 'stale_sequence' | 'unknown_instance' {
+    applyReport(instanceId: string, report: PackedReport, breakerIds?: ReadonlyMap<string, string>): 'applied' | 'stale_sequence' | 'unknown_instance' {
       const instance = instances.get(instanceId);
       if (!instance) return 'unknown_instance';
       const at = now();
@@ -286,33 +308,37 @@ export function createAggregate({ now, staleAfterMs, bucketSeconds }: AggregateO
       const cameBack = instance.stale;
       setStale(instance, false);
 
-      for (const item of report.breakers) {
+      const { names, numbers, states } = report;
+      const pairs = breakerIds ? null : reportedPairs(instance, names).pairs;
+      let offset = 0;
+      for (let b = 0; b < names.length; b++, offset += BREAKER_FIELDS + numbers[offset + PACKED.histogramLength]!) {
         let pair: PairState | undefined;
         if (breakerIds) {
-          const breakerId = breakerIds.get(item.name);
+          const breakerId = breakerIds.get(names[b]!);
           if (!breakerId) continue;
-          pair = pairEntry(instance, breakerEntry(breakerId, instance.serviceId, instance.serviceName, item.name, null));
+          pair = pairEntry(instance, breakerEntry(breakerId, instance.serviceId, instance.serviceName, names[b]!, null));
         } else {
-          pair = instance.pairs.get(item.name);
+          pair = pairs![b];
           if (!pair) continue;
         }
         const breaker = pair.breaker;
-        takeDelta(pair.totals, pair.hasBaseline, item, scratch);
+        takeDelta(pair.totals, pair.hasBaseline, numbers, offset, scratch);
         pair.hasBaseline = true;
         pair.lastReportAt = at;
-        pair.window = item.window;
+        setWindow(pair, numbers, offset);
         breaker.lastReportAt = at;
-        const changed = setPairState(pair, item.state, item.wouldBe, at);
+        const changed = setPairState(pair, stateOfCode(states[2 * b]!), stateOfCode(states[2 * b + 1]!), at);
         const counted = !isEmptyRow(scratch);
         if (counted) {
           // Past the histogram the report sent, the delta is zeros: no need to add them.
-          const width = deltaWidth(item);
+          const width = deltaWidth(numbers, offset);
           breaker.recent.add(scratch, at, width);
           for (let i = 0; i < breaker.totals.length; i++) breaker.totals[i]! += scratch[i]!;
           pending.addCounts(breaker.slot, pair.slot, at, scratch, width);
         }
-        // Counters change every report, so every reported breaker is dirty; the live layer coalesces.
-        if (changed || cameBack || counted) touch(breaker, at);
+        // Counters change every report, so every reported breaker is dirty; the live layer coalesces those.
+        if (changed || cameBack) touch(breaker, at);
+        else if (counted) touch(breaker, at, true);
       }
       if (cameBack) for (const pair of instance.pairs.values()) touch(pair.breaker, at);
       return 'applied';
@@ -346,11 +372,21 @@ export function createAggregate({ now, staleAfterMs, bucketSeconds }: AggregateO
       if (override) overrides.set(breakerId, override);
       else overrides.delete(breakerId);
       dirty.add(breakerId);
+      stateChanged.add(breakerId);
     },
 
     takeDirty(): Set<string> {
       const taken = dirty;
       dirty = new Set();
+      stateChanged = new Set();
+      return taken;
+    },
+
+    /** The breakers whose state, instance counts or override changed since last taken; they are no longer dirty. */
+    takeStateChanges(): Set<string> {
+      const taken = stateChanged;
+      stateChanged = new Set();
+      for (const id of taken) dirty.delete(id);
       return taken;
     },
 

@@ -1,5 +1,5 @@
-import type { TBreakerReport } from '../../lib/protocol/breaker-report.js';
 import { LATENCY_BUCKET_COUNT } from '../../lib/protocol/latency-buckets.js';
+import { BREAKER_FIELDS, PACKED } from '../ingest/packed-report';
 import { OUTCOME_KINDS } from './outcome-kinds';
 
 /** Counts of the six outcome kinds and the latency histogram, as numbers that add. */
@@ -25,7 +25,8 @@ export const countRow = (): Float64Array => new Float64Array(COUNT_WIDTH);
  * Turns a breaker's cumulative counters into the delta since the previous
  * report, written into `delta`, and moves `totals` (the cumulative values of
  * the previous report, updated in place) on to this report's. Both are rows
- * of COUNT_WIDTH numbers.
+ * of COUNT_WIDTH numbers; the breaker is read from a packed report's numbers
+ * at `offset` (server/ingest/packed-report.ts).
  *
  * - `hasBaseline` false: no baseline is known for this run (the server
  *   restarted mid-run): the report only sets the baseline, the delta is zero.
@@ -35,18 +36,12 @@ export const countRow = (): Float64Array => new Float64Array(COUNT_WIDTH);
  *
  * Returns whether a restart was detected.
  */
-export function takeDelta(totals: Float64Array, hasBaseline: boolean, report: TBreakerReport, delta: Float64Array): boolean {
-  const c = report.counters;
-  // Named reads in OUTCOME_KINDS order: a keyed read by kind name would be a slow generic lookup.
-  delta[0] = c.success;
-  delta[1] = c.failure;
-  delta[2] = c.timeout;
-  delta[3] = c.rejected;
-  delta[4] = c.slow;
-  delta[5] = c.fallback;
-  const histogram = report.latency.counts;
-  const reported = Math.min(histogram.length, LATENCY_BUCKET_COUNT);
-  for (let i = 0; i < reported; i++) delta[HISTOGRAM_OFFSET + i] = histogram[i]!;
+export function takeDelta(totals: Float64Array, hasBaseline: boolean, numbers: Float64Array, offset: number, delta: Float64Array): boolean {
+  // The six counters come first in both layouts.
+  for (let i = 0; i < HISTOGRAM_OFFSET; i++) delta[i] = numbers[offset + i]!;
+  const reported = numbers[offset + PACKED.histogramLength]!;
+  const histogramAt = offset + BREAKER_FIELDS;
+  for (let i = 0; i < reported; i++) delta[HISTOGRAM_OFFSET + i] = numbers[histogramAt + i]!;
   for (let i = HISTOGRAM_OFFSET + reported; i < COUNT_WIDTH; i++) delta[i] = 0;
 
   // `delta` holds the new cumulative values now: one pass turns them into differences and remembers them.
@@ -78,6 +73,6 @@ export function isEmptyRow(row: Float64Array): boolean {
 }
 
 /** How much of a delta row takeDelta can have made non-zero: the counts and the histogram as far as the report sent it. */
-export function deltaWidth(report: TBreakerReport): number {
-  return HISTOGRAM_OFFSET + Math.min(report.latency.counts.length, LATENCY_BUCKET_COUNT);
+export function deltaWidth(numbers: Float64Array, offset: number): number {
+  return HISTOGRAM_OFFSET + numbers[offset + PACKED.histogramLength]!;
 }

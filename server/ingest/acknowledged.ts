@@ -4,28 +4,27 @@ import type { Logger } from '../logger';
 import { AgentError, invalidPayload } from './agent-error';
 import { checkProtocolVersion } from './check-protocol-version';
 
-/** What acknowledged() validates with: a zod schema, or one with a fast path in front of it (withFastPath). */
-export interface PayloadSchema<Payload> {
-  safeParse(payload: unknown): { success: true; data: Payload } | { success: false; error: z.ZodError };
+/** Turns a message's payload into what its handler takes, or throws the AgentError the reporter gets back. */
+export type PayloadDecoder<Payload> = (payload: unknown) => Payload;
+
+/** A decoder from a shared zod schema: the protocol version first, then the schema. */
+export function validated<Payload>(schema: z.ZodType<Payload>, what: string): PayloadDecoder<Payload> {
+  return (payload) => {
+    checkProtocolVersion(payload);
+    const parsed = schema.safeParse(payload);
+    if (!parsed.success) throw invalidPayload(parsed.error, what);
+    return parsed.data;
+  };
 }
 
 /**
- * A schema that first asks a cheap check, which may only answer true for
- * payloads the schema accepts unchanged (see report-shape.ts), and
- * lets the schema decide, and word the error, for everything else.
- */
-export function withFastPath<Payload>(schema: PayloadSchema<Payload>, accepts: (payload: unknown) => payload is Payload): PayloadSchema<Payload> {
-  return { safeParse: (payload) => (accepts(payload) ? { success: true, data: payload } : schema.safeParse(payload)) };
-}
-
-/**
- * Wraps an agent event handler: checks the protocol version, validates the
- * payload with its shared schema, runs the handler and answers
- * `{ ok: true, data }` or `{ ok: false, error }`. No handler repeats its own
- * try/catch, and no internal error message reaches a reporter.
+ * Wraps an agent event handler: decodes (and so validates) the payload, runs
+ * the handler and answers `{ ok: true, data }` or `{ ok: false, error }`. No
+ * handler repeats its own try/catch, and no internal error message reaches a
+ * reporter.
  */
 export function acknowledged<Payload, Result>(
-  schema: PayloadSchema<Payload>,
+  decode: PayloadDecoder<Payload>,
   what: string,
   logger: Logger,
   handler: (payload: Payload) => Promise<Result>,
@@ -33,12 +32,7 @@ export function acknowledged<Payload, Result>(
 ): (payload: unknown, ack?: unknown) => void {
   return (payload, ack) => {
     const reply = typeof ack === 'function' ? (ack as (answer: TAck<Result>) => void) : () => {};
-    const run = async (): Promise<TAck<Result>> => {
-      checkProtocolVersion(payload);
-      const parsed = schema.safeParse(payload);
-      if (!parsed.success) throw invalidPayload(parsed.error, what);
-      return { ok: true, data: await handler(parsed.data) };
-    };
+    const run = async (): Promise<TAck<Result>> => ({ ok: true, data: await handler(decode(payload)) });
     run().then(reply, (error: unknown) => {
       if (error instanceof AgentError) {
         onRejected?.(error.code);

@@ -5,16 +5,17 @@ import {
   type AgentServerToClientEvents,
   type TAgentHandshakeAuth,
 } from '../../lib/protocol/agent-events.js';
-import { ZReport } from '../../lib/protocol/breaker-report.js';
 import { ZCommandAck } from '../../lib/protocol/command.js';
 import { ZInstanceRegister } from '../../lib/protocol/instance-register.js';
 import { ZTransition } from '../../lib/protocol/transition.js';
 import type { Logger } from '../logger';
 import { typedNamespace } from '../socket-namespace';
-import { acknowledged, withFastPath } from './acknowledged';
+import { acknowledged, validated } from './acknowledged';
+import { ThreadDecodedReport } from './agent-packet-decoder';
+import { decodeReport } from './decode-report';
+import type { PackedReport } from './packed-report';
 import { AgentError } from './agent-error';
 import { checkProtocolVersion } from './check-protocol-version';
-import { isPlainReport } from './report-shape';
 import type { Ingest } from './ingest';
 import type { ApiKeyVerifier, ReporterIdentity } from './reporter-identity';
 
@@ -26,6 +27,9 @@ export interface AgentSocket {
 }
 
 export type AgentNamespace = ReturnType<typeof createAgentNamespace>;
+
+/** A report decoded on a decoder thread, or a payload still to decode here (no decoder threads, or a binary packet). */
+const reportPayload = (payload: unknown): Promise<PackedReport> | PackedReport => (payload instanceof ThreadDecodedReport ? payload.outcome : decodeReport(payload));
 
 export const keyRoom = (keyId: string) => `key:${keyId}`;
 export const instanceRoom = (instanceId: string) => `instance:${instanceId}`;
@@ -68,7 +72,7 @@ export function createAgentNamespace(
     const { reporter } = socket.data;
     socket.on(
       'instance:register',
-      acknowledged(ZInstanceRegister, 'instance:register', logger, async (message) => {
+      acknowledged(validated(ZInstanceRegister, 'instance:register'), 'instance:register', logger, async (message) => {
         const { instanceId } = await ingest.register(reporter, message);
         if (socket.data.instanceId && socket.data.instanceId !== instanceId) void socket.leave(instanceRoom(socket.data.instanceId));
         socket.data.instanceId = instanceId;
@@ -77,10 +81,10 @@ export function createAgentNamespace(
         return { serverTime: Date.now() };
       }, onRejected),
     );
-    // Reports are most of the traffic: a structural check passes well-formed ones; zod judges (and words) the rest.
-    socket.on('report:send', acknowledged(withFastPath(ZReport, isPlainReport), 'report:send', logger, async (message) => (await ingest.report(reporter, message), null), onRejected));
-    socket.on('transition:report', acknowledged(ZTransition, 'transition:report', logger, async (message) => (await ingest.transitions(reporter, [message]), null), onRejected));
-    socket.on('command:ack', acknowledged(ZCommandAck, 'command:ack', logger, async (message) => (await ingest.commandAck(reporter, message), null), onRejected));
+    // Reports are most of the traffic: usually decoded already, on a decoder thread (agent-packet-decoder.ts).
+    socket.on('report:send', acknowledged(reportPayload, 'report:send', logger, async (message) => (await ingest.report(reporter, await message), null), onRejected));
+    socket.on('transition:report', acknowledged(validated(ZTransition, 'transition:report'), 'transition:report', logger, async (message) => (await ingest.transitions(reporter, [message]), null), onRejected));
+    socket.on('command:ack', acknowledged(validated(ZCommandAck, 'command:ack'), 'command:ack', logger, async (message) => (await ingest.commandAck(reporter, message), null), onRejected));
   });
 
   return {

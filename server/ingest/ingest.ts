@@ -2,6 +2,7 @@ import type { TTransitionRecord } from '../../lib/api/transition-record.js';
 import type { TCommandAck } from '../../lib/protocol/command.js';
 import type { TInstanceRegister } from '../../lib/protocol/instance-register.js';
 import type { TReport } from '../../lib/protocol/breaker-report.js';
+import type { PackedReport } from './packed-report';
 import type { TTransition } from '../../lib/protocol/transition.js';
 import type { Aggregate } from '../aggregate/aggregate';
 import type { CatalogStore } from '../store/catalog-store';
@@ -105,13 +106,13 @@ export function createIngest({ aggregate, catalog, transitions, now, onTransitio
       return { instanceId };
     },
 
-    async report(reporter: ReporterIdentity, message: TReport): Promise<void> {
+    async report(reporter: ReporterIdentity, message: PackedReport): Promise<void> {
       authorise(reporter, message.service);
       const instanceId = instanceOf(reporter, message.instanceId);
       // Nearly every report names only breakers the instance declared: no id map to build for those.
-      if (aggregate.knowsBreakers(instanceId, message)) aggregate.applyReport(instanceId, message);
-      else aggregate.applyReport(instanceId, message, await breakerIds(reporter, instanceId, message.breakers.map((breaker) => breaker.name)));
-      counters?.reportReceived(message.breakers.length);
+      if (aggregate.knowsBreakers(instanceId, message.names)) aggregate.applyReport(instanceId, message);
+      else aggregate.applyReport(instanceId, message, await breakerIds(reporter, instanceId, message.names));
+      counters?.reportReceived(message.names.length);
       onReported?.();
     },
 

@@ -6,6 +6,7 @@ import { sendJson } from '../http/send-json';
 import { AgentError, invalidPayload } from './agent-error';
 import { checkProtocolVersion } from './check-protocol-version';
 import type { Ingest } from './ingest';
+import { packReport } from './packed-report';
 import type { ApiKeyVerifier } from './reporter-identity';
 
 const STATUS: Record<AgentError['code'], number> = {
@@ -45,7 +46,7 @@ export function addReportsRoute(router: Router, { ingest, keys, limitBytes }: { 
       ingest.checkBatch(reporter, batch);
       if (batch.register) await ingest.register(reporter, batch.register);
       await ingest.transitions(reporter, batch.transitions);
-      for (const report of batch.reports) await ingest.report(reporter, report);
+      for (const report of batch.reports) await ingest.report(reporter, packReport(report));
       for (const ack of batch.commandAcks) await ingest.commandAck(reporter, ack);
       const result: TReportBatchResult = { storedTransitions: batch.transitions.map((transition) => transition.sequence), commands: [] };
       sendJson(res, 200, { ok: true, data: result });

@@ -10,17 +10,19 @@ export const BASE_RESOLUTION_SECS = 10;
 
 /**
  * Writes what the aggregate owes the database on each `flush()` (the caller
- * calls it every flush interval): counter
- * deltas into 10 s buckets (per breaker and per instance), instance liveness
- * and changed states, in one transaction of a few multi-row statements,
- * never a row per report. A failed flush is rolled back whole and given back
- * to the aggregate, so it is retried without counting anything twice.
+ * calls it every flush interval): counter deltas into 10 s buckets (per
+ * breaker, and per instance once a bucket has closed), instance liveness and
+ * changed states, in one transaction of a few multi-row statements, never a
+ * row per report. `flushAll()` also writes the open per-instance bucket (at
+ * shutdown, in tests). A failed flush is rolled back whole and given back to
+ * the aggregate, so it is retried without counting anything twice.
  */
-export function createAggregateFlusher({ aggregate, pool, logger }: { aggregate: Aggregate; pool: pg.Pool; logger: Logger }) {
+export function createAggregateFlusher({ aggregate, pool, logger, now }: { aggregate: Aggregate; pool: pg.Pool; logger: Logger; now: () => number }) {
   let running: Promise<void> = Promise.resolve();
 
-  async function flushOnce(): Promise<void> {
-    const batch = aggregate.pending.take();
+  async function flushOnce(all: boolean): Promise<void> {
+    const at = now();
+    const batch = aggregate.pending.take(all ? Infinity : at - (at % aggregate.pending.bucketMs));
     const stateRows: PairStateRow[] = [];
     for (const { instanceId, breakerId } of batch.states) {
       const pair = aggregate.pairState(instanceId, breakerId);
@@ -43,11 +45,12 @@ export function createAggregateFlusher({ aggregate, pool, logger }: { aggregate:
   }
 
   // Flushes never overlap: each waits for the one before it.
-  const flush = () => (running = running.then(flushOnce));
+  const flush = (all: boolean) => (running = running.then(() => flushOnce(all)));
 
   return {
-    flush,
-    /** Writes what is still pending, after the previous flushes. */
-    stop: () => flush(),
+    flush: () => flush(false),
+    flushAll: () => flush(true),
+    /** Writes everything still pending, after the previous flushes. */
+    stop: () => flush(true),
   };
 }

@@ -9,18 +9,19 @@ import type { LiveView } from './live-view';
 import { roomOf } from './rooms';
 
 /**
- * Sends the dashboards what changed. Breaker changes are coalesced: on each
+ * Sends the dashboards what changed. Counter changes are coalesced: on each
  * `flush()` (every 250 ms: at most four updates a second) the breakers marked
- * dirty go out once per room: whole summaries for what changed in state,
- * instances or override, and only the rates for the rest (most updates).
- * Transitions go out at once and are never coalesced away.
+ * dirty go out once per room, as rates only when nothing else moved (most
+ * updates). A change of state, instances or override is not held back for
+ * that: `flushStateChanges()` (run every few milliseconds) sends those
+ * breakers' whole summaries at once. Transitions go out at once and are never
+ * coalesced away.
  */
 export function createLivePublisher({ namespace, aggregate, view, now }: { namespace: DashboardNamespace; aggregate: Aggregate; view: LiveView; now: () => number }) {
   // What each breaker looked like when last sent. A subscriber that joined since holds a newer snapshot, never an older one, so a rates-only change is safe for it too.
   const lastSent = new Map<string, TBreakerSummary>();
 
-  function publishChanges(): void {
-    const dirty = aggregate.takeDirty();
+  function publishChanges(dirty: Set<string>): void {
     if (dirty.size === 0) return;
     const serverTime = now();
     const all: TBreakersChanged = { serverTime, breakers: [], rates: [] };
@@ -60,7 +61,9 @@ export function createLivePublisher({ namespace, aggregate, view, now }: { names
     publishDelivery(breakerId: string, delivery: TDelivery): void {
       namespace.to(roomOf({ kind: 'breaker', breakerId })).emit('delivery:changed', { ...delivery, breakerId });
     },
-    /** Sends the changes since the last call: every 250 ms (the caller's schedule), at shutdown, in tests. */
-    flush: publishChanges,
+    /** Sends every change since the last call: every 250 ms (the caller's schedule), at shutdown, in tests. */
+    flush: () => publishChanges(aggregate.takeDirty()),
+    /** Sends the breakers whose state, instances or override changed since the last call. */
+    flushStateChanges: () => publishChanges(aggregate.takeStateChanges()),
   };
 }

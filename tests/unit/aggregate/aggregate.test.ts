@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { TBreakerState } from '../../../lib/protocol/breaker-state.js';
 import { createAggregate } from '../../../server/aggregate/aggregate';
 import { worstState } from '../../../server/aggregate/service-state';
+import { packReport } from '../../../server/ingest/packed-report';
 import { instanceRun } from '../../fixtures/protocol-messages';
 
 describe('worstState', () => {
@@ -30,8 +31,8 @@ describe('aggregate', () => {
     aggregate.register(identity('i-a', a), [{ breakerId: 'b1', name: 'payments', config: null }], 1_000_000);
     aggregate.register(identity('i-b', b), [{ breakerId: 'b1', name: 'payments', config: null }], 1_000_000);
     const ids = new Map([['payments', 'b1']]);
-    aggregate.applyReport('i-a', a.report([a.breaker('payments', { success: 90, failure: 10 }, 'CLOSED', [0, 100])]), ids);
-    aggregate.applyReport('i-b', b.report([b.breaker('payments', { failure: 100 }, 'OPEN', [0, 0, 0, 0, 100])]), ids);
+    aggregate.applyReport('i-a', packReport(a.report([a.breaker('payments', { success: 90, failure: 10 }, 'CLOSED', [0, 100])])), ids);
+    aggregate.applyReport('i-b', packReport(b.report([b.breaker('payments', { failure: 100 }, 'OPEN', [0, 0, 0, 0, 100])])), ids);
 
     const summary = aggregate.summary('b1')!;
     expect(summary.state).toBe('OPEN');
@@ -46,12 +47,42 @@ describe('aggregate', () => {
     const a = instanceRun('checkout', 'a');
     aggregate.register(identity('i-a', a), [{ breakerId: 'b1', name: 'payments', config: null }], 1_000_000);
     const ids = new Map([['payments', 'b1']]);
-    aggregate.applyReport('i-a', a.report([a.breaker('payments', { success: 1 })]), ids);
+    aggregate.applyReport('i-a', packReport(a.report([a.breaker('payments', { success: 1 })])), ids);
     advance(3_001);
     expect(aggregate.checkLiveness()).toBe(1);
     expect(aggregate.summary('b1')).toMatchObject({ state: null, instances: { stale: 1, byState: { CLOSED: 0 } } });
-    aggregate.applyReport('i-a', a.report([a.breaker('payments', { success: 2 })]), ids);
+    aggregate.applyReport('i-a', packReport(a.report([a.breaker('payments', { success: 2 })])), ids);
     expect(aggregate.summary('b1')).toMatchObject({ state: 'CLOSED', instances: { stale: 0, byState: { CLOSED: 1 } } });
+  });
+
+  it('sets state changes apart from counter changes, so the dashboards get them without waiting', () => {
+    const { aggregate, identity } = setUp();
+    const a = instanceRun('checkout', 'a');
+    aggregate.register(identity('i-a', a), [{ breakerId: 'b1', name: 'payments', config: null }], 1_000_000);
+    aggregate.applyReport('i-a', packReport(a.report([a.breaker('payments', { success: 1 })])));
+    aggregate.takeDirty();
+    aggregate.applyReport('i-a', packReport(a.report([a.breaker('payments', { success: 5 })])));
+    expect([...aggregate.takeStateChanges()]).toEqual([]);
+    aggregate.applyReport('i-a', packReport(a.report([a.breaker('payments', { success: 5, failure: 9 }, 'OPEN')])));
+    expect([...aggregate.takeStateChanges()]).toEqual(['b1']);
+    // Sent with the state change: no longer owed to the next coalesced delta, until counters move again.
+    expect([...aggregate.takeDirty()]).toEqual([]);
+    aggregate.applyReport('i-a', packReport(a.report([a.breaker('payments', { success: 6, failure: 9 }, 'OPEN')])));
+    expect([...aggregate.takeStateChanges()]).toEqual([]);
+    expect([...aggregate.takeDirty()]).toEqual(['b1']);
+  });
+
+  it('reads a report naming breakers in another order, or ones it does not know, by name', () => {
+    const { aggregate, identity } = setUp();
+    const a = instanceRun('checkout', 'a');
+    aggregate.register(identity('i-a', a), [{ breakerId: 'b1', name: 'payments', config: null }, { breakerId: 'b2', name: 'ledger', config: null }], 1_000_000);
+    aggregate.applyReport('i-a', packReport(a.report([a.breaker('payments', { success: 1 }), a.breaker('ledger', { success: 10 })])));
+    aggregate.applyReport('i-a', packReport(a.report([a.breaker('ledger', { success: 30 }, 'OPEN'), a.breaker('unknown', { success: 1 }), a.breaker('payments', { success: 3 })])));
+    expect(aggregate.knowsBreakers('i-a', ['ledger', 'unknown', 'payments'])).toBe(false);
+    expect(aggregate.knowsBreakers('i-a', ['ledger', 'payments'])).toBe(true);
+    expect(aggregate.callTotals('b1')![0]).toBe(3);
+    expect(aggregate.callTotals('b2')![0]).toBe(30);
+    expect(aggregate.summary('b2')!.state).toBe('OPEN');
   });
 
   it('keeps a newer state when an older transition is replayed', () => {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { TBreakerReport } from '../../../lib/protocol/breaker-report.js';
-import { COUNT_WIDTH, countRow, deltaWidth, HISTOGRAM_OFFSET, isEmptyRow, takeDelta } from '../../../server/aggregate/counter-deltas';
+import { COUNT_WIDTH, countRow, deltaWidth, HISTOGRAM_OFFSET, isEmptyRow, takeDelta as takePackedDelta } from '../../../server/aggregate/counter-deltas';
+import { packReport } from '../../../server/ingest/packed-report';
+import { instanceRun } from '../../fixtures/protocol-messages';
 
 const report = (success: number, failure: number, histogram: number[] = []): TBreakerReport => ({
   name: 'dep',
@@ -11,6 +13,10 @@ const report = (success: number, failure: number, histogram: number[] = []): TBr
   latency: { counts: histogram, sumMs: 0 },
   window: { calls: 0, failureRate: 0, slowCallRate: 0 },
 });
+
+/** One breaker's numbers as a packed report carries them. */
+const packed = (item: TBreakerReport) => packReport(instanceRun('svc', 'host').report([item])).numbers;
+const takeDelta = (totals: Float64Array, hasBaseline: boolean, item: TBreakerReport, delta: Float64Array) => takePackedDelta(totals, hasBaseline, packed(item), 0, delta);
 
 const counts = (row: Float64Array) => [...row.subarray(0, 2)];
 const histogram = (row: Float64Array, length: number) => [...row.subarray(HISTOGRAM_OFFSET, HISTOGRAM_OFFSET + length)];
@@ -68,8 +74,8 @@ describe('takeDelta', () => {
     const delta = countRow();
     const item = report(5, 0, [0, 0, 4]);
     takeDelta(totals, true, item, delta);
-    expect(deltaWidth(item)).toBe(HISTOGRAM_OFFSET + 3);
-    expect(delta.subarray(deltaWidth(item)).every((value) => value === 0)).toBe(true);
+    expect(deltaWidth(packed(item), 0)).toBe(HISTOGRAM_OFFSET + 3);
+    expect(delta.subarray(deltaWidth(packed(item), 0)).every((value) => value === 0)).toBe(true);
   });
 });
 

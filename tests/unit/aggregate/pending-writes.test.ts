@@ -112,6 +112,23 @@ describe('PendingWrites', () => {
     expect(pending.take().instanceBuckets.length).toBe(0);
   });
 
+  it('holds per-instance buckets that are still open, and hands them over whole once asked for all', () => {
+    const { pending, b1, a1 } = setUp();
+    pending.addCounts(b1, a1, 1_000, delta([1]));
+    pending.addCounts(b1, a1, 12_000, delta([2]));
+    const periodic = pending.take(10_000);
+    expect(rowsOf(periodic.breakerBuckets, false).map((row) => [row.bucketStart, row.counts[0]])).toEqual([
+      [0, 1],
+      [10_000, 2],
+    ]);
+    expect(rowsOf(periodic.instanceBuckets, true).map((row) => [row.bucketStart, row.counts[0]])).toEqual([[0, 1]]);
+    pending.release(periodic);
+    pending.addCounts(b1, a1, 15_000, delta([4]));
+    const all = pending.take();
+    expect(rowsOf(all.breakerBuckets, false).map((row) => [row.bucketStart, row.counts[0]])).toEqual([[10_000, 4]]);
+    expect(rowsOf(all.instanceBuckets, true).map((row) => [row.bucketStart, row.counts[0]])).toEqual([[10_000, 6]]);
+  });
+
   it('merges a batch given back with what arrived since, counting nothing twice', () => {
     const { pending, b1, a1, b1b } = setUp();
     pending.addCounts(b1, a1, 1_000, delta([1]));

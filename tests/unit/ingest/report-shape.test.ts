@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { ZReport, type TReport } from '../../../lib/protocol/breaker-report.js';
-import { withFastPath } from '../../../server/ingest/acknowledged';
 import { isPlainReport } from '../../../server/ingest/report-shape';
 import { instanceRun } from '../../fixtures/protocol-messages';
 
@@ -77,22 +76,5 @@ describe('isPlainReport', () => {
       // Payloads arrive as JSON (Socket.IO's parser): a named key on an array, say, cannot.
       expectAgreement(clone(report));
     }
-  });
-});
-
-describe('withFastPath', () => {
-  it("gives zod's own error for a payload the fast check leaves to it", () => {
-    const report = clone(validReport()) as Record<string, Json>;
-    report.sequence = -3;
-    const fast = withFastPath(ZReport, isPlainReport).safeParse(report);
-    const zod = ZReport.safeParse(report);
-    expect(fast.success).toBe(false);
-    expect(!fast.success && fast.error.issues).toEqual(zod.error?.issues);
-  });
-
-  it('returns the payload itself when the fast check passes it', () => {
-    const report = validReport();
-    const fast = withFastPath(ZReport, isPlainReport).safeParse(report);
-    expect(fast.success && fast.data).toBe(report);
   });
 });

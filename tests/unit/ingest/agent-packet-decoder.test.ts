@@ -1,0 +1,72 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { Encoder, PacketType, type Packet } from 'socket.io-parser';
+import { AgentError } from '../../../server/ingest/agent-error';
+import { agentAwareParser, ThreadDecodedReport } from '../../../server/ingest/agent-packet-decoder';
+import { packReport } from '../../../server/ingest/packed-report';
+import { createReportDecoderPool } from '../../../server/ingest/report-decoder-pool';
+import { createLogger } from '../../../server/logger';
+import { instanceRun } from '../../fixtures/protocol-messages';
+
+// A real decoder thread: the packets below go through the same worker the server starts.
+const pool = createReportDecoderPool({ threads: 1, logger: createLogger('silent') });
+afterAll(() => pool.close());
+
+/** Socket.IO's own text encoding of an agent event. */
+function encoded(id: number | undefined, data: unknown[]): string {
+  const [text] = new Encoder().encode({ type: PacketType.EVENT, nsp: '/agent', id, data } as Packet);
+  return text as string;
+}
+
+async function decodeAll(texts: string[]): Promise<Packet[]> {
+  const { Decoder } = agentAwareParser(pool);
+  const decoder = new Decoder();
+  const packets: Packet[] = [];
+  const done = new Promise<void>((resolve) =>
+    decoder.on('decoded', (packet: Packet) => {
+      packets.push(packet);
+      if (packets.length === texts.length) resolve();
+    }),
+  );
+  for (const text of texts) decoder.add(text);
+  await done;
+  return packets;
+}
+
+async function outcomeOf(packet: Packet): Promise<unknown> {
+  const payload = (packet.data as unknown[])[1];
+  expect(payload).toBeInstanceOf(ThreadDecodedReport);
+  return (payload as ThreadDecodedReport).outcome.catch((error: unknown) => (error instanceof AgentError ? error.toAck() : error));
+}
+
+describe('agentAwareParser', () => {
+  it('decodes reports on the thread and keeps every packet of a connection in order', async () => {
+    const run = instanceRun('checkout', 'host-1');
+    const report = run.report([run.breaker('payments', { success: 4, failure: 1 }, 'OPEN', [0, 2, 3])]);
+    const transition = run.transition('payments', 'CLOSED', 'OPEN');
+    const packets = await decodeAll([
+      encoded(7, ['report:send', report]),
+      encoded(8, ['transition:report', transition]),
+      '2/agent,9["report:send",{not json',
+      encoded(10, ['report:send', { ...report, sequence: -1 }]),
+      encoded(undefined, ['report:send', report, 'extra']),
+    ]);
+    expect(packets.map((packet) => [packet.id, (packet.data as unknown[])[0]])).toEqual([
+      [7, 'report:send'],
+      [8, 'transition:report'],
+      [9, 'report:send'],
+      [10, 'report:send'],
+      [undefined, 'report:send'],
+    ]);
+    expect(await outcomeOf(packets[0]!)).toEqual(packReport(report));
+    // Anything but a report goes through Socket.IO's own decoder, untouched.
+    expect(packets[1]!.data).toEqual(['transition:report', transition]);
+    expect(await outcomeOf(packets[2]!)).toMatchObject({ code: 'invalid_payload', message: expect.stringMatching(/not valid JSON/) });
+    expect(await outcomeOf(packets[3]!)).toMatchObject({ code: 'invalid_payload', path: ['sequence'] });
+    expect(await outcomeOf(packets[4]!)).toMatchObject({ code: 'invalid_payload', message: expect.stringMatching(/exactly one report/) });
+  });
+
+  it('leaves other namespaces to Socket.IO', async () => {
+    const [packet] = await decodeAll(['2/dashboard,3["report:send",{"a":1}]']);
+    expect(packet).toMatchObject({ nsp: '/dashboard', id: 3, data: ['report:send', { a: 1 }] });
+  });
+});
