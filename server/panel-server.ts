@@ -15,6 +15,7 @@ import type { Logger } from './logger';
 import { openDatabase, type OpenDatabase } from './store/open-database';
 import { createDatabaseClients, type Prisma } from './store/prisma';
 import { readVersion } from './version';
+import { PanelWebSocketServer } from './ws-engine';
 
 /** What serves the pages: Next.js in the real server. */
 export interface WebApp {
@@ -90,6 +91,7 @@ export async function startPanelServer({ config, logger, createWebApp, now = Dat
     serveClient: false,
     destroyUpgrade: false,
     maxHttpBufferSize: config.ingest.maxMessageBytes,
+    wsEngine: PanelWebSocketServer,
     ...(reportDecoders ? { parser: agentAwareParser(reportDecoders) } : {}),
   });
   let access;
