@@ -181,6 +181,15 @@ export function createAggregate({ now, staleAfterMs, bucketSeconds }: AggregateO
     if (!countersOnly) stateChanged.add(breaker.id);
   }
 
+  /**
+   * The breaker's config object when an instance declares an equal one: the
+   * instances of a service nearly always run one config, and a copy per pair
+   * was 17 MB of objects at 100,000 pairs.
+   */
+  function sharedConfig(known: TBreakerConfig | null, declared: TBreakerConfig | null): TBreakerConfig | null {
+    return known && declared && JSON.stringify(known) === JSON.stringify(declared) ? known : declared;
+  }
+
   /** The window a report gave, kept in place: no object per breaker per report. */
   function setWindow(pair: PairState, numbers: Float64Array, offset: number): void {
     const window = (pair.window ??= { calls: 0, failureRate: 0, slowCallRate: 0 });
@@ -237,9 +246,10 @@ export function createAggregate({ now, staleAfterMs, bucketSeconds }: AggregateO
         }
       }
       for (const item of declared) {
-        const breaker = breakerEntry(item.breakerId, identity.serviceId, identity.serviceName, item.name, item.config);
+        const config = sharedConfig(breakers.get(item.breakerId)?.config ?? null, item.config);
+        const breaker = breakerEntry(item.breakerId, identity.serviceId, identity.serviceName, item.name, config);
         const pair = pairEntry(instance, breaker);
-        if (item.config) pair.config = item.config;
+        if (config) pair.config = config;
         if (startsRun && !pair.hasBaseline) resetTotals(pair, true);
         touch(breaker, now());
       }

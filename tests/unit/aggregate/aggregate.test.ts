@@ -72,6 +72,19 @@ describe('aggregate', () => {
     expect([...aggregate.takeDirty()]).toEqual(['b1']);
   });
 
+  it('keeps one config object for instances that declare equal ones, and its own for one that differs', () => {
+    const { aggregate, identity } = setUp();
+    const [a, b, c] = ['a', 'b', 'c'].map((name) => instanceRun('checkout', name));
+    const config = () => structuredClone(a!.register(['payments']).breakers[0]!.config);
+    const other = { ...config(), callTimeoutMs: 1_234 };
+    aggregate.register(identity('i-a', a!), [{ breakerId: 'b1', name: 'payments', config: config() }], 1_000_000);
+    aggregate.register(identity('i-b', b!), [{ breakerId: 'b1', name: 'payments', config: config() }], 1_000_000);
+    expect(aggregate.pairState('i-b', 'b1')!.config).toBe(aggregate.pairState('i-a', 'b1')!.config);
+    aggregate.register(identity('i-c', c!), [{ breakerId: 'b1', name: 'payments', config: other }], 1_000_000);
+    expect(aggregate.pairState('i-c', 'b1')!.config).toEqual(other);
+    expect(aggregate.pairState('i-a', 'b1')!.config).toEqual(config());
+  });
+
   it('reads a report naming breakers in another order, or ones it does not know, by name', () => {
     const { aggregate, identity } = setUp();
     const a = instanceRun('checkout', 'a');
