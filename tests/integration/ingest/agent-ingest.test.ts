@@ -32,7 +32,8 @@ describe('ingest over the /agent socket', () => {
   beforeAll(async () => {
     database = await createEmptyDatabase(inject('postgresAdminUrl'));
     // Short intervals so liveness shows within a test: stale after 3 × 200 ms.
-    panel = await startTestPanel({ DATABASE_URL: database.url, REPORT_INTERVAL_MS: '200', FLUSH_INTERVAL_MS: '200' });
+    // Reports through a decoder thread, whatever this machine's default (sdk-process.test.ts takes the main-thread path).
+    panel = await startTestPanel({ DATABASE_URL: database.url, REPORT_INTERVAL_MS: '200', FLUSH_INTERVAL_MS: '200', REPORT_DECODE_THREADS: '1' });
     const keys = createApiKeys({ prisma: panel.prisma, now: Date.now });
     checkoutKey = (await keys.create('checkout')).key;
     paymentsKey = (await keys.create('payments')).key;
