@@ -59,7 +59,7 @@ export async function startLivePipeline({ config, logger, io, router, pool, pris
   const aggregate = createAggregate({ now, staleAfterMs: config.ingest.staleAfterMs, bucketSeconds: 10 });
   const view = createLiveView(aggregate, now);
   const dashboard = createDashboardNamespace(io, { version, now, view, logger });
-  const publisher = createLivePublisher({ namespace: dashboard, aggregate, view, now });
+  const publisher = createLivePublisher({ namespace: dashboard, aggregate, now });
   // Publishing, flushing, liveness and expiry run from timers, and from the report path when a flood holds the timers back.
   const due = createDueTasks();
   const metrics = createPanelMetrics({ aggregate, io });

@@ -1,4 +1,4 @@
-import type { TBreakerSummary } from '../api/breaker-summary';
+import type { TBreakerSummary, TRecentRates } from '../api/breaker-summary';
 
 /**
  * A breaker whose rates (and last report time) are all that moved since it was
@@ -17,29 +17,8 @@ export type TRatesChange = [
   lastReportAt: number | null,
 ];
 
-/** True when `next` differs from `previous` in nothing but its rates and last report time. */
-export function onlyRatesMoved(previous: TBreakerSummary, next: TBreakerSummary): boolean {
-  const a = previous.instances;
-  const b = next.instances;
-  return (
-    previous.state === next.state &&
-    previous.wouldBe === next.wouldBe &&
-    previous.stateSince === next.stateSince &&
-    previous.name === next.name &&
-    previous.service === next.service &&
-    previous.demo === next.demo &&
-    previous.override === next.override &&
-    a.total === b.total &&
-    a.stale === b.stale &&
-    a.byState.CLOSED === b.byState.CLOSED &&
-    a.byState.OPEN === b.byState.OPEN &&
-    a.byState.HALF_OPEN === b.byState.HALF_OPEN &&
-    a.byState.FORCED_OPEN === b.byState.FORCED_OPEN &&
-    a.byState.FORCED_CLOSED === b.byState.FORCED_CLOSED
-  );
-}
-
-export function toRatesChange({ id, rates, lastReportAt }: TBreakerSummary): TRatesChange {
+/** A breaker's rates and last report time as a rates change. */
+export function ratesChange(id: string, rates: TRecentRates, lastReportAt: number | null): TRatesChange {
   return [id, rates.callsPerSecond, rates.failureRate, rates.slowCallRate, rates.rejectedPerSecond, rates.p50Ms, rates.p90Ms, rates.p99Ms, lastReportAt];
 }
 

@@ -6,6 +6,7 @@ import type { TWindowSnapshot } from '../../lib/protocol/breaker-report.js';
 import type { TBreakerState } from '../../lib/protocol/breaker-state.js';
 import type { TLabels } from '../../lib/protocol/identity.js';
 import type { TTransition } from '../../lib/protocol/transition.js';
+import { ratesChange, type TRatesChange } from '../../lib/live/breaker-delta';
 import { BREAKER_FIELDS, PACKED, stateOfCode, type PackedReport } from '../ingest/packed-report';
 import { RowPages } from './bucket-accumulator';
 import { countRow, deltaWidth, isEmptyRow, takeDelta } from './counter-deltas';
@@ -427,6 +428,13 @@ export function createAggregate({ now, staleAfterMs, bucketSeconds }: AggregateO
         demo: demoServices.has(breaker.serviceId),
         override: overrides.get(breaker.id) ?? null,
       };
+    },
+
+    /** A breaker's rates as the live stream's rates-only change, without building its whole summary. */
+    ratesChange(breakerId: string): { service: string; change: TRatesChange } | undefined {
+      const breaker = breakers.get(breakerId);
+      if (!breaker) return undefined;
+      return { service: breaker.serviceName, change: ratesChange(breaker.id, breaker.recent.rates(now()), breaker.lastReportAt) };
     },
 
     breakerIds(filter?: { service?: string }): string[] {

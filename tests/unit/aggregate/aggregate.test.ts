@@ -56,7 +56,7 @@ describe('aggregate', () => {
   });
 
   it('sets state changes apart from counter changes, so the dashboards get them without waiting', () => {
-    const { aggregate, identity } = setUp();
+    const { aggregate, identity, advance } = setUp();
     const a = instanceRun('checkout', 'a');
     aggregate.register(identity('i-a', a), [{ breakerId: 'b1', name: 'payments', config: null }], 1_000_000);
     aggregate.applyReport('i-a', packReport(a.report([a.breaker('payments', { success: 1 })])));
@@ -70,6 +70,15 @@ describe('aggregate', () => {
     aggregate.applyReport('i-a', packReport(a.report([a.breaker('payments', { success: 6, failure: 9 }, 'OPEN')])));
     expect([...aggregate.takeStateChanges()]).toEqual([]);
     expect([...aggregate.takeDirty()]).toEqual(['b1']);
+    expect(aggregate.ratesChange('b1')).toEqual({ service: 'checkout', change: ['b1', ...Object.values(aggregate.summary('b1')!.rates), aggregate.summary('b1')!.lastReportAt] });
+    // Whatever else a summary shows is a state change too: an override, an instance turning stale or coming back.
+    aggregate.setOverride('b1', null);
+    expect([...aggregate.takeStateChanges()]).toEqual(['b1']);
+    advance(3_001);
+    aggregate.checkLiveness();
+    expect([...aggregate.takeStateChanges()]).toEqual(['b1']);
+    aggregate.applyReport('i-a', packReport(a.report([a.breaker('payments', { success: 6, failure: 9 }, 'OPEN')])));
+    expect([...aggregate.takeStateChanges()]).toEqual(['b1']);
   });
 
   it('keeps one config object for instances that declare equal ones, and its own for one that differs', () => {
