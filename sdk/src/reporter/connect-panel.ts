@@ -78,7 +78,11 @@ export interface PanelReporter {
   add(breaker: ReportableBreaker): Disposer;
   status(): ReporterStatus;
   on<K extends keyof ReporterEvents>(event: K, listener: (payload: ReporterEvents[K]) => void): Disposer;
-  /** Sends a report now and resolves once pending transitions are acknowledged, or after `timeoutMs`. Never rejects. */
+  /**
+   * Sends a report now (once registered, if it is still connecting) and
+   * resolves once it and the pending transitions are acknowledged, or after
+   * `timeoutMs`. Never rejects.
+   */
   flush(timeoutMs?: number): Promise<void>;
   /** Flushes, then disconnects and stops every timer. Never rejects. */
   close(timeoutMs?: number): Promise<void>;
@@ -311,12 +315,13 @@ export function connectPanel(options: PanelReporterOptions): PanelReporter {
   for (const breaker of options.breakers ?? []) add(breaker);
 
   async function flush(timeoutMs = 2_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    const pause = () => new Promise((resolve) => setTimeout(resolve, 10).unref());
+    // Closed right after it started, a reporter may still be connecting or registering: its final counters would be lost.
+    while (!registered && socket.active && Date.now() < deadline) await pause();
     sendReport();
     sendPending();
-    const deadline = Date.now() + timeoutMs;
-    while (transitions.size > 0 && Date.now() < deadline && socket.connected) {
-      await new Promise((resolve) => setTimeout(resolve, 10).unref());
-    }
+    while ((transitions.size > 0 || reportsInFlight > 0) && Date.now() < deadline && socket.connected) await pause();
   }
 
   return {

@@ -205,6 +205,16 @@ describe('reporter against a panel in another process', () => {
     expect(reported.stats().counters.success).toBe(withReporter);
   });
 
+  it('close() right after connecting still waits for registration and delivers the final report', async () => {
+    const fake = await panel();
+    const breaker = createCircuitBreaker({ name: 'payments' });
+    await breaker.execute(async () => 'ok');
+    const connected = connectPanel({ url: fake.url, apiKey: 'k', service: 'checkout', breakers: [breaker], reportInterval: 60_000 });
+    await connected.close();
+    const [report] = fake.events('report:send') as Array<{ breakers: Array<{ counters: { success: number } }> }>;
+    expect(report?.breakers[0]?.counters.success).toBe(1);
+  });
+
   it('close() flushes pending transitions and disconnects', async () => {
     const fake = await panel();
     const breaker = createCircuitBreaker({ name: 'payments' });
