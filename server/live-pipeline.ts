@@ -78,6 +78,8 @@ export async function startLivePipeline({ config, logger, io, router, pool, pris
     onCommandAck: (instanceId, ack) => delivery.acknowledge(instanceId, ack),
     counters: metrics.counters,
     onReported: () => due.runDue(),
+    // Bound below, like onCommandAck.
+    onHeldOverrides: (instanceId, held) => overrides.reconcile(instanceId, held),
   });
   const loaded = await loadCatalog(pool, aggregate, ingest);
   logger.info(loaded, 'catalog loaded');

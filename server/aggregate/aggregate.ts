@@ -378,6 +378,11 @@ export function createAggregate({ now, staleAfterMs, bucketSeconds }: AggregateO
       return turned;
     },
 
+    /** The override in force on a breaker, if any. */
+    override(breakerId: string): TOverrideView | null {
+      return overrides.get(breakerId) ?? null;
+    },
+
     /** Shows (or clears) the override in force on a breaker; the dashboards get it with the next delta. */
     setOverride(breakerId: string, override: TOverrideView | null): void {
       if (override) overrides.set(breakerId, override);

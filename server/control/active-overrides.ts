@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { TTransitionRecord } from '../../lib/api/transition-record.js';
 import { PROTOCOL_VERSION } from '../../lib/protocol/version.js';
 import type { Aggregate } from '../aggregate/aggregate';
@@ -7,14 +8,49 @@ import type { CommandDelivery } from './command-delivery';
 import { OVERRIDE_SELECT, toOverrideView } from './override-view';
 import { commandScope, inScope } from './scope';
 
+// How long before a release sent to an instance that still holds an ended override is sent again.
+const RELEASE_AGAIN_AFTER_MS = 30_000;
+
 /**
  * Overrides live in the database, not in a connection: they are shown after a
  * server restart, sent again to every instance in scope when it registers (a
- * restarted process, or one that joins later with matching labels), and ended
- * when they expire.
+ * restarted process, or one that joins later with matching labels), ended
+ * when they expire, and released on an instance that still holds one that
+ * has ended (it was away when it was released).
  */
 export function createActiveOverrides({ prisma, aggregate, delivery, now, logger, onTransition }: { prisma: Prisma; aggregate: Aggregate; delivery: CommandDelivery; now: () => number; logger: Logger; onTransition(record: TTransitionRecord): void }) {
+  // (instance, breaker, held command) → when a release was last sent for it.
+  const releasesSent = new Map<string, number>();
+
   return {
+    /**
+     * An instance reports overrides the panel issued that it still holds:
+     * one that no override in force (in scope for it) accounts for has
+     * ended while the instance was away, so it is told to release it. An
+     * override its host set itself carries no command id and is left alone.
+     */
+    reconcile(instanceId: string, held: ReadonlyArray<{ breaker: string; commandId: string }>): void {
+      const instance = aggregate.instance(instanceId);
+      if (!instance) return;
+      const at = now();
+      for (const [key, sentAt] of releasesSent) if (at - sentAt >= RELEASE_AGAIN_AFTER_MS) releasesSent.delete(key);
+      for (const { breaker, commandId } of held) {
+        const breakerId = aggregate.breakerId(instanceId, breaker);
+        if (!breakerId) continue;
+        const active = aggregate.override(breakerId);
+        if (active && inScope(active.scope, instance)) continue;
+        const key = `${instanceId}|${breaker}|${commandId}`;
+        if (releasesSent.has(key)) continue;
+        releasesSent.set(key, at);
+        logger.info({ instance: instance.name, breaker, commandId }, 'releasing an override that ended while the instance was away');
+        delivery.send(
+          { protocolVersion: PROTOCOL_VERSION, id: randomUUID(), breaker, action: 'release', expiresAt: null, reason: 'the override this instance holds has ended', issuedBy: 'panel', issuedAt: at },
+          () => ({ kind: 'instance', instanceId: instance.name }),
+          [{ instanceId, name: instance.name }],
+        );
+      }
+    },
+
     /** Shows every override in force on the breakers it belongs to (at start). */
     async load(): Promise<number> {
       const rows = await prisma.override.findMany({ where: { endedAt: null }, select: OVERRIDE_SELECT });

@@ -23,6 +23,8 @@ export interface IngestDependencies {
   counters?: IngestCounters;
   /** Called after every report: the pipeline runs its periodic work from here when a flood of reports holds its timers back. */
   onReported?: () => void;
+  /** Called with the overrides issued by the panel that a report says an instance still holds. */
+  onHeldOverrides?: (instanceId: string, held: PackedReport['heldOverrides']) => void;
 }
 
 export type Ingest = ReturnType<typeof createIngest>;
@@ -32,7 +34,7 @@ export type Ingest = ReturnType<typeof createIngest>;
  * (socket or HTTP batch): authorisation against the key's service, the
  * catalog, the aggregate, and transitions stored before they are acknowledged.
  */
-export function createIngest({ aggregate, catalog, transitions, now, onTransition, onCommandAck, counters, onReported }: IngestDependencies) {
+export function createIngest({ aggregate, catalog, transitions, now, onTransition, onCommandAck, counters, onReported, onHeldOverrides }: IngestDependencies) {
   // (serviceId, instance name) → instance id, for messages that name their instance.
   const instanceIds = new Map<string, string>();
   const instanceKey = (serviceId: string, name: string) => `${serviceId}|${name}`;
@@ -113,6 +115,7 @@ export function createIngest({ aggregate, catalog, transitions, now, onTransitio
       if (aggregate.knowsBreakers(instanceId, message.names)) aggregate.applyReport(instanceId, message);
       else aggregate.applyReport(instanceId, message, await breakerIds(reporter, instanceId, message.names));
       counters?.reportReceived(message.names.length);
+      if (message.heldOverrides.length > 0) onHeldOverrides?.(instanceId, message.heldOverrides);
       onReported?.();
     },
 

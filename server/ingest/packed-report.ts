@@ -13,7 +13,8 @@ import { LATENCY_BUCKET_COUNT } from '../../lib/protocol/latency-buckets.js';
  * then its histogram counts:
  * the six outcome counters (OUTCOME_KINDS order), the histogram's sum, the
  * window's calls, failure rate and slow-call rate, and the histogram's length.
- * The override a reporter names is not carried: the panel keeps overrides itself.
+ * Of the overrides a reporter names, only the panel's own (those with a
+ * command id) are carried, for reconciliation: the panel keeps overrides itself.
  */
 export interface PackedReport {
   service: string;
@@ -26,6 +27,8 @@ export interface PackedReport {
   /** Per breaker: its state and its would-be state, as indexes into ZBreakerState.options. */
   states: Uint8Array<ArrayBuffer>;
   numbers: Float64Array<ArrayBuffer>;
+  /** The breakers holding an override the panel issued, with its command id (usually none). */
+  heldOverrides: Array<{ breaker: string; commandId: string }>;
 }
 
 export const PACKED = { sumMs: 6, windowCalls: 7, windowFailureRate: 8, windowSlowCallRate: 9, histogramLength: 10 } as const;
@@ -45,6 +48,7 @@ export function packReport(report: TReport): PackedReport {
   const numbers = new Float64Array(length);
   const states = new Uint8Array(breakers.length * 2);
   const names = new Array<string>(breakers.length);
+  const heldOverrides: PackedReport['heldOverrides'] = [];
   let at = 0;
   for (let b = 0; b < breakers.length; b++) {
     const item = breakers[b]!;
@@ -52,6 +56,7 @@ export function packReport(report: TReport): PackedReport {
     const histogram = item.latency.counts;
     const histogramLength = Math.min(histogram.length, LATENCY_BUCKET_COUNT);
     names[b] = item.name;
+    if (item.override?.commandId) heldOverrides.push({ breaker: item.name, commandId: item.override.commandId });
     states[2 * b] = STATE_CODE.get(item.state)!;
     states[2 * b + 1] = STATE_CODE.get(item.wouldBe)!;
     numbers[at] = counters.success;
@@ -79,5 +84,6 @@ export function packReport(report: TReport): PackedReport {
     names,
     states,
     numbers,
+    heldOverrides,
   };
 }

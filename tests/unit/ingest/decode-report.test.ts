@@ -37,6 +37,8 @@ describe('packReport', () => {
     expect(second[3]).toBe(4);
     expect(second[PACKED.histogramLength]).toBe(0);
     expect([packed.service, packed.instanceId, packed.sequence]).toEqual(['checkout', 'host-1', 1]);
+    // Only the panel's own overrides (with a command id) are carried, for reconciliation.
+    expect(packed.heldOverrides).toEqual([{ breaker: 'ledger', commandId: 'c-1' }]);
   });
 });
 
