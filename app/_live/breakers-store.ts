@@ -28,7 +28,7 @@ export interface BreakersState {
   receivedAt: number | null;
   replaceAll(breakers: TBreakerSummary[], instances: Record<string, TBreakerInstance[]>, at: number): void;
   applyBatch(batch: LiveBatch, at: number): void;
-  /** The deliveries of a breaker's latest command, as fetched (replaces what was there). */
+  /** The deliveries of a breaker's latest command, as fetched (replaces what was there, but for live updates newer than the fetch). */
   setDeliveries(breakerId: string, deliveries: TDelivery[]): void;
 }
 
@@ -50,6 +50,19 @@ function mergeDeliveries(current: Record<string, TDelivery[]>, updates: Array<TD
     next[breakerId] = [...sameCommand, delivery].sort((a, b) => a.instance.localeCompare(b.instance));
   }
   return next;
+}
+
+/**
+ * A fetched delivery list, keeping each live update of the same command that
+ * is newer than what the fetch saw: an instance can acknowledge, and its
+ * update arrive, before the response of the action that sent the command.
+ */
+export function withNewerLiveDeliveries(fetched: TDelivery[], held: readonly TDelivery[] | undefined): TDelivery[] {
+  if (!held?.length) return fetched;
+  return fetched.map((delivery) => {
+    const live = held.find((item) => item.commandId === delivery.commandId && item.instanceId === delivery.instanceId);
+    return live && (live.at ?? -Infinity) >= (delivery.at ?? -Infinity) ? live : delivery;
+  });
 }
 
 export type BreakersStore = ReturnType<typeof createBreakersStore>;
@@ -83,6 +96,6 @@ export function createBreakersStore() {
           receivedAt: at,
         };
       }),
-    setDeliveries: (breakerId, deliveries) => set((state) => ({ deliveries: { ...state.deliveries, [breakerId]: deliveries } })),
+    setDeliveries: (breakerId, deliveries) => set((state) => ({ deliveries: { ...state.deliveries, [breakerId]: withNewerLiveDeliveries(deliveries, state.deliveries[breakerId]) } })),
   }));
 }
