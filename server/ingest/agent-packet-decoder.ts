@@ -30,6 +30,10 @@ function reportPacket(data: string): { id: number | undefined; jsonAt: number } 
   return { id: at > EVENT_PREFIX.length ? Number(data.slice(EVENT_PREFIX.length, at)) : undefined, jsonAt: at };
 }
 
+// Reports waiting for the threads beyond which the main thread decodes the next ones itself (about 10 ms of a thread's work):
+// on a busy machine the threads can get less CPU than the main thread has to spare, and then waiting for them only adds latency.
+const MAX_THREAD_BACKLOG = 64;
+
 interface Queued {
   packet: Packet | null;
 }
@@ -38,7 +42,8 @@ interface Queued {
  * Socket.IO's parser, with `report:send` packets of the agent namespace
  * decoded on the report decoder threads rather than by JSON.parse on the main
  * thread (Server option `parser`). Every other packet goes through Socket.IO's
- * own decoder. Packets of one connection still come out in the order they
+ * own decoder, and so do reports while the threads are behind (the handler
+ * then decodes them on the main thread). Packets of one connection still come out in the order they
  * came in: a packet that follows a report waits for it.
  */
 export function agentAwareParser(pool: ReportDecoderPool) {
@@ -53,7 +58,7 @@ export function agentAwareParser(pool: ReportDecoderPool) {
     }
 
     add(data: unknown): void {
-      const report = typeof data === 'string' ? reportPacket(data) : null;
+      const report = typeof data === 'string' && pool.backlog < MAX_THREAD_BACKLOG ? reportPacket(data) : null;
       if (typeof data !== 'string' || !report) return this.inner.add(data);
       const entry: Queued = { packet: null };
       this.queue.push(entry);

@@ -61,6 +61,10 @@ export function createReportDecoderPool({ threads, logger }: { threads: number; 
   const workers = Array.from({ length: threads }, start);
 
   return {
+    /** Packets sent to the threads and not yet back. */
+    get backlog(): number {
+      return waiting.size;
+    },
     /** Decodes one packet's JSON; rejects with the AgentError the reporter gets back. */
     decode(text: string): Promise<PackedReport> {
       const worker = workers[next]!;

@@ -65,6 +65,19 @@ describe('agentAwareParser', () => {
     expect(await outcomeOf(packets[4]!)).toMatchObject({ code: 'invalid_payload', message: expect.stringMatching(/exactly one report/) });
   });
 
+  it('decodes reports on the main thread while the threads are behind, still in order', async () => {
+    const run = instanceRun('checkout', 'host-2');
+    const texts = Array.from({ length: 200 }, (_, index) => encoded(index, ['report:send', run.report([run.breaker('payments', { success: index })])]));
+    const packets = await decodeAll(texts);
+    expect(packets.map((packet) => packet.id)).toEqual(texts.map((_, index) => index));
+    const onThread = packets.filter((packet) => (packet.data as unknown[])[1] instanceof ThreadDecodedReport);
+    // The first ones went to the thread; once it was 64 behind, the rest came through as plain payloads, for the handler to decode.
+    expect(onThread.length).toBeGreaterThanOrEqual(64);
+    expect(onThread.length).toBeLessThan(200);
+    const plain = packets.find((packet) => !((packet.data as unknown[])[1] instanceof ThreadDecodedReport))!;
+    expect((plain.data as [string, { sequence: number }])[1].sequence).toBe(plain.id! + 1);
+  });
+
   it('leaves other namespaces to Socket.IO', async () => {
     const [packet] = await decodeAll(['2/dashboard,3["report:send",{"a":1}]']);
     expect(packet).toMatchObject({ nsp: '/dashboard', id: 3, data: ['report:send', { a: 1 }] });
