@@ -11,8 +11,9 @@ import { LATENCY_BUCKET_COUNT } from '../../lib/protocol/latency-buckets.js';
  *
  * `numbers` holds, per breaker in report order, BREAKER_FIELDS numbers and
  * then its histogram counts:
- * the six outcome counters (OUTCOME_KINDS order), the histogram's sum, the
- * window's calls, failure rate and slow-call rate, and the histogram's length.
+ * the six outcome counters (OUTCOME_KINDS order), the window's calls,
+ * failure rate and slow-call rate, and the histogram's length. The
+ * histogram's sum is not carried: nothing on the panel reads it.
  * Of the overrides a reporter names, only the panel's own (those with a
  * command id) are carried, for reconciliation: the panel keeps overrides itself.
  */
@@ -31,9 +32,9 @@ export interface PackedReport {
   heldOverrides: Array<{ breaker: string; commandId: string }>;
 }
 
-export const PACKED = { sumMs: 6, windowCalls: 7, windowFailureRate: 8, windowSlowCallRate: 9, histogramLength: 10 } as const;
+export const PACKED = { windowCalls: 6, windowFailureRate: 7, windowSlowCallRate: 8, histogramLength: 9 } as const;
 /** Numbers per breaker before its histogram counts. */
-export const BREAKER_FIELDS = 11;
+export const BREAKER_FIELDS = 10;
 
 const STATES = ZBreakerState.options;
 const STATE_CODE = new Map<TBreakerState, number>(STATES.map((state, index) => [state, index]));
@@ -65,7 +66,6 @@ export function packReport(report: TReport): PackedReport {
     numbers[at + 3] = counters.rejected;
     numbers[at + 4] = counters.slow;
     numbers[at + 5] = counters.fallback;
-    numbers[at + PACKED.sumMs] = item.latency.sumMs;
     numbers[at + PACKED.windowCalls] = window.calls;
     numbers[at + PACKED.windowFailureRate] = window.failureRate;
     numbers[at + PACKED.windowSlowCallRate] = window.slowCallRate;
