@@ -8,7 +8,7 @@ import { createRouter } from './http/router';
 import { sendJson } from './http/send-json';
 import { installAccess, type Access } from './auth/install-access';
 import { startLivePipeline } from './live-pipeline';
-import { agentAwareParser } from './ingest/agent-packet-decoder';
+import { agentParser } from './ingest/agent-parser';
 import { createReportDecoderPool } from './ingest/report-decoder-pool';
 import { createMetricsHandler } from './metrics/panel-metrics';
 import type { Logger } from './logger';
@@ -92,7 +92,7 @@ export async function startPanelServer({ config, logger, createWebApp, now = Dat
     destroyUpgrade: false,
     maxHttpBufferSize: config.ingest.maxMessageBytes,
     wsEngine: PanelWebSocketServer,
-    ...(reportDecoders ? { parser: agentAwareParser(reportDecoders) } : {}),
+    parser: agentParser(reportDecoders),
   });
   let access;
   let pipeline;

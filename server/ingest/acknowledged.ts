@@ -4,6 +4,9 @@ import type { Logger } from '../logger';
 import { AgentError, invalidPayload } from './agent-error';
 import { checkProtocolVersion } from './check-protocol-version';
 
+/** The answer to a message whose handler returns nothing: one shared object, which the agent encoder writes from a template (agent-packet-encoder.ts). */
+export const OK_WITHOUT_DATA: TAck<null> = Object.freeze({ ok: true, data: null });
+
 /** Turns a message's payload into what its handler takes, or throws the AgentError the reporter gets back. */
 export type PayloadDecoder<Payload> = (payload: unknown) => Payload;
 
@@ -32,7 +35,10 @@ export function acknowledged<Payload, Result>(
 ): (payload: unknown, ack?: unknown) => void {
   return (payload, ack) => {
     const reply = typeof ack === 'function' ? (ack as (answer: TAck<Result>) => void) : () => {};
-    const run = async (): Promise<TAck<Result>> => ({ ok: true, data: await handler(decode(payload)) });
+    const run = async (): Promise<TAck<Result>> => {
+      const data = await handler(decode(payload));
+      return data === null ? (OK_WITHOUT_DATA as TAck<Result>) : { ok: true, data };
+    };
     run().then(reply, (error: unknown) => {
       if (error instanceof AgentError) {
         onRejected?.(error.code);

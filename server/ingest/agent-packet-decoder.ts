@@ -1,5 +1,5 @@
 import { Emitter } from '@socket.io/component-emitter';
-import { Decoder, Encoder, PacketType, type Packet } from 'socket.io-parser';
+import { Decoder, PacketType, type Packet } from 'socket.io-parser';
 import { AGENT_NAMESPACE } from '../../lib/protocol/agent-events.js';
 import type { PackedReport } from './packed-report';
 import type { ReportDecoderPool } from './report-decoder-pool';
@@ -39,14 +39,14 @@ interface Queued {
 }
 
 /**
- * Socket.IO's parser, with `report:send` packets of the agent namespace
+ * Socket.IO's decoder, with `report:send` packets of the agent namespace
  * decoded on the report decoder threads rather than by JSON.parse on the main
- * thread (Server option `parser`). Every other packet goes through Socket.IO's
+ * thread (see agent-parser.ts). Every other packet goes through Socket.IO's
  * own decoder, and so do reports while the threads are behind (the handler
  * then decodes them on the main thread). Packets of one connection still come out in the order they
  * came in: a packet that follows a report waits for it.
  */
-export function agentAwareParser(pool: ReportDecoderPool) {
+export function reportOffloadingDecoder(pool: ReportDecoderPool) {
   class ReportOffloadingDecoder extends Emitter<Record<string, never>, Record<string, never>, { decoded: (packet: Packet) => void }> {
     private readonly inner = new Decoder();
     private readonly queue: Queued[] = [];
@@ -86,5 +86,5 @@ export function agentAwareParser(pool: ReportDecoderPool) {
     }
   }
 
-  return { Encoder, Decoder: ReportOffloadingDecoder };
+  return ReportOffloadingDecoder;
 }

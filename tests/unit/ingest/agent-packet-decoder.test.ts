@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { Encoder, PacketType, type Packet } from 'socket.io-parser';
 import { AgentError } from '../../../server/ingest/agent-error';
-import { agentAwareParser, ThreadDecodedReport } from '../../../server/ingest/agent-packet-decoder';
+import { reportOffloadingDecoder, ThreadDecodedReport } from '../../../server/ingest/agent-packet-decoder';
 import { packReport } from '../../../server/ingest/packed-report';
 import { createReportDecoderPool } from '../../../server/ingest/report-decoder-pool';
 import { createLogger } from '../../../server/logger';
@@ -18,8 +18,7 @@ function encoded(id: number | undefined, data: unknown[]): string {
 }
 
 async function decodeAll(texts: string[]): Promise<Packet[]> {
-  const { Decoder } = agentAwareParser(pool);
-  const decoder = new Decoder();
+  const decoder = new (reportOffloadingDecoder(pool))();
   const packets: Packet[] = [];
   const done = new Promise<void>((resolve) =>
     decoder.on('decoded', (packet: Packet) => {
@@ -38,7 +37,7 @@ async function outcomeOf(packet: Packet): Promise<unknown> {
   return (payload as ThreadDecodedReport).outcome.catch((error: unknown) => (error instanceof AgentError ? error.toAck() : error));
 }
 
-describe('agentAwareParser', () => {
+describe('reportOffloadingDecoder', () => {
   it('decodes reports on the thread and keeps every packet of a connection in order', async () => {
     const run = instanceRun('checkout', 'host-1');
     const report = run.report([run.breaker('payments', { success: 4, failure: 1 }, 'OPEN', [0, 2, 3])]);
@@ -67,15 +66,34 @@ describe('agentAwareParser', () => {
 
   it('decodes reports on the main thread while the threads are behind, still in order', async () => {
     const run = instanceRun('checkout', 'host-2');
-    const texts = Array.from({ length: 200 }, (_, index) => encoded(index, ['report:send', run.report([run.breaker('payments', { success: index })])]));
+    // Reports of 500 breakers take the thread far longer to decode than the main thread takes to hand them over.
+    const breakers = Array.from({ length: 500 }, (_, b) => run.breaker(`dependency-${b}`, { success: b }));
+    const texts = Array.from({ length: 200 }, (_, index) => encoded(index, ['report:send', run.report(breakers)]));
     const packets = await decodeAll(texts);
     expect(packets.map((packet) => packet.id)).toEqual(texts.map((_, index) => index));
     const onThread = packets.filter((packet) => (packet.data as unknown[])[1] instanceof ThreadDecodedReport);
-    // The first ones went to the thread; once it was 64 behind, the rest came through as plain payloads, for the handler to decode.
+    // The first ones went to the thread; once it had 64 still to decode, the rest came through as plain payloads, for the handler to decode.
     expect(onThread.length).toBeGreaterThanOrEqual(64);
     expect(onThread.length).toBeLessThan(200);
     const plain = packets.find((packet) => !((packet.data as unknown[])[1] instanceof ThreadDecodedReport))!;
     expect((plain.data as [string, { sequence: number }])[1].sequence).toBe(plain.id! + 1);
+  });
+
+  it('counts as behind only what the thread has still to decode, not results waiting for the main thread', async () => {
+    const run = instanceRun('checkout', 'host-3');
+    const texts = Array.from({ length: 120 }, (_, index) => encoded(index, ['report:send', run.report([run.breaker('payments', { success: index })])]));
+    const decoder = new (reportOffloadingDecoder(pool))();
+    const packets: Packet[] = [];
+    decoder.on('decoded', (packet: Packet) => packets.push(packet));
+    for (const text of texts.slice(0, 60)) decoder.add(text);
+    // Keep the main thread busy, as a flood of sockets would, until the thread has decoded all 60: its answers wait in the port.
+    const givenUpAt = Date.now() + 5_000;
+    while (pool.backlog > 0 && Date.now() < givenUpAt);
+    expect(pool.backlog).toBe(0);
+    // 60 more: still fewer than the 64 that count as behind, so they go to the thread too.
+    for (const text of texts.slice(60)) decoder.add(text);
+    await expect.poll(() => packets.length).toBe(120);
+    expect(packets.every((packet) => (packet.data as unknown[])[1] instanceof ThreadDecodedReport)).toBe(true);
   });
 
   it('leaves other namespaces to Socket.IO', async () => {
