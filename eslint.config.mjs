@@ -12,7 +12,7 @@ const boundary = (files, patterns, message) => ({
 
 const config = [
   {
-    ignores: ['.next/**', 'node_modules/**', 'sdk/dist/**', 'server/store/generated/**', '.data/**', 'next-env.d.ts', 'test-results/**', 'playwright-report/**'],
+    ignores: ['.next/**', '.build/**', 'node_modules/**', 'sdk/dist/**', 'server/store/generated/**', '.data/**', 'next-env.d.ts', 'test-results/**', 'playwright-report/**'],
   },
   ...nextVitals,
   ...nextTs,

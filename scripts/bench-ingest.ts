@@ -17,6 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createLogger } from '../server/logger';
 import { startEmbeddedPostgres } from '../server/store/embedded-postgres';
+import { buildServer, SERVER_BUILD_DIR } from './build-server';
 import { parseArgs, type BenchArgs } from './bench/args';
 import { startChild, type BenchChild } from './bench/child';
 import { watchDashboard } from './bench/dashboard-watcher';
@@ -44,7 +45,7 @@ const cleanUp = () =>
 
 function startFleet(args: BenchArgs, url: string, keys: Record<string, string>): Fleet {
   const spec: FleetSpec = { url, keys, instances: args.instances, breakers: args.breakers, instancesPerService: args.instancesPerService, probes: args.probes };
-  const fleet = startChild<FleetRequest, FleetMessage>(path.join(HERE, 'bench/simulated-fleet.ts'), { name: 'fleet', env: { BENCH_FLEET: JSON.stringify(spec) } });
+  const fleet = startChild<FleetRequest, FleetMessage>(path.join(HERE, 'bench/simulated-fleet.ts'), { name: 'fleet', env: { BENCH_FLEET: JSON.stringify(spec) }, execArgv: (process.env.BENCH_FLEET_EXEC_ARGV ?? '').split(' ').filter(Boolean) });
   cleanups.push(() => fleet.stop());
   return fleet;
 }
@@ -112,10 +113,13 @@ async function main(): Promise<void> {
   const databaseUrl = cluster.urlFor('bench');
 
   const serviceNames = Array.from({ length: services }, (_, index) => `svc-${index}`);
-  const panel = startChild<PanelRequest, PanelMessage>(path.join(HERE, 'bench/panel-process.ts'), {
+  // The panel runs compiled, as `npm start` runs it.
+  const rootDir = path.resolve(HERE, '..');
+  await buildServer(rootDir, { 'bench-panel': 'scripts/bench/panel-process.ts' });
+  const panel = startChild<PanelRequest, PanelMessage>(path.join(rootDir, SERVER_BUILD_DIR, 'bench-panel.mjs'), {
     name: 'panel',
-    execArgv: args.profileDir ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(args.profileDir)] : [],
-    env: { DATABASE_URL: databaseUrl, PORT: '0', HOST: '127.0.0.1', NODE_ENV: 'production', LOG_LEVEL: 'warn', ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, BENCH_SERVICES: JSON.stringify(serviceNames) },
+    execArgv: [...(args.profileDir ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(args.profileDir)] : []), ...(process.env.BENCH_PANEL_EXEC_ARGV ?? '').split(' ').filter(Boolean)],
+    env: { BENCH_ROOT_DIR: rootDir, DATABASE_URL: databaseUrl, PORT: '0', HOST: '127.0.0.1', NODE_ENV: 'production', LOG_LEVEL: 'warn', ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, BENCH_SERVICES: JSON.stringify(serviceNames) },
   });
   cleanups.push(() => panel.stop(20_000));
   const ready = await panel.next('ready', 120_000);

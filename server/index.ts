@@ -9,6 +9,7 @@ import { printStartBanner } from './start-banner';
 import { provisionDemoKeys } from '../scripts/demo/demo-keys';
 import { startDemoFleet, type DemoFleet } from '../scripts/demo/run-fleet';
 
+// One level below the root both as server/index.ts and compiled as .build/index.mjs (scripts/build-server.ts).
 const rootDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 // No network here, and none needed: Next's telemetry stays off unless asked for.
 if (!process.env.NEXT_TELEMETRY_DISABLED) Object.assign(process.env, { NEXT_TELEMETRY_DISABLED: '1' });
@@ -35,7 +36,7 @@ async function main(): Promise<void> {
   let demo: DemoFleet | null = null;
   if (config.demo) {
     const keys = await provisionDemoKeys(panel.prisma, panel.access.keys);
-    demo = startDemoFleet({ url: panel.url, keys, onExit: (instance, code) => code !== 0 && logger.warn({ instance, code }, 'a demo instance stopped') });
+    demo = startDemoFleet({ url: panel.url, keys, rootDir, onExit: (instance, code) => code !== 0 && logger.warn({ instance, code }, 'a demo instance stopped') });
   }
   const admin = await panel.prisma.user.findFirst({ where: { role: 'admin', disabledAt: null }, orderBy: { createdAt: 'asc' }, select: { email: true } });
   printStartBanner({

@@ -11,7 +11,7 @@ export interface BenchChild<Request, Message extends { type: string }> {
 }
 
 /**
- * Runs a TypeScript file in its own Node process (through tsx) with an IPC
+ * Runs a script in its own Node process (TypeScript through tsx) with an IPC
  * channel. Messages are queued by type, so a reply that arrives before anyone
  * waits for it is not lost.
  */
@@ -20,7 +20,7 @@ export function startChild<Request, Message extends { type: string }>(
   options: { env?: Record<string, string>; execArgv?: string[]; name: string },
 ): BenchChild<Request, Message> {
   const child: ChildProcess = fork(script, [], {
-    execArgv: ['--import', 'tsx', ...(options.execArgv ?? [])],
+    execArgv: [...(script.endsWith('.ts') ? ['--import', 'tsx'] : []), ...(options.execArgv ?? [])],
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

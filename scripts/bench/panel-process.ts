@@ -1,19 +1,21 @@
 /**
  * The real panel server for the benchmark, in its own process: the same
- * startPanelServer as `npm start`, minus the Next.js pages (ingest needs only
+ * startPanelServer as `npm start`, compiled the same way (no TypeScript
+ * loader), minus the Next.js pages (ingest needs only
  * the API and the sockets, and a page build would only add start-up time).
  * Reads its configuration from the environment like server/index.ts; creates
  * one API key per service in BENCH_SERVICES and reports them over IPC.
  */
 import path from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { createApiKeys } from '../../server/auth/api-keys';
 import { loadConfig } from '../../server/config';
 import { createLogger } from '../../server/logger';
 import { startPanelServer } from '../../server/panel-server';
 import type { MemoryPeaks, PanelMessage, PanelRequest } from './messages';
 
-const rootDir = path.resolve(import.meta.dirname, '../..');
+// Compiled into .build/ by the benchmark (scripts/build-server.ts), so the root comes from the benchmark, not from this file's place.
+const rootDir = process.env.BENCH_ROOT_DIR ?? path.resolve(import.meta.dirname, '../..');
 const tell = (message: PanelMessage) => process.send?.(message);
 
 async function main(): Promise<void> {
@@ -31,6 +33,10 @@ async function main(): Promise<void> {
     lastTick = at;
   }, 100);
   stallWatch.unref();
+  // A stall is either the main thread busy or a garbage collection: long collections are named.
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) if (entry.duration > 200) process.stderr.write(`panel: garbage collection took ${(entry.duration / 1000).toFixed(1)} s, until ${((entry.startTime + entry.duration - startedAt) / 1000).toFixed(1)} s after start\n`);
+  }).observe({ entryTypes: ['gc'] });
   // Where the RSS goes: V8's heap, or buffers outside it (sockets, pg).
   const peakMemory: MemoryPeaks = { heapUsed: 0, heapTotal: 0, external: 0, arrayBuffers: 0 };
   const memorySampler = setInterval(() => {

@@ -211,3 +211,5 @@ process.on('message', (raw) => {
   });
 });
 process.on('disconnect', () => process.exit(0));
+// Exit rather than die on SIGTERM, so that a --cpu-prof profile (BENCH_FLEET_EXEC_ARGV) is written.
+process.on('SIGTERM', () => process.exit(0));

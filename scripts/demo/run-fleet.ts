@@ -2,7 +2,8 @@ import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { DEMO_FLEET } from './fleet-plan';
 
-const INSTANCE_SCRIPT = path.join(import.meta.dirname, 'demo-instance.ts');
+// The instance is TypeScript, run through tsx, wherever this module runs from (the compiled server included).
+const instanceScript = (rootDir: string) => path.join(rootDir, 'scripts', 'demo', 'demo-instance.ts');
 const ZONES = ['eu-1', 'eu-2', 'us-1'];
 
 export interface DemoFleet {
@@ -15,7 +16,22 @@ export interface DemoFleet {
  * real socket). `keys` maps each service to an API key bound to it; services
  * without a key are left out.
  */
-export function startDemoFleet({ url, keys, onExit, speed = 1, maxInstancesPerService = Infinity }: { url: string; keys: ReadonlyMap<string, string>; onExit?: (instance: string, code: number | null) => void; speed?: number; maxInstancesPerService?: number }): DemoFleet {
+export function startDemoFleet({
+  url,
+  keys,
+  onExit,
+  speed = 1,
+  maxInstancesPerService = Infinity,
+  rootDir = path.resolve(import.meta.dirname, '../..'),
+}: {
+  url: string;
+  keys: ReadonlyMap<string, string>;
+  onExit?: (instance: string, code: number | null) => void;
+  speed?: number;
+  maxInstancesPerService?: number;
+  /** The project's root; the compiled server passes its own, as this module's folder is not scripts/demo there. */
+  rootDir?: string;
+}): DemoFleet {
   const epoch = Date.now();
   const children: ChildProcess[] = [];
   for (const service of DEMO_FLEET) {
@@ -24,7 +40,7 @@ export function startDemoFleet({ url, keys, onExit, speed = 1, maxInstancesPerSe
     for (let index = 1; index <= Math.min(service.instances, maxInstancesPerService); index += 1) {
       const instance = `${service.name}-${index}`;
       const labels = { zone: ZONES[(index - 1) % ZONES.length]!, version: index === service.instances && service.instances > 2 ? '1.5.0' : '1.4.2', demo: 'true' };
-      const child = fork(INSTANCE_SCRIPT, [], {
+      const child = fork(instanceScript(rootDir), [], {
         execArgv: ['--import', 'tsx'],
         env: { ...process.env, DEMO_INSTANCE: JSON.stringify({ url, apiKey, service: service.name, instance, labels, dependencies: service.dependencies, epoch, speed }) },
         stdio: ['ignore', 'ignore', 'inherit', 'ipc'],

@@ -36,7 +36,7 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
   let child: ChildProcess | undefined;
   let log = '';
   const start = async () => {
-    child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
+    child = spawn(process.execPath, ['.build/index.mjs'], {
       cwd: ROOT_DIR,
       env: { ...process.env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1', HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'info', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
