@@ -3,10 +3,10 @@
  * `report:send` packets, validates and packs them, and hands the packed
  * report's buffers back without copying them.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { AgentError } from './agent-error';
 import { decodeReport } from './decode-report';
-import type { DecodeRequest, DecodeResponse, DecoderThreadData } from './report-decoder-pool';
+import type { DecodeRequest, DecodeResponse } from './report-decoder-pool';
 
 function decodeArguments(text: string): DecodeResponse['outcome'] {
   let args: unknown;
@@ -26,11 +26,9 @@ function decodeArguments(text: string): DecodeResponse['outcome'] {
 }
 
 const port = parentPort!;
-const { decoded } = workerData as DecoderThreadData;
 port.on('message', ({ id, text }: DecodeRequest) => {
   const outcome = decodeArguments(text);
   const response: DecodeResponse = { id, outcome };
   if ('report' in outcome) port.postMessage(response, [outcome.report.states.buffer, outcome.report.numbers.buffer]);
   else port.postMessage(response);
-  Atomics.add(decoded, 0, 1);
 });
