@@ -113,13 +113,13 @@ async function main(): Promise<void> {
   const databaseUrl = cluster.urlFor('bench');
 
   const serviceNames = Array.from({ length: services }, (_, index) => `svc-${index}`);
-  // The panel runs compiled, as `npm start` runs it.
+  // The panel runs compiled and with glibc's malloc arenas capped, as `npm start` runs it.
   const rootDir = path.resolve(HERE, '..');
   await buildServer(rootDir, { 'bench-panel': 'scripts/bench/panel-process.ts' });
   const panel = startChild<PanelRequest, PanelMessage>(path.join(rootDir, SERVER_BUILD_DIR, 'bench-panel.mjs'), {
     name: 'panel',
     execArgv: [...(args.profileDir ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(args.profileDir)] : []), ...(process.env.BENCH_PANEL_EXEC_ARGV ?? '').split(' ').filter(Boolean)],
-    env: { BENCH_ROOT_DIR: rootDir, DATABASE_URL: databaseUrl, PORT: '0', HOST: '127.0.0.1', NODE_ENV: 'production', LOG_LEVEL: 'warn', ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, BENCH_SERVICES: JSON.stringify(serviceNames) },
+    env: { MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2', BENCH_ROOT_DIR: rootDir, DATABASE_URL: databaseUrl, PORT: '0', HOST: '127.0.0.1', NODE_ENV: 'production', LOG_LEVEL: 'warn', ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, BENCH_SERVICES: JSON.stringify(serviceNames) },
   });
   cleanups.push(() => panel.stop(20_000));
   const ready = await panel.next('ready', 120_000);

@@ -8,8 +8,8 @@ import type { TLabels } from '../../lib/protocol/identity.js';
 import type { TTransition } from '../../lib/protocol/transition.js';
 import { ratesChange, type TRatesChange } from '../../lib/live/breaker-delta';
 import { BREAKER_FIELDS, PACKED, stateOfCode, type PackedReport } from '../ingest/packed-report';
-import { RowPages } from './bucket-accumulator';
-import { countRow, deltaWidth, isEmptyRow, takeDelta } from './counter-deltas';
+import { RowPages, rowWidthFor } from './bucket-accumulator';
+import { countRow, deltaWidth, HISTOGRAM_OFFSET, isEmptyRow, takeDelta } from './counter-deltas';
 import { OUTCOME_KINDS } from './outcome-kinds';
 import { PendingWrites } from './pending-writes';
 import { RecentWindow } from './recent-window';
@@ -27,7 +27,7 @@ interface PairState {
   window: TWindowSnapshot | null;
   config: TBreakerConfig | null;
   lastReportAt: number | null;
-  /** Cumulative totals of the current run (a COUNT_WIDTH row, updated in place), to derive deltas from. */
+  /** Cumulative totals of the current run (a row of the COUNT_WIDTH layout, as wide as its histograms have been; updated in place), to derive deltas from. */
   totals: Float64Array;
   /** False until a baseline is known for this run: until then `totals` mean nothing. */
   hasBaseline: boolean;
@@ -115,7 +115,21 @@ export function createAggregate({ now, staleAfterMs, bucketSeconds }: AggregateO
   let stateChanged = new Set<string>();
   // The delta of the breaker being applied: one row reused for every report.
   const scratch = countRow();
-  const totalsRows = new RowPages();
+  // Pairs' totals rows by width: as wide as the widest histogram the pair reported (see BucketAccumulator), new pairs as wide as any so far.
+  const totalsRows = new Map<number, RowPages>();
+  let widestTotals = rowWidthFor(HISTOGRAM_OFFSET + 1);
+  const totalsRow = (width: number): Float64Array => {
+    let pages = totalsRows.get(width);
+    if (!pages) totalsRows.set(width, (pages = new RowPages(width)));
+    return pages.row();
+  };
+  /** Widens a pair's totals to hold `width` numbers, before a report that reaches that far. */
+  const widenTotals = (pair: PairState, width: number) => {
+    const wider = totalsRow(rowWidthFor(width));
+    wider.set(pair.totals);
+    pair.totals = wider;
+    if (wider.length > widestTotals) widestTotals = wider.length;
+  };
 
   function breakerEntry(id: string, serviceId: string, serviceName: string, name: string, config: TBreakerConfig | null): BreakerState {
     let breaker = breakers.get(id);
@@ -148,7 +162,7 @@ export function createAggregate({ now, staleAfterMs, bucketSeconds }: AggregateO
     if (!pair) {
       pair = {
         breakerId: breaker.id, instanceId: instance.id, instance, breaker, state: null, wouldBe: null, stateSince: null, window: null, config: null, lastReportAt: null,
-        totals: totalsRows.row(), hasBaseline: false, slot: pending.pairSlot(instance.id, breaker.id),
+        totals: totalsRow(widestTotals), hasBaseline: false, slot: pending.pairSlot(instance.id, breaker.id),
       };
       instance.pairs.set(breaker.name, pair);
       instance.reported = null;
@@ -333,6 +347,9 @@ export function createAggregate({ now, staleAfterMs, bucketSeconds }: AggregateO
           if (!pair) continue;
         }
         const breaker = pair.breaker;
+        // Past the histogram the report sent, the delta is zeros: nothing needs to go further.
+        const width = deltaWidth(numbers, offset);
+        if (width > pair.totals.length) widenTotals(pair, width);
         takeDelta(pair.totals, pair.hasBaseline, numbers, offset, scratch);
         pair.hasBaseline = true;
         pair.lastReportAt = at;
@@ -341,8 +358,6 @@ export function createAggregate({ now, staleAfterMs, bucketSeconds }: AggregateO
         const changed = setPairState(pair, stateOfCode(states[2 * b]!), stateOfCode(states[2 * b + 1]!), at);
         const counted = !isEmptyRow(scratch);
         if (counted) {
-          // Past the histogram the report sent, the delta is zeros: no need to add them.
-          const width = deltaWidth(numbers, offset);
           breaker.recent.add(scratch, at, width);
           for (let i = 0; i < breaker.totals.length; i++) breaker.totals[i]! += scratch[i]!;
           pending.addCounts(breaker.slot, pair.slot, at, scratch, width);

@@ -1,6 +1,6 @@
 import { COUNT_WIDTH } from './counter-deltas';
 
-/** Rows per page: a page is 256 × 72 numbers, so a fleet's rows take a few hundred pages. */
+/** Rows per page: a page is 256 rows of at most 72 numbers, so a fleet's rows take a few hundred pages. */
 export const ROWS_PER_PAGE = 256;
 
 /**
@@ -21,49 +21,65 @@ function addToCountRow(page: CountPage, offset: number, delta: Float64Array, wid
 }
 
 /**
+ * The width to lay rows out at for histograms up to `width` numbers into the
+ * row: a multiple of 8, so that a fleet's widths fall into a few sizes.
+ */
+export const rowWidthFor = (width: number): number => Math.min(COUNT_WIDTH, Math.max(8, Math.ceil(width / 8) * 8));
+
+/**
  * Free pages, zeroed, shared by the accumulators of one owner: after the
- * first flushes, accumulating allocates nothing.
+ * first flushes, accumulating allocates nothing. Pages are kept for the
+ * newest row width only.
  */
 export class PagePool {
-  private readonly free: CountPage[] = [];
+  private free: CountPage[] = [];
 
-  take(): CountPage {
-    return this.free.pop() ?? new Uint32Array(ROWS_PER_PAGE * COUNT_WIDTH);
+  take(stride: number): CountPage {
+    const size = ROWS_PER_PAGE * stride;
+    if (this.free.length > 0 && this.free[0]!.length !== size) this.free = [];
+    return this.free.pop() ?? new Uint32Array(size);
   }
 
   give(page: CountPage): void {
+    if (this.free.length > 0 && this.free[0]!.length !== page.length) this.free = [];
     this.free.push(page.fill(0));
   }
 }
 
 /**
- * Rows of COUNT_WIDTH numbers handed out as views into shared pages: a pair's
- * cumulative totals cost its 576 bytes and one small view object, not a
- * separately allocated buffer each (100,000 of them for a large fleet).
+ * Rows of `width` numbers (the COUNT_WIDTH layout, cut short) handed out as
+ * views into shared pages: a pair's cumulative totals cost their bytes and
+ * one small view object, not a separately allocated buffer each (100,000 of
+ * them for a large fleet).
  */
 export class RowPages {
   private page = new Float64Array(0);
   private used = 0;
 
+  constructor(readonly width = COUNT_WIDTH) {}
+
   /** A new zeroed row. */
   row(): Float64Array {
     if (this.used === ROWS_PER_PAGE || this.page.length === 0) {
-      this.page = new Float64Array(ROWS_PER_PAGE * COUNT_WIDTH);
+      this.page = new Float64Array(ROWS_PER_PAGE * this.width);
       this.used = 0;
     }
-    const offset = this.used * COUNT_WIDTH;
+    const offset = this.used * this.width;
     this.used += 1;
-    return this.page.subarray(offset, offset + COUNT_WIDTH);
+    return this.page.subarray(offset, offset + this.width);
   }
 }
 
 /**
- * The counter deltas owed to one time bucket: one row of COUNT_WIDTH numbers
- * (six outcome counts, then the histogram) per slot, a small integer the
- * owner gives each breaker or breaker × instance pair once. Deltas are added
- * in place; the rows live in pages allocated as slots are first used, so
- * neither a report nor a flush builds an object per row, and there is no
- * string key to build or hash.
+ * The counter deltas owed to one time bucket: one row (six outcome counts,
+ * then the histogram) per slot, a small integer the owner gives each breaker
+ * or breaker × instance pair once. Deltas are added in place; the rows live
+ * in pages allocated as slots are first used, so neither a report nor a
+ * flush builds an object per row, and there is no string key to build or
+ * hash. Rows are `stride` numbers wide, as wide as the widest histogram seen
+ * (rowWidthFor), not COUNT_WIDTH: most services use a third of the 66
+ * latency buckets, and at 100,000 pairs each bucket's rows took 29 MB at full
+ * width. A wider delta widens the accumulator first.
  */
 export class BucketAccumulator {
   private readonly pages: Array<CountPage | undefined> = [];
@@ -74,18 +90,25 @@ export class BucketAccumulator {
   constructor(
     readonly bucketStart: number,
     private readonly pool: PagePool,
+    private rowStride = COUNT_WIDTH,
   ) {}
+
+  /** Numbers per row: the counts and as much of the histogram as any delta added so far reached. */
+  get stride(): number {
+    return this.rowStride;
+  }
 
   /** Adds a row of deltas to a slot's row; `width` may stop short of COUNT_WIDTH when the rest is zeros. */
   add(slot: number, delta: Float64Array, width = COUNT_WIDTH): void {
+    if (width > this.rowStride) this.widen(rowWidthFor(width));
     if (slot >= this.used.length) this.grow(slot);
     if (this.used[slot] === 0) {
       this.used[slot] = 1;
       this.slots.push(slot);
     }
     const pageIndex = (slot / ROWS_PER_PAGE) | 0;
-    const page = (this.pages[pageIndex] ??= this.pool.take());
-    addToCountRow(page, (slot % ROWS_PER_PAGE) * COUNT_WIDTH, delta, width);
+    const page = (this.pages[pageIndex] ??= this.pool.take(this.rowStride));
+    addToCountRow(page, (slot % ROWS_PER_PAGE) * this.rowStride, delta, width);
   }
 
   /** The page holding a slot's row (see offsetOf); only for slots in `slots`. */
@@ -95,7 +118,7 @@ export class BucketAccumulator {
 
   /** Where a slot's row starts in its page. */
   offsetOf(slot: number): number {
-    return (slot % ROWS_PER_PAGE) * COUNT_WIDTH;
+    return (slot % ROWS_PER_PAGE) * this.rowStride;
   }
 
   /** Adds everything another accumulator of the same bucket holds. */
@@ -103,8 +126,8 @@ export class BucketAccumulator {
     const row = new Float64Array(COUNT_WIDTH);
     for (const slot of other.slots) {
       const offset = other.offsetOf(slot);
-      row.set(other.pageOf(slot).subarray(offset, offset + COUNT_WIDTH));
-      this.add(slot, row);
+      row.set(other.pageOf(slot).subarray(offset, offset + other.stride));
+      this.add(slot, row, other.stride);
     }
   }
 
@@ -117,6 +140,18 @@ export class BucketAccumulator {
     }
     this.slots.length = 0;
     this.used.fill(0);
+  }
+
+  /** Lays every row out again at a wider stride (rare: when a wider histogram than any before is reported). */
+  private widen(stride: number): void {
+    for (let p = 0; p < this.pages.length; p++) {
+      const page = this.pages[p];
+      if (!page) continue;
+      const wider = new Uint32Array(ROWS_PER_PAGE * stride);
+      for (let row = 0; row < ROWS_PER_PAGE; row++) wider.set(page.subarray(row * this.rowStride, (row + 1) * this.rowStride), row * stride);
+      this.pages[p] = wider;
+    }
+    this.rowStride = stride;
   }
 
   private grow(slot: number): void {

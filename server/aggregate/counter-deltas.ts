@@ -24,9 +24,11 @@ export const countRow = (): Float64Array => new Float64Array(COUNT_WIDTH);
 /**
  * Turns a breaker's cumulative counters into the delta since the previous
  * report, written into `delta`, and moves `totals` (the cumulative values of
- * the previous report, updated in place) on to this report's. Both are rows
- * of COUNT_WIDTH numbers; the breaker is read from a packed report's numbers
- * at `offset` (server/ingest/packed-report.ts).
+ * the previous report, updated in place) on to this report's. `delta` is a
+ * row of COUNT_WIDTH numbers; `totals` may be shorter (the rest counts as
+ * zeros) but must reach as far as the report's histogram (deltaWidth). The
+ * breaker is read from a packed report's numbers at `offset`
+ * (server/ingest/packed-report.ts).
  *
  * - `hasBaseline` false: no baseline is known for this run (the server
  *   restarted mid-run): the report only sets the baseline, the delta is zero.
@@ -46,7 +48,7 @@ export function takeDelta(totals: Float64Array, hasBaseline: boolean, numbers: F
 
   // `delta` holds the new cumulative values now: one pass turns them into differences and remembers them.
   let restarted = false;
-  for (let i = 0; i < COUNT_WIDTH; i++) {
+  for (let i = 0; i < totals.length; i++) {
     const value = delta[i]!;
     const difference = value - totals[i]!;
     if (difference < 0) restarted = true;

@@ -1,5 +1,5 @@
 import type { BucketRows } from '../store/bucket-store';
-import { BucketAccumulator, PagePool } from './bucket-accumulator';
+import { BucketAccumulator, PagePool, rowWidthFor } from './bucket-accumulator';
 import { COUNT_WIDTH, HISTOGRAM_OFFSET } from './counter-deltas';
 
 export interface PendingState {
@@ -53,7 +53,7 @@ export class AccumulatedRows implements BucketRows {
     const accumulator = this.accumulatorOf(row);
     const slot = this.slotOf(row);
     const offset = accumulator.offsetOf(slot);
-    return accumulator.pageOf(slot).subarray(offset + HISTOGRAM_OFFSET, offset + COUNT_WIDTH);
+    return accumulator.pageOf(slot).subarray(offset + HISTOGRAM_OFFSET, offset + accumulator.stride);
   }
 
   private accumulatorOf(row: number): BucketAccumulator {
@@ -73,10 +73,10 @@ export class AccumulatedRows implements BucketRows {
   }
 }
 
-/** The accumulator of a bucket start in a list, added if missing; the newest is nearly always the one. */
-function accumulatorFor(list: BucketAccumulator[], bucketStart: number, pool: PagePool): BucketAccumulator {
+/** The accumulator of a bucket start in a list, added if missing (`stride` wide); the newest is nearly always the one. */
+function accumulatorFor(list: BucketAccumulator[], bucketStart: number, pool: PagePool, stride: number): BucketAccumulator {
   for (let i = list.length - 1; i >= 0; i--) if (list[i]!.bucketStart === bucketStart) return list[i]!;
-  const accumulator = new BucketAccumulator(bucketStart, pool);
+  const accumulator = new BucketAccumulator(bucketStart, pool, stride);
   list.push(accumulator);
   return accumulator;
 }
@@ -100,6 +100,8 @@ export class PendingWrites {
   private instanceBuckets: BucketAccumulator[] = [];
   private seen = new Map<string, { lastSeenAt: Date; droppedTransitions: number }>();
   private states = new Map<string, PendingState>();
+  // New buckets' rows are as wide as the widest delta so far: accumulators then rarely need widening.
+  private rowWidth = rowWidthFor(HISTOGRAM_OFFSET + 1);
 
   constructor(readonly bucketMs: number) {}
 
@@ -117,8 +119,9 @@ export class PendingWrites {
   /** Adds a delta row (COUNT_WIDTH layout; `width` may stop short when the rest is zeros) to both buckets of `at`. */
   addCounts(breakerSlot: number, pairSlot: number, at: number, delta: Float64Array, width = COUNT_WIDTH): void {
     const start = at - (at % this.bucketMs);
-    accumulatorFor(this.breakerBuckets, start, this.pool).add(breakerSlot, delta, width);
-    accumulatorFor(this.instanceBuckets, start, this.pool).add(pairSlot, delta, width);
+    if (width > this.rowWidth) this.rowWidth = rowWidthFor(width);
+    accumulatorFor(this.breakerBuckets, start, this.pool, this.rowWidth).add(breakerSlot, delta, width);
+    accumulatorFor(this.instanceBuckets, start, this.pool, this.rowWidth).add(pairSlot, delta, width);
   }
 
   markSeen(instanceId: string, at: number, droppedTransitions: number): void {
@@ -164,8 +167,8 @@ export class PendingWrites {
 
   /** Puts a batch that could not be written back, merged with whatever arrived since. */
   giveBack(batch: PendingBatch): void {
-    for (const accumulator of batch.breakerBuckets.accumulators) accumulatorFor(this.breakerBuckets, accumulator.bucketStart, this.pool).merge(accumulator);
-    for (const accumulator of batch.instanceBuckets.accumulators) accumulatorFor(this.instanceBuckets, accumulator.bucketStart, this.pool).merge(accumulator);
+    for (const accumulator of batch.breakerBuckets.accumulators) accumulatorFor(this.breakerBuckets, accumulator.bucketStart, this.pool, this.rowWidth).merge(accumulator);
+    for (const accumulator of batch.instanceBuckets.accumulators) accumulatorFor(this.instanceBuckets, accumulator.bucketStart, this.pool, this.rowWidth).merge(accumulator);
     this.release(batch);
     for (const item of batch.seen) if (!this.seen.has(item.id)) this.seen.set(item.id, item);
     for (const item of batch.states) this.markState(item);

@@ -42,6 +42,27 @@ describe('aggregate', () => {
     expect(summary.rates.p99Ms).toBeCloseTo(2 ** (3.5 / 4), 3);
   });
 
+  it('derives exact deltas when an instance reports a wider histogram than before', () => {
+    const { aggregate, identity } = setUp();
+    const a = instanceRun('checkout', 'a');
+    aggregate.register(identity('i-a', a), [{ breakerId: 'b1', name: 'payments', config: null }], 1_000_000);
+    const ids = new Map([['payments', 'b1']]);
+    const histogram = (counts: Record<number, number>) => Array.from({ length: 1 + Math.max(...Object.keys(counts).map(Number)) }, (_, i) => counts[i] ?? 0);
+    aggregate.applyReport('i-a', packReport(a.report([a.breaker('payments', { success: 4 }, 'CLOSED', histogram({ 1: 4 }))])), ids);
+    // Bucket 50: far past any row width seen so far; then bucket 65, the last.
+    aggregate.applyReport('i-a', packReport(a.report([a.breaker('payments', { success: 7 }, 'CLOSED', histogram({ 1: 5, 50: 2 }))])), ids);
+    aggregate.applyReport('i-a', packReport(a.report([a.breaker('payments', { success: 10 }, 'CLOSED', histogram({ 1: 5, 50: 4, 65: 1 }))])), ids);
+    const batch = aggregate.pending.take();
+    for (const rows of [batch.breakerBuckets, batch.instanceBuckets]) {
+      expect(rows.length).toBe(1);
+      expect(rows.count(0, 0)).toBe(10);
+      const stored = [...rows.histogram(0)];
+      expect(stored.length).toBe(66);
+      expect([stored[1], stored[50], stored[65]]).toEqual([5, 4, 1]);
+      expect(stored.reduce((sum, count) => sum + count, 0)).toBe(10);
+    }
+  });
+
   it('never counts a stale instance as healthy, and takes it back when it reports', () => {
     const { aggregate, identity, advance } = setUp();
     const a = instanceRun('checkout', 'a');

@@ -66,6 +66,58 @@ describe('BucketAccumulator', () => {
   });
 });
 
+describe('BucketAccumulator row width', () => {
+  it('starts as narrow as it is told and widens, keeping every row, when a wider delta comes', () => {
+    const accumulator = new BucketAccumulator(0, new PagePool(), 8);
+    const far = ROWS_PER_PAGE + 2;
+    accumulator.add(1, delta([1, 2], [3, 4]), HISTOGRAM_OFFSET + 2);
+    accumulator.add(far, delta([5], [6]), HISTOGRAM_OFFSET + 1);
+    expect(accumulator.stride).toBe(8);
+    expect(accumulator.pageOf(1).length).toBe(ROWS_PER_PAGE * 8);
+    // Histogram bucket 20 is the first past the narrow rows.
+    const wide = delta([1], []);
+    wide[HISTOGRAM_OFFSET + 20] = 9;
+    accumulator.add(far, wide, HISTOGRAM_OFFSET + 21);
+    expect(accumulator.stride).toBe(32);
+    const row = (slot: number) => [...accumulator.pageOf(slot).subarray(accumulator.offsetOf(slot), accumulator.offsetOf(slot) + accumulator.stride)];
+    expect(row(1)).toEqual([1, 2, 0, 0, 0, 0, 3, 4, ...new Array<number>(24).fill(0)]);
+    const expectedFar = new Array<number>(32).fill(0);
+    expectedFar[0] = 6;
+    expectedFar[HISTOGRAM_OFFSET] = 6;
+    expectedFar[HISTOGRAM_OFFSET + 20] = 9;
+    expect(row(far)).toEqual(expectedFar);
+    expect(accumulator.slots).toEqual([1, far]);
+  });
+
+  it('merges an accumulator of another width', () => {
+    const narrow = new BucketAccumulator(0, new PagePool(), 8);
+    narrow.add(0, delta([2], [1, 1]), HISTOGRAM_OFFSET + 2);
+    const wide = new BucketAccumulator(0, new PagePool(), 16);
+    const row = delta([1]);
+    row[HISTOGRAM_OFFSET + 9] = 4;
+    wide.add(0, row, HISTOGRAM_OFFSET + 10);
+    wide.merge(narrow);
+    narrow.merge(wide);
+    expect([...wide.pageOf(0).subarray(0, 16)]).toEqual([3, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 4]);
+    expect(narrow.stride).toBe(16);
+    expect([...narrow.pageOf(0).subarray(0, 16)]).toEqual([5, 0, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 0, 0, 0, 4]);
+  });
+
+  it('hands the flush histograms as wide as the rows', () => {
+    const pending = new PendingWrites(10_000);
+    const slot = pending.breakerSlot('b1');
+    const pair = pending.pairSlot('i1', 'b1');
+    const row = delta([1]);
+    row[HISTOGRAM_OFFSET + 30] = 2;
+    pending.addCounts(slot, pair, 1_000, row, HISTOGRAM_OFFSET + 31);
+    const batch = pending.take();
+    const histogram = batch.instanceBuckets.histogram(0);
+    expect(histogram.length).toBe(40 - HISTOGRAM_OFFSET);
+    expect(histogram[30]).toBe(2);
+    expect(batch.breakerBuckets.histogram(0)[30]).toBe(2);
+  });
+});
+
 describe('RowPages', () => {
   it('hands out separate zeroed rows that share pages', () => {
     const pages = new RowPages();
