@@ -37,21 +37,12 @@ async function main(): Promise<void> {
   new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) if (entry.duration > 200) process.stderr.write(`panel: garbage collection took ${(entry.duration / 1000).toFixed(1)} s, until ${((entry.startTime + entry.duration - startedAt) / 1000).toFixed(1)} s after start\n`);
   }).observe({ entryTypes: ['gc'] });
-  // Bytes of read chunks the reporters' WebSocket receivers hold for a message still incomplete (ws internals: diagnostics only).
-  const wsHeldBytes = () => {
-    let held = 0;
-    for (const socket of panel.io.of('/agent').sockets.values()) {
-      const ws = (socket.conn as unknown as { transport?: { socket?: { _receiver?: { _buffers?: Buffer[] } } } }).transport?.socket;
-      for (const chunk of ws?._receiver?._buffers ?? []) held += chunk.buffer.byteLength;
-    }
-    return held;
-  };
   // Where the RSS goes: V8's heap, or buffers outside it (sockets, pg).
   const peakMemory: MemoryPeaks = { heapUsed: 0, heapTotal: 0, external: 0, arrayBuffers: 0 };
   const memorySampler = setInterval(() => {
     const usage = process.memoryUsage();
     for (const key of Object.keys(peakMemory) as Array<keyof MemoryPeaks>) peakMemory[key] = Math.max(peakMemory[key], usage[key]);
-    if (process.env.BENCH_MEMLOG && Math.round(performance.now() / 500) % 6 === 0) process.stderr.write(`mem ${((performance.now() - startedAt) / 1000).toFixed(0)}s rss ${(usage.rss / 1048576).toFixed(0)} heap ${(usage.heapUsed / 1048576).toFixed(0)}/${(usage.heapTotal / 1048576).toFixed(0)} ab ${(usage.arrayBuffers / 1048576).toFixed(0)} ext ${(usage.external / 1048576).toFixed(0)} ws-held ${(wsHeldBytes() / 1048576).toFixed(0)}\n`);
+    if (process.env.BENCH_MEMLOG && Math.round(performance.now() / 500) % 6 === 0) process.stderr.write(`mem ${((performance.now() - startedAt) / 1000).toFixed(0)}s rss ${(usage.rss / 1048576).toFixed(0)} heap ${(usage.heapUsed / 1048576).toFixed(0)}/${(usage.heapTotal / 1048576).toFixed(0)} ab ${(usage.arrayBuffers / 1048576).toFixed(0)} ext ${(usage.external / 1048576).toFixed(0)}\n`);
   }, 500);
   memorySampler.unref();
   let stopping: Promise<void> | null = null;
