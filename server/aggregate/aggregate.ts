@@ -11,7 +11,7 @@ import { BREAKER_FIELDS, PACKED, stateOfCode, type PackedReport } from '../inges
 import { RowPages, rowWidthFor } from './bucket-accumulator';
 import { countRow, deltaWidth, HISTOGRAM_OFFSET, isEmptyRow, takeDelta } from './counter-deltas';
 import { OUTCOME_KINDS } from './outcome-kinds';
-import { PendingWrites } from './pending-writes';
+import { PendingWrites, type OwedBucket } from './pending-writes';
 import { RecentWindow } from './recent-window';
 import { StateCounts } from './state-counts';
 
@@ -509,6 +509,12 @@ export function createAggregate({ now, staleAfterMs, bucketSeconds }: AggregateO
     },
 
     /** Outcome counts of a breaker since this server started, in OUTCOME_KINDS order. */
+    /** A breaker's service-wide buckets not in the database yet (the open one, and any being written), oldest first. */
+    owedBuckets(breakerId: string): OwedBucket[] {
+      const breaker = breakers.get(breakerId);
+      return breaker ? pending.owedBreakerBuckets(breaker.slot) : [];
+    },
+
     callTotals(breakerId: string): Readonly<Float64Array> | undefined {
       return breakers.get(breakerId)?.totals;
     },

@@ -111,6 +111,11 @@ export class BucketAccumulator {
     addToCountRow(page, (slot % ROWS_PER_PAGE) * this.rowStride, delta, width);
   }
 
+  /** Whether a slot has a row here (it is in `slots`). */
+  holds(slot: number): boolean {
+    return slot < this.used.length && this.used[slot] === 1;
+  }
+
   /** The page holding a slot's row (see offsetOf); only for slots in `slots`. */
   pageOf(slot: number): CountPage {
     return this.pages[(slot / ROWS_PER_PAGE) | 0]!;

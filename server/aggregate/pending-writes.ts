@@ -73,6 +73,13 @@ export class AccumulatedRows implements BucketRows {
   }
 }
 
+/** One bucket's counts owed for a breaker (or a pair), read where they are kept: counts in OUTCOME_KINDS order, then the histogram. */
+export interface OwedBucket {
+  bucketStart: number;
+  counts: ArrayLike<number>;
+  histogram: ArrayLike<number>;
+}
+
 /** The accumulator of a bucket start in a list, added if missing (`stride` wide); the newest is nearly always the one. */
 function accumulatorFor(list: BucketAccumulator[], bucketStart: number, pool: PagePool, stride: number): BucketAccumulator {
   for (let i = list.length - 1; i >= 0; i--) if (list[i]!.bucketStart === bucketStart) return list[i]!;
@@ -98,6 +105,8 @@ export class PendingWrites {
   private readonly pairInstanceIds: string[] = [];
   private breakerBuckets: BucketAccumulator[] = [];
   private instanceBuckets: BucketAccumulator[] = [];
+  // Batches taken and not yet released or given back: being written, so in neither the database nor the lists above.
+  private readonly inFlight = new Set<PendingBatch>();
   private seen = new Map<string, { lastSeenAt: Date; droppedTransitions: number }>();
   private states = new Map<string, PendingState>();
   // New buckets' rows are as wide as the widest delta so far: accumulators then rarely need widening.
@@ -134,33 +143,53 @@ export class PendingWrites {
 
   /**
    * What is owed so far; hand the batch to release() once written, or to
-   * giveBack() if it could not be. Per-instance buckets that start at or
-   * after `holdInstanceBucketsFrom` stay pending: a fleet has ten times more
-   * of those rows than service-wide ones, and nothing reads them live, so
-   * writing each once when its bucket closes (one insert, instead of an
-   * update per flush) spares the database most of its work.
+   * giveBack() if it could not be. Buckets that start at or after
+   * `holdBucketsFrom` (the open one) stay pending: each is written once, when
+   * it has closed, as one insert instead of an update on every flush. A
+   * fleet of 2,000 instances × 50 breakers owes 100,000 per-instance and
+   * 10,100 service-wide rows per bucket; the live views read the open bucket
+   * from here (owedBreakerBuckets).
    */
-  take(holdInstanceBucketsFrom = Infinity): PendingBatch {
-    const held = this.instanceBuckets.filter((accumulator) => accumulator.bucketStart >= holdInstanceBucketsFrom);
+  take(holdBucketsFrom = Infinity): PendingBatch {
+    const closed = (accumulator: BucketAccumulator) => accumulator.bucketStart < holdBucketsFrom;
     const batch: PendingBatch = {
-      breakerBuckets: new AccumulatedRows(this.breakerBuckets, this.breakerIds, null),
-      instanceBuckets: new AccumulatedRows(
-        this.instanceBuckets.filter((accumulator) => accumulator.bucketStart < holdInstanceBucketsFrom),
-        this.pairBreakerIds,
-        this.pairInstanceIds,
-      ),
+      breakerBuckets: new AccumulatedRows(this.breakerBuckets.filter(closed), this.breakerIds, null),
+      instanceBuckets: new AccumulatedRows(this.instanceBuckets.filter(closed), this.pairBreakerIds, this.pairInstanceIds),
       seen: [...this.seen].map(([id, value]) => ({ id, ...value })),
       states: [...this.states.values()],
     };
-    this.breakerBuckets = [];
-    this.instanceBuckets = held;
+    this.breakerBuckets = this.breakerBuckets.filter((accumulator) => !closed(accumulator));
+    this.instanceBuckets = this.instanceBuckets.filter((accumulator) => !closed(accumulator));
     this.seen = new Map();
     this.states = new Map();
+    this.inFlight.add(batch);
     return batch;
+  }
+
+  /**
+   * The service-wide buckets of one breaker (its slot) not in the database
+   * yet: the open bucket, a closed one not flushed yet, and those of a flush
+   * in progress, oldest first.
+   */
+  owedBreakerBuckets(breakerSlot: number): OwedBucket[] {
+    const accumulators = [...[...this.inFlight].flatMap((batch) => batch.breakerBuckets.accumulators), ...this.breakerBuckets];
+    const owed: OwedBucket[] = [];
+    for (const accumulator of accumulators) {
+      if (!accumulator.holds(breakerSlot)) continue;
+      const page = accumulator.pageOf(breakerSlot);
+      const offset = accumulator.offsetOf(breakerSlot);
+      owed.push({
+        bucketStart: accumulator.bucketStart,
+        counts: page.subarray(offset, offset + HISTOGRAM_OFFSET),
+        histogram: page.subarray(offset + HISTOGRAM_OFFSET, offset + accumulator.stride),
+      });
+    }
+    return owed.sort((a, b) => a.bucketStart - b.bucketStart);
   }
 
   /** A written batch's rows go back to the pool, for the next flushes to reuse. */
   release(batch: PendingBatch): void {
+    this.inFlight.delete(batch);
     for (const accumulator of batch.breakerBuckets.accumulators) accumulator.release();
     for (const accumulator of batch.instanceBuckets.accumulators) accumulator.release();
   }

@@ -2,10 +2,11 @@ import { compareByHealth, compareByName } from '../../lib/api/breaker-order.js';
 import { ZBreakerListQuery, ZTransitionQuery, type TBreakerList } from '../../lib/api/breaker-list.js';
 import type { TBreakerDetail } from '../../lib/api/breaker-detail.js';
 import { TREND_SPAN_MS, TREND_STEP_MS, ZCallTrendsQuery, type TCallTrends } from '../../lib/api/call-trends.js';
-import { ZMetricsQuery, type TMetricsPoint, type TMetricsSeries } from '../../lib/api/metrics-series.js';
+import { ZMetricsQuery, type TMetricsSeries } from '../../lib/api/metrics-series.js';
 import type { Aggregate } from '../aggregate/aggregate';
 import type { Queryable } from '../store/queryable';
-import { queryCallCounts, queryMetrics, queryTransitions } from '../store/read-queries';
+import { queryCallCounts, queryMetricBuckets, queryTransitions, type MetricsBucket } from '../store/read-queries';
+import { metricsPoints } from './metrics-points';
 import type { RetentionConfig } from '../jobs/rollup-and-retention';
 import { HttpError, validationError } from './http-error';
 import type { Router } from './router';
@@ -26,24 +27,12 @@ function parseQuery<Schema extends z.ZodType>(schema: Schema, url: URL): z.infer
  * that holds it: a coarse bucket exists only once its period has ended, so the
  * stretch after the last one is read from the next finer resolution.
  */
-async function seriesFrom(db: Queryable, breakerId: string, resolutionIndex: number, step: number, from: number, to: number, now: number): Promise<TMetricsPoint[]> {
+async function bucketsFrom(db: Queryable, breakerId: string, resolutionIndex: number, step: number, from: number, to: number, now: number): Promise<MetricsBucket[]> {
   const resolution = RESOLUTIONS[resolutionIndex]!;
   const complete = resolutionIndex === 0 ? to : Math.min(to, now - (now % (resolution * 1000)));
-  const points = complete > from ? await queryMetrics(db, breakerId, resolution, step, new Date(from), new Date(complete)) : [];
-  if (complete >= to || resolutionIndex === 0) return points;
-  return [...points, ...(await seriesFrom(db, breakerId, resolutionIndex - 1, step, Math.max(from, complete), to, now))];
-}
-
-function mergeSameStart(points: TMetricsPoint[]): TMetricsPoint[] {
-  const merged: TMetricsPoint[] = [];
-  for (const point of points) {
-    const last = merged.at(-1);
-    if (last && last.start === point.start) {
-      // The step split between two resolutions: counts add; the coarser part's percentiles stand.
-      for (const key of ['success', 'failure', 'timeout', 'rejected', 'slow', 'fallback'] as const) last[key] += point[key];
-    } else merged.push({ ...point });
-  }
-  return merged;
+  const buckets = complete > from ? await queryMetricBuckets(db, breakerId, resolution, step, new Date(from), new Date(complete)) : [];
+  if (complete >= to || resolutionIndex === 0) return buckets;
+  return [...buckets, ...(await bucketsFrom(db, breakerId, resolutionIndex - 1, step, Math.max(from, complete), to, now))];
 }
 
 /** The read API for the screens: live state from the aggregate, history from Postgres. */
@@ -83,7 +72,9 @@ export function addBreakerRoutes(router: Router, { aggregate, db, retention, now
     while (index < RESOLUTIONS.length - 1 && query.from < at - kept[index]!) index += 1;
     const resolution = RESOLUTIONS[index]!;
     const step = Math.max(resolution, Math.round(requestedStep / resolution) * resolution);
-    const points = mergeSameStart(await seriesFrom(db, params.id!, index, step, query.from, query.to, at));
+    const stored = await bucketsFrom(db, params.id!, index, step, query.from, query.to, at);
+    // Read after the database answered: a bucket written meanwhile has left the aggregate by then, so it may be missing from this answer but is never counted twice.
+    const points = metricsPoints(stored, aggregate.owedBuckets(params.id!), { stepSecs: step, from: query.from, to: query.to });
     const body: TMetricsSeries = { breakerId: params.id!, resolutionSeconds: resolution, step, points };
     sendJson(res, 200, body);
   });
@@ -94,8 +85,17 @@ export function addBreakerRoutes(router: Router, { aggregate, db, retention, now
     const to = now() - (now() % TREND_STEP_MS) - TREND_STEP_MS;
     const from = to - TREND_SPAN_MS;
     const trends: TCallTrends['trends'] = Object.fromEntries(ids.map((id) => [id, new Array<number>(TREND_SPAN_MS / TREND_STEP_MS).fill(0)]));
-    for (const { breakerId, start, calls } of await queryCallCounts(db, ids, new Date(from), new Date(to))) {
-      trends[breakerId]![Math.floor((start - from) / TREND_STEP_MS)] = Math.round((calls / (TREND_STEP_MS / 1000)) * 1000) / 1000;
+    const stored = await queryCallCounts(db, ids, new Date(from), new Date(to));
+    // The last closed bucket may still be on its way to the database: the aggregate has it until then.
+    const owed = ids.flatMap((breakerId) =>
+      aggregate
+        .owedBuckets(breakerId)
+        .filter((bucket) => bucket.bucketStart >= from && bucket.bucketStart < to)
+        .map((bucket) => ({ breakerId, start: bucket.bucketStart, calls: bucket.counts[0]! + bucket.counts[1]! + bucket.counts[2]! + bucket.counts[3]! })),
+    );
+    for (const { breakerId, start, calls } of [...stored, ...owed]) {
+      const slot = Math.floor((start - from) / TREND_STEP_MS);
+      trends[breakerId]![slot] = Math.round((trends[breakerId]![slot]! + calls / (TREND_STEP_MS / 1000)) * 1000) / 1000;
     }
     const body: TCallTrends = { from, stepMs: TREND_STEP_MS, trends };
     sendJson(res, 200, body);

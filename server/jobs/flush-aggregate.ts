@@ -10,11 +10,11 @@ export const BASE_RESOLUTION_SECS = 10;
 
 /**
  * Writes what the aggregate owes the database on each `flush()` (the caller
- * calls it every flush interval): counter deltas into 10 s buckets (per
- * breaker, and per instance once a bucket has closed), instance liveness and
- * changed states, in one transaction of a few multi-row statements, never a
- * row per report. `flushAll()` also writes the open per-instance bucket (at
- * shutdown, in tests). A failed flush is rolled back whole and given back to
+ * calls it every flush interval): the counter deltas of 10 s buckets that
+ * have closed (per breaker and per instance), instance liveness and changed
+ * states, in one transaction of a few multi-row statements, never a row per
+ * report. `flushAll()` also writes the open bucket (at shutdown, in tests);
+ * until then the read API takes it from the aggregate. A failed flush is rolled back whole and given back to
  * the aggregate, so it is retried without counting anything twice.
  */
 export function createAggregateFlusher({ aggregate, pool, logger, now }: { aggregate: Aggregate; pool: pg.Pool; logger: Logger; now: () => number }) {
@@ -28,7 +28,7 @@ export function createAggregateFlusher({ aggregate, pool, logger, now }: { aggre
       const pair = aggregate.pairState(instanceId, breakerId);
       if (pair?.state && pair.stateSince !== null) stateRows.push({ breakerId, instanceId, state: pair.state, wouldBe: pair.wouldBe, stateSince: pair.stateSince, config: pair.config, window: pair.window });
     }
-    if (batch.breakerBuckets.length + batch.instanceBuckets.length + batch.seen.length + stateRows.length === 0) return;
+    if (batch.breakerBuckets.length + batch.instanceBuckets.length + batch.seen.length + stateRows.length === 0) return aggregate.pending.release(batch);
     try {
       await inTransaction(pool, async (client) => {
         const buckets = createBucketStore(client);

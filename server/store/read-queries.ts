@@ -1,6 +1,4 @@
-import type { TMetricsPoint } from '../../lib/api/metrics-series.js';
 import type { TTransitionRecord } from '../../lib/api/transition-record.js';
-import { latencyQuantile } from '../../lib/protocol/latency-buckets.js';
 import type { TBreakerState, TTransitionCause } from '../../lib/protocol/breaker-state.js';
 import { OUTCOME_KINDS } from '../aggregate/outcome-kinds';
 import type { Queryable } from './queryable';
@@ -59,8 +57,15 @@ export async function queryTransitions(db: Queryable, filter: TransitionFilter):
   return result.rows.map(toRecord);
 }
 
-/** A breaker's buckets of one resolution summed into steps of `stepSecs`, with percentiles from the merged histograms. */
-export async function queryMetrics(db: Queryable, breakerId: string, resolutionSecs: number, stepSecs: number, from: Date, to: Date): Promise<TMetricsPoint[]> {
+/** A breaker's counts over one step: outcome counts in OUTCOME_KINDS order and the summed latency histogram. */
+export interface MetricsBucket {
+  start: number;
+  counts: number[];
+  histogram: number[];
+}
+
+/** A breaker's buckets of one resolution summed into steps of `stepSecs` (starts aligned on the epoch), histograms summed too. */
+export async function queryMetricBuckets(db: Queryable, breakerId: string, resolutionSecs: number, stepSecs: number, from: Date, to: Date): Promise<MetricsBucket[]> {
   const result = await db.query<Record<(typeof OUTCOME_KINDS)[number], string> & { start: Date; histogram: string[] | null }>(
     `WITH src AS (
        SELECT date_bin(make_interval(secs => $3), bucket_start, TIMESTAMPTZ 'epoch') AS start, latency_histogram, ${OUTCOME_KINDS.join(', ')}
@@ -73,21 +78,11 @@ export async function queryMetrics(db: Queryable, breakerId: string, resolutionS
      SELECT c.*, h.histogram FROM counts c LEFT JOIN histograms h USING (start) ORDER BY c.start`,
     [breakerId, resolutionSecs, stepSecs, from, to],
   );
-  return result.rows.map((row) => {
-    const histogram = (row.histogram ?? []).map(Number);
-    return {
-      start: row.start.getTime(),
-      success: Number(row.success),
-      failure: Number(row.failure),
-      timeout: Number(row.timeout),
-      rejected: Number(row.rejected),
-      slow: Number(row.slow),
-      fallback: Number(row.fallback),
-      p50Ms: latencyQuantile(histogram, 0.5),
-      p90Ms: latencyQuantile(histogram, 0.9),
-      p99Ms: latencyQuantile(histogram, 0.99),
-    };
-  });
+  return result.rows.map((row) => ({
+    start: row.start.getTime(),
+    counts: OUTCOME_KINDS.map((kind) => Number(row[kind])),
+    histogram: (row.histogram ?? []).map(Number),
+  }));
 }
 
 /** Calls (executed and rejected) per 10 s bucket of some breakers in [from, to), summed over instances. */

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { TBreakerDetail } from '../../../lib/api/breaker-detail.js';
 import type { TBreakerList } from '../../../lib/api/breaker-list.js';
+import type { TMetricsSeries } from '../../../lib/api/metrics-series.js';
 import { withRatesChange } from '../../../lib/live/breaker-delta.js';
 import type { TBreakersChanged, TLiveSnapshot } from '../../../lib/live/dashboard-events.js';
 import type { TAck } from '../../../lib/protocol/ack.js';
@@ -109,6 +110,32 @@ describe('ingest over the /agent socket', () => {
     const rows = await database.query<{ sequence: string }>('SELECT sequence FROM transitions WHERE run_id = $1 ORDER BY sequence', [run.ref.runId]);
     expect(rows.map((row) => Number(row.sequence))).toEqual([1, 2]);
     again.close();
+  });
+
+  it("serves a breaker's open 10 s bucket in its metrics before it is written, and counts it once after", async () => {
+    const name = `open-bucket-${Date.now()}`;
+    const run = instanceRun('checkout', 'open-bucket-host');
+    const agent = await connectAgent(panel.url, checkoutKey);
+    await send(agent, 'instance:register', run.register([name]));
+    await send(agent, 'report:send', run.report([run.breaker(name, { success: 7, failure: 3 }, 'CLOSED', [0, 10])]));
+    const breakerId = (await getJson<TBreakerList>('/api/v1/breakers?service=checkout')).breakers.find((breaker) => breaker.name === name)!.id;
+    const totals = async () => {
+      const to = Date.now() + 10_000;
+      const series = await getJson<TMetricsSeries>(`/api/v1/breakers/${breakerId}/metrics?from=${to - 120_000}&to=${to}`);
+      return {
+        success: series.points.reduce((sum, point) => sum + point.success, 0),
+        failure: series.points.reduce((sum, point) => sum + point.failure, 0),
+        p50Ms: series.points.find((point) => point.success > 0)?.p50Ms,
+      };
+    };
+    // The bucket is written once it closes (up to 10 s from now): until then the aggregate supplies it.
+    const stored = async () => (await database.query('SELECT 1 FROM breaker_buckets WHERE breaker_id = $1', [breakerId])).length;
+    const before = await totals();
+    expect(before).toEqual({ success: 7, failure: 3, p50Ms: expect.any(Number) });
+    await panel.pipeline.flush();
+    expect(await stored()).toBeGreaterThan(0);
+    expect(await totals()).toEqual(before);
+    agent.close();
   });
 
   it('derives deltas from cumulative counters and counts a restarted instance right', async () => {

@@ -164,21 +164,39 @@ describe('PendingWrites', () => {
     expect(pending.take().instanceBuckets.length).toBe(0);
   });
 
-  it('holds per-instance buckets that are still open, and hands them over whole once asked for all', () => {
+  it('holds the buckets that are still open, and hands them over whole once asked for all', () => {
     const { pending, b1, a1 } = setUp();
     pending.addCounts(b1, a1, 1_000, delta([1]));
     pending.addCounts(b1, a1, 12_000, delta([2]));
     const periodic = pending.take(10_000);
-    expect(rowsOf(periodic.breakerBuckets, false).map((row) => [row.bucketStart, row.counts[0]])).toEqual([
-      [0, 1],
-      [10_000, 2],
-    ]);
+    expect(rowsOf(periodic.breakerBuckets, false).map((row) => [row.bucketStart, row.counts[0]])).toEqual([[0, 1]]);
     expect(rowsOf(periodic.instanceBuckets, true).map((row) => [row.bucketStart, row.counts[0]])).toEqual([[0, 1]]);
     pending.release(periodic);
     pending.addCounts(b1, a1, 15_000, delta([4]));
     const all = pending.take();
-    expect(rowsOf(all.breakerBuckets, false).map((row) => [row.bucketStart, row.counts[0]])).toEqual([[10_000, 4]]);
+    expect(rowsOf(all.breakerBuckets, false).map((row) => [row.bucketStart, row.counts[0]])).toEqual([[10_000, 6]]);
     expect(rowsOf(all.instanceBuckets, true).map((row) => [row.bucketStart, row.counts[0]])).toEqual([[10_000, 6]]);
+  });
+
+  it('tells what a breaker is owed until it is written: held, in a flush being written, or given back', () => {
+    const { pending, b1, a1 } = setUp();
+    const owed = () => pending.owedBreakerBuckets(b1).map((bucket) => [bucket.bucketStart, bucket.counts[0], bucket.histogram[0]]);
+    pending.addCounts(b1, a1, 1_000, delta([1], [1]));
+    pending.addCounts(b1, a1, 12_000, delta([2], [2]));
+    const flushing = pending.take(10_000);
+    // The closed bucket is on its way to the database, the open one held: both still count.
+    expect(owed()).toEqual([
+      [0, 1, 1],
+      [10_000, 2, 2],
+    ]);
+    pending.giveBack(flushing);
+    expect(owed()).toEqual([
+      [0, 1, 1],
+      [10_000, 2, 2],
+    ]);
+    pending.release(pending.take(10_000));
+    expect(owed()).toEqual([[10_000, 2, 2]]);
+    expect(pending.owedBreakerBuckets(b1 + 1)).toEqual([]);
   });
 
   it('merges a batch given back with what arrived since, counting nothing twice', () => {
