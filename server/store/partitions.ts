@@ -9,12 +9,6 @@ export interface PartitionedTable {
   spanMs: number;
   /** Suffix of a partition's name from its start, e.g. `20261123` or `2026112309`. */
   suffix(start: Date): string;
-  /**
-   * Percent of each page filled by inserts, when below 100: the rest is room
-   * for updated rows on the same page (HOT updates), which then need no new
-   * index entries.
-   */
-  fillFactor?: number;
 }
 
 const pad = (value: number) => String(value).padStart(2, '0');
@@ -25,8 +19,6 @@ export const BREAKER_BUCKETS_10S: PartitionedTable = {
   defaultPartition: 'breaker_buckets_10s_default',
   spanMs: 24 * 3600_000,
   suffix: day,
-  // Each row of the open bucket is updated on every flush (every 2 s) until the bucket closes.
-  fillFactor: 50,
 };
 
 export const INSTANCE_BUCKETS: PartitionedTable = {
@@ -50,7 +42,7 @@ export async function ensurePartition(pool: pg.Pool, table: PartitionedTable, at
   const exists = await pool.query('SELECT 1 FROM pg_class WHERE relname = $1', [name]);
   if (exists.rowCount) return false;
   await inTransaction(pool, async (client) => {
-    await client.query(`CREATE TABLE "${name}" (LIKE "${table.parent}" INCLUDING DEFAULTS)${table.fillFactor ? ` WITH (fillfactor = ${table.fillFactor})` : ''}`);
+    await client.query(`CREATE TABLE "${name}" (LIKE "${table.parent}" INCLUDING DEFAULTS)`);
     await client.query(
       `WITH moved AS (DELETE FROM "${table.defaultPartition}" WHERE bucket_start >= $1 AND bucket_start < $2 RETURNING *)
        INSERT INTO "${name}" SELECT * FROM moved`,
