@@ -508,13 +508,13 @@ export function createAggregate({ now, staleAfterMs, bucketSeconds }: AggregateO
       return rows.sort((a, b) => a.name.localeCompare(b.name));
     },
 
-    /** Outcome counts of a breaker since this server started, in OUTCOME_KINDS order. */
     /** A breaker's service-wide buckets not in the database yet (the open one, and any being written), oldest first. */
     owedBuckets(breakerId: string): OwedBucket[] {
       const breaker = breakers.get(breakerId);
       return breaker ? pending.owedBreakerBuckets(breaker.slot) : [];
     },
 
+    /** Outcome counts of a breaker since this server started, in OUTCOME_KINDS order. */
     callTotals(breakerId: string): Readonly<Float64Array> | undefined {
       return breakers.get(breakerId)?.totals;
     },

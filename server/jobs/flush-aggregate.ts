@@ -14,8 +14,9 @@ export const BASE_RESOLUTION_SECS = 10;
  * have closed (per breaker and per instance), instance liveness and changed
  * states, in one transaction of a few multi-row statements, never a row per
  * report. `flushAll()` also writes the open bucket (at shutdown, in tests);
- * until then the read API takes it from the aggregate. A failed flush is rolled back whole and given back to
- * the aggregate, so it is retried without counting anything twice.
+ * until then the read API takes it from the aggregate. A failed flush is
+ * rolled back whole and given back to the aggregate, so it is retried
+ * without counting anything twice.
  */
 export function createAggregateFlusher({ aggregate, pool, logger, now }: { aggregate: Aggregate; pool: pg.Pool; logger: Logger; now: () => number }) {
   let running: Promise<void> = Promise.resolve();
