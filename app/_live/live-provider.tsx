@@ -100,6 +100,11 @@ export function LiveProvider({ children }: { children: ReactNode }) {
       batch.transitions.push(transition);
       schedule();
     });
+    // An instance's answer to an operator command (or a command sent again): the delivery table follows it live.
+    socket.on('delivery:changed', (delivery) => {
+      batch.deliveries.push(delivery);
+      schedule();
+    });
     socket.on('disconnect', (reason) => {
       connection.getState().setReconnecting();
       // The server closes a socket itself only when its session ended or the user's role changed.
