@@ -35,6 +35,9 @@ const PROBE_GIVE_UP_MS = 5_000;
 
 type Fleet = BenchChild<FleetRequest, FleetMessage>;
 
+/** Extra Node flags for a child from an environment variable (profiles, V8 options), space-separated. */
+const nodeFlagsFrom = (variable: string): string[] => (process.env[variable] ?? '').split(' ').filter(Boolean);
+
 /** Cleanup steps, run newest first, once, whatever happened. */
 const cleanups: Array<() => Promise<unknown>> = [];
 let cleaning: Promise<void> | null = null;
@@ -45,7 +48,7 @@ const cleanUp = () =>
 
 function startFleet(args: BenchArgs, url: string, keys: Record<string, string>): Fleet {
   const spec: FleetSpec = { url, keys, instances: args.instances, breakers: args.breakers, instancesPerService: args.instancesPerService, probes: args.probes };
-  const fleet = startChild<FleetRequest, FleetMessage>(path.join(HERE, 'bench/simulated-fleet.ts'), { name: 'fleet', env: { BENCH_FLEET: JSON.stringify(spec) }, execArgv: (process.env.BENCH_FLEET_EXEC_ARGV ?? '').split(' ').filter(Boolean) });
+  const fleet = startChild<FleetRequest, FleetMessage>(path.join(HERE, 'bench/simulated-fleet.ts'), { name: 'fleet', env: { BENCH_FLEET: JSON.stringify(spec) }, execArgv: nodeFlagsFrom('BENCH_FLEET_EXEC_ARGV') });
   cleanups.push(() => fleet.stop());
   return fleet;
 }
@@ -118,7 +121,7 @@ async function main(): Promise<void> {
   await buildServer(rootDir, { 'bench-panel': 'scripts/bench/panel-process.ts' });
   const panel = startChild<PanelRequest, PanelMessage>(path.join(rootDir, SERVER_BUILD_DIR, 'bench-panel.mjs'), {
     name: 'panel',
-    execArgv: [...(args.profileDir ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(args.profileDir)] : []), ...(process.env.BENCH_PANEL_EXEC_ARGV ?? '').split(' ').filter(Boolean)],
+    execArgv: [...(args.profileDir ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(args.profileDir)] : []), ...nodeFlagsFrom('BENCH_PANEL_EXEC_ARGV')],
     env: { MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2', BENCH_ROOT_DIR: rootDir, DATABASE_URL: databaseUrl, PORT: '0', HOST: '127.0.0.1', NODE_ENV: 'production', LOG_LEVEL: 'warn', ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, BENCH_SERVICES: JSON.stringify(serviceNames) },
   });
   cleanups.push(() => panel.stop(20_000));

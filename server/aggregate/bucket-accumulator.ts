@@ -36,13 +36,18 @@ export class PagePool {
 
   take(stride: number): CountPage {
     const size = ROWS_PER_PAGE * stride;
-    if (this.free.length > 0 && this.free[0]!.length !== size) this.free = [];
+    this.keepOnly(size);
     return this.free.pop() ?? new Uint32Array(size);
   }
 
   give(page: CountPage): void {
-    if (this.free.length > 0 && this.free[0]!.length !== page.length) this.free = [];
+    this.keepOnly(page.length);
     this.free.push(page.fill(0));
+  }
+
+  /** Drops the free pages of another size (an older, narrower row width). */
+  private keepOnly(size: number): void {
+    if (this.free.length > 0 && this.free[0]!.length !== size) this.free = [];
   }
 }
 

@@ -4,6 +4,7 @@ import type { TBreakerDetail } from '../../lib/api/breaker-detail.js';
 import { TREND_SPAN_MS, TREND_STEP_MS, ZCallTrendsQuery, type TCallTrends } from '../../lib/api/call-trends.js';
 import { ZMetricsQuery, type TMetricsSeries } from '../../lib/api/metrics-series.js';
 import type { Aggregate } from '../aggregate/aggregate';
+import { OUTCOME } from '../aggregate/outcome-kinds';
 import type { Queryable } from '../store/queryable';
 import { queryCallCounts, queryMetricBuckets, queryTransitions, type MetricsBucket } from '../store/read-queries';
 import { metricsPoints } from './metrics-points';
@@ -34,6 +35,9 @@ async function bucketsFrom(db: Queryable, breakerId: string, resolutionIndex: nu
   if (complete >= to || resolutionIndex === 0) return buckets;
   return [...buckets, ...(await bucketsFrom(db, breakerId, resolutionIndex - 1, step, Math.max(from, complete), to, now))];
 }
+
+/** Calls in a bucket's counts: executed (success, failure, timeout) and rejected, as queryCallCounts counts them. */
+const callsIn = (counts: ArrayLike<number>) => counts[OUTCOME.success]! + counts[OUTCOME.failure]! + counts[OUTCOME.timeout]! + counts[OUTCOME.rejected]!;
 
 /** The read API for the screens: live state from the aggregate, history from Postgres. */
 export function addBreakerRoutes(router: Router, { aggregate, db, retention, now }: { aggregate: Aggregate; db: Queryable; retention: RetentionConfig; now: () => number }): void {
@@ -91,7 +95,7 @@ export function addBreakerRoutes(router: Router, { aggregate, db, retention, now
       aggregate
         .owedBuckets(breakerId)
         .filter((bucket) => bucket.bucketStart >= from && bucket.bucketStart < to)
-        .map((bucket) => ({ breakerId, start: bucket.bucketStart, calls: bucket.counts[0]! + bucket.counts[1]! + bucket.counts[2]! + bucket.counts[3]! })),
+        .map((bucket) => ({ breakerId, start: bucket.bucketStart, calls: callsIn(bucket.counts) })),
     );
     for (const { breakerId, start, calls } of [...stored, ...owed]) {
       const slot = Math.floor((start - from) / TREND_STEP_MS);
