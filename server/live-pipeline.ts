@@ -13,6 +13,7 @@ import { addHistoryRoutes } from './history/history-routes';
 import type { Router } from './http/router';
 import { createAgentNamespace } from './ingest/agent-namespace';
 import { createIngest } from './ingest/ingest';
+import type { ReadGate } from './ingest/read-gate';
 import { addReportsRoute } from './ingest/reports-route';
 import type { ApiKeyVerifier } from './ingest/reporter-identity';
 import { createDueTasks } from './jobs/due-tasks';
@@ -40,6 +41,8 @@ export interface LivePipelineOptions {
   keys: ApiKeyVerifier;
   version: string;
   now: () => number;
+  /** The sockets' backpressure, for the metrics. */
+  readGate?: ReadGate;
 }
 
 const LIVE_INTERVAL_MS = 250;
@@ -55,14 +58,14 @@ const EXPIRY_CHECK_MS = 1_000;
  * ingest (socket and HTTP) → aggregate → store (flusher, rollups) and live
  * (dashboard namespace and publisher), plus the read API over both.
  */
-export async function startLivePipeline({ config, logger, io, router, pool, prisma, databaseUrl, keys, version, now }: LivePipelineOptions) {
+export async function startLivePipeline({ config, logger, io, router, pool, prisma, databaseUrl, keys, version, now, readGate }: LivePipelineOptions) {
   const aggregate = createAggregate({ now, staleAfterMs: config.ingest.staleAfterMs, bucketSeconds: 10 });
   const view = createLiveView(aggregate, now);
   const dashboard = createDashboardNamespace(io, { version, now, view, logger });
   const publisher = createLivePublisher({ namespace: dashboard, aggregate, now });
   // Publishing, flushing, liveness and expiry run from timers, and from the report path when a flood holds the timers back.
   const due = createDueTasks();
-  const metrics = createPanelMetrics({ aggregate, io });
+  const metrics = createPanelMetrics({ aggregate, io, readGate });
   const notifications = createNotifications({ prisma, aggregate, router, config: config.notify, now, logger, version });
   const onTransition: typeof publisher.publishTransition = (record) => {
     publisher.publishTransition(record);

@@ -10,12 +10,13 @@ import { installAccess, type Access } from './auth/install-access';
 import { startLivePipeline } from './live-pipeline';
 import { agentParser } from './ingest/agent-parser';
 import { createReportDecoderPool } from './ingest/report-decoder-pool';
+import { ReadGate } from './ingest/read-gate';
 import { createMetricsHandler } from './metrics/panel-metrics';
 import type { Logger } from './logger';
 import { openDatabase, type OpenDatabase } from './store/open-database';
 import { createDatabaseClients, type Prisma } from './store/prisma';
 import { readVersion } from './version';
-import { PanelWebSocketServer } from './ws-engine';
+import { panelWebSocketServer } from './ws-engine';
 
 /** What serves the pages: Next.js in the real server. */
 export interface WebApp {
@@ -44,6 +45,9 @@ export interface RunningPanel {
   access: Access;
   stop(): Promise<void>;
 }
+
+// One event-loop turn's share of incoming messages: timers (dashboard deltas every 20 and 250 ms, flushes) and HTTP get the rest.
+const READ_TURN_BUDGET_MS = 50;
 
 const noPages: WebApp = { handleRequest: async (_req, res) => sendJson(res, 404, { error: { code: 'not_found', message: 'no page here' } }) };
 // While Next prepares (a second or two after the port opens), a page that refreshes itself rather than an error.
@@ -87,11 +91,12 @@ export async function startPanelServer({ config, logger, createWebApp, now = Dat
   });
   // Socket.IO handles its own upgrades and, with destroyUpgrade off, leaves the rest to us.
   const reportDecoders = config.ingest.decodeThreads > 0 ? createReportDecoderPool({ threads: config.ingest.decodeThreads, logger }) : null;
+  const readGate = new ReadGate({ turnBudgetMs: READ_TURN_BUDGET_MS });
   const io = new SocketServer(httpServer, {
     serveClient: false,
     destroyUpgrade: false,
     maxHttpBufferSize: config.ingest.maxMessageBytes,
-    wsEngine: PanelWebSocketServer,
+    wsEngine: panelWebSocketServer(readGate),
     parser: agentParser(reportDecoders),
   });
   let access;
@@ -99,7 +104,7 @@ export async function startPanelServer({ config, logger, createWebApp, now = Dat
   try {
     access = await installAccess({ config, logger, prisma, router, io, databaseUrl: database.url, now });
     gate = access.gate;
-    pipeline = await startLivePipeline({ config, logger, io, router, pool, prisma, databaseUrl: database.url, keys: access.keys, version, now });
+    pipeline = await startLivePipeline({ config, logger, io, router, pool, prisma, databaseUrl: database.url, keys: access.keys, version, now, readGate });
     metricsHandler = createMetricsHandler(pipeline.metrics, config.metricsToken);
   } catch (error) {
     await access?.stop();

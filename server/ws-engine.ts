@@ -1,4 +1,5 @@
 import { WebSocket, WebSocketServer, type ServerOptions } from 'ws';
+import type { ReadGate } from './ingest/read-gate';
 
 /**
  * ws keeps each connection's last frame mask as a 4-byte view into the chunk
@@ -26,9 +27,31 @@ function releaseMask(socket: WebSocket): void {
   if (receiver) receiver._mask = undefined;
 }
 
-/** Engine.IO's `wsEngine`: ws's server, making MaskReleasingWebSocket connections. */
-export class PanelWebSocketServer extends WebSocketServer {
-  constructor(options?: ServerOptions, callback?: () => void) {
-    super({ ...options, WebSocket: MaskReleasingWebSocket }, callback);
-  }
+/** Connections that let go of the mask as MaskReleasingWebSocket does, and hand every message to the read gate. */
+function gatedWebSocket(gate: ReadGate) {
+  return class GatedWebSocket extends WebSocket {
+    override emit(event: string | symbol, ...args: unknown[]): boolean {
+      if (event !== 'message') return super.emit(event, ...args);
+      // Let go before, not after: a message the gate holds is handled later, when the receiver may be half-way
+      // through the next frame, whose mask must stay. The message holds its data already.
+      releaseMask(this);
+      gate.admit(this, () => super.emit(event, ...args));
+      return true;
+    }
+  };
+}
+
+/**
+ * Engine.IO's `wsEngine`: ws's server, whose connections let go of the mask
+ * (MaskReleasingWebSocket) and, with a read gate, hand every message to the
+ * gate, which may hold it for a later turn and pause the connection
+ * (server/ingest/read-gate.ts).
+ */
+export function panelWebSocketServer(gate: ReadGate | null) {
+  const connection = gate ? gatedWebSocket(gate) : MaskReleasingWebSocket;
+  return class PanelWebSocketServer extends WebSocketServer {
+    constructor(options?: ServerOptions, callback?: () => void) {
+      super({ ...options, WebSocket: connection }, callback);
+    }
+  };
 }

@@ -1,9 +1,11 @@
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { MaskReleasingWebSocket, PanelWebSocketServer } from '../../server/ws-engine';
+import { MaskReleasingWebSocket, panelWebSocketServer } from '../../server/ws-engine';
 
-let server: PanelWebSocketServer | null = null;
+const PanelWebSocketServer = panelWebSocketServer(null);
+
+let server: InstanceType<typeof PanelWebSocketServer> | null = null;
 afterEach(() => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())));
 
 /** The one field the workaround clears, read the way ws keeps it. */
