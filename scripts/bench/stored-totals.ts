@@ -11,6 +11,11 @@ const SUMS = (table: string, where: string) => `
          coalesce(sum((SELECT coalesce(sum(v), 0) FROM unnest(latency_histogram) AS v)), 0)::text AS histogram
   FROM ${table} ${where}`;
 
+// The same over per-instance buckets, whose counts are arrays (one element per instance; histograms two-dimensional).
+const INSTANCE_SUMS = `
+  SELECT (SELECT coalesce(sum(v), 0) FROM instance_buckets, unnest(success || failure || timeout || rejected || slow || fallback) AS v)::text AS counters,
+         (SELECT coalesce(sum(v), 0) FROM instance_buckets, unnest(latency_histograms) AS v)::text AS histogram`;
+
 /** What the store holds in the per-breaker and per-instance 10 s buckets, to check against what the fleet had acknowledged. */
 export async function storedTotals(databaseUrl: string): Promise<{ breakerBuckets: StoredTotals; instanceBuckets: StoredTotals }> {
   const client = new pg.Client({ connectionString: databaseUrl });
@@ -22,7 +27,7 @@ export async function storedTotals(databaseUrl: string): Promise<{ breakerBucket
     };
     return {
       breakerBuckets: await read(SUMS('breaker_buckets', 'WHERE resolution_secs = 10')),
-      instanceBuckets: await read(SUMS('instance_buckets', '')),
+      instanceBuckets: await read(INSTANCE_SUMS),
     };
   } finally {
     await client.end();

@@ -79,13 +79,78 @@ async function inChunks(rows: BucketRows, write: (start: number, end: number) =>
   for (let start = 0; start < rows.length; start += BUCKET_ROWS_PER_STATEMENT) await write(start, Math.min(rows.length, start + BUCKET_ROWS_PER_STATEMENT));
 }
 
+/** The per-instance rows of one breaker and bucket start: one row of instance_buckets. */
+interface InstanceRowGroup {
+  rows: BucketRows;
+  members: number[];
+}
+
+function byBreakerAndBucket(rows: BucketRows): InstanceRowGroup[] {
+  const groups = new Map<string, Map<number, number[]>>();
+  for (let row = 0; row < rows.length; row++) {
+    const breakerId = rows.breakerId(row);
+    let byStart = groups.get(breakerId);
+    if (!byStart) groups.set(breakerId, (byStart = new Map()));
+    const start = rows.bucketStart(row);
+    const members = byStart.get(start);
+    if (members) members.push(row);
+    else byStart.set(start, [row]);
+  }
+  const result: InstanceRowGroup[] = [];
+  for (const byStart of groups.values()) for (const members of byStart.values()) result.push({ rows, members });
+  return result;
+}
+
+/** Writes groups in statements of at most about BUCKET_ROWS_PER_STATEMENT instance rows. */
+async function inGroupChunks(groups: readonly InstanceRowGroup[], write: (chunk: readonly InstanceRowGroup[]) => Promise<unknown>): Promise<void> {
+  let start = 0;
+  while (start < groups.length) {
+    let end = start;
+    for (let rows = 0; end < groups.length && rows < BUCKET_ROWS_PER_STATEMENT; end++) rows += groups[end]!.members.length;
+    await write(groups.slice(start, end));
+    start = end;
+  }
+}
+
+/** `{{1,2,0},{3,0,0}}`: the group's histograms trimmed of trailing zeros and padded to the widest, or `{}` when all are empty. */
+function histogramsLiteral({ rows, members }: InstanceRowGroup): string {
+  const histograms = members.map((row) => rows.histogram(row));
+  const ends = histograms.map((histogram) => {
+    let end = histogram.length;
+    while (end > 0 && histogram[end - 1] === 0) end -= 1;
+    return end;
+  });
+  const width = Math.max(0, ...ends);
+  if (width === 0) return '{}';
+  const padded = histograms.map((histogram, index) => {
+    const values = Array.from(histogram.subarray(0, ends[index]));
+    while (values.length < width) values.push(0);
+    return `{${values.join(',')}}`;
+  });
+  return `{${padded.join(',')}}`;
+}
+
+/** The parameters of an instance_buckets insert: per group its breaker, bucket start, instances, the six counts per instance and the histograms. */
+function instanceBucketColumns(groups: readonly InstanceRowGroup[]): string[] {
+  const first = (group: InstanceRowGroup) => group.members[0]!;
+  return [
+    plainArray(groups.map((group) => group.rows.breakerId(first(group)))),
+    timestampArray(groups.map((group) => group.rows.bucketStart(first(group)))),
+    nestedLiteralArray(groups.map(({ rows, members }) => plainArray(members.map((row) => rows.instanceId(row))))),
+    ...OUTCOME_KINDS.map((_, kind) => nestedLiteralArray(groups.map(({ rows, members }) => plainArray(members.map((row) => rows.count(row, kind)))))),
+    nestedLiteralArray(groups.map(histogramsLiteral)),
+  ];
+}
+
 const asRows = (deltas: BucketRows | readonly BucketDelta[]): BucketRows => (Array.isArray(deltas) ? deltaRows(deltas as readonly BucketDelta[]) : (deltas as BucketRows));
 
 /**
  * Writes counter deltas into time buckets with multi-row statements (one per
- * table, or a few for very large flushes): an existing bucket gets the delta
- * added, so flushing partial buckets repeatedly (or from several servers)
- * keeps every sum exact.
+ * table, or a few for very large flushes). A service-wide bucket that exists
+ * gets the delta added; per-instance buckets go in one new row per breaker and
+ * bucket (instances in arrays), which readers sum per instance. Either way
+ * flushing partial buckets repeatedly (or from several servers) keeps every
+ * sum exact.
  */
 export interface BucketStore {
   addToBreakerBuckets(resolutionSecs: number, deltas: BucketRows | readonly BucketDelta[]): Promise<void>;
@@ -110,16 +175,14 @@ export function createBucketStore(pool: Queryable): BucketStore {
     },
 
     async addToInstanceBuckets(deltas) {
-      const rows = asRows(deltas);
-      await inChunks(rows, (start, end) =>
+      const groups = byBreakerAndBucket(asRows(deltas));
+      await inGroupChunks(groups, (chunk) =>
         pool.query(
-          `INSERT INTO instance_buckets (instance_id, breaker_id, bucket_start, ${OUTCOME_KINDS.join(', ')}, latency_histogram)
-           SELECT instance_id, breaker_id, bucket_start, ${OUTCOME_KINDS.join(', ')}, histogram::bigint[]
-           FROM unnest($1::uuid[], $2::uuid[], $3::timestamptz[], ${OUTCOME_KINDS.map((_, i) => `$${i + 4}::bigint[]`).join(', ')}, $10::text[])
-                AS d(instance_id, breaker_id, bucket_start, ${OUTCOME_KINDS.join(', ')}, histogram)
-           ON CONFLICT (instance_id, breaker_id, bucket_start) DO UPDATE SET ${ADD_COUNTS('instance_buckets')},
-             latency_histogram = ${ADD_HISTOGRAMS('instance_buckets')}`,
-          [plainArray(column(start, end, (row) => rows.instanceId(row))), plainArray(column(start, end, (row) => rows.breakerId(row))), ...bucketColumns(rows, start, end)],
+          `INSERT INTO instance_buckets (breaker_id, bucket_start, instance_ids, ${OUTCOME_KINDS.join(', ')}, latency_histograms)
+           SELECT breaker_id, bucket_start, instance_ids::uuid[], ${OUTCOME_KINDS.map((kind) => `${kind}::bigint[]`).join(', ')}, histograms::bigint[]
+           FROM unnest($1::uuid[], $2::timestamptz[], $3::text[], ${OUTCOME_KINDS.map((_, i) => `$${i + 4}::text[]`).join(', ')}, $10::text[])
+                AS d(breaker_id, bucket_start, instance_ids, ${OUTCOME_KINDS.join(', ')}, histograms)`,
+          instanceBucketColumns(chunk),
         ),
       );
     },

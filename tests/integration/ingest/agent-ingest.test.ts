@@ -165,6 +165,38 @@ describe('ingest over the /agent socket', () => {
     agent.close();
   });
 
+  it("keeps each instance's 10 s counts and histogram in the per-instance buckets", async () => {
+    const name = `per-instance-${Date.now()}`;
+    const reported = { a: { success: 7, failure: 2, histogram: [0, 4, 5] }, b: { success: 3, failure: 0, histogram: [1, 0, 0, 0, 2] } };
+    const agents = [];
+    for (const [host, counts] of Object.entries(reported)) {
+      const run = instanceRun('checkout', `per-instance-host-${host}`);
+      const agent = await connectAgent(panel.url, checkoutKey);
+      agents.push(agent);
+      expect((await send(agent, 'instance:register', run.register([name]))).ok).toBe(true);
+      // A first report sets the baseline at zero; the second one's counters are the bucket's delta.
+      await send(agent, 'report:send', run.report([run.breaker(name, {})]));
+      expect((await send(agent, 'report:send', run.report([run.breaker(name, { success: counts.success, failure: counts.failure }, 'CLOSED', counts.histogram)]))).ok).toBe(true);
+    }
+
+    await panel.pipeline.flush();
+    // Element i of every array belongs to instance_ids[i]; rows of one bucket are summed per instance.
+    const stored = await database.query<{ instance: string; success: string; failure: string; histogram: string[] }>(
+      `SELECT i.name AS instance, sum(b.success[k])::text AS success, sum(b.failure[k])::text AS failure,
+              (array_agg(array_to_string(b.latency_histograms[k:k][:], ',')))::text[] AS histogram
+       FROM instance_buckets b JOIN breakers br ON br.id = b.breaker_id,
+            generate_subscripts(b.instance_ids, 1) AS k JOIN instances i ON true
+       WHERE br.name = $1 AND i.id = b.instance_ids[k]
+       GROUP BY i.name ORDER BY i.name`,
+      [name],
+    );
+    expect(stored).toEqual([
+      { instance: 'per-instance-host-a', success: '7', failure: '2', histogram: ['0,4,5,0,0'] },
+      { instance: 'per-instance-host-b', success: '3', failure: '0', histogram: ['1,0,0,0,2'] },
+    ]);
+    for (const agent of agents) agent.close();
+  });
+
   it('marks an instance stale when it stops reporting and live again when it reports', async () => {
     const name = `liveness-${Date.now()}`;
     const run = instanceRun('checkout');

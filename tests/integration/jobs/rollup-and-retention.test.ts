@@ -73,8 +73,16 @@ describe('rollups and retention', () => {
     await store.addToBreakerBuckets(3600, [delta(breakerId, now - 401 * DAY, 1, 0, []), delta(breakerId, now - 399 * DAY, 1, 0, [])]);
     const partitionsBefore = await database.query<{ relname: string }>("SELECT relname FROM pg_class WHERE relname LIKE 'breaker_buckets_10s_p%' ORDER BY relname");
 
+    // Per-instance buckets (kept an hour, in hourly partitions): one from two hours ago, one from half an hour ago.
+    const instanceIds = ['00000000-0000-4000-8000-000000000001', '00000000-0000-4000-8000-000000000002'];
+    await store.addToInstanceBuckets(
+      [now - 2 * HOUR, now - HOUR / 2].flatMap((at) => instanceIds.map((instanceId) => ({ ...delta(breakerId, at, 1, 0, [1]), instanceId }))),
+    );
+
     const run = await runRollupAndRetention(pool, now, retention);
     expect(run.ran).toBe(true);
+    const instanceRows = await database.query<{ bucket_start: Date; instance_ids: string[]; success: string[] }>('SELECT bucket_start, instance_ids, success::text[] FROM instance_buckets');
+    expect(instanceRows).toEqual([{ bucket_start: new Date(now - HOUR / 2), instance_ids: instanceIds, success: ['1', '1'] }]);
     const remaining = await database.query<{ resolution_secs: number; bucket_start: Date }>('SELECT resolution_secs, bucket_start FROM breaker_buckets ORDER BY resolution_secs, bucket_start');
     const oldest = (resolution: number) => Math.min(...remaining.filter((row) => row.resolution_secs === resolution).map((row) => row.bucket_start.getTime()));
     expect(oldest(10)).toBe(now - 47 * HOUR);
