@@ -31,8 +31,7 @@ export class ReadGate {
   private readonly held = new Map<Pausable, number>();
   private turnStartedAt: number | null = null;
   private readonly now: () => number;
-  /** Messages held for a later turn since the start (a Prometheus counter). */
-  heldTotal = 0;
+  private everHeld = 0;
 
   constructor(private readonly options: ReadGateOptions) {
     this.now = options.now ?? (() => performance.now());
@@ -47,7 +46,12 @@ export class ReadGate {
     if (count === 0) connection.pause();
     this.held.set(connection, count + 1);
     this.waiting.push({ connection, deliver });
-    this.heldTotal += 1;
+    this.everHeld += 1;
+  }
+
+  /** Messages held for a later turn since the start (a Prometheus counter). */
+  get heldTotal(): number {
+    return this.everHeld;
   }
 
   /** Messages waiting now (a Prometheus gauge; tests). */

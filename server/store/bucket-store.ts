@@ -51,11 +51,16 @@ const ADD_HISTOGRAMS = (table: string) =>
   `ARRAY(SELECT COALESCE(a, 0) + COALESCE(b, 0) FROM unnest(${table}.latency_histogram, EXCLUDED.latency_histogram) AS h(a, b))`;
 const ADD_COUNTS = (table: string) => OUTCOME_KINDS.map((kind) => `${kind} = ${table}.${kind} + EXCLUDED.${kind}`).join(', ');
 
-/** Trims trailing zero buckets and renders a bigint[] literal: compact and exact. */
-function histogramLiteral(histogram: Float64Array | Uint32Array): string {
+/** Where a histogram's trailing zero buckets start: they are not written. */
+function histogramEnd(histogram: Float64Array | Uint32Array): number {
   let end = histogram.length;
   while (end > 0 && histogram[end - 1] === 0) end -= 1;
-  return `{${histogram.subarray(0, end).join(',')}}`;
+  return end;
+}
+
+/** Trims trailing zero buckets and renders a bigint[] literal: compact and exact. */
+function histogramLiteral(histogram: Float64Array | Uint32Array): string {
+  return `{${histogram.subarray(0, histogramEnd(histogram)).join(',')}}`;
 }
 
 /** Values of rows [start, end) as one array. */
@@ -79,13 +84,8 @@ async function inChunks(rows: BucketRows, write: (start: number, end: number) =>
   for (let start = 0; start < rows.length; start += BUCKET_ROWS_PER_STATEMENT) await write(start, Math.min(rows.length, start + BUCKET_ROWS_PER_STATEMENT));
 }
 
-/** The per-instance rows of one breaker and bucket start: one row of instance_buckets. */
-interface InstanceRowGroup {
-  rows: BucketRows;
-  members: number[];
-}
-
-function byBreakerAndBucket(rows: BucketRows): InstanceRowGroup[] {
+/** The per-instance rows by breaker and bucket start, each group one row of instance_buckets. */
+function byBreakerAndBucket(rows: BucketRows): number[][] {
   const groups = new Map<string, Map<number, number[]>>();
   for (let row = 0; row < rows.length; row++) {
     const breakerId = rows.breakerId(row);
@@ -96,30 +96,24 @@ function byBreakerAndBucket(rows: BucketRows): InstanceRowGroup[] {
     if (members) members.push(row);
     else byStart.set(start, [row]);
   }
-  const result: InstanceRowGroup[] = [];
-  for (const byStart of groups.values()) for (const members of byStart.values()) result.push({ rows, members });
-  return result;
+  return [...groups.values()].flatMap((byStart) => [...byStart.values()]);
 }
 
-/** Writes groups in statements of at most about BUCKET_ROWS_PER_STATEMENT instance rows. */
-async function inGroupChunks(groups: readonly InstanceRowGroup[], write: (chunk: readonly InstanceRowGroup[]) => Promise<unknown>): Promise<void> {
+/** Writes groups in statements of at most about BUCKET_ROWS_PER_STATEMENT rows. */
+async function inGroupChunks(groups: readonly number[][], write: (chunk: readonly number[][]) => Promise<unknown>): Promise<void> {
   let start = 0;
   while (start < groups.length) {
     let end = start;
-    for (let rows = 0; end < groups.length && rows < BUCKET_ROWS_PER_STATEMENT; end++) rows += groups[end]!.members.length;
+    for (let rows = 0; end < groups.length && rows < BUCKET_ROWS_PER_STATEMENT; end++) rows += groups[end]!.length;
     await write(groups.slice(start, end));
     start = end;
   }
 }
 
-/** `{{1,2,0},{3,0,0}}`: the group's histograms trimmed of trailing zeros and padded to the widest, or `{}` when all are empty. */
-function histogramsLiteral({ rows, members }: InstanceRowGroup): string {
+/** `{{1,2,0},{3,0,0}}`: a group's histograms trimmed of trailing zeros and padded to the widest, or `{}` when all are empty. */
+function histogramsLiteral(rows: BucketRows, members: readonly number[]): string {
   const histograms = members.map((row) => rows.histogram(row));
-  const ends = histograms.map((histogram) => {
-    let end = histogram.length;
-    while (end > 0 && histogram[end - 1] === 0) end -= 1;
-    return end;
-  });
+  const ends = histograms.map(histogramEnd);
   const width = Math.max(0, ...ends);
   if (width === 0) return '{}';
   const padded = histograms.map((histogram, index) => {
@@ -131,14 +125,13 @@ function histogramsLiteral({ rows, members }: InstanceRowGroup): string {
 }
 
 /** The parameters of an instance_buckets insert: per group its breaker, bucket start, instances, the six counts per instance and the histograms. */
-function instanceBucketColumns(groups: readonly InstanceRowGroup[]): string[] {
-  const first = (group: InstanceRowGroup) => group.members[0]!;
+function instanceBucketColumns(rows: BucketRows, groups: readonly number[][]): string[] {
   return [
-    plainArray(groups.map((group) => group.rows.breakerId(first(group)))),
-    timestampArray(groups.map((group) => group.rows.bucketStart(first(group)))),
-    nestedLiteralArray(groups.map(({ rows, members }) => plainArray(members.map((row) => rows.instanceId(row))))),
-    ...OUTCOME_KINDS.map((_, kind) => nestedLiteralArray(groups.map(({ rows, members }) => plainArray(members.map((row) => rows.count(row, kind)))))),
-    nestedLiteralArray(groups.map(histogramsLiteral)),
+    plainArray(groups.map((members) => rows.breakerId(members[0]!))),
+    timestampArray(groups.map((members) => rows.bucketStart(members[0]!))),
+    nestedLiteralArray(groups.map((members) => plainArray(members.map((row) => rows.instanceId(row))))),
+    ...OUTCOME_KINDS.map((_, kind) => nestedLiteralArray(groups.map((members) => plainArray(members.map((row) => rows.count(row, kind)))))),
+    nestedLiteralArray(groups.map((members) => histogramsLiteral(rows, members))),
   ];
 }
 
@@ -175,14 +168,14 @@ export function createBucketStore(pool: Queryable): BucketStore {
     },
 
     async addToInstanceBuckets(deltas) {
-      const groups = byBreakerAndBucket(asRows(deltas));
-      await inGroupChunks(groups, (chunk) =>
+      const rows = asRows(deltas);
+      await inGroupChunks(byBreakerAndBucket(rows), (chunk) =>
         pool.query(
           `INSERT INTO instance_buckets (breaker_id, bucket_start, instance_ids, ${OUTCOME_KINDS.join(', ')}, latency_histograms)
            SELECT breaker_id, bucket_start, instance_ids::uuid[], ${OUTCOME_KINDS.map((kind) => `${kind}::bigint[]`).join(', ')}, histograms::bigint[]
            FROM unnest($1::uuid[], $2::timestamptz[], $3::text[], ${OUTCOME_KINDS.map((_, i) => `$${i + 4}::text[]`).join(', ')}, $10::text[])
                 AS d(breaker_id, bucket_start, instance_ids, ${OUTCOME_KINDS.join(', ')}, histograms)`,
-          instanceBucketColumns(chunk),
+          instanceBucketColumns(rows, chunk),
         ),
       );
     },
