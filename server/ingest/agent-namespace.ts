@@ -11,7 +11,7 @@ import { ZTransition } from '../../lib/protocol/transition.js';
 import type { Logger } from '../logger';
 import { typedNamespace } from '../socket-namespace';
 import { acknowledged, validated } from './acknowledged';
-import { ThreadDecodedReport } from './agent-packet-decoder';
+import { DecodedReport } from './agent-packet-decoder';
 import { decodeReport } from './decode-report';
 import type { PackedReport } from './packed-report';
 import { AgentError } from './agent-error';
@@ -28,8 +28,8 @@ export interface AgentSocket {
 
 export type AgentNamespace = ReturnType<typeof createAgentNamespace>;
 
-/** A report decoded on a decoder thread, or a payload still to decode here (no decoder threads, or a binary packet). */
-const reportPayload = (payload: unknown): Promise<PackedReport> | PackedReport => (payload instanceof ThreadDecodedReport ? payload.outcome : decodeReport(payload));
+/** A report the packet decoder decoded (agent-packet-decoder.ts), or a payload still to decode here. */
+const reportPayload = (payload: unknown): Promise<PackedReport> | PackedReport => (payload instanceof DecodedReport ? payload.outcome : decodeReport(payload));
 
 export const keyRoom = (keyId: string) => `key:${keyId}`;
 export const instanceRoom = (instanceId: string) => `instance:${instanceId}`;
@@ -81,7 +81,7 @@ export function createAgentNamespace(
         return { serverTime: Date.now() };
       }, onRejected),
     );
-    // Reports are most of the traffic: usually decoded already, on a decoder thread (agent-packet-decoder.ts).
+    // Reports are most of the traffic: usually decoded already, by the packet decoder (agent-packet-decoder.ts).
     socket.on('report:send', acknowledged(reportPayload, 'report:send', logger, async (message) => (await ingest.report(reporter, await message), null), onRejected));
     socket.on('transition:report', acknowledged(validated(ZTransition, 'transition:report'), 'transition:report', logger, async (message) => (await ingest.transitions(reporter, [message]), null), onRejected));
     socket.on('command:ack', acknowledged(validated(ZCommandAck, 'command:ack'), 'command:ack', logger, async (message) => (await ingest.commandAck(reporter, message), null), onRejected));

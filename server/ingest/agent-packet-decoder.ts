@@ -3,17 +3,19 @@ import { Decoder, PacketType, type Packet } from 'socket.io-parser';
 import { AGENT_NAMESPACE } from '../../lib/protocol/agent-events.js';
 import type { PackedReport } from './packed-report';
 import type { ReportDecoderPool } from './report-decoder-pool';
+import { RepeatedText, scanReport } from './report-scanner';
 
 /**
- * What a `report:send` handler receives for a packet decoded on a decoder
- * thread: the packed report, or the error to answer with. Only this decoder
- * makes one (a reporter's JSON cannot), so the handler can tell it from a
- * payload it must still decode itself.
+ * What a `report:send` handler receives for a report this decoder decoded:
+ * the packed report (read by the scanner), its promise (on a decoder thread),
+ * or the error to answer with. Only this decoder makes one (a reporter's JSON
+ * cannot), so the handler can tell it from a payload it must still decode
+ * itself.
  */
-export class ThreadDecodedReport {
-  constructor(readonly outcome: Promise<PackedReport>) {
+export class DecodedReport {
+  constructor(readonly outcome: PackedReport | Promise<PackedReport>) {
     // Settled by the time the handler runs; a rejection is read there, not reported as unhandled here.
-    outcome.catch(() => {});
+    if (outcome instanceof Promise) outcome.catch(() => {});
   }
 }
 
@@ -22,12 +24,12 @@ const EVENT_PREFIX = `${PacketType.EVENT}${AGENT_NAMESPACE},`;
 const REPORT_ARGUMENTS = '["report:send",';
 
 /** The ack id and where the arguments' JSON starts, when a text packet is a report; null otherwise. */
-function reportPacket(data: string): { id: number | undefined; jsonAt: number } | null {
+function reportPacket(data: string): { id: number | undefined; argumentsAt: number } | null {
   if (!data.startsWith(EVENT_PREFIX)) return null;
   let at = EVENT_PREFIX.length;
   while (at < data.length && data.charCodeAt(at) >= 48 && data.charCodeAt(at) <= 57) at += 1;
   if (!data.startsWith(REPORT_ARGUMENTS, at)) return null;
-  return { id: at > EVENT_PREFIX.length ? Number(data.slice(EVENT_PREFIX.length, at)) : undefined, jsonAt: at };
+  return { id: at > EVENT_PREFIX.length ? Number(data.slice(EVENT_PREFIX.length, at)) : undefined, argumentsAt: at };
 }
 
 // Reports waiting for the threads beyond which the main thread decodes the next ones itself (about 10 ms of a thread's work):
@@ -38,18 +40,23 @@ interface Queued {
   packet: Packet | null;
 }
 
+const reportEvent = (id: number | undefined, report: DecodedReport): Packet => ({ type: PacketType.EVENT, nsp: AGENT_NAMESPACE, id, data: ['report:send', report] });
+
 /**
- * Socket.IO's decoder, with `report:send` packets of the agent namespace
- * decoded on the report decoder threads rather than by JSON.parse on the main
- * thread (see agent-parser.ts). Every other packet goes through Socket.IO's
- * own decoder, and so do reports while the threads are behind (the handler
- * then decodes them on the main thread). Packets of one connection still come out in the order they
- * came in: a packet that follows a report waits for it.
+ * Socket.IO's decoder, with `report:send` packets of the agent namespace read
+ * by the report scanner (report-scanner.ts) when they are in the plain form
+ * reporters write, else decoded on the report decoder threads (when there
+ * are any and they are not behind), else left to Socket.IO's own decoder
+ * (the handler then decodes them on the main thread). Every other packet goes
+ * through Socket.IO's decoder. Packets of one connection still come out in
+ * the order they came in: a packet that follows a report on a thread waits
+ * for it.
  */
-export function reportOffloadingDecoder(pool: ReportDecoderPool) {
-  class ReportOffloadingDecoder extends Emitter<Record<string, never>, Record<string, never>, { decoded: (packet: Packet) => void }> {
+export function agentPacketDecoder(pool: ReportDecoderPool | null) {
+  class AgentPacketDecoder extends Emitter<Record<string, never>, Record<string, never>, { decoded: (packet: Packet) => void }> {
     private readonly inner = new Decoder();
     private readonly queue: Queued[] = [];
+    private readonly repeated = new RepeatedText();
     private destroyed = false;
 
     constructor() {
@@ -58,13 +65,16 @@ export function reportOffloadingDecoder(pool: ReportDecoderPool) {
     }
 
     add(data: unknown): void {
-      const report = typeof data === 'string' && pool.backlog < MAX_THREAD_BACKLOG ? reportPacket(data) : null;
+      const report = typeof data === 'string' ? reportPacket(data) : null;
       if (typeof data !== 'string' || !report) return this.inner.add(data);
+      const scanned = scanReport(data, report.argumentsAt + REPORT_ARGUMENTS.length, this.repeated);
+      if (scanned) return this.enqueue({ packet: reportEvent(report.id, new DecodedReport(scanned)) });
+      if (!pool || pool.backlog >= MAX_THREAD_BACKLOG) return this.inner.add(data);
       const entry: Queued = { packet: null };
       this.queue.push(entry);
-      const outcome = pool.decode(data.slice(report.jsonAt));
+      const outcome = pool.decode(data.slice(report.argumentsAt));
       const settle = () => {
-        entry.packet = { type: PacketType.EVENT, nsp: AGENT_NAMESPACE, id: report.id, data: ['report:send', new ThreadDecodedReport(outcome)] };
+        entry.packet = reportEvent(report.id, new DecodedReport(outcome));
         this.drain();
       };
       outcome.then(settle, settle);
@@ -86,5 +96,5 @@ export function reportOffloadingDecoder(pool: ReportDecoderPool) {
     }
   }
 
-  return ReportOffloadingDecoder;
+  return AgentPacketDecoder;
 }

@@ -23,12 +23,13 @@ interface Waiting {
 }
 
 /**
- * Threads that turn the JSON of `report:send` packets into packed reports.
- * Parsing and validating a report of 50 breakers takes about 130 µs, a
- * quarter of the main thread's time per report at 100,000 breaker-reports a
- * second; on these threads it runs beside the sockets and the aggregate
- * instead of before them. A thread that dies is replaced, and the reports it
- * held are answered with an internal error (reporters send them again).
+ * Threads that turn the JSON of `report:send` packets into packed reports,
+ * for the reports the scanner does not read (report-scanner.ts: reporters
+ * that write another form of JSON). Parsing and validating a report of 50
+ * breakers that way takes about 100 µs; on these threads it runs beside the
+ * sockets and the aggregate instead of before them. A thread that dies is
+ * replaced, and the reports it held are answered with an internal error
+ * (reporters send them again).
  */
 export function createReportDecoderPool({ threads, logger }: { threads: number; logger: Logger }) {
   const waiting = new Map<number, Waiting & { worker: Worker }>();

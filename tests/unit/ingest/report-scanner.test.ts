@@ -1,0 +1,133 @@
+import { describe, expect, it } from 'vitest';
+import type { TReport } from '../../../lib/protocol/breaker-report.js';
+import { decodeReport } from '../../../server/ingest/decode-report';
+import type { PackedReport } from '../../../server/ingest/packed-report';
+import { RepeatedText, scanReport } from '../../../server/ingest/report-scanner';
+import { createCircuitBreaker } from '../../../sdk/src/index';
+import { instanceRun } from '../../fixtures/protocol-messages';
+
+const PREFIX = '2/agent,12["report:send",';
+
+/** A report's packet as a reporter's Socket.IO client writes it. */
+const packetOf = (report: unknown) => `${PREFIX}${JSON.stringify(report)}]`;
+
+const scan = (packet: string, repeated = new RepeatedText()) => scanReport(packet, PREFIX.length, repeated);
+
+/** What the general path makes of a packet: the packed report, or 'refused'. */
+function decodedTheGeneralWay(packet: string): PackedReport | 'refused' {
+  try {
+    const args: unknown = JSON.parse(packet.slice(PREFIX.length - '["report:send",'.length));
+    if (!Array.isArray(args) || args.length !== 2 || args[0] !== 'report:send') return 'refused';
+    return decodeReport(args[1]);
+  } catch {
+    return 'refused';
+  }
+}
+
+/** The one-sided promise: whatever the scanner reads is what the general path gives. */
+function expectAgreement(packet: string): boolean {
+  const scanned = scan(packet);
+  if (scanned === null) return false;
+  expect(decodedTheGeneralWay(packet), packet).toStrictEqual(scanned);
+  return true;
+}
+
+/** Reports built by the SDK's own breakers, the way its reporter sends them. */
+async function sdkReport(): Promise<TReport> {
+  const run = instanceRun('checkout', 'host-1');
+  const payments = createCircuitBreaker({ name: 'payments' });
+  const ledger = createCircuitBreaker({ name: 'ledger-ünïcode ✓' });
+  await payments.execute(async () => 1);
+  await payments.execute(() => Promise.reject(new Error('down'))).catch(() => {});
+  ledger.forceOpen({ commandId: 'cmd-1', expiresAt: Date.now() + 60_000 });
+  return run.report([payments.stats(), ledger.stats()]);
+}
+
+function validReport(): TReport {
+  const run = instanceRun('checkout', 'host-1');
+  return run.report([
+    { ...run.breaker('payments', { success: 10, failure: 2, timeout: 3, rejected: 4, slow: 1, fallback: 5 }, 'OPEN', [0, 3, 9]), window: { calls: 20, failureRate: 12.5, slowCallRate: 5 } },
+    { ...run.breaker('ledger', { rejected: 4 }, 'FORCED_OPEN'), wouldBe: 'HALF_OPEN', override: { state: 'FORCED_OPEN', expiresAt: null, commandId: 'c-1' } },
+    { ...run.breaker('search', {}, 'FORCED_CLOSED'), override: { state: 'FORCED_CLOSED', expiresAt: 1.5e12, commandId: null } },
+  ]);
+}
+
+describe('scanReport', () => {
+  it('reads what the SDK sends exactly as the general path decodes it', async () => {
+    const packet = packetOf(await sdkReport());
+    expect(expectAgreement(packet)).toBe(true);
+    expect(scan(packet)!.heldOverrides).toEqual([{ breaker: 'ledger-ünïcode ✓', commandId: 'cmd-1' }]);
+  });
+
+  it.each<[string, (report: TReport) => void]>([
+    ['overrides of every form', () => {}],
+    ['no breakers', (r) => (r.breakers = [])],
+    ['an empty histogram', (r) => (r.breakers[0]!.latency.counts = [])],
+    ['a full histogram', (r) => (r.breakers[0]!.latency.counts = new Array<number>(66).fill(7))],
+    ['fractional and exponent rates and sums', (r) => Object.assign(r.breakers[0]!.window, { failureRate: 33.333333333333336, slowCallRate: 1e-7 })],
+    ['a fractional send time', (r) => (r.sentAt = 1_700_000_000_000.25)],
+    ['15-digit counters', (r) => (r.breakers[0]!.counters.success = 999_999_999_999_999)],
+  ])('reads %s', (_, change) => {
+    const report = validReport();
+    change(report);
+    expect(expectAgreement(packetOf(report))).toBe(true);
+  });
+
+  it.each<[string, (packet: string) => string]>([
+    ['whitespace', (p) => p.replace('"sequence":', '"sequence": ')],
+    ['keys in another order', (p) => p.replace('"state":"OPEN","wouldBe":"OPEN"', '"wouldBe":"OPEN","state":"OPEN"')],
+    ['an escape in a name', (p) => p.replace('"payments"', '"pay\\u006dents"')],
+    ['a counter written as 1.0', (p) => p.replace('"success":10', '"success":10.0')],
+    ['a counter of 16 digits', (p) => p.replace('"success":10', '"success":1000000000000000')],
+    ['a negative counter', (p) => p.replace('"success":10', '"success":-10')],
+    ['a leading zero', (p) => p.replace('"success":10', '"success":010')],
+    ['a rate over 100', (p) => p.replace('"failureRate":12.5', '"failureRate":100.5')],
+    ['an unknown key', (p) => p.replace('"sequence":', '"extra":1,"sequence":')],
+    ['another protocol version', (p) => p.replace('"protocolVersion":1', '"protocolVersion":2')],
+    ['a second argument', (p) => `${p.slice(0, -1)},1]`],
+    ['text after the packet', (p) => `${p} `],
+    ['a cut packet', (p) => p.slice(0, -3)],
+    ['a one-character name (zod counts code points)', (p) => p.replace('"payments"', '"x"')],
+  ])('leaves %s to the general path', (_, mutate) => {
+    const packet = mutate(packetOf(validReport()));
+    expect(scan(packet)).toBeNull();
+    expectAgreement(packet);
+  });
+
+  it('never reads a packet differently from the general path, over many random edits', () => {
+    const base = packetOf(validReport());
+    const pieces = ['', ' ', '"', '\\', ',', ':', '{', '}', '[', ']', '0', '1', '-', '.', 'e', '9', 'null', '100', '1e3', 'OPEN', 'HALF_OPEN', 'FORCED_OPEN', 'x'];
+    let seed = 7;
+    const random = (n: number) => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+      return seed % n;
+    };
+    let read = 0;
+    for (let round = 0; round < 5_000; round++) {
+      let packet = base;
+      for (let edits = 1 + random(2); edits > 0; edits--) {
+        const at = PREFIX.length + random(packet.length - PREFIX.length);
+        packet = packet.slice(0, at) + pieces[random(pieces.length)]! + packet.slice(at + random(3));
+      }
+      if (expectAgreement(packet)) read += 1;
+    }
+    // Edits inside numbers and names often leave a plain report: the scanner reads those itself.
+    expect(read).toBeGreaterThan(100);
+  });
+
+  it("reuses the last report's names while a connection repeats them", () => {
+    const repeated = new RepeatedText();
+    const report = validReport();
+    const first = scan(packetOf(report), repeated)!;
+    report.sequence += 1;
+    const second = scan(packetOf(report), repeated)!;
+    expect(second.names).toBe(first.names);
+    expect(second.instanceId).toBe(first.instanceId);
+    report.breakers[1]!.name = 'ledger-v2';
+    const renamed = scan(packetOf(report), repeated)!;
+    expect(renamed.names).toEqual(['payments', 'ledger-v2', 'search']);
+    expect(renamed.names[0]).toBe(first.names[0]);
+    report.breakers.pop();
+    expect(scan(packetOf(report), repeated)!.names).toEqual(['payments', 'ledger-v2']);
+  });
+});
