@@ -6,25 +6,94 @@ import { BREAKER_FIELDS, PACKED, type PackedReport } from './packed-report';
 /*
  * Reads a `report:send` packet's JSON straight into a PackedReport, without
  * JSON.parse: no object per breaker, counter or histogram, so nothing for the
- * garbage collector but the packed buffers. It takes a fifth of JSON.parse's
- * time on a 50-breaker report (benchmark in docs/performance.md).
+ * garbage collector but the packed buffers, in about a third of JSON.parse's
+ * time (docs/performance.md).
  *
  * It is one-sided, like isPlainReport (report-shape.ts): it reads only the
  * JSON that reporters' JSON.stringify writes for a plain report (the
- * schema's keys in the schema's order, no whitespace, no escapes, integers
- * written as digits) and answers null for anything else, or anything it is
- * unsure of. The caller then decodes the packet the general way (JSON.parse,
- * isPlainReport, zod), which gives the verdict and words the error. So what
- * it returns is exactly what decodeReport(JSON.parse(…)) would; the unit
- * tests hold it to that over many mutated packets.
+ * schema's keys in the schema's order, no whitespace, no escapes, whole
+ * numbers of up to 15 digits where the schema wants integers) and answers
+ * null for anything else. The caller then decodes the packet the general way
+ * (JSON.parse, isPlainReport, zod), which gives the verdict and words the
+ * error. So what it returns is exactly what decodeReport(JSON.parse(…))
+ * would; the unit tests hold it to that over many edited packets.
+ *
+ * Regular expressions check the form, a breaker at a time (compiled to
+ * native code, they run several times faster than a loop over the
+ * characters in JavaScript); the values are then read at the places the
+ * form fixes.
  */
 
+// Keys and punctuation between values, in the order reporters write them.
+const REPORT_START = `{"protocolVersion":${PROTOCOL_VERSION},"service":`;
+const INSTANCE_ID = ',"instanceId":';
+const RUN_ID = ',"runId":';
+const SEQUENCE = ',"sequence":';
+const SENT_AT = ',"sentAt":';
+const DROPPED = ',"droppedTransitions":';
+const BREAKERS = ',"breakers":[';
+const NAME = '{"name":';
+const STATE = ',"state":';
+const WOULD_BE = ',"wouldBe":';
+const OVERRIDE = ',"override":';
+const OVERRIDE_STATE = '{"state":';
+const EXPIRES_AT = ',"expiresAt":';
+const COMMAND_ID = ',"commandId":';
+const COUNTER_KEYS = [',"counters":{"success":', ',"failure":', ',"timeout":', ',"rejected":', ',"slow":', ',"fallback":'] as const;
+const COUNTS = '},"latency":{"counts":[';
+const SUM_MS = ',"sumMs":';
+const CALLS = '},"window":{"calls":';
+const FAILURE_RATE = ',"failureRate":';
+const SLOW_CALL_RATE = ',"slowCallRate":';
+const BREAKER_END = '}}';
+const REPORT_END = '}]';
+
 const STATES = ZBreakerState.options;
-const AUTOMATIC = new Set<number>(ZAutomaticState.options.map((state) => STATES.indexOf(state)));
-const FORCED = new Set<number>([STATES.indexOf('FORCED_OPEN'), STATES.indexOf('FORCED_CLOSED')]);
+const FORCED_STATES = STATES.filter((state) => state.startsWith('FORCED_'));
+
+const literal = (text: string) => text.replace(/[{}[\]]/g, '\\$&');
+const oneOf = (words: readonly string[]) => `"(?:${words.join('|')})"`;
+// No escape, no control character; counted in UTF-16 units, as isPlainReport counts them.
+const string = (min: number, max: number | '' = '') => String.raw`"[^"\\\x00-\x1f]{${min},${max}}"`;
+const COUNT = String.raw`(?:0|[1-9]\d{0,14})`;
+// Non-negative numbers (times, sums, rates); a minus sign, even on -0, is left to the general path.
+const UNSIGNED = String.raw`(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?`;
+const BREAKER = [
+  literal(NAME), string(2, 200),
+  literal(STATE), oneOf(STATES),
+  literal(WOULD_BE), oneOf(ZAutomaticState.options),
+  literal(OVERRIDE), `(?:null|${literal(OVERRIDE_STATE)}${oneOf(FORCED_STATES)}${literal(EXPIRES_AT)}(?:null|-?${UNSIGNED})${literal(COMMAND_ID)}(?:null|${string(0)})\\})`,
+  ...COUNTER_KEYS.map((key) => literal(key) + COUNT),
+  literal(COUNTS), `(?:${COUNT}(?:,${COUNT}){0,${LATENCY_BUCKET_COUNT - 1}})?\\]`,
+  literal(SUM_MS), UNSIGNED,
+  literal(CALLS), COUNT,
+  literal(FAILURE_RATE), UNSIGNED,
+  literal(SLOW_CALL_RATE), UNSIGNED,
+  literal(BREAKER_END),
+].join('');
+// One expression per breaker, not one for the whole list: a repeated group keeps backtracking state per
+// repetition, and 10,000 breakers (the schema's limit) overflowed the expression engine's stack.
+const PLAIN_BREAKER = new RegExp(BREAKER, 'y');
+const PLAIN_HEADER = new RegExp(
+  [
+    literal(REPORT_START), string(2, 200),
+    literal(INSTANCE_ID), string(2, 200),
+    literal(RUN_ID), string(16, 100),
+    literal(SEQUENCE), String.raw`[1-9]\d{0,14}`,
+    literal(SENT_AT), UNSIGNED,
+    literal(DROPPED), COUNT,
+    literal(BREAKERS),
+  ].join(''),
+  'y',
+);
+
+/** Whether the form `expression` checks starts at `at`. */
+function plainAt(expression: RegExp, text: string, at: number): boolean {
+  expression.lastIndex = at;
+  return expression.test(text);
+}
+
 const MAX_BREAKERS = 10_000;
-// Up to 15 digits a whole number is exact in a double and safe; longer ones are left to the general path.
-const MAX_COUNT_DIGITS = 15;
 
 /** What a connection's reports repeat: reused while the next report names the same, so a name costs a comparison, not a string. */
 export class RepeatedText {
@@ -34,155 +103,69 @@ export class RepeatedText {
   names: string[] = [];
 }
 
-/** Thrown inside the scanner when the text is not the plain form; never escapes scanReport. */
-const NOT_PLAIN: unique symbol = Symbol('not plain');
-
-function notPlain(): never {
-  throw NOT_PLAIN;
-}
-
-class Cursor {
-  at: number;
-  /** The last string read: text[from, to), without its quotes. */
-  from = 0;
-  to = 0;
-
+/** Reads the values of text whose form PLAIN_HEADER and PLAIN_BREAKER checked: no check of the form is left to do here. */
+class Reader {
   constructor(
     readonly text: string,
-    at: number,
-  ) {
-    this.at = at;
-  }
+    public at: number,
+  ) {}
 
-  literal(expected: string): void {
-    const text = this.text;
-    const at = this.at;
-    // A loop of charCodeAt beats startsWith(expected, at) on these short literals (measured: about 3×).
-    for (let i = 0; i < expected.length; i++) if (text.charCodeAt(at + i) !== expected.charCodeAt(i)) notPlain();
-    this.at = at + expected.length;
+  skip(literalText: string): void {
+    this.at += literalText.length;
   }
 
   /** Reads `null` if it is next. */
   null(): boolean {
-    if (!this.text.startsWith('null', this.at)) return false;
+    if (this.text.charCodeAt(this.at) !== 110) return false;
     this.at += 4;
     return true;
   }
 
-  /** A string without escapes or control characters, `min`..`max` UTF-16 units long. */
-  string(min: number, max: number): void {
-    const text = this.text;
-    if (text.charCodeAt(this.at) !== 34) notPlain();
+  /** A string: `known` when it is the same text, else a copy (a slice would keep the whole packet alive). */
+  string(known: string): string {
     const from = this.at + 1;
-    let at = from;
-    for (;;) {
-      const code = text.charCodeAt(at);
-      if (code === 34) break;
-      // A backslash starts an escape, a control character is invalid JSON, NaN is the end of the text.
-      if (code === 92 || code < 32 || code !== code) notPlain();
-      at += 1;
+    const to = this.text.indexOf('"', from);
+    this.at = to + 1;
+    if (known.length === to - from && this.text.startsWith(known, from)) return known;
+    return JSON.parse(this.text.slice(from - 1, to + 1)) as string;
+  }
+
+  /** A state, as its index in ZBreakerState.options. */
+  state(): number {
+    const from = this.at + 1;
+    const to = this.text.indexOf('"', from);
+    this.at = to + 1;
+    for (let code = 0; code < STATES.length; code++) {
+      const state = STATES[code]!;
+      if (state.length === to - from && this.text.startsWith(state, from)) return code;
     }
-    const length = at - from;
-    if (length < min || length > max) notPlain();
-    this.from = from;
-    this.to = at;
-    this.at = at + 1;
+    throw new Error('unreachable: the form admits only the known states');
   }
 
-  /** The string just read: `known` when it is the same text, else a copy (a slice would keep the whole packet alive). */
-  stringOr(known: string): string {
-    const length = this.to - this.from;
-    if (known.length === length && this.text.startsWith(known, this.from)) return known;
-    return JSON.parse(this.text.slice(this.from - 1, this.to + 1)) as string;
-  }
-
-  /** A whole number ≥ 0 written as plain digits. */
+  /** A run of digits (up to 15, so exact). */
   count(): number {
     const text = this.text;
     let at = this.at;
-    let code = text.charCodeAt(at);
-    if (code === 48) {
-      this.at = at + 1;
-      return 0;
-    }
-    if (!(code >= 49 && code <= 57)) notPlain();
     let value = 0;
-    const from = at;
-    do {
-      value = value * 10 + (code - 48);
-      at += 1;
-      code = text.charCodeAt(at);
-    } while (code >= 48 && code <= 57);
-    if (at - from > MAX_COUNT_DIGITS) notPlain();
+    for (let code = text.charCodeAt(at); code >= 48 && code <= 57; code = text.charCodeAt(++at)) value = value * 10 + (code - 48);
     this.at = at;
     return value;
   }
 
-  /** Any finite JSON number, converted as JSON.parse converts it. */
+  /** A number, converted as JSON.parse converts it; NaN when it overflows to ±Infinity (no JSON value does). */
   number(): number {
     const text = this.text;
     const from = this.at;
     let at = from;
     let code = text.charCodeAt(at);
     if (code === 45) code = text.charCodeAt(++at);
-    if (code === 48) code = text.charCodeAt(++at);
-    else {
-      at = this.digits(at);
-      code = text.charCodeAt(at);
-    }
-    // Plain digits are most numbers reporters send (times, sums, whole rates): read like counts, no string made.
-    if (code !== 46 && code !== 101 && code !== 69 && at - from <= MAX_COUNT_DIGITS && text.charCodeAt(from) !== 45) {
-      let value = 0;
-      for (let i = from; i < at; i++) value = value * 10 + (text.charCodeAt(i) - 48);
-      this.at = at;
-      return value;
-    }
-    if (code === 46) at = this.digits(at + 1);
-    code = text.charCodeAt(at);
-    if (code === 101 || code === 69) {
-      code = text.charCodeAt(++at);
-      if (code === 43 || code === 45) ++at;
-      at = this.digits(at);
-    }
-    const value = Number(text.slice(from, at));
-    if (!Number.isFinite(value)) notPlain();
-    this.at = at;
-    return value;
-  }
-
-  /** Where a run of one or more digits from `at` ends. */
-  private digits(at: number): number {
-    const text = this.text;
-    const start = at;
-    let code = text.charCodeAt(at);
     while (code >= 48 && code <= 57) code = text.charCodeAt(++at);
-    if (at === start) notPlain();
-    return at;
-  }
-
-  between(min: number, max: number): number {
-    const value = this.number();
-    if (!(value >= min && value <= max)) notPlain();
-    return value;
-  }
-
-  /** One of the breaker states, as its index in ZBreakerState.options. */
-  state(): number {
-    this.string(4, 13);
-    const length = this.to - this.from;
-    for (let code = 0; code < STATES.length; code++) {
-      const state = STATES[code]!;
-      if (state.length === length && this.text.startsWith(state, this.from)) return code;
-    }
-    return notPlain();
-  }
-
-  /** True at the end of a list (and past its `]`), false past a `,` before its next item. */
-  endOfList(): boolean {
-    const code = this.text.charCodeAt(this.at++);
-    if (code === 93) return true;
-    if (code !== 44) notPlain();
-    return false;
+    // Plain digits, the usual case (times, sums, whole rates), are read like counts, no string made.
+    if (code !== 46 && code !== 101 && code !== 69 && at - from <= 15 && text.charCodeAt(from) !== 45) return this.count();
+    while ((code >= 48 && code <= 57) || code === 46 || code === 101 || code === 69 || code === 43 || code === 45) code = text.charCodeAt(++at);
+    this.at = at;
+    const value = Number(text.slice(from, at));
+    return Number.isFinite(value) ? value : NaN;
   }
 }
 
@@ -203,24 +186,22 @@ function reserve(numbersEnd: number, statesEnd: number): void {
   }
 }
 
-function scan(cursor: Cursor, repeated: RepeatedText): PackedReport {
-  cursor.literal(`{"protocolVersion":${PROTOCOL_VERSION},"service":`);
-  cursor.string(2, 200);
-  const service = cursor.stringOr(repeated.service);
-  cursor.literal(',"instanceId":');
-  cursor.string(2, 200);
-  const instanceId = cursor.stringOr(repeated.instanceId);
-  cursor.literal(',"runId":');
-  cursor.string(16, 100);
-  const runId = cursor.stringOr(repeated.runId);
-  cursor.literal(',"sequence":');
-  const sequence = cursor.count();
-  if (sequence === 0) notPlain();
-  cursor.literal(',"sentAt":');
-  const sentAt = cursor.between(0, Infinity);
-  cursor.literal(',"droppedTransitions":');
-  const droppedTransitions = cursor.count();
-  cursor.literal(',"breakers":[');
+/** Reads a report whose header PLAIN_HEADER matched; null if the rest is not in the plain form or a value is out of the schema's range. */
+function read(reader: Reader, repeated: RepeatedText): PackedReport | null {
+  reader.skip(REPORT_START);
+  const service = reader.string(repeated.service);
+  reader.skip(INSTANCE_ID);
+  const instanceId = reader.string(repeated.instanceId);
+  reader.skip(RUN_ID);
+  const runId = reader.string(repeated.runId);
+  reader.skip(SEQUENCE);
+  const sequence = reader.count();
+  reader.skip(SENT_AT);
+  const sentAt = reader.number();
+  reader.skip(DROPPED);
+  const droppedTransitions = reader.count();
+  reader.skip(BREAKERS);
+  if (Number.isNaN(sentAt)) return null;
 
   const known = repeated.names;
   // Null while every name so far is the one at the same place in the last report.
@@ -228,76 +209,67 @@ function scan(cursor: Cursor, repeated: RepeatedText): PackedReport {
   const heldOverrides: PackedReport['heldOverrides'] = [];
   let count = 0;
   let at = 0;
-  if (cursor.text.charCodeAt(cursor.at) === 93) cursor.at += 1;
+  const { text } = reader;
+  if (text.charCodeAt(reader.at) === 93) reader.at += 1;
   else {
-    do {
-      if (count === MAX_BREAKERS) notPlain();
+    for (;;) {
+      if (count === MAX_BREAKERS || !plainAt(PLAIN_BREAKER, text, reader.at)) return null;
       reserve(at + BREAKER_FIELDS + LATENCY_BUCKET_COUNT, 2 * count + 2);
       const numbers = numbersScratch;
-      cursor.literal('{"name":');
-      cursor.string(2, 200);
-      const name = cursor.stringOr(known[count] ?? '');
+      reader.skip(NAME);
+      const name = reader.string(known[count] ?? '');
       if (names === null && name !== known[count]) names = known.slice(0, count);
       if (names !== null) names.push(name);
-      cursor.literal(',"state":');
-      statesScratch[2 * count] = cursor.state();
-      cursor.literal(',"wouldBe":');
-      const wouldBe = cursor.state();
-      if (!AUTOMATIC.has(wouldBe)) notPlain();
-      statesScratch[2 * count + 1] = wouldBe;
-      cursor.literal(',"override":');
-      if (!cursor.null()) {
-        cursor.literal('{"state":');
-        if (!FORCED.has(cursor.state())) notPlain();
-        cursor.literal(',"expiresAt":');
-        if (!cursor.null()) cursor.number();
-        cursor.literal(',"commandId":');
-        if (!cursor.null()) {
-          cursor.string(0, Infinity);
-          const commandId = cursor.stringOr('');
+      reader.skip(STATE);
+      statesScratch[2 * count] = reader.state();
+      reader.skip(WOULD_BE);
+      statesScratch[2 * count + 1] = reader.state();
+      reader.skip(OVERRIDE);
+      if (!reader.null()) {
+        reader.skip(OVERRIDE_STATE);
+        reader.state();
+        reader.skip(EXPIRES_AT);
+        if (!reader.null() && Number.isNaN(reader.number())) return null;
+        reader.skip(COMMAND_ID);
+        if (!reader.null()) {
+          const commandId = reader.string('');
           if (commandId) heldOverrides.push({ breaker: name, commandId });
         }
-        cursor.literal('}');
+        reader.at += 1;
       }
-      cursor.literal(',"counters":{"success":');
-      numbers[at] = cursor.count();
-      cursor.literal(',"failure":');
-      numbers[at + 1] = cursor.count();
-      cursor.literal(',"timeout":');
-      numbers[at + 2] = cursor.count();
-      cursor.literal(',"rejected":');
-      numbers[at + 3] = cursor.count();
-      cursor.literal(',"slow":');
-      numbers[at + 4] = cursor.count();
-      cursor.literal(',"fallback":');
-      numbers[at + 5] = cursor.count();
-      cursor.literal('},"latency":{"counts":[');
+      for (let kind = 0; kind < COUNTER_KEYS.length; kind++) {
+        reader.skip(COUNTER_KEYS[kind]!);
+        numbers[at + kind] = reader.count();
+      }
+      reader.skip(COUNTS);
       let length = 0;
-      if (cursor.text.charCodeAt(cursor.at) === 93) cursor.at += 1;
-      else {
-        do {
-          if (length === LATENCY_BUCKET_COUNT) notPlain();
-          numbers[at + BREAKER_FIELDS + length] = cursor.count();
-          length += 1;
-        } while (!cursor.endOfList());
-      }
-      cursor.literal(',"sumMs":');
-      cursor.between(0, Infinity);
-      cursor.literal('},"window":{"calls":');
-      numbers[at + PACKED.windowCalls] = cursor.count();
-      cursor.literal(',"failureRate":');
-      numbers[at + PACKED.windowFailureRate] = cursor.between(0, 100);
-      cursor.literal(',"slowCallRate":');
-      numbers[at + PACKED.windowSlowCallRate] = cursor.between(0, 100);
-      cursor.literal('}}');
+      if (text.charCodeAt(reader.at) !== 93) {
+        do numbers[at + BREAKER_FIELDS + length++] = reader.count();
+        while (text.charCodeAt(reader.at++) === 44);
+      } else reader.at += 1;
+      reader.skip(SUM_MS);
+      if (Number.isNaN(reader.number())) return null;
+      reader.skip(CALLS);
+      numbers[at + PACKED.windowCalls] = reader.count();
+      reader.skip(FAILURE_RATE);
+      const failureRate = reader.number();
+      reader.skip(SLOW_CALL_RATE);
+      const slowCallRate = reader.number();
+      // NaN (an overflow) fails these too.
+      if (!(failureRate <= 100 && slowCallRate <= 100)) return null;
+      numbers[at + PACKED.windowFailureRate] = failureRate;
+      numbers[at + PACKED.windowSlowCallRate] = slowCallRate;
+      reader.skip(BREAKER_END);
       numbers[at + PACKED.histogramLength] = length;
       at += BREAKER_FIELDS + length;
       count += 1;
-    } while (!cursor.endOfList());
+      const next = text.charCodeAt(reader.at++);
+      if (next === 93) break;
+      if (next !== 44) return null;
+    }
   }
   // The packet is `["report:send",{…}]`: the report is its last argument.
-  cursor.literal('}]');
-  if (cursor.at !== cursor.text.length) notPlain();
+  if (!text.startsWith(REPORT_END, reader.at) || reader.at + REPORT_END.length !== text.length) return null;
 
   names ??= count === known.length ? known : known.slice(0, count);
   repeated.service = service;
@@ -323,10 +295,5 @@ function scan(cursor: Cursor, repeated: RepeatedText): PackedReport {
  * `from`, or null when it is not in the plain form (decode it the general way).
  */
 export function scanReport(text: string, from: number, repeated: RepeatedText): PackedReport | null {
-  try {
-    return scan(new Cursor(text, from), repeated);
-  } catch (error) {
-    if (error === NOT_PLAIN) return null;
-    throw error;
-  }
+  return plainAt(PLAIN_HEADER, text, from) ? read(new Reader(text, from), repeated) : null;
 }

@@ -115,6 +115,16 @@ describe('scanReport', () => {
     expect(read).toBeGreaterThan(100);
   });
 
+  it("reads a report of 10,000 breakers, the schema's limit, and leaves one more to the general path", () => {
+    const run = instanceRun('checkout', 'host-1');
+    const breakers = Array.from({ length: 10_001 }, (_, b) => run.breaker(`dependency-${b}`, { success: b }, 'CLOSED', [b, 1]));
+    const atLimit = packetOf(run.report(breakers.slice(0, 10_000)));
+    expect(expectAgreement(atLimit)).toBe(true);
+    const overLimit = packetOf(run.report(breakers));
+    expect(scan(overLimit)).toBeNull();
+    expect(decodedTheGeneralWay(overLimit)).toBe('refused');
+  });
+
   it("reuses the last report's names while a connection repeats them", () => {
     const repeated = new RepeatedText();
     const report = validReport();
