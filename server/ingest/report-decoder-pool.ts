@@ -27,9 +27,10 @@ interface Waiting {
  * for the reports the scanner does not read (report-scanner.ts: reporters
  * that write another form of JSON). Parsing and validating a report of 50
  * breakers that way takes about 100 µs; on these threads it runs beside the
- * sockets and the aggregate instead of before them. A thread that dies is
- * replaced, and the reports it held are answered with an internal error
- * (reporters send them again).
+ * sockets and the aggregate instead of before them. The threads start with
+ * the first such report: a fleet of SDK reporters never needs them, and each
+ * takes about 20 MB. A thread that dies is replaced, and the reports it held
+ * are answered with an internal error (reporters send them again).
  */
 export function createReportDecoderPool({ threads, logger }: { threads: number; logger: Logger }) {
   const waiting = new Map<number, Waiting & { worker: Worker }>();
@@ -59,7 +60,7 @@ export function createReportDecoderPool({ threads, logger }: { threads: number; 
     return worker;
   }
 
-  const workers = Array.from({ length: threads }, start);
+  let workers: Worker[] = [];
 
   return {
     /**
@@ -76,6 +77,8 @@ export function createReportDecoderPool({ threads, logger }: { threads: number; 
     },
     /** Decodes one packet's JSON; rejects with the AgentError the reporter gets back. */
     decode(text: string): Promise<PackedReport> {
+      if (closed) return Promise.reject(new Error('the report decoder threads are closed'));
+      if (workers.length === 0) workers = Array.from({ length: threads }, start);
       const worker = workers[next]!;
       next = (next + 1) % workers.length;
       const id = nextId++;
