@@ -110,16 +110,21 @@ async function inGroupChunks(groups: readonly number[][], write: (chunk: readonl
   }
 }
 
-/** `{{1,2,0},{3,0,0}}`: a group's histograms trimmed of trailing zeros and padded to the widest, or `{}` when all are empty. */
+/**
+ * `{{1,2,0},{3,0,0}}`: a group's histograms trimmed of trailing zeros and
+ * padded to the widest, or `{}` when all are empty. Built with the typed
+ * arrays' own join: copying each into a plain array (Array.from) made about
+ * 20 MB of garbage a second at 100,000 pairs, a quarter of the panel's.
+ */
 function histogramsLiteral(rows: BucketRows, members: readonly number[]): string {
   const histograms = members.map((row) => rows.histogram(row));
   const ends = histograms.map(histogramEnd);
   const width = Math.max(0, ...ends);
   if (width === 0) return '{}';
   const padded = histograms.map((histogram, index) => {
-    const values = Array.from(histogram.subarray(0, ends[index]));
-    while (values.length < width) values.push(0);
-    return `{${values.join(',')}}`;
+    const end = ends[index]!;
+    if (end === 0) return `{0${',0'.repeat(width - 1)}}`;
+    return `{${histogram.subarray(0, end).join(',')}${',0'.repeat(width - end)}}`;
   });
   return `{${padded.join(',')}}`;
 }
