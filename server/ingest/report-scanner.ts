@@ -6,7 +6,7 @@ import { BREAKER_FIELDS, PACKED, type PackedReport } from './packed-report';
 /*
  * Reads a `report:send` packet's JSON straight into a PackedReport, without
  * JSON.parse: no object per breaker, counter or histogram, so nothing for the
- * garbage collector but the packed buffers, in about a third of JSON.parse's
+ * garbage collector but the packed buffers, in about half of JSON.parse's
  * time (docs/performance.md).
  *
  * It is one-sided, like isPlainReport (report-shape.ts): it reads only the
