@@ -75,6 +75,9 @@ export const ZBreakerReport = z.object({
 /** One breaker in a periodic report. */
 export type TBreakerReport = z.infer<typeof ZBreakerReport>;
 
+/** The most breakers one report may carry (the schema's limit, shared by the server's fast readers). */
+export const MAX_BREAKERS_PER_REPORT = 10_000;
+
 /**
  * `report:send` — every breaker's cumulative counters, histogram and state,
  * sent every report interval (1 s by default) and doubling as the heartbeat.
@@ -86,7 +89,7 @@ export const ZReport = ZInstanceRef.extend({
   sentAt: z.number().nonnegative(),
   /** Transitions dropped so far because the unacknowledged buffer was full (cumulative). */
   droppedTransitions: ZCount,
-  breakers: z.array(ZBreakerReport).max(10_000),
+  breakers: z.array(ZBreakerReport).max(MAX_BREAKERS_PER_REPORT),
 });
 
 /** `report:send` payload. */

@@ -1,3 +1,4 @@
+import { MAX_BREAKERS_PER_REPORT } from '../../lib/protocol/breaker-report.js';
 import { ZAutomaticState, ZBreakerState } from '../../lib/protocol/breaker-state.js';
 import { LATENCY_BUCKET_COUNT } from '../../lib/protocol/latency-buckets.js';
 import { PROTOCOL_VERSION } from '../../lib/protocol/version.js';
@@ -92,8 +93,6 @@ function plainAt(expression: RegExp, text: string, at: number): boolean {
   expression.lastIndex = at;
   return expression.test(text);
 }
-
-const MAX_BREAKERS = 10_000;
 
 /** What a connection's reports repeat: reused while the next report names the same, so a name costs a comparison, not a string. */
 export class RepeatedText {
@@ -213,7 +212,7 @@ function read(reader: Reader, repeated: RepeatedText): PackedReport | null {
   if (text.charCodeAt(reader.at) === 93) reader.at += 1;
   else {
     for (;;) {
-      if (count === MAX_BREAKERS || !plainAt(PLAIN_BREAKER, text, reader.at)) return null;
+      if (count === MAX_BREAKERS_PER_REPORT || !plainAt(PLAIN_BREAKER, text, reader.at)) return null;
       reserve(at + BREAKER_FIELDS + LATENCY_BUCKET_COUNT, 2 * count + 2);
       const numbers = numbersScratch;
       reader.skip(NAME);

@@ -1,4 +1,4 @@
-import type { TReport } from '../../lib/protocol/breaker-report.js';
+import { MAX_BREAKERS_PER_REPORT, type TReport } from '../../lib/protocol/breaker-report.js';
 import { LATENCY_BUCKET_COUNT } from '../../lib/protocol/latency-buckets.js';
 import { PROTOCOL_VERSION } from '../../lib/protocol/version.js';
 
@@ -109,7 +109,7 @@ export function isPlainReport(payload: unknown): payload is TReport {
   if (!Number.isSafeInteger(payload.sequence) || (payload.sequence as number) <= 0) return false;
   if (!isFiniteBetween(payload.sentAt, 0, Infinity) || !isCount(payload.droppedTransitions)) return false;
   const breakers = payload.breakers;
-  if (!Array.isArray(breakers) || breakers.length > 10_000) return false;
+  if (!Array.isArray(breakers) || breakers.length > MAX_BREAKERS_PER_REPORT) return false;
   for (let i = 0; i < breakers.length; i++) if (!isBreaker(breakers[i])) return false;
   return true;
 }
