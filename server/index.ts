@@ -2,6 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, loadConfig } from './config';
 import { createLogger } from './logger';
+import { capHeapGrowth } from './heap-growth';
 import { startPanelServer } from './panel-server';
 import { printFirstAdmin } from './auth/print-first-admin';
 import { createNextWebApp } from './web/next-web-app';
@@ -26,6 +27,7 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger(config.logLevel);
+  capHeapGrowth();
   const panel = await startPanelServer({
     config,
     logger,

@@ -1,54 +1,81 @@
+import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type ServerOptions } from 'ws';
 import type { ReadGate } from './ingest/read-gate';
 
 /**
- * ws keeps each connection's last frame mask as a 4-byte view into the chunk
- * it was read from, so every idle connection holds on to its last read
- * buffer (16 to 64 KB). With 2,000 reporters that was 115 MB of the panel's
- * memory (measured with a heap snapshot at 100,000 breaker-reports/s). The
- * mask is no longer needed once a message is out, so it is let go then.
- * ws has no option for this: the field is ws's own (`_receiver._mask`,
- * ws 8.21), and tests/unit/ws-engine.test.ts fails should ws rename it.
+ * ws's own fields that hold on to read chunks (ws 8.21). ws has no option for
+ * either; tests/unit/ws-engine.test.ts fails should ws rename them.
  */
-export class MaskReleasingWebSocket extends WebSocket {
+interface ChunkHoldingFields {
+  _socket?: Duplex | null;
+  _receiver?: { _mask?: Buffer; _fragments?: Buffer[] };
+}
+
+const fieldsOf = (socket: WebSocket) => socket as unknown as ChunkHoldingFields;
+
+/**
+ * The mask of the last frame is a 4-byte view into the chunk it was read
+ * from, so every idle connection held on to its last read chunk (16 to 64
+ * KB): 115 MB of the panel's memory with 2,000 reporters. It is not needed
+ * once the message is out.
+ */
+function releaseMask(socket: WebSocket): void {
+  const receiver = fieldsOf(socket)._receiver;
+  if (receiver) receiver._mask = undefined;
+}
+
+/**
+ * ws gathers a message's frames in an array it keeps from one message to the
+ * next: by the time a frame goes in, the array is in V8's old generation. A
+ * frame is a view into its read chunk, and the old array, dead once the
+ * message is out, still points at it until the next full collection, so
+ * young collections kept every chunk alive and promoted it. At 100,000
+ * breaker-reports/s that was 25 MB/s of array buffers reaching the old
+ * generation, and V8 starts a full collection whenever array buffers grow by
+ * 64 MB: one every 2 s, for nothing else. A new array before every read is
+ * young when the frame goes in, and the chunk dies young with it.
+ */
+function freshFragmentsBeforeEveryRead(socket: WebSocket): void {
+  const { _socket: stream, _receiver: receiver } = fieldsOf(socket);
+  if (!stream || !receiver) return;
+  stream.prependListener('data', () => {
+    if (receiver._fragments?.length === 0) receiver._fragments = [];
+  });
+}
+
+/** ws's WebSocket without the two ways above of holding on to read chunks. */
+export class ChunkReleasingWebSocket extends WebSocket {
   override emit(event: string | symbol, ...args: unknown[]): boolean {
+    // A server-side socket says 'open' once ws has attached it to its connection and receiver.
+    if (event === 'open') freshFragmentsBeforeEveryRead(this);
     const listened = super.emit(event, ...args);
     if (event === 'message') releaseMask(this);
     return listened;
   }
 }
 
-interface ReceiverFields {
-  _receiver?: { _mask?: Buffer };
-}
-
-function releaseMask(socket: WebSocket): void {
-  const receiver = (socket as unknown as ReceiverFields)._receiver;
-  if (receiver) receiver._mask = undefined;
-}
-
-/** Connections that let go of the mask as MaskReleasingWebSocket does, and hand every message to the read gate. */
+/** Connections that let go of read chunks as ChunkReleasingWebSocket does, and hand every message to the read gate. */
 function gatedWebSocket(gate: ReadGate) {
-  return class GatedWebSocket extends WebSocket {
+  return class GatedWebSocket extends ChunkReleasingWebSocket {
     override emit(event: string | symbol, ...args: unknown[]): boolean {
       if (event !== 'message') return super.emit(event, ...args);
       // Let go before, not after: a message the gate holds is handled later, when the receiver may be half-way
       // through the next frame, whose mask must stay. The message holds its data already.
       releaseMask(this);
-      gate.admit(this, () => super.emit(event, ...args));
+      gate.admit(this, () => WebSocket.prototype.emit.call(this, event, ...args));
       return true;
     }
   };
 }
 
 /**
- * Engine.IO's `wsEngine`: ws's server, whose connections let go of the mask
- * (MaskReleasingWebSocket) and, with a read gate, hand every message to the
- * gate, which may hold it for a later turn and pause the connection
+ * Engine.IO's `wsEngine`: ws's server, whose connections let go of read
+ * chunks (ChunkReleasingWebSocket) and, with a read gate, hand every message
+ * to the gate, which may hold it for a later turn and pause the connection
  * (server/ingest/read-gate.ts).
  */
 export function panelWebSocketServer(gate: ReadGate | null) {
-  const connection = gate ? gatedWebSocket(gate) : MaskReleasingWebSocket;
+  const connection = gate ? gatedWebSocket(gate) : ChunkReleasingWebSocket;
   return class PanelWebSocketServer extends WebSocketServer {
     constructor(options?: ServerOptions, callback?: () => void) {
       super({ ...options, WebSocket: connection }, callback);
