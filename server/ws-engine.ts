@@ -1,6 +1,10 @@
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type ServerOptions } from 'ws';
+import { HeldTextRing } from './ingest/held-text-ring';
 import type { ReadGate } from './ingest/read-gate';
+
+/** Room for the text of messages the read gate holds (server/ingest/held-text-ring.ts): 2,000 reports of 16 KB. */
+const HELD_TEXT_BYTES = 32 * 1024 * 1024;
 
 /**
  * ws's own fields that hold on to read chunks (ws 8.21). ws has no option for
@@ -56,13 +60,28 @@ export class ChunkReleasingWebSocket extends WebSocket {
 
 /** Connections that let go of read chunks as ChunkReleasingWebSocket does, and hand every message to the read gate. */
 function gatedWebSocket(gate: ReadGate) {
+  const heldText = new HeldTextRing(HELD_TEXT_BYTES);
   return class GatedWebSocket extends ChunkReleasingWebSocket {
     override emit(event: string | symbol, ...args: unknown[]): boolean {
       if (event !== 'message') return super.emit(event, ...args);
       // Let go before, not after: a message the gate holds is handled later, when the receiver may be half-way
       // through the next frame, whose mask must stay. The message holds its data already.
       releaseMask(this);
-      gate.admit(this, () => WebSocket.prototype.emit.call(this, event, ...args));
+      const [data, isBinary] = args;
+      let payload = data;
+      let copied = false;
+      const deliveredNow = gate.admit(this, () => {
+        try {
+          WebSocket.prototype.emit.call(this, event, payload, isBinary);
+        } finally {
+          if (copied) heldText.release();
+        }
+      });
+      // Engine.IO turns a text frame into a string as soon as it is emitted, so the ring's bytes are free again then; binary frames may be kept, and stay as they are.
+      if (!deliveredNow && isBinary === false && Buffer.isBuffer(data)) {
+        const copy = heldText.copy(data);
+        if (copy) [payload, copied] = [copy, true];
+      }
       return true;
     }
   };

@@ -37,16 +37,20 @@ export class ReadGate {
     this.now = options.now ?? (() => performance.now());
   }
 
-  /** Handles a message of `connection` now (`deliver`), or queues it for a later turn. */
-  admit(connection: Pausable, deliver: () => void): void {
+  /** Handles a message of `connection` now (`deliver`, and true), or queues it for a later turn (false). */
+  admit(connection: Pausable, deliver: () => void): boolean {
     const at = this.now();
     if (this.turnStartedAt === null) this.startTurn(at);
-    if (!this.held.has(connection) && at - this.turnStartedAt! < this.options.turnBudgetMs) return deliver();
+    if (!this.held.has(connection) && at - this.turnStartedAt! < this.options.turnBudgetMs) {
+      deliver();
+      return true;
+    }
     const count = this.held.get(connection) ?? 0;
     if (count === 0) connection.pause();
     this.held.set(connection, count + 1);
     this.waiting.push({ connection, deliver });
     this.everHeld += 1;
+    return false;
   }
 
   /** Messages held for a later turn since the start (a Prometheus counter). */
