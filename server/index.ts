@@ -2,7 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, loadConfig } from './config';
 import { createLogger } from './logger';
-import { capHeapGrowth } from './heap-growth';
+import { applyV8MemoryFlags } from './v8-memory-flags';
 import { startPanelServer } from './panel-server';
 import { printFirstAdmin } from './auth/print-first-admin';
 import { createNextWebApp } from './web/next-web-app';
@@ -27,7 +27,7 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger(config.logLevel);
-  capHeapGrowth();
+  applyV8MemoryFlags();
   const panel = await startPanelServer({
     config,
     logger,

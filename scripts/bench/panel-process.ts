@@ -10,7 +10,7 @@ import path from 'node:path';
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { createApiKeys } from '../../server/auth/api-keys';
 import { loadConfig } from '../../server/config';
-import { capHeapGrowth } from '../../server/heap-growth';
+import { applyV8MemoryFlags } from '../../server/v8-memory-flags';
 import { createLogger } from '../../server/logger';
 import { startPanelServer } from '../../server/panel-server';
 import type { MemoryPeaks, PanelMessage, PanelRequest } from './messages';
@@ -22,7 +22,7 @@ const tell = (message: PanelMessage) => process.send?.(message);
 async function main(): Promise<void> {
   const config = loadConfig(process.env, rootDir);
   // As server/index.ts does.
-  capHeapGrowth();
+  applyV8MemoryFlags();
   const panel = await startPanelServer({ config, logger: createLogger(config.logLevel) });
   // How long callbacks waited for the event loop: the server-side share of every latency the fleet sees.
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
