@@ -13,13 +13,13 @@ import v8 from 'node:v8';
 export const OLD_GENERATION_GROWTH_PERCENT = 50;
 
 /**
- * Why `--liftoff-only`: Prisma's query compiler is WebAssembly. V8 compiles it with its baseline
- * compiler (Liftoff) and then again, function by function, with its
- * optimizing one, and keeps both: about 26 MB more resident memory than
- * Liftoff alone (measured on the first query of a fresh process). The
- * compiler runs only when Prisma meets a query shape it has not planned yet;
- * the ingest path does not use Prisma at all (raw pg), so the speed of its
- * code matters little and the memory matters more.
+ * Why `--liftoff-only`: Prisma's query compiler is WebAssembly. V8 compiles
+ * it with its baseline compiler (Liftoff) and then again, function by
+ * function, with its optimizing one, and keeps both: about 26 MB more
+ * resident memory than Liftoff alone (measured on the first query of a fresh
+ * process). The compiler runs only when Prisma meets a query shape it has
+ * not planned yet, and the ingest path does not use Prisma at all (raw pg),
+ * so the speed of its code matters little and the memory matters more.
  */
 const WASM_FLAGS = '--liftoff-only';
 

@@ -77,7 +77,8 @@ function gatedWebSocket(gate: ReadGate) {
           if (copied) heldText.release();
         }
       });
-      // Engine.IO turns a text frame into a string as soon as it is emitted, so the ring's bytes are free again then; binary frames may be kept, and stay as they are.
+      // The gate delivers held messages oldest first, the order the ring takes its copies back in. Engine.IO turns a text
+      // frame into a string as soon as it is emitted, so the bytes are free again then; binary frames may be kept, and stay as they are.
       if (!deliveredNow && isBinary === false && Buffer.isBuffer(data)) {
         const copy = heldText.copy(data);
         if (copy) [payload, copied] = [copy, true];
