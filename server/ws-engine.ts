@@ -1,6 +1,7 @@
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type ServerOptions } from 'ws';
 import { HeldTextRing } from './ingest/held-text-ring';
+import { agentEventBytes } from './ingest/report-frame';
 import type { ReadGate } from './ingest/read-gate';
 
 /** Room for the text of messages the read gate holds (server/ingest/held-text-ring.ts): 2,000 reports of 16 KB. */
@@ -47,13 +48,24 @@ function freshFragmentsBeforeEveryRead(socket: WebSocket): void {
   });
 }
 
-/** ws's WebSocket without the two ways above of holding on to read chunks. */
+/**
+ * A message as Engine.IO is to get it: an /agent event's text frame as its
+ * bytes, labelled binary so that Engine.IO hands them on without making a
+ * string (server/ingest/report-frame.ts); anything else as it came.
+ */
+function forEngine(data: unknown, isBinary: unknown): [unknown, unknown] {
+  const bytes = isBinary === false && Buffer.isBuffer(data) ? agentEventBytes(data) : null;
+  return bytes ? [bytes, true] : [data, isBinary];
+}
+
+/** ws's WebSocket without the two ways above of holding on to read chunks, with /agent events passed on as bytes. */
 export class ChunkReleasingWebSocket extends WebSocket {
   override emit(event: string | symbol, ...args: unknown[]): boolean {
     // A server-side socket says 'open' once ws has attached it to its connection and receiver.
     if (event === 'open') freshFragmentsBeforeEveryRead(this);
-    const listened = super.emit(event, ...args);
-    if (event === 'message') releaseMask(this);
+    if (event !== 'message') return super.emit(event, ...args);
+    const listened = super.emit(event, ...forEngine(args[0], args[1]));
+    releaseMask(this);
     return listened;
   }
 }
@@ -72,13 +84,14 @@ function gatedWebSocket(gate: ReadGate) {
       let copied = false;
       const deliveredNow = gate.admit(this, () => {
         try {
-          WebSocket.prototype.emit.call(this, event, payload, isBinary);
+          WebSocket.prototype.emit.call(this, event, ...forEngine(payload, isBinary));
         } finally {
           if (copied) heldText.release();
         }
       });
-      // The gate delivers held messages oldest first, the order the ring takes its copies back in. Engine.IO turns a text
-      // frame into a string as soon as it is emitted, so the bytes are free again then; binary frames may be kept, and stay as they are.
+      // The gate delivers held messages oldest first, the order the ring takes its copies back in. A text frame is made a
+      // string as soon as it is emitted (by Engine.IO, or for /agent events by the packet decoder), so the bytes are free
+      // again then; binary frames may be kept, and stay as they are.
       if (!deliveredNow && isBinary === false && Buffer.isBuffer(data)) {
         const copy = heldText.copy(data);
         if (copy) [payload, copied] = [copy, true];

@@ -3,6 +3,7 @@ import { Decoder, PacketType, type Packet } from 'socket.io-parser';
 import { AGENT_NAMESPACE } from '../../lib/protocol/agent-events.js';
 import type { PackedReport } from './packed-report';
 import type { ReportDecoderPool } from './report-decoder-pool';
+import { isTextFrame } from './report-frame';
 import { RepeatedText, scanReport } from './report-scanner';
 
 /**
@@ -50,7 +51,8 @@ const reportEvent = (id: number | undefined, report: DecodedReport): Packet => (
  * (the handler then decodes them on the main thread). Every other packet goes
  * through Socket.IO's decoder. Packets of one connection still come out in
  * the order they came in: a packet that follows a report on a thread waits
- * for it.
+ * for it. An /agent event may come as its frame's bytes (report-frame.ts):
+ * the scanner then reads its numbers from them.
  */
 export function agentPacketDecoder(pool: ReportDecoderPool | null) {
   class AgentPacketDecoder extends Emitter<Record<string, never>, Record<string, never>, { decoded: (packet: Packet) => void }> {
@@ -65,9 +67,19 @@ export function agentPacketDecoder(pool: ReportDecoderPool | null) {
     }
 
     add(data: unknown): void {
-      const report = typeof data === 'string' ? reportPacket(data) : null;
-      if (typeof data !== 'string' || !report) return this.inner.add(data);
-      const scanned = scanReport(data, report.argumentsAt + REPORT_ARGUMENTS.length, this.repeated);
+      if (isTextFrame(data)) {
+        const text = data.toString();
+        // As long as its bytes only when all ASCII: then byte and character offsets agree.
+        return this.addText(text, text.length === data.length ? data : undefined);
+      }
+      if (typeof data === 'string') return this.addText(data, undefined);
+      this.inner.add(data);
+    }
+
+    private addText(data: string, bytes: Uint8Array | undefined): void {
+      const report = reportPacket(data);
+      if (!report) return this.inner.add(data);
+      const scanned = scanReport(data, report.argumentsAt + REPORT_ARGUMENTS.length, this.repeated, bytes);
       if (scanned) return this.enqueue({ packet: reportEvent(report.id, new DecodedReport(scanned)) });
       if (!pool || pool.backlog >= MAX_THREAD_BACKLOG) return this.inner.add(data);
       const entry: Queued = { packet: null };

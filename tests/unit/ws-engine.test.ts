@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
+import { isTextFrame } from '../../server/ingest/report-frame';
 import { ChunkReleasingWebSocket, panelWebSocketServer } from '../../server/ws-engine';
 
 const PanelWebSocketServer = panelWebSocketServer(null);
@@ -39,6 +40,27 @@ describe('PanelWebSocketServer', () => {
     expect(maskDuring).toBeInstanceOf(Buffer);
     expect(maskDuring!.buffer.byteLength).toBeGreaterThan(4);
     expect(maskOf(socket)).toBeUndefined();
+    client.close();
+  });
+
+  it("hands an /agent event's text frame on as its bytes, labelled binary, and every other frame as it came", async () => {
+    const { client, socket } = await connectedPair();
+    const received: Array<{ data: unknown; isBinary: boolean }> = [];
+    socket.on('message', (data, isBinary) => received.push({ data, isBinary }));
+    const report = '42/agent,7["report:send",{"name":"ünïcode"}]';
+    client.send(report);
+    client.send('42/dashboard,1["subscribe",{}]');
+    client.send('2');
+    client.send(Buffer.from('42/agent,binary attachment'));
+    await vi.waitFor(() => expect(received).toHaveLength(4));
+    const [agent, dashboard, ping, binary] = received;
+    // Engine.IO's message type stays behind, as Engine.IO's own decoder would leave it.
+    expect(agent!.isBinary).toBe(true);
+    expect(isTextFrame(agent!.data)).toBe(true);
+    expect(String(agent!.data)).toBe(report.slice(1));
+    expect([dashboard!.isBinary, String(dashboard!.data), isTextFrame(dashboard!.data)]).toEqual([false, '42/dashboard,1["subscribe",{}]', false]);
+    expect([ping!.isBinary, String(ping!.data)]).toEqual([false, '2']);
+    expect([binary!.isBinary, isTextFrame(binary!.data)]).toEqual([true, false]);
     client.close();
   });
 

@@ -3,6 +3,7 @@ import { Encoder, PacketType, type Packet } from 'socket.io-parser';
 import { AgentError } from '../../../server/ingest/agent-error';
 import { agentPacketDecoder, DecodedReport } from '../../../server/ingest/agent-packet-decoder';
 import { packReport } from '../../../server/ingest/packed-report';
+import { agentEventBytes, isTextFrame } from '../../../server/ingest/report-frame';
 import { createReportDecoderPool } from '../../../server/ingest/report-decoder-pool';
 import { createLogger } from '../../../server/logger';
 import type { TReport } from '../../../lib/protocol/breaker-report.js';
@@ -18,7 +19,7 @@ function encoded(id: number | undefined, data: unknown[]): string {
   return text as string;
 }
 
-async function decodeAll(texts: string[]): Promise<Packet[]> {
+async function decodeAll(texts: Array<string | Buffer>): Promise<Packet[]> {
   const decoder = new (agentPacketDecoder(pool))();
   const packets: Packet[] = [];
   const done = new Promise<void>((resolve) =>
@@ -87,6 +88,21 @@ describe('agentPacketDecoder', () => {
     expect(threaded.length).toBeLessThan(200);
     const plain = packets.find((packet) => !((packet.data as unknown[])[1] instanceof DecodedReport))!;
     expect((plain.data as [string, { sequence: number }])[1].sequence).toBe(plain.id! + 1);
+  });
+
+  it('reads reports given as their frame\'s bytes as it reads their text, ASCII or not', async () => {
+    const run = instanceRun('checkout', 'host-3');
+    const ascii = run.report([run.breaker('payments', { success: 4, failure: 1 }, 'OPEN', [0, 2, 3])]);
+    const unicode = run.report([run.breaker('ledger-ünïcode ✓', { success: 2 }, 'CLOSED', [1])]);
+    const bytesOf = (text: string) => agentEventBytes(Buffer.from(`4${text}`))!;
+    const texts = [encoded(1, ['report:send', ascii]), encoded(2, ['report:send', unicode]), encoded(3, ['transition:report', run.transition('payments', 'CLOSED', 'OPEN')])];
+    const frames = texts.map(bytesOf);
+    expect(frames.every(isTextFrame)).toBe(true);
+    const fromFrames = await decodeAll(frames);
+    expect(fromFrames.map(onThread)).toEqual([false, false, false]);
+    expect(await outcomeOf(fromFrames[0]!)).toEqual(packReport(ascii));
+    expect(await outcomeOf(fromFrames[1]!)).toEqual(packReport(unicode));
+    expect(fromFrames[2]).toEqual((await decodeAll([texts[2]!]))[0]);
   });
 
   it('leaves other namespaces to Socket.IO', async () => {

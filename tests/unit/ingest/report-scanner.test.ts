@@ -11,7 +11,17 @@ const PREFIX = '2/agent,12["report:send",';
 /** A report's packet as a reporter's Socket.IO client writes it. */
 const packetOf = (report: unknown) => `${PREFIX}${JSON.stringify(report)}]`;
 
-const scan = (packet: string, repeated = new RepeatedText()) => scanReport(packet, PREFIX.length, repeated);
+/**
+ * Scans a packet as the decoder does: from its text alone, and (when it is
+ * all ASCII, as a frame's bytes then are) with the frame's bytes too. The
+ * two must read the same.
+ */
+function scan(packet: string, repeated = new RepeatedText()): PackedReport | null {
+  const fromText = scanReport(packet, PREFIX.length, repeated);
+  const frame = Buffer.from(packet);
+  if (frame.length === packet.length) expect(scanReport(packet, PREFIX.length, new RepeatedText(), frame)).toStrictEqual(fromText);
+  return fromText;
+}
 
 /** What the general path makes of a packet: the packed report, or 'refused'. */
 function decodedTheGeneralWay(packet: string): PackedReport | 'refused' {
@@ -123,6 +133,14 @@ describe('scanReport', () => {
     const overLimit = packetOf(run.report(breakers));
     expect(scan(overLimit)).toBeNull();
     expect(decodedTheGeneralWay(overLimit)).toBe('refused');
+  });
+
+  it('reads numbers from the bytes it is given, which must match the text one to one', () => {
+    const packet = packetOf(validReport());
+    // Same form, other digits: the numbers come from the bytes.
+    const frame = Buffer.from(packet.replace('"success":10,', '"success":97,'));
+    expect(scanReport(packet, PREFIX.length, new RepeatedText(), frame)!.numbers[0]).toBe(97);
+    expect(() => scanReport(packet, PREFIX.length, new RepeatedText(), frame.subarray(1))).toThrow(RangeError);
   });
 
   it("reuses the last report's names while a connection repeats them", () => {
