@@ -105,7 +105,8 @@ function gatedWebSocket(gate: ReadGate) {
  * Engine.IO's `wsEngine`: ws's server, whose connections let go of read
  * chunks (ChunkReleasingWebSocket) and, with a read gate, hand every message
  * to the gate, which may hold it for a later turn and pause the connection
- * (server/ingest/read-gate.ts).
+ * (server/ingest/read-gate.ts). It passes /agent events on as bytes, which
+ * only the panel's packet decoder reads (agentParser): use the two together.
  */
 export function panelWebSocketServer(gate: ReadGate | null) {
   const connection = gate ? gatedWebSocket(gate) : ChunkReleasingWebSocket;

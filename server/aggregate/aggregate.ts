@@ -66,6 +66,8 @@ interface BreakerState {
   lastReportAt: number | null;
   /** This breaker's row in the pending service-wide buckets. */
   slot: number;
+  /** Equal to the aggregate's dirty generation while the breaker is in its dirty set: a report then need not look it up there. */
+  dirtyIn: number;
   /**
    * The states and would-be states of its live (not stale) instances that
    * have a state, and how many of its instances are stale: kept in step with
@@ -111,6 +113,8 @@ export function createAggregate({ now, staleAfterMs, bucketSeconds }: AggregateO
   const overrides = new Map<string, TOverrideView>();
   const demoServices = new Set<string>();
   let dirty = new Set<string>();
+  // Counts the dirty sets handed over: a breaker whose dirtyIn equals it is in the current one.
+  let dirtyGeneration = 0;
   // The dirty breakers whose state, instance counts or override changed: the dashboards get these at once, not with the next coalesced delta.
   let stateChanged = new Set<string>();
   // The delta of the breaker being applied: one row reused for every report.
@@ -136,7 +140,7 @@ export function createAggregate({ now, staleAfterMs, bucketSeconds }: AggregateO
     if (!breaker) {
       breaker = {
         id, serviceId, serviceName, name, config, pairs: new Map(), recent: new RecentWindow(bucketMs, now()), totals: new Float64Array(OUTCOME_KINDS.length),
-        serviceState: null, stateSince: null, lastReportAt: null, slot: pending.breakerSlot(id), live: new StateCounts(), liveWouldBe: new StateCounts(), stalePairs: 0,
+        serviceState: null, stateSince: null, lastReportAt: null, slot: pending.breakerSlot(id), dirtyIn: -1, live: new StateCounts(), liveWouldBe: new StateCounts(), stalePairs: 0,
       };
       breakers.set(id, breaker);
     } else if (config) breaker.config = config;
@@ -185,15 +189,24 @@ export function createAggregate({ now, staleAfterMs, bucketSeconds }: AggregateO
     for (const pair of instance.pairs.values()) count(pair, 1);
   }
 
-  /** Recomputes the service-wide state after a change and marks the breaker for the dashboards (as a state change unless only counters moved). */
+  /**
+   * Recomputes the service-wide state after a change and marks the breaker
+   * for the dashboards, as a state change unless only counters moved (which
+   * cannot move the service-wide state). A breaker already dirty costs a
+   * comparison: most of its reports find it so.
+   */
   function touch(breaker: BreakerState, at: number, countersOnly = false): void {
-    const state = breaker.live.worst();
-    if (state !== breaker.serviceState) {
-      breaker.serviceState = state;
-      breaker.stateSince = at;
+    if (!countersOnly) {
+      const state = breaker.live.worst();
+      if (state !== breaker.serviceState) {
+        breaker.serviceState = state;
+        breaker.stateSince = at;
+      }
+      stateChanged.add(breaker.id);
     }
+    if (breaker.dirtyIn === dirtyGeneration) return;
+    breaker.dirtyIn = dirtyGeneration;
     dirty.add(breaker.id);
-    if (!countersOnly) stateChanged.add(breaker.id);
   }
 
   /**
@@ -402,6 +415,8 @@ export function createAggregate({ now, staleAfterMs, bucketSeconds }: AggregateO
     setOverride(breakerId: string, override: TOverrideView | null): void {
       if (override) overrides.set(breakerId, override);
       else overrides.delete(breakerId);
+      const breaker = breakers.get(breakerId);
+      if (breaker) breaker.dirtyIn = dirtyGeneration;
       dirty.add(breakerId);
       stateChanged.add(breakerId);
     },
@@ -409,6 +424,7 @@ export function createAggregate({ now, staleAfterMs, bucketSeconds }: AggregateO
     takeDirty(): Set<string> {
       const taken = dirty;
       dirty = new Set();
+      dirtyGeneration += 1;
       stateChanged = new Set();
       return taken;
     },
@@ -417,7 +433,11 @@ export function createAggregate({ now, staleAfterMs, bucketSeconds }: AggregateO
     takeStateChanges(): Set<string> {
       const taken = stateChanged;
       stateChanged = new Set();
-      for (const id of taken) dirty.delete(id);
+      for (const id of taken) {
+        dirty.delete(id);
+        const breaker = breakers.get(id);
+        if (breaker) breaker.dirtyIn = -1;
+      }
       return taken;
     },
 

@@ -23,6 +23,8 @@ export class RecentWindow {
   private currentStart: number;
   /** When counts first arrived: a breaker that began reporting a second ago has a second of traffic, not ten. */
   private firstAt: number | null = null;
+  /** How far into a row any delta added so far reached: past it both rows are zeros, and rates() reads no further. */
+  private width: number = HISTOGRAM_OFFSET;
   /** current + previous, rebuilt by rates(): one scratch row for every window (rates() runs to completion, synchronously). */
   private static readonly total = countRow();
   private readonly quantiles = new Array<number | null>(QUANTILES.length).fill(null);
@@ -38,20 +40,23 @@ export class RecentWindow {
   add(delta: Float64Array, now: number, width = COUNT_WIDTH): void {
     this.firstAt ??= now;
     this.roll(now);
+    if (width > this.width) this.width = width;
     addRow(this.current, 0, delta, width);
   }
 
   rates(now: number): TRecentRates {
     this.roll(now);
-    const total = RecentWindow.total;
-    total.set(this.current);
-    if (this.hasPrevious) addRow(total, 0, this.previous);
+    const { total } = RecentWindow;
+    const { current, previous, width } = this;
+    // Rates are asked for every breaker whose counters moved, four times a second: only as far as its rows reach.
+    if (this.hasPrevious) for (let i = 0; i < width; i++) total[i] = current[i]! + previous[i]!;
+    else for (let i = 0; i < width; i++) total[i] = current[i]!;
     let start = this.hasPrevious ? this.currentStart - this.bucketMs : this.currentStart;
     // The first report carries up to one report interval (about a second) of calls made before it.
     if (this.firstAt !== null) start = Math.max(start, this.firstAt - 1_000);
     const seconds = Math.max(1, (now - start) / 1000);
     const executed = total[OUTCOME.success]! + total[OUTCOME.failure]! + total[OUTCOME.timeout]!;
-    this.histogramQuantiles();
+    this.histogramQuantiles(width);
     return {
       callsPerSecond: round((executed + total[OUTCOME.rejected]!) / seconds),
       failureRate: executed > 0 ? round(((total[OUTCOME.failure]! + total[OUTCOME.timeout]!) / executed) * 100) : null,
@@ -68,10 +73,10 @@ export class RecentWindow {
    * estimates latencyQuantile gives (lib/protocol/latency-buckets.ts), which
    * would take three passes over a fresh array.
    */
-  private histogramQuantiles(): void {
+  private histogramQuantiles(width: number): void {
     const total = RecentWindow.total;
     let count = 0;
-    for (let i = HISTOGRAM_OFFSET; i < COUNT_WIDTH; i++) count += total[i]!;
+    for (let i = HISTOGRAM_OFFSET; i < width; i++) count += total[i]!;
     if (count === 0) {
       this.quantiles.fill(null);
       return;
@@ -79,7 +84,7 @@ export class RecentWindow {
     let q = 0;
     let rank = Math.max(1, Math.ceil(QUANTILES[0] * count));
     let seen = 0;
-    for (let i = HISTOGRAM_OFFSET; i < COUNT_WIDTH && q < QUANTILES.length; i++) {
+    for (let i = HISTOGRAM_OFFSET; i < width && q < QUANTILES.length; i++) {
       seen += total[i]!;
       while (q < QUANTILES.length && seen >= rank) {
         this.quantiles[q] = latencyBucketMidpoint(i - HISTOGRAM_OFFSET);

@@ -102,6 +102,20 @@ describe('aggregate', () => {
     expect([...aggregate.takeStateChanges()]).toEqual(['b1']);
   });
 
+  it('owes the next coalesced delta a breaker whose counters moved after its state change went out', () => {
+    const { aggregate, identity } = setUp();
+    const a = instanceRun('checkout', 'a');
+    aggregate.register(identity('i-a', a), [{ breakerId: 'b1', name: 'payments', config: null }], 1_000_000);
+    aggregate.applyReport('i-a', packReport(a.report([a.breaker('payments', { success: 1 }, 'OPEN')])));
+    expect([...aggregate.takeStateChanges()]).toEqual(['b1']);
+    // Same coalescing interval: the breaker left the dirty set with its state change, and its counters moved since.
+    aggregate.applyReport('i-a', packReport(a.report([a.breaker('payments', { success: 2 }, 'OPEN')])));
+    aggregate.applyReport('i-a', packReport(a.report([a.breaker('payments', { success: 3 }, 'OPEN')])));
+    expect([...aggregate.takeStateChanges()]).toEqual([]);
+    expect([...aggregate.takeDirty()]).toEqual(['b1']);
+    expect([...aggregate.takeDirty()]).toEqual([]);
+  });
+
   it('keeps one config object for instances that declare equal ones, and its own for one that differs', () => {
     const { aggregate, identity } = setUp();
     const [a, b, c] = ['a', 'b', 'c'].map((name) => instanceRun('checkout', name));

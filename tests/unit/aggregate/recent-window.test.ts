@@ -32,6 +32,17 @@ describe('RecentWindow', () => {
     }
   });
 
+  it('reads a window only as far as its deltas reached, whatever another window left in the row they share', () => {
+    const wide = new RecentWindow(10_000, 0);
+    wide.add(delta(10, new Array<number>(60).fill(5)), 1_000);
+    const narrow = new RecentWindow(10_000, 0);
+    narrow.add(delta(10, [0, 10]), 1_000, HISTOGRAM_OFFSET + 2);
+    const alone = narrow.rates(2_000);
+    wide.rates(2_000);
+    expect(narrow.rates(2_000)).toEqual(alone);
+    expect([alone.p50Ms, alone.p99Ms]).toEqual([latencyQuantile([0, 10], 0.5), latencyQuantile([0, 10], 0.99)].map((value) => Math.round(value! * 1000) / 1000));
+  });
+
   it('covers the current and the previous bucket only, and no quantile without calls', () => {
     const window = new RecentWindow(10_000, 0);
     window.add(delta(100, [0, 100]), 1_000);
