@@ -21,7 +21,7 @@ import { buildServer, SERVER_BUILD_DIR } from './build-server';
 import { parseArgs, type BenchArgs } from './bench/args';
 import { startChild, type BenchChild } from './bench/child';
 import { watchDashboard } from './bench/dashboard-watcher';
-import type { AckedTotals, BareMessage, FleetMessage, FleetRequest, FleetSpec, PanelMessage, PanelRequest, PhaseStats } from './bench/messages';
+import { SLICE_MS, type AckedTotals, type BareMessage, type FleetMessage, type FleetRequest, type FleetSpec, type PanelMessage, type PanelRequest, type PhaseStats } from './bench/messages';
 import { cpuMeter, findProcess, peakRssBytes, processTree } from './bench/proc-stats';
 import { quantile } from './bench/quantile';
 import { int, line, mib, ms, pct } from './bench/report';
@@ -77,6 +77,10 @@ async function runPhase(fleet: Fleet, request: Extract<FleetRequest, { type: 'pa
   const cores = Object.fromEntries(Object.entries(meters).map(([name, meter]) => [name, meter.cores ?? NaN]));
   return { stats, totals, cores, rate: (stats.ackedInWindow * stats.breakersPerReport) / (stats.windowMs / 1000) };
 }
+
+/** The window's rate in each slice, breaker-reports/s: a steady rate, or one that moved within the window. */
+const bySlice = (stats: PhaseStats) =>
+  stats.ackedBySlice.map((acked, slice) => int((acked * stats.breakersPerReport) / (Math.min(SLICE_MS, stats.windowMs - slice * SLICE_MS) / 1000))).join(', ');
 
 async function measureCeiling(args: BenchArgs): Promise<{ rate: number; cores: Record<string, number>; stats: PhaseStats }> {
   const bare = startChild<never, BareMessage>(path.join(HERE, 'bench/bare-socket-server.ts'), { name: 'bare Socket.IO server' });
@@ -153,7 +157,7 @@ async function main(): Promise<void> {
 function printResults(r: {
   args: BenchArgs;
   offered: number;
-  ceiling: { rate: number; cores: Record<string, number> } | null;
+  ceiling: { rate: number; cores: Record<string, number>; stats: PhaseStats } | null;
   paced: Awaited<ReturnType<typeof runPhase>>;
   closed: Awaited<ReturnType<typeof runPhase>>;
   probe: { latencies: number[]; lost: number };
@@ -197,9 +201,11 @@ function printResults(r: {
   console.log(line('  peaks by kind', `JS heap ${mib(memory.heapUsed)} used of ${mib(memory.heapTotal)}, external ${mib(memory.external)} (array buffers ${mib(memory.arrayBuffers)})`));
   console.log(line('  tracked', `${int(tracked.instances)} instances, ${int(tracked.breakers)} service-wide breakers`));
   console.log(line('panel, closed loop', `${int(closed.rate)} breaker-reports/s (ack p99 ${ms(closed.stats.ackP99Ms)})`));
+  console.log(line(`  by ${SLICE_MS / 1000} s`, bySlice(closed.stats)));
   if (r.ceiling) {
     const share = closed.rate / r.ceiling.rate;
     console.log(line('ceiling: bare Socket.IO, closed loop', `${int(r.ceiling.rate)} breaker-reports/s (server ${r.ceiling.cores.server!.toFixed(2)}, fleet ${r.ceiling.cores.fleet!.toFixed(2)} cores)`));
+    console.log(line(`  by ${SLICE_MS / 1000} s`, bySlice(r.ceiling.stats)));
     console.log(line('panel / ceiling', pct(share), { text: `≥ ${pct(TARGET.ofCeiling)}`, pass: share >= TARGET.ofCeiling }));
   }
 }

@@ -37,6 +37,9 @@ export interface ProbeSend {
   sentAt: number;
 }
 
+/** The length of the slices a window's acknowledgements are also counted in. */
+export const SLICE_MS = 5_000;
+
 export interface PhaseStats {
   windowMs: number;
   /** Reports sent during the measurement window, and how many of those were acknowledged (ok). */
@@ -48,6 +51,8 @@ export interface PhaseStats {
   firstError: string | null;
   /** Reports a paced instance skipped because too many of its reports were still unacknowledged. */
   skipped: number;
+  /** Reports acknowledged (ok) in each SLICE_MS of the window, by when the acknowledgement came: whether the rate held steady. */
+  ackedBySlice: number[];
   /** Report sent → acknowledgement received, ms, over the window. */
   ackP50Ms: number | null;
   ackP99Ms: number | null;

@@ -11,7 +11,7 @@ import { io, type Socket } from 'socket.io-client';
 import type { AgentClientToServerEvents, AgentServerToClientEvents } from '../../lib/protocol/agent-events.js';
 import type { TAck } from '../../lib/protocol/ack.js';
 import { PROTOCOL_VERSION } from '../../lib/protocol/version.js';
-import type { AckedTotals, FleetMessage, FleetRequest, FleetSpec, PhaseStats, ProbeSend } from './messages';
+import { SLICE_MS, type AckedTotals, type FleetMessage, type FleetRequest, type FleetSpec, type PhaseStats, type ProbeSend } from './messages';
 import { quantile } from './quantile';
 import { SimulatedInstance } from './simulated-instance';
 
@@ -49,6 +49,7 @@ function newPhase(windowStart: number, windowEnd: number) {
   const ackLatencies: number[] = [];
   const probes: ProbeSend[] = [];
   const inWindow = (at: number) => at >= windowStart && at < windowEnd;
+  const ackedBySlice = new Array<number>(Math.ceil((windowEnd - windowStart) / SLICE_MS)).fill(0);
   const stats = { sentInWindow: 0, ackedInWindow: 0, errors: 0, firstError: null as string | null, skipped: 0 };
   return {
     stats,
@@ -76,6 +77,7 @@ function newPhase(windowStart: number, windowEnd: number) {
         outstanding -= 1;
         if (ack.ok) {
           ackedReports += 1;
+          if (inWindow(at)) ackedBySlice[Math.floor((at - windowStart) / SLICE_MS)]! += 1;
           member.acked.counters = Math.max(member.acked.counters, sums.counters);
           member.acked.histogram = Math.max(member.acked.histogram, sums.histogram);
           if (counted) {
@@ -98,7 +100,7 @@ function newPhase(windowStart: number, windowEnd: number) {
         totals.histogram += member.acked.histogram;
       }
       return {
-        stats: { ...stats, windowMs, breakersPerReport: spec.breakers, ackP50Ms: quantile(ackLatencies, 0.5), ackP99Ms: quantile(ackLatencies, 0.99), unacknowledged: outstanding, probes },
+        stats: { ...stats, ackedBySlice, windowMs, breakersPerReport: spec.breakers, ackP50Ms: quantile(ackLatencies, 0.5), ackP99Ms: quantile(ackLatencies, 0.99), unacknowledged: outstanding, probes },
         totals,
       };
     },
