@@ -72,7 +72,6 @@ export interface AckedTotals {
 
 export type FleetMessage =
   | { type: 'connected'; connectMs: number; registered: number; failed: number; firstError: string | null }
-  | { type: 'window'; edge: 'start' | 'end' }
   | { type: 'phase'; stats: PhaseStats; totals: AckedTotals }
   | { type: 'fatal'; message: string };
 

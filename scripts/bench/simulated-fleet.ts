@@ -49,7 +49,8 @@ function newPhase(windowStart: number, windowEnd: number) {
   const ackLatencies: number[] = [];
   const probes: ProbeSend[] = [];
   const inWindow = (at: number) => at >= windowStart && at < windowEnd;
-  const ackedBySlice = new Array<number>(Math.ceil((windowEnd - windowStart) / SLICE_MS)).fill(0);
+  // The window's ends are sums of floating-point times: 5,000.000001 ms is one slice, not two.
+  const ackedBySlice = new Array<number>(Math.max(1, Math.ceil((windowEnd - windowStart) / SLICE_MS - 1e-6))).fill(0);
   const stats = { sentInWindow: 0, ackedInWindow: 0, errors: 0, firstError: null as string | null, skipped: 0 };
   return {
     stats,
@@ -107,12 +108,6 @@ function newPhase(windowStart: number, windowEnd: number) {
   };
 }
 
-/** Tells the orchestrator when the window opens and closes, so it samples the server's CPU over the same span. */
-function markWindow(warmupMs: number, windowMs: number): void {
-  setTimeout(() => tell({ type: 'window', edge: 'start' }), warmupMs);
-  setTimeout(() => tell({ type: 'window', edge: 'end' }), warmupMs + windowMs);
-}
-
 async function connectAll(): Promise<void> {
   const started = performance.now();
   let registered = 0;
@@ -154,7 +149,6 @@ async function paced(warmupMs: number, windowMs: number, intervalMs: number): Pr
   const phase = newPhase(begin + warmupMs, end);
   const live = members.filter((member) => member.socket?.connected);
   let k = 0;
-  markWindow(warmupMs, windowMs);
   await new Promise<void>((resolve) => {
     const timer = setInterval(() => {
       const now = Math.min(performance.now(), end);
@@ -179,7 +173,6 @@ async function closedLoop(warmupMs: number, windowMs: number): Promise<void> {
   const begin = performance.now();
   const end = begin + warmupMs + windowMs;
   const phase = newPhase(begin + warmupMs, end);
-  markWindow(warmupMs, windowMs);
   for (const member of members) {
     if (!member.socket?.connected) continue;
     const loop = () => {
