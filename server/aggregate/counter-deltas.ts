@@ -24,11 +24,12 @@ export const countRow = (): Float64Array => new Float64Array(COUNT_WIDTH);
 /**
  * Turns a breaker's cumulative counters into the delta since the previous
  * report, written into `delta`, and moves `totals` (the cumulative values of
- * the previous report, updated in place) on to this report's. `delta` is a
- * row of COUNT_WIDTH numbers; `totals` may be shorter (the rest counts as
- * zeros) but must reach as far as the report's histogram (deltaWidth). The
- * breaker is read from a packed report's numbers at `offset`
- * (server/ingest/packed-report.ts).
+ * the previous report, updated in place) on to this report's. `totals` may be
+ * shorter than COUNT_WIDTH (the rest counts as zeros) but must reach as far
+ * as the report's histogram (deltaWidth); `delta` is written as far as
+ * `totals` reaches and no further: past that it holds whatever it held, and
+ * nothing reads it. The breaker is read from a packed report's numbers at
+ * `offset` (server/ingest/packed-report.ts).
  *
  * - `hasBaseline` false: no baseline is known for this run (the server
  *   restarted mid-run): the report only sets the baseline, the delta is zero.
@@ -39,24 +40,33 @@ export const countRow = (): Float64Array => new Float64Array(COUNT_WIDTH);
  * Returns whether a restart was detected.
  */
 export function takeDelta(totals: Float64Array, hasBaseline: boolean, numbers: Float64Array, offset: number, delta: Float64Array): boolean {
-  // The six counters come first in both layouts.
-  for (let i = 0; i < HISTOGRAM_OFFSET; i++) delta[i] = numbers[offset + i]!;
-  const reported = numbers[offset + PACKED.histogramLength]!;
-  const histogramAt = offset + BREAKER_FIELDS;
-  for (let i = 0; i < reported; i++) delta[HISTOGRAM_OFFSET + i] = numbers[histogramAt + i]!;
-  for (let i = HISTOGRAM_OFFSET + reported; i < COUNT_WIDTH; i++) delta[i] = 0;
-
-  // `delta` holds the new cumulative values now: one pass turns them into differences and remembers them.
+  const width = deltaWidth(numbers, offset);
+  // Read straight from the report, one pass per part: this runs for every breaker of every report.
   let restarted = false;
-  for (let i = 0; i < totals.length; i++) {
-    const value = delta[i]!;
+  // The six counters come first in both layouts.
+  for (let i = 0; i < HISTOGRAM_OFFSET; i++) {
+    const value = numbers[offset + i]!;
     const difference = value - totals[i]!;
     if (difference < 0) restarted = true;
     delta[i] = difference;
     totals[i] = value;
   }
+  const histogramAt = offset + BREAKER_FIELDS - HISTOGRAM_OFFSET;
+  for (let i = HISTOGRAM_OFFSET; i < width; i++) {
+    const value = numbers[histogramAt + i]!;
+    const difference = value - totals[i]!;
+    if (difference < 0) restarted = true;
+    delta[i] = difference;
+    totals[i] = value;
+  }
+  // Past the reported histogram the new values are zeros: a bucket counted before and not reported now went backwards.
+  for (let i = width; i < totals.length; i++) {
+    if (totals[i]! > 0) restarted = true;
+    delta[i] = 0;
+    totals[i] = 0;
+  }
   if (!hasBaseline) {
-    delta.fill(0);
+    delta.fill(0, 0, totals.length);
     return false;
   }
   if (restarted) delta.set(totals);

@@ -73,9 +73,28 @@ describe('takeDelta', () => {
     const totals = countRow();
     const delta = countRow();
     const item = report(5, 0, [0, 0, 4]);
+    takeDelta(totals, true, report(1, 0, [0, 0, 1]), delta);
     takeDelta(totals, true, item, delta);
     expect(deltaWidth(packed(item), 0)).toBe(HISTOGRAM_OFFSET + 3);
     expect(delta.subarray(deltaWidth(packed(item), 0)).every((value) => value === 0)).toBe(true);
+    expect(histogram(delta, 3)).toEqual([0, 0, 3]);
+  });
+
+  it('writes the delta only as far as the totals reach', () => {
+    const totals = new Float64Array(HISTOGRAM_OFFSET + 8);
+    const delta = countRow().fill(-1);
+    takeDelta(totals, true, report(5, 1, [2]), delta);
+    expect(counts(delta)).toEqual([5, 1]);
+    expect([...delta.subarray(HISTOGRAM_OFFSET, totals.length)]).toEqual([2, 0, 0, 0, 0, 0, 0, 0]);
+    expect(delta.subarray(totals.length).every((value) => value === -1)).toBe(true);
+  });
+
+  it('zeroes a no-baseline delta as far as the totals reach', () => {
+    const totals = new Float64Array(HISTOGRAM_OFFSET + 8).fill(3);
+    const delta = countRow().fill(-1);
+    takeDelta(totals, false, report(500, 20, [9]), delta);
+    expect(delta.subarray(0, totals.length).every((value) => value === 0)).toBe(true);
+    expect([...totals.subarray(0, HISTOGRAM_OFFSET + 2)]).toEqual([500, 20, 0, 0, 0, 0, 9, 0]);
   });
 });
 
