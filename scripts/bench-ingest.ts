@@ -21,10 +21,8 @@ import { startEmbeddedPostgres } from '../server/store/embedded-postgres';
 import { buildServer, SERVER_BUILD_DIR } from './build-server';
 import { parseArgs, type BenchArgs } from './bench/args';
 import { startChild, type BenchChild } from './bench/child';
-import { closedLoopSchedule, combineWindows, type LoopServer, type PhaseResult } from './bench/closed-loop-windows';
 import { watchDashboard } from './bench/dashboard-watcher';
 import { SLICE_MS, type AckedTotals, type BareMessage, type FleetMessage, type FleetRequest, type FleetSpec, type PanelMessage, type PanelRequest, type PhaseStats } from './bench/messages';
-import { processPause } from './bench/process-pause';
 import { cpuMeter, findProcess, peakRssBytes, processTree } from './bench/proc-stats';
 import { quantile } from './bench/quantile';
 import { int, line, mib, ms, pct } from './bench/report';
@@ -37,9 +35,6 @@ const ADMIN = { email: 'bench@example.test', password: 'bench-password-not-secre
 const PROBE_GIVE_UP_MS = 5_000;
 
 type Fleet = BenchChild<FleetRequest, FleetMessage>;
-type ProcessSets = Record<string, () => number[]>;
-/** A closed loop's windows read as one (combineWindows). */
-type ClosedLoop = ReturnType<typeof combineWindows>;
 
 /** Extra Node flags for a child from an environment variable (profiles, V8 options), space-separated. */
 const nodeFlagsFrom = (variable: string): string[] => (process.env[variable] ?? '').split(' ').filter(Boolean);
@@ -67,7 +62,7 @@ async function connectFleet(fleet: Fleet, what: string): Promise<void> {
 }
 
 /** Runs one fleet phase, sampling the CPU of each set of processes over its measurement window. */
-async function runPhase(fleet: Fleet, request: Extract<FleetRequest, { type: 'paced' | 'closed' }>, pids: ProcessSets, mainThreadOf?: number): Promise<PhaseResult> {
+async function runPhase(fleet: Fleet, request: Extract<FleetRequest, { type: 'paced' | 'closed' }>, pids: Record<string, () => number[]>, mainThreadOf?: number) {
   const meters = Object.fromEntries(Object.entries(pids).map(([name, which]) => [name, cpuMeter(which)]));
   // The main thread alone: the one that serves every socket, whatever the decoder threads add.
   if (mainThreadOf !== undefined) meters.serverMainThread = cpuMeter(() => [mainThreadOf], true);
@@ -90,26 +85,17 @@ async function runPhase(fleet: Fleet, request: Extract<FleetRequest, { type: 'pa
 const bySlice = (stats: PhaseStats) =>
   stats.ackedBySlice.map((acked, slice) => int((acked * stats.breakersPerReport) / (Math.min(SLICE_MS, stats.windowMs - slice * SLICE_MS) / 1000))).join(', ');
 
-/** A closed loop's rate window by window when it had several, else slice by slice. */
-const rateLine = (loop: ClosedLoop) =>
-  loop.windowRates.length > 1 ? line('  by window', loop.windowRates.map(int).join(', ')) : line(`  by ${SLICE_MS / 1000} s`, bySlice(loop.stats));
-
-/** The ceiling's bare server and its own fleet, started and connected before the panel, idle until the closed loops. */
-async function startCeiling(args: BenchArgs): Promise<{ fleet: Fleet; processes: ProcessSets; stop(): Promise<void> }> {
+async function measureCeiling(args: BenchArgs): Promise<{ rate: number; cores: Record<string, number>; stats: PhaseStats }> {
   const bare = startChild<never, BareMessage>(path.join(HERE, 'bench/bare-socket-server.ts'), { name: 'bare Socket.IO server' });
   cleanups.push(() => bare.stop());
   const { port } = await bare.next('ready', 30_000);
   const fleet = startFleet(args, `http://127.0.0.1:${port}`, {});
   await connectFleet(fleet, 'the bare Socket.IO server');
-  return {
-    fleet,
-    processes: { server: () => [bare.pid], fleet: () => [fleet.pid] },
-    async stop() {
-      fleet.send({ type: 'close' });
-      await fleet.stop();
-      await bare.stop();
-    },
-  };
+  const result = await runPhase(fleet, { type: 'closed', warmupMs: 2_000, windowMs: args.closed * 1000 }, { server: () => [bare.pid], fleet: () => [fleet.pid] });
+  fleet.send({ type: 'close' });
+  await fleet.stop();
+  await bare.stop();
+  return result;
 }
 
 async function main(): Promise<void> {
@@ -119,11 +105,11 @@ async function main(): Promise<void> {
   console.log(`bench:ingest — ${int(args.instances)} instances × ${args.breakers} breakers, ${int(services)} services, one report per instance every ${args.intervalMs} ms (${int(offered)} breaker-reports/s offered)`);
   console.log(`machine: ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.versions.node}${args.quick ? '; --quick: a smoke run, the targets apply to the default load' : ''}\n`);
 
-  let ceiling: Awaited<ReturnType<typeof startCeiling>> | null = null;
+  let ceiling: Awaited<ReturnType<typeof measureCeiling>> | null = null;
   if (!args.skipCeiling) {
-    console.log('ceiling: bare Socket.IO server and its own fleet, idle until the closed loops');
-    ceiling = await startCeiling(args);
-    console.log('');
+    console.log('ceiling: bare Socket.IO server, closed loop');
+    ceiling = await measureCeiling(args);
+    console.log(`  ${int(ceiling.rate)} breaker-reports/s\n`);
   }
 
   console.log('panel: embedded Postgres, panel server process, fleet process');
@@ -143,12 +129,7 @@ async function main(): Promise<void> {
   const panel = startChild<PanelRequest, PanelMessage>(path.join(rootDir, SERVER_BUILD_DIR, 'bench-panel.mjs'), {
     name: 'panel',
     execArgv: [...(args.profileDir ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(args.profileDir)] : []), ...nodeFlagsFrom('BENCH_PANEL_EXEC_ARGV')],
-    env: {
-      ...{ MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2', BENCH_ROOT_DIR: rootDir, DATABASE_URL: databaseUrl, PORT: '0', HOST: '127.0.0.1', NODE_ENV: 'production', LOG_LEVEL: 'warn' },
-      ...{ ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, BENCH_SERVICES: JSON.stringify(serviceNames) },
-      // The fleet is silent for up to 20 s while the ceiling's windows run: its instances turning stale and back is not what is measured.
-      STALE_AFTER_INTERVALS: '60',
-    },
+    env: { MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2', BENCH_ROOT_DIR: rootDir, DATABASE_URL: databaseUrl, PORT: '0', HOST: '127.0.0.1', NODE_ENV: 'production', LOG_LEVEL: 'warn', ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, BENCH_SERVICES: JSON.stringify(serviceNames) },
   });
   cleanups.push(() => panel.stop(20_000));
   const ready = await panel.next('ready', 120_000);
@@ -162,44 +143,8 @@ async function main(): Promise<void> {
   const postmaster = findProcess(path.join(dataRoot, 'postgres'));
   const meters = { server: () => [panel.pid], fleet: () => [fleet.pid], postgres: () => (postmaster ? processTree(postmaster) : []), dashboard: () => [process.pid] };
   const paced = await runPhase(fleet, { type: 'paced', warmupMs: args.warmup * 1000, windowMs: args.duration * 1000, intervalMs: args.intervalMs }, meters, panel.pid);
-  let closed: ClosedLoop;
-  let ceilingLoop: ClosedLoop | null = null;
-  if (ceiling) {
-    const { windowMs, order } = closedLoopSchedule(args.closed * 1000);
-    const letters = order.map((server) => (server === 'panel' ? 'P' : 'C')).join(' ');
-    console.log(`  closed loops, panel (P) and ceiling (C) in turn: ${letters}; windows of ${windowMs / 1000} s, each after 2 s of warm-up; the panel and its Postgres stopped during the ceiling's`);
-    // Stopped, not idle: what the panel owes from its own windows (bucket writes, vacuum) must not run in the ceiling's.
-    const pause = processPause(() => [panel.pid, ...(postmaster ? processTree(postmaster) : [])]);
-    cleanups.push(async () => pause.resume());
-    const windows: Record<LoopServer, PhaseResult[]> = { panel: [], ceiling: [] };
-    let panelStopped = false;
-    for (const server of order) {
-      const request = { type: 'closed', warmupMs: 2_000, windowMs } as const;
-      if (server === 'panel') {
-        if (panelStopped) {
-          pause.resume();
-          panel.send({ type: 'resume' });
-          await panel.next('resumed', 30_000);
-          panelStopped = false;
-        }
-        windows.panel.push(await runPhase(fleet, request, meters, panel.pid));
-      } else {
-        if (!panelStopped) {
-          panel.send({ type: 'pause' });
-          await panel.next('paused', 30_000);
-          pause.stop();
-          panelStopped = true;
-        }
-        windows.ceiling.push(await runPhase(ceiling.fleet, request, ceiling.processes));
-      }
-    }
-    closed = combineWindows(windows.panel);
-    ceilingLoop = combineWindows(windows.ceiling);
-    await ceiling.stop();
-  } else {
-    console.log(`  closed loop: 2 s warm-up, ${args.closed} s measured`);
-    closed = combineWindows([await runPhase(fleet, { type: 'closed', warmupMs: 2_000, windowMs: args.closed * 1000 }, meters, panel.pid)]);
-  }
+  console.log(`  closed loop: 2 s warm-up, ${args.closed} s measured`);
+  const closed = await runPhase(fleet, { type: 'closed', warmupMs: 2_000, windowMs: args.closed * 1000 }, meters, panel.pid);
   fleet.send({ type: 'close' });
   await fleet.stop();
 
@@ -209,15 +154,15 @@ async function main(): Promise<void> {
   const peakRss = peakRssBytes(panel.pid);
   const stored = await storedTotals(databaseUrl);
   const probe = dashboard.latencies(paced.stats.probes, PROBE_GIVE_UP_MS);
-  printResults({ args, offered, ceiling: ceilingLoop, paced, closed, probe, peakRss, stored, totals: closed.totals, flushed, deltas: dashboard.deltas });
+  printResults({ args, offered, ceiling, paced, closed, probe, peakRss, stored, totals: closed.totals, flushed, deltas: dashboard.deltas });
 }
 
 function printResults(r: {
   args: BenchArgs;
   offered: number;
-  ceiling: ClosedLoop | null;
-  paced: PhaseResult;
-  closed: ClosedLoop;
+  ceiling: { rate: number; cores: Record<string, number>; stats: PhaseStats } | null;
+  paced: Awaited<ReturnType<typeof runPhase>>;
+  closed: Awaited<ReturnType<typeof runPhase>>;
   probe: { latencies: number[]; lost: number };
   peakRss: number;
   stored: Awaited<ReturnType<typeof storedTotals>>;
@@ -258,13 +203,12 @@ function printResults(r: {
   const memory = r.flushed.peakMemory;
   console.log(line('  peaks by kind', `JS heap ${mib(memory.heapUsed)} used of ${mib(memory.heapTotal)}, external ${mib(memory.external)} (array buffers ${mib(memory.arrayBuffers)})`));
   console.log(line('  tracked', `${int(tracked.instances)} instances, ${int(tracked.breakers)} service-wide breakers`));
-  const slowestWindow = closed.windowRates.length > 1 ? ' in its slowest window' : '';
-  console.log(line('panel, closed loop', `${int(closed.rate)} breaker-reports/s (ack p99 ${ms(closed.stats.ackP99Ms)}${slowestWindow})`));
-  console.log(rateLine(closed));
+  console.log(line('panel, closed loop', `${int(closed.rate)} breaker-reports/s (ack p99 ${ms(closed.stats.ackP99Ms)})`));
+  console.log(line(`  by ${SLICE_MS / 1000} s`, bySlice(closed.stats)));
   if (r.ceiling) {
     const share = closed.rate / r.ceiling.rate;
     console.log(line('ceiling: bare Socket.IO, closed loop', `${int(r.ceiling.rate)} breaker-reports/s (server ${r.ceiling.cores.server!.toFixed(2)}, fleet ${r.ceiling.cores.fleet!.toFixed(2)} cores)`));
-    console.log(rateLine(r.ceiling));
+    console.log(line(`  by ${SLICE_MS / 1000} s`, bySlice(r.ceiling.stats)));
     // The fleet does the same work per report against either server: what that cost says how fast the machine ran in each loop.
     const fleetMicros = (loop: { rate: number; cores: Record<string, number> }) => int((loop.cores.fleet! * 1e6) / (loop.rate / args.breakers));
     console.log(line('  fleet CPU per report', `${fleetMicros(closed)} µs in the panel's loop, ${fleetMicros(r.ceiling)} µs in the ceiling's`));

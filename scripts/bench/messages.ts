@@ -5,12 +5,9 @@
  */
 
 /** The panel child (scripts/bench/panel-process.ts). */
-export type PanelRequest = { type: 'flush' } | { type: 'stop' } | { type: 'pause' } | { type: 'resume' };
+export type PanelRequest = { type: 'flush' } | { type: 'stop' };
 export type PanelMessage =
   | { type: 'ready'; port: number; keys: Record<string, string> }
-  /** About to be stopped (SIGSTOP) while the ceiling's windows run, or going on again: the event-loop figures leave the stop out. */
-  | { type: 'paused' }
-  | { type: 'resumed' }
   | { type: 'flushed'; flushMs: number; tracked: { instances: number; breakers: number; pairs: number }; loopDelayMs: { p99: number; max: number }; peakMemory: MemoryPeaks };
 
 /** The bare Socket.IO server child (scripts/bench/bare-socket-server.ts). */

@@ -7,7 +7,7 @@
  * one API key per service in BENCH_SERVICES and reports them over IPC.
  */
 import path from 'node:path';
-import { createHistogram, PerformanceObserver } from 'node:perf_hooks';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { createApiKeys } from '../../server/auth/api-keys';
 import { loadConfig } from '../../server/config';
 import { applyV8MemoryFlags } from '../../server/v8-memory-flags';
@@ -24,26 +24,18 @@ async function main(): Promise<void> {
   // As server/index.ts does.
   applyV8MemoryFlags();
   const panel = await startPanelServer({ config, logger: createLogger(config.logLevel) });
-  // How long callbacks waited for the event loop: the server-side share of every latency the fleet sees. Measured
-  // by a timer of our own rather than monitorEventLoopDelay, which counts a time the process was stopped (the
-  // ceiling's windows) as one long delay and cannot be restarted without doing so.
-  const loopDelay = createHistogram();
-  const TICK_MS = 10;
-  // While the benchmark holds the process stopped, time passes that is no delay and no stall.
-  let paused = false;
-  let dueAt = performance.now() + TICK_MS;
+  // How long callbacks waited for the event loop: the server-side share of every latency the fleet sees.
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
   // Says when the loop stalls for over a second, so that a stall can be placed among the benchmark's phases.
   const startedAt = performance.now();
-  const loopWatch = setInterval(() => {
+  let lastTick = performance.now();
+  const stallWatch = setInterval(() => {
     const at = performance.now();
-    const late = at - dueAt;
-    if (!paused) {
-      loopDelay.record(Math.max(1, Math.round(late * 1e6)));
-      if (late > 1_000) process.stderr.write(`panel: event loop blocked ${((late + TICK_MS) / 1000).toFixed(1)} s, until ${((at - startedAt) / 1000).toFixed(1)} s after start\n`);
-    }
-    dueAt = at + TICK_MS;
-  }, TICK_MS);
-  loopWatch.unref();
+    if (at - lastTick > 1_100) process.stderr.write(`panel: event loop blocked ${((at - lastTick) / 1000).toFixed(1)} s, until ${((at - startedAt) / 1000).toFixed(1)} s after start\n`);
+    lastTick = at;
+  }, 100);
+  stallWatch.unref();
   // A stall is either the main thread busy or a garbage collection: long collections are named.
   new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) if (entry.duration > 200) process.stderr.write(`panel: garbage collection took ${(entry.duration / 1000).toFixed(1)} s, until ${((entry.startTime + entry.duration - startedAt) / 1000).toFixed(1)} s after start\n`);
@@ -64,26 +56,15 @@ async function main(): Promise<void> {
   process.on('message', (raw) => {
     const request = raw as PanelRequest;
     if (request.type === 'stop') void stop();
-    if (request.type === 'pause') {
-      paused = true;
-      tell({ type: 'paused' });
-    }
-    if (request.type === 'resume') {
-      dueAt = performance.now() + TICK_MS;
-      paused = false;
-      tell({ type: 'resumed' });
-    }
     if (request.type === 'flush') {
       const started = performance.now();
-      void panel.pipeline.flush().then(() => {
-        tell({
+      void panel.pipeline.flush().then(() => tell({
           type: 'flushed',
           flushMs: performance.now() - started,
           tracked: panel.pipeline.aggregate.stats(),
           loopDelayMs: { p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 },
           peakMemory,
-        });
-      });
+        }));
     }
   });
 
