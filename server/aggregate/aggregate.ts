@@ -8,15 +8,20 @@ import type { TLabels } from '../../lib/protocol/identity.js';
 import type { TTransition } from '../../lib/protocol/transition.js';
 import { ratesChange, type TRatesChange } from '../../lib/live/breaker-delta';
 import { BREAKER_FIELDS, PACKED, stateOfCode, type PackedReport } from '../ingest/packed-report';
-import { RowPages, rowWidthFor } from './bucket-accumulator';
-import { countRow, deltaWidth, HISTOGRAM_OFFSET, isEmptyRow, takeDelta } from './counter-deltas';
+import { CounterPages, rowWidthFor } from './bucket-accumulator';
+import { countRow, deltaWidth, HISTOGRAM_OFFSET, isEmptyRow, partialBucket, rebase, takeDelta, type CounterRow } from './counter-deltas';
 import { OUTCOME_KINDS } from './outcome-kinds';
 import { PendingWrites, type OwedBucket } from './pending-writes';
 import { RecentWindow } from './recent-window';
 import { StateCounts } from './state-counts';
 
-/** One breaker on one instance. */
-interface PairState {
+/**
+ * One breaker on one instance. Its counter row (CounterRow: cumulative
+ * totals of the current run, as wide as its histograms have been, and the
+ * base of its open bucket) is kept in shared pages: its per-instance bucket
+ * row is derived once per bucket (closePairBucket), not summed on every report.
+ */
+interface PairState extends CounterRow {
   breakerId: string;
   instanceId: string;
   instance: InstanceState;
@@ -27,10 +32,10 @@ interface PairState {
   window: TWindowSnapshot | null;
   config: TBreakerConfig | null;
   lastReportAt: number | null;
-  /** Cumulative totals of the current run (a row of the COUNT_WIDTH layout, as wide as its histograms have been; updated in place), to derive deltas from. */
-  totals: Float64Array;
-  /** False until a baseline is known for this run: until then `totals` mean nothing. */
+  /** False until a baseline is known for this run: until then the totals mean nothing. */
   hasBaseline: boolean;
+  /** The bucket the base counts from; -1 before the first report. */
+  openBucket: number;
   /** This pair's row in the pending per-instance buckets. */
   slot: number;
 }
@@ -119,21 +124,35 @@ export function createAggregate({ now, staleAfterMs, bucketSeconds }: AggregateO
   let stateChanged = new Set<string>();
   // The delta of the breaker being applied: one row reused for every report.
   const scratch = countRow();
-  // Pairs' totals rows by width: as wide as the widest histogram the pair reported (see BucketAccumulator), new pairs as wide as any so far.
-  const totalsRows = new Map<number, RowPages>();
-  let widestTotals = rowWidthFor(HISTOGRAM_OFFSET + 1);
-  const totalsRow = (width: number): Float64Array => {
-    let pages = totalsRows.get(width);
-    if (!pages) totalsRows.set(width, (pages = new RowPages(width)));
+  // A pair's counts over the bucket it leaves (closePairBucket).
+  const leftBucket = countRow();
+  // Every pair, by slot: the flush closes the buckets of pairs that have not reported since their bucket ended.
+  const pairsBySlot: PairState[] = [];
+  // Pairs' counter rows by width: as wide as the widest histogram the pair reported (see BucketAccumulator), new pairs as wide as any so far.
+  const counterPages = new Map<number, CounterPages>();
+  let widestRow = rowWidthFor(HISTOGRAM_OFFSET + 1);
+  const counterRow = (width: number): CounterRow => {
+    let pages = counterPages.get(width);
+    if (!pages) counterPages.set(width, (pages = new CounterPages(width)));
     return pages.row();
   };
-  /** Widens a pair's totals to hold `width` numbers, before a report that reaches that far. */
-  const widenTotals = (pair: PairState, width: number) => {
-    const wider = totalsRow(rowWidthFor(width));
-    wider.set(pair.totals);
-    pair.totals = wider;
-    if (wider.length > widestTotals) widestTotals = wider.length;
+  /** Moves a pair to a wider counter row, to hold `width` numbers, before a report that reaches that far. */
+  const widenRow = (pair: PairState, width: number) => {
+    const wider = counterRow(rowWidthFor(width));
+    for (let i = 0; i < pair.width; i++) {
+      wider.totals[wider.rowAt + i] = pair.totals[pair.rowAt + i]!;
+      wider.base[wider.rowAt + i] = pair.base[pair.rowAt + i]!;
+    }
+    Object.assign(pair, wider);
+    if (wider.width > widestRow) widestRow = wider.width;
   };
+
+  /** Adds what a pair counted in its open bucket to that bucket's per-instance row, and opens `next`. */
+  function closePairBucket(pair: PairState, next: number): void {
+    if (partialBucket(pair, leftBucket)) pending.addPairCounts(pair.slot, pair.openBucket, leftBucket, pair.width);
+    rebase(pair);
+    pair.openBucket = next;
+  }
 
   function breakerEntry(id: string, serviceId: string, serviceName: string, name: string, config: TBreakerConfig | null): BreakerState {
     let breaker = breakers.get(id);
@@ -164,10 +183,12 @@ export function createAggregate({ now, staleAfterMs, bucketSeconds }: AggregateO
   function pairEntry(instance: InstanceState, breaker: BreakerState): PairState {
     let pair = instance.pairs.get(breaker.name);
     if (!pair) {
+      const row = counterRow(widestRow);
       pair = {
         breakerId: breaker.id, instanceId: instance.id, instance, breaker, state: null, wouldBe: null, stateSince: null, window: null, config: null, lastReportAt: null,
-        totals: totalsRow(widestTotals), hasBaseline: false, slot: pending.pairSlot(instance.id, breaker.id),
+        totals: row.totals, base: row.base, rowAt: row.rowAt, width: row.width, hasBaseline: false, openBucket: -1, slot: pending.pairSlot(instance.id, breaker.id),
       };
+      pairsBySlot[pair.slot] = pair;
       instance.pairs.set(breaker.name, pair);
       instance.reported = null;
       breaker.pairs.set(instance.id, pair);
@@ -178,7 +199,12 @@ export function createAggregate({ now, staleAfterMs, bucketSeconds }: AggregateO
 
   /** Starts a pair's counters again: from zero (a run we saw begin) or with no baseline (a run joined midway). */
   function resetTotals(pair: PairState, fromZero: boolean): void {
-    pair.totals.fill(0);
+    // What the pair counted in its open bucket stays counted.
+    const { totals, base, rowAt } = pair;
+    for (let i = rowAt; i < rowAt + pair.width; i++) {
+      base[i] = base[i]! - totals[i]!;
+      totals[i] = 0;
+    }
     pair.hasBaseline = fromZero;
   }
 
@@ -347,6 +373,7 @@ export function createAggregate({ now, staleAfterMs, bucketSeconds }: AggregateO
       setStale(instance, false);
 
       const { names, numbers, states } = report;
+      const bucket = pending.bucketOf(at);
       const pairs = breakerIds ? null : reportedPairs(instance, names).pairs;
       let offset = 0;
       for (let b = 0; b < names.length; b++, offset += BREAKER_FIELDS + numbers[offset + PACKED.histogramLength]!) {
@@ -362,8 +389,9 @@ export function createAggregate({ now, staleAfterMs, bucketSeconds }: AggregateO
         const breaker = pair.breaker;
         // Past the histogram the report sent, the delta is zeros: nothing needs to go further.
         const width = deltaWidth(numbers, offset);
-        if (width > pair.totals.length) widenTotals(pair, width);
-        takeDelta(pair.totals, pair.hasBaseline, numbers, offset, scratch);
+        if (width > pair.width) widenRow(pair, width);
+        if (pair.openBucket !== bucket) closePairBucket(pair, bucket);
+        takeDelta(pair, pair.hasBaseline, numbers, offset, scratch);
         pair.hasBaseline = true;
         pair.lastReportAt = at;
         setWindow(pair, numbers, offset);
@@ -373,7 +401,10 @@ export function createAggregate({ now, staleAfterMs, bucketSeconds }: AggregateO
         if (counted) {
           breaker.recent.add(scratch, at, width);
           for (let i = 0; i < breaker.totals.length; i++) breaker.totals[i]! += scratch[i]!;
-          pending.addCounts(breaker.slot, pair.slot, at, scratch, width);
+          pending.addBreakerCounts(breaker.slot, bucket, scratch, width);
+        } else {
+          // A delta with no outcome is not counted anywhere (a histogram moving alone): it must not reach the pair's row either.
+          for (let i = 0, base = pair.base, rowAt = pair.rowAt; i < pair.width; i++) base[rowAt + i] = base[rowAt + i]! + scratch[i]!;
         }
         // Counters change every report, so every reported breaker is dirty; the live layer coalesces those.
         if (changed || cameBack) touch(breaker, at);
@@ -442,6 +473,16 @@ export function createAggregate({ now, staleAfterMs, bucketSeconds }: AggregateO
     },
 
     pending,
+
+    /**
+     * What is owed to the database, as PendingWrites.take, once the pairs
+     * still counting in a bucket before `holdBucketsFrom` (all buckets when
+     * it is Infinity) have added their counts to it.
+     */
+    takePending(holdBucketsFrom = Infinity) {
+      for (const pair of pairsBySlot) if (pair.openBucket < holdBucketsFrom) closePairBucket(pair, Number.isFinite(holdBucketsFrom) ? holdBucketsFrom : pair.openBucket);
+      return pending.take(holdBucketsFrom);
+    },
 
     summary(breakerId: string): TBreakerSummary | undefined {
       const breaker = breakers.get(breakerId);

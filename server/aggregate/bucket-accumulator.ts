@@ -1,4 +1,4 @@
-import { COUNT_WIDTH } from './counter-deltas';
+import { COUNT_WIDTH, type CounterRow } from './counter-deltas';
 
 /** Rows per page: a page is 256 rows of at most 72 numbers, so a fleet's rows take a few hundred pages. */
 export const ROWS_PER_PAGE = 256;
@@ -52,26 +52,29 @@ export class PagePool {
 }
 
 /**
- * Rows of `width` numbers (the COUNT_WIDTH layout, cut short) handed out as
- * views into shared pages: a pair's cumulative totals cost their bytes and
- * one small view object, not a separately allocated buffer each (100,000 of
- * them for a large fleet).
+ * Pairs' counter rows (counter-deltas.ts: CounterRow) of one width, in
+ * shared pages: a row costs its bytes, not a buffer or a typed-array view
+ * of its own (a view is about 100 bytes of heap; a large fleet has 100,000
+ * pairs). The totals and the base of a row are at the same offset of a
+ * Float64 and a Uint32 page.
  */
-export class RowPages {
-  private page = new Float64Array(0);
-  private used = 0;
+export class CounterPages {
+  private totals = new Float64Array(0);
+  private base = new Uint32Array(0);
+  private used = ROWS_PER_PAGE;
 
   constructor(readonly width = COUNT_WIDTH) {}
 
   /** A new zeroed row. */
-  row(): Float64Array {
-    if (this.used === ROWS_PER_PAGE || this.page.length === 0) {
-      this.page = new Float64Array(ROWS_PER_PAGE * this.width);
+  row(): CounterRow {
+    if (this.used === ROWS_PER_PAGE) {
+      this.totals = new Float64Array(ROWS_PER_PAGE * this.width);
+      this.base = new Uint32Array(ROWS_PER_PAGE * this.width);
       this.used = 0;
     }
-    const offset = this.used * this.width;
+    const at = this.used * this.width;
     this.used += 1;
-    return this.page.subarray(offset, offset + this.width);
+    return { totals: this.totals, base: this.base, rowAt: at, width: this.width };
   }
 }
 

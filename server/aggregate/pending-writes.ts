@@ -92,7 +92,8 @@ function accumulatorFor(list: BucketAccumulator[], bucketStart: number, pool: Pa
  * What the aggregate owes the database since the last flush: counter deltas
  * per bucket (per breaker and per instance), instance liveness and changed
  * states. Every breaker and every breaker × instance pair gets a slot once;
- * deltas are added in place into the slot's row of the bucket's accumulator,
+ * counts are added in place into the slot's row of the bucket's accumulator
+ * (a breaker's with every report, a pair's once per bucket),
  * and take() hands the accumulators over whole, so neither a report nor a
  * flush builds a key or an object per row. A failed flush is given back, so
  * nothing is lost while the database is away; the size stays bounded by
@@ -125,12 +126,25 @@ export class PendingWrites {
     return this.pairBreakerIds.push(breakerId) - 1;
   }
 
-  /** Adds a delta row (COUNT_WIDTH layout; `width` may stop short when the rest is zeros) to both buckets of `at`. */
-  addCounts(breakerSlot: number, pairSlot: number, at: number, delta: Float64Array, width = COUNT_WIDTH): void {
-    const start = at - (at % this.bucketMs);
+  /** The start of the bucket that holds `at`. */
+  bucketOf(at: number): number {
+    return at - (at % this.bucketMs);
+  }
+
+  /** Adds a delta row (COUNT_WIDTH layout; `width` may stop short when the rest is zeros) to a breaker's service-wide bucket. */
+  addBreakerCounts(breakerSlot: number, bucketStart: number, delta: Float64Array, width = COUNT_WIDTH): void {
     if (width > this.rowWidth) this.rowWidth = rowWidthFor(width);
-    accumulatorFor(this.breakerBuckets, start, this.pool, this.rowWidth).add(breakerSlot, delta, width);
-    accumulatorFor(this.instanceBuckets, start, this.pool, this.rowWidth).add(pairSlot, delta, width);
+    accumulatorFor(this.breakerBuckets, bucketStart, this.pool, this.rowWidth).add(breakerSlot, delta, width);
+  }
+
+  /**
+   * Adds a row to a pair's per-instance bucket. The aggregate adds each
+   * pair's counts once per bucket, when the bucket is left (see
+   * Aggregate.takePending), not with every report.
+   */
+  addPairCounts(pairSlot: number, bucketStart: number, counts: Float64Array, width = COUNT_WIDTH): void {
+    if (width > this.rowWidth) this.rowWidth = rowWidthFor(width);
+    accumulatorFor(this.instanceBuckets, bucketStart, this.pool, this.rowWidth).add(pairSlot, counts, width);
   }
 
   markSeen(instanceId: string, at: number, droppedTransitions: number): void {
@@ -148,7 +162,8 @@ export class PendingWrites {
    * it has closed, as one insert instead of an update on every flush. A
    * fleet of 2,000 instances × 50 breakers owes 100,000 per-instance and
    * 10,100 service-wide rows per bucket; the live views read the open bucket
-   * from here (owedBreakerBuckets).
+   * from here (owedBreakerBuckets). Call it through Aggregate.takePending,
+   * which first adds the pairs' counts of the buckets handed over.
    */
   take(holdBucketsFrom = Infinity): PendingBatch {
     const closed = (accumulator: BucketAccumulator) => accumulator.bucketStart < holdBucketsFrom;

@@ -23,7 +23,7 @@ export function createAggregateFlusher({ aggregate, pool, logger, now }: { aggre
 
   async function flushOnce(all: boolean): Promise<void> {
     const at = now();
-    const batch = aggregate.pending.take(all ? Infinity : at - (at % aggregate.pending.bucketMs));
+    const batch = aggregate.takePending(all ? Infinity : aggregate.pending.bucketOf(at));
     const stateRows: PairStateRow[] = [];
     for (const { instanceId, breakerId } of batch.states) {
       const pair = aggregate.pairState(instanceId, breakerId);

@@ -52,7 +52,7 @@ describe('aggregate', () => {
     // Bucket 50: far past any row width seen so far; then bucket 65, the last.
     aggregate.applyReport('i-a', packReport(a.report([a.breaker('payments', { success: 7 }, 'CLOSED', histogram({ 1: 5, 50: 2 }))])), ids);
     aggregate.applyReport('i-a', packReport(a.report([a.breaker('payments', { success: 10 }, 'CLOSED', histogram({ 1: 5, 50: 4, 65: 1 }))])), ids);
-    const batch = aggregate.pending.take();
+    const batch = aggregate.takePending();
     for (const rows of [batch.breakerBuckets, batch.instanceBuckets]) {
       expect(rows.length).toBe(1);
       expect(rows.count(0, 0)).toBe(10);

@@ -16,7 +16,8 @@ const report = (success: number, failure: number, histogram: number[] = []): TBr
 
 /** One breaker's numbers as a packed report carries them. */
 const packed = (item: TBreakerReport) => packReport(instanceRun('svc', 'host').report([item])).numbers;
-const takeDelta = (totals: Float64Array, hasBaseline: boolean, item: TBreakerReport, delta: Float64Array) => takePackedDelta(totals, hasBaseline, packed(item), 0, delta);
+const takeDelta = (totals: Float64Array, hasBaseline: boolean, item: TBreakerReport, delta: Float64Array) =>
+  takePackedDelta({ totals, base: new Uint32Array(totals.length), rowAt: 0, width: totals.length }, hasBaseline, packed(item), 0, delta);
 
 const counts = (row: Float64Array) => [...row.subarray(0, 2)];
 const histogram = (row: Float64Array, length: number) => [...row.subarray(HISTOGRAM_OFFSET, HISTOGRAM_OFFSET + length)];

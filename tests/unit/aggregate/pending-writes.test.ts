@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { BucketAccumulator, PagePool, ROWS_PER_PAGE, RowPages } from '../../../server/aggregate/bucket-accumulator';
-import { COUNT_WIDTH, countRow, HISTOGRAM_OFFSET } from '../../../server/aggregate/counter-deltas';
+import { BucketAccumulator, CounterPages, PagePool, ROWS_PER_PAGE } from '../../../server/aggregate/bucket-accumulator';
+import { countRow, HISTOGRAM_OFFSET } from '../../../server/aggregate/counter-deltas';
 import { PendingWrites } from '../../../server/aggregate/pending-writes';
 import type { BucketRows } from '../../../server/store/bucket-store';
 
@@ -10,6 +10,12 @@ function delta(counts: number[], histogram: number[] = []): Float64Array {
   row.set(counts);
   row.set(histogram, HISTOGRAM_OFFSET);
   return row;
+}
+
+/** A delta at `at` for a breaker and one of its pairs, added to both of their buckets. */
+function addCounts(pending: PendingWrites, breakerSlot: number, pairSlot: number, at: number, row: Float64Array, width?: number): void {
+  pending.addBreakerCounts(breakerSlot, pending.bucketOf(at), row, width);
+  pending.addPairCounts(pairSlot, pending.bucketOf(at), row, width);
 }
 
 /** Every row of a batch as plain values, ordered for comparison. */
@@ -109,7 +115,7 @@ describe('BucketAccumulator row width', () => {
     const pair = pending.pairSlot('i1', 'b1');
     const row = delta([1]);
     row[HISTOGRAM_OFFSET + 30] = 2;
-    pending.addCounts(slot, pair, 1_000, row, HISTOGRAM_OFFSET + 31);
+    addCounts(pending, slot, pair, 1_000, row, HISTOGRAM_OFFSET + 31);
     const batch = pending.take();
     const histogram = batch.instanceBuckets.histogram(0);
     expect(histogram.length).toBe(40 - HISTOGRAM_OFFSET);
@@ -118,15 +124,18 @@ describe('BucketAccumulator row width', () => {
   });
 });
 
-describe('RowPages', () => {
-  it('hands out separate zeroed rows that share pages', () => {
-    const pages = new RowPages();
+describe('CounterPages', () => {
+  it('hands out separate zeroed rows that share pages, totals and base at the same offset', () => {
+    const pages = new CounterPages(40);
     const rows = Array.from({ length: ROWS_PER_PAGE + 1 }, () => pages.row());
-    rows[0]![0] = 1;
-    expect(rows.every((row) => row.length === COUNT_WIDTH)).toBe(true);
-    expect(rows[1]![0]).toBe(0);
-    expect(rows[1]!.buffer).toBe(rows[0]!.buffer);
-    expect(rows[ROWS_PER_PAGE]!.buffer).not.toBe(rows[0]!.buffer);
+    rows[0]!.totals[rows[0]!.rowAt] = 1;
+    rows[0]!.base[rows[0]!.rowAt] = 1;
+    expect(rows.every((row) => row.width === 40 && row.totals.length === ROWS_PER_PAGE * 40 && row.base.length === ROWS_PER_PAGE * 40)).toBe(true);
+    expect(rows.map((row) => row.rowAt).slice(0, 3)).toEqual([0, 40, 80]);
+    expect([rows[1]!.totals[rows[1]!.rowAt], rows[1]!.base[rows[1]!.rowAt]]).toEqual([0, 0]);
+    expect(rows[1]!.totals).toBe(rows[0]!.totals);
+    expect(rows[ROWS_PER_PAGE]!.totals).not.toBe(rows[0]!.totals);
+    expect(rows[ROWS_PER_PAGE]!.rowAt).toBe(0);
   });
 });
 
@@ -143,10 +152,10 @@ describe('PendingWrites', () => {
 
   it('sums deltas per breaker and per instance, per 10 s bucket', () => {
     const { pending, b1, b2, a1, b1b, a2 } = setUp();
-    pending.addCounts(b1, a1, 1_000, delta([1], [1]));
-    pending.addCounts(b1, b1b, 2_000, delta([2], [0, 2]));
-    pending.addCounts(b2, a2, 3_000, delta([0, 4]));
-    pending.addCounts(b1, a1, 12_000, delta([8]));
+    addCounts(pending, b1, a1, 1_000, delta([1], [1]));
+    addCounts(pending, b1, b1b, 2_000, delta([2], [0, 2]));
+    addCounts(pending, b2, a2, 3_000, delta([0, 4]));
+    addCounts(pending, b1, a1, 12_000, delta([8]));
     expect(pending.size).toBe(3 + 4);
     const batch = pending.take();
     expect(rowsOf(batch.breakerBuckets, false)).toEqual([
@@ -166,13 +175,13 @@ describe('PendingWrites', () => {
 
   it('holds the buckets that are still open, and hands them over whole once asked for all', () => {
     const { pending, b1, a1 } = setUp();
-    pending.addCounts(b1, a1, 1_000, delta([1]));
-    pending.addCounts(b1, a1, 12_000, delta([2]));
+    addCounts(pending, b1, a1, 1_000, delta([1]));
+    addCounts(pending, b1, a1, 12_000, delta([2]));
     const periodic = pending.take(10_000);
     expect(rowsOf(periodic.breakerBuckets, false).map((row) => [row.bucketStart, row.counts[0]])).toEqual([[0, 1]]);
     expect(rowsOf(periodic.instanceBuckets, true).map((row) => [row.bucketStart, row.counts[0]])).toEqual([[0, 1]]);
     pending.release(periodic);
-    pending.addCounts(b1, a1, 15_000, delta([4]));
+    addCounts(pending, b1, a1, 15_000, delta([4]));
     const all = pending.take();
     expect(rowsOf(all.breakerBuckets, false).map((row) => [row.bucketStart, row.counts[0]])).toEqual([[10_000, 6]]);
     expect(rowsOf(all.instanceBuckets, true).map((row) => [row.bucketStart, row.counts[0]])).toEqual([[10_000, 6]]);
@@ -181,8 +190,8 @@ describe('PendingWrites', () => {
   it('tells what a breaker is owed until it is written: held, in a flush being written, or given back', () => {
     const { pending, b1, a1 } = setUp();
     const owed = () => pending.owedBreakerBuckets(b1).map((bucket) => [bucket.bucketStart, bucket.counts[0], bucket.histogram[0]]);
-    pending.addCounts(b1, a1, 1_000, delta([1], [1]));
-    pending.addCounts(b1, a1, 12_000, delta([2], [2]));
+    addCounts(pending, b1, a1, 1_000, delta([1], [1]));
+    addCounts(pending, b1, a1, 12_000, delta([2], [2]));
     const flushing = pending.take(10_000);
     // The closed bucket is on its way to the database, the open one held: both still count.
     expect(owed()).toEqual([
@@ -201,12 +210,12 @@ describe('PendingWrites', () => {
 
   it('merges a batch given back with what arrived since, counting nothing twice', () => {
     const { pending, b1, a1, b1b } = setUp();
-    pending.addCounts(b1, a1, 1_000, delta([1]));
+    addCounts(pending, b1, a1, 1_000, delta([1]));
     pending.markSeen('i-a', 1_000, 0);
     pending.markState({ instanceId: 'i-a', breakerId: 'b1' });
     const failed = pending.take();
-    pending.addCounts(b1, b1b, 2_000, delta([2]));
-    pending.addCounts(b1, a1, 11_000, delta([4]));
+    addCounts(pending, b1, b1b, 2_000, delta([2]));
+    addCounts(pending, b1, a1, 11_000, delta([4]));
     pending.markSeen('i-a', 11_000, 1);
     pending.giveBack(failed);
     const batch = pending.take();
@@ -226,10 +235,10 @@ describe('PendingWrites', () => {
 
   it('reuses the pages of a released batch', () => {
     const { pending, b1, a1 } = setUp();
-    pending.addCounts(b1, a1, 1_000, delta([5]));
+    addCounts(pending, b1, a1, 1_000, delta([5]));
     const first = pending.take();
     pending.release(first);
-    pending.addCounts(b1, a1, 2_000, delta([1]));
+    addCounts(pending, b1, a1, 2_000, delta([1]));
     const second = pending.take();
     expect(rowsOf(second.instanceBuckets, true).map((row) => row.counts[0])).toEqual([1]);
   });
