@@ -53,7 +53,7 @@ interface InstanceState {
   droppedTransitions: number;
   pairs: Map<string, PairState>;
   /** The breaker names of the last report and their pairs: an instance names the same breakers in every report, so most reports skip the lookups. */
-  reported: { names: string[]; pairs: Array<PairState | undefined>; complete: boolean } | null;
+  reported: { names: readonly string[]; pairs: Array<PairState | undefined>; complete: boolean } | null;
 }
 
 interface BreakerState {
@@ -157,9 +157,10 @@ export function createAggregate({ now, staleAfterMs, bucketSeconds }: AggregateO
   function breakerEntry(id: string, serviceId: string, serviceName: string, name: string, config: TBreakerConfig | null): BreakerState {
     let breaker = breakers.get(id);
     if (!breaker) {
+      const slot = pending.breakerSlot(id);
       breaker = {
-        id, serviceId, serviceName, name, config, pairs: new Map(), recent: new RecentWindow(bucketMs, now()), totals: new Float64Array(OUTCOME_KINDS.length),
-        serviceState: null, stateSince: null, lastReportAt: null, slot: pending.breakerSlot(id), dirtyIn: -1, live: new StateCounts(), liveWouldBe: new StateCounts(), stalePairs: 0,
+        id, serviceId, serviceName, name, config, pairs: new Map(), recent: new RecentWindow(pending, slot), totals: new Float64Array(OUTCOME_KINDS.length),
+        serviceState: null, stateSince: null, lastReportAt: null, slot, dirtyIn: -1, live: new StateCounts(), liveWouldBe: new StateCounts(), stalePairs: 0,
       };
       breakers.set(id, breaker);
     } else if (config) breaker.config = config;
@@ -263,12 +264,20 @@ export function createAggregate({ now, staleAfterMs, bucketSeconds }: AggregateO
     return true;
   }
 
-  /** The pairs a report's breaker names stand for (undefined for names the instance has not declared), remembered for its next report. */
+  /**
+   * The pairs a report's breaker names stand for (undefined for names the
+   * instance has not declared), remembered for its next report. The scanner
+   * hands the same (never changed) names array while a connection's reports
+   * name the same breakers: then one comparison does.
+   */
   function reportedPairs(instance: InstanceState, names: readonly string[]): NonNullable<InstanceState['reported']> {
     const last = instance.reported;
-    if (last && last.names.length === names.length && last.names.every((name, index) => name === names[index])) return last;
+    if (last && (last.names === names || (last.names.length === names.length && last.names.every((name, index) => name === names[index])))) {
+      last.names = names;
+      return last;
+    }
     const pairs = names.map((name) => instance.pairs.get(name));
-    instance.reported = { names: [...names], pairs, complete: pairs.every((pair) => pair !== undefined) };
+    instance.reported = { names, pairs, complete: pairs.every((pair) => pair !== undefined) };
     return instance.reported;
   }
 
@@ -399,7 +408,7 @@ export function createAggregate({ now, staleAfterMs, bucketSeconds }: AggregateO
         const changed = setPairState(pair, stateOfCode(states[2 * b]!), stateOfCode(states[2 * b + 1]!), at);
         const counted = !isEmptyRow(scratch);
         if (counted) {
-          breaker.recent.add(scratch, at, width);
+          breaker.recent.counted(at);
           for (let i = 0; i < breaker.totals.length; i++) breaker.totals[i]! += scratch[i]!;
           pending.addBreakerCounts(breaker.slot, bucket, scratch, width);
         } else {

@@ -80,6 +80,19 @@ export interface OwedBucket {
   histogram: ArrayLike<number>;
 }
 
+/** Adds a slot's row of every accumulator of `bucketStart` in a list into `into`; returns the widest row width, at least `width`. */
+function addSlotOf(list: readonly BucketAccumulator[], slot: number, bucketStart: number, into: Float64Array, width: number): number {
+  for (const accumulator of list) {
+    if (accumulator.bucketStart !== bucketStart || !accumulator.holds(slot)) continue;
+    const page = accumulator.pageOf(slot);
+    const offset = accumulator.offsetOf(slot);
+    const stride = accumulator.stride;
+    for (let i = 0; i < stride; i++) into[i]! += page[offset + i]!;
+    if (stride > width) width = stride;
+  }
+  return width;
+}
+
 /** The accumulator of a bucket start in a list, added if missing (`stride` wide); the newest is nearly always the one. */
 function accumulatorFor(list: BucketAccumulator[], bucketStart: number, pool: PagePool, stride: number): BucketAccumulator {
   for (let i = list.length - 1; i >= 0; i--) if (list[i]!.bucketStart === bucketStart) return list[i]!;
@@ -108,6 +121,9 @@ export class PendingWrites {
   private instanceBuckets: BucketAccumulator[] = [];
   // Batches taken and not yet released or given back: being written, so in neither the database nor the lists above.
   private readonly inFlight = new Set<PendingBatch>();
+  // Service-wide buckets written whose bucket may still be the current or the previous one: the recent rates read them too.
+  private written: BucketAccumulator[] = [];
+  private newestBreakerBucket = -Infinity;
   private seen = new Map<string, { lastSeenAt: Date; droppedTransitions: number }>();
   private states = new Map<string, PendingState>();
   // New buckets' rows are as wide as the widest delta so far: accumulators then rarely need widening.
@@ -134,6 +150,7 @@ export class PendingWrites {
   /** Adds a delta row (COUNT_WIDTH layout; `width` may stop short when the rest is zeros) to a breaker's service-wide bucket. */
   addBreakerCounts(breakerSlot: number, bucketStart: number, delta: Float64Array, width = COUNT_WIDTH): void {
     if (width > this.rowWidth) this.rowWidth = rowWidthFor(width);
+    if (bucketStart > this.newestBreakerBucket) this.newestBreakerBucket = bucketStart;
     accumulatorFor(this.breakerBuckets, bucketStart, this.pool, this.rowWidth).add(breakerSlot, delta, width);
   }
 
@@ -202,20 +219,45 @@ export class PendingWrites {
     return owed.sort((a, b) => a.bucketStart - b.bucketStart);
   }
 
-  /** A written batch's rows go back to the pool, for the next flushes to reuse. */
+  /**
+   * A written batch's rows go back to the pool, for the next flushes to
+   * reuse; its service-wide rows once their bucket is older than the
+   * previous one (until then breakerBucket reads them).
+   */
   release(batch: PendingBatch): void {
     this.inFlight.delete(batch);
-    for (const accumulator of batch.breakerBuckets.accumulators) accumulator.release();
     for (const accumulator of batch.instanceBuckets.accumulators) accumulator.release();
+    const keepFrom = this.newestBreakerBucket - this.bucketMs;
+    const kept: BucketAccumulator[] = [];
+    for (const accumulator of [...this.written, ...batch.breakerBuckets.accumulators]) {
+      if (accumulator.bucketStart >= keepFrom) kept.push(accumulator);
+      else accumulator.release();
+    }
+    this.written = kept;
   }
 
   /** Puts a batch that could not be written back, merged with whatever arrived since. */
   giveBack(batch: PendingBatch): void {
     for (const accumulator of batch.breakerBuckets.accumulators) accumulatorFor(this.breakerBuckets, accumulator.bucketStart, this.pool, this.rowWidth).merge(accumulator);
     for (const accumulator of batch.instanceBuckets.accumulators) accumulatorFor(this.instanceBuckets, accumulator.bucketStart, this.pool, this.rowWidth).merge(accumulator);
-    this.release(batch);
+    this.inFlight.delete(batch);
+    for (const accumulator of batch.breakerBuckets.accumulators) accumulator.release();
+    for (const accumulator of batch.instanceBuckets.accumulators) accumulator.release();
     for (const item of batch.seen) if (!this.seen.has(item.id)) this.seen.set(item.id, item);
     for (const item of batch.states) this.markState(item);
+  }
+
+  /**
+   * Adds into `into` (COUNT_WIDTH layout) a breaker's service-wide counts of
+   * one bucket, wherever they are: open, closed and owed, being written, or
+   * written but recent (the current and previous buckets). Returns how far
+   * into the row they reach, 0 when there are none. For the recent rates:
+   * no copy of these rows is kept per breaker.
+   */
+  breakerBucket(breakerSlot: number, bucketStart: number, into: Float64Array): number {
+    let width = addSlotOf(this.breakerBuckets, breakerSlot, bucketStart, into, 0);
+    for (const batch of this.inFlight) width = addSlotOf(batch.breakerBuckets.accumulators, breakerSlot, bucketStart, into, width);
+    return addSlotOf(this.written, breakerSlot, bucketStart, into, width);
   }
 
   /** Bucket rows owed (per breaker and per instance). */

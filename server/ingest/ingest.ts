@@ -52,7 +52,7 @@ export function createIngest({ aggregate, catalog, transitions, now, onTransitio
   }
 
   /** Breaker ids by name, creating breakers a reporter names without having declared them. */
-  async function breakerIds(reporter: ReporterIdentity, instanceId: string, names: string[]): Promise<Map<string, string>> {
+  async function breakerIds(reporter: ReporterIdentity, instanceId: string, names: readonly string[]): Promise<Map<string, string>> {
     const ids = new Map<string, string>();
     const missing: string[] = [];
     for (const name of names) {

@@ -24,7 +24,8 @@ export interface PackedReport {
   sequence: number;
   sentAt: number;
   droppedTransitions: number;
-  names: string[];
+  /** Read only: the scanner hands one array to all the reports of a connection that name the same breakers. */
+  names: readonly string[];
   /** Per breaker: its state and its would-be state, as indexes into ZBreakerState.options. */
   states: Uint8Array<ArrayBuffer>;
   numbers: Float64Array<ArrayBuffer>;

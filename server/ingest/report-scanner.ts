@@ -102,7 +102,7 @@ export class RepeatedText {
   service = '';
   instanceId = '';
   runId = '';
-  names: string[] = [];
+  names: readonly string[] = [];
 }
 
 /**
@@ -280,11 +280,11 @@ function read(reader: Reader, repeated: RepeatedText): PackedReport | null {
   // The packet is `["report:send",{…}]`: the report is its last argument.
   if (!text.startsWith(REPORT_END, reader.at) || reader.at + REPORT_END.length !== text.length) return null;
 
-  names ??= count === known.length ? known : known.slice(0, count);
+  const reportNames = names ?? (count === known.length ? known : known.slice(0, count));
   repeated.service = service;
   repeated.instanceId = instanceId;
   repeated.runId = runId;
-  repeated.names = names;
+  repeated.names = reportNames;
   return {
     service,
     instanceId,
@@ -292,7 +292,7 @@ function read(reader: Reader, repeated: RepeatedText): PackedReport | null {
     sequence,
     sentAt,
     droppedTransitions,
-    names,
+    names: reportNames,
     states: statesScratch.slice(0, 2 * count),
     numbers: numbersScratch.slice(0, at),
     heldOverrides,

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { latencyQuantile } from '../../../lib/protocol/latency-buckets.js';
 import { COUNT_WIDTH, countRow, HISTOGRAM_OFFSET } from '../../../server/aggregate/counter-deltas';
 import { OUTCOME } from '../../../server/aggregate/outcome-kinds';
+import { PendingWrites } from '../../../server/aggregate/pending-writes';
 import { RecentWindow } from '../../../server/aggregate/recent-window';
 
 function delta(success: number, histogram: number[]): Float64Array {
@@ -11,11 +12,24 @@ function delta(success: number, histogram: number[]): Float64Array {
   return row;
 }
 
+/** A breaker's window over a slot of `pending`, fed as the aggregate feeds it. */
+function windowOf(pending = new PendingWrites(10_000), slot = pending.breakerSlot('b1')) {
+  const window = new RecentWindow(pending, slot);
+  return {
+    pending,
+    add(row: Float64Array, at: number, width?: number) {
+      pending.addBreakerCounts(slot, pending.bucketOf(at), row, width);
+      window.counted(at);
+    },
+    rates: (now: number) => window.rates(now),
+  };
+}
+
 describe('RecentWindow', () => {
   it('gives the quantiles latencyQuantile gives over the merged histogram', () => {
     let seed = 11;
     for (let round = 0; round < 200; round++) {
-      const window = new RecentWindow(10_000, 0);
+      const window = windowOf();
       const merged = new Array<number>(COUNT_WIDTH - HISTOGRAM_OFFSET).fill(0);
       for (const at of [1_000, 5_000, 12_000]) {
         const histogram = merged.map(() => {
@@ -32,10 +46,10 @@ describe('RecentWindow', () => {
     }
   });
 
-  it('reads a window only as far as its deltas reached, whatever another window left in the row they share', () => {
-    const wide = new RecentWindow(10_000, 0);
+  it('reads one breaker\'s counts, whatever another window left in the row they share', () => {
+    const wide = windowOf();
     wide.add(delta(10, new Array<number>(60).fill(5)), 1_000);
-    const narrow = new RecentWindow(10_000, 0);
+    const narrow = windowOf(wide.pending, wide.pending.breakerSlot('b2'));
     narrow.add(delta(10, [0, 10]), 1_000, HISTOGRAM_OFFSET + 2);
     const alone = narrow.rates(2_000);
     wide.rates(2_000);
@@ -44,12 +58,35 @@ describe('RecentWindow', () => {
   });
 
   it('covers the current and the previous bucket only, and no quantile without calls', () => {
-    const window = new RecentWindow(10_000, 0);
+    const window = windowOf();
     window.add(delta(100, [0, 100]), 1_000);
     window.add(delta(50, [50]), 11_000);
     expect(window.rates(12_000).callsPerSecond).toBeCloseTo(150 / 12);
     // Two buckets later the first is gone; a gap of a whole bucket leaves nothing.
     expect(window.rates(21_000).callsPerSecond).toBeCloseTo(50 / 11);
     expect(window.rates(45_000)).toMatchObject({ callsPerSecond: 0, failureRate: null, p50Ms: null, p99Ms: null });
+  });
+
+  it('counts the buckets being written and written ones while they are recent, and nothing twice', () => {
+    const window = windowOf();
+    const { pending } = window;
+    window.add(delta(100, [100]), 1_000);
+    window.add(delta(50, [50]), 11_000);
+    const expected = window.rates(12_000);
+    expect(expected.callsPerSecond).toBeCloseTo(150 / 12);
+    const flushing = pending.take(10_000);
+    expect(window.rates(12_000)).toEqual(expected);
+    pending.giveBack(flushing);
+    expect(window.rates(12_000)).toEqual(expected);
+    pending.release(pending.take(10_000));
+    expect(window.rates(12_000)).toEqual(expected);
+    // Everything written, the open bucket too (a full flush), and more counted in it since.
+    pending.release(pending.take());
+    window.add(delta(30, [30]), 11_500);
+    expect(window.rates(12_000).callsPerSecond).toBeCloseTo(180 / 12);
+    // Older than the previous bucket, written rows are let go.
+    window.add(delta(1, [1]), 31_000);
+    pending.release(pending.take());
+    expect(window.rates(32_000).callsPerSecond).toBeCloseTo(1 / 12);
   });
 });
