@@ -413,7 +413,8 @@ export function createAggregate({ now, staleAfterMs, bucketSeconds }: AggregateO
           pending.addBreakerCounts(breaker.slot, bucket, scratch, width);
         } else {
           // A delta with no outcome is not counted anywhere (a histogram moving alone): it must not reach the pair's row either.
-          for (let i = 0, base = pair.base, rowAt = pair.rowAt; i < pair.width; i++) base[rowAt + i] = base[rowAt + i]! + scratch[i]!;
+          // Its counts are zeros, and so is all past `width`.
+          for (let i = HISTOGRAM_OFFSET, base = pair.base, rowAt = pair.rowAt; i < width; i++) base[rowAt + i] = base[rowAt + i]! + scratch[i]!;
         }
         // Counters change every report, so every reported breaker is dirty; the live layer coalesces those.
         if (changed || cameBack) touch(breaker, at);
