@@ -5,9 +5,10 @@
  * (200 services × 1 instance × 50 breakers, one report a second each, over
  * real sockets), then drives Debian's Chromium: signs in, opens the overview,
  * waits for every breaker, and for the measurement window records long tasks
- * (PerformanceObserver) and frame times (requestAnimationFrame) while it
- * scrolls the list. Prints the figures beside the targets: no long task over
- * 50 ms, median frame under 16 ms.
+ * (PerformanceObserver), frame intervals (requestAnimationFrame) and the main
+ * thread's work in each frame (a Chrome trace) while it scrolls the list.
+ * Prints the figures beside the targets: no long task over 50 ms, median
+ * frame under 16 ms (the work in a frame: at 60 Hz every interval is 16.7 ms).
  *
  * Usage: npm run bench:ui -- [--services 200] [--breakers 50] [--seconds 20] [--profile page.cpuprofile]
  *
@@ -27,6 +28,7 @@ import { startServerProcess } from '../tests/e2e/server-process';
 import { startChild } from './bench/child';
 import type { FleetMessage, FleetRequest, FleetSpec } from './bench/messages';
 import { buildIfNeeded } from './build-if-needed';
+import { startFrameTrace } from './bench/frame-work';
 import { printHotFunctions, startPageProfile } from './bench/page-profile';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -106,7 +108,9 @@ async function main(): Promise<void> {
     await counted.waitFor({ timeout: 120_000 });
 
     const profiler = values.profile ? await startPageProfile(page) : null;
+    const trace = await startFrameTrace(browser, page);
     const result = (await page.evaluate(`(${MEASURE})(${seconds * 1000})`)) as { longTasks: number[]; frames: number[] };
+    const work = (await trace.stop()).sort((a, b) => a - b);
     if (profiler && values.profile) printHotFunctions(await profiler.stop(values.profile));
 
     const frames = [...result.frames].sort((a, b) => a - b);
@@ -115,9 +119,10 @@ async function main(): Promise<void> {
     line('', 'measured', 'target');
     line('long tasks (> 50 ms)', `${result.longTasks.filter((duration) => duration > TARGET.longTaskMs).length} of ${result.longTasks.length}`, 'none', longest <= TARGET.longTaskMs);
     line('longest task', `${longest.toFixed(0)} ms`, `≤ ${TARGET.longTaskMs} ms`, longest <= TARGET.longTaskMs);
-    line('median frame', `${quantile(frames, 0.5).toFixed(1)} ms`, `< ${TARGET.medianFrameMs} ms`, quantile(frames, 0.5) < TARGET.medianFrameMs);
-    line('p95 / p99 frame', `${quantile(frames, 0.95).toFixed(1)} / ${quantile(frames, 0.99).toFixed(1)} ms`);
-    line('frames', String(frames.length));
+    line('median frame (main-thread work)', `${quantile(work, 0.5).toFixed(1)} ms`, `< ${TARGET.medianFrameMs} ms`, work.length > 0 && quantile(work, 0.5) < TARGET.medianFrameMs);
+    line('  p95 / p99 / max', `${quantile(work, 0.95).toFixed(1)} / ${quantile(work, 0.99).toFixed(1)} / ${(work.at(-1) ?? NaN).toFixed(1)} ms`);
+    line('frame interval median / p95 / p99', `${quantile(frames, 0.5).toFixed(1)} / ${quantile(frames, 0.95).toFixed(1)} / ${quantile(frames, 0.99).toFixed(1)} ms`);
+    line('frames', `${frames.length} (${work.length} traced)`);
     console.log(`machine: ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, load average ${os.loadavg().map((load) => load.toFixed(1)).join(' ')}`);
   } finally {
     for (const cleanup of cleanups) await cleanup().catch(() => undefined);
