@@ -86,7 +86,8 @@ export function addBreakerRoutes(router: Router, { aggregate, db, retention, now
   router.add('GET', '/api/v1/breaker-trends', async ({ res, url }) => {
     const { ids } = parseQuery(ZCallTrendsQuery, url);
     // Up to the bucket before the current one: the current is still filling and the flusher may not have written the last one yet.
-    const to = now() - (now() % TREND_STEP_MS) - TREND_STEP_MS;
+    const at = now();
+    const to = at - (at % TREND_STEP_MS) - TREND_STEP_MS;
     const from = to - TREND_SPAN_MS;
     const trends: TCallTrends['trends'] = Object.fromEntries(ids.map((id) => [id, new Array<number>(TREND_SPAN_MS / TREND_STEP_MS).fill(0)]));
     const stored = await queryCallCounts(db, ids, new Date(from), new Date(to));

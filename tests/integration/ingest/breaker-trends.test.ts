@@ -37,7 +37,8 @@ describe('GET /api/v1/breaker-trends', () => {
 
     // Buckets as the flusher writes them: two minutes ago (over two instances), a minute ago, and older than the window.
     const step = 10_000;
-    const aligned = Date.now() - (Date.now() % step);
+    const bucketOf = (time: number) => time - (time % step);
+    const aligned = bucketOf(Date.now());
     // Shortly after midnight UTC the older buckets fall in yesterday's partition, which a fresh database does not have.
     const pool = new pg.Pool({ connectionString: database.url });
     await ensurePartition(pool, BREAKER_BUCKETS_10S, aligned - 20 * 60_000);
