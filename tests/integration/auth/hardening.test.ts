@@ -4,7 +4,7 @@ import { startTestPanel } from '../../fixtures/panel';
 import { signIn, signInAs, TEST_ADMIN, type SignedInClient } from '../../fixtures/signed-in';
 import { createEmptyDatabase, type TestDatabase } from '../../fixtures/test-database';
 
-describe('hardening: CSRF, sign-in rate limit, headers', () => {
+describe('hardening: CSRF, sign-in rate limit, redirects, headers', () => {
   let database: TestDatabase;
   let panel: RunningPanel;
   let admin: SignedInClient;
@@ -78,6 +78,33 @@ describe('hardening: CSRF, sign-in rate limit, headers', () => {
     // Another address is not affected.
     const other = await fetch(`${panel.url}/api/v1/auth/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': '192.0.2.8' }, body: JSON.stringify(TEST_ADMIN) });
     expect(other.status).toBe(200);
+  });
+
+  // The sign-in page sends a signed-in user on only to paths on the panel; the queries are raw, as a browser sends them.
+  const locationFor = async (query: string) => {
+    const response = await fetch(`${panel.url}/sign-in?${query}`, { redirect: 'manual', headers: { cookie: admin.cookie } });
+    return { status: response.status, location: response.headers.get('location') };
+  };
+
+  it.each([
+    'next=%2F%09%2Fevil.example',
+    'next=%2F%0A%2Fevil.example',
+    'next=%2F%0D%0ASet-Cookie%3A%20x%3D1',
+    'next=%2F%5Cevil.example',
+    'next=%2F%2Fevil.example',
+    'next=%2F.%2F%2Fevil.example',
+    'next=https%3A%2F%2Fevil.example',
+    'next=javascript%3Aalert(1)',
+    'next=%252F%252Fevil.example',
+  ])('signed in, /sign-in?%s answers 303 to / (never a 500, never another host)', async (query) => {
+    expect(await locationFor(query)).toEqual({ status: 303, location: '/' });
+  });
+
+  it('follows a path on the panel, normalised', async () => {
+    expect(await locationFor('next=%2Fbreakers%2Fabc%3Frange%3D1h')).toEqual({ status: 303, location: '/breakers/abc?range=1h' });
+    expect(await locationFor('next=%2Fhistory%2F%C3%A9')).toEqual({ status: 303, location: '/history/%C3%A9' });
+    // Characters a header cannot carry raw arrive percent-encoded, not as a 500.
+    expect(await locationFor('next=%2Fbreakers%2F%E2%80%A8')).toEqual({ status: 303, location: '/breakers/%E2%80%A8' });
   });
 
   it('sets security headers on every answer and never shows a stack trace', async () => {
