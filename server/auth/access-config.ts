@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { secret } from '../secret-variable';
 
 const flag = z.enum(['true', 'false']).transform((value) => value === 'true');
 
@@ -6,7 +7,7 @@ const flag = z.enum(['true', 'false']).transform((value) => value === 'true');
 export const ZAccessEnv = z.object({
   ADMIN_EMAIL: z.email().optional().describe('an e-mail address for the first admin'),
   // Twelve characters at least: this account can stop traffic across a fleet.
-  ADMIN_PASSWORD: z.string().min(12).max(1024).optional().describe('a password of 12 characters or more for the first admin'),
+  ADMIN_PASSWORD: secret(z.string().min(12).max(1024).optional().describe('a password of 12 characters or more for the first admin')),
   SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).default(720).describe('minutes of inactivity after which a session ends, 1 or more'),
   SESSION_MAX_HOURS: z.coerce.number().int().min(1).default(168).describe('hours after sign-in after which a session ends regardless, 1 or more'),
   COOKIE_SECURE: z.enum(['auto', 'always', 'never']).default('auto').describe('auto (Secure when the request came over https), always or never'),
@@ -14,9 +15,6 @@ export const ZAccessEnv = z.object({
   SIGN_IN_MAX_FAILURES: z.coerce.number().int().min(1).default(5).describe('failed sign-ins per account per 15 minutes before it is slowed, 1 or more'),
   SIGN_IN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).default(20).describe('failed sign-ins per client address per 15 minutes, 1 or more'),
 });
-
-/** Variables whose values are never echoed in a configuration error. */
-export const SECRET_VARIABLES: ReadonlySet<string> = new Set(['ADMIN_PASSWORD']);
 
 export interface AccessConfig {
   /** The first admin, when no user exists yet; a random password is generated when absent. */

@@ -52,7 +52,7 @@ describe('access rules', () => {
       trustProxy: false,
       signInLimits: { perAccount: 5, perAddress: 20, windowMs: 900_000 },
     });
-    expect(() => loadConfig({ ADMIN_PASSWORD: 'hunter2' }, '/srv')).toThrow(new ConfigError('Invalid ADMIN_PASSWORD=(hidden): expected a password of 12 characters or more for the first admin'));
+    expect(() => loadConfig({ ADMIN_PASSWORD: 'hunter2' }, '/srv')).toThrow(new ConfigError('Invalid ADMIN_PASSWORD (value not shown): expected a password of 12 characters or more for the first admin'));
     expect(() => loadConfig({ TRUST_PROXY: 'yes' }, '/srv')).toThrow(/TRUST_PROXY="yes"/);
   });
 });
