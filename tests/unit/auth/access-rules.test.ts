@@ -50,7 +50,7 @@ describe('access rules', () => {
       session: { idleMs: 12 * 3_600_000, maxAgeMs: 7 * 86_400_000 },
       cookieSecure: 'auto',
       trustProxy: false,
-      signInLimits: { perAccount: 5, perAddress: 20, windowMs: 900_000 },
+      signInLimits: { perPair: 5, perAccount: 10, perAddress: 20, windowMs: 900_000 },
     });
     expect(() => loadConfig({ ADMIN_PASSWORD: 'hunter2' }, '/srv')).toThrow(new ConfigError('Invalid ADMIN_PASSWORD (value not shown): expected a password of 12 characters or more for the first admin'));
     expect(() => loadConfig({ TRUST_PROXY: 'yes' }, '/srv')).toThrow(/TRUST_PROXY="yes"/);
