@@ -1,8 +1,9 @@
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
-import { accessConfigFrom, SECRET_VARIABLES, ZAccessEnv, type AccessConfig } from './auth/access-config';
+import { accessConfigFrom, ZAccessEnv, type AccessConfig } from './auth/access-config';
 import { notifyConfigFrom, ZNotifyEnv, type NotifyConfig } from './notify/notify-config';
+import { secret, secretVariables } from './secret-variable';
 
 const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
 
@@ -11,10 +12,13 @@ export const ZConfigEnv = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('production').describe('development, production or test'),
   PORT: port(3000).describe('a TCP port number, 0 to 65535'),
   HOST: z.string().min(1).default('0.0.0.0').describe('an address to listen on'),
-  DATABASE_URL: z
-    .url({ protocol: /^postgres(ql)?$/ })
-    .optional()
-    .describe('a postgres:// or postgresql:// URL'),
+  // Secret as a whole: a malformed URL cannot be parsed reliably enough to cut out just its password.
+  DATABASE_URL: secret(
+    z
+      .url({ protocol: /^postgres(ql)?$/ })
+      .optional()
+      .describe('a postgres:// or postgresql:// URL'),
+  ),
   DATA_DIR: z.string().min(1).default('.data').describe('a folder path'),
   PG_DATA_DIR: z.string().min(1).optional().describe('a folder path'),
   EMBEDDED_PG_PORT: port(0).describe('a TCP port number, 0 to 65535 (0 picks a free one)'),
@@ -30,7 +34,7 @@ export const ZConfigEnv = z.object({
   INSTANCE_BUCKETS_MINUTES: z.coerce.number().int().min(10).default(60).describe('minutes to keep per-instance buckets, 10 or more'),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000).describe('a positive number of milliseconds'),
   DEMO: z.enum(['on', 'off']).default('on').describe('on or off'),
-  METRICS_TOKEN: z.string().min(16).optional().describe('a secret of at least 16 characters'),
+  METRICS_TOKEN: secret(z.string().min(16).optional().describe('a secret of at least 16 characters')),
   ...ZAccessEnv.shape,
   ...ZNotifyEnv.shape,
 });
@@ -71,17 +75,28 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
+const isVariable = (name: string): name is keyof typeof ZConfigEnv.shape => Object.hasOwn(ZConfigEnv.shape, name);
+
+/**
+ * One line naming the variable and what it expects. The value is shown only
+ * for a variable known not to be secret: a secret's value never reaches the
+ * console, not even a wrong one (it may be the right secret with a typo), and
+ * neither does zod's own message, which could quote the input.
+ */
+function describeInvalid(issue: z.core.$ZodIssue | undefined, env: Readonly<Record<string, string | undefined>>): string {
+  const variable = String(issue?.path[0] ?? 'environment');
+  const schema = isVariable(variable) ? ZConfigEnv.shape[variable] : undefined;
+  const expected = schema?.description ?? 'a valid value';
+  if (!schema || secretVariables.has(schema)) return `Invalid ${variable} (value not shown): expected ${expected}`;
+  return `Invalid ${variable}=${JSON.stringify(env[variable] ?? '')}: expected ${expected}`;
+}
+
 export function loadConfig(env: Readonly<Record<string, string | undefined>>, rootDir: string): Config {
   // Empty strings mean "unset": shells and .env files produce them often.
   const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
   const parsed = ZConfigEnv.safeParse(present);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const variable = String(issue?.path[0] ?? 'environment');
-    const expected = ZConfigEnv.shape[variable as keyof typeof ZConfigEnv.shape]?.description;
-    // A secret's value never reaches the console, not even a wrong one.
-    const got = SECRET_VARIABLES.has(variable) ? '(hidden)' : JSON.stringify(env[variable] ?? '');
-    throw new ConfigError(`Invalid ${variable}=${got}: expected ${expected ?? issue?.message ?? 'a valid value'}`);
+    throw new ConfigError(describeInvalid(parsed.error.issues[0], env));
   }
   const values = parsed.data;
   const dataDir = path.resolve(rootDir, values.DATA_DIR);

@@ -1,4 +1,4 @@
-import { safeNextPath } from '../../lib/auth/session';
+import { safeNextPath } from '../../lib/auth/safe-next-path';
 
 /**
  * After the server closed the socket (session revoked, expired, or the role

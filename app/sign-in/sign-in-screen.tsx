@@ -1,11 +1,11 @@
 'use client';
 
 import { useState } from 'react';
-import { safeNextPath } from '../../lib/auth/session';
+import { safeNextPath } from '../../lib/auth/safe-next-path';
 import { SignInForm } from '../../components/auth/sign-in-form';
 import { ApiError, callApi } from '../_access/api-client';
 
-export function SignInScreen({ next }: { next: string | null }) {
+export function SignInScreen({ next }: { next: string }) {
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
   const signIn = async (email: string, password: string) => {
@@ -13,7 +13,7 @@ export function SignInScreen({ next }: { next: string | null }) {
     setError(null);
     try {
       await callApi('/api/v1/auth/sign-in', { method: 'POST', body: { email, password } });
-      // A full load, so that the server renders the page with the new session.
+      // A full load, so that the server renders the page with the new session; judged again where it is followed.
       window.location.assign(safeNextPath(next));
     } catch (caught) {
       setError(caught instanceof ApiError ? caught.message : 'The panel could not be reached; try again.');

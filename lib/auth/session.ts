@@ -39,16 +39,6 @@ export const ZSignInRequest = z.object({
 export type TSignInRequest = z.infer<typeof ZSignInRequest>;
 
 /**
- * Where to go after signing in: only a path on this site, never `//host` or a
- * URL, so that the sign-in page cannot be used as an open redirect.
- */
-export function safeNextPath(next: string | null | undefined): string {
-  if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return '/';
-  if (next.startsWith('/sign-in')) return '/';
-  return next;
-}
-
-/**
  * The header on which the server hands the verified session to the pages it
  * renders (base64url JSON of TCurrentSession). The server deletes any copy a
  * client sends before setting its own, so a page may trust it.

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { PAGE_SESSION_HEADER, safeNextPath, type TCurrentSession } from '../../lib/auth/session.js';
+import { safeNextPath } from '../../lib/auth/safe-next-path.js';
+import { PAGE_SESSION_HEADER, type TCurrentSession } from '../../lib/auth/session.js';
 import { HttpError, sendError } from '../http/http-error';
 import type { AccessConfig } from './access-config';
 import { carriesCsrfToken, comesFromOwnSite, isSafeMethod } from './csrf';

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Server } from 'socket.io';
 import { DASHBOARD_NAMESPACE } from '../../lib/live/dashboard-events';
 import type { Config } from '../config';
@@ -30,7 +31,7 @@ export async function installAccess({ config, logger, prisma, router, io, databa
   const users = createUsers({ prisma, now, sessions });
   const keys = createApiKeys({ prisma, now });
   const limiter = createSignInLimiter({ limits: config.access.signInLimits, now });
-  addAuthRoutes(router, { config: config.access, users, sessions, limiter, logger });
+  addAuthRoutes(router, { config: config.access, users, sessions, limiter, logger, sleep: (ms) => sleep(ms) });
   addUserRoutes(router, { users });
   addApiKeyRoutes(router, { keys });
 

@@ -1,60 +1,126 @@
 export interface SignInLimits {
+  /** Failures from one address on one account before each further attempt of that pair must wait, longer each time. */
+  perPair: number;
+  /** Failures on one account, from any address, within the window before every attempt on it is slowed. */
   perAccount: number;
+  /** Failures from one address, on any account, within the window before every attempt from it is slowed. */
   perAddress: number;
   windowMs: number;
 }
 
+/** An attempt may go ahead after `delayMs`, or is refused without a password check. */
+export type SignInAdmission =
+  | { kind: 'refused'; retryAfterSeconds: number }
+  | {
+      kind: 'admitted';
+      /** How long to hold the attempt before checking the password. */
+      delayMs: number;
+      /** Call when the password was right; until then the attempt counts as a failure. */
+      succeeded(): void;
+    };
+
 export type SignInLimiter = ReturnType<typeof createSignInLimiter>;
 
+// A pair's waits double from a second up to the window: guessing one account from one address
+// falls to a few tries an hour, while a user who mistyped waits seconds.
+const PAIR_FIRST_WAIT_MS = 1_000;
+// A pair's failures are kept this long after its last one, so that waiting out one wait does not reset the others.
+const PAIR_MEMORY_MS = 24 * 3_600_000;
+// Slowing doubles from a quarter second up to a few seconds: enough to make guessing costly, never a lockout.
+const SLOW_FIRST_MS = 250;
+const SLOW_MAX_MS = 5_000;
+// Bounded memory under a spray of random e-mails and addresses.
+const SWEEP_AT_ENTRIES = 10_000;
+const MAX_ENTRIES = 100_000;
+
+interface Count {
+  count: number;
+  /** When the last failure was counted (pairs) or when the window ends (accounts, addresses). */
+  at: number;
+}
+
+const doubling = (first: number, steps: number, max: number) => Math.min(max, first * 2 ** Math.min(steps, 30));
+
 /**
- * Counts failed sign-ins per account and per client address in a fixed
- * window. Once either count reaches its limit, further attempts are refused
- * until the window ends, without checking the password: a guesser gets a few
- * tries per quarter hour instead of thousands. A success clears the account's
- * count, never the address's (one good account must not launder guesses at
- * others).
+ * Keeps guessing slow without letting anyone lock an account out.
  *
- * The counts live in this process: behind a load balancer each process limits
- * on its own, which multiplies the budget by the number of processes but keeps
- * sign-in free of extra writes.
+ * - Refused: attempts of one (address, account) pair past `perPair`
+ *   failures, until a wait that doubles with every further failure has
+ *   passed (answered 429 without checking the password). Only the guesser's
+ *   own address is refused: the owner elsewhere is never turned away.
+ * - Slowed, never refused: every attempt on an account that failed
+ *   `perAccount` times in the window from any addresses (a guesser spread
+ *   over many addresses), and every attempt from an address that failed
+ *   `perAddress` times in the window on any accounts (one address spraying
+ *   many accounts; it may be a shared one, so it is only slowed). The right
+ *   password still signs in, a few seconds later.
+ *
+ * An admitted attempt counts as a failure at once and is taken back when it
+ * succeeds, so parallel guesses cannot slip past the count. A success also
+ * clears its pair. The counts live in this process: behind a load balancer
+ * each process limits on its own.
  */
 export function createSignInLimiter({ limits, now }: { limits: SignInLimits; now: () => number }) {
-  const failures = new Map<string, { count: number; resetAt: number }>();
+  const pairs = new Map<string, Count>();
+  const accounts = new Map<string, Count>();
+  const addresses = new Map<string, Count>();
 
-  const current = (key: string, at: number) => {
-    const entry = failures.get(key);
-    if (!entry || entry.resetAt <= at) return null;
-    return entry;
+  // A sweep visits every entry, so the next one waits for as many new entries again: linear, not quadratic, under a spray.
+  const sweepAt = new Map<Map<string, Count>, number>([pairs, accounts, addresses].map((map) => [map, SWEEP_AT_ENTRIES]));
+  const touch = (map: Map<string, Count>, key: string, entry: Count) => {
+    // Re-inserted so that the map's order is least recently failed first, for trimming.
+    map.delete(key);
+    map.set(key, entry);
+    if (map.size < sweepAt.get(map)!) return;
+    const at = now();
+    for (const [old, value] of map) if (expired(map, value, at)) map.delete(old);
+    for (const old of map.keys()) {
+      if (map.size <= MAX_ENTRIES) break;
+      map.delete(old);
+    }
+    sweepAt.set(map, map.size + SWEEP_AT_ENTRIES);
   };
-  const bump = (key: string, at: number) => {
-    const entry = current(key, at) ?? { count: 0, resetAt: at + limits.windowMs };
+  const expired = (map: Map<string, Count>, entry: Count, at: number) => (map === pairs ? entry.at + PAIR_MEMORY_MS <= at : entry.at <= at);
+  const live = (map: Map<string, Count>, key: string, at: number) => {
+    const entry = map.get(key);
+    return entry && !expired(map, entry, at) ? entry : undefined;
+  };
+  const slowFor = (failures: number, limit: number) => (failures < limit ? 0 : doubling(SLOW_FIRST_MS, failures - limit, SLOW_MAX_MS));
+  const countInWindow = (map: Map<string, Count>, key: string, at: number) => {
+    const entry = live(map, key, at) ?? { count: 0, at: at + limits.windowMs };
     entry.count += 1;
-    failures.set(key, entry);
-  };
-  const sweep = (at: number) => {
-    // Bounded memory under a spray of random e-mails: expired entries go first.
-    if (failures.size < 10_000) return;
-    for (const [key, entry] of failures) if (entry.resetAt <= at) failures.delete(key);
+    touch(map, key, entry);
+    return entry;
   };
 
   return {
-    /** When the attempt must wait: the seconds until it may try again, or 0. */
-    retryAfterSeconds(email: string, address: string): number {
+    admit(email: string, address: string): SignInAdmission {
       const at = now();
-      const account = current(`account:${email}`, at);
-      const client = current(`address:${address}`, at);
-      const blocked = [account && account.count >= limits.perAccount ? account.resetAt : 0, client && client.count >= limits.perAddress ? client.resetAt : 0];
-      const until = Math.max(...blocked);
-      return until > at ? Math.ceil((until - at) / 1000) : 0;
-    },
-    recordFailure(email: string, address: string): void {
-      const at = now();
-      sweep(at);
-      bump(`account:${email}`, at);
-      bump(`address:${address}`, at);
-    },
-    recordSuccess(email: string): void {
-      failures.delete(`account:${email}`);
+      const pairKey = `${address}\n${email}`;
+      const pair = live(pairs, pairKey, at);
+      if (pair && pair.count >= limits.perPair) {
+        const until = pair.at + doubling(PAIR_FIRST_WAIT_MS, pair.count - limits.perPair, limits.windowMs);
+        if (until > at) return { kind: 'refused', retryAfterSeconds: Math.ceil((until - at) / 1000) };
+      }
+      const delayMs = Math.max(slowFor(live(accounts, email, at)?.count ?? 0, limits.perAccount), slowFor(live(addresses, address, at)?.count ?? 0, limits.perAddress));
+
+      // The pair's next wait runs from when this attempt's password is checked, after its slowing.
+      touch(pairs, pairKey, { count: (pair?.count ?? 0) + 1, at: at + delayMs });
+      const accountEntry = countInWindow(accounts, email, at);
+      const addressEntry = countInWindow(addresses, address, at);
+      let settled = false;
+      return {
+        kind: 'admitted',
+        delayMs,
+        succeeded() {
+          if (settled) return;
+          settled = true;
+          pairs.delete(pairKey);
+          // Only this attempt is taken back: other failures of the account or the address stay counted.
+          if (accounts.get(email) === accountEntry) accountEntry.count -= 1;
+          if (addresses.get(address) === addressEntry) addressEntry.count -= 1;
+        },
+      };
     },
   };
 }

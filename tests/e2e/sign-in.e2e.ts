@@ -1,4 +1,4 @@
-import { expect, test } from './fixtures';
+import { expect, test, TEST_ADMIN } from './fixtures';
 
 test.describe('a fresh start', () => {
   // No ADMIN_EMAIL / ADMIN_PASSWORD: the server must make up a password and print it.
@@ -47,4 +47,23 @@ test('pages carry a nonce CSP without unsafe-eval and cannot be framed', async (
   expect(response!.headers()['x-content-type-options']).toBe('nosniff');
   await expect(page.getByRole('status', { name: 'Connection' })).toHaveText('live');
   expect(errors.filter((text) => /Content Security Policy/i.test(text))).toEqual([]);
+});
+
+test('signing in with a hostile next lands on the overview, and a newline in next is no error', async ({ page, panel }) => {
+  for (const next of ['%2F%09%2Fevil.example', '%2F%0A%2Fevil.example', '%2F%5Cevil.example', '%2F.%2F%2Fevil.example']) {
+    const shown = await page.goto(`${panel.url}/sign-in?next=${next}`);
+    expect(shown!.status()).toBe(200);
+    const form = page.getByRole('form', { name: 'Sign in' });
+    await form.getByLabel('E-mail').fill(TEST_ADMIN.email);
+    await form.getByLabel('Password').fill(TEST_ADMIN.password);
+    await form.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page).toHaveURL(`${panel.url}/`);
+    await expect(page.getByRole('heading', { name: 'Breaker Panel' })).toBeVisible();
+    // Signed in now: the server answers the same link with its own redirect.
+    const again = await page.goto(`${panel.url}/sign-in?next=${next}`);
+    expect(again!.status()).toBe(200);
+    expect(page.url()).toBe(`${panel.url}/`);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await expect(page).toHaveURL(/\/sign-in/);
+  }
 });

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../server/config';
+import { ConfigError, loadConfig, ZConfigEnv } from '../../server/config';
+import { secretVariables } from '../../server/secret-variable';
 
 const ROOT = '/srv/breaker-panel';
 
@@ -27,7 +28,6 @@ describe('loadConfig', () => {
   it.each([
     [{ PORT: 'eighty' }, 'Invalid PORT="eighty": expected a TCP port number, 0 to 65535'],
     [{ PORT: '70000' }, 'Invalid PORT="70000": expected a TCP port number, 0 to 65535'],
-    [{ DATABASE_URL: 'mysql://localhost/panel' }, 'Invalid DATABASE_URL="mysql://localhost/panel": expected a postgres:// or postgresql:// URL'],
   ])('stops with one line naming the variable for %o', (env, message) => {
     expect(() => loadConfig(env, ROOT)).toThrow(ConfigError);
     expect(() => loadConfig(env, ROOT)).toThrow(message);
@@ -35,5 +35,33 @@ describe('loadConfig', () => {
 
   it('names the variable and the allowed values of an enum', () => {
     expect(() => loadConfig({ LOG_LEVEL: 'loud' }, ROOT)).toThrow('Invalid LOG_LEVEL="loud": expected one of fatal, error, warn, info, debug, trace, silent');
+  });
+
+  // Each value is wrong for its variable and contains a secret-looking part that must not be printed.
+  it.each([
+    ['METRICS_TOKEN', 'short-s3cret', 'Invalid METRICS_TOKEN (value not shown): expected a secret of at least 16 characters'],
+    ['ADMIN_PASSWORD', 'hunter2', 'Invalid ADMIN_PASSWORD (value not shown): expected a password of 12 characters or more for the first admin'],
+    ['DATABASE_URL', 'mysql://panel:s3cret-pw@db.internal/panel', 'Invalid DATABASE_URL (value not shown): expected a postgres:// or postgresql:// URL'],
+    ['DATABASE_URL', 'postgresql://panel:s3cret pw@db internal/panel', 'Invalid DATABASE_URL (value not shown): expected a postgres:// or postgresql:// URL'],
+  ])('names a bad %s and what it expects, never its value', (variable, value, message) => {
+    let thrown: unknown;
+    try {
+      loadConfig({ [variable]: value }, ROOT);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(ConfigError);
+    expect((thrown as ConfigError).message).toBe(message);
+    for (const part of [value, 's3cret', 'hunter2']) expect((thrown as ConfigError).message).not.toContain(part);
+  });
+
+  it('marks every variable that can hold a secret as secret, and describes every variable', () => {
+    const variables = Object.entries(ZConfigEnv.shape);
+    const secret = variables.filter(([, schema]) => secretVariables.has(schema)).map(([name]) => name);
+    expect(secret.sort()).toEqual(['ADMIN_PASSWORD', 'DATABASE_URL', 'METRICS_TOKEN']);
+    // A new variable named like a secret fails here until it is marked.
+    const secretByName = variables.map(([name]) => name).filter((name) => /PASSWORD|TOKEN|SECRET|KEY|CREDENTIAL|_URL$/.test(name));
+    expect(secretByName.filter((name) => !secret.includes(name))).toEqual([]);
+    expect(variables.filter(([, schema]) => !schema.description).map(([name]) => name)).toEqual([]);
   });
 });

@@ -4,14 +4,14 @@ import { startTestPanel } from '../../fixtures/panel';
 import { signIn, signInAs, TEST_ADMIN, type SignedInClient } from '../../fixtures/signed-in';
 import { createEmptyDatabase, type TestDatabase } from '../../fixtures/test-database';
 
-describe('hardening: CSRF, sign-in rate limit, headers', () => {
+describe('hardening: CSRF, sign-in rate limit, redirects, headers', () => {
   let database: TestDatabase;
   let panel: RunningPanel;
   let admin: SignedInClient;
 
   beforeAll(async () => {
     database = await createEmptyDatabase(inject('postgresAdminUrl'));
-    panel = await startTestPanel({ DATABASE_URL: database.url, SIGN_IN_MAX_FAILURES: '3', SIGN_IN_MAX_FAILURES_PER_ADDRESS: '8', TRUST_PROXY: 'true' });
+    panel = await startTestPanel({ DATABASE_URL: database.url, SIGN_IN_MAX_FAILURES: '3', SIGN_IN_MAX_FAILURES_PER_ACCOUNT: '4', SIGN_IN_MAX_FAILURES_PER_ADDRESS: '8', TRUST_PROXY: 'true' });
     admin = await signIn(panel.url);
   });
   afterAll(async () => {
@@ -54,30 +54,76 @@ describe('hardening: CSRF, sign-in rate limit, headers', () => {
     expect(response.headers.get('set-cookie')).toBeNull();
   });
 
-  it('slows brute force per account: after 3 failures even the right password waits, with a clear message', async () => {
+  const signInFrom = (address: string, body: { email: string; password: string }) =>
+    fetch(`${panel.url}/api/v1/auth/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': address }, body: JSON.stringify(body) });
+  const sessionCount = async (userId: string) => (await database.query<{ n: number }>('SELECT count(*)::int AS n FROM sessions WHERE user_id = $1', [userId]))[0]!.n;
+
+  it('refuses a guesser\'s address on an account after 3 failures, again after every wait, without checking the password', async () => {
     const victim = await signInAs(panel.url, 'operator', admin);
-    const attempt = (password: string, from: string) =>
-      fetch(`${panel.url}/api/v1/auth/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': from }, body: JSON.stringify({ email: victim.email, password }) });
-    for (let i = 0; i < 3; i += 1) expect((await attempt(`guess-${i}`, `10.0.0.${i}`)).status).toBe(401);
-    const limited = await attempt('guess-3', '10.0.0.9');
+    const guess = (password: string) => signInFrom('10.0.0.9', { email: victim.email, password });
+    for (let i = 0; i < 3; i += 1) expect((await guess(`guess-${i}`)).status).toBe(401);
+    const limited = await guess('guess-3');
     expect(limited.status).toBe(429);
-    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(800);
-    expect(await limited.json()).toMatchObject({ error: { code: 'too_many_attempts', message: 'Too many failed sign-ins. Try again in 15 minutes.' } });
-    // The right password no longer helps an attacker learn anything, and the owner must wait too.
-    const real = await database.query<{ n: number }>('SELECT count(*)::int AS n FROM sessions WHERE user_id = $1', [victim.userId]);
-    expect((await fetch(`${panel.url}/api/v1/auth/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': '10.0.0.10' }, body: JSON.stringify({ email: victim.email, password: 'the right one is unknown here' }) })).status).toBe(429);
-    expect((await database.query<{ n: number }>('SELECT count(*)::int AS n FROM sessions WHERE user_id = $1', [victim.userId]))[0]!.n).toBe(real[0]!.n);
+    expect(limited.headers.get('retry-after')).toBe('1');
+    expect(await limited.json()).toMatchObject({ error: { code: 'too_many_attempts', message: 'Too many failed sign-ins. Try again in 1 second.' } });
+    // After each wait one more guess is checked, and the next is refused again.
+    for (let round = 0; round < 2; round += 1) {
+      const refused = await guess('guess-again');
+      expect(refused.status).toBe(429);
+      await new Promise((resolve) => setTimeout(resolve, Number(refused.headers.get('retry-after')) * 1000));
+      expect((await guess(`guess-after-wait-${round}`)).status).toBe(401);
+    }
+    // Even the right password is not checked from the refused address, so it tells the guesser nothing.
+    const before = await sessionCount(victim.userId);
+    expect((await guess(victim.password)).status).toBe(429);
+    expect(await sessionCount(victim.userId)).toBe(before);
   });
 
-  it('slows brute force per address: one address spraying many accounts is stopped', async () => {
-    const spray = (i: number) =>
-      fetch(`${panel.url}/api/v1/auth/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': '192.0.2.7' }, body: JSON.stringify({ email: `user${i}@example.test`, password: 'Winter2026!' }) });
+  it('lets the owner sign in from another address while many addresses guess the account: slowed, never refused', async () => {
+    const victim = await signInAs(panel.url, 'operator', admin);
+    for (let address = 0; address < 5; address += 1) {
+      for (let i = 0; i < 3; i += 1) expect((await signInFrom(`10.1.0.${address}`, { email: victim.email, password: `guess-${i}` })).status).toBe(401);
+      expect((await signInFrom(`10.1.0.${address}`, { email: victim.email, password: 'guess-3' })).status).toBe(429);
+    }
+    const owner = await signInFrom('10.1.1.1', { email: victim.email, password: victim.password });
+    expect(owner.status).toBe(200);
+    expect(owner.headers.get('set-cookie')).toMatch(/^bp_session=/);
+  });
+
+  it('slows, and never refuses, one address spraying many accounts; the right password from it still signs in', async () => {
     const statuses: number[] = [];
-    for (let i = 0; i < 9; i += 1) statuses.push((await spray(i)).status);
-    expect(statuses).toEqual([401, 401, 401, 401, 401, 401, 401, 401, 429]);
-    // Another address is not affected.
-    const other = await fetch(`${panel.url}/api/v1/auth/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': '192.0.2.8' }, body: JSON.stringify(TEST_ADMIN) });
-    expect(other.status).toBe(200);
+    for (let i = 0; i < 10; i += 1) statuses.push((await signInFrom('192.0.2.7', { email: `user${i}@example.test`, password: 'Winter2026!' })).status);
+    expect(statuses).toEqual(Array(10).fill(401));
+    // Someone else behind the same address (a shared office or proxy address) is not locked out.
+    expect((await signInFrom('192.0.2.7', TEST_ADMIN)).status).toBe(200);
+    expect((await signInFrom('192.0.2.8', TEST_ADMIN)).status).toBe(200);
+  });
+
+  // The sign-in page sends a signed-in user on only to paths on the panel; the queries are raw, as a browser sends them.
+  const locationFor = async (query: string) => {
+    const response = await fetch(`${panel.url}/sign-in?${query}`, { redirect: 'manual', headers: { cookie: admin.cookie } });
+    return { status: response.status, location: response.headers.get('location') };
+  };
+
+  it.each([
+    'next=%2F%09%2Fevil.example',
+    'next=%2F%0A%2Fevil.example',
+    'next=%2F%0D%0ASet-Cookie%3A%20x%3D1',
+    'next=%2F%5Cevil.example',
+    'next=%2F%2Fevil.example',
+    'next=%2F.%2F%2Fevil.example',
+    'next=https%3A%2F%2Fevil.example',
+    'next=javascript%3Aalert(1)',
+    'next=%252F%252Fevil.example',
+  ])('signed in, /sign-in?%s answers 303 to / (never a 500, never another host)', async (query) => {
+    expect(await locationFor(query)).toEqual({ status: 303, location: '/' });
+  });
+
+  it('follows a path on the panel, normalised', async () => {
+    expect(await locationFor('next=%2Fbreakers%2Fabc%3Frange%3D1h')).toEqual({ status: 303, location: '/breakers/abc?range=1h' });
+    expect(await locationFor('next=%2Fhistory%2F%C3%A9')).toEqual({ status: 303, location: '/history/%C3%A9' });
+    // Characters a header cannot carry raw arrive percent-encoded, not as a 500.
+    expect(await locationFor('next=%2Fbreakers%2F%E2%80%A8')).toEqual({ status: 303, location: '/breakers/%E2%80%A8' });
   });
 
   it('sets security headers on every answer and never shows a stack trace', async () => {
