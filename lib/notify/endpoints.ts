@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ZNotificationEventType } from './notification-event';
-import { ZText } from '../protocol/storable';
+import { isStorableText, UNSTORABLE_TEXT_MESSAGE, ZText } from '../protocol/storable';
 
 /** How a webhook's body is shaped: the generic event JSON, or Slack's `{ text, blocks }`. */
 export const ZEndpointFormat = z.enum(['json', 'slack']);
@@ -8,7 +8,8 @@ export const ZEndpointFormat = z.enum(['json', 'slack']);
 /** A webhook body format. */
 export type TEndpointFormat = z.infer<typeof ZEndpointFormat>;
 
-const ZWebhookUrl = z.url({ protocol: /^https?$/ }).max(2000);
+// The URL is stored as given: it must be storable text like every other string.
+const ZWebhookUrl = z.url({ protocol: /^https?$/ }).max(2000).refine(isStorableText, UNSTORABLE_TEXT_MESSAGE);
 /** Service names; an empty list means every service. */
 const ZServiceList = z.array(ZText.trim().min(1).max(200)).max(200);
 const ZEventList = z.array(ZNotificationEventType).min(1);

@@ -22,7 +22,17 @@ export const ZInstanceRegister = ZInstanceRef.extend({
   startedAt: ZEpochMs.int(),
   labels: ZLabels,
   sdk: z.object({ name: ZText.max(100), version: ZText.max(50), language: ZText.max(50) }),
-  breakers: z.array(ZBreakerDescriptor).max(10_000),
+  breakers: z
+    .array(ZBreakerDescriptor)
+    .max(10_000)
+    // Names are unique within a service: one registration naming a breaker twice could only mean two configurations for one breaker.
+    .superRefine((breakers, context) => {
+      const seen = new Set<string>();
+      breakers.forEach((breaker, index) => {
+        if (seen.has(breaker.name)) context.addIssue({ code: 'custom', message: 'names a breaker already named earlier in the list', path: [index, 'name'] });
+        seen.add(breaker.name);
+      });
+    }),
 });
 
 /** `instance:register` payload. */
