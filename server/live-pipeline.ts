@@ -108,7 +108,7 @@ export async function startLivePipeline({ config, logger, io, router, pool, pris
   const rollups = startRollupJob({ pool, now, retention: config.ingest.retention, logger, intervalMs: ROLLUP_INTERVAL_MS });
   await rollups.first;
   const episodes = startEpisodeCatchUpJob({ pool, logger, intervalMs: EPISODE_CATCH_UP_INTERVAL_MS });
-  const flusher = createAggregateFlusher({ aggregate, pool, logger, now });
+  const flusher = createAggregateFlusher({ aggregate, pool, logger, now, onRowsDropped: metrics.onRowsDropped });
   due.every(LIVE_INTERVAL_MS, () => publisher.flush());
   due.every(STATE_CHANGE_INTERVAL_MS, () => publisher.flushStateChanges());
   due.every(config.ingest.flushIntervalMs, () => void flusher.flush());

@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { ZBreakerState } from '../protocol/breaker-state';
 import { ZBreakerSummary } from './breaker-summary';
+import { ZQueryEpochMs, ZText } from '../protocol/storable';
 
 /** Query of `GET /api/v1/breakers`. */
 export const ZBreakerListQuery = z.object({
-  service: z.string().min(1).max(200).optional(),
+  service: ZText.min(1).max(200).optional(),
   state: ZBreakerState.optional(),
   sort: z.enum(['health', 'name']).default('health'),
 });
@@ -23,10 +24,10 @@ export type TBreakerList = z.infer<typeof ZBreakerList>;
 
 /** Query of `GET /api/v1/transitions`: epoch ms bounds, newest first. */
 export const ZTransitionQuery = z.object({
-  service: z.string().min(1).max(200).optional(),
-  breaker: z.string().min(1).max(200).optional(),
-  from: z.coerce.number().int().nonnegative().optional(),
-  to: z.coerce.number().int().nonnegative().optional(),
+  service: ZText.min(1).max(200).optional(),
+  breaker: ZText.min(1).max(200).optional(),
+  from: ZQueryEpochMs.optional(),
+  to: ZQueryEpochMs.optional(),
   limit: z.coerce.number().int().min(1).max(5000).default(500),
 });
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ZText } from '../protocol/storable';
 
 /** How many breakers one `GET /api/v1/breaker-trends` may ask about: a screenful or two of overview rows. */
 export const MAX_TREND_IDS = 200;
@@ -8,9 +9,7 @@ export const TREND_SPAN_MS = 15 * 60_000;
 
 /** Query of `GET /api/v1/breaker-trends`: breaker ids, comma-separated. */
 export const ZCallTrendsQuery = z.object({
-  ids: z
-    .string()
-    .transform((ids) => ids.split(',').filter(Boolean))
+  ids: ZText.transform((ids) => ids.split(',').filter(Boolean))
     .pipe(z.array(z.uuid()).min(1).max(MAX_TREND_IDS)),
 });
 

@@ -1,10 +1,11 @@
 import { z } from 'zod';
+import { ZQueryEpochMs } from '../protocol/storable';
 
 /** Query of `GET /api/v1/breakers/:id/metrics`: epoch ms bounds and an optional step in seconds. */
 export const ZMetricsQuery = z
   .object({
-    from: z.coerce.number().int().nonnegative(),
-    to: z.coerce.number().int().nonnegative(),
+    from: ZQueryEpochMs,
+    to: ZQueryEpochMs,
     step: z.coerce.number().int().positive().optional(),
   })
   .refine((query) => query.to > query.from, { message: 'to must be after from', path: ['to'] });

@@ -1,12 +1,13 @@
 import { z } from 'zod';
+import { ZText } from '../protocol/storable';
 
 /** A service name as reporters send it. */
-export const ZServiceName = z.string().trim().min(1).max(200);
+export const ZServiceName = ZText.trim().min(1).max(200);
 
 /** `POST /api/v1/api-keys` body: a reporter key for one service. */
 export const ZCreateApiKey = z.object({
   service: ZServiceName,
-  description: z.string().trim().max(500).optional(),
+  description: ZText.trim().max(500).optional(),
 });
 
 /** `POST /api/v1/api-keys` body. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ZRole } from './roles';
+import { ZText } from '../protocol/storable';
 
 /** The header that carries the session's CSRF token on every state-changing request. */
 export const CSRF_HEADER = 'x-csrf-token';
@@ -31,8 +32,8 @@ export type TCurrentSession = z.infer<typeof ZCurrentSession>;
  * becoming a hashing DoS.
  */
 export const ZSignInRequest = z.object({
-  email: z.string().trim().toLowerCase().min(1).max(320),
-  password: z.string().min(1).max(1024),
+  email: ZText.trim().toLowerCase().min(1).max(320),
+  password: ZText.min(1).max(1024),
 });
 
 /** `POST /api/v1/auth/sign-in` body. */
@@ -52,8 +53,8 @@ export const PAGE_SESSION_HEADER = 'x-breaker-panel-session';
  */
 export const ZChangePassword = z
   .object({
-    currentPassword: z.string().min(1).max(1024),
-    newPassword: z.string().min(12, 'use 12 characters or more').max(1024),
+    currentPassword: ZText.min(1).max(1024),
+    newPassword: ZText.min(12, 'use 12 characters or more').max(1024),
   })
   .refine((body) => body.newPassword !== body.currentPassword, { message: 'the new password must differ from the current one', path: ['newPassword'] });
 

@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { ZRole } from './roles';
+import { ZText } from '../protocol/storable';
 
 /** `POST /api/v1/users` body: invites a user with a role; the answer holds a one-time password. */
 export const ZInviteUser = z.object({
-  email: z.string().trim().toLowerCase().max(320).pipe(z.email()),
-  name: z.string().trim().min(1).max(200).optional(),
+  email: ZText.trim().toLowerCase().max(320).pipe(z.email()),
+  name: ZText.trim().min(1).max(200).optional(),
   role: ZRole,
 });
 

@@ -1,12 +1,13 @@
 import { z } from 'zod';
+import { ZQueryEpochMs, ZText } from '../protocol/storable';
 
 /** Query of `GET /api/v1/audit`: newest first. `user` is an e-mail; times are epoch ms. */
 export const ZAuditQuery = z.object({
-  breaker: z.string().uuid().optional(),
-  service: z.string().min(1).max(200).optional(),
-  user: z.string().min(1).max(320).optional(),
-  from: z.coerce.number().int().nonnegative().optional(),
-  to: z.coerce.number().int().nonnegative().optional(),
+  breaker: z.uuid().optional(),
+  service: ZText.min(1).max(200).optional(),
+  user: ZText.min(1).max(320).optional(),
+  from: ZQueryEpochMs.optional(),
+  to: ZQueryEpochMs.optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(200),
 });
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ZBreakerState } from '../protocol/breaker-state';
 import { ZLabels } from '../protocol/identity';
+import { ZText } from '../protocol/storable';
 
 /** The four operator actions (PRODUCT.md): trip and force closed set an override; reset and release are one-shot. */
 export const ZOperatorActionKind = z.enum(['trip', 'force_closed', 'reset', 'release']);
@@ -11,7 +12,7 @@ export type TOperatorActionKind = z.infer<typeof ZOperatorActionKind>;
 /** Which instances an action is for: all of the breaker's, named ones, or those whose labels include these. */
 export const ZActionScope = z.union([
   z.object({ all: z.literal(true) }).strict(),
-  z.object({ instances: z.array(z.string().min(1).max(200)).min(1).max(1000) }).strict(),
+  z.object({ instances: z.array(ZText.min(1).max(200)).min(1).max(1000) }).strict(),
   z.object({ labels: ZLabels.refine((labels) => Object.keys(labels).length > 0, { message: 'name at least one label' }) }).strict(),
 ]);
 
@@ -25,7 +26,7 @@ export const MAX_OVERRIDE_SECONDS = 7 * 24 * 3600;
 export const ZActionRequest = z.object({
   action: ZOperatorActionKind,
   scope: ZActionScope,
-  reason: z.string().trim().min(3, 'say why, in a few words').max(1000),
+  reason: ZText.trim().min(3, 'say why, in a few words').max(1000),
   /** Seconds until a trip or force closed ends on its own (default one hour). Ignored for reset and release. */
   expiresIn: z.number().int().min(10).max(MAX_OVERRIDE_SECONDS).optional(),
 });

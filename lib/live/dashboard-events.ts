@@ -9,6 +9,7 @@ import type { TTransitionRecord } from '../api/transition-record';
 import type { TDelivery } from '../control/operator-action';
 import type { TAck } from '../protocol/ack';
 import type { TRatesChange } from './breaker-delta';
+import { ZText } from '../protocol/storable';
 
 /** Sent by the server as soon as a dashboard connects. */
 export interface TDashboardWelcome {
@@ -19,8 +20,8 @@ export interface TDashboardWelcome {
 /** What a dashboard watches: everything, one service, or one breaker (with its instances). */
 export const ZLiveScope = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('all') }),
-  z.object({ kind: z.literal('service'), service: z.string().min(1).max(200) }),
-  z.object({ kind: z.literal('breaker'), breakerId: z.string().min(1).max(100) }),
+  z.object({ kind: z.literal('service'), service: ZText.min(1).max(200) }),
+  z.object({ kind: z.literal('breaker'), breakerId: ZText.min(1).max(100) }),
 ]);
 
 /** What a dashboard watches. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ZNotificationEventType } from './notification-event';
+import { isStorableText, UNSTORABLE_TEXT_MESSAGE, ZText } from '../protocol/storable';
 
 /** How a webhook's body is shaped: the generic event JSON, or Slack's `{ text, blocks }`. */
 export const ZEndpointFormat = z.enum(['json', 'slack']);
@@ -7,16 +8,17 @@ export const ZEndpointFormat = z.enum(['json', 'slack']);
 /** A webhook body format. */
 export type TEndpointFormat = z.infer<typeof ZEndpointFormat>;
 
-const ZWebhookUrl = z.url({ protocol: /^https?$/ }).max(2000);
+// The URL is stored as given: it must be storable text like every other string.
+const ZWebhookUrl = z.url({ protocol: /^https?$/ }).max(2000).refine(isStorableText, UNSTORABLE_TEXT_MESSAGE);
 /** Service names; an empty list means every service. */
-const ZServiceList = z.array(z.string().trim().min(1).max(200)).max(200);
+const ZServiceList = z.array(ZText.trim().min(1).max(200)).max(200);
 const ZEventList = z.array(ZNotificationEventType).min(1);
 /** The HMAC key; generated when not given. Long enough that guessing it is hopeless. */
-const ZSecret = z.string().min(16).max(200);
+const ZSecret = ZText.min(16).max(200);
 
 /** `POST /api/v1/notifications/endpoints` body. */
 export const ZCreateEndpoint = z.object({
-  name: z.string().trim().min(1).max(200),
+  name: ZText.trim().min(1).max(200),
   url: ZWebhookUrl,
   format: ZEndpointFormat.default('json'),
   services: ZServiceList.default([]),
@@ -30,7 +32,7 @@ export type TCreateEndpoint = z.infer<typeof ZCreateEndpoint>;
 
 /** `PATCH /api/v1/notifications/endpoints/:id` body: any field; `secret` replaces the key. */
 export const ZUpdateEndpoint = z
-  .object({ name: z.string().trim().min(1).max(200), url: ZWebhookUrl, format: ZEndpointFormat, services: ZServiceList, events: ZEventList, secret: ZSecret, enabled: z.boolean() })
+  .object({ name: ZText.trim().min(1).max(200), url: ZWebhookUrl, format: ZEndpointFormat, services: ZServiceList, events: ZEventList, secret: ZSecret, enabled: z.boolean() })
   .partial()
   .refine((body) => Object.keys(body).length > 0, { message: 'Change at least one field' });
 

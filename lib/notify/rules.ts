@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ZText } from '../protocol/storable';
 
 /**
  * What a rule watches, per breaker:
@@ -19,9 +20,9 @@ export type TRuleCondition = z.infer<typeof ZRuleCondition>;
 
 /** `POST /api/v1/notifications/rules` body. `services` empty means every service. */
 export const ZCreateRule = z.object({
-  name: z.string().trim().min(1).max(200),
+  name: ZText.trim().min(1).max(200),
   condition: ZRuleCondition,
-  services: z.array(z.string().trim().min(1).max(200)).max(200).default([]),
+  services: z.array(ZText.trim().min(1).max(200)).max(200).default([]),
   enabled: z.boolean().default(true),
 });
 
@@ -30,7 +31,7 @@ export type TCreateRule = z.infer<typeof ZCreateRule>;
 
 /** `PATCH /api/v1/notifications/rules/:id` body. */
 export const ZUpdateRule = z
-  .object({ name: z.string().trim().min(1).max(200), condition: ZRuleCondition, services: z.array(z.string().trim().min(1).max(200)).max(200), enabled: z.boolean() })
+  .object({ name: ZText.trim().min(1).max(200), condition: ZRuleCondition, services: z.array(ZText.trim().min(1).max(200)).max(200), enabled: z.boolean() })
   .partial()
   .refine((body) => Object.keys(body).length > 0, { message: 'Change at least one field' });
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ZText } from '../protocol/storable';
 
 /** What a snooze silences: one rule (for every breaker) or one breaker (every event and rule). */
 export const ZSnoozeTarget = z.discriminatedUnion('kind', [z.object({ kind: z.literal('rule'), ruleId: z.uuid() }), z.object({ kind: z.literal('breaker'), breakerId: z.uuid() })]);
@@ -10,7 +11,7 @@ export type TSnoozeTarget = z.infer<typeof ZSnoozeTarget>;
 export const ZCreateSnooze = z.object({
   target: ZSnoozeTarget,
   durationSeconds: z.number().int().min(1).max(7 * 86_400),
-  reason: z.string().trim().max(1000).optional(),
+  reason: ZText.trim().max(1000).optional(),
 });
 
 /** `POST /api/v1/notifications/snoozes` body. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ZEpochMs, ZText } from './storable.js';
 import { ZAutomaticState, ZBreakerState } from './breaker-state.js';
 import { ZInstanceRef, ZName } from './identity.js';
 import { LATENCY_BUCKET_COUNT } from './latency-buckets.js';
@@ -52,9 +53,9 @@ export type TWindowSnapshot = z.infer<typeof ZWindowSnapshot>;
 export const ZOverrideInForce = z.object({
   state: z.enum(['FORCED_OPEN', 'FORCED_CLOSED']),
   /** Epoch ms; null = until released. */
-  expiresAt: z.number().nullable(),
+  expiresAt: ZEpochMs.nullable(),
   /** The command that set it; null when the host set it itself. */
-  commandId: z.string().nullable(),
+  commandId: ZText.nullable(),
 });
 
 /** The operator override in force on a breaker. */
@@ -86,7 +87,7 @@ export const MAX_BREAKERS_PER_REPORT = 10_000;
 export const ZReport = ZInstanceRef.extend({
   sequence: z.number().int().positive(),
   /** When the reporter built it (epoch ms). */
-  sentAt: z.number().nonnegative(),
+  sentAt: ZEpochMs,
   /** Transitions dropped so far because the unacknowledged buffer was full (cumulative). */
   droppedTransitions: ZCount,
   breakers: z.array(ZBreakerReport).max(MAX_BREAKERS_PER_REPORT),

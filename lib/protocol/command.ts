@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ZEpochMs, ZText } from './storable.js';
 import { ZBreakerState } from './breaker-state.js';
 import { ZInstanceRef, ZLabels, ZName } from './identity.js';
 import { ZProtocolVersion } from './version.js';
@@ -33,15 +34,15 @@ export type TCommandScope = z.infer<typeof ZCommandScope>;
  */
 export const ZCommand = z.object({
   protocolVersion: ZProtocolVersion,
-  id: z.string().min(1).max(100),
+  id: ZText.min(1).max(100),
   breaker: ZName,
   action: ZCommandAction,
   /** Epoch ms after which the override ends on its own; null = until released. Ignored for reset/release. */
-  expiresAt: z.number().nullable(),
+  expiresAt: ZEpochMs.nullable(),
   scope: ZCommandScope,
-  reason: z.string().max(1000),
-  issuedBy: z.string().max(200),
-  issuedAt: z.number().nonnegative(),
+  reason: ZText.max(1000),
+  issuedBy: ZText.max(200),
+  issuedAt: ZEpochMs,
 });
 
 /** `command:apply` payload. */
@@ -59,14 +60,14 @@ export type TCommandFailureReason = z.infer<typeof ZCommandFailureReason>;
  * changed nothing.
  */
 export const ZCommandAck = ZInstanceRef.extend({
-  commandId: z.string().min(1).max(100),
+  commandId: ZText.min(1).max(100),
   breaker: ZName,
   status: z.enum(['applied', 'failed']),
   /** The breaker's state after applying; null when the breaker is unknown. */
   state: ZBreakerState.nullable(),
   reason: ZCommandFailureReason.nullable(),
   duplicate: z.boolean(),
-  at: z.number().nonnegative(),
+  at: ZEpochMs,
 });
 
 /** `command:ack` payload. */

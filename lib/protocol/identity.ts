@@ -1,12 +1,13 @@
 import { z } from 'zod';
+import { ZText } from './storable.js';
 import { ZProtocolVersion } from './version.js';
 
-/** Names of services, instances and breakers: short, printable, non-empty. */
-export const ZName = z.string().min(1).max(200);
+/** Names of services, instances and breakers: short, non-empty, storable text (storable.ts). */
+export const ZName = ZText.min(1).max(200);
 
 /** Operator-facing labels of an instance (region, zone, version…), used to scope commands. */
 export const ZLabels = z
-  .record(z.string().min(1).max(100), z.string().max(200))
+  .record(ZText.min(1).max(100), ZText.max(200))
   .refine((labels) => Object.keys(labels).length <= 32, { message: 'at most 32 labels' });
 
 /** Instance labels: string keys to string values. */
@@ -22,7 +23,7 @@ export const ZInstanceRef = z.object({
   protocolVersion: ZProtocolVersion,
   service: ZName,
   instanceId: ZName,
-  runId: z.string().min(8).max(100),
+  runId: ZText.min(8).max(100),
 });
 
 /** Who sent a message. */

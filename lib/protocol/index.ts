@@ -17,5 +17,6 @@ export * from './identity.js';
 export * from './instance-register.js';
 export * from './latency-buckets.js';
 export * from './report-batch.js';
+export * from './storable.js';
 export * from './transition.js';
 export * from './version.js';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ZEpochMs, ZText } from './storable.js';
 import { ZBreakerConfig } from './breaker-config.js';
 import { ZInstanceRef, ZLabels, ZName } from './identity.js';
 
@@ -18,10 +19,20 @@ export type TBreakerDescriptor = z.infer<typeof ZBreakerDescriptor>;
  */
 export const ZInstanceRegister = ZInstanceRef.extend({
   /** When this process started (epoch ms). */
-  startedAt: z.number().int().nonnegative(),
+  startedAt: ZEpochMs.int(),
   labels: ZLabels,
-  sdk: z.object({ name: z.string().max(100), version: z.string().max(50), language: z.string().max(50) }),
-  breakers: z.array(ZBreakerDescriptor).max(10_000),
+  sdk: z.object({ name: ZText.max(100), version: ZText.max(50), language: ZText.max(50) }),
+  breakers: z
+    .array(ZBreakerDescriptor)
+    .max(10_000)
+    // Names are unique within a service: one registration naming a breaker twice could only mean two configurations for one breaker.
+    .superRefine((breakers, context) => {
+      const seen = new Set<string>();
+      breakers.forEach((breaker, index) => {
+        if (seen.has(breaker.name)) context.addIssue({ code: 'custom', message: 'names a breaker already named earlier in the list', path: [index, 'name'] });
+        seen.add(breaker.name);
+      });
+    }),
 });
 
 /** `instance:register` payload. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ZEpochMs, ZText } from './storable.js';
 import { ZAutomaticState, ZBreakerState, ZTransitionCause } from './breaker-state.js';
 import { ZInstanceRef, ZName } from './identity.js';
 
@@ -17,14 +18,14 @@ export const ZTransition = ZInstanceRef.extend({
   /** The automatic state after the transition (differs from `to` under an override). */
   wouldBe: ZAutomaticState,
   /** When it happened (epoch ms). */
-  at: z.number().nonnegative(),
+  at: ZEpochMs,
   cause: ZTransitionCause,
   /** Failure rate (%) over the window that caused it (or at that moment). */
   failureRate: z.number().min(0).max(100),
   /** Slow-call rate (%) over the window that caused it (or at that moment). */
   slowCallRate: z.number().min(0).max(100),
   /** The command behind it when cause is `command`, else null. */
-  commandId: z.string().nullable(),
+  commandId: ZText.max(100).nullable(),
 });
 
 /** `transition:report` payload. */

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isStorableText, UNSTORABLE_TEXT_MESSAGE } from '../../lib/protocol/storable.js';
 import { HttpError } from './http-error';
 
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -40,6 +41,18 @@ function compile(path: string): { pattern: RegExp; names: string[] } {
   return { pattern: new RegExp(`^${source}/?$`), names };
 }
 
+/** A decoded `:name` segment; 400 for bad escapes and for text Postgres cannot store (a NUL, a lone surrogate), rather than a 500 later. */
+function pathParam(name: string, segment: string): string {
+  let value: string;
+  try {
+    value = decodeURIComponent(segment);
+  } catch {
+    throw new HttpError(400, 'invalid_request', `Invalid path: ${name}: not a valid percent-encoded segment`, { issues: [{ path: name, message: 'not a valid percent-encoded segment' }] });
+  }
+  if (!isStorableText(value)) throw new HttpError(400, 'invalid_request', `Invalid path: ${name}: ${UNSTORABLE_TEXT_MESSAGE}`, { issues: [{ path: name, message: UNSTORABLE_TEXT_MESSAGE }] });
+  return value;
+}
+
 export function createRouter(): Router {
   const routes: Route[] = [];
   return {
@@ -54,7 +67,7 @@ export function createRouter(): Router {
         if (!match) continue;
         pathMatched = true;
         if (route.method !== method && !(method === 'HEAD' && route.method === 'GET')) continue;
-        const params = Object.fromEntries(route.names.map((name, index) => [name, decodeURIComponent(match[index + 1] ?? '')]));
+        const params = Object.fromEntries(route.names.map((name, index) => [name, pathParam(name, match[index + 1] ?? '')]));
         await route.handler({ req, res, url, params });
         return true;
       }

@@ -1,6 +1,7 @@
 import { MAX_BREAKERS_PER_REPORT } from '../../lib/protocol/breaker-report.js';
 import { ZAutomaticState, ZBreakerState } from '../../lib/protocol/breaker-state.js';
 import { LATENCY_BUCKET_COUNT } from '../../lib/protocol/latency-buckets.js';
+import { isStorableText, MAX_EPOCH_MS } from '../../lib/protocol/storable.js';
 import { PROTOCOL_VERSION } from '../../lib/protocol/version.js';
 import { BREAKER_FIELDS, PACKED, type PackedReport } from './packed-report';
 
@@ -112,6 +113,9 @@ export class RepeatedText {
  * ASCII (digits, signs, separators) are read from it.
  */
 class Reader {
+  /** Set when a string read is text ZText refuses (a lone surrogate): the report then goes the general way, to be refused there. */
+  unstorable = false;
+
   constructor(
     readonly text: string,
     readonly bytes: Uint8Array,
@@ -135,7 +139,9 @@ class Reader {
     const to = this.text.indexOf('"', from);
     this.at = to + 1;
     if (known.length === to - from && this.text.startsWith(known, from)) return known;
-    return JSON.parse(this.text.slice(from - 1, to + 1)) as string;
+    const text = JSON.parse(this.text.slice(from - 1, to + 1)) as string;
+    if (!isStorableText(text)) this.unstorable = true;
+    return text;
   }
 
   /** A state, as its index in ZBreakerState.options. */
@@ -178,6 +184,9 @@ class Reader {
   }
 }
 
+/** A time ZEpochMs accepts; NaN (an overflow) is not. */
+const inEpochRange = (value: number): boolean => value >= 0 && value <= MAX_EPOCH_MS;
+
 /** Reusable output rows, grown as reports grow, copied out once per report. */
 let numbersScratch = new Float64Array(64 * (BREAKER_FIELDS + LATENCY_BUCKET_COUNT));
 let statesScratch = new Uint8Array(128);
@@ -210,7 +219,8 @@ function read(reader: Reader, repeated: RepeatedText): PackedReport | null {
   reader.skip(DROPPED);
   const droppedTransitions = reader.count();
   reader.skip(BREAKERS);
-  if (Number.isNaN(sentAt)) return null;
+  // NaN (an overflow) fails this too; times past MAX_EPOCH_MS are ZEpochMs's to refuse.
+  if (!(sentAt <= MAX_EPOCH_MS)) return null;
 
   const known = repeated.names;
   // Null while every name so far is the one at the same place in the last report.
@@ -238,7 +248,7 @@ function read(reader: Reader, repeated: RepeatedText): PackedReport | null {
         reader.skip(OVERRIDE_STATE);
         reader.state();
         reader.skip(EXPIRES_AT);
-        if (!reader.null() && Number.isNaN(reader.number())) return null;
+        if (!reader.null() && !inEpochRange(reader.number())) return null;
         reader.skip(COMMAND_ID);
         if (!reader.null()) {
           const commandId = reader.string('');
@@ -277,6 +287,7 @@ function read(reader: Reader, repeated: RepeatedText): PackedReport | null {
       if (next !== 44) return null;
     }
   }
+  if (reader.unstorable) return null;
   // The packet is `["report:send",{…}]`: the report is its last argument.
   if (!text.startsWith(REPORT_END, reader.at) || reader.at + REPORT_END.length !== text.length) return null;
 

@@ -1,5 +1,6 @@
 import { MAX_BREAKERS_PER_REPORT, type TReport } from '../../lib/protocol/breaker-report.js';
 import { LATENCY_BUCKET_COUNT } from '../../lib/protocol/latency-buckets.js';
+import { isStorableText, MAX_EPOCH_MS } from '../../lib/protocol/storable.js';
 import { PROTOCOL_VERSION } from '../../lib/protocol/version.js';
 
 /*
@@ -43,9 +44,9 @@ const isFiniteBetween = (value: unknown, min: number, max: number): boolean => t
 /**
  * A string within [min, max] whatever zod counts: its UTF-16 length is at
  * least its code point length and at most twice it. Shorter strings are left
- * to zod.
+ * to zod, and so is text Postgres cannot store (ZText refuses it).
  */
-const isString = (value: unknown, min: number, max: number): boolean => typeof value === 'string' && value.length >= 2 * min && value.length <= max;
+const isString = (value: unknown, min: number, max: number): boolean => typeof value === 'string' && value.length >= 2 * min && value.length <= max && isStorableText(value);
 
 const isName = (value: unknown): boolean => isString(value, 1, 200);
 
@@ -81,8 +82,8 @@ function isOverride(value: unknown): boolean {
     keyCount(value) === 3 &&
     typeof value.state === 'string' &&
     OVERRIDE_STATES.has(value.state) &&
-    (value.expiresAt === null || isFiniteBetween(value.expiresAt, -Infinity, Infinity)) &&
-    (value.commandId === null || typeof value.commandId === 'string')
+    (value.expiresAt === null || isFiniteBetween(value.expiresAt, 0, MAX_EPOCH_MS)) &&
+    (value.commandId === null || (typeof value.commandId === 'string' && isStorableText(value.commandId)))
   );
 }
 
@@ -107,7 +108,7 @@ export function isPlainReport(payload: unknown): payload is TReport {
   if (!isRecord(payload) || keyCount(payload) !== 8) return false;
   if (payload.protocolVersion !== PROTOCOL_VERSION || !isName(payload.service) || !isName(payload.instanceId) || !isString(payload.runId, 8, 100)) return false;
   if (!Number.isSafeInteger(payload.sequence) || (payload.sequence as number) <= 0) return false;
-  if (!isFiniteBetween(payload.sentAt, 0, Infinity) || !isCount(payload.droppedTransitions)) return false;
+  if (!isFiniteBetween(payload.sentAt, 0, MAX_EPOCH_MS) || !isCount(payload.droppedTransitions)) return false;
   const breakers = payload.breakers;
   if (!Array.isArray(breakers) || breakers.length > MAX_BREAKERS_PER_REPORT) return false;
   for (let i = 0; i < breakers.length; i++) if (!isBreaker(breakers[i])) return false;

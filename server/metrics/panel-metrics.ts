@@ -8,6 +8,7 @@ import type { TBreakerState } from '../../lib/protocol/breaker-state.js';
 import type { Aggregate } from '../aggregate/aggregate';
 import { OUTCOME_KINDS } from '../aggregate/outcome-kinds';
 import type { ReadGate } from '../ingest/read-gate';
+import type { OnRowsDropped } from '../jobs/flush-aggregate';
 
 const STATES: ReadonlyArray<TBreakerState> = ['CLOSED', 'OPEN', 'HALF_OPEN', 'FORCED_OPEN', 'FORCED_CLOSED'];
 
@@ -130,6 +131,13 @@ export function createPanelMetrics({ aggregate, io, readGate }: { aggregate: Agg
   const breakerReports = new Counter({ name: 'breaker_panel_breaker_reports_total', help: 'Breaker entries in received reports.', registers: [registry] });
   const transitions = new Counter({ name: 'breaker_panel_transitions_stored_total', help: 'Transitions stored (duplicates excluded).', registers: [registry] });
   const rejected = new Counter({ name: 'breaker_panel_messages_rejected_total', help: 'Reporter messages refused, by error code.', labelNames: ['code'], registers: [registry] });
+  const dropped = new Counter({
+    name: 'breaker_panel_flush_rows_dropped_total',
+    help: 'Rows of counter flushes the database refused (bad data, a breaker deleted meanwhile), left out so the rest of the flush is stored; by table.',
+    labelNames: ['table'],
+    registers: [registry],
+  });
+  const onRowsDropped: OnRowsDropped = (table, rows) => dropped.inc({ table }, rows);
 
   const counters: IngestCounters = {
     reportReceived(breakers) {
@@ -139,7 +147,7 @@ export function createPanelMetrics({ aggregate, io, readGate }: { aggregate: Agg
     transitionsStored: (count) => transitions.inc(count),
     messageRejected: (code) => rejected.inc({ code }),
   };
-  return { registry, counters };
+  return { registry, counters, onRowsDropped };
 }
 
 /**

@@ -140,6 +140,18 @@ function instanceBucketColumns(rows: BucketRows, groups: readonly number[][]): s
   ];
 }
 
+/** Some rows of a set, by index: how a flush writes part of a batch (server/jobs/refused-rows.ts). */
+export function pickRows(rows: BucketRows, indices: readonly number[]): BucketRows {
+  return {
+    length: indices.length,
+    breakerId: (row) => rows.breakerId(indices[row]!),
+    instanceId: (row) => rows.instanceId(indices[row]!),
+    bucketStart: (row) => rows.bucketStart(indices[row]!),
+    count: (row, kind) => rows.count(indices[row]!, kind),
+    histogram: (row) => rows.histogram(indices[row]!),
+  };
+}
+
 const asRows = (deltas: BucketRows | readonly BucketDelta[]): BucketRows => (Array.isArray(deltas) ? deltaRows(deltas as readonly BucketDelta[]) : (deltas as BucketRows));
 
 /**

@@ -1,11 +1,13 @@
-import type {
-  TAutomaticState,
-  TBreakerConfig,
-  TBreakerReport,
-  TBreakerState,
-  TTransitionCause,
+import {
+  ZName,
+  type TAutomaticState,
+  type TBreakerConfig,
+  type TBreakerReport,
+  type TBreakerState,
+  type TTransitionCause,
 } from '../../../lib/protocol/index.js';
 import type { Override } from '../breaker/automatic-state.js';
+import { BREAKER_NAME_RULE } from '../breaker/options.js';
 import { createEventHub, type Disposer } from '../breaker/event-hub.js';
 import type { OverrideOptions, StateChangeEvent } from '../breaker/events.js';
 import { OutcomeRecorder } from '../breaker/outcome-recorder.js';
@@ -66,6 +68,7 @@ export interface InstrumentedOpossum extends ReportableBreaker {
  */
 export function instrumentOpossum(breaker: OpossumLike, options: InstrumentOpossumOptions = {}): InstrumentedOpossum {
   const name = options.name ?? breaker.name;
+  if (!ZName.safeParse(name).success) throw new RangeError(`instrumentOpossum: ${BREAKER_NAME_RULE}`);
   const now = options.now ?? Date.now;
   const slowCallThreshold = options.slowCallThreshold ?? Infinity;
   const outcomes = new OutcomeRecorder();

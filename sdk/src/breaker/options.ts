@@ -1,4 +1,4 @@
-import type { TBreakerConfig, TWindowConfig } from '../../../lib/protocol/index.js';
+import { ZName, type TBreakerConfig, type TWindowConfig } from '../../../lib/protocol/index.js';
 import type { Clock } from './clock.js';
 
 /** Why a fallback was used. */
@@ -55,6 +55,9 @@ function check(condition: boolean, message: string): void {
   if (!condition) throw new RangeError(`CircuitBreaker: ${message}`);
 }
 
+/** What a breaker name must be: the panel's rule for names (ZName in lib/protocol/identity.ts). */
+export const BREAKER_NAME_RULE = 'name must be 1–200 characters of well-formed Unicode text without NUL characters';
+
 /** Applies defaults and rejects impossible settings at construction, not at the first trip. */
 export function resolveOptions<TFallback>(options: CircuitBreakerOptions<TFallback>): ResolvedOptions<TFallback> {
   const window = options.window ?? { type: 'count', size: 100 };
@@ -75,7 +78,8 @@ export function resolveOptions<TFallback>(options: CircuitBreakerOptions<TFallba
     isFailure: options.isFailure ?? null,
     fallback: options.fallback ?? null,
   };
-  check(typeof resolved.name === 'string' && resolved.name.length > 0 && resolved.name.length <= 200, 'name must be 1–200 characters');
+  // The panel's own rule for names (ZName): a name it would refuse is refused here, in the host's code, not by every report.
+  check(ZName.safeParse(resolved.name).success, BREAKER_NAME_RULE);
   check(window.type === 'count' ? Number.isInteger(window.size) && window.size > 0 : Number.isInteger(window.seconds) && window.seconds > 0, 'window size must be a positive integer');
   check(resolved.failureRateThreshold > 0 && resolved.failureRateThreshold <= 100, 'failureRateThreshold must be in (0, 100]');
   check(resolved.slowCallThreshold >= 0, 'slowCallThreshold must be ≥ 0');

@@ -3,7 +3,9 @@ import {
   AGENT_NAMESPACE,
   PROTOCOL_VERSION,
   RETRYABLE_ERROR_CODES,
+  ZBreakerDescriptor,
   ZLabels,
+  ZName,
   type AgentClientToServerEvents,
   type AgentServerToClientEvents,
   type TAck,
@@ -104,6 +106,9 @@ const MAX_WRITE_BUFFER = 1_000;
  */
 export function connectPanel(options: PanelReporterOptions): PanelReporter {
   const labels = ZLabels.parse(options.labels ?? {});
+  for (const [field, value] of [['service', options.service], ['instance', options.instance]] as const) {
+    if (value !== undefined && !ZName.safeParse(value).success) throw new RangeError(`connectPanel: ${field} must be 1–200 characters of well-formed Unicode text without NUL characters`);
+  }
   const identity: TInstanceRef = {
     protocolVersion: PROTOCOL_VERSION,
     service: options.service,
@@ -300,6 +305,15 @@ export function connectPanel(options: PanelReporterOptions): PanelReporter {
   interval.unref();
 
   function add(breaker: ReportableBreaker): Disposer {
+    // Registration carries every breaker: one the panel would refuse (a bad name, an impossible config) would keep all the others off it too.
+    const descriptor = ZBreakerDescriptor.safeParse({ name: breaker.name, config: breaker.describe() });
+    if (!descriptor.success) {
+      const issue = descriptor.error.issues[0];
+      const refusal = new RangeError(`Breaker ${JSON.stringify(breaker.name)} is not reported: ${issue?.path.join('.') || 'breaker'}: ${issue?.message ?? 'invalid'}`);
+      // Later, not now: breakers given to connectPanel are added before the host could subscribe to `error`.
+      queueMicrotask(() => (events.has('error') ? report(refusal) : process.emitWarning(refusal.message, 'BreakerPanelWarning')));
+      return () => {};
+    }
     breakers.get(breaker.name)?.unsubscribe();
     breakers.set(breaker.name, { breaker, unsubscribe: breaker.on('stateChange', onStateChange) });
     if (socket.connected) register();

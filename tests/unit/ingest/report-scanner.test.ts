@@ -98,6 +98,10 @@ describe('scanReport', () => {
     ['text after the packet', (p) => `${p} `],
     ['a cut packet', (p) => p.slice(0, -3)],
     ['a one-character name (zod counts code points)', (p) => p.replace('"payments"', '"x"')],
+    ['a lone surrogate in a name', (p) => p.replace('"payments"', '"payments\uD800"')],
+    ['a send time past the year 2200', (p) => p.replace(/"sentAt":\d+/, '"sentAt":1e300')],
+    ['a send time that overflows', (p) => p.replace(/"sentAt":\d+/, '"sentAt":1e999')],
+    ['a negative expiry', (p) => p.replace('"expiresAt":null', '"expiresAt":-5')],
   ])('leaves %s to the general path', (_, mutate) => {
     const packet = mutate(packetOf(validReport()));
     expect(scan(packet)).toBeNull();

@@ -47,10 +47,35 @@ describe('isPlainReport', () => {
     ['a name too long', (_, b) => (b.name = 'x'.repeat(201))],
     ['a short run id', (r) => (r.runId = 'abc')],
     ['breakers not an array', (r) => (r.breakers = {})],
+    ['a name with a lone surrogate (Postgres cannot store it)', (_, b) => (b.name = 'payments\uD800')],
+    ['a name with a NUL', (_, b) => (b.name = 'pay\u0000ments')],
+    ['a service with a lone low surrogate', (r) => (r.service = '\uDC00checkout')],
+    ['a command id with a lone surrogate', (_, b) => (b.override = { state: 'FORCED_OPEN', expiresAt: null, commandId: 'c\uD800' })],
+    ['a sentAt past the year 2200', (r) => (r.sentAt = 1e300)],
+    ['a negative expiresAt', (_, b) => (b.override = { state: 'FORCED_OPEN', expiresAt: -1, commandId: null })],
   ])('leaves %s to zod', (_, mutate) => {
     const report = clone(validReport()) as Record<string, Json>;
     mutate(report, (report.breakers as Array<Record<string, Json>>)[0]!);
     expect(isPlainReport(report)).toBe(false);
+  });
+
+  it.each<[string, (report: Record<string, Json>, breaker: Record<string, Json>) => void, Array<string | number>]>([
+    ['a lone surrogate in a breaker name', (_, b) => (b.name = 'p\uD800'), ['breakers', 0, 'name']],
+    ['a NUL in the instance id', (r) => (r.instanceId = 'host\u00001'), ['instanceId']],
+    ['a sentAt of 1e300', (r) => (r.sentAt = 1e300), ['sentAt']],
+  ])('zod refuses %s, naming the field', (_, mutate, path) => {
+    const report = clone(validReport()) as Record<string, Json>;
+    mutate(report, (report.breakers as Array<Record<string, Json>>)[0]!);
+    const parsed = ZReport.safeParse(report);
+    expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues[0]?.path).toEqual(path);
+  });
+
+  it('passes a name with a valid surrogate pair (an emoji)', () => {
+    const report = clone(validReport()) as Record<string, Json>;
+    (report.breakers as Array<Record<string, Json>>)[0]!.name = 'payments-😀';
+    expect(isPlainReport(report)).toBe(true);
+    expectAgreement(report);
   });
 
   it('never passes what zod would refuse or change, over many random mutations', () => {
