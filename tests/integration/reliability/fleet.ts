@@ -20,12 +20,12 @@ export function stirFleet(fleet: SdkServiceProcess[]): { stop(): void } {
   let failing = false;
   const timer = setInterval(() => {
     failing = !failing;
-    for (const service of fleet) service.setMode(failing ? 'failing' : 'healthy');
+    for (const service of fleet) if (service.child.connected) service.setMode(failing ? 'failing' : 'healthy');
   }, 400);
   return {
     stop() {
       clearInterval(timer);
-      for (const service of fleet) service.setMode('healthy');
+      for (const service of fleet) if (service.child.connected) service.setMode('healthy');
     },
   };
 }
