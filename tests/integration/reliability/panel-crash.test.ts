@@ -9,8 +9,8 @@ import { pidAlive } from '../../../server/store/embedded/process-liveness';
 import { EMBEDDED_DATABASE } from '../../../server/store/open-database';
 import { startPanelProcess, type PanelProcess } from '../../fixtures/panel-process';
 import type { SdkServiceProcess } from '../../fixtures/sdk-service-process';
-import { BREAKER, pause, startFleet, stirFleet } from './fleet';
-import { readStoredFigures, reportedCounters, transitionFaults } from './stored-figures';
+import { BREAKER, pause, startFleet, stirFleet } from '../../fixtures/reliability-fleet';
+import { readStoredFigures, reportedCounters, transitionFaults } from '../../fixtures/stored-figures';
 
 // Real processes throughout: the panel (embedded Postgres in a temp folder) and SDK services, killed with SIGKILL.
 describe('a panel killed with -9', () => {

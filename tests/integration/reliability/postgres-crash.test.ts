@@ -12,9 +12,9 @@ import { startPanelProcess, type PanelProcess } from '../../fixtures/panel-proce
 import { instanceRun } from '../../fixtures/protocol-messages';
 import type { SdkServiceProcess } from '../../fixtures/sdk-service-process';
 import { signIn } from '../../fixtures/signed-in';
-import { BREAKER, pause, startFleet, stirFleet } from './fleet';
-import { probePanel, waitHealthy } from './outage-probe';
-import { readStoredFigures, reportedCounters, transitionFaults } from './stored-figures';
+import { BREAKER, pause, startFleet, stirFleet } from '../../fixtures/reliability-fleet';
+import { probePanel, waitHealthy } from '../../fixtures/outage-probe';
+import { readStoredFigures, reportedCounters, transitionFaults } from '../../fixtures/stored-figures';
 
 // Real processes: the panel, SDK services, and Postgres killed with SIGKILL or stopped under them.
 describe('the panel when its Postgres goes away', () => {
