@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { Aggregate } from '../aggregate/aggregate';
 import type { Logger } from '../logger';
+import { createBaselineStore, type CounterBaselineRow } from '../store/baseline-store';
 import { createBucketStore } from '../store/bucket-store';
 import { createCatalogStore } from '../store/catalog-store';
 import { inTransaction } from '../store/queryable';
@@ -13,7 +14,9 @@ export const BASE_RESOLUTION_SECS = 10;
  * calls it every flush interval): the counter deltas of 10 s buckets that
  * have closed (per breaker and per instance), instance liveness and changed
  * states, in one transaction of a few multi-row statements, never a row per
- * report. `flushAll()` also writes the open bucket (at shutdown, in tests);
+ * report. With the buckets go the counted-through totals of each instance
+ * that counted in them, so a server restarted after a crash counts on from
+ * exactly what is stored (counter_baselines). `flushAll()` also writes the open bucket (at shutdown, in tests);
  * until then the read API takes it from the aggregate. A failed flush is
  * rolled back whole and given back to the aggregate, so it is retried
  * without counting anything twice.
@@ -29,6 +32,14 @@ export function createAggregateFlusher({ aggregate, pool, logger, now }: { aggre
       const pair = aggregate.pairState(instanceId, breakerId);
       if (pair?.state && pair.stateSince !== null) stateRows.push({ breakerId, instanceId, state: pair.state, wouldBe: pair.wouldBe, stateSince: pair.stateSince, config: pair.config, window: pair.window });
     }
+    // The instances that counted something in the buckets handed over: their counted-through totals go with them.
+    const counting = new Set<string>();
+    for (let row = 0; row < batch.instanceBuckets.length; row++) counting.add(batch.instanceBuckets.instanceId(row));
+    const baselines: CounterBaselineRow[] = [];
+    for (const instanceId of counting) {
+      const counted = aggregate.countedThrough(instanceId);
+      if (counted) baselines.push({ instanceId, ...counted });
+    }
     if (batch.breakerBuckets.length + batch.instanceBuckets.length + batch.seen.length + stateRows.length === 0) return aggregate.pending.release(batch);
     try {
       await inTransaction(pool, async (client) => {
@@ -37,6 +48,7 @@ export function createAggregateFlusher({ aggregate, pool, logger, now }: { aggre
         await buckets.addToInstanceBuckets(batch.instanceBuckets);
         await createCatalogStore(client).touchInstances(batch.seen);
         await createStateStore(client).upsert(stateRows);
+        await createBaselineStore(client).upsert(baselines);
       });
       aggregate.pending.release(batch);
     } catch (error) {
