@@ -32,6 +32,8 @@ async function main(): Promise<void> {
     config,
     logger,
     createWebApp: ({ port, host }) => createNextWebApp({ rootDir, dev: config.dev, port, host }),
+    // Nothing more can be stored; exiting lets a supervisor (or the person at the terminal) start a fresh panel, which takes the data folder over.
+    onDatabaseLost: () => process.exit(1),
   });
   logger.info({ url: panel.url, database: panel.database.embedded ? 'embedded' : 'DATABASE_URL', migrations: panel.database.migrations }, 'Breaker Panel is running');
   if (panel.access.firstAdmin) printFirstAdmin(panel.access.firstAdmin, panel.url);

@@ -26,6 +26,7 @@ import { createLiveView } from './live/live-view';
 import type { Logger } from './logger';
 import { createPanelMetrics } from './metrics/panel-metrics';
 import { createNotifications } from './notify/start-notifications';
+import { createBaselineStore } from './store/baseline-store';
 import { createCatalogStore } from './store/catalog-store';
 import type { Prisma } from './store/prisma';
 import { createTransitionStore } from './store/transition-store';
@@ -81,6 +82,7 @@ export async function startLivePipeline({ config, logger, io, router, pool, pris
     onCommandAck: (instanceId, ack) => delivery.acknowledge(instanceId, ack),
     counters: metrics.counters,
     onReported: () => due.runDue(),
+    onRunStarted: ({ instanceId, runId, breakerIds }) => createBaselineStore(pool).upsert([{ instanceId, runId, breakerIds, widths: breakerIds.map(() => 0), totals: [] }]),
     // Bound below, like onCommandAck.
     onHeldOverrides: (instanceId, held) => overrides.reconcile(instanceId, held),
   });

@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import { Server as SocketServer } from 'socket.io';
 import type { Config } from './config';
 import { createApiHandler } from './http/api-router';
+import { sendDatabaseUnavailable } from './http/database-unavailable';
 import { addHealthRoute } from './http/health-route';
 import { createRouter } from './http/router';
 import { sendJson } from './http/send-json';
@@ -13,6 +14,7 @@ import { createReportDecoderPool } from './ingest/report-decoder-pool';
 import { ReadGate } from './ingest/read-gate';
 import { createMetricsHandler } from './metrics/panel-metrics';
 import type { Logger } from './logger';
+import { isDatabaseUnavailable } from './store/database-errors';
 import { openDatabase, type OpenDatabase } from './store/open-database';
 import { createDatabaseClients, type Prisma } from './store/prisma';
 import { readVersion } from './version';
@@ -32,6 +34,8 @@ export interface PanelServerOptions {
   /** Builds the page server once the database is ready; omit for an API-only server. */
   createWebApp?: (listening: { port: number; host: string }) => Promise<WebApp>;
   now?: () => number;
+  /** The embedded Postgres died and could not be started again; the real server exits non-zero so that its supervisor restarts it. */
+  onDatabaseLost?: (error: Error) => void;
 }
 
 export interface RunningPanel {
@@ -60,9 +64,9 @@ const pagesStarting: WebApp = {
 };
 
 /** One process, one port: the JSON API, the pages and Socket.IO. */
-export async function startPanelServer({ config, logger, createWebApp, now = Date.now }: PanelServerOptions): Promise<RunningPanel> {
+export async function startPanelServer({ config, logger, createWebApp, now = Date.now, onDatabaseLost }: PanelServerOptions): Promise<RunningPanel> {
   const version = readVersion(config.rootDir);
-  const database = await openDatabase(config, logger);
+  const database = await openDatabase(config, logger, onDatabaseLost);
   const clients = createDatabaseClients(database.url);
   const { prisma, pool } = clients;
   const router = createRouter();
@@ -84,6 +88,11 @@ export async function startPanelServer({ config, logger, createWebApp, now = Dat
     const route = () => (url.pathname === '/api' || url.pathname.startsWith('/api/') ? api(req, res, url) : web.handleRequest(req, res));
     const handled = gate ? gate(req, res, url, route) : route();
     handled.catch((error: unknown) => {
+      // The access gate reads sessions from the database: while it is away, pages and API alike answer 503.
+      if (isDatabaseUnavailable(error) && !res.headersSent) {
+        logger.warn({ err: error, path: url.pathname }, 'request failed: the database is unavailable');
+        return sendDatabaseUnavailable(res);
+      }
       logger.error({ err: error, path: url.pathname }, 'request failed');
       if (!res.headersSent) sendJson(res, 500, { error: { code: 'internal', message: 'internal error' } });
       else res.destroy();

@@ -338,6 +338,46 @@ export function createAggregate({ now, staleAfterMs, bucketSeconds }: AggregateO
       touch(breaker, stateSince);
     },
 
+    /**
+     * Each pair's cumulative counters as far as they are stored, or are in
+     * the batch just taken: its totals less what its open bucket counted.
+     * Call right after takePending, before any report moves a pair on to a
+     * new bucket, and write the result with the batch (counter_baselines).
+     */
+    countedThrough(instanceId: string): { runId: string; breakerIds: string[]; widths: number[]; totals: number[] } | null {
+      const instance = instances.get(instanceId);
+      if (!instance?.runId) return null;
+      const counted = { runId: instance.runId, breakerIds: [] as string[], widths: [] as number[], totals: [] as number[] };
+      for (const pair of instance.pairs.values()) {
+        if (!pair.hasBaseline) continue;
+        partialBucket(pair, leftBucket);
+        counted.breakerIds.push(pair.breakerId);
+        counted.widths.push(pair.width);
+        for (let i = 0; i < pair.width; i++) counted.totals.push(pair.totals[pair.rowAt + i]! - leftBucket[i]!);
+      }
+      return counted.breakerIds.length > 0 ? counted : null;
+    },
+
+    /**
+     * After a restart, a pair's counters as far as the last server stored
+     * them for this run: the run's next report counts from there rather than
+     * only setting a baseline, so what the dead server had not written yet is
+     * counted once. Ignored for another run (its counters started again).
+     */
+    restoreCounted(instanceId: string, runId: string, breakerId: string, totals: ArrayLike<number>): void {
+      const instance = instances.get(instanceId);
+      const breaker = breakers.get(breakerId);
+      if (!instance || !breaker || instance.runId !== runId) return;
+      const pair = pairEntry(instance, breaker);
+      if (totals.length > pair.width) widenRow(pair, totals.length);
+      for (let i = 0; i < pair.width; i++) {
+        const value = i < totals.length ? totals[i]! : 0;
+        pair.totals[pair.rowAt + i] = value;
+        pair.base[pair.rowAt + i] = value;
+      }
+      pair.hasBaseline = true;
+    },
+
     instance(instanceId: string): Readonly<InstanceIdentity> | undefined {
       return instances.get(instanceId);
     },

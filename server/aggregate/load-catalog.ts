@@ -2,6 +2,7 @@ import { ZBreakerConfig } from '../../lib/protocol/breaker-config.js';
 import type { TBreakerState } from '../../lib/protocol/breaker-state.js';
 import { ZLabels } from '../../lib/protocol/identity.js';
 import type { Ingest } from '../ingest/ingest';
+import { createBaselineStore } from '../store/baseline-store';
 import type { Queryable } from '../store/queryable';
 import type { Aggregate } from './aggregate';
 
@@ -13,7 +14,8 @@ const configOrNull = (value: unknown) => {
 /**
  * Fills a fresh aggregate from the catalog and the last stored states, so a
  * restarted server shows every breaker at once (its instances stale until
- * they report again) and knows HTTP reporters without a new registration.
+ * they report again), knows HTTP reporters without a new registration, and
+ * counts each run on from the counters stored for it.
  */
 export async function loadCatalog(db: Queryable, aggregate: Aggregate, ingest: Ingest): Promise<{ instances: number; breakers: number }> {
   const breakers = await db.query<{ id: string; service_id: string; service: string; name: string; config: unknown }>(
@@ -42,6 +44,12 @@ export async function loadCatalog(db: Queryable, aggregate: Aggregate, ingest: I
     );
     for (const state of own) aggregate.restorePair(row.id, state.breaker_id, state.state, state.would_be, state.state_since.getTime(), configOrNull(state.config));
     ingest.knowInstance(row.service_id, row.name, row.id);
+  }
+  // After the instances' runs are known: a run's counters continue from what was stored, however the last server ended.
+  for (const baseline of await createBaselineStore(db).load()) {
+    for (let i = 0, at = 0; i < baseline.breakerIds.length; at += baseline.widths[i]!, i++) {
+      aggregate.restoreCounted(baseline.instanceId, baseline.runId, baseline.breakerIds[i]!, baseline.totals.slice(at, at + baseline.widths[i]!));
+    }
   }
   return { instances: instances.rowCount ?? 0, breakers: breakers.rowCount ?? 0 };
 }

@@ -1,9 +1,10 @@
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
-import { EMBEDDED_CREDENTIALS, startEmbeddedPostgres } from '../store/embedded-postgres';
+import { startEmbeddedPostgres } from '../store/embedded-postgres';
+import { readClusterSecret, secretFileOf } from '../store/embedded/cluster-secret';
+import { readPostmasterFile } from '../store/embedded/postmaster-file';
+import { pidAlive } from '../store/embedded/process-liveness';
 import { migrate } from '../store/migrator';
 import { EMBEDDED_DATABASE } from '../store/open-database';
 
@@ -14,20 +15,10 @@ export interface CliDatabase {
   close(): Promise<void>;
 }
 
-/** The port of a running cluster from its postmaster.pid (line 1 the pid, line 4 the port), or null when none runs. */
+/** The port of a running cluster from its postmaster.pid, or null when none runs. */
 async function runningClusterPort(dataDir: string): Promise<number | null> {
-  const pidFile = path.join(dataDir, 'postmaster.pid');
-  if (!existsSync(pidFile)) return null;
-  const lines = (await readFile(pidFile, 'utf8')).split('\n');
-  const pid = Number(lines[0]);
-  const port = Number(lines[3]);
-  try {
-    process.kill(pid, 0);
-  } catch (error) {
-    // EPERM: alive but another user's (the cluster runs as `postgres` when we are root).
-    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return null;
-  }
-  return Number.isInteger(port) && port > 0 ? port : null;
+  const file = await readPostmasterFile(dataDir);
+  return file && pidAlive(file.pid) && file.port > 0 ? file.port : null;
 }
 
 /**
@@ -44,7 +35,10 @@ export async function openCliDatabase(config: Config, logger: Logger): Promise<C
   const { dataDir } = config.embeddedPostgres;
   const port = await runningClusterPort(dataDir);
   if (port) {
-    const url = `postgresql://${EMBEDDED_CREDENTIALS.user}:${EMBEDDED_CREDENTIALS.password}@127.0.0.1:${port}/${EMBEDDED_DATABASE}`;
+    // The running cluster's password is the data folder's secret, readable by the account that runs the panel only.
+    const secret = await readClusterSecret(dataDir).catch(() => null);
+    if (!secret) throw new Error(`The embedded Postgres in ${dataDir} runs, but ${secretFileOf(dataDir)} is missing or unreadable: run this as the account that runs the panel`);
+    const url = `postgresql://postgres:${encodeURIComponent(secret)}@127.0.0.1:${port}/${EMBEDDED_DATABASE}`;
     return { url, via: 'running embedded Postgres', close: async () => {} };
   }
   const cluster = await startEmbeddedPostgres({ ...config.embeddedPostgres, logger });

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { TAck } from '../../lib/protocol/ack.js';
 import type { Logger } from '../logger';
+import { isDatabaseUnavailable } from '../store/database-errors';
 import { AgentError, invalidPayload } from './agent-error';
 import { checkProtocolVersion } from './check-protocol-version';
 
@@ -43,6 +44,12 @@ export function acknowledged<Payload, Result>(
       if (error instanceof AgentError) {
         onRejected?.(error.code);
         return reply({ ok: false, error: error.toAck() });
+      }
+      // The reporter keeps the message and sends it again: transitions are acknowledged only once stored.
+      if (isDatabaseUnavailable(error)) {
+        onRejected?.('unavailable');
+        logger.warn({ err: error, event: what }, 'agent message refused: the database is unavailable');
+        return reply({ ok: false, error: { code: 'unavailable', message: 'The database is unavailable; retry later' } });
       }
       logger.error({ err: error, event: what }, 'agent message failed');
       reply({ ok: false, error: { code: 'internal', message: 'internal error' } });

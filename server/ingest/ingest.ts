@@ -23,6 +23,13 @@ export interface IngestDependencies {
   counters?: IngestCounters;
   /** Called after every report: the pipeline runs its periodic work from here when a flood of reports holds its timers back. */
   onReported?: () => void;
+  /**
+   * Called, and awaited, when an instance registers a run this server had not
+   * seen: its counters start from zero, which is stored (counter_baselines)
+   * so that a server restarted before the run's first bucket is written
+   * counts the run in full.
+   */
+  onRunStarted?: (run: { instanceId: string; runId: string; breakerIds: string[] }) => Promise<void>;
   /** Called with the overrides issued by the panel that a report says an instance still holds. */
   onHeldOverrides?: (instanceId: string, held: PackedReport['heldOverrides']) => void;
 }
@@ -34,7 +41,7 @@ export type Ingest = ReturnType<typeof createIngest>;
  * (socket or HTTP batch): authorisation against the key's service, the
  * catalog, the aggregate, and transitions stored before they are acknowledged.
  */
-export function createIngest({ aggregate, catalog, transitions, now, onTransition, onCommandAck, counters, onReported, onHeldOverrides }: IngestDependencies) {
+export function createIngest({ aggregate, catalog, transitions, now, onTransition, onCommandAck, counters, onReported, onRunStarted, onHeldOverrides }: IngestDependencies) {
   // (serviceId, instance name) → instance id, for messages that name their instance.
   const instanceIds = new Map<string, string>();
   const instanceKey = (serviceId: string, name: string) => `${serviceId}|${name}`;
@@ -99,6 +106,7 @@ export function createIngest({ aggregate, catalog, transitions, now, onTransitio
         startedAt: new Date(message.startedAt),
       });
       const ids = await catalog.upsertBreakers(reporter.serviceId, message.breakers);
+      if (aggregate.instance(instanceId)?.runId !== message.runId) await onRunStarted?.({ instanceId, runId: message.runId, breakerIds: [...ids.values()] });
       instanceIds.set(instanceKey(reporter.serviceId, message.instanceId), instanceId);
       aggregate.register(
         { id: instanceId, serviceId: reporter.serviceId, serviceName: reporter.serviceName, demo: reporter.demo, name: message.instanceId, labels: message.labels, runId: message.runId },

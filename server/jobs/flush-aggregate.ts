@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { Aggregate } from '../aggregate/aggregate';
 import type { PendingBatch } from '../aggregate/pending-writes';
 import type { Logger } from '../logger';
+import { createBaselineStore, type CounterBaselineRow } from '../store/baseline-store';
 import { createBucketStore, pickRows } from '../store/bucket-store';
 import { createCatalogStore } from '../store/catalog-store';
 import { inTransaction } from '../store/queryable';
@@ -13,7 +14,7 @@ export const BASE_RESOLUTION_SECS = 10;
 const MAX_LOGGED_ROWS = 100;
 
 /** The tables a flush writes, as the dropped-rows metric labels them. */
-export type FlushTable = 'breaker_buckets' | 'instance_buckets' | 'instances' | 'breaker_instance_states';
+export type FlushTable = 'breaker_buckets' | 'instance_buckets' | 'instances' | 'breaker_instance_states' | 'counter_baselines';
 
 /** Told of rows a flush left out because the database refused them. */
 export type OnRowsDropped = (table: FlushTable, rows: number) => void;
@@ -29,7 +30,7 @@ interface BatchPart {
 const everyIndex = (length: number): number[] => Array.from({ length }, (_, index) => index);
 const pick = <T>(items: readonly T[], indices: readonly number[]): T[] => indices.map((index) => items[index]!);
 
-function batchParts(batch: PendingBatch, stateRows: PairStateRow[]): BatchPart[] {
+function batchParts(batch: PendingBatch, stateRows: PairStateRow[], baselines: CounterBaselineRow[]): BatchPart[] {
   const { breakerBuckets, instanceBuckets, seen } = batch;
   return [
     {
@@ -56,6 +57,12 @@ function batchParts(batch: PendingBatch, stateRows: PairStateRow[]): BatchPart[]
       write: (client, indices) => createStateStore(client).upsert(pick(stateRows, indices)),
       describe: (row) => ({ breakerId: stateRows[row]!.breakerId, instanceId: stateRows[row]!.instanceId }),
     },
+    {
+      table: 'counter_baselines',
+      length: baselines.length,
+      write: (client, indices) => createBaselineStore(client).upsert(pick(baselines, indices)),
+      describe: (row) => ({ instanceId: baselines[row]!.instanceId }),
+    },
   ];
 }
 
@@ -64,8 +71,11 @@ function batchParts(batch: PendingBatch, stateRows: PairStateRow[]): BatchPart[]
  * calls it every flush interval): the counter deltas of 10 s buckets that
  * have closed (per breaker and per instance), instance liveness and changed
  * states, in one transaction of a few multi-row statements, never a row per
- * report. `flushAll()` also writes the open bucket (at shutdown, in tests);
- * until then the read API takes it from the aggregate.
+ * report. With the buckets go the counted-through totals of each instance
+ * that counted in them, so a server restarted after a crash counts on from
+ * exactly what is stored (counter_baselines). `flushAll()` also writes the
+ * open bucket (at shutdown, in tests); until then the read API takes it from
+ * the aggregate.
  *
  * A flush the database cannot take now (it is away, it shuts down) is rolled
  * back whole and given back to the aggregate, so it is retried without
@@ -86,8 +96,16 @@ export function createAggregateFlusher({ aggregate, pool, logger, now, onRowsDro
       const pair = aggregate.pairState(instanceId, breakerId);
       if (pair?.state && pair.stateSince !== null) stateRows.push({ breakerId, instanceId, state: pair.state, wouldBe: pair.wouldBe, stateSince: pair.stateSince, config: pair.config, window: pair.window });
     }
+    // The instances that counted something in the buckets handed over: their counted-through totals go with them.
+    const counting = new Set<string>();
+    for (let row = 0; row < batch.instanceBuckets.length; row++) counting.add(batch.instanceBuckets.instanceId(row));
+    const baselines: CounterBaselineRow[] = [];
+    for (const instanceId of counting) {
+      const counted = aggregate.countedThrough(instanceId);
+      if (counted) baselines.push({ instanceId, ...counted });
+    }
     if (batch.breakerBuckets.length + batch.instanceBuckets.length + batch.seen.length + stateRows.length === 0) return aggregate.pending.release(batch);
-    const parts = batchParts(batch, stateRows);
+    const parts = batchParts(batch, stateRows, baselines);
     try {
       try {
         await inTransaction(pool, async (client) => {

@@ -1,0 +1,48 @@
+import { BUCKET_ROWS_PER_STATEMENT } from './bucket-store';
+import type { Queryable } from './queryable';
+
+/** One instance's counters as far as they are stored: `totals` holds `widths[i]` numbers for `breakerIds[i]`, one breaker after the other. */
+export interface CounterBaselineRow {
+  instanceId: string;
+  runId: string;
+  breakerIds: string[];
+  widths: number[];
+  totals: number[];
+}
+
+/**
+ * The counted-through totals of each instance's run (counter_baselines),
+ * written in the bucket flush's transaction and read at start, so a server
+ * that died mid-bucket neither loses nor repeats a count.
+ */
+export function createBaselineStore(db: Queryable) {
+  return {
+    async upsert(all: CounterBaselineRow[]): Promise<void> {
+      for (let start = 0; start < all.length; start += BUCKET_ROWS_PER_STATEMENT) {
+        const rows = all.slice(start, start + BUCKET_ROWS_PER_STATEMENT);
+        // Arrays of arrays of differing lengths do not fit unnest: each row's arrays go as text literals.
+        await db.query(
+          `INSERT INTO counter_baselines (instance_id, run_id, breaker_ids, widths, totals, updated_at)
+           SELECT instance_id, run_id, breaker_ids::uuid[], widths::int[], totals::float8[], now()
+           FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[]) AS s(instance_id, run_id, breaker_ids, widths, totals)
+           ON CONFLICT (instance_id) DO UPDATE SET run_id = EXCLUDED.run_id, breaker_ids = EXCLUDED.breaker_ids, widths = EXCLUDED.widths,
+             totals = EXCLUDED.totals, updated_at = now()`,
+          [
+            rows.map((row) => row.instanceId),
+            rows.map((row) => row.runId),
+            rows.map((row) => `{${row.breakerIds.join(',')}}`),
+            rows.map((row) => `{${row.widths.join(',')}}`),
+            rows.map((row) => `{${row.totals.join(',')}}`),
+          ],
+        );
+      }
+    },
+
+    async load(): Promise<CounterBaselineRow[]> {
+      const result = await db.query<{ instance_id: string; run_id: string; breaker_ids: string[]; widths: number[]; totals: number[] }>(
+        'SELECT instance_id, run_id, breaker_ids::text[] AS breaker_ids, widths, totals FROM counter_baselines',
+      );
+      return result.rows.map((row) => ({ instanceId: row.instance_id, runId: row.run_id, breakerIds: row.breaker_ids, widths: row.widths, totals: row.totals }));
+    },
+  };
+}
