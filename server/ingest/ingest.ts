@@ -70,6 +70,20 @@ export function createIngest({ aggregate, catalog, transitions, now, onTransitio
   }
 
   return {
+    /** The id of an instance of the key's service, by the name it registered under; undefined when it has not. */
+    instanceIdOf(reporter: ReporterIdentity, name: string): string | undefined {
+      return instanceIds.get(instanceKey(reporter.serviceId, name));
+    },
+
+    /** Whether an instance of this name registered for another service than the key's. */
+    registeredElsewhere(reporter: ReporterIdentity, name: string): boolean {
+      for (const key of instanceIds.keys()) {
+        const bar = key.indexOf('|');
+        if (key.slice(bar + 1) === name && key.slice(0, bar) !== reporter.serviceId) return true;
+      }
+      return false;
+    },
+
     /** Remembers an instance known from the catalog at start, so HTTP reporters need not register again. */
     knowInstance(serviceId: string, name: string, instanceId: string): void {
       instanceIds.set(instanceKey(serviceId, name), instanceId);
