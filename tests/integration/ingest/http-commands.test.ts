@@ -1,4 +1,8 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { TBreakerDetail } from '../../../lib/api/breaker-detail.js';
 import type { TBreakerList } from '../../../lib/api/breaker-list.js';
 import type { TDelivery, TOverrideView } from '../../../lib/control/operator-action.js';
 import type { TAck } from '../../../lib/protocol/ack.js';
@@ -13,6 +17,51 @@ import { signIn, type SignedInClient } from '../../fixtures/signed-in';
 import { createEmptyDatabase, type TestDatabase } from '../../fixtures/test-database';
 
 const BREAKER = 'ledger-api';
+const PYTHON_REPORTER = path.resolve(import.meta.dirname, 'http-reporter.py');
+
+interface ReporterLine {
+  event: string;
+  commandId?: string;
+  action?: string;
+  status?: string;
+  state?: string | null;
+}
+
+/** http-reporter.py (a reporter written from docs/protocol.md in Python's standard library) in its own process. */
+function startPythonReporter(env: Record<string, string>) {
+  const child = spawn('python3', [PYTHON_REPORTER], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const lines: ReporterLine[] = [];
+  const waiters = new Set<() => void>();
+  createInterface({ input: child.stdout }).on('line', (text) => {
+    lines.push(JSON.parse(text) as ReporterLine);
+    for (const waiter of waiters) waiter();
+  });
+  return {
+    lines,
+    /** Resolves with the first line that matches, printed already or later. */
+    waitFor(matches: (line: ReporterLine) => boolean, what: string, timeoutMs = 20_000): Promise<ReporterLine> {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          const line = lines.find(matches);
+          if (!line) return;
+          waiters.delete(check);
+          clearTimeout(timer);
+          resolve(line);
+        };
+        const timer = setTimeout(() => (waiters.delete(check), reject(new Error(`the Python reporter did not print ${what}; it printed ${JSON.stringify(lines)}`))), timeoutMs);
+        waiters.add(check);
+        check();
+      });
+    },
+    async stop(): Promise<void> {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
 const stateAfter = (command: TCommand) => (command.action === 'trip' ? 'FORCED_OPEN' : command.action === 'force_closed' ? 'FORCED_CLOSED' : 'CLOSED');
 
 describe('commands over HTTP', () => {
@@ -185,5 +234,63 @@ describe('commands over HTTP', () => {
       await stopping.stop();
       await own.drop();
     }
+  });
+
+  describe('a reporter written from docs/protocol.md in Python', () => {
+    const SERVICE = 'inventory';
+    const reporters: Array<ReturnType<typeof startPythonReporter>> = [];
+    let pythonKey: string;
+
+    beforeAll(async () => {
+      pythonKey = (await createApiKeys({ prisma: panel.prisma, now: Date.now }).create(SERVICE)).key;
+    });
+    afterAll(async () => {
+      for (const reporter of reporters) await reporter.stop();
+    });
+
+    const start = async () => {
+      const reporter = startPythonReporter({ PANEL_URL: panel.url, PANEL_API_KEY: pythonKey, SERVICE, INSTANCE_ID: 'py-1', BREAKER: 'stock-api', LABELS: '{"zone":"eu-1"}' });
+      reporters.push(reporter);
+      await reporter.waitFor((line) => line.event === 'registered', 'that it registered');
+      return reporter;
+    };
+    const stockApi = async () => (await admin.getJson<TBreakerList>(`/api/v1/breakers?service=${SERVICE}`)).breakers.find((breaker) => breaker.name === 'stock-api')!.id;
+    const actOn = async (action: string) => {
+      const response = await admin.request(`/api/v1/breakers/${await stockApi()}/actions`, { method: 'POST', body: { action, scope: { all: true }, reason: `${action} the Python reporter` } });
+      expect(response.status).toBe(201);
+      return ((await response.json()) as { commandId: string }).commandId;
+    };
+    const lastDelivery = async () => {
+      const { lastCommand } = await admin.getJson<{ lastCommand: { deliveries: TDelivery[] } }>(`/api/v1/breakers/${await stockApi()}/control`);
+      return lastCommand.deliveries.map((delivery) => `${delivery.instance}:${delivery.status}${delivery.state ? `:${delivery.state}` : ''}`);
+    };
+    const instanceState = async () => (await admin.getJson<TBreakerDetail>(`/api/v1/breakers/${await stockApi()}`)).instances.map((instance) => `${instance.name}:${instance.state}`);
+
+    it('is tripped and released through the operator API, and a restarted run gets the override in force again', async () => {
+      const first = await start();
+
+      const tripId = await actOn('trip');
+      expect(await first.waitFor((line) => line.event === 'applied' && line.commandId === tripId, 'the trip')).toMatchObject({ action: 'trip', status: 'applied', state: 'FORCED_OPEN' });
+      await expect.poll(lastDelivery, { timeout: 10_000 }).toEqual(['py-1:applied:FORCED_OPEN']);
+      await expect.poll(instanceState, { timeout: 10_000 }).toEqual(['py-1:FORCED_OPEN']);
+
+      const releaseId = await actOn('release');
+      expect(await first.waitFor((line) => line.event === 'applied' && line.commandId === releaseId, 'the release')).toMatchObject({ action: 'release', status: 'applied', state: 'CLOSED' });
+      await expect.poll(lastDelivery, { timeout: 10_000 }).toEqual(['py-1:applied:CLOSED']);
+      await expect.poll(instanceState, { timeout: 10_000 }).toEqual(['py-1:CLOSED']);
+
+      const again = await actOn('trip');
+      await first.waitFor((line) => line.event === 'applied' && line.commandId === again, 'the second trip');
+      await expect.poll(lastDelivery, { timeout: 10_000 }).toEqual(['py-1:applied:FORCED_OPEN']);
+      await first.stop();
+
+      // A new process: a new run, which knows nothing of the trip; the override in force comes back to it.
+      const restarted = await start();
+      expect(await restarted.waitFor((line) => line.event === 'applied' && line.commandId === again, 'the override in force, again')).toMatchObject({ action: 'trip', state: 'FORCED_OPEN' });
+      await expect.poll(lastDelivery, { timeout: 10_000 }).toEqual(['py-1:applied:FORCED_OPEN']);
+      await expect.poll(instanceState, { timeout: 10_000 }).toEqual(['py-1:FORCED_OPEN']);
+      expect(restarted.lines.filter((line) => line.event === 'applied').map((line) => line.commandId)).toEqual([again]);
+      await restarted.stop();
+    });
   });
 });
