@@ -30,7 +30,7 @@ export function addReportsRoute(router: Router, { ingest, keys, commands, limitB
       if (!parsed.success) throw invalidPayload(parsed.error, 'report batch');
       const batch = parsed.data;
       ingest.checkBatch(reporter, batch);
-      if (batch.register) await ingest.register(reporter, batch.register);
+      if (batch.register) await ingest.register(reporter, batch.register, 'http');
 
       // Each instance the batch speaks for, with its run: it is reachable now, and its answer carries its commands.
       const runs = new Map<string, string>();
@@ -40,6 +40,7 @@ export function addReportsRoute(router: Router, { ingest, keys, commands, limitB
       const instances: Array<{ instanceId: string; resend: boolean }> = [];
       for (const [name, runId] of runs) {
         const instanceId = ingest.instanceIdOf(reporter, name)!;
+        ingest.noteTransport(instanceId, 'http');
         instances.push({ instanceId, resend: commands.heardFrom(instanceId, runId) || batch.register?.instanceId === name });
       }
 

@@ -126,6 +126,8 @@ describe('commands over HTTP', () => {
   it('hands a command out in the answer to the next batch (pending, then sent), and marks it applied once acknowledged', async () => {
     const web = reporter('http-1');
     expect(commandsOf(await web.register())).toEqual([]);
+    const [instance] = (await admin.getJson<TBreakerDetail>(`/api/v1/breakers/${await breakerId()}`)).instances;
+    expect(instance!.client).toEqual({ kind: 'http', sdk: 'test typescript', transport: 'http' });
     const tripId = await act('trip');
     // Posting within the stale window: reachable, so the delivery waits to be fetched rather than being offline.
     expect(await deliveries()).toEqual(['http-1:pending']);
@@ -268,6 +270,10 @@ describe('commands over HTTP', () => {
 
     it('is tripped and released through the operator API, and a restarted run gets the override in force again', async () => {
       const first = await start();
+      // The screens say which client this is and that it is reached over HTTP.
+      const detail = await admin.getJson<TBreakerDetail>(`/api/v1/breakers/${await stockApi()}`);
+      expect(detail.instances.map((instance) => instance.client)).toEqual([{ kind: 'python', sdk: 'breaker-panel-test-reporter python', transport: 'http' }]);
+      expect(detail.breaker.clients).toEqual({ kinds: ['python'], httpInstances: 1 });
 
       const tripId = await actOn('trip');
       expect(await first.waitFor((line) => line.event === 'applied' && line.commandId === tripId, 'the trip')).toMatchObject({ action: 'trip', status: 'applied', state: 'FORCED_OPEN' });
