@@ -6,6 +6,8 @@ import { listenForRevokedKeys } from './auth/api-keys';
 import type { Config } from './config';
 import { createActiveOverrides } from './control/active-overrides';
 import { createCommandDelivery } from './control/command-delivery';
+import { createHttpCommands } from './control/http-commands';
+import { createHttpMailboxes } from './control/http-mailboxes';
 import { addControlRoutes } from './control/control-routes';
 import { createIssueAction } from './control/issue-action';
 import { addBreakerRoutes } from './http/breaker-routes';
@@ -14,6 +16,7 @@ import type { Router } from './http/router';
 import { createAgentNamespace } from './ingest/agent-namespace';
 import { createIngest } from './ingest/ingest';
 import type { ReadGate } from './ingest/read-gate';
+import { addCommandsRoute } from './ingest/commands-route';
 import { addReportsRoute } from './ingest/reports-route';
 import type { ApiKeyVerifier } from './ingest/reporter-identity';
 import { createDueTasks } from './jobs/due-tasks';
@@ -53,6 +56,10 @@ const ROLLUP_INTERVAL_MS = 60_000;
 // Trip episodes for the incidents list: stored within a minute, whoever reads them.
 const EPISODE_CATCH_UP_INTERVAL_MS = 60_000;
 const EXPIRY_CHECK_MS = 1_000;
+// Long polls of HTTP reporters waiting at once: each holds a request open; more are told to retry.
+const MAX_LONG_POLLS = 10_000;
+// An HTTP reporter not heard from for an hour is forgotten; if it comes back it is sent the overrides in force again.
+const FORGET_HTTP_REPORTER_MS = 3_600_000;
 
 /**
  * The report's path through the server, wired in the order it travels:
@@ -96,17 +103,23 @@ export async function startLivePipeline({ config, logger, io, router, pool, pris
     onRejected: metrics.counters.messageRejected,
     onRegistered: (instanceId) => void overrides.onRegistered(instanceId).catch((error: unknown) => logger.error({ err: error, instanceId }, 'sending active overrides failed')),
   });
-  const delivery = createCommandDelivery({ prisma, agent, aggregate, now, onDelivery: publisher.publishDelivery });
+  const mailboxes = createHttpMailboxes({ now, staleAfterMs: config.ingest.staleAfterMs, maxWaiters: MAX_LONG_POLLS });
+  const delivery = createCommandDelivery({ prisma, agent, aggregate, mailboxes, now, onDelivery: publisher.publishDelivery });
   const overrides = createActiveOverrides({ prisma, aggregate, delivery, now, logger, onTransition });
+  const httpCommands = createHttpCommands({ mailboxes, delivery, resendOverrides: (instanceId) => overrides.onRegistered(instanceId) });
   await overrides.load();
   await notifications.start();
   const issueAction = createIssueAction({ prisma, aggregate, delivery, now, onTransition });
   addControlRoutes(router, { issueAction, delivery, prisma, db: pool });
-  addReportsRoute(router, { ingest, keys, limitBytes: config.ingest.maxMessageBytes });
+  addReportsRoute(router, { ingest, keys, commands: httpCommands, limitBytes: config.ingest.maxMessageBytes, logger });
+  addCommandsRoute(router, { ingest, keys, commands: httpCommands, logger });
   addBreakerRoutes(router, { aggregate, db: pool, retention: config.ingest.retention, now });
   addHistoryRoutes(router, { db: pool, now, staleAfterMs: config.ingest.staleAfterMs, flushIntervalMs: config.ingest.flushIntervalMs });
 
-  const revocations = await listenForRevokedKeys(databaseUrl, (keyId) => agent.disconnectKey(keyId));
+  const revocations = await listenForRevokedKeys(databaseUrl, (keyId) => {
+    agent.disconnectKey(keyId);
+    mailboxes.revokeKey(keyId);
+  });
   const rollups = startRollupJob({ pool, now, retention: config.ingest.retention, logger, intervalMs: ROLLUP_INTERVAL_MS });
   await rollups.first;
   const episodes = startEpisodeCatchUpJob({ pool, logger, intervalMs: EPISODE_CATCH_UP_INTERVAL_MS });
@@ -115,6 +128,7 @@ export async function startLivePipeline({ config, logger, io, router, pool, pris
   due.every(STATE_CHANGE_INTERVAL_MS, () => publisher.flushStateChanges());
   due.every(config.ingest.flushIntervalMs, () => void flusher.flush());
   due.every(Math.min(1_000, config.ingest.reportIntervalMs), () => aggregate.checkLiveness());
+  due.every(60_000, () => mailboxes.sweep(FORGET_HTTP_REPORTER_MS));
   due.every(EXPIRY_CHECK_MS, () => void overrides.expireDue().catch((error: unknown) => logger.warn({ err: error }, 'expiring overrides failed')));
 
   return {
@@ -123,6 +137,9 @@ export async function startLivePipeline({ config, logger, io, router, pool, pris
     ingest,
     agent,
     publisher,
+    httpCommands,
+    /** Answers every waiting long poll of HTTP reporters at once, and later ones without waiting: the server is stopping. */
+    endLongPolls: () => mailboxes.close(),
     /** Writes everything pending now, open buckets included (tests, benchmarks). */
     flush: () => flusher.flushAll(),
     /** Stops the timers and writes what is still pending: after the sockets closed, before the pool does. */

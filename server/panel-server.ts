@@ -150,6 +150,8 @@ export async function startPanelServer({ config, logger, createWebApp, now = Dat
     (stopping ??= (async () => {
       // Stop accepting, then close sockets (dashboards reconnect elsewhere), then flush and close the store.
       const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      // Long polls would hold their connections open until their time ran out.
+      pipeline.endLongPolls();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       httpServer.closeIdleConnections();
       const forceAfter = setTimeout(() => httpServer.closeAllConnections(), config.shutdownTimeoutMs / 2);

@@ -11,7 +11,7 @@ function scopeText(scope: unknown): string {
 
 function deliveryText(entry: TAuditEntry): string {
   if (!entry.delivery) return '–';
-  const parts = (['applied', 'pending', 'failed', 'offline'] as const).filter((status) => entry.delivery![status] > 0).map((status) => `${entry.delivery![status]} ${status}`);
+  const parts = (['applied', 'sent', 'pending', 'failed', 'offline'] as const).filter((status) => entry.delivery![status] > 0).map((status) => `${entry.delivery![status]} ${status}`);
   return parts.join(', ') || 'no instance';
 }
 

@@ -1,5 +1,6 @@
 import type { TBreakerInstance } from '../../lib/api/breaker-detail';
 import { formatPercent } from '../overview/format';
+import { clientActionHint, clientText } from '../reporter-client-text';
 import styles from './breaker-detail.module.css';
 
 function age(at: number | null, now: number): string {
@@ -17,6 +18,7 @@ export function InstancesTable({ instances, drifted, now }: { instances: TBreake
         <tr>
           <th scope="col">Instance</th>
           <th scope="col">State</th>
+          <th scope="col">Client</th>
           <th scope="col">Last report</th>
           <th scope="col">Labels</th>
           <th scope="col">Window calls</th>
@@ -33,6 +35,7 @@ export function InstancesTable({ instances, drifted, now }: { instances: TBreake
               {instance.stale ? `stale (last ${instance.state})` : instance.state}
               {instance.wouldBe && instance.wouldBe !== instance.state && !instance.stale ? ` — would be ${instance.wouldBe}` : ''}
             </td>
+            <td title={clientActionHint(instance.client)}>{clientText(instance.client)}</td>
             <td>{age(instance.lastReportAt, now)}</td>
             <td>{Object.entries(instance.labels).map(([key, value]) => `${key}=${value}`).join(', ') || '–'}</td>
             <td className={styles.number}>{instance.window?.calls ?? '–'}</td>

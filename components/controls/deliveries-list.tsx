@@ -1,7 +1,7 @@
 import type { TDelivery } from '../../lib/control/operator-action';
 import styles from './controls.module.css';
 
-const WORDS: Record<TDelivery['status'], string> = { pending: 'sent, waiting', applied: 'applied', failed: 'failed', offline: 'offline' };
+const WORDS: Record<TDelivery['status'], string> = { pending: 'queued, not fetched yet', sent: 'sent, waiting', applied: 'applied', failed: 'failed', offline: 'offline' };
 
 /** Where the last command stands on each instance; updated live as acknowledgements arrive. */
 export function DeliveriesList({ action, deliveries }: { action: string; deliveries: TDelivery[] }) {

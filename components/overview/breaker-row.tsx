@@ -2,9 +2,17 @@ import Link from 'next/link';
 import type { TBreakerStatus } from '../../lib/api/breaker-status';
 import type { TBreakerSummary } from '../../lib/api/breaker-summary';
 import { Sparkline } from '../sparkline';
+import { clientKindText } from '../reporter-client-text';
 import { StateBadge } from '../state-badge';
 import { formatMs, formatPercent, formatRate } from './format';
 import styles from './overview.module.css';
+
+/** The clients behind a breaker, when not only the Node SDK over sockets (the usual case stays quiet): "Python · 2 over HTTP". */
+function clientsHint({ clients }: TBreakerSummary): string | null {
+  if (clients.httpInstances === 0 && clients.kinds.every((kind) => kind === 'node-sdk')) return null;
+  const kinds = clients.kinds.map(clientKindText).join(', ');
+  return clients.httpInstances > 0 ? `${kinds} · ${clients.httpInstances} over HTTP` : kinds;
+}
 
 function instancesText(summary: TBreakerSummary): string {
   const { total, stale, byState } = summary.instances;
@@ -22,6 +30,7 @@ export interface RowSelection {
 /** One breaker in the overview: presentational, everything comes in as props. */
 export function BreakerRow({ summary, status, trend, selection }: { summary: TBreakerSummary; status: TBreakerStatus; trend: readonly number[]; selection?: RowSelection }) {
   const { rates } = summary;
+  const hint = clientsHint(summary);
   return (
     <div className={styles.row} role="row" data-status={status}>
       <span role="cell">
@@ -48,6 +57,12 @@ export function BreakerRow({ summary, status, trend, selection }: { summary: TBr
       </span>
       <span role="cell" className={summary.instances.stale > 0 ? styles.staleText : undefined}>
         {instancesText(summary)}
+        {hint && (
+          <span className={styles.clients} title="Instances over HTTP fetch an operator's command with their next batch or long poll; socket instances get it at once">
+            {' '}
+            · {hint}
+          </span>
+        )}
       </span>
       <span role="cell" className={styles.number}>
         {formatRate(rates.callsPerSecond)}/s

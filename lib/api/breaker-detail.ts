@@ -3,6 +3,7 @@ import { ZBreakerConfig } from '../protocol/breaker-config';
 import { ZBreakerState } from '../protocol/breaker-state';
 import { ZLabels } from '../protocol/identity';
 import { ZBreakerSummary } from './breaker-summary';
+import { ZReporterClient } from './reporter-client';
 import { ZTransitionRecord } from './transition-record';
 
 /** One instance of a breaker, as the breaker detail shows it. */
@@ -17,6 +18,8 @@ export const ZBreakerInstance = z.object({
   stateSince: z.number().nullable(),
   window: z.object({ calls: z.number(), failureRate: z.number(), slowCallRate: z.number() }).nullable(),
   config: ZBreakerConfig.nullable(),
+  /** Which client reports this breaker there and how it is reached: what an operator's action will travel through. */
+  client: ZReporterClient,
 });
 
 /** One instance of a breaker. */

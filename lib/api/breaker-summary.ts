@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ZOverrideView } from '../control/operator-action';
 import { ZBreakerState } from '../protocol/breaker-state';
+import { ZReporterClientKind } from './reporter-client';
 
 /** How many instances of a breaker are in each state (live instances only) and how many are stale. */
 export const ZInstanceCounts = z.object({
@@ -49,6 +50,8 @@ export const ZBreakerSummary = z.object({
   demo: z.boolean(),
   /** The operator override in force, shown wherever the breaker appears. */
   override: ZOverrideView.nullable(),
+  /** The clients its instances report with, and how many reach the panel over HTTP (they fetch commands rather than being pushed them). */
+  clients: z.object({ kinds: z.array(ZReporterClientKind), httpInstances: z.number().int().nonnegative() }),
 });
 
 /** One breaker as the overview shows it. */

@@ -35,6 +35,8 @@ export const ZMetricsSeries = z.object({
   breakerId: z.string(),
   resolutionSeconds: z.number(),
   step: z.number(),
+  /** The query's `from` aligned down to the start of its step: the series holds whole steps (and so whole buckets). */
+  from: z.number(),
   points: z.array(ZMetricsPoint),
 });
 

@@ -15,7 +15,7 @@ export const ZAuditQuery = z.object({
 export type TAuditQuery = z.infer<typeof ZAuditQuery>;
 
 /** How a command's deliveries ended, counted by status. */
-export const ZDeliveryOutcome = z.object({ pending: z.number(), applied: z.number(), failed: z.number(), offline: z.number() });
+export const ZDeliveryOutcome = z.object({ pending: z.number(), sent: z.number(), applied: z.number(), failed: z.number(), offline: z.number() });
 
 /** One audit entry: who did what, to what, why, when, from where, and how the command was delivered. */
 export const ZAuditEntry = z.object({

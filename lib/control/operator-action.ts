@@ -34,8 +34,16 @@ export const ZActionRequest = z.object({
 /** `POST /api/v1/breakers/:id/actions` body. */
 export type TActionRequest = z.infer<typeof ZActionRequest>;
 
+/**
+ * Delivery of a command to one instance: `pending` queued for an HTTP reporter
+ * that has not fetched it yet, `sent` handed to the instance and waiting for its
+ * acknowledgement, `applied` or `failed` as acknowledged, `offline` when the
+ * instance was not reporting.
+ */
+export const ZDeliveryStatus = z.enum(['pending', 'sent', 'applied', 'failed', 'offline']);
+
 /** Delivery of a command to one instance. */
-export const ZDeliveryStatus = z.enum(['pending', 'applied', 'failed', 'offline']);
+export type TDeliveryStatus = z.infer<typeof ZDeliveryStatus>;
 
 /** Delivery of a command to one instance. */
 export const ZDelivery = z.object({

@@ -1,5 +1,6 @@
 import type { TBreakerInstance } from '../../lib/api/breaker-detail.js';
 import type { TBreakerSummary } from '../../lib/api/breaker-summary.js';
+import { reporterClient, type TReporterClientKind, type TReporterTransport } from '../../lib/api/reporter-client.js';
 import type { TOverrideView } from '../../lib/control/operator-action.js';
 import type { TBreakerConfig } from '../../lib/protocol/breaker-config.js';
 import type { TWindowSnapshot } from '../../lib/protocol/breaker-report.js';
@@ -47,6 +48,8 @@ interface InstanceState {
   name: string;
   labels: TLabels;
   runId: string | null;
+  sdk: { name: string; language: string } | null;
+  transport: TReporterTransport | null;
   lastSeenAt: number | null;
   stale: boolean;
   lastReportSequence: number;
@@ -82,6 +85,8 @@ interface BreakerState {
   live: StateCounts;
   liveWouldBe: StateCounts;
   stalePairs: number;
+  /** The clients of its instances, for the overview; null once an instance's client may have changed (worked out again when asked). */
+  clients: { kinds: TReporterClientKind[]; httpInstances: number } | null;
 }
 
 export interface InstanceIdentity {
@@ -93,6 +98,8 @@ export interface InstanceIdentity {
   name: string;
   labels: TLabels;
   runId: string | null;
+  /** The registration's `sdk` (null when unknown, e.g. an instance known only from the catalog). */
+  sdk?: { name: string; language: string } | null;
 }
 
 export interface AggregateOptions {
@@ -161,6 +168,7 @@ export function createAggregate({ now, staleAfterMs, bucketSeconds }: AggregateO
       breaker = {
         id, serviceId, serviceName, name, config, pairs: new Map(), recent: new RecentWindow(pending, slot), totals: new Float64Array(OUTCOME_KINDS.length),
         serviceState: null, stateSince: null, lastReportAt: null, slot, dirtyIn: -1, live: new StateCounts(), liveWouldBe: new StateCounts(), stalePairs: 0,
+        clients: null,
       };
       breakers.set(id, breaker);
     } else if (config) breaker.config = config;
@@ -193,6 +201,7 @@ export function createAggregate({ now, staleAfterMs, bucketSeconds }: AggregateO
       instance.pairs.set(breaker.name, pair);
       instance.reported = null;
       breaker.pairs.set(instance.id, pair);
+      breaker.clients = null;
       count(pair, 1);
     }
     return pair;
@@ -207,6 +216,18 @@ export function createAggregate({ now, staleAfterMs, bucketSeconds }: AggregateO
       totals[i] = 0;
     }
     pair.hasBaseline = fromZero;
+  }
+
+  /** The distinct clients of a breaker's instances and how many reach this server over HTTP. */
+  function clientsOf(breaker: BreakerState): { kinds: TReporterClientKind[]; httpInstances: number } {
+    const kinds = new Set<TReporterClientKind>();
+    let httpInstances = 0;
+    for (const pair of breaker.pairs.values()) {
+      const { instance } = pair;
+      kinds.add(reporterClient(instance.sdk, pair.config?.implementation ?? null, instance.transport).kind);
+      if (instance.transport === 'http') httpInstances += 1;
+    }
+    return { kinds: [...kinds].sort(), httpInstances };
   }
 
   function setStale(instance: InstanceState, stale: boolean): void {
@@ -294,7 +315,7 @@ export function createAggregate({ now, staleAfterMs, bucketSeconds }: AggregateO
       // A run we see begin counts from zero; one loaded from the catalog mid-run has no baseline yet.
       const startsRun = origin === 'reporter' && instance?.runId !== identity.runId;
       if (!instance) {
-        instance = { ...identity, lastSeenAt: seenAt, stale: seenAt === null || now() - seenAt > staleAfterMs, lastReportSequence: 0, droppedTransitions: 0, pairs: new Map(), reported: null };
+        instance = { ...identity, sdk: identity.sdk ?? null, transport: null, lastSeenAt: seenAt, stale: seenAt === null || now() - seenAt > staleAfterMs, lastReportSequence: 0, droppedTransitions: 0, pairs: new Map(), reported: null };
         instances.set(identity.id, instance);
       } else {
         if (identity.runId !== instance.runId) {
@@ -303,6 +324,7 @@ export function createAggregate({ now, staleAfterMs, bucketSeconds }: AggregateO
           for (const pair of instance.pairs.values()) resetTotals(pair, startsRun);
         }
         Object.assign(instance, identity);
+        for (const pair of instance.pairs.values()) pair.breaker.clients = null;
         if (seenAt !== null) {
           instance.lastSeenAt = seenAt;
           setStale(instance, false);
@@ -376,6 +398,17 @@ export function createAggregate({ now, staleAfterMs, bucketSeconds }: AggregateO
         pair.base[pair.rowAt + i] = value;
       }
       pair.hasBaseline = true;
+    },
+
+    /** How an instance reached this server last: a socket, or HTTP batches and polls. */
+    setTransport(instanceId: string, transport: TReporterTransport): void {
+      const instance = instances.get(instanceId);
+      if (!instance || instance.transport === transport) return;
+      instance.transport = transport;
+      for (const pair of instance.pairs.values()) {
+        pair.breaker.clients = null;
+        touch(pair.breaker, now());
+      }
     },
 
     instance(instanceId: string): Readonly<InstanceIdentity> | undefined {
@@ -558,6 +591,7 @@ export function createAggregate({ now, staleAfterMs, bucketSeconds }: AggregateO
         stateSince: breaker.stateSince,
         demo: demoServices.has(breaker.serviceId),
         override: overrides.get(breaker.id) ?? null,
+        clients: (breaker.clients ??= clientsOf(breaker)),
       };
     },
 
@@ -614,6 +648,7 @@ export function createAggregate({ now, staleAfterMs, bucketSeconds }: AggregateO
           stateSince: pair.stateSince,
           window: pair.window,
           config: pair.config,
+          client: reporterClient(instance.sdk, pair.config?.implementation ?? null, instance.transport),
         });
       }
       return rows.sort((a, b) => a.name.localeCompare(b.name));

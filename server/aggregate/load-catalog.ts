@@ -3,6 +3,7 @@ import type { TBreakerState } from '../../lib/protocol/breaker-state.js';
 import { ZLabels } from '../../lib/protocol/identity.js';
 import type { Ingest } from '../ingest/ingest';
 import { createBaselineStore } from '../store/baseline-store';
+import { sdkOf } from '../ingest/sdk-version';
 import type { Queryable } from '../store/queryable';
 import type { Aggregate } from './aggregate';
 
@@ -24,8 +25,8 @@ export async function loadCatalog(db: Queryable, aggregate: Aggregate, ingest: I
   for (const row of breakers.rows) aggregate.declareBreaker(row.id, row.service_id, row.service, row.name, configOrNull(row.config));
   const breakerNames = new Map(breakers.rows.map((row) => [row.id, row.name]));
 
-  const instances = await db.query<{ id: string; service_id: string; service: string; is_demo: boolean; name: string; labels: unknown; run_id: string | null; last_seen_at: Date }>(
-    'SELECT i.id, i.service_id, s.name AS service, s.is_demo, i.name, i.labels, i.run_id, i.last_seen_at FROM instances i JOIN services s ON s.id = i.service_id',
+  const instances = await db.query<{ id: string; service_id: string; service: string; is_demo: boolean; name: string; labels: unknown; run_id: string | null; sdk_version: string | null; last_seen_at: Date }>(
+    'SELECT i.id, i.service_id, s.name AS service, s.is_demo, i.name, i.labels, i.run_id, i.sdk_version, i.last_seen_at FROM instances i JOIN services s ON s.id = i.service_id',
   );
   const states = await db.query<{ breaker_id: string; instance_id: string; state: TBreakerState; would_be: TBreakerState | null; state_since: Date; config: unknown }>(
     'SELECT breaker_id, instance_id, state, would_be, state_since, config FROM breaker_instance_states',
@@ -37,7 +38,7 @@ export async function loadCatalog(db: Queryable, aggregate: Aggregate, ingest: I
     const labels = ZLabels.safeParse(row.labels);
     const own = statesByInstance.get(row.id) ?? [];
     aggregate.register(
-      { id: row.id, serviceId: row.service_id, serviceName: row.service, demo: row.is_demo, name: row.name, labels: labels.success ? labels.data : {}, runId: row.run_id },
+      { id: row.id, serviceId: row.service_id, serviceName: row.service, demo: row.is_demo, name: row.name, labels: labels.success ? labels.data : {}, runId: row.run_id, sdk: sdkOf(row.sdk_version) },
       own.map((state) => ({ breakerId: state.breaker_id, name: breakerNames.get(state.breaker_id) ?? '', config: configOrNull(state.config) })).filter((item) => item.name),
       row.last_seen_at.getTime(),
       'catalog',

@@ -45,6 +45,7 @@ export function createActiveOverrides({ prisma, aggregate, delivery, now, logger
         logger.info({ instance: instance.name, breaker, commandId }, 'releasing an override that ended while the instance was away');
         delivery.send(
           { protocolVersion: PROTOCOL_VERSION, id: randomUUID(), breaker, action: 'release', expiresAt: null, reason: 'the override this instance holds has ended', issuedBy: 'panel', issuedAt: at },
+          breakerId,
           () => ({ kind: 'instance', instanceId: instance.name }),
           [{ instanceId, name: instance.name }],
         );
@@ -58,7 +59,11 @@ export function createActiveOverrides({ prisma, aggregate, delivery, now, logger
       return rows.length;
     },
 
-    /** Sends a freshly registered instance the overrides in force on its breakers that cover it. */
+    /**
+     * Sends a freshly registered instance (or an HTTP reporter back after a
+     * silence) the overrides in force on its breakers that cover it, except
+     * those its current run acknowledged already.
+     */
     async onRegistered(instanceId: string): Promise<void> {
       const instance = aggregate.instance(instanceId);
       if (!instance) return;
@@ -70,10 +75,12 @@ export function createActiveOverrides({ prisma, aggregate, delivery, now, logger
         const view = toOverrideView(row);
         if (!view || !aggregate.breakerId(instanceId, row.breaker.name) || !inScope(view.scope, instance)) continue;
         if (view.expiresAt !== null && view.expiresAt <= now()) continue;
+        if (delivery.acknowledgedByRun(instanceId, view.commandId)) continue;
         const target = { instanceId, name: instance.name };
-        await delivery.markPending(view.commandId, row.breakerId, target);
+        await delivery.markResent(view.commandId, row.breakerId, target);
         delivery.send(
           { protocolVersion: PROTOCOL_VERSION, id: view.commandId, breaker: row.breaker.name, action: view.state === 'FORCED_OPEN' ? 'trip' : 'force_closed', expiresAt: view.expiresAt, reason: view.reason, issuedBy: view.by ?? 'panel', issuedAt: view.createdAt },
+          row.breakerId,
           (item) => commandScope(view.scope, item.name),
           [target],
         );

@@ -1,8 +1,9 @@
-import type { TDelivery } from '../../lib/control/operator-action.js';
+import type { TDelivery, TDeliveryStatus } from '../../lib/control/operator-action.js';
 import type { TCommand, TCommandAck } from '../../lib/protocol/command.js';
 import type { Aggregate } from '../aggregate/aggregate';
 import { instanceRoom, type AgentNamespace } from '../ingest/agent-namespace';
 import type { Prisma } from '../store/prisma';
+import type { HttpMailboxes } from './http-mailboxes';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -13,38 +14,85 @@ export interface DeliveryTarget {
 
 export type CommandDelivery = ReturnType<typeof createCommandDelivery>;
 
+type OpenStatus = Extract<TDeliveryStatus, 'pending' | 'sent' | 'offline'>;
+
 /**
- * Sends commands to the instances in scope that are connected to this server
- * and tracks each one: pending until the instance acknowledges (applied or
- * failed, with the state it ended in), offline when it was not connected.
+ * Sends commands to the instances in scope and tracks each delivery: `sent`
+ * when emitted on an instance's socket, `pending` when queued for an HTTP
+ * reporter until an answer hands it out (then `sent`), `applied` or `failed`
+ * when the instance acknowledges, `offline` when it was not reporting to
+ * this server.
  */
-export function createCommandDelivery({ prisma, agent, aggregate, now, onDelivery }: { prisma: Prisma; agent: AgentNamespace; aggregate: Aggregate; now: () => number; onDelivery(breakerId: string, delivery: TDelivery): void }) {
+export function createCommandDelivery({ prisma, agent, aggregate, mailboxes, now, onDelivery }: { prisma: Prisma; agent: AgentNamespace; aggregate: Aggregate; mailboxes: HttpMailboxes; now: () => number; onDelivery(breakerId: string, delivery: TDelivery): void }) {
   const connected = (instanceId: string) => (agent.namespace.adapter.rooms.get(instanceRoom(instanceId))?.size ?? 0) > 0;
+  const statusFor = (instanceId: string): OpenStatus => (connected(instanceId) ? 'sent' : mailboxes.online(instanceId) ? 'pending' : 'offline');
+  const publish = (breakerId: string, commandId: string, instanceId: string, status: TDeliveryStatus, at: number, error: string | null = null) =>
+    onDelivery(breakerId, { commandId, instanceId, instance: aggregate.instance(instanceId)?.name ?? instanceId, status, state: null, error, at });
 
   return {
-    connected,
+    /** What a delivery to this instance starts as: sent over its socket, queued for its HTTP polls, or offline. */
+    statusFor,
 
-    /** Emits the command to each connected target; returns nothing: acknowledgements arrive as `command:ack`. */
-    send(command: Omit<TCommand, 'scope'>, scopeFor: (target: DeliveryTarget) => TCommand['scope'], targets: DeliveryTarget[]): void {
+    /** Emits the command to each connected target and queues it for each HTTP target; acknowledgements arrive later. */
+    send(command: Omit<TCommand, 'scope'>, breakerId: string, scopeFor: (target: DeliveryTarget) => TCommand['scope'], targets: DeliveryTarget[]): void {
       for (const target of targets) {
-        if (connected(target.instanceId)) agent.namespace.to(instanceRoom(target.instanceId)).emit('command:apply', { ...command, scope: scopeFor(target) });
+        const addressed = { ...command, scope: scopeFor(target) };
+        if (connected(target.instanceId)) agent.namespace.to(instanceRoom(target.instanceId)).emit('command:apply', addressed);
+        else mailboxes.put(target.instanceId, addressed, breakerId);
       }
     },
 
-    /** Records a (re)sent command as pending for one instance. */
-    async markPending(commandId: string, breakerId: string, target: DeliveryTarget): Promise<void> {
+    /** Whether the instance's current run acknowledged the command already (known for HTTP reporters): it is not sent again. */
+    acknowledgedByRun: (instanceId: string, commandId: string) => mailboxes.acknowledged(instanceId, commandId),
+
+    /** Records a command sent again (an override in force, to an instance that registered) as open for one instance. */
+    async markResent(commandId: string, breakerId: string, target: DeliveryTarget): Promise<void> {
       const at = new Date(now());
+      const status = statusFor(target.instanceId);
       await prisma.commandDelivery.upsert({
         where: { commandId_instanceId: { commandId, instanceId: target.instanceId } },
-        create: { commandId, instanceId: target.instanceId, status: 'pending', sentAt: at },
-        update: { status: 'pending', sentAt: at, error: null },
+        create: { commandId, instanceId: target.instanceId, status, sentAt: at },
+        update: { status, sentAt: at, error: null },
         select: { commandId: true },
       });
-      onDelivery(breakerId, { commandId, instanceId: target.instanceId, instance: target.name, status: 'pending', state: null, error: null, at: at.getTime() });
+      onDelivery(breakerId, { commandId, instanceId: target.instanceId, instance: target.name, status, state: null, error: null, at: at.getTime() });
+    },
+
+    /**
+     * The commands an HTTP reporter has not acknowledged, for the answer to
+     * its batch or long poll: those fetched for the first time become `sent`;
+     * those past their expiry are not handed out and fail as `expired`.
+     */
+    async takeForHttp(instanceId: string): Promise<TCommand[]> {
+      const { live, expired } = mailboxes.unacknowledged(instanceId);
+      const at = new Date(now());
+      if (expired.length > 0) {
+        const ids = expired.map((queued) => queued.command.id).filter((id) => UUID.test(id));
+        const ended = await prisma.commandDelivery.updateManyAndReturn({
+          where: { instanceId, commandId: { in: ids }, status: { in: ['pending', 'sent'] } },
+          data: { status: 'failed', error: 'expired', acknowledgedAt: at },
+          select: { commandId: true },
+        });
+        const breakers = new Map(expired.map((queued) => [queued.command.id, queued.breakerId]));
+        for (const row of ended) publish(breakers.get(row.commandId)!, row.commandId, instanceId, 'failed', at.getTime(), 'expired');
+      }
+      const fresh = live.filter((queued) => queued.handedOutAt === null && UUID.test(queued.command.id));
+      mailboxes.markHandedOut(live);
+      if (fresh.length > 0) {
+        const sent = await prisma.commandDelivery.updateManyAndReturn({
+          where: { instanceId, commandId: { in: fresh.map((queued) => queued.command.id) }, status: 'pending' },
+          data: { status: 'sent', sentAt: at },
+          select: { commandId: true },
+        });
+        const breakers = new Map(fresh.map((queued) => [queued.command.id, queued.breakerId]));
+        for (const row of sent) publish(breakers.get(row.commandId)!, row.commandId, instanceId, 'sent', at.getTime());
+      }
+      return live.map((queued) => queued.command);
     },
 
     /** An instance's acknowledgement: the delivery becomes applied or failed, and every dashboard sees it. */
     async acknowledge(instanceId: string, ack: TCommandAck): Promise<void> {
+      mailboxes.acknowledge(instanceId, ack.runId, ack.commandId);
       if (!UUID.test(ack.commandId)) return;
       const command = await prisma.command.findUnique({ where: { id: ack.commandId }, select: { breakerId: true } });
       if (!command) return;

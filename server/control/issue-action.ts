@@ -95,7 +95,7 @@ export function createIssueAction({ prisma, aggregate, delivery, now, onTransiti
         });
         if (targets.length > 0) {
           await tx.commandDelivery.createMany({
-            data: targets.map((target) => ({ commandId, instanceId: target.instanceId, status: delivery.connected(target.instanceId) ? ('pending' as const) : ('offline' as const), sentAt: new Date(at) })),
+            data: targets.map((target) => ({ commandId, instanceId: target.instanceId, status: delivery.statusFor(target.instanceId), sentAt: new Date(at) })),
           });
         }
         await recordAudit(tx, {
@@ -127,6 +127,7 @@ export function createIssueAction({ prisma, aggregate, delivery, now, onTransiti
     }
     delivery.send(
       { protocolVersion: PROTOCOL_VERSION, id: commandId, breaker: breaker.name, action: request.action, expiresAt: expiresAt?.getTime() ?? null, reason: request.reason, issuedBy: caller.email, issuedAt: at },
+      breakerId,
       (target) => commandScope(request.scope, target.name),
       targets,
     );

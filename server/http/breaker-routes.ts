@@ -76,10 +76,12 @@ export function addBreakerRoutes(router: Router, { aggregate, db, retention, now
     while (index < RESOLUTIONS.length - 1 && query.from < at - kept[index]!) index += 1;
     const resolution = RESOLUTIONS[index]!;
     const step = Math.max(resolution, Math.round(requestedStep / resolution) * resolution);
-    const stored = await bucketsFrom(db, params.id!, index, step, query.from, query.to, at);
+    // Whole steps only: an unaligned `from` would drop the bucket it falls in, so it starts at the step that holds it.
+    const from = query.from - (query.from % (step * 1000));
+    const stored = await bucketsFrom(db, params.id!, index, step, from, query.to, at);
     // Read after the database answered: a bucket written meanwhile has left the aggregate by then, so it may be missing from this answer but is never counted twice.
-    const points = metricsPoints(stored, aggregate.owedBuckets(params.id!), { stepSecs: step, from: query.from, to: query.to });
-    const body: TMetricsSeries = { breakerId: params.id!, resolutionSeconds: resolution, step, points };
+    const points = metricsPoints(stored, aggregate.owedBuckets(params.id!), { stepSecs: step, from, to: query.to });
+    const body: TMetricsSeries = { breakerId: params.id!, resolutionSeconds: resolution, step, from, points };
     sendJson(res, 200, body);
   });
 

@@ -73,7 +73,7 @@ export function createAgentNamespace(
     socket.on(
       'instance:register',
       acknowledged(validated(ZInstanceRegister, 'instance:register'), 'instance:register', logger, async (message) => {
-        const { instanceId } = await ingest.register(reporter, message);
+        const { instanceId } = await ingest.register(reporter, message, 'socket');
         if (socket.data.instanceId && socket.data.instanceId !== instanceId) void socket.leave(instanceRoom(socket.data.instanceId));
         socket.data.instanceId = instanceId;
         await socket.join(instanceRoom(instanceId));

@@ -1,3 +1,4 @@
+import type { TReporterTransport } from '../../lib/api/reporter-client.js';
 import type { TTransitionRecord } from '../../lib/api/transition-record.js';
 import type { TCommandAck } from '../../lib/protocol/command.js';
 import type { TInstanceRegister } from '../../lib/protocol/instance-register.js';
@@ -10,6 +11,7 @@ import { transitionKey, type TransitionStore } from '../store/transition-store';
 import { AgentError } from './agent-error';
 import type { IngestCounters } from '../metrics/panel-metrics';
 import type { ReporterIdentity } from './reporter-identity';
+import { sdkVersionText } from './sdk-version';
 
 export interface IngestDependencies {
   aggregate: Aggregate;
@@ -77,6 +79,20 @@ export function createIngest({ aggregate, catalog, transitions, now, onTransitio
   }
 
   return {
+    /** The id of an instance of the key's service, by the name it registered under; undefined when it has not. */
+    instanceIdOf(reporter: ReporterIdentity, name: string): string | undefined {
+      return instanceIds.get(instanceKey(reporter.serviceId, name));
+    },
+
+    /** Whether an instance of this name registered for another service than the key's. */
+    registeredElsewhere(reporter: ReporterIdentity, name: string): boolean {
+      for (const key of instanceIds.keys()) {
+        const bar = key.indexOf('|');
+        if (key.slice(bar + 1) === name && key.slice(0, bar) !== reporter.serviceId) return true;
+      }
+      return false;
+    },
+
     /** Remembers an instance known from the catalog at start, so HTTP reporters need not register again. */
     knowInstance(serviceId: string, name: string, instanceId: string): void {
       instanceIds.set(instanceKey(serviceId, name), instanceId);
@@ -94,14 +110,19 @@ export function createIngest({ aggregate, catalog, transitions, now, onTransitio
       }
     },
 
-    async register(reporter: ReporterIdentity, message: TInstanceRegister): Promise<{ instanceId: string }> {
+    /** Records how an instance reaches this server (socket or HTTP), for the screens. */
+    noteTransport(instanceId: string, transport: TReporterTransport): void {
+      aggregate.setTransport(instanceId, transport);
+    },
+
+    async register(reporter: ReporterIdentity, message: TInstanceRegister, transport: TReporterTransport): Promise<{ instanceId: string }> {
       authorise(reporter, message.service);
       const instanceId = await catalog.upsertInstance({
         serviceId: reporter.serviceId,
         name: message.instanceId,
         labels: message.labels,
         runId: message.runId,
-        sdkVersion: `${message.sdk.name}@${message.sdk.version} (${message.sdk.language})`,
+        sdkVersion: sdkVersionText(message.sdk),
         protocolVersion: message.protocolVersion,
         startedAt: new Date(message.startedAt),
       });
@@ -109,10 +130,11 @@ export function createIngest({ aggregate, catalog, transitions, now, onTransitio
       if (aggregate.instance(instanceId)?.runId !== message.runId) await onRunStarted?.({ instanceId, runId: message.runId, breakerIds: [...ids.values()] });
       instanceIds.set(instanceKey(reporter.serviceId, message.instanceId), instanceId);
       aggregate.register(
-        { id: instanceId, serviceId: reporter.serviceId, serviceName: reporter.serviceName, demo: reporter.demo, name: message.instanceId, labels: message.labels, runId: message.runId },
+        { id: instanceId, serviceId: reporter.serviceId, serviceName: reporter.serviceName, demo: reporter.demo, name: message.instanceId, labels: message.labels, runId: message.runId, sdk: { name: message.sdk.name, language: message.sdk.language } },
         message.breakers.map((breaker) => ({ breakerId: ids.get(breaker.name)!, name: breaker.name, config: breaker.config })),
         now(),
       );
+      aggregate.setTransport(instanceId, transport);
       return { instanceId };
     },
 

@@ -1,58 +1,60 @@
 import { ZReportBatch, type TReportBatchResult } from '../../lib/protocol/report-batch.js';
-import { HttpError } from '../http/http-error';
+import type { TCommand } from '../../lib/protocol/command.js';
+import type { HttpCommands } from '../control/http-commands';
 import { readJsonBody } from '../http/read-json-body';
 import type { Router } from '../http/router';
-import { sendJson } from '../http/send-json';
-import { AgentError, invalidPayload } from './agent-error';
+import type { Logger } from '../logger';
+import { invalidPayload } from './agent-error';
+import { agentRoute, bearerReporter } from './agent-http';
 import { checkProtocolVersion } from './check-protocol-version';
 import type { Ingest } from './ingest';
 import { packReport } from './packed-report';
 import type { ApiKeyVerifier } from './reporter-identity';
 
-const STATUS: Record<AgentError['code'], number> = {
-  invalid_payload: 400,
-  unsupported_protocol_version: 400,
-  unauthorized: 401,
-  forbidden: 403,
-  not_registered: 409,
-  payload_too_large: 413,
-  unavailable: 503,
-  internal: 500,
-};
-
-function toHttp(error: AgentError): HttpError {
-  return new HttpError(STATUS[error.code], error.code, error.message, error.path ? { path: error.path } : undefined);
-}
-
 /**
  * `POST /api/v1/reports`: the socket messages, batched, for reporters that
  * cannot hold a socket. The whole batch is validated before anything is
- * applied, so a bad batch changes nothing.
+ * applied, so a bad batch changes nothing. The answer carries the commands
+ * the batch's instance has not acknowledged yet: HTTP reporters are steered
+ * through their own batches (and the long poll, commands-route.ts).
  */
-export function addReportsRoute(router: Router, { ingest, keys, limitBytes }: { ingest: Ingest; keys: ApiKeyVerifier; limitBytes: number }): void {
-  router.add('POST', '/api/v1/reports', async ({ req, res }) => {
-    const header = req.headers.authorization ?? '';
-    const match = /^Bearer\s+(\S+)$/i.exec(header);
-    if (!match) throw toHttp(new AgentError('unauthorized', 'Send the API key as "Authorization: Bearer <key>"'));
-    const reporter = await keys.verify(match[1]!);
-    if (!reporter) throw toHttp(new AgentError('unauthorized', 'The API key is unknown or revoked'));
-
-    const body = await readJsonBody(req, limitBytes);
-    try {
+export function addReportsRoute(router: Router, { ingest, keys, commands, limitBytes, logger }: { ingest: Ingest; keys: ApiKeyVerifier; commands: HttpCommands; limitBytes: number; logger: Logger }): void {
+  router.add(
+    'POST',
+    '/api/v1/reports',
+    agentRoute(logger, 'report batch', async ({ req }) => {
+      const reporter = await bearerReporter(req, keys);
+      const body = await readJsonBody(req, limitBytes);
       checkProtocolVersion(body);
       const parsed = ZReportBatch.safeParse(body);
       if (!parsed.success) throw invalidPayload(parsed.error, 'report batch');
       const batch = parsed.data;
       ingest.checkBatch(reporter, batch);
-      if (batch.register) await ingest.register(reporter, batch.register);
+      if (batch.register) await ingest.register(reporter, batch.register, 'http');
+
+      // Each instance the batch speaks for, with its run: it is reachable now, and its answer carries its commands.
+      const runs = new Map<string, string>();
+      for (const message of [...(batch.register ? [batch.register] : []), ...batch.reports, ...batch.transitions, ...batch.commandAcks]) {
+        if (!runs.has(message.instanceId)) runs.set(message.instanceId, message.runId);
+      }
+      const instances: Array<{ instanceId: string; resend: boolean }> = [];
+      for (const [name, runId] of runs) {
+        const instanceId = ingest.instanceIdOf(reporter, name)!;
+        ingest.noteTransport(instanceId, 'http');
+        instances.push({ instanceId, resend: commands.heardFrom(instanceId, runId) || batch.register?.instanceId === name });
+      }
+
       await ingest.transitions(reporter, batch.transitions);
       for (const report of batch.reports) await ingest.report(reporter, packReport(report));
       for (const ack of batch.commandAcks) await ingest.commandAck(reporter, ack);
-      const result: TReportBatchResult = { storedTransitions: batch.transitions.map((transition) => transition.sequence), commands: [] };
-      sendJson(res, 200, { ok: true, data: result });
-    } catch (error) {
-      if (error instanceof AgentError) throw toHttp(error);
-      throw error;
-    }
-  });
+
+      const pending: TCommand[] = [];
+      for (const { instanceId, resend } of instances) {
+        if (resend) await commands.resendOverrides(instanceId);
+        pending.push(...(await commands.take(instanceId)));
+      }
+      const result: TReportBatchResult = { storedTransitions: batch.transitions.map((transition) => transition.sequence), commands: pending };
+      return result;
+    }),
+  );
 }

@@ -12,6 +12,8 @@ test('trip and release from the UI reach every instance, survive restarts of the
     await page.getByRole('link', { name: 'payments-api', exact: true }).click();
     await expect(page.getByRole('heading', { name: 'checkout → payments-api' })).toBeVisible();
     await expect(page.getByRole('table').filter({ hasText: 'Instances' })).toContainText('web-2');
+    // Which client each instance uses, so the operator knows a command is pushed to them at once.
+    await expect(page.getByRole('table').filter({ hasText: 'Instances' }).getByRole('row').filter({ hasText: 'web-2' })).toContainText('Node SDK · socket');
 
     // Trip everywhere: the dialog states the blast radius and wants a reason.
     await page.getByRole('group', { name: 'Operator actions' }).getByRole('button', { name: 'Trip' }).click();

@@ -119,9 +119,10 @@ describe('ingest over the /agent socket', () => {
     await send(agent, 'instance:register', run.register([name]));
     await send(agent, 'report:send', run.report([run.breaker(name, { success: 7, failure: 3 }, 'CLOSED', [0, 10])]));
     const breakerId = (await getJson<TBreakerList>('/api/v1/breakers?service=checkout')).breakers.find((breaker) => breaker.name === name)!.id;
-    const totals = async () => {
+    const totals = async (from?: number) => {
       const to = Date.now() + 10_000;
-      const series = await getJson<TMetricsSeries>(`/api/v1/breakers/${breakerId}/metrics?from=${to - 120_000}&to=${to}`);
+      const series = await getJson<TMetricsSeries>(`/api/v1/breakers/${breakerId}/metrics?from=${from ?? to - 120_000}&to=${to}`);
+      if (from !== undefined) expect(series.from).toBe(from - (from % (series.step * 1000)));
       return {
         success: series.points.reduce((sum, point) => sum + point.success, 0),
         failure: series.points.reduce((sum, point) => sum + point.failure, 0),
@@ -135,6 +136,9 @@ describe('ingest over the /agent socket', () => {
     await panel.pipeline.flush();
     expect(await stored()).toBeGreaterThan(0);
     expect(await totals()).toEqual(before);
+    // A `from` inside the bucket still counts the whole bucket: it is aligned down to the bucket's start.
+    const [bucket] = await database.query<{ start: Date }>('SELECT bucket_start AS start FROM breaker_buckets WHERE breaker_id = $1 AND resolution_secs = 10', [breakerId]);
+    expect(await totals(bucket!.start.getTime() + 5_000)).toEqual(before);
     agent.close();
   });
 

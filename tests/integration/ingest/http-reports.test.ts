@@ -50,9 +50,10 @@ describe('POST /api/v1/reports', () => {
     const bad = { protocolVersion: 1, register: run.register(['index-api']), transitions: [{ ...run.transition('index-api', 'CLOSED', 'OPEN'), to: 'EXPLODED' }] };
     const response = await post(bad);
     expect(response.status).toBe(400);
-    const body = (await response.json()) as { error: { code: string; message: string; details: { path: unknown[] } } };
+    const body = (await response.json()) as { ok: false; error: { code: string; message: string; path: unknown[] } };
+    expect(body.ok).toBe(false);
     expect(body.error.code).toBe('invalid_payload');
-    expect(body.error.details.path).toEqual(['transitions', 0, 'to']);
+    expect(body.error.path).toEqual(['transitions', 0, 'to']);
     expect(body.error.message).toMatch(/transitions\.0\.to/);
     expect(await counts()).toEqual(before);
   });
@@ -67,7 +68,7 @@ describe('POST /api/v1/reports', () => {
     expect(await counts()).toEqual(before);
   });
 
-  it('answers 401 without a valid key, 403 for another service, 413 when too large, 400 for another protocol version', async () => {
+  it('answers 401 without a valid key, 403 for another service, 413 when too large, 400 for another protocol version, all as protocol acknowledgements', async () => {
     expect((await post({ protocolVersion: 1 }, { authorization: '' })).status).toBe(401);
     expect((await post({ protocolVersion: 1 }, { authorization: 'Bearer bp_wrong' })).status).toBe(401);
     const other = instanceRun('checkout');
@@ -79,6 +80,10 @@ describe('POST /api/v1/reports', () => {
     const future = await post({ protocolVersion: 3 });
     expect(future.status).toBe(400);
     expect(((await future.json()) as { error: { code: string } }).error.code).toBe('unsupported_protocol_version');
-    expect((await post('{not json')).status).toBe(400);
+    const notJson = await post('{not json');
+    expect(notJson.status).toBe(400);
+    expect(await notJson.json()).toEqual({ ok: false, error: { code: 'invalid_payload', message: 'The body is not valid JSON' } });
+    const unauthorized = await post({ protocolVersion: 1 }, { authorization: '' });
+    expect(await unauthorized.json()).toEqual({ ok: false, error: { code: 'unauthorized', message: 'Send the API key as "Authorization: Bearer <key>"' } });
   });
 });
