@@ -15,12 +15,15 @@ from .protocol import RETRYABLE_ERROR_CODES
 class PanelError(Exception):
     """The panel refused a request, or could not be reached (``status`` 0)."""
 
-    def __init__(self, status: int, code: str, message: str, path: Optional[List[Union[str, int]]] = None) -> None:
+    def __init__(self, status: int, code: str, message: str, path: Optional[List[Union[str, int]]] = None,
+                 retry_after: Optional[float] = None) -> None:
         super().__init__(f"{code}: {message}" if status == 0 else f"HTTP {status} {code}: {message}")
         self.status = status
         self.code = code
         self.path = path
         """The failing field for ``invalid_payload``, e.g. ``["transitions", 0, "to"]``."""
+        self.retry_after = retry_after
+        """Seconds the panel asked to wait (``Retry-After``), if it did."""
 
     @property
     def retryable(self) -> bool:
@@ -70,6 +73,7 @@ class HttpLink:
             response = connection.getresponse()
             raw = response.read()
             status = response.status
+            retry_after = response.getheader("Retry-After")
         except (OSError, http.client.HTTPException) as error:
             self.abort()
             raise PanelError(0, "network", f"{type(error).__name__}: {error}") from error
@@ -81,7 +85,10 @@ class HttpLink:
             return parsed.get("data")
         if 200 <= status < 300 and not (isinstance(parsed, dict) and parsed.get("ok") is False):
             raise PanelError(status, "unexpected_answer", "the panel answered without {ok: true, data}")
-        raise read_error(status, parsed)
+        error = read_error(status, parsed)
+        if retry_after is not None and retry_after.strip().isdigit():
+            error.retry_after = float(retry_after)
+        raise error
 
     def _connect(self, timeout: float) -> http.client.HTTPConnection:
         with self._lock:

@@ -38,6 +38,9 @@ _REQUEST_TIMEOUT_S = 10.0
 _NO_LONG_POLL_RETRY_S = 60.0
 # The same error is logged at most this often; listeners still see each one.
 _LOG_REPEAT_S = 60.0
+# Batches sent at once (transitions, acknowledgements) are at least this far
+# apart, so a panel that keeps answering with work can not make the sender spin.
+_URGENT_SPACING_S = 0.02
 
 
 def default_instance_id() -> str:
@@ -202,6 +205,7 @@ class PanelReporter:
             _log.warning("breaker-panel reporter: final flush failed", exc_info=True)
         self._stopping.set()
         self._wake.set()
+        self._registered_once.set()  # a poller still waiting for the first registration sees the stop at once
         self._poll_link.abort()
         with self._lock:
             entries = list(self._breakers.values())
@@ -240,11 +244,12 @@ class PanelReporter:
     def _run_sender(self) -> None:
         next_report = time.monotonic()
         retry_at = 0.0
+        last_urgent = -_URGENT_SPACING_S
         while not self._stopping.is_set():
             now = time.monotonic()
-            wait = (retry_at if retry_at > now else next_report) - now
-            if wait > 0:
-                self._wake.wait(wait)
+            due = retry_at if retry_at > now else next_report
+            if due > now:
+                self._wake.wait(due - now)
             self._wake.clear()
             if self._stopping.is_set():
                 return
@@ -256,18 +261,23 @@ class PanelReporter:
                 urgent = bool(self._transitions or self._acks) or self._registered_version != self._breakers_version
                 flushing = self._flushed < flush_wanted
             with_report = now >= next_report or flushing
-            if not with_report and not urgent:
-                continue
             if with_report:
                 next_report = now + self._report_interval_s
-            if self._send_batch(with_report, flush_wanted if with_report else None):
+            elif not urgent:
+                continue
+            else:
+                if now - last_urgent < _URGENT_SPACING_S:
+                    self._stopping.wait(_URGENT_SPACING_S - (now - last_urgent))
+                last_urgent = time.monotonic()
+            refused = self._send_batch(with_report, flush_wanted if with_report else None)
+            if refused is None:
                 self._backoff.reset()
                 retry_at = 0.0
             else:
-                retry_at = time.monotonic() + self._backoff.next_delay_ms() / 1000
+                retry_at = time.monotonic() + max(self._backoff.next_delay_ms() / 1000, refused.retry_after or 0)
 
-    def _send_batch(self, with_report: bool, flush_mark: Optional[int]) -> bool:
-        """Builds one batch, posts it and applies the answer; True when the panel took it."""
+    def _send_batch(self, with_report: bool, flush_mark: Optional[int]) -> Optional[PanelError]:
+        """Builds one batch, posts it and applies the answer; None when the panel took it, else why not."""
         with self._lock:
             breakers = [breaker for breaker, _ in self._breakers.values()]
             version = self._breakers_version
@@ -302,8 +312,8 @@ class PanelReporter:
         try:
             data = self._sender_link.request("POST", "/api/v1/reports", batch, _REQUEST_TIMEOUT_S)
         except PanelError as error:
-            self._refused(error, batch, transitions, acks)
-            return False
+            self._refused(error, transitions, acks)
+            return error
         with self._progress:
             if register:
                 self._registered_version = version
@@ -319,10 +329,9 @@ class PanelReporter:
             self._registered_once.set()
             self._events.emit("registered", data)
         self._handle_commands((data or {}).get("commands", ()))
-        return True
+        return None
 
-    def _refused(self, error: PanelError, batch: Dict[str, Any], transitions: List[Dict[str, Any]],
-                 acks: List[Tuple[int, Dict[str, Any]]]) -> None:
+    def _refused(self, error: PanelError, transitions: List[Dict[str, Any]], acks: List[Tuple[int, Dict[str, Any]]]) -> None:
         """Keeps what may succeed later; drops what the panel will never take, so one bad item can not block the rest."""
         self._report_error(error, "report batch")
         if error.code == "not_registered":
@@ -373,7 +382,7 @@ class PanelReporter:
         path = f"/api/v1/commands?instanceId={quote(self.instance_id, safe='')}&waitMs={self._long_poll_wait}"
         timeout = self._long_poll_wait / 1000 + _REQUEST_TIMEOUT_S
         while not self._stopping.is_set():
-            if not self._registered_once.wait(0.5):
+            if not self._registered_once.wait(0.5) or self._stopping.is_set():
                 continue
             try:
                 data = self._poll_link.request("GET", path, None, timeout)
@@ -388,7 +397,7 @@ class PanelReporter:
                         with self._lock:
                             self._registered_version = -1
                         self._wake.set()
-                    delay = self._poll_backoff.next_delay_ms() / 1000
+                    delay = max(self._poll_backoff.next_delay_ms() / 1000, error.retry_after or 0)
                 self._stopping.wait(delay)
                 continue
             self._poll_backoff.reset()
