@@ -199,6 +199,11 @@ class CircuitBreaker:
         except BaseException:
             self._abandon(call)
             raise
+        if inspect.iscoroutine(result):
+            # A coroutine function passed to the synchronous form: nothing ran yet, so nothing is recorded.
+            self._abandon(call)
+            result.close()
+            raise TypeError(f'breaker "{self.name}": call() got a coroutine; use await breaker.call_async(fn) or @breaker on the coroutine function')
         late = self._complete_success(call)
         if late is not None:
             return self._fallback_or_raise(late, "timeout")
