@@ -12,6 +12,9 @@ from urllib.parse import urlsplit
 from .protocol import RETRYABLE_ERROR_CODES
 
 
+_STALE_CONNECTION_ERRORS = (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError, ConnectionAbortedError)
+
+
 class PanelError(Exception):
     """The panel refused a request, or could not be reached (``status`` 0)."""
 
@@ -67,16 +70,22 @@ class HttpLink:
         headers = dict(self._headers)
         if payload is not None:
             headers["Content-Type"] = "application/json"
-        try:
-            connection = self._connect(timeout)
-            connection.request(method, self._prefix + path, body=payload, headers=headers)
-            response = connection.getresponse()
-            raw = response.read()
-            status = response.status
-            retry_after = response.getheader("Retry-After")
-        except (OSError, http.client.HTTPException) as error:
-            self.abort()
-            raise PanelError(0, "network", f"{type(error).__name__}: {error}") from error
+        for attempt in (1, 2):
+            try:
+                connection, reused = self._connect(timeout)
+                connection.request(method, self._prefix + path, body=payload, headers=headers)
+                response = connection.getresponse()
+                raw = response.read()
+                status = response.status
+                retry_after = response.getheader("Retry-After")
+                break
+            except (OSError, http.client.HTTPException) as error:
+                self.abort()
+                # The server closes idle keep-alive connections; the first request on one
+                # fails without an answer, and every message here is safe to send twice.
+                if attempt == 1 and reused and isinstance(error, _STALE_CONNECTION_ERRORS):
+                    continue
+                raise PanelError(0, "network", f"{type(error).__name__}: {error}") from error
         try:
             parsed = json.loads(raw) if raw else None
         except ValueError:
@@ -90,16 +99,17 @@ class HttpLink:
             error.retry_after = float(retry_after)
         raise error
 
-    def _connect(self, timeout: float) -> http.client.HTTPConnection:
+    def _connect(self, timeout: float) -> Tuple[http.client.HTTPConnection, bool]:
+        """The connection, and whether it carried a request before (and so may have been closed by the server)."""
         with self._lock:
             if self._connection is None:
                 cls = http.client.HTTPSConnection if self._https else http.client.HTTPConnection
                 self._connection = cls(self._host, self._port, timeout=timeout)
-            else:
-                self._connection.timeout = timeout
-                if self._connection.sock is not None:
-                    self._connection.sock.settimeout(timeout)
-            return self._connection
+                return self._connection, False
+            self._connection.timeout = timeout
+            if self._connection.sock is not None:
+                self._connection.sock.settimeout(timeout)
+            return self._connection, self._connection.sock is not None
 
     def abort(self) -> None:
         """Closes the connection; a request blocked on it fails at once."""

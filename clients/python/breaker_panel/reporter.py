@@ -169,6 +169,7 @@ class PanelReporter:
         """The reporter's view of its link, for health checks and tests."""
         with self._lock:
             return {
+                "running": self._sender.is_alive(),
                 "registered": self._registered_version == self._breakers_version,
                 "pending_transitions": len(self._transitions),
                 "dropped_transitions": self._dropped_transitions,

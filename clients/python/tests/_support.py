@@ -105,6 +105,7 @@ class FakePanel:
         self.batch_commands: List[Dict[str, Any]] = []
         self.poll_commands: List[Dict[str, Any]] = []
         self.closing = False
+        self.drop_idle_connections = False
         self._cond = threading.Condition()
         panel = self
 
@@ -140,6 +141,8 @@ class FakePanel:
                     return
                 status, answer = panel._on_batch(body)
                 self._answer(status, answer)
+                if panel.drop_idle_connections:
+                    self.close_connection = True  # closed after answering, though the answer said keep-alive
 
             def do_GET(self) -> None:  # noqa: N802
                 parts = urlsplit(self.path)

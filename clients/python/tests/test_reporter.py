@@ -178,13 +178,21 @@ class ReporterTest(unittest.TestCase):
         self.assertTrue(last)
         self.assertEqual([t["sequence"] for t in self.panel.batches[-1].get("transitions", [])][-3:], [8, 9, 10])
 
+    def test_a_keep_alive_connection_the_panel_closed_is_reopened_without_an_error(self) -> None:
+        self.panel.drop_idle_connections = True
+        reporter = self.connect()
+        errors = []
+        reporter.on("error", errors.append)
+        wait_until(lambda: len(self.panel.all("reports")) >= 4, what="four reports")
+        self.assertEqual(errors, [])
+
     def test_flush_waits_for_a_report_and_close_stops_the_threads(self) -> None:
         reporter = self.connect(report_interval=60_000)
         self.breaker.call(lambda: None)
         self.assertTrue(reporter.flush(5_000))
         self.assertEqual(self.panel.all("reports")[-1]["breakers"][0]["counters"]["success"], 1)
         reporter.close(1_000)
-        self.assertFalse(reporter._sender.is_alive())
+        self.assertFalse(reporter.status()["running"])
 
     def test_a_wrong_key_is_reported_and_retried_not_raised(self) -> None:
         errors = []
