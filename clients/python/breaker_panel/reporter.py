@@ -296,7 +296,7 @@ class PanelReporter:
                 "startedAt": self._started_at,
                 "labels": self._labels,
                 "sdk": {"name": SDK_NAME, "version": SDK_VERSION, "language": "python"},
-                "breakers": [{"name": breaker.name, "config": breaker.describe()} for breaker in breakers],
+                "breakers": self._read(breakers, lambda breaker: {"name": breaker.name, "config": breaker.describe()}),
             }
         if transitions:
             batch["transitions"] = transitions
@@ -306,7 +306,7 @@ class PanelReporter:
                 "sequence": sequence,
                 "sentAt": int(time.time() * 1000),
                 "droppedTransitions": dropped,
-                "breakers": [breaker.stats() for breaker in breakers],
+                "breakers": self._read(breakers, lambda breaker: breaker.stats()),
             }]
         if acks:
             batch["commandAcks"] = [{**self._identity, **ack} for _, ack in acks]
@@ -331,6 +331,16 @@ class PanelReporter:
             self._events.emit("registered", data)
         self._handle_commands((data or {}).get("commands", ()))
         return None
+
+    def _read(self, breakers: List[Any], read: Callable[[Any], Dict[str, Any]]) -> List[Dict[str, Any]]:
+        """Reads every breaker; one that fails (an adapted library's bug) is left out of this batch, not the rest."""
+        values = []
+        for breaker in breakers:
+            try:
+                values.append(read(breaker))
+            except Exception as error:  # noqa: BLE001 - reported, never raised into the host
+                self._report_error(error, f'reading breaker "{breaker.name}"')
+        return values
 
     def _refused(self, error: PanelError, transitions: List[Dict[str, Any]], acks: List[Tuple[int, Dict[str, Any]]]) -> None:
         """Keeps what may succeed later; drops what the panel will never take, so one bad item can not block the rest."""

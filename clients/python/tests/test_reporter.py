@@ -186,6 +186,24 @@ class ReporterTest(unittest.TestCase):
         wait_until(lambda: len(self.panel.all("reports")) >= 4, what="four reports")
         self.assertEqual(errors, [])
 
+    def test_a_breaker_that_fails_to_read_is_left_out_and_the_others_are_still_reported(self) -> None:
+        class Broken(CircuitBreaker):
+            """An adapted breaker whose library fails when read."""
+
+            def stats(self):
+                raise RuntimeError("library bug")
+
+        errors = []
+        reporter = self.connect()
+        reporter.on("error", errors.append)
+        reporter.add(Broken("broken"))
+        wait_until(lambda: any([b["name"] for b in batch.get("register", {}).get("breakers", [])] == ["payments", "broken"] for batch in self.panel.batches), what="the registration of both")
+        wait_until(lambda: errors, what="the error")
+        self.assertEqual(str(errors[0]), "library bug")
+        batches_after = len(self.panel.batches)
+        report = wait_until(lambda: [r for batch in self.panel.batches[batches_after:] for r in batch.get("reports", [])], what="a later report")[0]
+        self.assertEqual([breaker["name"] for breaker in report["breakers"]], ["payments"])
+
     def test_flush_waits_for_a_report_and_close_stops_the_threads(self) -> None:
         reporter = self.connect(report_interval=60_000)
         self.breaker.call(lambda: None)
