@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { TBreakerDetail } from '../../../lib/api/breaker-detail.js';
 import type { TBreakerList } from '../../../lib/api/breaker-list.js';
 import type { TActionResult, TDelivery } from '../../../lib/control/operator-action.js';
 import { createApiKeys } from '../../../server/auth/api-keys';
@@ -84,6 +85,9 @@ describe('the Python example against a real panel', () => {
     await expect.poll(breakerId, { timeout: 20_000 }).toBeTruthy();
     const list = await admin.getJson<TBreakerList>(`/api/v1/breakers?service=${SERVICE}`);
     expect(list.breakers.map((breaker) => [breaker.name, breaker.state])).toEqual([[BREAKER, 'CLOSED']]);
+    const detail = await admin.getJson<TBreakerDetail>(`/api/v1/breakers/${list.breakers[0]!.id}`);
+    expect(detail.config).toMatchObject({ implementation: 'breaker-panel', window: { type: 'count', size: 20 }, minimumCalls: 5, callTimeoutMs: 1000 });
+    expect(detail.instances.map((instance) => [instance.name, instance.client])).toEqual([['py-1', { kind: 'python', sdk: 'breaker-panel-python python', transport: 'http' }]]);
   });
 
   it('is tripped from the API (its calls are rejected) and released (they pass again), acknowledging both', async () => {
