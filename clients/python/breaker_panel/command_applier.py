@@ -76,7 +76,8 @@ class CommandApplier:
 
     def _handle(self, raw: Any) -> Optional[Outcome]:
         if not is_valid_command(raw):
-            if not isinstance(raw, dict) or not _is_name(raw.get("id"), 100) or not isinstance(raw.get("breaker"), str):
+            # Without a valid id and breaker name the acknowledgement itself would be refused.
+            if not isinstance(raw, dict) or not _is_name(raw.get("id"), 100) or not _is_name(raw.get("breaker")):
                 return None
             return self._failed(raw, "invalid_command")
         seen = self._history.get(raw["id"])

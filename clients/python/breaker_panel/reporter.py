@@ -329,7 +329,7 @@ class PanelReporter:
         if register:
             self._registered_once.set()
             self._events.emit("registered", data)
-        self._handle_commands((data or {}).get("commands", ()))
+        self._acknowledge_soon(self._handle_commands((data or {}).get("commands", ())))
         return None
 
     def _read(self, breakers: List[Any], read: Callable[[Any], Dict[str, Any]]) -> List[Dict[str, Any]]:
@@ -368,8 +368,9 @@ class PanelReporter:
 
     # -- commands --------------------------------------------------------------
 
-    def _handle_commands(self, commands: Iterable[Any]) -> None:
-        acked = False
+    def _handle_commands(self, commands: Iterable[Any]) -> List[int]:
+        """Applies commands and queues their acknowledgements; returns the keys of those queued."""
+        keys = []
         for raw in commands:
             try:
                 outcome = self._applier.handle(raw)
@@ -377,17 +378,42 @@ class PanelReporter:
                 self._report_error(error, "command")
                 continue
             if outcome is None:
-                self._report_error(PanelError(0, "invalid_command", "received a command without an id"), "command")
+                self._report_error(PanelError(0, "invalid_command", "received a command without an id or breaker"), "command")
                 continue
             with self._lock:
                 self._ack_key += 1
                 self._acks[self._ack_key] = outcome
+                keys.append(self._ack_key)
                 while len(self._acks) > MAX_REPORT_COMMAND_ACKS:
                     self._acks.popitem(last=False)
-            acked = True
             self._events.emit("command", outcome)
-        if acked:
+        return keys
+
+    def _acknowledge_soon(self, keys: List[int]) -> None:
+        if keys:
             self._wake.set()  # acknowledge at once, so the panel shows "applied" without waiting for the next report
+
+    def _acknowledge_from_poller(self, keys: List[int]) -> None:
+        """Posts the acknowledgements of long-polled commands on the poller's own
+        connection: a report the sender has in flight must not hold them up.
+        What does not get through is left to the sender's next batch."""
+        with self._lock:
+            acks = [(key, self._acks[key]) for key in keys if key in self._acks]
+        if not acks:
+            return
+        batch = {"protocolVersion": PROTOCOL_VERSION, "commandAcks": [{**self._identity, **ack} for _, ack in acks]}
+        try:
+            data = self._poll_link.request("POST", "/api/v1/reports", batch, _REQUEST_TIMEOUT_S)
+        except PanelError as error:
+            if error.code == "not_registered":
+                with self._lock:
+                    self._registered_version = -1
+            self._wake.set()
+            return
+        with self._lock:
+            for key, _ in acks:
+                self._acks.pop(key, None)
+        self._acknowledge_soon(self._handle_commands((data or {}).get("commands", ())))
 
     def _run_poller(self) -> None:
         path = f"/api/v1/commands?instanceId={quote(self.instance_id, safe='')}&waitMs={self._long_poll_wait}"
@@ -412,7 +438,7 @@ class PanelReporter:
                 self._stopping.wait(delay)
                 continue
             self._poll_backoff.reset()
-            self._handle_commands((data or {}).get("commands", ()))
+            self._acknowledge_from_poller(self._handle_commands((data or {}).get("commands", ())))
 
     # -- errors ----------------------------------------------------------------
 

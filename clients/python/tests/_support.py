@@ -106,6 +106,10 @@ class FakePanel:
         self.poll_commands: List[Dict[str, Any]] = []
         self.closing = False
         self.drop_idle_connections = False
+        # Cleared by a test to hold every batch that carries a report until it is set again.
+        self.release_reports = threading.Event()
+        self.release_reports.set()
+        self.held_reports = 0
         self._cond = threading.Condition()
         panel = self
 
@@ -139,6 +143,10 @@ class FakePanel:
                 if self.path != "/api/v1/reports":
                     self._answer(404, {"error": {"code": "not_found", "message": "no route"}})
                     return
+                if body.get("reports") and not panel.release_reports.is_set():
+                    with panel._cond:
+                        panel.held_reports += 1
+                    panel.release_reports.wait(10)
                 status, answer = panel._on_batch(body)
                 self._answer(status, answer)
                 if panel.drop_idle_connections:

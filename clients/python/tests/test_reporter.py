@@ -104,6 +104,17 @@ class ReporterTest(unittest.TestCase):
         self.assertEqual(self.breaker.state, "FORCED_CLOSED")
         self.assertEqual(len(self.panel.all("reports")), 1)  # only the first: the ack did not wait for a report
 
+    def test_a_long_polled_command_is_acknowledged_while_a_report_is_still_in_flight(self) -> None:
+        reporter = self.connect(report_interval=100)
+        wait_until(lambda: self.panel.polls and reporter.status()["registered"], what="the long poll")
+        self.panel.release_reports.clear()
+        self.addCleanup(self.panel.release_reports.set)
+        wait_until(lambda: self.panel.held_reports, what="a report held by the panel")
+        self.panel.push_poll_command(command("cmd-5", "payments", "trip"))
+        ack = wait_until(lambda: self.panel.all("commandAcks"), what="the acknowledgement")[0]
+        self.assertEqual((ack["commandId"], ack["state"]), ("cmd-5", "FORCED_OPEN"))
+        self.assertFalse(self.panel.release_reports.is_set())  # the sender's report was still waiting for its answer
+
     def test_unknown_breakers_and_expired_or_malformed_commands_are_acknowledged_as_failed(self) -> None:
         self.panel.batch_commands = [
             command("cmd-a", "nope", "trip"),
