@@ -4,15 +4,11 @@ states.py."""
 
 from __future__ import annotations
 
-import asyncio
-import contextvars
-import functools
-import inspect
-import logging
 import math
 import threading
-from typing import Any, Awaitable, Callable, Dict, Optional, Tuple, TypeVar
+from typing import Any, Callable, Dict, Optional, Tuple
 
+from .call_forms import Call, CallForms
 from .clock import PRECISE_CLOCK, Clock
 from .errors import BreakerOpenError, BreakerTimeoutError
 from .events import Disposer, EventHub, StateChange
@@ -22,10 +18,6 @@ from .protocol import CLOSED, FORCED_CLOSED, FORCED_OPEN, HALF_OPEN, OPEN
 from .states import CLOSED_STATE, AutomaticState, HalfOpen, Open, Override
 from .windows import create_window, snapshot_window
 
-_log = logging.getLogger("breaker_panel")
-
-T = TypeVar("T")
-
 # What admission decided for a call.
 _REJECT = 0
 _TRACKED = 1  # CLOSED: the outcome feeds the window
@@ -33,27 +25,7 @@ _TRIAL = 2  # HALF_OPEN trial: the outcome decides CLOSED or OPEN
 _UNTRACKED = 3  # passed only because of FORCED_CLOSED: counted, but the automatic machine would not have made it
 
 
-class _Call:
-    """One admitted call: what its outcome may steer."""
-
-    __slots__ = ("permit", "generation", "start", "timeout_enforced")
-
-    def __init__(self, permit: int, generation: int, start: float) -> None:
-        self.permit = permit
-        self.generation = generation
-        self.start = start
-        self.timeout_enforced = False
-
-
-# The calls entered with `with breaker:` / `async with breaker:` and not yet
-# exited. A context variable, so each thread and each asyncio task sees only
-# its own (a breaker is shared by all of them).
-_ACTIVE_CALLS: contextvars.ContextVar[Tuple[Tuple["CircuitBreaker", _Call], ...]] = contextvars.ContextVar(
-    "breaker_panel_active_calls", default=()
-)
-
-
-class CircuitBreaker:
+class CircuitBreaker(CallForms):
     """A circuit breaker. Durations are milliseconds and rates percent, as in
     the Node SDK and the protocol.
 
@@ -177,182 +149,19 @@ class CircuitBreaker:
         with self._lock:
             self._return_to_closed("command" if command_id else "manual", command_id, self._clock.now())
 
-    # -- calling ---------------------------------------------------------------
+    # -- admission and outcomes (the call forms are in call_forms.py) -----------
 
-    def call(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        """Runs ``fn(*args, **kwargs)`` under the breaker. Raises BreakerOpenError
-        when the call is short-circuited, BreakerTimeoutError when it returned
-        later than ``timeout``, else as ``fn`` does — unless a fallback answers."""
-        try:
-            call = self._begin()
-        except BreakerOpenError as error:
-            return self._fallback_or_raise(error, "rejected")
-        try:
-            result = fn(*args, **kwargs)
-        except Exception as error:
-            reason = self._complete_error(call, error)
-            if reason == "timeout":
-                return self._fallback_or_raise(self._timeout_error(error), reason)
-            if reason is None or self._options.fallback is None:
-                raise
-            return self._use_fallback(error, reason)
-        except BaseException:
-            self._abandon(call)
-            raise
-        if inspect.iscoroutine(result):
-            # A coroutine function passed to the synchronous form: nothing ran yet, so nothing is recorded.
-            self._abandon(call)
-            result.close()
-            raise TypeError(f'breaker "{self.name}": call() got a coroutine; use await breaker.call_async(fn) or @breaker on the coroutine function')
-        late = self._complete_success(call)
-        if late is not None:
-            return self._fallback_or_raise(late, "timeout")
-        return result
-
-    async def call_async(self, fn: Callable[..., Awaitable[T]], *args: Any, **kwargs: Any) -> T:
-        """Awaits ``fn(*args, **kwargs)`` under the breaker; with ``timeout`` the
-        call is cancelled when it elapses and BreakerTimeoutError is raised."""
-        try:
-            call = self._begin()
-        except BreakerOpenError as error:
-            return await self._fallback_or_raise_async(error, "rejected")
-        try:
-            if self._options.timeout is None:
-                result = await fn(*args, **kwargs)
-            else:
-                result = await self._await_with_timeout(call, fn(*args, **kwargs))
-        except BreakerTimeoutError as error:
-            if error.breaker == self.name and call.timeout_enforced:
-                self._complete_timeout(call)
-                return await self._fallback_or_raise_async(error, "timeout")
-            return await self._on_async_error(call, error)
-        except Exception as error:
-            return await self._on_async_error(call, error)
-        except BaseException:  # cancelled by the host: not an outcome of the dependency
-            self._abandon(call)
-            raise
-        late = self._complete_success(call)
-        if late is not None:
-            return await self._fallback_or_raise_async(late, "timeout")
-        return result
-
-    def __call__(self, fn: Callable[..., Any]) -> Callable[..., Any]:
-        """``@breaker`` on a function or coroutine function runs every call of it under this breaker."""
-        if inspect.iscoroutinefunction(fn):
-
-            @functools.wraps(fn)
-            async def protected_async(*args: Any, **kwargs: Any) -> Any:
-                return await self.call_async(fn, *args, **kwargs)
-
-            return protected_async
-
-        @functools.wraps(fn)
-        def protected(*args: Any, **kwargs: Any) -> Any:
-            return self.call(fn, *args, **kwargs)
-
-        return protected
-
-    def __enter__(self) -> "CircuitBreaker":
-        """Admits the block as one call or raises BreakerOpenError (no fallback in this form)."""
-        call = self._begin()
-        _ACTIVE_CALLS.set(_ACTIVE_CALLS.get() + ((self, call),))
-        return self
-
-    def __exit__(self, exc_type: Any, error: Optional[BaseException], traceback: Any) -> bool:
-        call = self._pop_active_call()
-        if call is None:
-            return False
-        if error is None:
-            late = self._complete_success(call)
-            if late is not None:
-                raise late
-        elif isinstance(error, Exception):
-            if self._complete_error(call, error) == "timeout" and not isinstance(error, BreakerTimeoutError):
-                raise self._timeout_error(error) from error
-        else:
-            self._abandon(call)
-        return False
-
-    async def __aenter__(self) -> "CircuitBreaker":
-        return self.__enter__()
-
-    async def __aexit__(self, exc_type: Any, error: Optional[BaseException], traceback: Any) -> bool:
-        return self.__exit__(exc_type, error, traceback)
-
-    # -- calling, internals ----------------------------------------------------
-
-    def _begin(self) -> _Call:
+    def _begin(self) -> Call:
         with self._lock:
             start = self._clock.now()
             permit = self._admit(start)
             if permit != _REJECT:
-                return _Call(permit, self._generation, start)
+                return Call(permit, self._generation, start)
             self._outcomes.rejected += 1
             state = self._public_state()
         if self._events.has("rejected"):
             self._events.emit("rejected", {"breaker": self.name, "state": state})
         raise BreakerOpenError(self.name, state)
-
-    def _pop_active_call(self) -> Optional[_Call]:
-        active = _ACTIVE_CALLS.get()
-        for index in range(len(active) - 1, -1, -1):
-            if active[index][0] is self:
-                _ACTIVE_CALLS.set(active[:index] + active[index + 1:])
-                return active[index][1]
-        # Entered in another thread or task than it exited in: the outcome can not be attributed.
-        _log.warning('breaker "%s": exit without a matching enter in this thread or task; outcome not recorded', self.name)
-        return None
-
-    async def _await_with_timeout(self, call: _Call, awaitable: Awaitable[T]) -> T:
-        task = asyncio.ensure_future(awaitable)
-        try:
-            done, _ = await asyncio.wait({task}, timeout=self._options.timeout / 1000)
-        except BaseException:
-            task.cancel()  # the caller was cancelled: so is its call
-            raise
-        if done:
-            call.timeout_enforced = True  # measured by the event loop, not by a late return
-            return task.result()
-        task.cancel()
-        # The cancelled call may still end with an error nobody awaits; read it so asyncio does not log it.
-        task.add_done_callback(lambda finished: finished.cancelled() or finished.exception())
-        call.timeout_enforced = True
-        raise BreakerTimeoutError(self.name, self._options.timeout)
-
-    async def _on_async_error(self, call: _Call, error: Exception) -> Any:
-        reason = self._complete_error(call, error)
-        if reason == "timeout":
-            return await self._fallback_or_raise_async(self._timeout_error(error), reason)
-        if reason is None or self._options.fallback is None:
-            raise error
-        return await self._use_fallback_async(error, reason)
-
-    def _timeout_error(self, cause: Optional[BaseException]) -> BreakerTimeoutError:
-        error = BreakerTimeoutError(self.name, self._options.timeout)
-        error.__cause__ = cause
-        return error
-
-    def _fallback_or_raise(self, error: BaseException, reason: str) -> Any:
-        if self._options.fallback is None:
-            raise error
-        return self._use_fallback(error, reason)
-
-    async def _fallback_or_raise_async(self, error: BaseException, reason: str) -> Any:
-        if self._options.fallback is None:
-            raise error
-        return await self._use_fallback_async(error, reason)
-
-    def _use_fallback(self, error: BaseException, reason: str) -> Any:
-        value = self._options.fallback(error, reason)
-        self._fallback_used(error, reason)
-        return value
-
-    async def _use_fallback_async(self, error: BaseException, reason: str) -> Any:
-        value = self._options.fallback(error, reason)
-        if inspect.isawaitable(value):
-            value = await value
-        self._fallback_used(error, reason)
-        return value
 
     def _fallback_used(self, error: BaseException, reason: str) -> None:
         with self._lock:
@@ -389,7 +198,7 @@ class CircuitBreaker:
             rates = snapshot_window(self._window, now)
             self._change_automatic(HalfOpen(auto.consecutive_trips), "open_timeout_elapsed", now, rates["failureRate"], rates["slowCallRate"])
 
-    def _complete_success(self, call: _Call) -> Optional[BreakerTimeoutError]:
+    def _complete_success(self, call: Call) -> Optional[BreakerTimeoutError]:
         """Records a call that returned; a late one (sync forms) is a timeout, returned for the caller to raise."""
         with self._lock:
             end = self._clock.now()
@@ -411,12 +220,12 @@ class CircuitBreaker:
             self._events.emit("success", {"breaker": self.name, "duration_ms": duration, "slow": slow})
         return late
 
-    def _complete_timeout(self, call: _Call) -> None:
+    def _complete_timeout(self, call: Call) -> None:
         with self._lock:
             end = self._clock.now()
             self._record_timeout(call, end, end - call.start)
 
-    def _record_timeout(self, call: _Call, end: float, duration: float) -> None:
+    def _record_timeout(self, call: Call, end: float, duration: float) -> None:
         self._outcomes.record_latency(duration)
         self._outcomes.timeout += 1
         if call.generation == self._generation:
@@ -424,7 +233,7 @@ class CircuitBreaker:
         if self._events.has("timeout"):
             self._events.emit("timeout", {"breaker": self.name, "duration_ms": duration})
 
-    def _complete_error(self, call: _Call, error: Exception) -> Optional[str]:
+    def _complete_error(self, call: Call, error: Exception) -> Optional[str]:
         """Records a call that raised; returns why a fallback may answer it, or None when the error is not a failure."""
         counted_as_failure = self._counts_as_failure(error)
         with self._lock:
@@ -460,7 +269,7 @@ class CircuitBreaker:
             self._events.emit(event, payload)
         return reason
 
-    def _abandon(self, call: _Call) -> None:
+    def _abandon(self, call: Call) -> None:
         """The host cancelled the call (KeyboardInterrupt, task cancellation):
         no outcome, but a trial permit is handed back so HALF_OPEN is not stuck
         waiting for a trial that never ends."""
