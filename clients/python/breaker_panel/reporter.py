@@ -24,6 +24,7 @@ from .backoff import Backoff
 from .command_applier import CommandApplier
 from .events import Disposer, EventHub, StateChange
 from .http_link import HttpLink, PanelError
+from .outbox import Outbox
 from .protocol import MAX_REPORT_COMMAND_ACKS, MAX_REPORT_TRANSITIONS, PROTOCOL_VERSION, SDK_NAME, SDK_VERSION
 
 _log = logging.getLogger("breaker_panel")
@@ -92,7 +93,6 @@ class PanelReporter:
         self._labels = labels
         self._started_at = int(time.time() * 1000)
         self._report_interval_s = report_interval / 1000
-        self._transition_capacity = transition_buffer_size
         self._long_poll = long_poll
         self._long_poll_wait = int(max(0, min(long_poll_wait, 30_000)))
         self._events = EventHub(REPORTER_EVENTS)
@@ -108,11 +108,10 @@ class PanelReporter:
         self._breakers: "OrderedDict[str, Tuple[Any, Disposer]]" = OrderedDict()
         self._breakers_version = 0
         self._registered_version = -1
-        self._transitions: "OrderedDict[int, Dict[str, Any]]" = OrderedDict()
-        self._dropped_transitions = 0
+        self._transitions = Outbox(transition_buffer_size)  # keyed by sequence
         self._transition_sequence = 0
         self._report_sequence = 0
-        self._acks: "OrderedDict[int, Dict[str, Any]]" = OrderedDict()
+        self._acks = Outbox(MAX_REPORT_COMMAND_ACKS)
         self._ack_key = 0
         self._flush_requested = 0
         self._flushed = 0
@@ -172,7 +171,7 @@ class PanelReporter:
                 "running": self._sender.is_alive(),
                 "registered": self._registered_version == self._breakers_version,
                 "pending_transitions": len(self._transitions),
-                "dropped_transitions": self._dropped_transitions,
+                "dropped_transitions": self._transitions.dropped,
                 "transition_sequence": self._transition_sequence,
                 "report_sequence": self._report_sequence,
                 "pending_command_acks": len(self._acks),
@@ -188,7 +187,7 @@ class PanelReporter:
             wanted = self._flush_requested
         self._wake.set()
         with self._progress:
-            while self._flushed < wanted or self._transitions:
+            while self._flushed < wanted or len(self._transitions):
                 remaining = deadline - time.monotonic()
                 if remaining <= 0 or not self._sender.is_alive():
                     return False
@@ -229,10 +228,7 @@ class PanelReporter:
         with self._lock:
             self._transition_sequence += 1
             sequence = self._transition_sequence
-            self._transitions[sequence] = {**self._identity, "sequence": sequence, **change.to_wire()}
-            while len(self._transitions) > self._transition_capacity:
-                self._transitions.popitem(last=False)
-                self._dropped_transitions += 1
+            self._transitions.push(sequence, {**self._identity, "sequence": sequence, **change.to_wire()})
         self._wake.set()  # transitions go out at once, not at the next report
 
     def _find_breaker(self, name: str) -> Any:
@@ -259,7 +255,7 @@ class PanelReporter:
                 continue
             with self._lock:
                 flush_wanted = self._flush_requested
-                urgent = bool(self._transitions or self._acks) or self._registered_version != self._breakers_version
+                urgent = bool(len(self._transitions) or len(self._acks)) or self._registered_version != self._breakers_version
                 flushing = self._flushed < flush_wanted
             with_report = now >= next_report or flushing
             if with_report:
@@ -283,9 +279,9 @@ class PanelReporter:
             breakers = [breaker for breaker, _ in self._breakers.values()]
             version = self._breakers_version
             register = self._registered_version != version
-            transitions = list(self._transitions.values())[:MAX_REPORT_TRANSITIONS]
-            acks = list(self._acks.items())[:MAX_REPORT_COMMAND_ACKS]
-            dropped = self._dropped_transitions
+            transitions = [message for _, message in self._transitions.oldest(MAX_REPORT_TRANSITIONS)]
+            acks = self._acks.oldest(MAX_REPORT_COMMAND_ACKS)
+            dropped = self._transitions.dropped
             if with_report:
                 self._report_sequence += 1
                 sequence = self._report_sequence
@@ -318,10 +314,8 @@ class PanelReporter:
         with self._progress:
             if register:
                 self._registered_version = version
-            for stored in (data or {}).get("storedTransitions", ()):
-                self._transitions.pop(stored, None)
-            for key, _ in acks:
-                self._acks.pop(key, None)
+            self._transitions.remove((data or {}).get("storedTransitions", ()))
+            self._acks.remove(key for key, _ in acks)
             if flush_mark is not None:
                 self._flushed = max(self._flushed, flush_mark)
             self._last_error = None
@@ -354,17 +348,14 @@ class PanelReporter:
         path = error.path or []
         with self._lock:
             if len(path) >= 2 and path[0] == "transitions" and isinstance(path[1], int) and path[1] < len(transitions):
-                self._transitions.pop(transitions[path[1]]["sequence"], None)
+                self._transitions.remove([transitions[path[1]]["sequence"]])
             elif len(path) >= 2 and path[0] == "commandAcks" and isinstance(path[1], int) and path[1] < len(acks):
-                self._acks.pop(acks[path[1]][0], None)
+                self._acks.remove([acks[path[1]][0]])
             elif path and path[0] in ("reports", "register"):
                 pass  # rebuilt from the breakers for every batch: dropping this one is all that can be done
             else:
-                for transition in transitions:
-                    self._transitions.pop(transition["sequence"], None)
-                for key, _ in acks:
-                    self._acks.pop(key, None)
-                self._dropped_transitions += len(transitions)
+                self._transitions.remove((transition["sequence"] for transition in transitions))
+                self._acks.remove((key for key, _ in acks))
 
     # -- commands --------------------------------------------------------------
 
@@ -382,10 +373,8 @@ class PanelReporter:
                 continue
             with self._lock:
                 self._ack_key += 1
-                self._acks[self._ack_key] = outcome
+                self._acks.push(self._ack_key, outcome)
                 keys.append(self._ack_key)
-                while len(self._acks) > MAX_REPORT_COMMAND_ACKS:
-                    self._acks.popitem(last=False)
             self._events.emit("command", outcome)
         return keys
 
@@ -398,7 +387,7 @@ class PanelReporter:
         connection: a report the sender has in flight must not hold them up.
         What does not get through is left to the sender's next batch."""
         with self._lock:
-            acks = [(key, self._acks[key]) for key in keys if key in self._acks]
+            acks = [(key, self._acks.get(key)) for key in keys if self._acks.get(key) is not None]
         if not acks:
             return
         batch = {"protocolVersion": PROTOCOL_VERSION, "commandAcks": [{**self._identity, **ack} for _, ack in acks]}
@@ -411,8 +400,7 @@ class PanelReporter:
             self._wake.set()
             return
         with self._lock:
-            for key, _ in acks:
-                self._acks.pop(key, None)
+            self._acks.remove(key for key, _ in acks)
         self._acknowledge_soon(self._handle_commands((data or {}).get("commands", ())))
 
     def _run_poller(self) -> None:
