@@ -26,8 +26,8 @@ export type TOpenTimeoutBackoff = z.infer<typeof ZOpenTimeoutBackoff>;
  * `null` means "not configured".
  */
 export const ZBreakerConfig = z.object({
-  /** Which implementation reports it: our breaker, or an adapted library. */
-  implementation: z.enum(['breaker-panel', 'opossum']),
+  /** Which implementation reports it: our breaker (Node or Python), or an adapted library. */
+  implementation: z.enum(['breaker-panel', 'opossum', 'pybreaker']),
   window: ZWindowConfig,
   failureRateThreshold: z.number().min(0).max(100),
   slowCallThresholdMs: z.number().nonnegative().nullable(),
