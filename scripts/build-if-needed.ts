@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 
 // What the browser bundle is built from; a change to any of it needs a new build.
-const INPUTS = ['app', 'components', 'lib', 'public', 'next.config.js', 'package-lock.json', 'tsconfig.json'];
+const INPUTS = ['app', 'components', 'lib', 'public', 'instrumentation-client.ts', 'next.config.js', 'package-lock.json', 'tsconfig.json'];
 const STAMP = path.join('.next', 'breaker-panel-build-stamp');
 
 function* files(entry: string): Generator<string> {

@@ -41,6 +41,41 @@ interface Count {
 
 const doubling = (first: number, steps: number, max: number) => Math.min(max, first * 2 ** Math.min(steps, 30));
 
+/** Counts by key, each forgotten once `endsAt` of it has passed, in bounded memory under a spray of random keys. */
+function createCounts(endsAt: (entry: Count) => number) {
+  const entries = new Map<string, Count>();
+  // A sweep visits every entry, so the next one waits for as many new entries again: linear, not quadratic.
+  let sweepAt = SWEEP_AT_ENTRIES;
+  const sweep = (at: number) => {
+    for (const [key, entry] of entries) if (endsAt(entry) <= at) entries.delete(key);
+    // Still too many live ones: the least recently failed go first (the map's order, see set).
+    for (const key of entries.keys()) {
+      if (entries.size <= MAX_ENTRIES) break;
+      entries.delete(key);
+    }
+    sweepAt = entries.size + SWEEP_AT_ENTRIES;
+  };
+  return {
+    get(key: string, at: number): Count | undefined {
+      const entry = entries.get(key);
+      return entry && endsAt(entry) > at ? entry : undefined;
+    },
+    set(key: string, entry: Count, at: number): void {
+      // Re-inserted, so that the map's order is least recently failed first.
+      entries.delete(key);
+      entries.set(key, entry);
+      if (entries.size >= sweepAt) sweep(at);
+    },
+    delete(key: string): void {
+      entries.delete(key);
+    },
+    /** Whether `entry` is still the one counted under `key` (not forgotten and started again since). */
+    holds(key: string, entry: Count): boolean {
+      return entries.get(key) === entry;
+    },
+  };
+}
+
 /**
  * Keeps guessing slow without letting anyone lock an account out.
  *
@@ -61,35 +96,15 @@ const doubling = (first: number, steps: number, max: number) => Math.min(max, fi
  * each process limits on its own.
  */
 export function createSignInLimiter({ limits, now }: { limits: SignInLimits; now: () => number }) {
-  const pairs = new Map<string, Count>();
-  const accounts = new Map<string, Count>();
-  const addresses = new Map<string, Count>();
+  const pairs = createCounts((entry) => entry.at + PAIR_MEMORY_MS);
+  const accounts = createCounts((entry) => entry.at);
+  const addresses = createCounts((entry) => entry.at);
 
-  // A sweep visits every entry, so the next one waits for as many new entries again: linear, not quadratic, under a spray.
-  const sweepAt = new Map<Map<string, Count>, number>([pairs, accounts, addresses].map((map) => [map, SWEEP_AT_ENTRIES]));
-  const touch = (map: Map<string, Count>, key: string, entry: Count) => {
-    // Re-inserted so that the map's order is least recently failed first, for trimming.
-    map.delete(key);
-    map.set(key, entry);
-    if (map.size < sweepAt.get(map)!) return;
-    const at = now();
-    for (const [old, value] of map) if (expired(map, value, at)) map.delete(old);
-    for (const old of map.keys()) {
-      if (map.size <= MAX_ENTRIES) break;
-      map.delete(old);
-    }
-    sweepAt.set(map, map.size + SWEEP_AT_ENTRIES);
-  };
-  const expired = (map: Map<string, Count>, entry: Count, at: number) => (map === pairs ? entry.at + PAIR_MEMORY_MS <= at : entry.at <= at);
-  const live = (map: Map<string, Count>, key: string, at: number) => {
-    const entry = map.get(key);
-    return entry && !expired(map, entry, at) ? entry : undefined;
-  };
   const slowFor = (failures: number, limit: number) => (failures < limit ? 0 : doubling(SLOW_FIRST_MS, failures - limit, SLOW_MAX_MS));
-  const countInWindow = (map: Map<string, Count>, key: string, at: number) => {
-    const entry = live(map, key, at) ?? { count: 0, at: at + limits.windowMs };
+  const countInWindow = (counts: ReturnType<typeof createCounts>, key: string, at: number) => {
+    const entry = counts.get(key, at) ?? { count: 0, at: at + limits.windowMs };
     entry.count += 1;
-    touch(map, key, entry);
+    counts.set(key, entry, at);
     return entry;
   };
 
@@ -97,15 +112,15 @@ export function createSignInLimiter({ limits, now }: { limits: SignInLimits; now
     admit(email: string, address: string): SignInAdmission {
       const at = now();
       const pairKey = `${address}\n${email}`;
-      const pair = live(pairs, pairKey, at);
+      const pair = pairs.get(pairKey, at);
       if (pair && pair.count >= limits.perPair) {
         const until = pair.at + doubling(PAIR_FIRST_WAIT_MS, pair.count - limits.perPair, limits.windowMs);
         if (until > at) return { kind: 'refused', retryAfterSeconds: Math.ceil((until - at) / 1000) };
       }
-      const delayMs = Math.max(slowFor(live(accounts, email, at)?.count ?? 0, limits.perAccount), slowFor(live(addresses, address, at)?.count ?? 0, limits.perAddress));
+      const delayMs = Math.max(slowFor(accounts.get(email, at)?.count ?? 0, limits.perAccount), slowFor(addresses.get(address, at)?.count ?? 0, limits.perAddress));
 
       // The pair's next wait runs from when this attempt's password is checked, after its slowing.
-      touch(pairs, pairKey, { count: (pair?.count ?? 0) + 1, at: at + delayMs });
+      pairs.set(pairKey, { count: (pair?.count ?? 0) + 1, at: at + delayMs }, at);
       const accountEntry = countInWindow(accounts, email, at);
       const addressEntry = countInWindow(addresses, address, at);
       let settled = false;
@@ -117,8 +132,8 @@ export function createSignInLimiter({ limits, now }: { limits: SignInLimits; now
           settled = true;
           pairs.delete(pairKey);
           // Only this attempt is taken back: other failures of the account or the address stay counted.
-          if (accounts.get(email) === accountEntry) accountEntry.count -= 1;
-          if (addresses.get(address) === addressEntry) addressEntry.count -= 1;
+          if (accounts.holds(email, accountEntry)) accountEntry.count -= 1;
+          if (addresses.holds(address, addressEntry)) addressEntry.count -= 1;
         },
       };
     },
