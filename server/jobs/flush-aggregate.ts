@@ -106,6 +106,7 @@ export function createAggregateFlusher({ aggregate, pool, logger, now, onRowsDro
     }
     if (batch.breakerBuckets.length + batch.instanceBuckets.length + batch.seen.length + stateRows.length === 0) return aggregate.pending.release(batch);
     const parts = batchParts(batch, stateRows, baselines);
+    let refused: Array<{ part: BatchPart; rows: RefusedRow[] }> = [];
     try {
       try {
         await inTransaction(pool, async (client) => {
@@ -113,18 +114,20 @@ export function createAggregateFlusher({ aggregate, pool, logger, now, onRowsDro
         });
       } catch (error) {
         if (!isRefusedData(error)) throw error;
-        const refused = await inTransaction(pool, async (client) => {
-          const found: Array<{ part: BatchPart; rows: RefusedRow[] }> = [];
+        refused = await inTransaction(pool, async (client) => {
+          const found: typeof refused = [];
           for (const part of parts) found.push({ part, rows: await writeIsolatingRefused(client, everyIndex(part.length), (indices) => part.write(client, indices)) });
           return found;
         });
-        reportDropped(refused);
       }
-      aggregate.pending.release(batch);
     } catch (error) {
       aggregate.pending.giveBack(batch);
       logger.warn({ err: error, pending: aggregate.pending.size }, 'flushing the aggregate failed; will retry');
+      return;
     }
+    // Released before anything else can throw: the batch is in the database, and must never be given back to be written twice.
+    aggregate.pending.release(batch);
+    reportDropped(refused);
   }
 
   function reportDropped(refused: Array<{ part: BatchPart; rows: RefusedRow[] }>): void {
