@@ -109,6 +109,13 @@ describe('the panel when its Postgres goes away', () => {
     await pause(1_000);
     const refused = run.transition(BREAKER, 'CLOSED', 'OPEN');
     expect(await send(agent, 'transition:report', refused)).toMatchObject({ ok: false, error: { code: 'unavailable' } });
+    // An HTTP reporter is told the same with a 503.
+    const batch = await fetch(`${panel.url}/api/v1/reports`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${panel.keys.checkout!}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ protocolVersion: run.ref.protocolVersion, transitions: [refused] }),
+    });
+    expect([batch.status, batch.headers.get('retry-after'), ((await batch.json()) as { error: { code: string } }).error.code]).toEqual([503, '5', 'unavailable']);
     await pause(3_000);
     const down = await probe.stop();
     const linesWhileDown = panel.output().split('\n').length - linesBefore;
