@@ -199,6 +199,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
       urlFor,
       async createDatabase(name) {
         const client = new pg.Client({ connectionString: urlFor('postgres') });
+        client.on('error', () => undefined);
         await client.connect();
         try {
           const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);

@@ -1,4 +1,4 @@
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rename, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -78,6 +78,19 @@ describe('the panel when its Postgres goes away', () => {
       await cluster.stop();
     }
   }, 180_000);
+
+  it('exits non-zero, for its supervisor to restart it, when its Postgres cannot be started again', async () => {
+    const dataDir = path.join(root, 'lost');
+    const panel = await startPanelProcess({ port: await freePort(), env: { DATA_DIR: root, PG_DATA_DIR: dataDir } });
+    panels.push(panel);
+    const killed = (await readPostmasterFile(dataDir))!;
+    process.kill(killed.pid, 'SIGKILL');
+    // Its data folder goes away with it (a disk unmounted, say): every restart fails.
+    await rename(dataDir, `${dataDir}.away`);
+    expect(await panel.exited).toBe(1);
+    expect(panel.output()).toContain('the embedded Postgres could not be started again');
+    expect(panel.output()).not.toContain('Unhandled');
+  }, 120_000);
 
   it('answers 503 with Retry-After while a DATABASE_URL server is down, and carries on when it is back', async () => {
     const dataDir = path.join(root, 'external');
