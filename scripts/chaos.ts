@@ -102,7 +102,9 @@ async function main(): Promise<void> {
     `last panel exit code     ${exitCode}`,
   ];
   process.stdout.write(`\n${lines.join('\n')}\n`);
-  if (missing > 0 || duplicated > 0 || serverErrors > 0 || exitCode !== 0) process.exitCode = 1;
+  const countersOff = Object.keys(reported).some((kind) => reported[kind] !== stored.counters[kind]);
+  // Any loss, double count or 500 fails the run, so the script can gate a change.
+  if (missing > 0 || duplicated > 0 || countersOff || serverErrors > 0 || exitCode !== 0) process.exitCode = 1;
 }
 
 main().catch((error: unknown) => {

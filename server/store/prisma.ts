@@ -17,6 +17,10 @@ export function createDatabaseClients(databaseUrl: string): DatabaseClients {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 20, connectionTimeoutMillis: 5_000 });
   // An idle connection that the server drops must not crash the process; the pool replaces it.
   pool.on('error', () => {});
+  // Nor one that is checked out (a job holding an advisory lock, a transaction) when the server goes away between two
+  // queries: pg emits 'error' on the client then, and without a listener that ends the process. Its next query fails
+  // instead, and the pool discards it on release.
+  pool.on('connect', (client) => client.on('error', () => {}));
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   return {
     prisma,

@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,6 +12,22 @@ import { startPanelProcess, type PanelProcess } from '../../fixtures/panel-proce
 import type { SdkServiceProcess } from '../../fixtures/sdk-service-process';
 import { BREAKER, pause, startFleet, stirFleet } from '../../fixtures/reliability-fleet';
 import { readStoredFigures, reportedCounters, transitionFaults } from '../../fixtures/stored-figures';
+
+/** The panel's watchdog processes: its children running the shell that waits on the pipe (Linux's /proc). */
+function watchdogsOf(panelPid: number): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((pid) => {
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+        return parent === panelPid && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('while read -r line');
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
 
 // Real processes throughout: the panel (embedded Postgres in a temp folder) and SDK services, killed with SIGKILL.
 describe('a panel killed with -9', () => {
@@ -46,19 +63,33 @@ describe('a panel killed with -9', () => {
     fleet = await startFleet(first.url, first.keys.checkout!, ['crash-a', 'crash-b']);
     const stirring = stirFleet(fleet);
     await pause(3_000);
-    const orphan = await readPostmasterFile(dataDir);
+
+    // The watchdog stops the Postgres the dead panel leaves behind.
+    const left = (await readPostmasterFile(dataDir))!;
     await first.kill();
-    await pause(1_000);
+    while (pidAlive(left.pid)) await pause(100);
 
     // No person clears anything: the same command on the same folder starts it, while the fleet keeps failing and recovering.
     const second = await startPanelProcess({ port, env: env() });
     panels.push(second);
-    expect(orphan && pidAlive(orphan.pid)).toBe(false);
     await pause(3_000);
+
+    // Killed together with its watchdog (as an OOM killer or `kill -9 -<group>` might), a panel leaves Postgres running: the next start stops it.
+    const orphan = (await readPostmasterFile(dataDir))!;
+    for (const watchdog of watchdogsOf(second.child.pid!)) process.kill(watchdog, 'SIGKILL');
+    await second.kill();
+    await pause(500);
+    expect(pidAlive(orphan.pid)).toBe(true);
+    const third = await startPanelProcess({ port, env: env() });
+    panels.push(third);
+    expect(third.output()).toContain('stopping the embedded Postgres left running by a panel that died');
+    expect(pidAlive(orphan.pid)).toBe(false);
+    await pause(3_000);
+
     stirring.stop();
     const drained = await Promise.all(fleet.map((service) => service.drain()));
     await Promise.all(fleet.map((service) => service.stop()));
-    expect(await second.stop()).toBe(0);
+    expect(await third.stop()).toBe(0);
 
     const cluster = await startEmbeddedPostgres({ dataDir, port: 0, logger: createLogger('silent') });
     try {

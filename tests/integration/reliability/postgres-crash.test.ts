@@ -1,4 +1,4 @@
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rename, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -79,6 +79,19 @@ describe('the panel when its Postgres goes away', () => {
     }
   }, 180_000);
 
+  it('exits non-zero, for its supervisor to restart it, when its Postgres cannot be started again', async () => {
+    const dataDir = path.join(root, 'lost');
+    const panel = await startPanelProcess({ port: await freePort(), env: { DATA_DIR: root, PG_DATA_DIR: dataDir } });
+    panels.push(panel);
+    const killed = (await readPostmasterFile(dataDir))!;
+    process.kill(killed.pid, 'SIGKILL');
+    // Its data folder goes away with it (a disk unmounted, say): every restart fails.
+    await rename(dataDir, `${dataDir}.away`);
+    expect(await panel.exited).toBe(1);
+    expect(panel.output()).toContain('the embedded Postgres could not be started again');
+    expect(panel.output()).not.toContain('Unhandled');
+  }, 120_000);
+
   it('answers 503 with Retry-After while a DATABASE_URL server is down, and carries on when it is back', async () => {
     const dataDir = path.join(root, 'external');
     const port = await freePort();
@@ -109,6 +122,13 @@ describe('the panel when its Postgres goes away', () => {
     await pause(1_000);
     const refused = run.transition(BREAKER, 'CLOSED', 'OPEN');
     expect(await send(agent, 'transition:report', refused)).toMatchObject({ ok: false, error: { code: 'unavailable' } });
+    // An HTTP reporter is told the same with a 503.
+    const batch = await fetch(`${panel.url}/api/v1/reports`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${panel.keys.checkout!}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ protocolVersion: run.ref.protocolVersion, transitions: [refused] }),
+    });
+    expect([batch.status, batch.headers.get('retry-after'), ((await batch.json()) as { error: { code: string } }).error.code]).toEqual([503, '5', 'unavailable']);
     await pause(3_000);
     const down = await probe.stop();
     const linesWhileDown = panel.output().split('\n').length - linesBefore;
