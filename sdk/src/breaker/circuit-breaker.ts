@@ -316,10 +316,10 @@ export class CircuitBreaker<TFallback = never> {
     switch (permit) {
       case TRACKED: {
         if (auto.kind !== 'CLOSED') return;
-        this.window.record(failed, slow, now);
+        const calls = this.window.record(failed, slow, now);
         // A plain success can only lower the rates, except when it brings the
         // window up to minimumCalls or ages out older successes (time window).
-        if (failed || slow || this.evaluateOnSuccess || this.window.calls(now) === this.options.minimumCalls) this.evaluateWindow(now);
+        if (failed || slow || this.evaluateOnSuccess || calls === this.options.minimumCalls) this.evaluateWindow(now);
         return;
       }
       case TRIAL: {
