@@ -12,6 +12,7 @@ import { createEventHub, type Disposer, type EventHub } from './event-hub.js';
 import type { BreakerEvents, OverrideOptions, StateChangeEvent } from './events.js';
 import { describeOptions, resolveOptions, type CircuitBreakerOptions, type FallbackReason, type ResolvedOptions } from './options.js';
 import { OutcomeRecorder } from './outcome-recorder.js';
+import { SettleObservers } from './settle-observers.js';
 import { createSlidingWindow, snapshotWindow, type SlidingWindow } from './sliding-window.js';
 
 // What admission decided for a call. Plain numbers: compared on every call.
@@ -55,6 +56,13 @@ export class CircuitBreaker<TFallback = never> {
   private fastPath: boolean;
   /** Only a time window can see its rates rise on a success (older successes age out). */
   private readonly evaluateOnSuccess: boolean;
+  /** The fast path's outcome callbacks, shared by the calls of one turn and generation. */
+  private readonly tracked = new SettleObservers((start, generation) => ({
+    onFulfilled: () => this.completeWithSuccess(TRACKED, generation, start),
+    onRejected: (error) => {
+      this.completeWithError(TRACKED, generation, start, error);
+    },
+  }));
 
   constructor(options: CircuitBreakerOptions<TFallback>) {
     this.options = resolveOptions(options);
@@ -95,10 +103,8 @@ export class CircuitBreaker<TFallback = never> {
     }
     if (result instanceof Promise) {
       const promise = result as Promise<T>;
-      promise.then(
-        () => this.completeWithSuccess(TRACKED, generation, start),
-        (error: unknown) => this.completeWithError(TRACKED, generation, start, error),
-      );
+      const observer = this.tracked.get(start, generation);
+      promise.then(observer.onFulfilled, observer.onRejected);
       return promise;
     }
     if (isThenable(result)) return this.executeGuarded(() => result);
@@ -310,10 +316,10 @@ export class CircuitBreaker<TFallback = never> {
     switch (permit) {
       case TRACKED: {
         if (auto.kind !== 'CLOSED') return;
-        this.window.record(failed, slow, now);
+        const calls = this.window.record(failed, slow, now);
         // A plain success can only lower the rates, except when it brings the
         // window up to minimumCalls or ages out older successes (time window).
-        if (failed || slow || this.evaluateOnSuccess || this.window.calls(now) === this.options.minimumCalls) this.evaluateWindow(now);
+        if (failed || slow || this.evaluateOnSuccess || calls === this.options.minimumCalls) this.evaluateWindow(now);
         return;
       }
       case TRIAL: {

@@ -26,6 +26,7 @@ export function createCountWindow(size: number): SlidingWindow {
       if (failed) failures += 1;
       if (slow) slowCalls += 1;
       next = next + 1 === size ? 0 : next + 1;
+      return filled;
     },
     calls: () => filled,
     failures: () => failures,

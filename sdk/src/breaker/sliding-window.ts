@@ -4,8 +4,8 @@ import { createTimeWindow } from './time-window.js';
 
 /** The recent calls a trip decision looks at. */
 export interface SlidingWindow {
-  /** Records one completed call at `now` (epoch ms). */
-  record(failed: boolean, slow: boolean, now: number): void;
+  /** Records one completed call at `now` (epoch ms); returns the calls now in the window. */
+  record(failed: boolean, slow: boolean, now: number): number;
   /** Calls in the window at `now` (the time window ages out old seconds first). */
   calls(now: number): number;
   failures(now: number): number;

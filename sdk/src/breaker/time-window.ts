@@ -53,6 +53,7 @@ export function createTimeWindow(seconds: number): SlidingWindow {
         bucketSlow[index] = (bucketSlow[index] as number) + 1;
         slowCalls += 1;
       }
+      return calls;
     },
     calls(now) {
       age(now);

@@ -384,6 +384,40 @@ describe('calls and events', () => {
     expect(() => createTestBreaker({ failureRateThreshold: 0 })).toThrow(RangeError);
   });
 
+  it('times each call from its own start when calls of one clock reading settle at different times', async () => {
+    const { breaker, clock } = createTestBreaker();
+    const early = deferred();
+    const late = deferred();
+    const calls = [breaker.execute(early.call), breaker.execute(late.call).catch(() => 'failed')];
+    clock.advance(3);
+    early.resolve('a');
+    await calls[0];
+    clock.advance(5);
+    late.reject(new Error('late'));
+    await calls[1];
+    const { counters, latency } = breaker.stats();
+    expect(counters).toMatchObject({ success: 1, failure: 1 });
+    expect(latency.sumMs).toBe(11); // 3 + 8, both measured from the shared start
+  });
+
+  it('does not let a call admitted before a trip and reset steer the fresh window, even at the same clock reading', async () => {
+    const { breaker } = createTestBreaker({ minimumCalls: 2, window: { type: 'count', size: 2 } });
+    const stale = deferred();
+    const staleCall = breaker.execute(stale.call).catch(() => 'failed');
+    await run(breaker, fail, 2);
+    expect(breaker.state).toBe('OPEN');
+    breaker.reset();
+    const fresh = deferred();
+    const freshCall = breaker.execute(fresh.call);
+    stale.reject(new Error('late'));
+    await staleCall;
+    expect(breaker.stats().window.calls).toBe(0);
+    fresh.resolve('ok');
+    await freshCall;
+    expect(breaker.stats().window).toEqual({ calls: 1, failureRate: 0, slowCallRate: 0 });
+    expect(breaker.stats().counters).toMatchObject({ success: 1, failure: 3 });
+  });
+
   it('records latencies in the fixed buckets', async () => {
     const { breaker, clock } = createTestBreaker();
     await run(breaker, takes(clock, 1));
