@@ -52,8 +52,8 @@ describe('nothing a reporter sends can stop the panel', () => {
   const post = (body: unknown) =>
     fetch(`${panel.url}/api/v1/reports`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${keys.search}` }, body: JSON.stringify(body) });
   const httpRefusal = async (response: Response) => {
-    const body = (await response.json()) as { error: { code: string; details: { path: Array<string | number> } } };
-    return { status: response.status, code: body.error.code, path: body.error.details.path };
+    const body = (await response.json()) as { error: { code: string; path: Array<string | number> } };
+    return { status: response.status, code: body.error.code, path: body.error.path };
   };
 
   it('refuses a poison breaker name over HTTP and over the socket, naming the field, and stores another service exactly', async () => {
