@@ -366,18 +366,28 @@ export function createAggregate({ now, staleAfterMs, bucketSeconds }: AggregateO
      * Call right after takePending, before any report moves a pair on to a
      * new bucket, and write the result with the batch (counter_baselines).
      */
-    countedThrough(instanceId: string): { runId: string; breakerIds: string[]; widths: number[]; totals: number[] } | null {
+    countedThrough(instanceId: string): { runId: string; breakerIds: string[]; widths: number[]; totals: Float64Array } | null {
       const instance = instances.get(instanceId);
       if (!instance?.runId) return null;
-      const counted = { runId: instance.runId, breakerIds: [] as string[], widths: [] as number[], totals: [] as number[] };
+      const breakerIds: string[] = [];
+      const widths: number[] = [];
+      let length = 0;
+      for (const pair of instance.pairs.values()) {
+        if (!pair.hasBaseline) continue;
+        breakerIds.push(pair.breakerId);
+        widths.push(pair.width);
+        length += pair.width;
+      }
+      if (breakerIds.length === 0) return null;
+      // One typed array per instance, sized once: a fleet's baselines are millions of numbers per bucket.
+      const totals = new Float64Array(length);
+      let at = 0;
       for (const pair of instance.pairs.values()) {
         if (!pair.hasBaseline) continue;
         partialBucket(pair, leftBucket);
-        counted.breakerIds.push(pair.breakerId);
-        counted.widths.push(pair.width);
-        for (let i = 0; i < pair.width; i++) counted.totals.push(pair.totals[pair.rowAt + i]! - leftBucket[i]!);
+        for (let i = 0; i < pair.width; i++) totals[at++] = pair.totals[pair.rowAt + i]! - leftBucket[i]!;
       }
-      return counted.breakerIds.length > 0 ? counted : null;
+      return { runId: instance.runId, breakerIds, widths, totals };
     },
 
     /**

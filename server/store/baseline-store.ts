@@ -1,4 +1,3 @@
-import { BUCKET_ROWS_PER_STATEMENT } from './bucket-store';
 import type { Queryable } from './queryable';
 
 /** One instance's counters as far as they are stored: `totals` holds `widths[i]` numbers for `breakerIds[i]`, one breaker after the other. */
@@ -7,8 +6,11 @@ export interface CounterBaselineRow {
   runId: string;
   breakerIds: string[];
   widths: number[];
-  totals: number[];
+  totals: readonly number[] | Float64Array;
 }
+
+// A row holds every number of an instance's breakers (3,600 for 50 breakers): a few rows per statement keep its text small.
+const ROWS_PER_STATEMENT = 100;
 
 /**
  * The counted-through totals of each instance's run (counter_baselines),
@@ -18,8 +20,8 @@ export interface CounterBaselineRow {
 export function createBaselineStore(db: Queryable) {
   return {
     async upsert(all: CounterBaselineRow[]): Promise<void> {
-      for (let start = 0; start < all.length; start += BUCKET_ROWS_PER_STATEMENT) {
-        const rows = all.slice(start, start + BUCKET_ROWS_PER_STATEMENT);
+      for (let start = 0; start < all.length; start += ROWS_PER_STATEMENT) {
+        const rows = all.slice(start, start + ROWS_PER_STATEMENT);
         // Arrays of arrays of differing lengths do not fit unnest: each row's arrays go as text literals.
         await db.query(
           `INSERT INTO counter_baselines (instance_id, run_id, breaker_ids, widths, totals, updated_at)
