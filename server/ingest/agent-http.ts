@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TAckError } from '../../lib/protocol/ack.js';
 import { HttpError } from '../http/http-error';
+import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from '../store/database-errors';
 import type { RouteContext, RouteHandler } from '../http/router';
 import { sendJson } from '../http/send-json';
 import type { Logger } from '../logger';
@@ -24,8 +25,8 @@ function fromHttpError(error: HttpError): { status: number; error: TAckError } {
   return { status: error.status, error: { code, message: error.message } };
 }
 
-function sendAck(res: ServerResponse, status: number, error: TAckError): void {
-  if (status === 503) res.setHeader('retry-after', '1');
+function sendAck(res: ServerResponse, status: number, error: TAckError, retryAfterSeconds = 1): void {
+  if (status === 503) res.setHeader('retry-after', String(retryAfterSeconds));
   sendJson(res, status, { ok: false, error });
 }
 
@@ -47,6 +48,11 @@ export function agentRoute(logger: Logger, what: string, handler: (context: Rout
       if (error instanceof HttpError) {
         const mapped = fromHttpError(error);
         return sendAck(res, mapped.status, mapped.error);
+      }
+      // The database away is the reporter's cue to resend later, as over the socket, not an internal error.
+      if (isDatabaseUnavailable(error)) {
+        logger.warn({ err: error }, `${what} refused: the database is unavailable`);
+        return sendAck(res, 503, { code: 'unavailable', message: 'The database is unavailable; retry later' }, DATABASE_RETRY_AFTER_SECONDS);
       }
       logger.error({ err: error }, `${what} failed`);
       sendAck(res, 500, { code: 'internal', message: 'internal error' });
