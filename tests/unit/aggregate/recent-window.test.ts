@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { latencyQuantile } from '../../../lib/protocol/latency-buckets.js';
 import { COUNT_WIDTH, countRow, HISTOGRAM_OFFSET } from '../../../server/aggregate/counter-deltas';
@@ -27,23 +28,22 @@ function windowOf(pending = new PendingWrites(10_000), slot = pending.breakerSlo
 
 describe('RecentWindow', () => {
   it('gives the quantiles latencyQuantile gives over the merged histogram', () => {
-    let seed = 11;
-    for (let round = 0; round < 200; round++) {
-      const window = windowOf();
-      const merged = new Array<number>(COUNT_WIDTH - HISTOGRAM_OFFSET).fill(0);
-      for (const at of [1_000, 5_000, 12_000]) {
-        const histogram = merged.map(() => {
-          seed = (seed * 48_271) % 2_147_483_647;
-          return seed % 5 === 0 ? seed % 40 : 0;
-        });
-        window.add(delta(1, histogram), at);
-        histogram.forEach((count, i) => (merged[i]! += count));
-      }
-      const rates = window.rates(15_000);
-      // Rates go out with three decimals (microseconds for latency): the same quantiles, rounded.
-      const rounded = (value: number | null) => (value === null ? null : Math.round(value * 1000) / 1000);
-      expect([rates.p50Ms, rates.p90Ms, rates.p99Ms]).toEqual([latencyQuantile(merged, 0.5), latencyQuantile(merged, 0.9), latencyQuantile(merged, 0.99)].map(rounded));
-    }
+    const histogram = fc.array(fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 40 })), { minLength: COUNT_WIDTH - HISTOGRAM_OFFSET, maxLength: COUNT_WIDTH - HISTOGRAM_OFFSET });
+    fc.assert(
+      fc.property(fc.tuple(histogram, histogram, histogram), (histograms) => {
+        const window = windowOf();
+        const merged = new Array<number>(COUNT_WIDTH - HISTOGRAM_OFFSET).fill(0);
+        for (const [index, at] of [1_000, 5_000, 12_000].entries()) {
+          window.add(delta(1, histograms[index]!), at);
+          histograms[index]!.forEach((count, i) => (merged[i]! += count));
+        }
+        const rates = window.rates(15_000);
+        // Rates go out with three decimals (microseconds for latency): the same quantiles, rounded.
+        const rounded = (value: number | null) => (value === null ? null : Math.round(value * 1000) / 1000);
+        expect([rates.p50Ms, rates.p90Ms, rates.p99Ms]).toEqual([latencyQuantile(merged, 0.5), latencyQuantile(merged, 0.9), latencyQuantile(merged, 0.99)].map(rounded));
+      }),
+      { numRuns: 200 },
+    );
   });
 
   it('reads one breaker\'s counts, whatever another window left in the row they share', () => {
