@@ -31,6 +31,7 @@ const config = [
     rules: { 'react-hooks/rules-of-hooks': 'off' },
   },
   boundary(['app/**'], ['**/server/**'], 'The browser talks to the server over HTTP and Socket.IO, never by import.'),
+  boundary(['server/**'], ['**/scripts/**', '**/tests/**'], 'The server is production code: it never imports scripts or tests.'),
   {
     // lib/protocol imports its siblings as `.js` for the SDK's ESM build, which Turbopack cannot map to `.ts` in the browser bundle.
     files: ['app/**', 'components/**'],

@@ -1,13 +1,13 @@
 /**
  * `npm run demo -- --url <panel> --key <service>=<api key> [--key …]`: runs
- * the demo fleet (scripts/demo/fleet-plan.ts) against any panel. A reporter
+ * the demo fleet (server/demo/fleet-plan.ts) against any panel. A reporter
  * key is bound to one service, so give one per demo service you want
  * (create them with `npm run keys -- create <service>`); services without a
  * key are left out. Ctrl-C stops every instance.
  */
 import { parseArgs } from 'node:util';
-import { DEMO_FLEET } from './demo/fleet-plan';
-import { startDemoFleet } from './demo/run-fleet';
+import { DEMO_FLEET } from '../server/demo/fleet-plan';
+import { startDemoFleet } from '../server/demo/run-fleet';
 
 const { values } = parseArgs({ options: { url: { type: 'string' }, key: { type: 'string', multiple: true }, help: { type: 'boolean' } } });
 const services = DEMO_FLEET.map((service) => service.name);

@@ -7,8 +7,8 @@ import { startPanelServer } from './panel-server';
 import { printFirstAdmin } from './auth/print-first-admin';
 import { createNextWebApp } from './web/next-web-app';
 import { printStartBanner } from './start-banner';
-import { provisionDemoKeys } from '../scripts/demo/demo-keys';
-import { startDemoFleet, type DemoFleet } from '../scripts/demo/run-fleet';
+import { provisionDemoKeys } from './demo/demo-keys';
+import { startDemoFleet, type DemoFleet } from './demo/run-fleet';
 
 // One level below the root both as server/index.ts and compiled as .build/index.mjs (scripts/build-server.ts).
 const rootDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');

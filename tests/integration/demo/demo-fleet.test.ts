@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { TTransitionRecord } from '../../../lib/api/transition-record.js';
 import type { RunningPanel } from '../../../server/panel-server';
-import { provisionDemoKeys } from '../../../scripts/demo/demo-keys';
-import { DEMO_FLEET } from '../../../scripts/demo/fleet-plan';
-import { startDemoFleet, type DemoFleet } from '../../../scripts/demo/run-fleet';
+import { provisionDemoKeys } from '../../../server/demo/demo-keys';
+import { DEMO_FLEET } from '../../../server/demo/fleet-plan';
+import { startDemoFleet, type DemoFleet } from '../../../server/demo/run-fleet';
 import { startTestPanel } from '../../fixtures/panel';
 import { signIn, type SignedInClient } from '../../fixtures/signed-in';
 import { createEmptyDatabase, type TestDatabase } from '../../fixtures/test-database';

@@ -1,7 +1,7 @@
 /**
  * One instance of a demo service, in its own process: real SDK breakers around
  * simulated dependencies that follow the fleet's script, reporting to a panel
- * over the real socket. Started by scripts/demo/run-fleet.ts with its spec in
+ * over the real socket. Started by server/demo/run-fleet.ts with its spec in
  * DEMO_INSTANCE (JSON).
  */
 import { connectPanel, createCircuitBreaker, type CircuitBreaker } from '../../sdk/src/index.js';

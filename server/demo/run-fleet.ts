@@ -3,7 +3,7 @@ import path from 'node:path';
 import { DEMO_FLEET } from './fleet-plan';
 
 // The instance is TypeScript, run through tsx, wherever this module runs from (the compiled server included).
-const instanceScript = (rootDir: string) => path.join(rootDir, 'scripts', 'demo', 'demo-instance.ts');
+const instanceScript = (rootDir: string) => path.join(rootDir, 'server', 'demo', 'demo-instance.ts');
 const ZONES = ['eu-1', 'eu-2', 'us-1'];
 
 export interface DemoFleet {
@@ -29,7 +29,7 @@ export function startDemoFleet({
   onExit?: (instance: string, code: number | null) => void;
   speed?: number;
   maxInstancesPerService?: number;
-  /** The project's root; the compiled server passes its own, as this module's folder is not scripts/demo there. */
+  /** The project's root; the compiled server passes its own, as this module's folder is not server/demo there. */
   rootDir?: string;
 }): DemoFleet {
   const epoch = Date.now();

@@ -1,5 +1,5 @@
-import type { ApiKeys } from '../../server/auth/api-keys';
-import type { Prisma } from '../../server/store/prisma';
+import type { ApiKeys } from '../auth/api-keys';
+import type { Prisma } from '../store/prisma';
 import { DEMO_FLEET } from './fleet-plan';
 
 const DESCRIPTION = 'demo fleet';
