@@ -1,10 +1,10 @@
 import { z } from 'zod';
+import { UUID_PATTERN } from '../ids';
 import { ZQueryEpochMs, ZText } from '../protocol/storable';
 
 /** The longest range the history API answers: the 1 min buckets' and the UI's horizon, with room. */
 export const MAX_HISTORY_RANGE_MS = 93 * 24 * 3600_000;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The filters every history route shares: an epoch ms range and optionally one service (by name) and one breaker (by id). */
 export const ZHistoryFilter = z
@@ -12,7 +12,7 @@ export const ZHistoryFilter = z
     from: ZQueryEpochMs,
     to: ZQueryEpochMs,
     service: ZText.min(1).max(200).optional(),
-    breaker: ZText.regex(UUID, 'breaker must be a breaker id').optional(),
+    breaker: ZText.regex(UUID_PATTERN, 'breaker must be a breaker id').optional(),
   })
   .refine((query) => query.to > query.from, { message: 'to must be after from', path: ['to'] })
   .refine((query) => query.to - query.from <= MAX_HISTORY_RANGE_MS, { message: 'the range may span at most 93 days', path: ['from'] });

@@ -21,3 +21,4 @@ export * from './report-batch.js';
 export * from './storable.js';
 export * from './transition.js';
 export * from './version.js';
+export * from './retry-backoff.js';

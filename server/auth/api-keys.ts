@@ -2,12 +2,12 @@ import { createHash, randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { recordAudit, type AuditActor } from '../control/audit-log';
 import type { Prisma } from '../store/prisma';
+import { isUuid } from '../../lib/ids';
 
 const KEY_PREFIX = 'bp_';
 const PREFIX_LENGTH = 11;
 // lastUsedAt is for humans ("used 3 minutes ago"): writing it on every report would put a write on the hot path.
 const LAST_USED_RESOLUTION_MS = 60_000;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const API_KEY_REVOKED_CHANNEL = 'api_key_revoked';
 
 export const hashApiKey = (key: string) => createHash('sha256').update(key).digest('hex');
@@ -58,7 +58,7 @@ export function createApiKeys({ prisma, now }: { prisma: Prisma; now: () => numb
 
     /** Revokes a key, audits it and tells every server process at once, all in one transaction. */
     async revoke(id: string, actor: AuditActor | null = null): Promise<boolean> {
-      if (!UUID.test(id)) return false;
+      if (!isUuid(id)) return false;
       return prisma.$transaction(async (tx) => {
         const updated = await tx.apiKey.updateMany({ where: { id, revokedAt: null }, data: { revokedAt: new Date(now()) } });
         if (updated.count === 0) return false;

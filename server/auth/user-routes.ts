@@ -5,6 +5,7 @@ import type { Router } from '../http/router';
 import { sendJson } from '../http/send-json';
 import { actorOf, requireRole } from './request-access';
 import type { UserChangeRefusal, Users } from './users';
+import { isUuid } from '../../lib/ids';
 
 const BODY_LIMIT = 4 * 1024;
 
@@ -17,7 +18,6 @@ const REFUSALS: Record<UserChangeRefusal, HttpError> = {
 
 const SELF_PASSWORD = new HttpError(409, 'self', 'Change your own password on your account page');
 
-const isUserId = (id: string) => /^[0-9a-f-]{36}$/i.test(id);
 
 /** Admin only: list, invite, change role, disable, reset a password. */
 export function addUserRoutes(router: Router, { users }: { users: Users }): void {
@@ -39,7 +39,7 @@ export function addUserRoutes(router: Router, { users }: { users: Users }): void
     const access = requireRole(req, 'admin');
     const input = await readValidBody(req, ZUpdateUser, BODY_LIMIT);
     const id = params.id!;
-    if (!isUserId(id)) throw REFUSALS.not_found;
+    if (!isUuid(id)) throw REFUSALS.not_found;
     let result = input.role ? await users.changeRole(id, input.role, actorOf(access)) : null;
     if (result && !result.ok) throw REFUSALS[result.reason];
     if (input.disabled) result = await users.disable(id, actorOf(access));
@@ -50,7 +50,7 @@ export function addUserRoutes(router: Router, { users }: { users: Users }): void
   router.add('POST', '/api/v1/users/:id/password-reset', async ({ req, res, params }) => {
     const access = requireRole(req, 'admin');
     const id = params.id!;
-    if (!isUserId(id)) throw REFUSALS.not_found;
+    if (!isUuid(id)) throw REFUSALS.not_found;
     const result = await users.resetPassword(id, actorOf(access));
     if (!result.ok) throw result.reason === 'self' ? SELF_PASSWORD : REFUSALS[result.reason];
     const body: TPasswordReset = { user: result.user, temporaryPassword: result.password };

@@ -4,8 +4,8 @@ import type { Aggregate } from '../aggregate/aggregate';
 import { instanceRoom, type AgentNamespace } from '../ingest/agent-namespace';
 import type { Prisma } from '../store/prisma';
 import type { HttpMailboxes } from './http-mailboxes';
+import { isUuid } from '../../lib/ids';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface DeliveryTarget {
   instanceId: string;
@@ -67,7 +67,7 @@ export function createCommandDelivery({ prisma, agent, aggregate, mailboxes, now
       const { live, expired } = mailboxes.unacknowledged(instanceId);
       const at = new Date(now());
       if (expired.length > 0) {
-        const ids = expired.map((queued) => queued.command.id).filter((id) => UUID.test(id));
+        const ids = expired.map((queued) => queued.command.id).filter(isUuid);
         const ended = await prisma.commandDelivery.updateManyAndReturn({
           where: { instanceId, commandId: { in: ids }, status: { in: ['pending', 'sent'] } },
           data: { status: 'failed', error: 'expired', acknowledgedAt: at },
@@ -76,7 +76,7 @@ export function createCommandDelivery({ prisma, agent, aggregate, mailboxes, now
         const breakers = new Map(expired.map((queued) => [queued.command.id, queued.breakerId]));
         for (const row of ended) publish(breakers.get(row.commandId)!, row.commandId, instanceId, 'failed', at.getTime(), 'expired');
       }
-      const fresh = live.filter((queued) => queued.handedOutAt === null && UUID.test(queued.command.id));
+      const fresh = live.filter((queued) => queued.handedOutAt === null && isUuid(queued.command.id));
       mailboxes.markHandedOut(live);
       if (fresh.length > 0) {
         const sent = await prisma.commandDelivery.updateManyAndReturn({
@@ -93,7 +93,7 @@ export function createCommandDelivery({ prisma, agent, aggregate, mailboxes, now
     /** An instance's acknowledgement: the delivery becomes applied or failed, and every dashboard sees it. */
     async acknowledge(instanceId: string, ack: TCommandAck): Promise<void> {
       mailboxes.acknowledge(instanceId, ack.runId, ack.commandId);
-      if (!UUID.test(ack.commandId)) return;
+      if (!isUuid(ack.commandId)) return;
       const command = await prisma.command.findUnique({ where: { id: ack.commandId }, select: { breakerId: true } });
       if (!command) return;
       const at = new Date(now());

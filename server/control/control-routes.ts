@@ -11,9 +11,9 @@ import { queryAudit } from './audit-query';
 import type { CommandDelivery } from './command-delivery';
 import type { createIssueAction } from './issue-action';
 import { OVERRIDE_SELECT, toOverrideView } from './override-view';
+import { uuidParam } from '../http/route-params';
 
 const ACTION_BODY_LIMIT = 64 * 1024;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Operator actions (operators and admins), the control state of a breaker and the audit trail (any signed-in user). */
 export function addControlRoutes(router: Router, { issueAction, delivery, prisma, db }: { issueAction: ReturnType<typeof createIssueAction>; delivery: CommandDelivery; prisma: Prisma; db: Queryable }): void {
@@ -29,10 +29,10 @@ export function addControlRoutes(router: Router, { issueAction, delivery, prisma
 
   router.add('GET', '/api/v1/breakers/:id/control', async ({ req, res, params }) => {
     requireRole(req, 'viewer');
-    if (!UUID.test(params.id!)) throw new HttpError(404, 'not_found', `No breaker with id ${params.id}`);
+    const breakerId = uuidParam(params, 'id', 'breaker');
     const [override, last] = await Promise.all([
-      prisma.override.findFirst({ where: { breakerId: params.id!, endedAt: null }, select: OVERRIDE_SELECT }),
-      prisma.command.findFirst({ where: { breakerId: params.id! }, orderBy: { createdAt: 'desc' }, select: { id: true, action: true, reason: true, createdAt: true, createdBy: { select: { email: true } } } }),
+      prisma.override.findFirst({ where: { breakerId: breakerId, endedAt: null }, select: OVERRIDE_SELECT }),
+      prisma.command.findFirst({ where: { breakerId: breakerId }, orderBy: { createdAt: 'desc' }, select: { id: true, action: true, reason: true, createdAt: true, createdBy: { select: { email: true } } } }),
     ]);
     sendJson(res, 200, {
       override: override ? toOverrideView(override) : null,

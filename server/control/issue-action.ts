@@ -9,9 +9,9 @@ import { recordAudit, type AuditActor } from './audit-log';
 import type { CommandDelivery, DeliveryTarget } from './command-delivery';
 import { OVERRIDE_SELECT, toOverrideView } from './override-view';
 import { commandScope, inScope } from './scope';
+import { isUuid } from '../../lib/ids';
 
 export const DEFAULT_OVERRIDE_SECONDS = 3600;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DESIRED = { trip: 'FORCED_OPEN', force_closed: 'FORCED_CLOSED' } as const;
 
 export interface ActionCaller {
@@ -47,7 +47,7 @@ export function createIssueAction({ prisma, aggregate, delivery, now, onTransiti
   }
 
   return async function issueAction(breakerId: string, request: TActionRequest, caller: ActionCaller, idempotencyKey: string | null): Promise<TActionResult> {
-    if (!UUID.test(breakerId)) throw new HttpError(404, 'not_found', `No breaker with id ${breakerId}`);
+    if (!isUuid(breakerId)) throw new HttpError(404, 'not_found', `No breaker with id ${breakerId}`);
     const breaker = await prisma.breaker.findUnique({ where: { id: breakerId }, select: { id: true, name: true, serviceId: true, service: { select: { name: true } } } });
     if (!breaker) throw new HttpError(404, 'not_found', `No breaker with id ${breakerId}`);
     if (idempotencyKey) {

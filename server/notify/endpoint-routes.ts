@@ -10,9 +10,9 @@ import { sendJson } from '../http/send-json';
 import type { Prisma } from '../store/prisma';
 import type { NotificationSettings } from './notification-settings';
 import { DELIVERY_SELECT, ENDPOINT_SELECT, toDeliveryView, toEndpointView } from './notify-views';
+import { uuidParam } from '../http/route-params';
 
 const BODY_LIMIT = 16 * 1024;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const notFound = (id: string) => new HttpError(404, 'not_found', `No notification endpoint with id ${id}`);
 
 /**
@@ -45,8 +45,7 @@ export function addEndpointRoutes(router: Router, { prisma, settings, now }: { p
   router.add('PATCH', '/api/v1/notifications/endpoints/:id', async ({ req, res, params }) => {
     const access = requireRole(req, 'admin');
     const input = await readValidBody(req, ZUpdateEndpoint, BODY_LIMIT);
-    const id = params.id!;
-    if (!UUID.test(id)) throw notFound(id);
+    const id = uuidParam(params, 'id', 'notification endpoint');
     const row = await prisma.$transaction(async (tx) => {
       const existing = await tx.notificationEndpoint.findUnique({ where: { id }, select: { id: true } });
       if (!existing) throw notFound(id);
@@ -66,8 +65,7 @@ export function addEndpointRoutes(router: Router, { prisma, settings, now }: { p
 
   router.add('DELETE', '/api/v1/notifications/endpoints/:id', async ({ req, res, params }) => {
     const access = requireRole(req, 'admin');
-    const id = params.id!;
-    if (!UUID.test(id)) throw notFound(id);
+    const id = uuidParam(params, 'id', 'notification endpoint');
     await prisma.$transaction(async (tx) => {
       const existing = await tx.notificationEndpoint.findUnique({ where: { id }, select: { id: true, name: true } });
       if (!existing) throw notFound(id);

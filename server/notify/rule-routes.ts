@@ -8,9 +8,9 @@ import { sendJson } from '../http/send-json';
 import type { Prisma } from '../store/prisma';
 import type { NotificationSettings } from './notification-settings';
 import { RULE_SELECT, toRuleView } from './notify-views';
+import { uuidParam } from '../http/route-params';
 
 const BODY_LIMIT = 16 * 1024;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const notFound = (id: string) => new HttpError(404, 'not_found', `No notification rule with id ${id}`);
 
 /** Notification rules: everyone reads them (a snooze names one), admins change them, audited. */
@@ -37,8 +37,7 @@ export function addRuleRoutes(router: Router, { prisma, settings, now }: { prism
   router.add('PATCH', '/api/v1/notifications/rules/:id', async ({ req, res, params }) => {
     const access = requireRole(req, 'admin');
     const input = await readValidBody(req, ZUpdateRule, BODY_LIMIT);
-    const id = params.id!;
-    if (!UUID.test(id)) throw notFound(id);
+    const id = uuidParam(params, 'id', 'notification rule');
     const row = await prisma.$transaction(async (tx) => {
       const existing = await tx.notificationRule.findUnique({ where: { id }, select: { id: true } });
       if (!existing) throw notFound(id);
@@ -52,8 +51,7 @@ export function addRuleRoutes(router: Router, { prisma, settings, now }: { prism
 
   router.add('DELETE', '/api/v1/notifications/rules/:id', async ({ req, res, params }) => {
     const access = requireRole(req, 'admin');
-    const id = params.id!;
-    if (!UUID.test(id)) throw notFound(id);
+    const id = uuidParam(params, 'id', 'notification rule');
     await prisma.$transaction(async (tx) => {
       const existing = await tx.notificationRule.findUnique({ where: { id }, select: { name: true } });
       if (!existing) throw notFound(id);

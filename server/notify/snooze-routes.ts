@@ -9,9 +9,9 @@ import { sendJson } from '../http/send-json';
 import type { Prisma } from '../store/prisma';
 import type { NotificationSettings } from './notification-settings';
 import { SNOOZE_SELECT, toSnoozeView } from './notify-views';
+import { uuidParam } from '../http/route-params';
 
 const BODY_LIMIT = 8 * 1024;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Snoozes: every signed-in user sees who silenced what until when; the
@@ -62,9 +62,8 @@ export function addSnoozeRoutes(router: Router, { prisma, aggregate, settings, n
 
   router.add('DELETE', '/api/v1/notifications/snoozes/:id', async ({ req, res, params }) => {
     const access = requireRole(req, 'operator');
-    const id = params.id!;
+    const id = uuidParam(params, 'id', 'snooze in force');
     const missing = new HttpError(404, 'not_found', `No snooze in force with id ${id}`);
-    if (!UUID.test(id)) throw missing;
     const at = new Date(now());
     await prisma.$transaction(async (tx) => {
       const ended = await tx.notificationSnooze.updateMany({ where: { id, endedAt: null, until: { gt: at } }, data: { endedAt: at, endedByEmail: access.session.user.email } });
