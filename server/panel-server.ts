@@ -152,7 +152,7 @@ export async function startPanelServer({ config, logger, createWebApp, now = Dat
       const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
       // Long polls would hold their connections open until their time ran out.
       pipeline.endLongPolls();
-      await new Promise<void>((resolve) => io.close(() => resolve()));
+      await io.close();
       httpServer.closeIdleConnections();
       const forceAfter = setTimeout(() => httpServer.closeAllConnections(), config.shutdownTimeoutMs / 2);
       await closed;

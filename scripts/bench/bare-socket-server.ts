@@ -27,6 +27,6 @@ httpServer.listen(0, '127.0.0.1', () => {
   const message: BareMessage = { type: 'ready', port: typeof address === 'object' && address ? address.port : 0 };
   process.send?.(message);
 });
-const stop = () => io.close(() => process.exit(0));
+const stop = () => void io.close().then(() => process.exit(0));
 process.on('SIGTERM', stop);
 process.on('disconnect', stop);
