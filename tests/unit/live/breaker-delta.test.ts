@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TBreakerSummary } from '../../../lib/api/breaker-summary';
-import { ratesChange, withRatesChange, ZRatesChange } from '../../../lib/live/breaker-delta';
+import { ratesChange, withRatesChange } from '../../../lib/live/breaker-delta';
+import { ZRatesChange } from '../../../lib/live/rates-change';
 import { breakerSummary } from '../../fixtures/breaker-summary';
 
 const summary = breakerSummary({ id: 'b1' });
