@@ -93,6 +93,27 @@ function addSlotOf(list: readonly BucketAccumulator[], slot: number, bucketStart
   return width;
 }
 
+/**
+ * Buckets kept apart while the database is away (eight 10 s buckets, the
+ * open ones included): past them the oldest is folded into the next oldest,
+ * so an outage of any length holds a bounded number of buckets in memory.
+ * Every count is kept and written when the database returns; past this,
+ * only when within the outage each call happened is lost (docs/reliability.md).
+ */
+export const MAX_OWED_BUCKETS = 8;
+
+/** The list with its oldest accumulators folded into the next oldest until at most MAX_OWED_BUCKETS remain. */
+function foldOldest(list: BucketAccumulator[]): BucketAccumulator[] {
+  if (list.length <= MAX_OWED_BUCKETS) return list;
+  const sorted = [...list].sort((a, b) => a.bucketStart - b.bucketStart);
+  while (sorted.length > MAX_OWED_BUCKETS) {
+    const oldest = sorted.shift()!;
+    sorted[0]!.merge(oldest);
+    oldest.release();
+  }
+  return sorted;
+}
+
 /** The accumulator of a bucket start in a list, added if missing (`stride` wide); the newest is nearly always the one. */
 function accumulatorFor(list: BucketAccumulator[], bucketStart: number, pool: PagePool, stride: number): BucketAccumulator {
   for (let i = list.length - 1; i >= 0; i--) if (list[i]!.bucketStart === bucketStart) return list[i]!;
@@ -110,7 +131,7 @@ function accumulatorFor(list: BucketAccumulator[], bucketStart: number, pool: Pa
  * and take() hands the accumulators over whole, so neither a report nor a
  * flush builds a key or an object per row. A failed flush is given back, so
  * nothing is lost while the database is away; the size stays bounded by
- * slots × buckets.
+ * slots × MAX_OWED_BUCKETS.
  */
 export class PendingWrites {
   private readonly pool = new PagePool();
@@ -243,6 +264,8 @@ export class PendingWrites {
     this.inFlight.delete(batch);
     for (const accumulator of batch.breakerBuckets.accumulators) accumulator.release();
     for (const accumulator of batch.instanceBuckets.accumulators) accumulator.release();
+    this.breakerBuckets = foldOldest(this.breakerBuckets);
+    this.instanceBuckets = foldOldest(this.instanceBuckets);
     for (const item of batch.seen) if (!this.seen.has(item.id)) this.seen.set(item.id, item);
     for (const item of batch.states) this.markState(item);
   }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BucketAccumulator, CounterPages, PagePool, ROWS_PER_PAGE } from '../../../server/aggregate/bucket-accumulator';
 import { countRow, HISTOGRAM_OFFSET } from '../../../server/aggregate/counter-deltas';
-import { PendingWrites } from '../../../server/aggregate/pending-writes';
+import { MAX_OWED_BUCKETS, PendingWrites } from '../../../server/aggregate/pending-writes';
 import type { BucketRows } from '../../../server/store/bucket-store';
 
 /** A delta row with the given outcome counts and histogram. */
@@ -241,5 +241,31 @@ describe('PendingWrites', () => {
     addCounts(pending, b1, a1, 2_000, delta([1]));
     const second = pending.take();
     expect(rowsOf(second.instanceBuckets, true).map((row) => row.counts[0])).toEqual([1]);
+  });
+});
+
+describe('PendingWrites while the database is away', () => {
+  it('keeps every count of a long outage in a bounded number of buckets, the oldest folded into the next', () => {
+    const pending = new PendingWrites(10_000);
+    const breaker = pending.breakerSlot('b1');
+    const pair = pending.pairSlot('i1', 'b1');
+    let sent = 0;
+    // Ten minutes of one call a second, with every flush failing: 60 closed buckets.
+    for (let at = 0; at < 600_000; at += 1_000) {
+      addCounts(pending, breaker, pair, at, delta([1], [1]));
+      sent += 1;
+      if (at % 2_000 === 0) pending.giveBack(pending.take(pending.bucketOf(at)));
+    }
+    const batch = pending.take();
+    expect(batch.breakerBuckets.accumulators.length).toBeLessThanOrEqual(MAX_OWED_BUCKETS);
+    expect(batch.instanceBuckets.accumulators.length).toBeLessThanOrEqual(MAX_OWED_BUCKETS);
+    const total = (rows: BucketRows) => rowsOf(rows, false).reduce((sum, row) => sum + row.counts[0]!, 0);
+    const histogram = (rows: BucketRows) => rowsOf(rows, false).reduce((sum, row) => sum + row.histogram[0]!, 0);
+    expect([total(batch.breakerBuckets), histogram(batch.breakerBuckets)]).toEqual([sent, sent]);
+    expect(total(batch.instanceBuckets)).toBe(sent);
+    // The newest buckets keep their own time; the folded ones are written at the oldest kept.
+    const starts = rowsOf(batch.breakerBuckets, false).map((row) => row.bucketStart);
+    expect(Math.max(...starts)).toBe(590_000);
+    expect(rowsOf(batch.breakerBuckets, false).find((row) => row.bucketStart === 590_000)!.counts[0]).toBe(10);
   });
 });
