@@ -75,8 +75,8 @@ export function LiveProvider({ children }: { children: ReactNode }) {
         batch = emptyBatch();
         const now = Date.now();
         for (const change of ready.breakers) {
-          const { id, rates } = 'summary' in change ? change.summary : change.rates;
-          trends.record(id, rates.callsPerSecond, now);
+          if (Array.isArray(change)) trends.record(change[0], change[1], now);
+          else trends.record(change.id, change.rates.callsPerSecond, now);
         }
         breakers.getState().applyBatch(ready, now);
       });
@@ -88,8 +88,8 @@ export function LiveProvider({ children }: { children: ReactNode }) {
     });
     socket.on('breakers:changed', ({ breakers: changed, rates }) => {
       // Within one message a breaker is either whole or rates-only, so the two lists do not need interleaving.
-      for (const summary of changed) batch.breakers.push({ summary });
-      for (const change of rates) batch.breakers.push({ rates: change });
+      for (const summary of changed) batch.breakers.push(summary);
+      for (const change of rates) batch.breakers.push(change);
       schedule();
     });
     socket.on('instances:changed', ({ breakerId, instances }) => {

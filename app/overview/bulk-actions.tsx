@@ -16,6 +16,8 @@ import { useBreakers } from '../_live/live-provider';
 export function BulkActions({ selected, onSelect }: { selected: ReadonlySet<string>; onSelect(next: ReadonlySet<string>): void }) {
   const { csrfToken } = useSession();
   const byId = useBreakers((state) => state.byId);
+  // The map is updated in place: subscribe to its version so the blast radius stays current.
+  useBreakers((state) => state.version);
   const [action, setAction] = useState<TOperatorActionKind | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);

@@ -57,8 +57,10 @@ export function OverviewScreen() {
   );
 
   // Order, counts and the service list come from the whole map: recomputed at most once a second.
-  const byId = useThrottled(useBreakers((state) => state.byId), ORDER_REFRESH_MS);
-  const { lines, counts, services } = useMemo(() => selectOverview(byId, filters), [byId, filters]);
+  const version = useThrottled(useBreakers((state) => state.version), ORDER_REFRESH_MS);
+  const byId = useBreakers((state) => state.byId);
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- byId is updated in place; version says when it changed
+  const { lines, counts, services } = useMemo(() => selectOverview(byId, filters), [byId, filters, version]);
   const loaded = useBreakers((state) => state.loaded);
   const live = useConnection((state) => state.status === 'live');
   const canAct = useCan('operator');

@@ -3,7 +3,6 @@ import type { TBreakerDetail } from '../../../lib/api/breaker-detail.js';
 import type { TBreakerList } from '../../../lib/api/breaker-list.js';
 import type { TMetricsSeries } from '../../../lib/api/metrics-series.js';
 import { withRatesChange } from '../../../lib/live/breaker-delta.js';
-import { ZRatesChange } from '../../../lib/live/rates-change.js';
 import type { TBreakersChanged, TLiveSnapshot } from '../../../lib/live/dashboard-events.js';
 import type { TAck } from '../../../lib/protocol/ack.js';
 import { createApiKeys } from '../../../server/auth/api-keys';
@@ -76,10 +75,10 @@ describe('ingest over the /agent socket', () => {
     const inventory = seen.findLast((breaker) => breaker.name === 'inventory-api')!;
     changes.length = 0;
     expect(await send(agent, 'report:send', run.report([run.breaker('inventory-api', { success: 45 })]))).toEqual({ ok: true, data: null });
-    const [ratesChange] = await eventually(() => changes.flatMap((change) => change.rates).filter(({ id }) => id === inventory.id), (found) => found.length > 0);
+    const [ratesChange] = await eventually(() => changes.flatMap((change) => change.rates).filter(([id]) => id === inventory.id), (found) => found.length > 0);
     expect(changes.flatMap((change) => change.breakers).map((breaker) => breaker.name)).not.toContain('inventory-api');
     const current = await getJson<TBreakerList>('/api/v1/breakers?service=checkout');
-    const applied = withRatesChange(inventory, ZRatesChange.parse(ratesChange));
+    const applied = withRatesChange(inventory, ratesChange!);
     expect(applied.rates.callsPerSecond).toBeGreaterThan(inventory.rates.callsPerSecond);
     expect(applied).toEqual({ ...current.breakers.find((breaker) => breaker.id === inventory.id), rates: applied.rates });
 

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createBreakersStore } from '../../../app/_live/breakers-store';
 import type { TDelivery } from '../../../lib/control/operator-action';
-import { breakerSummary } from '../../fixtures/breaker-summary';
 
 const delivery = (instance: string, commandId: string, status: TDelivery['status'], at: number): TDelivery => ({
   commandId,
@@ -26,25 +25,5 @@ describe('the deliveries of a breaker', () => {
     store.getState().applyBatch({ breakers: [], instances: {}, transitions: [], deliveries: [{ ...delivery('web-1', 'c1', 'applied', 900), breakerId: 'b1' }] }, 900);
     store.getState().setDeliveries('b1', [delivery('web-1', 'c2', 'pending', 1_000)]);
     expect(store.getState().deliveries.b1).toEqual([delivery('web-1', 'c2', 'pending', 1_000)]);
-  });
-});
-
-describe('the summaries', () => {
-  it('never change a state already handed out: an update makes a new record, and a later change of a breaker wins', () => {
-    const store = createBreakersStore();
-    const [a, b] = [breakerSummary({ id: 'a' }), breakerSummary({ id: 'b' })];
-    store.getState().replaceAll([a, b], {}, 1_000);
-    const before = store.getState();
-    const frozen = structuredClone(before.byId);
-    const rates = { ...a.rates, callsPerSecond: 42 };
-    store.getState().applyBatch({ breakers: [{ rates: { id: 'a', rates, lastReportAt: 1_500 } }, { summary: { ...b, state: 'OPEN' } }, { rates: { id: 'b', rates, lastReportAt: 1_600 } }], instances: {}, transitions: [], deliveries: [] }, 1_600);
-    const after = store.getState();
-    expect(before.byId).toEqual(frozen);
-    expect(after.byId).not.toBe(before.byId);
-    expect(after.byId.a).toMatchObject({ rates: { callsPerSecond: 42 }, lastReportAt: 1_500 });
-    expect(after.byId.b).toMatchObject({ state: 'OPEN', rates: { callsPerSecond: 42 }, lastReportAt: 1_600 });
-    // A batch with no breaker change keeps the record, so nothing re-sorts for nothing.
-    store.getState().applyBatch({ breakers: [], instances: {}, transitions: [], deliveries: [] }, 1_700);
-    expect(store.getState().byId).toBe(after.byId);
   });
 });
