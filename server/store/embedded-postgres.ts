@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import net from 'node:net';
@@ -83,8 +84,11 @@ async function clearLeftovers(dataDir: string, lock: OwnerLock, logger: Logger):
   await stopForeignPostmaster(file.pid);
 }
 
-/** Connects with the data folder's secret; a cluster still on the legacy password (or just made with it) is moved to the secret. */
-async function adoptSecret({ port, secret, dataDir, fresh }: { port: number; secret: string; dataDir: string; fresh: boolean }, logger: Logger): Promise<void> {
+/**
+ * Connects with the data folder's secret; a cluster still on the legacy
+ * password, or just made with its one-off password, is moved to the secret.
+ */
+async function adoptSecret({ port, secret, dataDir, initialPassword }: { port: number; secret: string; dataDir: string; initialPassword: string | null }, logger: Logger): Promise<void> {
   const connect = async (password: string) => {
     const client = new pg.Client({ host: '127.0.0.1', port, user: USER, password, database: 'postgres' });
     client.on('error', () => undefined);
@@ -98,7 +102,7 @@ async function adoptSecret({ port, secret, dataDir, fresh }: { port: number; sec
     // 28P01: wrong password. Anything else is not ours to handle here.
     if ((error as { code?: string }).code !== '28P01') throw error;
   }
-  const client = await connect(LEGACY_PASSWORD);
+  const client = await connect(initialPassword ?? LEGACY_PASSWORD);
   try {
     await client.query("SET password_encryption = 'scram-sha-256'");
     await client.query(`ALTER USER ${USER} PASSWORD ${client.escapeLiteral(secret)}`);
@@ -106,7 +110,7 @@ async function adoptSecret({ port, secret, dataDir, fresh }: { port: number; sec
     await client.end();
   }
   // A cluster just made is moved as a matter of course; one that an older version made is worth a line.
-  if (!fresh) logger.info({ secretFile: secretFileOf(dataDir) }, 'the embedded Postgres no longer accepts the fixed password: it uses the data folder\'s own secret');
+  if (!initialPassword) logger.info({ secretFile: secretFileOf(dataDir) }, 'the embedded Postgres no longer accepts the fixed password: it uses the data folder\'s own secret');
 }
 
 /**
@@ -134,13 +138,16 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     const fastFlags = options.durable === false ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : [];
     const flags = ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=300', ...fastFlags];
     const fresh = !existsSync(path.join(dataDir, 'PG_VERSION'));
+    let initialPassword: string | null = null;
     if (fresh) {
       logger.info({ dataDir }, 'initialising the embedded Postgres cluster');
-      // Made with the legacy password, which the start below replaces with the secret: one path for new and upgraded clusters.
+      // Made with a one-off random password, which the start below replaces with the secret (as it replaces an old
+      // cluster's legacy one): the legacy password, public in the source, is never accepted by a new cluster.
+      initialPassword = randomBytes(24).toString('base64url');
       const cluster = new EmbeddedPostgres({
         databaseDir: dataDir,
         user: USER,
-        password: LEGACY_PASSWORD,
+        password: initialPassword,
         authMethod: 'scram-sha-256',
         persistent: true,
         // Postgres refuses to run as root; the package then makes a "postgres" system user to own the folder.
@@ -192,7 +199,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     };
 
     await launch();
-    await adoptSecret({ port, secret, dataDir, fresh }, logger);
+    await adoptSecret({ port, secret, dataDir, initialPassword }, logger);
     const urlFor = (database: string) => `postgresql://${USER}:${encodeURIComponent(secret)}@127.0.0.1:${port}/${database}`;
     return {
       adminUrl: urlFor('postgres'),
