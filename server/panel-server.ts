@@ -9,8 +9,6 @@ import { createRouter } from './http/router';
 import { sendJson } from './http/send-json';
 import { installAccess, type Access } from './auth/install-access';
 import { startLivePipeline } from './live-pipeline';
-import { agentParser } from './ingest/agent-parser';
-import { createReportDecoderPool } from './ingest/report-decoder-pool';
 import { ReadGate } from './ingest/read-gate';
 import { createMetricsHandler } from './metrics/panel-metrics';
 import type { Logger } from './logger';
@@ -18,7 +16,7 @@ import { isDatabaseUnavailable } from './store/database-errors';
 import { openDatabase, type OpenDatabase } from './store/open-database';
 import { createDatabaseClients, type Prisma } from './store/prisma';
 import { readVersion } from './version';
-import { panelWebSocketServer } from './ws-engine';
+import { gatedWebSocketServer } from './ws-engine';
 
 /** What serves the pages: Next.js in the real server. */
 export interface WebApp {
@@ -99,14 +97,12 @@ export async function startPanelServer({ config, logger, createWebApp, now = Dat
     });
   });
   // Socket.IO handles its own upgrades and, with destroyUpgrade off, leaves the rest to us.
-  const reportDecoders = config.ingest.decodeThreads > 0 ? createReportDecoderPool({ threads: config.ingest.decodeThreads, logger }) : null;
   const readGate = new ReadGate({ turnBudgetMs: READ_TURN_BUDGET_MS });
   const io = new SocketServer(httpServer, {
     serveClient: false,
     destroyUpgrade: false,
     maxHttpBufferSize: config.ingest.maxMessageBytes,
-    wsEngine: panelWebSocketServer(readGate),
-    parser: agentParser(reportDecoders),
+    wsEngine: gatedWebSocketServer(readGate),
   });
   let access;
   let pipeline;
@@ -117,7 +113,6 @@ export async function startPanelServer({ config, logger, createWebApp, now = Dat
     metricsHandler = createMetricsHandler(pipeline.metrics, config.metricsToken);
   } catch (error) {
     await access?.stop();
-    await reportDecoders?.close();
     await clients.close();
     await database.close();
     throw error;
@@ -136,7 +131,6 @@ export async function startPanelServer({ config, logger, createWebApp, now = Dat
   } catch (error) {
     await pipeline.stop();
     await access.stop();
-    await reportDecoders?.close();
     await clients.close();
     await database.close();
     throw error;
@@ -160,8 +154,7 @@ export async function startPanelServer({ config, logger, createWebApp, now = Dat
       await web.close?.();
       await pipeline.stop();
       await access.stop();
-      await reportDecoders?.close();
-      await clients.close();
+        await clients.close();
       await database.close();
     })());
 

@@ -23,8 +23,6 @@ export interface IngestDependencies {
   /** Called with an instance's acknowledgement of an operator command. */
   onCommandAck(instanceId: string, ack: TCommandAck): Promise<void>;
   counters?: IngestCounters;
-  /** Called after every report: the pipeline runs its periodic work from here when a flood of reports holds its timers back. */
-  onReported?: () => void;
   /**
    * Called, and awaited, when an instance registers a run this server had not
    * seen: its counters start from zero, which is stored (counter_baselines)
@@ -43,7 +41,7 @@ export type Ingest = ReturnType<typeof createIngest>;
  * (socket or HTTP batch): authorisation against the key's service, the
  * catalog, the aggregate, and transitions stored before they are acknowledged.
  */
-export function createIngest({ aggregate, catalog, transitions, now, onTransition, onCommandAck, counters, onReported, onRunStarted, onHeldOverrides }: IngestDependencies) {
+export function createIngest({ aggregate, catalog, transitions, now, onTransition, onCommandAck, counters, onRunStarted, onHeldOverrides }: IngestDependencies) {
   // (serviceId, instance name) → instance id, for messages that name their instance.
   const instanceIds = new Map<string, string>();
   const instanceKey = (serviceId: string, name: string) => `${serviceId}|${name}`;
@@ -146,7 +144,6 @@ export function createIngest({ aggregate, catalog, transitions, now, onTransitio
       else aggregate.applyReport(instanceId, message, await breakerIds(reporter, instanceId, message.names));
       counters?.reportReceived(message.names.length);
       if (message.heldOverrides.length > 0) onHeldOverrides?.(instanceId, message.heldOverrides);
-      onReported?.();
     },
 
     /**

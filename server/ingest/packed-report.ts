@@ -1,13 +1,12 @@
 import type { TReport } from '../../lib/protocol/breaker-report.js';
-import { ZBreakerState, type TBreakerState } from '../../lib/protocol/breaker-state.js';
+import type { TBreakerState } from '../../lib/protocol/breaker-state.js';
+import { COUNTER_ORDER, STATE_CODES, toCompactReport, type TCompactReport } from '../../lib/protocol/compact-report.js';
 import { LATENCY_BUCKET_COUNT } from '../../lib/protocol/latency-buckets.js';
 
 /**
- * A validated `report:send` in the form the aggregate reads: the breakers'
- * numbers in one Float64Array and their states in one Uint8Array instead of
- * 250 small objects. A report decoded on a worker thread crosses to the main
- * thread as these two buffers (moved, not copied) and a few strings; it also
- * leaves nothing behind for the garbage collector but the two buffers.
+ * A validated `report:send` in the form the aggregate reads, whichever
+ * protocol version it came in: the breakers' numbers in one Float64Array and
+ * their states in one Uint8Array.
  *
  * `numbers` holds, per breaker in report order, BREAKER_FIELDS numbers and
  * then its histogram counts:
@@ -24,9 +23,9 @@ export interface PackedReport {
   sequence: number;
   sentAt: number;
   droppedTransitions: number;
-  /** Read only: the scanner hands one array to all the reports of a connection that name the same breakers. */
+  /** Read only: every compact report of a registration hands the same array, which the aggregate recognises by identity. */
   names: readonly string[];
-  /** Per breaker: its state and its would-be state, as indexes into ZBreakerState.options. */
+  /** Per breaker: its state and its would-be state, as indexes into STATE_CODES. */
   states: Uint8Array<ArrayBuffer>;
   numbers: Float64Array<ArrayBuffer>;
   /** The breakers holding an override the panel issued, with its command id (usually none). */
@@ -37,54 +36,56 @@ export const PACKED = { windowCalls: 6, windowFailureRate: 7, windowSlowCallRate
 /** Numbers per breaker before its histogram counts. */
 export const BREAKER_FIELDS = 10;
 
-const STATES = ZBreakerState.options;
-const STATE_CODE = new Map<TBreakerState, number>(STATES.map((state, index) => [state, index]));
+export const stateOfCode = (code: number): TBreakerState => STATE_CODES[code]!;
 
-export const stateOfCode = (code: number): TBreakerState => STATES[code]!;
-
-/** Packs a report that passed validation. */
+/** Packs a full report (HTTP batches, version 1 connections) that passed validation, through its compact form. */
 export function packReport(report: TReport): PackedReport {
-  const { breakers } = report;
+  const compact = toCompactReport(report.sequence, report.sentAt, report.droppedTransitions, report.breakers);
+  return packCompactReport(compact, { service: report.service, instanceId: report.instanceId, runId: report.runId, names: report.breakers.map((breaker) => breaker.name) });
+}
+
+/** What a connection's registration says of the compact reports that follow it. */
+export interface CompactReportContext {
+  service: string;
+  instanceId: string;
+  runId: string;
+  /** The registered breakers' names in registration order: what a compact report's indexes stand for. */
+  names: readonly string[];
+}
+
+/** Packs a compact report that passed validation and has one entry per registered breaker. */
+export function packCompactReport(report: TCompactReport, context: CompactReportContext): PackedReport {
+  const { latency, counters, windowCalls, failureRate, slowCallRate } = report;
+  const breakers = context.names.length;
   let length = 0;
-  for (const item of breakers) length += BREAKER_FIELDS + Math.min(item.latency.counts.length, LATENCY_BUCKET_COUNT);
+  for (let b = 0; b < breakers; b++) length += BREAKER_FIELDS + Math.min(latency[b]!.length, LATENCY_BUCKET_COUNT);
   const numbers = new Float64Array(length);
-  const states = new Uint8Array(breakers.length * 2);
-  const names = new Array<string>(breakers.length);
-  const heldOverrides: PackedReport['heldOverrides'] = [];
+  const states = new Uint8Array(breakers * 2);
   let at = 0;
-  for (let b = 0; b < breakers.length; b++) {
-    const item = breakers[b]!;
-    const { counters, window } = item;
-    const histogram = item.latency.counts;
+  for (let b = 0; b < breakers; b++) {
+    const histogram = latency[b]!;
     const histogramLength = Math.min(histogram.length, LATENCY_BUCKET_COUNT);
-    names[b] = item.name;
-    if (item.override?.commandId) heldOverrides.push({ breaker: item.name, commandId: item.override.commandId });
-    states[2 * b] = STATE_CODE.get(item.state)!;
-    states[2 * b + 1] = STATE_CODE.get(item.wouldBe)!;
-    numbers[at] = counters.success;
-    numbers[at + 1] = counters.failure;
-    numbers[at + 2] = counters.timeout;
-    numbers[at + 3] = counters.rejected;
-    numbers[at + 4] = counters.slow;
-    numbers[at + 5] = counters.fallback;
-    numbers[at + PACKED.windowCalls] = window.calls;
-    numbers[at + PACKED.windowFailureRate] = window.failureRate;
-    numbers[at + PACKED.windowSlowCallRate] = window.slowCallRate;
+    states[2 * b] = report.state[b]!;
+    states[2 * b + 1] = report.wouldBe[b]!;
+    for (let i = 0; i < COUNTER_ORDER.length; i++) numbers[at + i] = counters[b * COUNTER_ORDER.length + i]!;
+    numbers[at + PACKED.windowCalls] = windowCalls[b]!;
+    numbers[at + PACKED.windowFailureRate] = failureRate[b]!;
+    numbers[at + PACKED.windowSlowCallRate] = slowCallRate[b]!;
     numbers[at + PACKED.histogramLength] = histogramLength;
     at += BREAKER_FIELDS;
     for (let i = 0; i < histogramLength; i++) numbers[at + i] = histogram[i]!;
     at += histogramLength;
   }
   return {
-    service: report.service,
-    instanceId: report.instanceId,
-    runId: report.runId,
+    service: context.service,
+    instanceId: context.instanceId,
+    runId: context.runId,
     sequence: report.sequence,
     sentAt: report.sentAt,
     droppedTransitions: report.droppedTransitions,
-    names,
+    names: context.names,
     states,
     numbers,
-    heldOverrides,
+    heldOverrides: (report.heldOverrides ?? []).map((held) => ({ breaker: context.names[held.breaker]!, commandId: held.commandId })),
   };
 }

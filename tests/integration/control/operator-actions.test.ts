@@ -186,7 +186,7 @@ describe('operator actions', () => {
     await send(back, 'instance:register', away.run.register(['payments-api'], { zone: 'eu-2' }));
     const holding = (commandId: string | null) => {
       const breaker = { ...away.run.breaker('payments-api', {}, 'FORCED_OPEN'), override: { state: 'FORCED_OPEN' as const, expiresAt: null, commandId } };
-      return send(back, 'report:send', away.run.report([breaker]));
+      return send(back, 'report:send', away.run.compact([breaker]));
     };
     expect(await holding(tripped.commandId)).toMatchObject({ ok: true });
     await expect.poll(() => commands.filter((command) => command.action === 'release')).toMatchObject([{ breaker: 'payments-api', scope: { kind: 'instance', instanceId: 'web-2' } }]);

@@ -33,8 +33,7 @@ describe('ingest over the /agent socket', () => {
   beforeAll(async () => {
     database = await createEmptyDatabase(inject('postgresAdminUrl'));
     // Short intervals so liveness shows within a test: stale after 3 × 200 ms.
-    // Reports through a decoder thread, whatever this machine's default (sdk-process.test.ts takes the main-thread path).
-    panel = await startTestPanel({ DATABASE_URL: database.url, REPORT_INTERVAL_MS: '200', FLUSH_INTERVAL_MS: '200', REPORT_DECODE_THREADS: '1' });
+    panel = await startTestPanel({ DATABASE_URL: database.url, REPORT_INTERVAL_MS: '200', FLUSH_INTERVAL_MS: '200' });
     const keys = createApiKeys({ prisma: panel.prisma, now: Date.now });
     checkoutKey = (await keys.create('checkout')).key;
     paymentsKey = (await keys.create('payments')).key;
@@ -61,7 +60,7 @@ describe('ingest over the /agent socket', () => {
     const run = instanceRun('checkout');
     const agent = await connectAgent(panel.url, checkoutKey);
     expect(await send(agent, 'instance:register', run.register(['payments-api', 'inventory-api'], { zone: 'eu-1' }))).toMatchObject({ ok: true });
-    expect(await send(agent, 'report:send', run.report([run.breaker('payments-api', { success: 10, failure: 10 }, 'OPEN', [0, 0, 20]), run.breaker('inventory-api', { success: 5 })]))).toEqual({ ok: true, data: null });
+    expect(await send(agent, 'report:send', run.compact([run.breaker('payments-api', { success: 10, failure: 10 }, 'OPEN', [0, 0, 20]), run.breaker('inventory-api', { success: 5 })]))).toEqual({ ok: true, data: null });
 
     const list = await eventually(() => getJson<TBreakerList>('/api/v1/breakers?service=checkout'), (body) => body.breakers.length === 2);
     expect(list.breakers.map((breaker) => [breaker.name, breaker.state])).toEqual([['payments-api', 'OPEN'], ['inventory-api', 'CLOSED']]);
@@ -74,7 +73,7 @@ describe('ingest over the /agent socket', () => {
     // A report that only moves counters goes out as a rates change, which applied to what was sent gives what the read API says.
     const inventory = seen.findLast((breaker) => breaker.name === 'inventory-api')!;
     changes.length = 0;
-    expect(await send(agent, 'report:send', run.report([run.breaker('inventory-api', { success: 45 })]))).toEqual({ ok: true, data: null });
+    expect(await send(agent, 'report:send', run.compact([run.breaker('payments-api', { success: 10, failure: 10 }, 'OPEN', [0, 0, 20]), run.breaker('inventory-api', { success: 45 })]))).toEqual({ ok: true, data: null });
     const [ratesChange] = await eventually(() => changes.flatMap((change) => change.rates).filter(([id]) => id === inventory.id), (found) => found.length > 0);
     expect(changes.flatMap((change) => change.breakers).map((breaker) => breaker.name)).not.toContain('inventory-api');
     const current = await getJson<TBreakerList>('/api/v1/breakers?service=checkout');
@@ -117,7 +116,7 @@ describe('ingest over the /agent socket', () => {
     const run = instanceRun('checkout', 'open-bucket-host');
     const agent = await connectAgent(panel.url, checkoutKey);
     await send(agent, 'instance:register', run.register([name]));
-    await send(agent, 'report:send', run.report([run.breaker(name, { success: 7, failure: 3 }, 'CLOSED', [0, 10])]));
+    await send(agent, 'report:send', run.compact([run.breaker(name, { success: 7, failure: 3 }, 'CLOSED', [0, 10])]));
     const breakerId = (await getJson<TBreakerList>('/api/v1/breakers?service=checkout')).breakers.find((breaker) => breaker.name === name)!.id;
     const totals = async (from?: number) => {
       const to = Date.now() + 10_000;
@@ -147,17 +146,17 @@ describe('ingest over the /agent socket', () => {
     const first = instanceRun('checkout', 'restarting-host');
     const agent = await connectAgent(panel.url, checkoutKey);
     await send(agent, 'instance:register', first.register([name]));
-    await send(agent, 'report:send', first.report([first.breaker(name, { success: 10 })]));
-    await send(agent, 'report:send', first.report([first.breaker(name, { success: 25, failure: 5 })]));
+    await send(agent, 'report:send', first.compact([first.breaker(name, { success: 10 })]));
+    await send(agent, 'report:send', first.compact([first.breaker(name, { success: 25, failure: 5 })]));
     // A repeated (older) report must not look like a restart.
-    const repeated = first.report([first.breaker(name, { success: 25, failure: 5 })]);
+    const repeated = first.compact([first.breaker(name, { success: 25, failure: 5 })]);
     await send(agent, 'report:send', { ...repeated, sequence: 1 });
     // The process restarts: a new run whose counters start again.
     const second = instanceRun('checkout', 'restarting-host');
     await send(agent, 'instance:register', second.register([name]));
-    await send(agent, 'report:send', second.report([second.breaker(name, { success: 3, failure: 1 })]));
+    await send(agent, 'report:send', second.compact([second.breaker(name, { success: 3, failure: 1 })]));
     // And a counter going backwards within a run is a restart too: take the new value.
-    await send(agent, 'report:send', second.report([second.breaker(name, { success: 2 })]));
+    await send(agent, 'report:send', second.compact([second.breaker(name, { success: 2 })]));
 
     await panel.pipeline.flush();
     const sums = await database.query<{ success: string; failure: string }>(
@@ -179,8 +178,8 @@ describe('ingest over the /agent socket', () => {
       agents.push(agent);
       expect((await send(agent, 'instance:register', run.register([name]))).ok).toBe(true);
       // A first report sets the baseline at zero; the second one's counters are the bucket's delta.
-      await send(agent, 'report:send', run.report([run.breaker(name, {})]));
-      expect((await send(agent, 'report:send', run.report([run.breaker(name, { success: counts.success, failure: counts.failure }, 'CLOSED', counts.histogram)]))).ok).toBe(true);
+      await send(agent, 'report:send', run.compact([run.breaker(name, {})]));
+      expect((await send(agent, 'report:send', run.compact([run.breaker(name, { success: counts.success, failure: counts.failure }, 'CLOSED', counts.histogram)]))).ok).toBe(true);
     }
 
     await panel.pipeline.flush();
@@ -206,7 +205,7 @@ describe('ingest over the /agent socket', () => {
     const run = instanceRun('checkout');
     const agent = await connectAgent(panel.url, checkoutKey);
     await send(agent, 'instance:register', run.register([name]));
-    await send(agent, 'report:send', run.report([run.breaker(name, { success: 1 })]));
+    await send(agent, 'report:send', run.compact([run.breaker(name, { success: 1 })]));
     const id = (await getJson<TBreakerList>('/api/v1/breakers?service=checkout')).breakers.find((breaker) => breaker.name === name)!.id;
 
     const stale = await eventually(() => getJson<TBreakerDetail>(`/api/v1/breakers/${id}`), (detail) => detail.breaker.instances.stale === 1);
@@ -214,7 +213,7 @@ describe('ingest over the /agent socket', () => {
     expect(stale.breaker.instances.byState.CLOSED).toBe(0);
     expect(stale.instances[0]?.stale).toBe(true);
 
-    await send(agent, 'report:send', run.report([run.breaker(name, { success: 2 })]));
+    await send(agent, 'report:send', run.compact([run.breaker(name, { success: 2 })]));
     const back = await getJson<TBreakerDetail>(`/api/v1/breakers/${id}`);
     expect(back.breaker).toMatchObject({ state: 'CLOSED', instances: { stale: 0, byState: { CLOSED: 1 } } });
     agent.close();
@@ -227,19 +226,54 @@ describe('ingest over the /agent socket', () => {
       ok: false,
       error: { code: 'forbidden', message: 'This API key reports for service "payments", not "checkout"', path: ['service'] },
     });
-    const bad = await send(agent, 'report:send', { ...run.report([]), sequence: -1 });
+    const bad = await send(agent, 'report:send', { ...run.compact([]), sequence: -1 });
     expect(bad).toMatchObject({ ok: false, error: { code: 'invalid_payload', path: ['sequence'] } });
-    const future = await send(agent, 'report:send', { ...run.report([]), protocolVersion: 99 });
+    const future = await send(agent, 'transition:report', { ...run.transition('x', 'CLOSED', 'OPEN'), protocolVersion: 99 });
     expect(future).toMatchObject({ ok: false, error: { code: 'unsupported_protocol_version' } });
+    expect(await send(agent, 'report:send', run.compact([]))).toMatchObject({ ok: false, error: { code: 'not_registered' } });
     expect(agent.connected).toBe(true);
     const instances = await database.query("SELECT 1 FROM instances i JOIN services s ON s.id = i.service_id WHERE s.name = 'checkout' AND i.name = $1", [run.ref.instanceId]);
     expect(instances).toEqual([]);
     agent.close();
   });
 
+  it('refuses a compact report whose breakers do not match the registration, and changes nothing', async () => {
+    const name = `mismatch-${Date.now()}`;
+    const run = instanceRun('checkout');
+    const agent = await connectAgent(panel.url, checkoutKey);
+    await send(agent, 'instance:register', run.register([name]));
+    const two = await send(agent, 'report:send', run.compact([run.breaker(name, { success: 5 }), run.breaker('extra', { success: 5 })]));
+    expect(two).toMatchObject({ ok: false, error: { code: 'invalid_payload', path: ['state'] } });
+    const ragged = { ...run.compact([run.breaker(name, { success: 5 })]), counters: [5] };
+    expect(await send(agent, 'report:send', ragged)).toMatchObject({ ok: false, error: { code: 'invalid_payload', path: ['counters'] } });
+    const negative = run.compact([run.breaker(name, { success: -1 })]);
+    expect(await send(agent, 'report:send', negative)).toMatchObject({ ok: false, error: { code: 'invalid_payload', path: ['counters', 0] } });
+    await panel.pipeline.flush();
+    expect(await database.query('SELECT 1 FROM breaker_buckets bb JOIN breakers b ON b.id = bb.breaker_id WHERE b.name = $1', [name])).toEqual([]);
+    agent.close();
+  });
+
+  it('still takes the full reports of a version 1 connection (deprecated), naming breakers it did not register', async () => {
+    const name = `version-1-${Date.now()}`;
+    const run = instanceRun('checkout', 'version-1-host', undefined, 1);
+    const agent = await connectAgent(panel.url, checkoutKey, 1);
+    expect((await send(agent, 'instance:register', run.register([name]))).ok).toBe(true);
+    expect(await send(agent, 'report:send', run.report([run.breaker(name, { success: 4 }), run.breaker(`${name}-late`, { failure: 2 })]))).toEqual({ ok: true, data: null });
+    // A breaker first named mid-run counts from its first report, which is its baseline.
+    expect(await send(agent, 'report:send', run.report([run.breaker(name, { success: 4 }), run.breaker(`${name}-late`, { failure: 5 })]))).toEqual({ ok: true, data: null });
+    await panel.pipeline.flush();
+    const sums = await database.query<{ name: string; success: string; failure: string }>(
+      `SELECT b.name, sum(bb.success)::text AS success, sum(bb.failure)::text AS failure FROM breaker_buckets bb JOIN breakers b ON b.id = bb.breaker_id
+       WHERE b.name LIKE $1 AND bb.resolution_secs = 10 GROUP BY b.name ORDER BY b.name`,
+      [`${name}%`],
+    );
+    expect(sums).toEqual([{ name, success: '4', failure: '0' }, { name: `${name}-late`, success: '0', failure: '3' }]);
+    agent.close();
+  });
+
   it('refuses unknown keys and protocol versions at connect, and closes the sockets of a revoked key at once', async () => {
     await expect(connectAgent(panel.url, 'bp_not-a-key')).rejects.toThrow(/unknown or revoked/);
-    await expect(connectAgent(panel.url, checkoutKey, 2)).rejects.toThrow(/Protocol version 2 is not supported/);
+    await expect(connectAgent(panel.url, checkoutKey, 3)).rejects.toThrow(/Protocol version 3 is not supported/);
 
     const keys = createApiKeys({ prisma: panel.prisma, now: Date.now });
     const doomed = await keys.create('checkout');

@@ -18,7 +18,7 @@ describe('a real SDK service process reporting to the panel', () => {
   beforeAll(async () => {
     database = await createEmptyDatabase(inject('postgresAdminUrl'));
     // Reports decoded on the main thread here, as on a single core; the other ingest tests use the decoder thread (the default with two cores or more).
-    panel = await startTestPanel({ DATABASE_URL: database.url, REPORT_INTERVAL_MS: '200', FLUSH_INTERVAL_MS: '200', REPORT_DECODE_THREADS: '0' });
+    panel = await startTestPanel({ DATABASE_URL: database.url, REPORT_INTERVAL_MS: '200', FLUSH_INTERVAL_MS: '200' });
     const { key } = await createApiKeys({ prisma: panel.prisma, now: Date.now }).create('checkout');
     service = await startSdkService({ PANEL_URL: panel.url, PANEL_API_KEY: key, SERVICE: 'checkout', INSTANCE: 'web-1', OPEN_TIMEOUT_MS: '60000' });
   });

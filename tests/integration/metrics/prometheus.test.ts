@@ -34,8 +34,8 @@ describe('GET /metrics', () => {
     const agents = await Promise.all([connectAgent(panel.url, key), connectAgent(panel.url, key)]);
     const runs = [instanceRun('checkout', 'web-1'), instanceRun('checkout', 'web-2')];
     for (const [index, agent] of agents.entries()) await send(agent, 'instance:register', runs[index]!.register(['payments-api']));
-    await send(agents[0]!, 'report:send', runs[0]!.report([runs[0]!.breaker('payments-api', { success: 30, failure: 10, rejected: 5 }, 'OPEN')]));
-    await send(agents[1]!, 'report:send', runs[1]!.report([runs[1]!.breaker('payments-api', { success: 20, slow: 4 }, 'CLOSED')]));
+    await send(agents[0]!, 'report:send', runs[0]!.compact([runs[0]!.breaker('payments-api', { success: 30, failure: 10, rejected: 5 }, 'OPEN')]));
+    await send(agents[1]!, 'report:send', runs[1]!.compact([runs[1]!.breaker('payments-api', { success: 20, slow: 4 }, 'CLOSED')]));
 
     const response = await fetch(`${panel.url}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } });
     expect(response.status).toBe(200);
