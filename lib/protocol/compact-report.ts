@@ -68,6 +68,9 @@ export const ZCompactReport = z
 /** `report:send` payload in protocol version 2. */
 export type TCompactReport = z.input<typeof ZCompactReport>;
 
+/** A compact report as validated (`heldOverrides` filled in). */
+export type TCompactReportData = z.output<typeof ZCompactReport>;
+
 const STATE_CODE = new Map<TBreakerState, number>(STATE_CODES.map((state, index) => [state, index]));
 
 /**

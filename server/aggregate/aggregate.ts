@@ -8,7 +8,8 @@ import type { TBreakerState } from '../../lib/protocol/breaker-state.js';
 import type { TLabels } from '../../lib/protocol/identity.js';
 import type { TTransition } from '../../lib/protocol/transition.js';
 import { ratesChange, type TRatesChange } from '../../lib/live/breaker-delta';
-import { BREAKER_FIELDS, PACKED, stateOfCode, type PackedReport } from '../ingest/packed-report';
+import { stateOfCode, type NamedReport } from '../ingest/named-report';
+import type { TCompactReportData } from '../../lib/protocol/compact-report.js';
 import { CounterPages, rowWidthFor } from './bucket-accumulator';
 import { countRow, deltaWidth, HISTOGRAM_OFFSET, isEmptyRow, partialBucket, rebase, takeDelta, type CounterRow } from './counter-deltas';
 import { OUTCOME_KINDS } from './outcome-kinds';
@@ -267,11 +268,11 @@ export function createAggregate({ now, staleAfterMs, bucketSeconds }: AggregateO
   }
 
   /** The window a report gave, kept in place: no object per breaker per report. */
-  function setWindow(pair: PairState, numbers: Float64Array, offset: number): void {
+  function setWindow(pair: PairState, numbers: TCompactReportData, b: number): void {
     const window = (pair.window ??= { calls: 0, failureRate: 0, slowCallRate: 0 });
-    window.calls = numbers[offset + PACKED.windowCalls]!;
-    window.failureRate = numbers[offset + PACKED.windowFailureRate]!;
-    window.slowCallRate = numbers[offset + PACKED.windowSlowCallRate]!;
+    window.calls = numbers.windowCalls[b]!;
+    window.failureRate = numbers.failureRate[b]!;
+    window.slowCallRate = numbers.slowCallRate[b]!;
   }
 
   function setPairState(pair: PairState, state: TBreakerState, wouldBe: TBreakerState | null, at: number): boolean {
@@ -447,7 +448,7 @@ export function createAggregate({ now, staleAfterMs, bucketSeconds }: AggregateO
      * large fleet): no allocation, no string keys built, no scan over a
      * breaker's instances.
      */
-    applyReport(instanceId: string, report: PackedReport, breakerIds?: ReadonlyMap<string, string>): 'applied' | 'stale_sequence' | 'unknown_instance' {
+    applyReport(instanceId: string, report: NamedReport, breakerIds?: ReadonlyMap<string, string>): 'applied' | 'stale_sequence' | 'unknown_instance' {
       const instance = instances.get(instanceId);
       if (!instance) return 'unknown_instance';
       const at = now();
@@ -456,19 +457,18 @@ export function createAggregate({ now, staleAfterMs, bucketSeconds }: AggregateO
         instance.runId = report.runId;
         instance.lastReportSequence = 0;
         for (const pair of instance.pairs.values()) resetTotals(pair, true);
-      } else if (report.sequence <= instance.lastReportSequence) return 'stale_sequence';
-      instance.lastReportSequence = report.sequence;
+      } else if (report.numbers.sequence <= instance.lastReportSequence) return 'stale_sequence';
+      instance.lastReportSequence = report.numbers.sequence;
       instance.lastSeenAt = at;
-      instance.droppedTransitions = report.droppedTransitions;
-      pending.markSeen(instance.id, at, report.droppedTransitions);
+      instance.droppedTransitions = report.numbers.droppedTransitions;
+      pending.markSeen(instance.id, at, report.numbers.droppedTransitions);
       const cameBack = instance.stale;
       setStale(instance, false);
 
-      const { names, numbers, states } = report;
+      const { names, numbers } = report;
       const bucket = pending.bucketOf(at);
       const pairs = breakerIds ? null : reportedPairs(instance, names).pairs;
-      let offset = 0;
-      for (let b = 0; b < names.length; b++, offset += BREAKER_FIELDS + numbers[offset + PACKED.histogramLength]!) {
+      for (let b = 0; b < names.length; b++) {
         let pair: PairState | undefined;
         if (breakerIds) {
           const breakerId = breakerIds.get(names[b]!);
@@ -480,15 +480,15 @@ export function createAggregate({ now, staleAfterMs, bucketSeconds }: AggregateO
         }
         const breaker = pair.breaker;
         // Past the histogram the report sent, the delta is zeros: nothing needs to go further.
-        const width = deltaWidth(numbers, offset);
+        const width = deltaWidth(numbers, b);
         if (width > pair.width) widenRow(pair, width);
         if (pair.openBucket !== bucket) closePairBucket(pair, bucket);
-        takeDelta(pair, pair.hasBaseline, numbers, offset, scratch);
+        takeDelta(pair, pair.hasBaseline, numbers, b, scratch);
         pair.hasBaseline = true;
         pair.lastReportAt = at;
-        setWindow(pair, numbers, offset);
+        setWindow(pair, numbers, b);
         breaker.lastReportAt = at;
-        const changed = setPairState(pair, stateOfCode(states[2 * b]!), stateOfCode(states[2 * b + 1]!), at);
+        const changed = setPairState(pair, stateOfCode(numbers.state[b]!), stateOfCode(numbers.wouldBe[b]!), at);
         const counted = !isEmptyRow(scratch);
         if (counted) {
           breaker.recent.counted(at);

@@ -13,7 +13,7 @@ import { ZTransition } from '../../lib/protocol/transition.js';
 import type { Logger } from '../logger';
 import { typedNamespace } from '../socket-namespace';
 import { acknowledged, validated, type PayloadDecoder } from './acknowledged';
-import { packCompactReport, packReport, type CompactReportContext, type PackedReport } from './packed-report';
+import { nameFullReport, type NamedReport, type RegistrationContext } from './named-report';
 import { AgentError, invalidPayload } from './agent-error';
 import { checkProtocolVersion } from './check-protocol-version';
 import type { Ingest } from './ingest';
@@ -27,7 +27,7 @@ export interface AgentSocket {
   /** Set once `instance:register` succeeded on this connection. */
   instanceId: string | null;
   /** What the last registration says of the compact reports that follow it. */
-  registration: CompactReportContext | null;
+  registration: RegistrationContext | null;
 }
 
 export type AgentNamespace = ReturnType<typeof createAgentNamespace>;
@@ -35,7 +35,7 @@ export type AgentNamespace = ReturnType<typeof createAgentNamespace>;
 const fullReport = validated(ZReport, 'report:send');
 
 /** `report:send` of a version 2 connection: the compact report, read against the connection's registration. */
-function compactReport(socket: { data: AgentSocket }): PayloadDecoder<PackedReport> {
+function compactReport(socket: { data: AgentSocket }): PayloadDecoder<NamedReport> {
   return (payload) => {
     const parsed = ZCompactReport.safeParse(payload);
     if (!parsed.success) throw invalidPayload(parsed.error, 'report:send');
@@ -45,7 +45,7 @@ function compactReport(socket: { data: AgentSocket }): PayloadDecoder<PackedRepo
     if (breakers !== registration.names.length) {
       throw new AgentError('invalid_payload', `Invalid report:send: state has ${breakers} entries, the registration ${registration.names.length} breakers`, ['state']);
     }
-    return packCompactReport(parsed.data, registration);
+    return { ...registration, numbers: parsed.data };
   };
 }
 
@@ -111,7 +111,7 @@ export function createAgentNamespace(
       }, onRejected),
     );
     // Reports are most of the traffic; version 2 sends them compact, as numbers only.
-    const reportDecoder = socket.data.protocolVersion >= 2 ? compactReport(socket) : (payload: unknown) => packReport(fullReport(payload));
+    const reportDecoder = socket.data.protocolVersion >= 2 ? compactReport(socket) : (payload: unknown) => nameFullReport(fullReport(payload));
     socket.on('report:send', acknowledged(reportDecoder, 'report:send', logger, async (message) => (await ingest.report(reporter, message), null), onRejected));
     socket.on('transition:report', acknowledged(validated(ZTransition, 'transition:report'), 'transition:report', logger, async (message) => (await ingest.transitions(reporter, [message]), null), onRejected));
     socket.on('command:ack', acknowledged(validated(ZCommandAck, 'command:ack'), 'command:ack', logger, async (message) => (await ingest.commandAck(reporter, message), null), onRejected));
