@@ -3,6 +3,7 @@ import { ZBreakerState, type TBreakerState } from './breaker-state.js';
 import { MAX_BREAKERS_PER_REPORT, type TBreakerReport, type TOutcomeCounters } from './breaker-report.js';
 import { LATENCY_BUCKET_COUNT } from './latency-buckets.js';
 import { codeColumn, countColumn, countRows, rateColumn } from './number-columns.js';
+import { ZEpochMs, ZText } from './storable.js';
 
 const MAX = MAX_BREAKERS_PER_REPORT;
 
@@ -19,7 +20,7 @@ export const COUNTER_ORDER = ['success', 'failure', 'timeout', 'rejected', 'slow
 export const ZHeldOverride = z.object({
   /** The breaker's index in the registration. */
   breaker: z.number().int().nonnegative(),
-  commandId: z.string().min(1).max(100),
+  commandId: ZText.min(1).max(100),
 });
 
 /**
@@ -33,7 +34,7 @@ export const ZCompactReport = z
   .object({
     sequence: z.number().int().positive(),
     /** When the reporter built it (epoch ms). */
-    sentAt: z.number().nonnegative(),
+    sentAt: ZEpochMs,
     /** Transitions dropped so far because the unacknowledged buffer was full (cumulative). */
     droppedTransitions: z.number().int().nonnegative(),
     /** Per breaker: its state, as an index into STATE_CODES. */

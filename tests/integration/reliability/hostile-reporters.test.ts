@@ -44,7 +44,8 @@ describe('hostile reporters', () => {
   let panel: RunningPanel;
   let fuzzKey: string;
   let controlKey: string;
-  const control = instanceRun('control', 'control-1');
+  // Version 1 (full reports) stays accepted: the control service speaks it, the fuzzed connections speak both.
+  const control = instanceRun('control', 'control-1', undefined, 1);
   let controlAgent: AgentClient;
   let before: StoredService;
   const runIds = [randomUUID(), randomUUID()] as const;
@@ -53,13 +54,13 @@ describe('hostile reporters', () => {
   beforeAll(async () => {
     database = await createEmptyDatabase(inject('postgresAdminUrl'));
     // FUZZ_LOG_LEVEL=warn shows what the panel logs while it is fuzzed.
-    panel = await startTestPanel({ DATABASE_URL: database.url, METRICS_TOKEN: TOKEN, MAX_MESSAGE_BYTES: String(LIMIT_BYTES), FLUSH_INTERVAL_MS: '200', REPORT_DECODE_THREADS: '1', LOG_LEVEL: process.env.FUZZ_LOG_LEVEL ?? 'silent' });
+    panel = await startTestPanel({ DATABASE_URL: database.url, METRICS_TOKEN: TOKEN, MAX_MESSAGE_BYTES: String(LIMIT_BYTES), FLUSH_INTERVAL_MS: '200', LOG_LEVEL: process.env.FUZZ_LOG_LEVEL ?? 'silent' });
     const keys = createApiKeys({ prisma: panel.prisma, now: Date.now });
     fuzzKey = (await keys.create('fuzz')).key;
     controlKey = (await keys.create('control')).key;
 
     // The control service: counters and transitions stored before the fuzzing starts.
-    controlAgent = await connectAgent(panel.url, controlKey);
+    controlAgent = await connectAgent(panel.url, controlKey, 1);
     expect(await send(controlAgent, 'instance:register', control.register(['ledger-api']))).toMatchObject({ ok: true });
     expect(await send(controlAgent, 'transition:report', control.transition('ledger-api', 'CLOSED', 'OPEN'))).toEqual({ ok: true, data: null });
     expect(await send(controlAgent, 'report:send', control.report([control.breaker('ledger-api', { success: 40, failure: 9, slow: 2 }, 'OPEN')]))).toEqual({ ok: true, data: null });
@@ -68,8 +69,7 @@ describe('hostile reporters', () => {
     expect(before.counters['ledger-api']).toMatchObject({ success: 40, failure: 9 });
     expect(before.transitions).toHaveLength(1);
 
-    // The report decoder thread starts with the first report not in the SDK's form: started here, not inside an ack timeout.
-    expect(refusedCode(await send(controlAgent, 'report:send', { ...control.report([]), protocolVersion: 2 }))).toBe('unsupported_protocol_version');
+    expect(refusedCode(await send(controlAgent, 'report:send', { ...control.report([]), protocolVersion: 3 }))).toBe('unsupported_protocol_version');
 
     // The fuzzed instances exist, so that well-formed messages reach past not_registered.
     for (const instanceId of context.instanceIds) {
@@ -170,7 +170,7 @@ describe('hostile reporters', () => {
   }
 
   it(`answers ${AGENT_RUNS * PER_RUN} hostile /agent messages without \`internal\`, and keeps its connections up`, async () => {
-    const stable = await Promise.all(Array.from({ length: 4 }, () => connectAgent(panel.url, fuzzKey)));
+    const stable = await Promise.all([1, 1, 2, 2].map((version) => connectAgent(panel.url, fuzzKey, version)));
     let nextAck = 1_000_000;
     try {
       await fc.assert(

@@ -28,7 +28,7 @@ describe('nothing a reporter sends can stop the panel', () => {
   beforeAll(async () => {
     database = await createEmptyDatabase(inject('postgresAdminUrl'));
     // Flushes only when a test asks (pipeline.flush): each test decides what a flush holds.
-    panel = await startTestPanel({ DATABASE_URL: database.url, METRICS_TOKEN: TOKEN, FLUSH_INTERVAL_MS: '3600000', REPORT_DECODE_THREADS: '1' });
+    panel = await startTestPanel({ DATABASE_URL: database.url, METRICS_TOKEN: TOKEN, FLUSH_INTERVAL_MS: '3600000' });
     const api = createApiKeys({ prisma: panel.prisma, now: Date.now });
     keys = {
       search: (await api.create('search')).key,
@@ -44,8 +44,9 @@ describe('nothing a reporter sends can stop the panel', () => {
     await database?.drop();
   });
 
-  const agent = async (key: string) => {
-    const connected = await connectAgent(panel.url, key);
+  // Version 1 connections: their reports name every breaker, so a poison name can reach a report.
+  const agent = async (key: string, version = 1) => {
+    const connected = await connectAgent(panel.url, key, version);
     agents.push(connected);
     return connected;
   };
@@ -66,23 +67,28 @@ describe('nothing a reporter sends can stop the panel', () => {
     });
     expect(await httpRefusal(await post({ protocolVersion: 1, register: { ...run.register(['index-api']), instanceId: 'host\u00001' } }))).toEqual({ status: 400, code: 'invalid_payload', path: ['register', 'instanceId'] });
 
-    const checkout = instanceRun('checkout');
+    const checkout = instanceRun('checkout', undefined, undefined, 1);
     const socket = await agent(keys.checkout);
     expect(refusal(await send(socket, 'instance:register', checkout.register(['payments', POISON])))).toMatchObject({ code: 'invalid_payload', path: ['breakers', 1, 'name'] });
     expect(await send(socket, 'instance:register', checkout.register(['payments']))).toMatchObject({ ok: true });
-    // A report with the poison name comes escaped (\ud800): past the scanner, to the decoder thread and zod.
+    // A report with the poison name comes escaped (\ud800), and zod refuses it.
     expect(refusal(await send(socket, 'report:send', checkout.report([checkout.breaker('payments', { success: 1 }), checkout.breaker(POISON, { success: 1 })])))).toMatchObject({
       code: 'invalid_payload',
       path: ['breakers', 1, 'name'],
     });
     expect(refusal(await send(socket, 'report:send', { ...checkout.report([]), sentAt: 1e300 }))).toMatchObject({ code: 'invalid_payload', path: ['sentAt'] });
+    // A version 2 connection's reports carry no names, and their numbers are checked the same way.
+    const compactRun = instanceRun('checkout');
+    const compactSocket = await agent(keys.checkout, 2);
+    expect(await send(compactSocket, 'instance:register', compactRun.register(['payments']))).toMatchObject({ ok: true });
+    expect(refusal(await send(compactSocket, 'report:send', { ...compactRun.compact([compactRun.breaker('payments', { success: 1 })]), sentAt: 1e300 }))).toMatchObject({ code: 'invalid_payload', path: ['sentAt'] });
     expect(refusal(await send(socket, 'transition:report', checkout.transition(POISON, 'CLOSED', 'OPEN')))).toMatchObject({ code: 'invalid_payload', path: ['breaker'] });
     expect(refusal(await send(socket, 'transition:report', { ...checkout.transition('payments', 'CLOSED', 'OPEN'), at: 8.64e15 + 1 }))).toMatchObject({ code: 'invalid_payload', path: ['at'] });
     const ack = { ...checkout.ref, commandId: 'cmd\u0000', breaker: 'payments', status: 'applied', state: 'CLOSED', reason: null, duplicate: false, at: Date.now() };
     expect(refusal(await send(socket, 'command:ack', ack))).toMatchObject({ code: 'invalid_payload', path: ['commandId'] });
 
     // Another service, afterwards: its counters are stored exactly.
-    const ledger = instanceRun('ledger');
+    const ledger = instanceRun('ledger', undefined, undefined, 1);
     const control = await agent(keys.ledger);
     expect(await send(control, 'instance:register', ledger.register(['accounts']))).toMatchObject({ ok: true });
     expect(await send(control, 'report:send', ledger.report([ledger.breaker('accounts', { success: 10, failure: 2 })]))).toEqual({ ok: true, data: null });
@@ -131,8 +137,8 @@ describe('nothing a reporter sends can stop the panel', () => {
   it('stores the rest of a flush the database refuses a row of, counts the dropped row, and never retries it', async () => {
     const dropped = async () => Number((await metricSample(panel.url, TOKEN, 'breaker_panel_flush_rows_dropped_total', { table: 'breaker_instance_states' })) ?? 0);
     const before = await dropped();
-    const billing = instanceRun('billing');
-    const ledger = instanceRun('ledger');
+    const billing = instanceRun('billing', undefined, undefined, 1);
+    const ledger = instanceRun('ledger', undefined, undefined, 1);
     const billingAgent = await agent(keys.billing);
     const ledgerAgent = await agent(keys.ledger);
     expect(await send(billingAgent, 'instance:register', billing.register(['invoices', 'doomed']))).toMatchObject({ ok: true });
