@@ -87,8 +87,15 @@ export function createAgentNamespace(
     );
   });
 
+  // Services still speaking version 1, warned about once each: the next release drops it.
+  const warnedVersionOne = new Set<string>();
+
   namespace.on('connection', (socket) => {
     const { reporter } = socket.data;
+    if (socket.data.protocolVersion === 1 && !warnedVersionOne.has(reporter.serviceId)) {
+      warnedVersionOne.add(reporter.serviceId);
+      logger.warn({ service: reporter.serviceName }, 'a reporter connected with protocol version 1, which is deprecated: update its client to version 2 (docs/protocol.md)');
+    }
     socket.on(
       'instance:register',
       acknowledged(validated(ZInstanceRegister, 'instance:register'), 'instance:register', logger, async (message) => {
