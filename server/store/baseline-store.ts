@@ -12,7 +12,7 @@ export interface CounterBaselineRow {
 // The breaker ids and widths go as text literals, a row's totals as bytes: a few hundred rows keep a statement near a megabyte.
 const ROWS_PER_STATEMENT = 250;
 
-/** Big-endian float64s, as Postgres's float8send writes them, so the column reads in SQL too. */
+/** Big-endian float64s, the layout of Postgres's float8send (which the migration from float8[] used). */
 function totalsBytes(totals: Float64Array): Buffer {
   return Buffer.from(Buffer.from(totals.buffer, totals.byteOffset, totals.byteLength)).swap64();
 }
