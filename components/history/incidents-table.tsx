@@ -2,7 +2,8 @@
 
 import { useMemo, useState } from 'react';
 import type { TIncident, TIncidentList, TIncidentSort } from '../../lib/history/incidents';
-import { formatDuration, formatRate, localTime, utcTime } from './format-time';
+import { formatDuration } from '../../lib/format/humanize';
+import { formatRate, localTime, utcTime } from './format-time';
 import styles from './history.module.css';
 
 export interface IncidentsTableProps {
