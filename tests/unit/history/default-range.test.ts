@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { fittingPreset, hasRange, PRESETS } from '../../../app/history/history-url';
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const now = Date.UTC(2026, 11, 3, 12, 0, 0);
+
+describe('the range the history opens on', () => {
+  it('fits a new install’s first minutes instead of a sliver of a day', () => {
+    expect(fittingPreset(now - 3 * MINUTE, now)).toBe('5m');
+    expect(fittingPreset(now - 10 * MINUTE, now)).toBe('15m');
+    expect(fittingPreset(now - 40 * MINUTE, now)).toBe('1h');
+    expect(fittingPreset(now - 5 * HOUR, now)).toBe('6h');
+  });
+
+  it('leaves room before the first data: data filling all but the last tenth of a preset takes the next one', () => {
+    expect(fittingPreset(now - 4.5 * MINUTE, now)).toBe('5m');
+    expect(fittingPreset(now - 4.6 * MINUTE, now)).toBe('15m');
+  });
+
+  it('opens on a day at most, however old the data, and on an hour before any data', () => {
+    expect(fittingPreset(now - 23 * HOUR, now)).toBe('24h');
+    expect(fittingPreset(now - 90 * 24 * HOUR, now)).toBe('24h');
+    expect(fittingPreset(null, now)).toBe('1h');
+  });
+
+  it('treats data stamped after the clock (a skewed server) as brand new', () => {
+    expect(fittingPreset(now + MINUTE, now)).toBe('5m');
+  });
+
+  it('lets a range in the URL win over the fitting one', () => {
+    expect(hasRange(new URLSearchParams('range=7d'))).toBe(true);
+    expect(hasRange(new URLSearchParams('from=1&to=2'))).toBe(true);
+    expect(hasRange(new URLSearchParams('service=checkout'))).toBe(false);
+    expect(hasRange(new URLSearchParams('range=2y'))).toBe(false);
+    expect(Object.keys(PRESETS)).toEqual(['5m', '15m', '1h', '6h', '24h', '7d', '30d']);
+  });
+});
