@@ -12,7 +12,7 @@ import { StateLegend } from '../../components/history/state-legend';
 import { Swimlanes } from '../../components/history/swimlanes';
 import styles from '../../components/history/history.module.css';
 import { callApi } from '../_access/api-client';
-import { apiFilters, breakerLink, fittingPreset, hasRange, PRESETS, queryFor, viewFromParams, type HistoryView, type Preset } from './history-url';
+import { apiFilters, breakerLink, defaultRange, hasRange, PRESETS, queryFor, viewFromParams, type DefaultRange, type HistoryView, type Preset } from './history-url';
 
 const PRESET_LIST = Object.entries(PRESETS).map(([key, preset]) => ({ key, label: preset.label }));
 // Presets follow "now"; re-reading the clock only when the URL changes keeps a view stable while it is read.
@@ -48,10 +48,10 @@ export function HistoryScreen() {
     const scope = new URLSearchParams();
     if (view.service) scope.set('service', view.service);
     if (view.breaker) scope.set('breaker', view.breaker);
-    const open = (preset: Preset) => !cancelled && router.replace(`${pathname}?${queryFor({ ...view, preset })}`, { scroll: false });
+    const open = (range: DefaultRange) => !cancelled && router.replace(`${pathname}?${queryFor({ ...view, ...range })}`, { scroll: false });
     callApi<THistoryExtent>(`/api/v1/history/extent?${scope}`).then(
-      (extent) => open(fittingPreset(extent.earliest, extent.serverTime)),
-      () => open('24h'),
+      (extent) => open(defaultRange(extent.earliest, extent.serverTime)),
+      () => open({ preset: '24h' }),
     );
     return () => {
       cancelled = true;

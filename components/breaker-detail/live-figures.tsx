@@ -21,9 +21,11 @@ export function LiveFigures({ rates, state, rejectedSinceLastCall }: LiveFigures
   } else if (rates.callsPerSecond === 0) text = 'No calls in the last seconds.';
   else text = `${formatRate(rates.callsPerSecond)} calls/s · failures ${formatPercent(rates.failureRate)} · slow ${formatPercent(rates.slowCallRate)} · p99 ${formatLatency(rates.p99Ms)}`;
   return (
-    <p className={styles.liveFigures} aria-label="Recent rates">
-      <span className={styles.muted}>Now: </span>
-      {text}
-    </p>
+    <section aria-label="Recent rates">
+      <p className={styles.liveFigures}>
+        <span className={styles.muted}>Now: </span>
+        {text}
+      </p>
+    </section>
   );
 }
