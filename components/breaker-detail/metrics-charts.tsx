@@ -71,13 +71,6 @@ export function MetricsCharts({ points, stepSeconds, from, to, failureThreshold,
   // Recharts hides a tooltip on mouse leave, but one left active (a synced chart, a pointer parked by a script) stays drawn:
   // outside the charts no tooltip is shown, whatever recharts thinks.
   const [pointerInside, setPointerInside] = useState(false);
-  if (points.length < FEWEST_POINTS_TO_DRAW) {
-    return (
-      <p className={styles.chartsPending} role="status">
-        {dataExtentText(points, stepSeconds)}
-      </p>
-    );
-  }
   const tick = formatTick(to - from);
   const xAxis = <XAxis dataKey="start" type="number" domain={[from, to]} scale="time" tickFormatter={tick} fontSize={11} />;
   const tooltip = (unit: (value: number) => string) => (
@@ -94,60 +87,68 @@ export function MetricsCharts({ points, stepSeconds, from, to, failureThreshold,
       <p className={styles.muted} aria-label="Range summary">
         Peak failure rate {noneExecuted ? '–' : `${peakFailure.toFixed(0)}%`} · peak {peakCalls.toFixed(1)} calls/s
       </p>
-      <figure className={styles.chart} aria-label="Calls per second by outcome">
-        <figcaption>Calls per second by outcome</figcaption>
-        <ResponsiveContainer width="100%" height={180}>
-          <AreaChart data={points} syncId="breaker">
-            <CartesianGrid strokeDasharray="3 3" opacity={0.3} />
-            {xAxis}
-            <YAxis fontSize={11} width={44} />
-            {tooltip((value) => `${value.toFixed(2)}/s`)}
-            <Legend />
-            {(['success', 'failure', 'timeout', 'rejected'] as const).map((key) => (
-              <Area key={key} type="monotone" dataKey={key} stackId="calls" stroke={COLOURS[key]} fill={COLOURS[key]} fillOpacity={0.5} isAnimationActive={false} />
-            ))}
-          </AreaChart>
-        </ResponsiveContainer>
-      </figure>
-      <figure className={styles.chart} aria-label="Failure and slow-call rate">
-        <figcaption>Failure and slow-call rate (%)</figcaption>
-        {noneExecuted ? (
-          <p className={styles.chartNote}>{noneExecuted}</p>
-        ) : (
-          <ResponsiveContainer width="100%" height={160}>
-            <LineChart data={points} syncId="breaker">
-              <CartesianGrid strokeDasharray="3 3" opacity={0.3} />
-              {xAxis}
-              <YAxis domain={[0, 100]} fontSize={11} width={44} />
-              {tooltip((value) => `${value.toFixed(1)} %`)}
-              <Legend />
-              <Line type="monotone" dataKey="failureRate" name="failure rate" stroke={COLOURS.failure} dot={false} isAnimationActive={false} connectNulls />
-              <Line type="monotone" dataKey="slowRate" name="slow-call rate" stroke={COLOURS.slow} dot={false} isAnimationActive={false} connectNulls strokeDasharray="5 3" />
-              {failureThreshold !== null && <ReferenceLine y={failureThreshold} stroke={COLOURS.failure} strokeDasharray="2 2" label={{ value: `failure threshold ${failureThreshold}%`, fontSize: 10, position: 'insideTopLeft' }} />}
-              {slowThreshold !== null && <ReferenceLine y={slowThreshold} stroke={COLOURS.slow} strokeDasharray="2 2" label={{ value: `slow threshold ${slowThreshold}%`, fontSize: 10, position: 'insideBottomLeft' }} />}
-            </LineChart>
-          </ResponsiveContainer>
-        )}
-      </figure>
-      <figure className={styles.chart} aria-label="Latency percentiles">
-        <figcaption>Latency: p50, p90, p99</figcaption>
-        {noneExecuted ? (
-          <p className={styles.chartNote}>{noneExecuted}</p>
-        ) : (
-          <ResponsiveContainer width="100%" height={160}>
-            <LineChart data={points} syncId="breaker">
-              <CartesianGrid strokeDasharray="3 3" opacity={0.3} />
-              {xAxis}
-              <YAxis fontSize={11} width={52} tickFormatter={(value: number) => formatDuration(value)} />
-              {tooltip(formatDuration)}
-              <Legend />
-              {(['p50', 'p90', 'p99'] as const).map((key) => (
-                <Line key={key} type="monotone" dataKey={key} stroke={COLOURS[key]} dot={false} isAnimationActive={false} connectNulls />
-              ))}
-            </LineChart>
-          </ResponsiveContainer>
-        )}
-      </figure>
+      {points.length < FEWEST_POINTS_TO_DRAW ? (
+        <p className={styles.chartsPending} role="status">
+          {dataExtentText(points, stepSeconds)}
+        </p>
+      ) : (
+        <>
+          <figure className={styles.chart} aria-label="Calls per second by outcome">
+            <figcaption>Calls per second by outcome</figcaption>
+            <ResponsiveContainer width="100%" height={180}>
+              <AreaChart data={points} syncId="breaker">
+                <CartesianGrid strokeDasharray="3 3" opacity={0.3} />
+                {xAxis}
+                <YAxis fontSize={11} width={44} />
+                {tooltip((value) => `${value.toFixed(2)}/s`)}
+                <Legend />
+                {(['success', 'failure', 'timeout', 'rejected'] as const).map((key) => (
+                  <Area key={key} type="monotone" dataKey={key} stackId="calls" stroke={COLOURS[key]} fill={COLOURS[key]} fillOpacity={0.5} isAnimationActive={false} />
+                ))}
+              </AreaChart>
+            </ResponsiveContainer>
+          </figure>
+          <figure className={styles.chart} aria-label="Failure and slow-call rate">
+            <figcaption>Failure and slow-call rate (%)</figcaption>
+            {noneExecuted ? (
+              <p className={styles.chartNote}>{noneExecuted}</p>
+            ) : (
+              <ResponsiveContainer width="100%" height={160}>
+                <LineChart data={points} syncId="breaker">
+                  <CartesianGrid strokeDasharray="3 3" opacity={0.3} />
+                  {xAxis}
+                  <YAxis domain={[0, 100]} fontSize={11} width={44} />
+                  {tooltip((value) => `${value.toFixed(1)} %`)}
+                  <Legend />
+                  <Line type="monotone" dataKey="failureRate" name="failure rate" stroke={COLOURS.failure} dot={false} isAnimationActive={false} connectNulls />
+                  <Line type="monotone" dataKey="slowRate" name="slow-call rate" stroke={COLOURS.slow} dot={false} isAnimationActive={false} connectNulls strokeDasharray="5 3" />
+                  {failureThreshold !== null && <ReferenceLine y={failureThreshold} stroke={COLOURS.failure} strokeDasharray="2 2" label={{ value: `failure threshold ${failureThreshold}%`, fontSize: 10, position: 'insideTopLeft' }} />}
+                  {slowThreshold !== null && <ReferenceLine y={slowThreshold} stroke={COLOURS.slow} strokeDasharray="2 2" label={{ value: `slow threshold ${slowThreshold}%`, fontSize: 10, position: 'insideBottomLeft' }} />}
+                </LineChart>
+              </ResponsiveContainer>
+            )}
+          </figure>
+          <figure className={styles.chart} aria-label="Latency percentiles">
+            <figcaption>Latency: p50, p90, p99</figcaption>
+            {noneExecuted ? (
+              <p className={styles.chartNote}>{noneExecuted}</p>
+            ) : (
+              <ResponsiveContainer width="100%" height={160}>
+                <LineChart data={points} syncId="breaker">
+                  <CartesianGrid strokeDasharray="3 3" opacity={0.3} />
+                  {xAxis}
+                  <YAxis fontSize={11} width={52} tickFormatter={(value: number) => formatDuration(value)} />
+                  {tooltip(formatDuration)}
+                  <Legend />
+                  {(['p50', 'p90', 'p99'] as const).map((key) => (
+                    <Line key={key} type="monotone" dataKey={key} stroke={COLOURS[key]} dot={false} isAnimationActive={false} connectNulls />
+                  ))}
+                </LineChart>
+              </ResponsiveContainer>
+            )}
+          </figure>
+        </>
+      )}
     </div>
   );
 }
