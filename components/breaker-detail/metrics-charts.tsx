@@ -69,12 +69,13 @@ function dataExtentText(points: ChartPoint[], stepSeconds: number): string {
 /** Calls by outcome, failure and slow-call rates against their thresholds, latency percentiles. */
 export function MetricsCharts({ points, stepSeconds, from, to, failureThreshold, slowThreshold, state }: ChartsProps) {
   // Recharts hides a tooltip on mouse leave, but one left active (a synced chart, a pointer parked by a script) stays drawn:
-  // outside the charts no tooltip is shown, whatever recharts thinks.
+  // unless the pointer or the keyboard focus is inside the charts, no tooltip is shown, whatever recharts thinks.
   const [pointerInside, setPointerInside] = useState(false);
+  const [focusInside, setFocusInside] = useState(false);
   const tick = formatTick(to - from);
   const xAxis = <XAxis dataKey="start" type="number" domain={[from, to]} scale="time" tickFormatter={tick} fontSize={11} />;
   const tooltip = (unit: (value: number) => string) => (
-    <Tooltip active={pointerInside ? undefined : false} labelFormatter={(value) => new Date(Number(value)).toLocaleString()} formatter={(value) => (typeof value === 'number' ? unit(value) : String(value))} />
+    <Tooltip active={pointerInside || focusInside ? undefined : false} labelFormatter={(value) => new Date(Number(value)).toLocaleString()} formatter={(value) => (typeof value === 'number' ? unit(value) : String(value))} />
   );
   const peakFailure = Math.max(0, ...points.map((point) => point.failureRate ?? 0));
   const peakCalls = Math.max(0, ...points.map((point) => point.success + point.failure + point.timeout + point.rejected));
@@ -83,7 +84,7 @@ export function MetricsCharts({ points, stepSeconds, from, to, failureThreshold,
   const rejected = Math.round(points.reduce((sum, point) => sum + point.rejected, 0) * stepSeconds);
   const noneExecuted = executed === 0 && rejected > 0 ? `No calls executed in this range: all ${formatCount(rejected)} rejected${rejectedWhile(state)}, so there is no failure rate or latency to draw.` : null;
   return (
-    <div className={styles.charts} onPointerEnter={() => setPointerInside(true)} onPointerLeave={() => setPointerInside(false)}>
+    <div className={styles.charts} onPointerEnter={() => setPointerInside(true)} onPointerLeave={() => setPointerInside(false)} onFocus={() => setFocusInside(true)} onBlur={() => setFocusInside(false)}>
       <p className={styles.muted} aria-label="Range summary">
         Peak failure rate {noneExecuted ? '–' : `${peakFailure.toFixed(0)}%`} · peak {peakCalls.toFixed(1)} calls/s
       </p>

@@ -72,7 +72,7 @@ export function Swimlanes({ from, to, lanes, deploys, expanded, onToggle, onZoom
       {labelRows > 0 ? (
         <div className={styles.axisRow}>
           <span className={styles.muted}>Deploys</span>
-          <div className={styles.deployRow} style={{ height: `${labelRows * 1.1}rem` }} aria-label="Deploys">
+          <div className={styles.deployRow} style={{ height: `${labelRows * 1.1}rem` }} role="group" aria-label="Deploys">
             {labels.map((label) => (
               <span
                 key={`${label.item.service}-${label.item.at}-${label.item.version}`}

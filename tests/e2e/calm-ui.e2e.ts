@@ -16,6 +16,16 @@ test('a fresh breaker: history fits its first seconds, durations read as people 
     await expect.poll(firstBreaker).toBeTruthy();
     const breakerId = (await firstBreaker())!;
 
+    // The breaker's page at once, while the charts have a point or two: they say how much data there is; the configuration is humanised.
+    await page.goto(`${panel.url}/breakers/${breakerId}`);
+    await expect(page.getByRole('heading', { name: 'checkout → payments-api' })).toBeVisible();
+    await expect(page.getByRole('status').filter({ hasText: /^(No calls recorded in this range yet|[12] points? over .+); the charts fill as data arrives\.$/ })).toBeVisible();
+    const config = page.locator('dl').filter({ hasText: 'Open timeout' });
+    await expect(config.locator('div', { hasText: 'Open timeout' }).locator('dd')).toHaveText('24 h');
+    await expect(config.locator('div', { hasText: 'Call timeout' }).locator('dd')).toHaveText('off');
+    await expect(page.getByText(String(DAY_MS))).toHaveCount(0);
+    await expect(page.getByRole('region', { name: 'Recent rates' })).toContainText(/calls\/s · failures .* · p99 /);
+
     // History without a range opens on one that fits seconds of data, not 24 h with the data as a sliver at the right edge.
     await page.goto(`${panel.url}/history`);
     await expect(page).toHaveURL(/[?&]from=\d+&to=\d+/);
@@ -33,22 +43,22 @@ test('a fresh breaker: history fits its first seconds, durations read as people 
     await page.goto(`${panel.url}/history?range=24h`);
     await expect(page.getByRole('button', { name: '24 h', pressed: true })).toBeVisible();
 
-    // The breaker's page: a chart with a point or two says how much data there is; the configuration is humanised.
     await page.goto(`${panel.url}/breakers/${breakerId}`);
-    await expect(page.getByRole('heading', { name: 'checkout → payments-api' })).toBeVisible();
-    await expect(page.getByRole('status').filter({ hasText: /^(No calls recorded in this range yet|[12] points? over .+); the charts fill as data arrives\.$/ })).toBeVisible();
-    const config = page.locator('dl').filter({ hasText: 'Open timeout' });
-    await expect(config.locator('div', { hasText: 'Open timeout' }).locator('dd')).toHaveText('24 h');
-    await expect(config.locator('div', { hasText: 'Call timeout' }).locator('dd')).toHaveText('off');
-    await expect(page.getByText(String(DAY_MS))).toHaveCount(0);
-    await expect(page.getByRole('region', { name: 'Recent rates' })).toContainText(/calls\/s · failures .* · p99 /);
-
     // Open for a day: every call is rejected, and the page says so instead of showing dashes.
     service.setMode('failing');
     await service.waitForState('OPEN');
     await expect(page.getByRole('region', { name: 'Recent rates' })).toHaveText(/^Now: No calls executed: all [\d,]+(\/s)? rejected while open, so there is no failure rate or p99\.$/, { timeout: 45_000 });
     // Once the series has caught up it counts the rejected calls.
     await expect(page.getByRole('region', { name: 'Recent rates' })).toHaveText(/all \d{1,3}(,\d{3})* rejected while open/, { timeout: 30_000 });
+
+    // With enough points the charts draw; a tooltip shows under the pointer and goes once the pointer leaves the charts.
+    const calls = page.getByRole('figure', { name: 'Calls per second by outcome' });
+    await expect(calls).toBeVisible({ timeout: 30_000 });
+    const box = (await calls.getByRole('application').boundingBox())!;
+    await page.mouse.move(box.x + box.width * 0.7, box.y + box.height / 2);
+    await expect(page.locator('.recharts-tooltip-wrapper:visible')).not.toHaveCount(0);
+    await page.mouse.move(2, 2);
+    await expect(page.locator('.recharts-tooltip-wrapper:visible')).toHaveCount(0);
 
     // The overview row explains its empty failure rate and p99 too.
     await page.goto(panel.url);

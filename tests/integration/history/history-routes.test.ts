@@ -228,13 +228,13 @@ describe('history API', () => {
   });
 
   it('tells since when there is data for the filters, so that the page opens on a range that fits it', async () => {
-    const [{ earliest }] = await database.query<{ earliest: Date }>('SELECT min(created_at) AS earliest FROM breakers');
+    const earliest = (await database.query<{ earliest: Date }>('SELECT min(created_at) AS earliest FROM breakers'))[0]!.earliest;
     const before = Date.now();
     const all = await get<THistoryExtent>('/api/v1/history/extent');
-    expect(all.earliest).toBe(earliest!.getTime());
+    expect(all.earliest).toBe(earliest.getTime());
     expect(all.serverTime).toBeGreaterThanOrEqual(before);
     expect(all.earliest).toBeLessThanOrEqual(all.serverTime);
-    expect((await get<THistoryExtent>(`/api/v1/history/extent?service=checkout&breaker=${id}`)).earliest).toBe(earliest!.getTime());
+    expect((await get<THistoryExtent>(`/api/v1/history/extent?service=checkout&breaker=${id}`)).earliest).toBe(earliest.getTime());
     expect((await get<THistoryExtent>('/api/v1/history/extent?service=nobody-reports-this')).earliest).toBeNull();
   });
 
