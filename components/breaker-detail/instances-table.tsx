@@ -1,5 +1,5 @@
 import type { TBreakerInstance } from '../../lib/api/breaker-detail';
-import { formatAgo } from '../../lib/format/humanize';
+import { formatAgo, formatCount } from '../../lib/format/humanize';
 import { formatPercent } from '../overview/format';
 import { clientActionHint, clientText } from '../reporter-client-text';
 import styles from './breaker-detail.module.css';
@@ -34,7 +34,7 @@ export function InstancesTable({ instances, drifted, now }: { instances: TBreake
             <td title={clientActionHint(instance.client)}>{clientText(instance.client)}</td>
             <td>{formatAgo(instance.lastReportAt, now)}</td>
             <td>{Object.entries(instance.labels).map(([key, value]) => `${key}=${value}`).join(', ') || '–'}</td>
-            <td className={styles.number}>{instance.window?.calls ?? '–'}</td>
+            <td className={styles.number}>{instance.window ? formatCount(instance.window.calls) : '–'}</td>
             <td className={styles.number}>{formatPercent(instance.window?.failureRate ?? null)}</td>
             <td className={styles.number}>{formatPercent(instance.window?.slowCallRate ?? null)}</td>
             <td>{drifted.has(instance.instanceId) ? <strong className={styles.drift}>differs</strong> : 'same'}</td>
