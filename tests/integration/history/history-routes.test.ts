@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { TBreakerList } from '../../../lib/api/breaker-list.js';
 import { episodesOf } from '../../../lib/history/episodes.js';
+import type { THistoryExtent } from '../../../lib/history/extent.js';
 import type { TIncidentList } from '../../../lib/history/incidents.js';
 import type { TTimeline } from '../../../lib/history/timeline.js';
 import type { TTransition } from '../../../lib/protocol/transition.js';
@@ -206,6 +207,7 @@ describe('history API', () => {
       [`/api/v1/history/export?from=${from}&to=${to}&format=xml&kind=transitions`, 'format'],
       [`/api/v1/history/export?from=${from}&to=${to}&format=csv`, 'kind'],
       [`/api/v1/history/timeline?from=0&to=${to}`, 'from'],
+      [`/api/v1/history/extent?breaker=payments-api`, 'breaker'],
     ];
     for (const [path, field] of cases) {
       const response = await viewer.request(path);
@@ -215,6 +217,18 @@ describe('history API', () => {
       expect(body.error.details.issues.map((issue) => issue.path), path).toContain(field);
     }
     expect((await fetch(`${setup.panel.url}/api/v1/history/timeline?from=${from}&to=${to}`)).status).toBe(401);
+    expect((await fetch(`${setup.panel.url}/api/v1/history/extent`)).status).toBe(401);
+  });
+
+  it('tells since when there is data for the filters, so that the page opens on a range that fits it', async () => {
+    const earliest = (await setup.database.query<{ earliest: Date }>('SELECT min(created_at) AS earliest FROM breakers'))[0]!.earliest;
+    const before = Date.now();
+    const all = await get<THistoryExtent>('/api/v1/history/extent');
+    expect(all.earliest).toBe(earliest.getTime());
+    expect(all.serverTime).toBeGreaterThanOrEqual(before);
+    expect(all.earliest).toBeLessThanOrEqual(all.serverTime);
+    expect((await get<THistoryExtent>(`/api/v1/history/extent?service=checkout&breaker=${id}`)).earliest).toBe(earliest.getTime());
+    expect((await get<THistoryExtent>('/api/v1/history/extent?service=nobody-reports-this')).earliest).toBeNull();
   });
 
   it('records each run of an instance with its labels at registration, once per run', async () => {
