@@ -9,6 +9,8 @@ import { createRouter } from './http/router';
 import { sendJson } from './http/send-json';
 import { installAccess, type Access } from './auth/install-access';
 import { startLivePipeline } from './live-pipeline';
+import { broadcastDashboardsAcrossServers } from './cluster/dashboard-broadcasts';
+import { startCluster, type Cluster } from './cluster/start-cluster';
 import { agentParser } from './ingest/agent-parser';
 import { createReportDecoderPool } from './ingest/report-decoder-pool';
 import { ReadGate } from './ingest/read-gate';
@@ -47,6 +49,8 @@ export interface RunningPanel {
   pipeline: Awaited<ReturnType<typeof startLivePipeline>>;
   /** Users, sessions, keys; `access.firstAdmin` is the admin created at this start, whose generated password the caller prints once. */
   access: Access;
+  /** This server's part in a cluster (CLUSTER=on), or null for a server on its own. */
+  cluster: Cluster | null;
   stop(): Promise<void>;
 }
 
@@ -108,15 +112,21 @@ export async function startPanelServer({ config, logger, createWebApp, now = Dat
     wsEngine: panelWebSocketServer(readGate),
     parser: agentParser(reportDecoders),
   });
+  // Before any namespace has sockets: the adapters are chosen when namespaces are set up.
+  const broadcasts = config.cluster.enabled ? broadcastDashboardsAcrossServers({ io, databaseUrl: database.url, serverId: config.cluster.serverId, logger }) : null;
   let access;
   let pipeline;
+  let cluster: Cluster | null = null;
   try {
+    if (config.cluster.enabled) cluster = await startCluster({ config: config.cluster, pool, databaseUrl: database.url, version, logger });
     access = await installAccess({ config, logger, prisma, router, io, databaseUrl: database.url, now });
     gate = access.gate;
-    pipeline = await startLivePipeline({ config, logger, io, router, pool, prisma, databaseUrl: database.url, keys: access.keys, version, now, readGate });
+    pipeline = await startLivePipeline({ config, logger, io, router, pool, prisma, databaseUrl: database.url, keys: access.keys, version, now, readGate, cluster });
     metricsHandler = createMetricsHandler(pipeline.metrics, config.metricsToken);
   } catch (error) {
     await access?.stop();
+    await cluster?.stop();
+    await broadcasts?.close();
     await reportDecoders?.close();
     await clients.close();
     await database.close();
@@ -136,6 +146,8 @@ export async function startPanelServer({ config, logger, createWebApp, now = Dat
   } catch (error) {
     await pipeline.stop();
     await access.stop();
+    await cluster?.stop();
+    await broadcasts?.close();
     await reportDecoders?.close();
     await clients.close();
     await database.close();
@@ -160,11 +172,13 @@ export async function startPanelServer({ config, logger, createWebApp, now = Dat
       await web.close?.();
       await pipeline.stop();
       await access.stop();
+      await cluster?.stop();
+      await broadcasts?.close();
       await reportDecoders?.close();
       await clients.close();
       await database.close();
     })());
 
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
-  return { port, url: `http://${shownHost}:${port}`, database, prisma, io, pipeline, access, stop };
+  return { port, url: `http://${shownHost}:${port}`, database, prisma, io, pipeline, access, cluster, stop };
 }
