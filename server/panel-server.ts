@@ -119,7 +119,7 @@ export async function startPanelServer({ config, logger, createWebApp, now = Dat
   let cluster: Cluster | null = null;
   try {
     if (config.cluster.enabled) cluster = await startCluster({ config: config.cluster, pool, databaseUrl: database.url, version, logger });
-    access = await installAccess({ config, logger, prisma, router, io, databaseUrl: database.url, now });
+    access = await installAccess({ config, logger, prisma, pool, router, io, databaseUrl: database.url, now });
     gate = access.gate;
     pipeline = await startLivePipeline({ config, logger, io, router, pool, prisma, databaseUrl: database.url, keys: access.keys, version, now, readGate, cluster });
     metricsHandler = createMetricsHandler(pipeline.metrics, config.metricsToken);

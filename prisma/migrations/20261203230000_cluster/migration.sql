@@ -48,3 +48,17 @@ CREATE TABLE "socket_io_attachments" (
 
     CONSTRAINT "socket_io_attachments_pkey" PRIMARY KEY ("id")
 );
+
+-- Failed sign-ins counted for every server at once (CLUSTER=on), as
+-- server/auth/shared-sign-in-limiter.ts counts them: per (address, account)
+-- pair, per account and per address. `at` is when a pair's last failure is
+-- counted from, or when an account's or address's window ends.
+CREATE TABLE "sign_in_failures" (
+    "kind" TEXT NOT NULL,
+    "key" TEXT NOT NULL,
+    "count" INTEGER NOT NULL,
+    "at" TIMESTAMPTZ(3) NOT NULL,
+
+    CONSTRAINT "sign_in_failures_pkey" PRIMARY KEY ("kind", "key")
+);
+CREATE INDEX "sign_in_failures_at_idx" ON "sign_in_failures"("at");

@@ -1,5 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { TCommand } from '../../../lib/protocol/command.js';
+import { PROTOCOL_VERSION } from '../../../lib/protocol/version.js';
 import { createClusterLeases } from '../../../server/cluster/cluster-lease';
 import { NOTIFY_PAYLOAD_LIMIT_BYTES, startMessageBus, type MessageBus } from '../../../server/cluster/message-bus';
 import { startServerRegistry } from '../../../server/cluster/server-registry';
@@ -9,8 +11,8 @@ import { createMigratedDatabase, type TestDatabase } from '../../fixtures/test-d
 const logger = createLogger('silent');
 const breakerId = '6f1d2a0e-4c1b-4b8e-9a51-0d6f7f1c2e3a';
 const instanceId = '0b7c9d7e-2f7a-4a43-8d0e-5b1f3c2a9e11';
-const command = (reason: string) => ({
-  protocolVersion: 1,
+const command = (reason: string): TCommand => ({
+  protocolVersion: PROTOCOL_VERSION,
   id: '9e0f6a52-0a55-4f55-9f1b-2f0d5e8c7b61',
   breaker: 'payments-api',
   action: 'trip' as const,

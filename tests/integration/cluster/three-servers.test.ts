@@ -192,6 +192,16 @@ describe('three panel servers on one Postgres', () => {
     for (const server of Object.values(servers)) expect((await fetch(`${server.url}/api/v1/auth/session`, { headers: { cookie: viewer.cookie } })).status).toBe(401);
   });
 
+  it('counts failed sign-ins on every server together', async () => {
+    const attempt = (server: PanelProcess) =>
+      fetch(`${server.url}/api/v1/auth/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'guess@example.test', password: 'not the password' }) }).then((response) => response.status);
+    // SIGN_IN_MAX_FAILURES (5) failures from one address on one account, spread over the three servers.
+    const statuses = [];
+    for (const id of ['a', 'b', 'c', 'a', 'b'] as const) statuses.push(await attempt(servers[id]));
+    expect(statuses).toEqual([401, 401, 401, 401, 401]);
+    for (const server of Object.values(servers)) expect(await attempt(server)).toBe(429);
+  });
+
   it('moves the reporters of a server killed with -9 to the others, and the others count it dead', async () => {
     proxy.setBackends([servers.a, servers.b, servers.c].map((server) => Number(new URL(server.url).port)));
     const registered = new Promise<void>((resolve) => sdk.child.on('message', (message: { event?: string }) => message.event === 'registered' && resolve()));
