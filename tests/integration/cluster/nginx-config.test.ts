@@ -1,17 +1,12 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { findNginx, nginxConfigFor } from '../../fixtures/nginx-balancer';
 
 const CONFIG = path.resolve(import.meta.dirname, '../../../deploy/nginx.conf');
-const nginx = (() => {
-  try {
-    return execFileSync('sh', ['-c', 'command -v nginx || ls /usr/sbin/nginx'], { encoding: 'utf8' }).trim().split('\n')[0] || null;
-  } catch {
-    return null;
-  }
-})();
+const nginx = findNginx();
 
 describe('deploy/nginx.conf', () => {
   // nginx is not part of the toolchain; where it is installed, the balancer's configuration is checked by nginx itself.
@@ -19,8 +14,8 @@ describe('deploy/nginx.conf', () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'panel-nginx-'));
     try {
       // The compose names resolve only inside compose's network; nginx -t resolves upstream hosts.
-      const text = (await readFile(CONFIG, 'utf8')).replace(/panel-(\d):3000/g, (_match, n: string) => `127.0.0.1:${3000 + Number(n)}`);
-      expect(text).toMatch(/upstream panel/);
+      const text = await nginxConfigFor([3001, 3002, 3003], 8080);
+      expect(text.match(/server 127\.0\.0\.1:300\d/g)).toHaveLength(3);
       const file = path.join(dir, 'nginx.conf');
       await writeFile(file, text);
       const result = spawnSync(nginx!, ['-t', '-c', file, '-e', path.join(dir, 'error.log'), '-p', dir], { encoding: 'utf8' });

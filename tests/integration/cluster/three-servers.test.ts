@@ -2,12 +2,13 @@ import { spawn } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import type { Socket } from 'socket.io-client';
+import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { TTransitionRecord } from '../../../lib/api/transition-record.js';
 import type { TDelivery } from '../../../lib/control/operator-action.js';
 import type { TCreatedApiKey } from '../../../lib/auth/api-keys.js';
 import { startPanelProcess, type PanelProcess } from '../../fixtures/panel-process';
+import { findNginx, startNginxBalancer } from '../../fixtures/nginx-balancer';
 import { startRoundRobinProxy, type RoundRobinProxy } from '../../fixtures/round-robin-proxy';
 import { startSdkService, type SdkServiceProcess } from '../../fixtures/sdk-service-process';
 import { signIn, type SignedInClient } from '../../fixtures/signed-in';
@@ -17,6 +18,7 @@ import { startWebhookReceiver } from '../notify/webhook-receiver';
 const SERVICE = 'checkout';
 const BREAKER = 'payments-api';
 const HEARTBEAT_MS = 300;
+const nginx = findNginx();
 const PYTHON_REPORTER = path.resolve(import.meta.dirname, '../ingest/http-reporter.py');
 
 async function freePort(): Promise<number> {
@@ -198,7 +200,7 @@ describe('three panel servers on one Postgres', () => {
     // SIGN_IN_MAX_FAILURES (5) failures from one address on one account are allowed; the waits after them double from 1 s.
     // Twelve guesses spread over three servers are four per server: counted per server, none would ever be refused.
     const statuses: number[] = [];
-    for (let i = 0; i < 12 && !statuses.includes(429); i += 1) statuses.push(await attempt(servers[(['a', 'b', 'c'] as const)[i % 3]]));
+    for (let i = 0; i < 12 && !statuses.includes(429); i += 1) statuses.push(await attempt(servers[(['a', 'b', 'c'] as const)[i % 3]!]));
     expect(statuses.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
     expect(statuses).toContain(429);
   });
@@ -221,4 +223,28 @@ describe('three panel servers on one Postgres', () => {
       { id: 'server-c', alive: false },
     ]);
   }, 60_000);
+
+  // nginx is not part of the toolchain; where it is installed, deploy/nginx.conf itself balances the servers left.
+  it.skipIf(!nginx)('serves reporters and dashboards through deploy/nginx.conf, skipping the dead server', async () => {
+    const balancer = await startNginxBalancer(nginx!, [servers.a, servers.b, servers.c].map((server) => Number(new URL(server.url).port)));
+    const extra: SdkServiceProcess[] = [];
+    try {
+      for (let i = 0; i < 3; i += 1) extra.push(await startSdkService({ PANEL_URL: balancer.url, PANEL_API_KEY: servers.a.keys[SERVICE]!, SERVICE, BREAKER, INSTANCE: `via-nginx-${i}`, REPORT_INTERVAL_MS: '200' }));
+      // Round robin over A and B (C is dead): each of them holds some of the three.
+      const views = await eventually(
+        () => Promise.all([admins.a, admins.b].map((admin) => admin.getJson<{ instances: Array<{ name: string; stale: boolean }> }>(`/api/v1/breakers/${breakerId}`))),
+        (seen) => seen.flatMap((view) => view.instances).filter((instance) => instance.name.startsWith('via-nginx-') && !instance.stale).length === 3,
+        'three SDK instances live behind nginx',
+      );
+      expect(views.every((view) => view.instances.some((instance) => instance.name.startsWith('via-nginx-') && !instance.stale))).toBe(true);
+      // A dashboard through nginx, on the session made on A.
+      const throughNginx = io(`${balancer.url}/dashboard`, { transports: ['websocket'], reconnection: false, extraHeaders: { cookie: admins.a.cookie } });
+      sockets.push(throughNginx);
+      expect(((await throughNginx.emitWithAck('live:subscribe', { scope: { kind: 'all' } })) as { ok: boolean }).ok).toBe(true);
+      throughNginx.disconnect();
+    } finally {
+      await Promise.all(extra.map((service) => service.stop()));
+      await balancer.close();
+    }
+  }, 90_000);
 });
