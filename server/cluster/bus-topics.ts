@@ -12,6 +12,8 @@ export const busTopics = {
     breakerId: z.uuid(),
     targets: z.array(z.object({ instanceId: z.uuid(), name: z.string(), command: ZCommand })).min(1),
   }),
+  /** An instance acknowledged a command on this server: the others drop it from that instance's HTTP mailbox. */
+  'command.acknowledged': z.object({ instanceId: z.uuid(), runId: z.string().min(1).max(200), commandId: z.string().min(1).max(200) }),
   /** An override started, ended or expired on one server: the others show it and stop releasing it on their instances. */
   'override.changed': z.object({ breakerId: z.uuid() }),
 } as const;

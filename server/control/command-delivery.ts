@@ -46,7 +46,11 @@ export function createCommandDelivery({
   now: () => number;
   onDelivery(breakerId: string, delivery: TDelivery): void;
   /** In a cluster: hands the commands for instances this server does not hold to the other servers (server/control/command-relay.ts). */
-  relay?: (breakerId: string, commands: AddressedCommand[]) => void;
+  relay?: {
+    send(breakerId: string, commands: AddressedCommand[]): void;
+    /** An HTTP reporter may poll several servers: the others stop handing out what it acknowledged here. */
+    acknowledged(instanceId: string, runId: string, commandId: string): void;
+  };
 }) {
   const connected = (instanceId: string) => (agent.namespace.adapter.rooms.get(instanceRoom(instanceId))?.size ?? 0) > 0;
   const statusFor = (instanceId: string): OpenStatus => (connected(instanceId) ? 'sent' : mailboxes.online(instanceId) ? 'pending' : 'offline');
@@ -70,7 +74,7 @@ export function createCommandDelivery({
           if (!online) elsewhere.push({ instanceId: target.instanceId, name: target.name, command: addressed });
         }
       }
-      if (relay && elsewhere.length > 0) relay(breakerId, elsewhere);
+      if (relay && elsewhere.length > 0) relay.send(breakerId, elsewhere);
     },
 
     /**
@@ -95,6 +99,9 @@ export function createCommandDelivery({
       }
       return delivered;
     },
+
+    /** Another server stored this acknowledgement: its command is not handed out here again. */
+    acknowledgedElsewhere: (instanceId: string, runId: string, commandId: string) => mailboxes.acknowledge(instanceId, runId, commandId),
 
     /** Whether the instance's current run acknowledged the command already (known for HTTP reporters): it is not sent again. */
     acknowledgedByRun: (instanceId: string, commandId: string) => mailboxes.acknowledged(instanceId, commandId),
@@ -147,6 +154,7 @@ export function createCommandDelivery({
     /** An instance's acknowledgement: the delivery becomes applied or failed, and every dashboard sees it. */
     async acknowledge(instanceId: string, ack: TCommandAck): Promise<void> {
       mailboxes.acknowledge(instanceId, ack.runId, ack.commandId);
+      relay?.acknowledged(instanceId, ack.runId, ack.commandId);
       if (!isUuid(ack.commandId)) return;
       const command = await prisma.command.findUnique({ where: { id: ack.commandId }, select: { breakerId: true } });
       if (!command) return;

@@ -9,6 +9,7 @@ import type { TDelivery } from '../../../lib/control/operator-action.js';
 import type { TCreatedApiKey } from '../../../lib/auth/api-keys.js';
 import { startPanelProcess, type PanelProcess } from '../../fixtures/panel-process';
 import { findNginx, startNginxBalancer } from '../../fixtures/nginx-balancer';
+import { instanceRun } from '../../fixtures/protocol-messages';
 import { startRoundRobinProxy, type RoundRobinProxy } from '../../fixtures/round-robin-proxy';
 import { startSdkService, type SdkServiceProcess } from '../../fixtures/sdk-service-process';
 import { signIn, type SignedInClient } from '../../fixtures/signed-in';
@@ -203,6 +204,58 @@ describe('three panel servers on one Postgres', () => {
     for (let i = 0; i < 12 && !statuses.includes(429); i += 1) statuses.push(await attempt(servers[(['a', 'b', 'c'] as const)[i % 3]!]));
     expect(statuses.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
     expect(statuses).toContain(429);
+  });
+
+  it('stops handing out a command on every server once an HTTP reporter acknowledged it on one', async () => {
+    const key = servers.a.keys[SERVICE]!;
+    const run = instanceRun(SERVICE, 'http-on-a-and-b');
+    const post = (server: PanelProcess, body: object) =>
+      fetch(`${server.url}/api/v1/reports`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify(body) }).then(
+        async (response) => ({ status: response.status, body: (await response.json()) as { ok: boolean; data?: { commands: Array<{ id: string; breaker: string }> } } }),
+      );
+    const poll = async (server: PanelProcess) => {
+      const response = await fetch(`${server.url}/api/v1/commands?instanceId=http-on-a-and-b&waitMs=0`, { headers: { authorization: `Bearer ${key}` } });
+      const body = (await response.json()) as { ok: boolean; data?: { commands: Array<{ id: string }> } };
+      return body.data?.commands.map((command) => command.id) ?? [];
+    };
+    // A balancer spreads this HTTP reporter's requests over A and B; it polls both all along, as a reporter polls all the time.
+    for (const server of [servers.a, servers.b]) expect((await post(server, { protocolVersion: run.ref.protocolVersion, register: run.register([BREAKER]), reports: [run.report([run.breaker(BREAKER, {})])] })).status).toBe(200);
+    const latest = { a: [] as string[], b: [] as string[] };
+    let polling = true;
+    const pollingDone = (async () => {
+      while (polling) {
+        [latest.a, latest.b] = await Promise.all([poll(servers.a), poll(servers.b)]);
+        await new Promise((resolve) => setTimeout(resolve, 150));
+      }
+    })();
+    try {
+      const instanceIds = await eventually(
+        () => database.query<{ id: string }>(`SELECT i.id FROM instances i JOIN breaker_instance_states p ON p.instance_id = i.id WHERE i.name = 'http-on-a-and-b'`),
+        (rows) => rows.length === 1,
+        'the instance stored',
+      );
+      expect(instanceIds).toHaveLength(1);
+
+      // Issued on C, which does not hold it: A and B both queue it.
+      const issued = await admins.c.request(`/api/v1/breakers/${breakerId}/actions`, { method: 'POST', body: { action: 'reset', scope: { instances: ['http-on-a-and-b'] }, reason: 'acknowledged once, forgotten everywhere' } });
+      expect(issued.status).toBe(201);
+      const { commandId } = (await issued.json()) as { commandId: string };
+      await eventually(() => Promise.resolve([latest.a, latest.b]), (lists) => lists.every((list) => list.includes(commandId)), 'A and B handing the command out');
+
+      const acked = await post(servers.b, {
+        protocolVersion: run.ref.protocolVersion,
+        reports: [run.report([run.breaker(BREAKER, {})])],
+        commandAcks: [{ ...run.ref, commandId, breaker: BREAKER, status: 'applied', state: 'CLOSED', reason: null, duplicate: false, at: Date.now() }],
+      });
+      expect(acked.status).toBe(200);
+      // Without being told, A would hand it out again on every poll until the reporter acknowledged it there too.
+      await eventually(() => poll(servers.a), (list) => !list.includes(commandId), 'A forgetting the command acknowledged on B', 5_000);
+      const control = await admins.a.getJson<{ lastCommand: { id: string; deliveries: TDelivery[] } | null }>(`/api/v1/breakers/${breakerId}/control`);
+      expect(control.lastCommand?.deliveries.map((delivery) => [delivery.instance, delivery.status])).toEqual([['http-on-a-and-b', 'applied']]);
+    } finally {
+      polling = false;
+      await pollingDone;
+    }
   });
 
   it('moves the reporters of a server killed with -9 to the others, and the others count it dead', async () => {
