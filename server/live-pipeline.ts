@@ -23,7 +23,7 @@ import type { ReadGate } from './ingest/read-gate';
 import { addCommandsRoute } from './ingest/commands-route';
 import { addReportsRoute } from './ingest/reports-route';
 import type { ApiKeyVerifier } from './ingest/reporter-identity';
-import { createDueTasks } from './jobs/due-tasks';
+import { createIntervals } from './jobs/intervals';
 import { createAggregateFlusher } from './jobs/flush-aggregate';
 import { startEpisodeCatchUpJob } from './jobs/episode-catch-up-job';
 import { startRollupJob } from './jobs/rollup-and-retention';
@@ -77,8 +77,8 @@ export async function startLivePipeline({ config, logger, io, router, pool, pris
   const view = createLiveView(aggregate, now);
   const dashboard = createDashboardNamespace(io, { version, now, view, logger });
   const publisher = createLivePublisher({ namespace: dashboard, aggregate, now });
-  // Publishing, flushing, liveness and expiry run from timers, and from the report path when a flood holds the timers back.
-  const due = createDueTasks();
+  // Publishing, flushing, liveness and expiry run from timers; the read gate keeps a flood of reports from holding them back.
+  const timers = createIntervals();
   const metrics = createPanelMetrics({ aggregate, io, readGate });
   const notifications = createNotifications({ prisma, aggregate, router, config: config.notify, now, logger, version });
   const onTransition: typeof publisher.publishTransition = (record) => {
@@ -94,8 +94,7 @@ export async function startLivePipeline({ config, logger, io, router, pool, pris
     // Bound below: deliveries need the agent namespace, which needs ingest.
     onCommandAck: (instanceId, ack) => delivery.acknowledge(instanceId, ack),
     counters: metrics.counters,
-    onReported: () => due.runDue(),
-    onRunStarted: ({ instanceId, runId, breakerIds }) => createBaselineStore(pool).upsert([{ instanceId, runId, breakerIds, widths: breakerIds.map(() => 0), totals: [] }]),
+    onRunStarted: ({ instanceId, runId, breakerIds }) => createBaselineStore(pool).upsert([{ instanceId, runId, breakerIds, widths: breakerIds.map(() => 0), totals: new Float64Array(0) }]),
     // Bound below, like onCommandAck.
     onHeldOverrides: (instanceId, held) => overrides.reconcile(instanceId, held),
   });
@@ -141,12 +140,12 @@ export async function startLivePipeline({ config, logger, io, router, pool, pris
   await rollups.first;
   const episodes = startEpisodeCatchUpJob({ pool, logger, intervalMs: EPISODE_CATCH_UP_INTERVAL_MS });
   const flusher = createAggregateFlusher({ aggregate, pool, logger, now, onRowsDropped: metrics.onRowsDropped });
-  due.every(LIVE_INTERVAL_MS, () => publisher.flush());
-  due.every(STATE_CHANGE_INTERVAL_MS, () => publisher.flushStateChanges());
-  due.every(config.ingest.flushIntervalMs, () => void flusher.flush());
-  due.every(Math.min(1_000, config.ingest.reportIntervalMs), () => aggregate.checkLiveness());
-  due.every(60_000, () => mailboxes.sweep(FORGET_HTTP_REPORTER_MS));
-  due.every(EXPIRY_CHECK_MS, () => void overrides.expireDue().catch((error: unknown) => logger.warn({ err: error }, 'expiring overrides failed')));
+  timers.every(LIVE_INTERVAL_MS, () => publisher.flush());
+  timers.every(STATE_CHANGE_INTERVAL_MS, () => publisher.flushStateChanges());
+  timers.every(config.ingest.flushIntervalMs, () => void flusher.flush());
+  timers.every(Math.min(1_000, config.ingest.reportIntervalMs), () => aggregate.checkLiveness());
+  timers.every(60_000, () => mailboxes.sweep(FORGET_HTTP_REPORTER_MS));
+  timers.every(EXPIRY_CHECK_MS, () => void overrides.expireDue().catch((error: unknown) => logger.warn({ err: error }, 'expiring overrides failed')));
 
   return {
     aggregate,
@@ -161,7 +160,7 @@ export async function startLivePipeline({ config, logger, io, router, pool, pris
     flush: () => flusher.flushAll(),
     /** Stops the timers and writes what is still pending: after the sockets closed, before the pool does. */
     async stop(): Promise<void> {
-      due.stop();
+      timers.stop();
       relay?.close();
       overrideSync?.close();
       await notifications.stop();

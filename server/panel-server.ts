@@ -11,8 +11,6 @@ import { installAccess, type Access } from './auth/install-access';
 import { startLivePipeline } from './live-pipeline';
 import { broadcastDashboardsAcrossServers } from './cluster/dashboard-broadcasts';
 import { startCluster, type Cluster } from './cluster/start-cluster';
-import { agentParser } from './ingest/agent-parser';
-import { createReportDecoderPool } from './ingest/report-decoder-pool';
 import { ReadGate } from './ingest/read-gate';
 import { createMetricsHandler } from './metrics/panel-metrics';
 import type { Logger } from './logger';
@@ -20,7 +18,7 @@ import { isDatabaseUnavailable } from './store/database-errors';
 import { openDatabase, type OpenDatabase } from './store/open-database';
 import { createDatabaseClients, type Prisma } from './store/prisma';
 import { readVersion } from './version';
-import { panelWebSocketServer } from './ws-engine';
+import { gatedWebSocketServer } from './ws-engine';
 
 /** What serves the pages: Next.js in the real server. */
 export interface WebApp {
@@ -103,14 +101,12 @@ export async function startPanelServer({ config, logger, createWebApp, now = Dat
     });
   });
   // Socket.IO handles its own upgrades and, with destroyUpgrade off, leaves the rest to us.
-  const reportDecoders = config.ingest.decodeThreads > 0 ? createReportDecoderPool({ threads: config.ingest.decodeThreads, logger }) : null;
   const readGate = new ReadGate({ turnBudgetMs: READ_TURN_BUDGET_MS });
   const io = new SocketServer(httpServer, {
     serveClient: false,
     destroyUpgrade: false,
     maxHttpBufferSize: config.ingest.maxMessageBytes,
-    wsEngine: panelWebSocketServer(readGate),
-    parser: agentParser(reportDecoders),
+    wsEngine: gatedWebSocketServer(readGate),
   });
   // Before any namespace has sockets: the adapters are chosen when namespaces are set up.
   const broadcasts = config.cluster.enabled ? broadcastDashboardsAcrossServers({ io, databaseUrl: database.url, serverId: config.cluster.serverId, logger }) : null;
@@ -127,7 +123,6 @@ export async function startPanelServer({ config, logger, createWebApp, now = Dat
     await access?.stop();
     await cluster?.stop();
     await broadcasts?.close();
-    await reportDecoders?.close();
     await clients.close();
     await database.close();
     throw error;
@@ -148,7 +143,6 @@ export async function startPanelServer({ config, logger, createWebApp, now = Dat
     await access.stop();
     await cluster?.stop();
     await broadcasts?.close();
-    await reportDecoders?.close();
     await clients.close();
     await database.close();
     throw error;
@@ -174,7 +168,6 @@ export async function startPanelServer({ config, logger, createWebApp, now = Dat
       await access.stop();
       await cluster?.stop();
       await broadcasts?.close();
-      await reportDecoders?.close();
       await clients.close();
       await database.close();
     })());

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { TTransitionRecord } from '../../lib/api/transition-record.js';
-import { PROTOCOL_VERSION } from '../../lib/protocol/version.js';
+import { COMMAND_PROTOCOL_VERSION } from '../../lib/protocol/version.js';
 import type { Aggregate } from '../aggregate/aggregate';
 import type { Logger } from '../logger';
 import type { Prisma } from '../store/prisma';
@@ -61,7 +61,7 @@ export function createActiveOverrides({
         releasesSent.set(key, at);
         logger.info({ instance: instance.name, breaker, commandId }, 'releasing an override that ended while the instance was away');
         delivery.send(
-          { protocolVersion: PROTOCOL_VERSION, id: randomUUID(), breaker, action: 'release', expiresAt: null, reason: 'the override this instance holds has ended', issuedBy: 'panel', issuedAt: at },
+          { protocolVersion: COMMAND_PROTOCOL_VERSION, id: randomUUID(), breaker, action: 'release', expiresAt: null, reason: 'the override this instance holds has ended', issuedBy: 'panel', issuedAt: at },
           breakerId,
           () => ({ kind: 'instance', instanceId: instance.name }),
           [{ instanceId, name: instance.name }],
@@ -102,7 +102,7 @@ export function createActiveOverrides({
         const target = { instanceId, name: instance.name };
         await delivery.markResent(view.commandId, row.breakerId, target);
         delivery.send(
-          { protocolVersion: PROTOCOL_VERSION, id: view.commandId, breaker: row.breaker.name, action: view.state === 'FORCED_OPEN' ? 'trip' : 'force_closed', expiresAt: view.expiresAt, reason: view.reason, issuedBy: view.by ?? 'panel', issuedAt: view.createdAt },
+          { protocolVersion: COMMAND_PROTOCOL_VERSION, id: view.commandId, breaker: row.breaker.name, action: view.state === 'FORCED_OPEN' ? 'trip' : 'force_closed', expiresAt: view.expiresAt, reason: view.reason, issuedBy: view.by ?? 'panel', issuedAt: view.createdAt },
           row.breakerId,
           (item) => commandScope(view.scope, item.name),
           [target],

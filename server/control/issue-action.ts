@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { TActionRequest, TActionResult, TOverrideView } from '../../lib/control/operator-action.js';
 import type { TTransitionRecord } from '../../lib/api/transition-record.js';
-import { PROTOCOL_VERSION } from '../../lib/protocol/version.js';
+import { COMMAND_PROTOCOL_VERSION } from '../../lib/protocol/version.js';
 import type { Aggregate } from '../aggregate/aggregate';
 import { HttpError } from '../http/http-error';
 import type { Prisma } from '../store/prisma';
@@ -134,7 +134,7 @@ export function createIssueAction({ prisma, aggregate, delivery, now, onTransiti
       onTransition({ id: String(transition.id), breakerId, service: breaker.service.name, breaker: breaker.name, instance: null, from: transition.from, to: transition.to, wouldBe: null, cause: 'manual', failureRate: null, slowCallRate: null, at });
     }
     delivery.send(
-      { protocolVersion: PROTOCOL_VERSION, id: commandId, breaker: breaker.name, action: request.action, expiresAt: expiresAt?.getTime() ?? null, reason: request.reason, issuedBy: caller.email, issuedAt: at },
+      { protocolVersion: COMMAND_PROTOCOL_VERSION, id: commandId, breaker: breaker.name, action: request.action, expiresAt: expiresAt?.getTime() ?? null, reason: request.reason, issuedBy: caller.email, issuedAt: at },
       breakerId,
       (target) => commandScope(request.scope, target.name),
       targets,
