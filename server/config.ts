@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { accessConfigFrom, ZAccessEnv, type AccessConfig } from './auth/access-config';
+import { clusterConfigFrom, ZClusterEnv, type ClusterConfig } from './cluster/cluster-config';
 import { notifyConfigFrom, ZNotifyEnv, type NotifyConfig } from './notify/notify-config';
 import { secret, secretVariables } from './secret-variable';
 
@@ -35,6 +36,7 @@ export const ZConfigEnv = z.object({
   METRICS_TOKEN: secret(z.string().min(16).optional().describe('a secret of at least 16 characters')),
   ...ZAccessEnv.shape,
   ...ZNotifyEnv.shape,
+  ...ZClusterEnv.shape,
 });
 
 export type TConfigEnv = z.infer<typeof ZConfigEnv>;
@@ -62,6 +64,8 @@ export interface Config {
   };
   access: AccessConfig;
   notify: NotifyConfig;
+  /** Several servers on one Postgres (docs/operations.md); off by default. */
+  cluster: ClusterConfig;
   /** The project root: where the Next app and the migrations live. */
   rootDir: string;
 }
@@ -95,6 +99,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, ro
     throw new ConfigError(describeInvalid(parsed.error.issues[0], env));
   }
   const values = parsed.data;
+  // The embedded Postgres belongs to one server: servers can only share a database they all reach.
+  if (values.CLUSTER === 'on' && values.DATABASE_URL === undefined) throw new ConfigError('CLUSTER=on needs DATABASE_URL: servers share one Postgres, and the embedded one belongs to a single server');
   const dataDir = path.resolve(rootDir, values.DATA_DIR);
   return {
     env: values.NODE_ENV,
@@ -126,6 +132,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, ro
     },
     access: accessConfigFrom(values),
     notify: notifyConfigFrom(values),
+    cluster: clusterConfigFrom(values),
     rootDir,
   };
 }

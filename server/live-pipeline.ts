@@ -3,9 +3,13 @@ import type { Server } from 'socket.io';
 import { createAggregate } from './aggregate/aggregate';
 import { loadCatalog } from './aggregate/load-catalog';
 import { listenForRevokedKeys } from './auth/api-keys';
+import type { Cluster } from './cluster/start-cluster';
 import type { Config } from './config';
 import { createActiveOverrides } from './control/active-overrides';
 import { createCommandDelivery } from './control/command-delivery';
+import { createCommandRelay } from './control/command-relay';
+import { createKnownInstances } from './control/known-instances';
+import { createOverrideSync } from './control/override-sync';
 import { createHttpCommands } from './control/http-commands';
 import { createHttpMailboxes } from './control/http-mailboxes';
 import { addControlRoutes } from './control/control-routes';
@@ -47,6 +51,8 @@ export interface LivePipelineOptions {
   now: () => number;
   /** The sockets' backpressure, for the metrics. */
   readGate?: ReadGate;
+  /** Several servers on one database: commands and overrides cross servers through its bus. */
+  cluster?: Cluster | null;
 }
 
 const LIVE_INTERVAL_MS = 250;
@@ -66,7 +72,7 @@ const FORGET_HTTP_REPORTER_MS = 3_600_000;
  * ingest (socket and HTTP) → aggregate → store (flusher, rollups) and live
  * (dashboard namespace and publisher), plus the read API over both.
  */
-export async function startLivePipeline({ config, logger, io, router, pool, prisma, databaseUrl, keys, version, now, readGate }: LivePipelineOptions) {
+export async function startLivePipeline({ config, logger, io, router, pool, prisma, databaseUrl, keys, version, now, readGate, cluster = null }: LivePipelineOptions) {
   const aggregate = createAggregate({ now, staleAfterMs: config.ingest.staleAfterMs, bucketSeconds: 10 });
   const view = createLiveView(aggregate, now);
   const dashboard = createDashboardNamespace(io, { version, now, view, logger });
@@ -103,12 +109,23 @@ export async function startLivePipeline({ config, logger, io, router, pool, pris
     onRegistered: (instanceId) => void overrides.onRegistered(instanceId).catch((error: unknown) => logger.error({ err: error, instanceId }, 'sending active overrides failed')),
   });
   const mailboxes = createHttpMailboxes({ now, staleAfterMs: config.ingest.staleAfterMs, maxWaiters: MAX_LONG_POLLS });
-  const delivery = createCommandDelivery({ prisma, agent, aggregate, mailboxes, now, onDelivery: publisher.publishDelivery });
-  const overrides = createActiveOverrides({ prisma, aggregate, delivery, now, logger, onTransition });
+  const relay = cluster ? createCommandRelay({ bus: cluster.bus, logger }) : null;
+  const delivery = createCommandDelivery({ prisma, agent, aggregate, mailboxes, now, onDelivery: publisher.publishDelivery, relay: relay?.relay });
+  relay?.attach(delivery);
+  const overrideSync = cluster ? createOverrideSync({ bus: cluster.bus, reloadOne: (breakerId) => overrides.reloadOne(breakerId), logger }) : null;
+  const overrides = createActiveOverrides({ prisma, aggregate, delivery, now, logger, onTransition, onOverrideChanged: overrideSync?.changed });
   const httpCommands = createHttpCommands({ mailboxes, delivery, resendOverrides: (instanceId) => overrides.onRegistered(instanceId) });
   await overrides.load();
   await notifications.start();
-  const issueAction = createIssueAction({ prisma, aggregate, delivery, now, onTransition });
+  const issueAction = createIssueAction({
+    prisma,
+    aggregate,
+    delivery,
+    now,
+    onTransition,
+    knownInstances: cluster ? createKnownInstances(pool) : undefined,
+    onOverrideChanged: overrideSync?.changed,
+  });
   addControlRoutes(router, { issueAction, delivery, prisma, db: pool });
   addReportsRoute(router, { ingest, keys, commands: httpCommands, limitBytes: config.ingest.maxMessageBytes, logger });
   addCommandsRoute(router, { ingest, keys, commands: httpCommands, logger });
@@ -144,6 +161,8 @@ export async function startLivePipeline({ config, logger, io, router, pool, pris
     /** Stops the timers and writes what is still pending: after the sockets closed, before the pool does. */
     async stop(): Promise<void> {
       timers.stop();
+      relay?.close();
+      overrideSync?.close();
       await notifications.stop();
       await revocations.close();
       await rollups.stop();

@@ -9,6 +9,8 @@ import { createRouter } from './http/router';
 import { sendJson } from './http/send-json';
 import { installAccess, type Access } from './auth/install-access';
 import { startLivePipeline } from './live-pipeline';
+import { broadcastDashboardsAcrossServers } from './cluster/dashboard-broadcasts';
+import { startCluster, type Cluster } from './cluster/start-cluster';
 import { ReadGate } from './ingest/read-gate';
 import { createMetricsHandler } from './metrics/panel-metrics';
 import type { Logger } from './logger';
@@ -45,6 +47,8 @@ export interface RunningPanel {
   pipeline: Awaited<ReturnType<typeof startLivePipeline>>;
   /** Users, sessions, keys; `access.firstAdmin` is the admin created at this start, whose generated password the caller prints once. */
   access: Access;
+  /** This server's part in a cluster (CLUSTER=on), or null for a server on its own. */
+  cluster: Cluster | null;
   stop(): Promise<void>;
 }
 
@@ -104,15 +108,21 @@ export async function startPanelServer({ config, logger, createWebApp, now = Dat
     maxHttpBufferSize: config.ingest.maxMessageBytes,
     wsEngine: gatedWebSocketServer(readGate),
   });
+  // Before any namespace has sockets: the adapters are chosen when namespaces are set up.
+  const broadcasts = config.cluster.enabled ? broadcastDashboardsAcrossServers({ io, databaseUrl: database.url, serverId: config.cluster.serverId, logger }) : null;
   let access;
   let pipeline;
+  let cluster: Cluster | null = null;
   try {
-    access = await installAccess({ config, logger, prisma, router, io, databaseUrl: database.url, now });
+    if (config.cluster.enabled) cluster = await startCluster({ config: config.cluster, pool, databaseUrl: database.url, version, logger });
+    access = await installAccess({ config, logger, prisma, pool, router, io, databaseUrl: database.url, now });
     gate = access.gate;
-    pipeline = await startLivePipeline({ config, logger, io, router, pool, prisma, databaseUrl: database.url, keys: access.keys, version, now, readGate });
+    pipeline = await startLivePipeline({ config, logger, io, router, pool, prisma, databaseUrl: database.url, keys: access.keys, version, now, readGate, cluster });
     metricsHandler = createMetricsHandler(pipeline.metrics, config.metricsToken);
   } catch (error) {
     await access?.stop();
+    await cluster?.stop();
+    await broadcasts?.close();
     await clients.close();
     await database.close();
     throw error;
@@ -131,6 +141,8 @@ export async function startPanelServer({ config, logger, createWebApp, now = Dat
   } catch (error) {
     await pipeline.stop();
     await access.stop();
+    await cluster?.stop();
+    await broadcasts?.close();
     await clients.close();
     await database.close();
     throw error;
@@ -154,10 +166,12 @@ export async function startPanelServer({ config, logger, createWebApp, now = Dat
       await web.close?.();
       await pipeline.stop();
       await access.stop();
-        await clients.close();
+      await cluster?.stop();
+      await broadcasts?.close();
+      await clients.close();
       await database.close();
     })());
 
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
-  return { port, url: `http://${shownHost}:${port}`, database, prisma, io, pipeline, access, stop };
+  return { port, url: `http://${shownHost}:${port}`, database, prisma, io, pipeline, access, cluster, stop };
 }

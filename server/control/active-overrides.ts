@@ -18,7 +18,24 @@ const RELEASE_AGAIN_AFTER_MS = 30_000;
  * when they expire, and released on an instance that still holds one that
  * has ended (it was away when it was released).
  */
-export function createActiveOverrides({ prisma, aggregate, delivery, now, logger, onTransition }: { prisma: Prisma; aggregate: Aggregate; delivery: CommandDelivery; now: () => number; logger: Logger; onTransition(record: TTransitionRecord): void }) {
+export function createActiveOverrides({
+  prisma,
+  aggregate,
+  delivery,
+  now,
+  logger,
+  onTransition,
+  onOverrideChanged,
+}: {
+  prisma: Prisma;
+  aggregate: Aggregate;
+  delivery: CommandDelivery;
+  now: () => number;
+  logger: Logger;
+  onTransition(record: TTransitionRecord): void;
+  /** In a cluster: tells the other servers that an override ended here. */
+  onOverrideChanged?: (breakerId: string) => void;
+}) {
   // (instance, breaker, held command) → when a release was last sent for it.
   const releasesSent = new Map<string, number>();
 
@@ -50,6 +67,12 @@ export function createActiveOverrides({ prisma, aggregate, delivery, now, logger
           [{ instanceId, name: instance.name }],
         );
       }
+    },
+
+    /** Shows the override in force on one breaker as the database has it (another server changed it). */
+    async reloadOne(breakerId: string): Promise<void> {
+      const row = await prisma.override.findFirst({ where: { breakerId, endedAt: null }, select: OVERRIDE_SELECT });
+      aggregate.setOverride(breakerId, row ? toOverrideView(row) : null);
     },
 
     /** Shows every override in force on the breakers it belongs to (at start). */
@@ -106,6 +129,7 @@ export function createActiveOverrides({ prisma, aggregate, delivery, now, logger
         });
         if (!transition) continue;
         aggregate.setOverride(row.breakerId, null);
+        onOverrideChanged?.(row.breakerId);
         onTransition({ id: String(transition.id), breakerId: row.breakerId, service: row.breaker.service.name, breaker: row.breaker.name, instance: null, from: row.desiredState, to: 'CLOSED', wouldBe: null, cause: 'override_expired', failureRate: null, slowCallRate: null, at: at.getTime() });
         logger.info({ overrideId: row.id, breaker: row.breaker.name }, 'override expired');
       }
