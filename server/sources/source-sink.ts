@@ -278,8 +278,10 @@ export function createSourceSink({ ingest, serviceId, commands, facts, onStatus,
       const source = facts(track.sourceId);
       if (!source || !track.reachable || !track.last || at - track.lastReadAt > source.holdMs) continue;
       if (at - track.lastReadAt < reportIntervalMs) continue;
-      const snapshot = track.last;
       void enqueue(track, async () => {
+        // Read when it runs, not when it was queued: a read queued before it may have started a new run with new counters.
+        const snapshot = track.last;
+        if (!snapshot || !track.reachable) return;
         await deliverReport(track.reporter, buildReport(track, snapshot));
         await contact(track, false);
       }).catch((error: unknown) => logger.warn({ err: error, source: source.name, instance: track.instance }, 'reporting a source instance failed'));
