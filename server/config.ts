@@ -4,6 +4,7 @@ import { accessConfigFrom, ZAccessEnv, type AccessConfig } from './auth/access-c
 import { clusterConfigFrom, ZClusterEnv, type ClusterConfig } from './cluster/cluster-config';
 import { notifyConfigFrom, ZNotifyEnv, type NotifyConfig } from './notify/notify-config';
 import { secret, secretVariables } from './secret-variable';
+import { credentialKeyFileOf, parseCredentialKey } from './sources/credential-key';
 
 const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
 
@@ -34,6 +35,13 @@ export const ZConfigEnv = z.object({
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000).describe('a positive number of milliseconds'),
   DEMO: z.enum(['on', 'off']).default('on').describe('on or off'),
   METRICS_TOKEN: secret(z.string().min(16).optional().describe('a secret of at least 16 characters')),
+  SOURCE_CREDENTIALS_KEY: secret(
+    z
+      .string()
+      .refine((text) => parseCredentialKey(text) !== null)
+      .optional()
+      .describe('a 32-byte key as 64 hex digits or base64'),
+  ),
   ...ZAccessEnv.shape,
   ...ZNotifyEnv.shape,
   ...ZClusterEnv.shape,
@@ -66,6 +74,12 @@ export interface Config {
   notify: NotifyConfig;
   /** Several servers on one Postgres (docs/operations.md); off by default. */
   cluster: ClusterConfig;
+  sources: {
+    /** The key that seals source credentials, from SOURCE_CREDENTIALS_KEY; null: the key file. */
+    credentialKey: Buffer | null;
+    /** Made (0600) on first use when no key is given. */
+    credentialKeyFile: string;
+  };
   /** The project root: where the Next app and the migrations live. */
   rootDir: string;
 }
@@ -133,6 +147,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, ro
     access: accessConfigFrom(values),
     notify: notifyConfigFrom(values),
     cluster: clusterConfigFrom(values),
+    sources: {
+      credentialKey: values.SOURCE_CREDENTIALS_KEY === undefined ? null : parseCredentialKey(values.SOURCE_CREDENTIALS_KEY),
+      credentialKeyFile: credentialKeyFileOf(dataDir),
+    },
     rootDir,
   };
 }

@@ -9,6 +9,7 @@ import { recordAudit, type AuditActor } from './audit-log';
 import type { CommandDelivery, DeliveryTarget } from './command-delivery';
 import { OVERRIDE_SELECT, toOverrideView } from './override-view';
 import { commandScope, inScope } from './scope';
+import { steerable } from './steerable';
 import { isUuid } from '../../lib/ids';
 import type { TLabels } from '../../lib/protocol/identity.js';
 
@@ -64,7 +65,7 @@ export function createIssueAction({ prisma, aggregate, delivery, now, onTransiti
     const everywhere = knownInstances ? await knownInstances(breakerId) : [];
     const localIds = new Set(local.map((instance) => instance.instanceId));
     const targets: DeliveryTarget[] = [...local, ...everywhere.filter((instance) => !localIds.has(instance.instanceId))]
-      .filter((instance) => inScope(request.scope, instance))
+      .filter((instance) => inScope(request.scope, instance) && steerable(aggregate, instance.instanceId))
       .map((instance) => ({ instanceId: instance.instanceId, name: instance.name }));
     const at = now();
     const commandId = randomUUID();

@@ -8,6 +8,7 @@ import { breakerStatus } from '../../../lib/api/breaker-status';
 import type { TMetricsSeries } from '../../../lib/api/metrics-series';
 import type { TTransitionRecord } from '../../../lib/api/transition-record';
 import { ConfigList } from '../../../components/breaker-detail/config-list';
+import { readOnlyReason } from '../../../components/reporter-client-text';
 import { InstanceHeatmap, InstancesTable } from '../../../components/breaker-detail/instances-table';
 import { LiveFigures } from '../../../components/breaker-detail/live-figures';
 import { MetricsCharts, toChartPoints } from '../../../components/breaker-detail/metrics-charts';
@@ -127,7 +128,7 @@ export function BreakerDetailScreen({ id }: { id: string }) {
         </span>
       </div>
       <LiveFigures rates={current.rates} state={current.state} rejectedSinceLastCall={series ? trailingRejected(series.data.points) : 0} />
-      <BreakerControls summary={current} instances={shownInstances.map((instance) => ({ name: instance.name, labels: instance.labels }))} />
+      <BreakerControls summary={current} instances={shownInstances.map((instance) => ({ name: instance.name, labels: instance.labels, readOnly: readOnlyReason(instance.client) }))} />
       <div className={styles.presets} role="group" aria-label="Time range">
         {(Object.keys(PRESETS) as Preset[]).map((key) => (
           <button key={key} type="button" aria-pressed={key === preset} onClick={() => router.replace(key === 'live' ? pathname : `${pathname}?range=${key}`, { scroll: false })}>
