@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { accessConfigFrom, ZAccessEnv, type AccessConfig } from './auth/access-config';
 import { notifyConfigFrom, ZNotifyEnv, type NotifyConfig } from './notify/notify-config';
 import { secret, secretVariables } from './secret-variable';
+import { credentialKeyFileOf, parseCredentialKey } from './sources/credential-key';
 
 const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
 
@@ -35,6 +36,13 @@ export const ZConfigEnv = z.object({
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000).describe('a positive number of milliseconds'),
   DEMO: z.enum(['on', 'off']).default('on').describe('on or off'),
   METRICS_TOKEN: secret(z.string().min(16).optional().describe('a secret of at least 16 characters')),
+  SOURCE_CREDENTIALS_KEY: secret(
+    z
+      .string()
+      .refine((text) => parseCredentialKey(text) !== null)
+      .optional()
+      .describe('a 32-byte key as 64 hex digits or base64'),
+  ),
   ...ZAccessEnv.shape,
   ...ZNotifyEnv.shape,
 });
@@ -66,6 +74,12 @@ export interface Config {
   };
   access: AccessConfig;
   notify: NotifyConfig;
+  sources: {
+    /** The key that seals source credentials, from SOURCE_CREDENTIALS_KEY; null: the key file. */
+    credentialKey: Buffer | null;
+    /** Made (0600) on first use when no key is given. */
+    credentialKeyFile: string;
+  };
   /** The project root: where the Next app and the migrations live. */
   rootDir: string;
 }
@@ -131,6 +145,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, ro
     },
     access: accessConfigFrom(values),
     notify: notifyConfigFrom(values),
+    sources: {
+      credentialKey: values.SOURCE_CREDENTIALS_KEY === undefined ? null : parseCredentialKey(values.SOURCE_CREDENTIALS_KEY),
+      credentialKeyFile: credentialKeyFileOf(dataDir),
+    },
     rootDir,
   };
 }

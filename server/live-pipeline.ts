@@ -33,6 +33,12 @@ import { createBaselineStore } from './store/baseline-store';
 import { createCatalogStore } from './store/catalog-store';
 import type { Prisma } from './store/prisma';
 import { createTransitionStore } from './store/transition-store';
+import { createCredentialBox } from './sources/credential-box';
+import { ensureCredentialKey } from './sources/credential-key';
+import { SOURCE_KINDS } from './sources/source-kinds';
+import { addSourceRoutes } from './sources/source-routes';
+import { createSourceRuntime } from './sources/source-runtime';
+import { createSourceStore } from './sources/source-store';
 
 export interface LivePipelineOptions {
   config: Config;
@@ -116,6 +122,28 @@ export async function startLivePipeline({ config, logger, io, router, pool, pris
   addBreakerRoutes(router, { aggregate, db: pool, retention: config.ingest.retention, now });
   addHistoryRoutes(router, { db: pool, now, staleAfterMs: config.ingest.staleAfterMs, flushIntervalMs: config.ingest.flushIntervalMs });
 
+  const sourceStore = createSourceStore({ prisma, box: createCredentialBox(config.sources.credentialKey ?? (await ensureCredentialKey(config.sources.credentialKeyFile))), now });
+  const catalog = createCatalogStore(pool);
+  const serviceIds = new Map<string, string>();
+  const sources = createSourceRuntime({
+    store: sourceStore,
+    ingest,
+    commands: httpCommands,
+    serviceId: async (name) => {
+      const known = serviceIds.get(name);
+      if (known) return known;
+      const id = await catalog.upsertService(name);
+      serviceIds.set(name, id);
+      return id;
+    },
+    kinds: SOURCE_KINDS,
+    now,
+    reportIntervalMs: config.ingest.reportIntervalMs,
+    logger: logger.child({ area: 'sources' }),
+  });
+  addSourceRoutes(router, { store: sourceStore, onChanged: (sourceId) => sources.reload(sourceId) });
+  logger.info({ sources: await sources.start() }, 'sources started');
+
   const revocations = await listenForRevokedKeys(databaseUrl, (keyId) => {
     agent.disconnectKey(keyId);
     mailboxes.revokeKey(keyId);
@@ -138,6 +166,7 @@ export async function startLivePipeline({ config, logger, io, router, pool, pris
     agent,
     publisher,
     httpCommands,
+    sources,
     /** Answers every waiting long poll of HTTP reporters at once, and later ones without waiting: the server is stopping. */
     endLongPolls: () => mailboxes.close(),
     /** Writes everything pending now, open buckets included (tests, benchmarks). */
@@ -145,6 +174,7 @@ export async function startLivePipeline({ config, logger, io, router, pool, pris
     /** Stops the timers and writes what is still pending: after the sockets closed, before the pool does. */
     async stop(): Promise<void> {
       due.stop();
+      await sources.stop();
       await notifications.stop();
       await revocations.close();
       await rollups.stop();

@@ -7,6 +7,7 @@ import type { Prisma } from '../store/prisma';
 import type { CommandDelivery } from './command-delivery';
 import { OVERRIDE_SELECT, toOverrideView } from './override-view';
 import { commandScope, inScope } from './scope';
+import { steerable } from './steerable';
 
 // How long before a release sent to an instance that still holds an ended override is sent again.
 const RELEASE_AGAIN_AFTER_MS = 30_000;
@@ -66,7 +67,7 @@ export function createActiveOverrides({ prisma, aggregate, delivery, now, logger
      */
     async onRegistered(instanceId: string): Promise<void> {
       const instance = aggregate.instance(instanceId);
-      if (!instance) return;
+      if (!instance || !steerable(aggregate, instanceId)) return;
       const rows = await prisma.override.findMany({
         where: { endedAt: null, breaker: { serviceId: instance.serviceId } },
         select: { ...OVERRIDE_SELECT, breaker: { select: { name: true } } },

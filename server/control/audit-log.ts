@@ -12,12 +12,13 @@ export type AuditActor =
 export type AuditAction = 'user.invited' | 'user.role_changed' | 'user.disabled' | 'user.password_changed' | 'user.password_reset' | 'api_key.created' | 'api_key.revoked' | 'breaker.trip' | 'breaker.force_closed' | 'breaker.reset' | 'breaker.release'
   | 'notification.endpoint_created' | 'notification.endpoint_updated' | 'notification.endpoint_deleted'
   | 'notification.rule_created' | 'notification.rule_updated' | 'notification.rule_deleted'
-  | 'notification.snoozed' | 'notification.snooze_ended';
+  | 'notification.snoozed' | 'notification.snooze_ended'
+  | 'source.created' | 'source.updated' | 'source.deleted';
 
 export interface AuditEntry {
   action: AuditAction;
   actor: AuditActor | null;
-  target: { type: 'user' | 'api_key' | 'breaker' | 'override' | 'command' | 'notification_endpoint' | 'notification_rule' | 'notification_snooze'; id: string | null };
+  target: { type: 'user' | 'api_key' | 'breaker' | 'override' | 'command' | 'notification_endpoint' | 'notification_rule' | 'notification_snooze' | 'source'; id: string | null };
   serviceId?: string | null;
   breakerId?: string | null;
   commandId?: string | null;

@@ -9,6 +9,7 @@ import { recordAudit, type AuditActor } from './audit-log';
 import type { CommandDelivery, DeliveryTarget } from './command-delivery';
 import { OVERRIDE_SELECT, toOverrideView } from './override-view';
 import { commandScope, inScope } from './scope';
+import { steerable } from './steerable';
 import { isUuid } from '../../lib/ids';
 
 export const DEFAULT_OVERRIDE_SECONDS = 3600;
@@ -57,7 +58,7 @@ export function createIssueAction({ prisma, aggregate, delivery, now, onTransiti
 
     const targets: DeliveryTarget[] = aggregate
       .instanceRefsOf(breakerId)
-      .filter((instance) => inScope(request.scope, instance))
+      .filter((instance) => inScope(request.scope, instance) && steerable(aggregate, instance.instanceId))
       .map((instance) => ({ instanceId: instance.instanceId, name: instance.name }));
     const at = now();
     const commandId = randomUUID();

@@ -1,5 +1,5 @@
 import type { TBreakerState } from '../../lib/protocol/breaker-state.js';
-import type { TLatencyHistogram, TOutcomeCounters, TWindowSnapshot } from '../../lib/protocol/breaker-report.js';
+import type { TLatencyHistogram, TOutcomeCounters, TOverrideInForce, TWindowSnapshot } from '../../lib/protocol/breaker-report.js';
 
 /**
  * What one read of a foreign source (an actuator, a scrape, a Hystrix stream,
@@ -19,6 +19,12 @@ export interface SourceBreakerSnapshot {
   latency: TLatencyHistogram | null;
   /** Whether the panel can steer this breaker through the source (only Resilience4j's actuator can). */
   writable: boolean;
+  /**
+   * The panel's override the adapter applied and still sees in force, with
+   * its command id; absent or null otherwise. Reported like an SDK's held
+   * override, so the panel releases one that ended while the target was away.
+   */
+  override?: TOverrideInForce | null;
 }
 
 /** A transition the source reported itself, with its own timestamp (the sink derives one from state changes otherwise). */
@@ -44,6 +50,10 @@ export interface SourceInstanceSnapshot {
 /** Where adapters deliver what they read. */
 export interface SourceSink {
   snapshot(sourceId: string, snapshot: SourceInstanceSnapshot): Promise<void>;
-  /** The source could not be read: its instances go stale and the admin UI shows the error. */
-  unreachable(sourceId: string, error: string): void;
+  /**
+   * The source could not be read: its instances go stale and the admin UI
+   * shows the error. With `instance`, only that instance (one target of
+   * several) goes stale.
+   */
+  unreachable(sourceId: string, error: string, instance?: string): void;
 }

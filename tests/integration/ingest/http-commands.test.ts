@@ -127,7 +127,7 @@ describe('commands over HTTP', () => {
     const web = reporter('http-1');
     expect(commandsOf(await web.register())).toEqual([]);
     const [instance] = (await admin.getJson<TBreakerDetail>(`/api/v1/breakers/${await breakerId()}`)).instances;
-    expect(instance!.client).toEqual({ kind: 'http', sdk: 'test typescript', transport: 'http' });
+    expect(instance!.client).toEqual({ kind: 'http', sdk: 'test typescript', transport: 'http', readOnly: false });
     const tripId = await act('trip');
     // Posting within the stale window: reachable, so the delivery waits to be fetched rather than being offline.
     expect(await deliveries()).toEqual(['http-1:pending']);
@@ -272,7 +272,7 @@ describe('commands over HTTP', () => {
       const first = await start();
       // The screens say which client this is and that it is reached over HTTP.
       const detail = await admin.getJson<TBreakerDetail>(`/api/v1/breakers/${await stockApi()}`);
-      expect(detail.instances.map((instance) => instance.client)).toEqual([{ kind: 'python', sdk: 'breaker-panel-test-reporter python', transport: 'http' }]);
+      expect(detail.instances.map((instance) => instance.client)).toEqual([{ kind: 'python', sdk: 'breaker-panel-test-reporter python', transport: 'http', readOnly: false }]);
       expect(detail.breaker.clients).toEqual({ kinds: ['python'], httpInstances: 1 });
 
       const tripId = await actOn('trip');

@@ -87,7 +87,7 @@ describe('the Python example against a real panel', () => {
     expect(list.breakers.map((breaker) => [breaker.name, breaker.state])).toEqual([[BREAKER, 'CLOSED']]);
     const detail = await admin.getJson<TBreakerDetail>(`/api/v1/breakers/${list.breakers[0]!.id}`);
     expect(detail.config).toMatchObject({ implementation: 'breaker-panel', window: { type: 'count', size: 20 }, minimumCalls: 5, callTimeoutMs: 1000 });
-    expect(detail.instances.map((instance) => [instance.name, instance.client])).toEqual([['py-1', { kind: 'python', sdk: 'breaker-panel-python python', transport: 'http' }]]);
+    expect(detail.instances.map((instance) => [instance.name, instance.client])).toEqual([['py-1', { kind: 'python', sdk: 'breaker-panel-python python', transport: 'http', readOnly: false }]]);
   });
 
   it('is tripped from the API (its calls are rejected) and released (they pass again), acknowledging both', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { NODE_SDK_NAME, reporterClient } from '../../../lib/api/reporter-client';
+import { NODE_SDK_NAME, reporterClient, sourceSdkName } from '../../../lib/api/reporter-client';
 import { createAggregate } from '../../../server/aggregate/aggregate';
 import { packReport } from '../../../server/ingest/packed-report';
 import { sdkOf, sdkVersionText } from '../../../server/ingest/sdk-version';
@@ -46,8 +46,17 @@ describe("the aggregate's clients", () => {
     aggregate.applyReport('i-node', packReport(node.report([node.breaker('payments', {})])), ids);
     aggregate.applyReport('i-py', packReport(python.report([python.breaker('payments', {})])), ids);
     expect(aggregate.instancesOf('b1').map((instance) => [instance.name, instance.client])).toEqual([
-      ['node-1', { kind: 'opossum', sdk: `${NODE_SDK_NAME} typescript`, transport: 'socket' }],
-      ['py-1', { kind: 'python', sdk: 'bp-python python', transport: 'http' }],
+      ['node-1', { kind: 'opossum', sdk: `${NODE_SDK_NAME} typescript`, transport: 'socket', readOnly: false }],
+      ['py-1', { kind: 'python', sdk: 'bp-python python', transport: 'http', readOnly: false }],
     ]);
+  });
+});
+
+describe('source clients', () => {
+  it('names the source kind and whether the panel can steer it', () => {
+    expect(reporterClient({ name: sourceSdkName('resilience4j-actuator', false), language: 'java' }, null, 'http')).toEqual({ kind: 'resilience4j-actuator', sdk: 'breaker-panel-source:resilience4j-actuator java', transport: 'http', readOnly: false });
+    expect(reporterClient({ name: sourceSdkName('resilience4j-actuator', true), language: 'java' }, null, 'http').readOnly).toBe(true);
+    expect(reporterClient({ name: sourceSdkName('prometheus', false), language: 'prometheus' }, null, 'http')).toMatchObject({ kind: 'prometheus', readOnly: true });
+    expect(reporterClient({ name: 'breaker-panel-source:nonsense', language: 'x' }, null, 'http')).toMatchObject({ kind: 'http', readOnly: false });
   });
 });
