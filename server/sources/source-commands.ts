@@ -29,12 +29,11 @@ export function createSourceCommands({ sink, commands, ingest, now }: { sink: So
       return known ? commands.take(known.instanceId) : [];
     },
 
-    /** Waits until a command arrives for the instance, or `waitMs` passes. */
-    async wait(sourceId: string, instance: string, waitMs: number): Promise<WaitEnd> {
+    /** Waits until a command arrives for the instance, `waitMs` passes, or `cancel` is called. */
+    wait(sourceId: string, instance: string, waitMs: number): { done: Promise<WaitEnd>; cancel(): void } {
       const known = sink.instanceOf(sourceId, instance);
-      if (!known) return 'timeout';
-      const waiting = commands.wait(known.instanceId, known.reporter.keyId, waitMs);
-      return waiting === 'busy' ? 'timeout' : waiting.done;
+      const waiting = known ? commands.wait(known.instanceId, known.reporter.keyId, waitMs) : 'busy';
+      return waiting === 'busy' ? { done: Promise.resolve('timeout'), cancel: () => {} } : waiting;
     },
 
     async acknowledge(sourceId: string, instance: string, outcome: SourceCommandOutcome): Promise<void> {
