@@ -1,6 +1,7 @@
 'use client';
 
 import { useState } from 'react';
+import { isReadOnlyKind } from '../../lib/api/reporter-client';
 import type { TActionRequest, TOperatorActionKind } from '../../lib/control/operator-action';
 import { ACTION_LABEL } from '../../components/controls/action-dialog';
 import { BulkActionDialog, type BulkTarget } from '../../components/controls/bulk-action-dialog';
@@ -23,7 +24,7 @@ export function BulkActions({ selected, onSelect }: { selected: ReadonlySet<stri
   const [error, setError] = useState<string | null>(null);
   const targets: BulkTarget[] = [...selected].flatMap((id) => {
     const summary = byId[id];
-    return summary ? [{ id, service: summary.service, name: summary.name, instances: summary.instances.total }] : [];
+    return summary ? [{ id, service: summary.service, name: summary.name, instances: summary.instances.total, readOnly: summary.clients.kinds.length > 0 && summary.clients.kinds.every(isReadOnlyKind) }] : [];
   });
   const names = [...new Set(targets.map((target) => target.name))];
 

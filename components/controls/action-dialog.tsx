@@ -18,6 +18,8 @@ const EFFECT: Record<TOperatorActionKind, string> = {
 export interface DialogInstance {
   name: string;
   labels: Record<string, string>;
+  /** Why an action cannot reach this instance (a source the panel only reads); absent when it can. */
+  readOnly?: string | null;
 }
 
 export interface ActionDialogProps {
@@ -52,8 +54,11 @@ export function ActionDialog({ action, service, breaker, instances, busy, error,
   }, []);
 
   const [labelKey, labelValue] = label.split('=') as [string, string | undefined];
-  const inScope =
-    scopeChoice === 'all' ? instances.length : scopeChoice === 'instance' ? (instances.some((item) => item.name === instance) ? 1 : 0) : instances.filter((item) => item.labels[labelKey] === labelValue).length;
+  const chosen = scopeChoice === 'all' ? instances : scopeChoice === 'instance' ? instances.filter((item) => item.name === instance) : instances.filter((item) => item.labels[labelKey] === labelValue);
+  // Read-only instances (sources the panel only watches) are in scope but out of the blast radius: the command cannot reach them.
+  const leftOut = chosen.filter((item) => item.readOnly);
+  const inScope = chosen.length - leftOut.length;
+  const reasons = [...new Set(leftOut.map((item) => item.readOnly!))];
   const scope: TActionRequest['scope'] = scopeChoice === 'all' ? { all: true } : scopeChoice === 'instance' ? { instances: [instance] } : { labels: { [labelKey]: labelValue ?? '' } };
   const overrides = action === 'trip' || action === 'force_closed';
   const valid = reason.trim().length >= 3 && (scopeChoice !== 'instance' || instance) && (scopeChoice !== 'label' || labelValue !== undefined);
@@ -79,7 +84,9 @@ export function ActionDialog({ action, service, breaker, instances, busy, error,
             <input type="radio" name="scope" checked={scopeChoice === 'instance'} onChange={() => setScopeChoice('instance')} disabled={instances.length === 0} /> One instance{' '}
             <select aria-label="Instance" value={instance} onChange={(event) => setInstance(event.target.value)} disabled={scopeChoice !== 'instance'}>
               {instances.map((item) => (
-                <option key={item.name}>{item.name}</option>
+                <option key={item.name} value={item.name}>
+                  {item.readOnly ? `${item.name} (read-only)` : item.name}
+                </option>
               ))}
             </select>
           </label>
@@ -97,6 +104,11 @@ export function ActionDialog({ action, service, breaker, instances, busy, error,
           This {EFFECT[action]} on {inScope} {inScope === 1 ? 'instance' : 'instances'} of {service} → {breaker}
           {scopeChoice === 'all' ? ', and on instances that join later' : ''}.
         </p>
+        {leftOut.length > 0 ? (
+          <p className={styles.blast} data-testid="left-out">
+            Left out: {leftOut.length} read-only {leftOut.length === 1 ? 'instance' : 'instances'} ({leftOut.map((item) => item.name).join(', ')}). {reasons.join(' ')}
+          </p>
+        ) : null}
         <DialogFooter error={error} submitLabel={busy ? 'Sending…' : `${ACTION_LABEL[action]} now`} disabled={!valid || busy} danger={action === 'trip'} onCancel={onCancel} />
       </form>
     </dialog>

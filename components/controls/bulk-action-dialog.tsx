@@ -18,6 +18,8 @@ export interface BulkTarget {
   service: string;
   name: string;
   instances: number;
+  /** Every instance is a source the panel only reads: the action cannot reach any of them. */
+  readOnly?: boolean;
 }
 
 /** One action on several breakers (all their instances), with the blast radius spelled out and a reason required. */
@@ -29,7 +31,7 @@ export function BulkActionDialog({ action, targets, busy, error, onConfirm, onCa
     const element = dialog.current;
     if (element && !element.open) element.showModal();
   }, []);
-  const instances = targets.reduce((sum, target) => sum + target.instances, 0);
+  const instances = targets.reduce((sum, target) => sum + (target.readOnly ? 0 : target.instances), 0);
   const overrides = action === 'trip' || action === 'force_closed';
   return (
     <dialog ref={dialog} className={styles.dialog} aria-labelledby="bulk-title" onCancel={onCancel}>
@@ -46,7 +48,7 @@ export function BulkActionDialog({ action, targets, busy, error, onConfirm, onCa
         <ul>
           {targets.map((target) => (
             <li key={target.id}>
-              {target.service} → {target.name} ({target.instances} instances)
+              {target.service} → {target.name} ({target.readOnly ? 'read-only: left out, the panel only watches it' : `${target.instances} instances`})
             </li>
           ))}
         </ul>

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { open, readFile, rename, stat } from 'node:fs/promises';
+import { link, open, readFile, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 
 /** Where the sources' credential key lives by default: beside the data folder, never inside a copy of it. */
@@ -17,8 +17,10 @@ export function parseCredentialKey(text: string): Buffer | null {
 /**
  * The key that seals source credentials, made on first use like the embedded
  * database's secret: 256 random bits in a file only this account may read
- * (0600), written whole under a temporary name and then renamed, so a crash
- * never leaves half a key behind. A file others may read is refused.
+ * (0600), written whole under a temporary name and then linked into place,
+ * so a crash never leaves half a key behind and two servers starting at once
+ * end up with the same key (the second link fails and reads the first's).
+ * A file others may read is refused.
  */
 export async function ensureCredentialKey(file: string): Promise<Buffer> {
   try {
@@ -32,7 +34,7 @@ export async function ensureCredentialKey(file: string): Promise<Buffer> {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
   const key = randomBytes(32);
-  const temporary = `${file}.${process.pid}.tmp`;
+  const temporary = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
   const handle = await open(temporary, 'wx', 0o600);
   try {
     await handle.writeFile(`${key.toString('base64')}\n`);
@@ -40,6 +42,13 @@ export async function ensureCredentialKey(file: string): Promise<Buffer> {
   } finally {
     await handle.close();
   }
-  await rename(temporary, file);
+  try {
+    await link(temporary, file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    return ensureCredentialKey(file);
+  } finally {
+    await unlink(temporary);
+  }
   return key;
 }

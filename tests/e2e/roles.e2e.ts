@@ -17,7 +17,7 @@ test('an admin invites a viewer, who sees the dashboard but no action or admin b
   await expect(viewer.getByRole('group', { name: 'Operator actions' })).toHaveCount(0);
   await expect(viewer.getByRole('button', { name: 'Sign out' })).toBeVisible();
   await viewer.goto(`${panel.url}/admin`);
-  await expect(viewer.getByText('Only admins manage users and API keys.')).toBeVisible();
+  await expect(viewer.getByText('Only admins manage users, API keys and sources.')).toBeVisible();
   await expect(viewer.getByRole('button', { name: /Invite|Create key|Revoke|Disable/ })).toHaveCount(0);
 
   // Disabling the viewer sends their open page back to sign-in at once.

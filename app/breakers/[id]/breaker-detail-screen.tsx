@@ -8,6 +8,7 @@ import { breakerStatus } from '../../../lib/api/breaker-status';
 import type { TMetricsSeries } from '../../../lib/api/metrics-series';
 import type { TTransitionRecord } from '../../../lib/api/transition-record';
 import { ConfigList } from '../../../components/breaker-detail/config-list';
+import { readOnlyReason } from '../../../components/reporter-client-text';
 import { InstanceHeatmap, InstancesTable } from '../../../components/breaker-detail/instances-table';
 import { MetricsCharts, toChartPoints } from '../../../components/breaker-detail/metrics-charts';
 import { StateBand } from '../../../components/breaker-detail/state-band';
@@ -108,7 +109,7 @@ export function BreakerDetailScreen({ id }: { id: string }) {
           {current.instances.total} instances{current.instances.stale ? `, ${current.instances.stale} stale` : ''}
         </span>
       </div>
-      <BreakerControls summary={current} instances={shownInstances.map((instance) => ({ name: instance.name, labels: instance.labels }))} />
+      <BreakerControls summary={current} instances={shownInstances.map((instance) => ({ name: instance.name, labels: instance.labels, readOnly: readOnlyReason(instance.client) }))} />
       <div className={styles.presets} role="group" aria-label="Time range">
         {(Object.keys(PRESETS) as Preset[]).map((key) => (
           <button key={key} type="button" aria-pressed={key === preset} onClick={() => router.replace(key === 'live' ? pathname : `${pathname}?range=${key}`, { scroll: false })}>

@@ -26,7 +26,7 @@ export const actuatorSource: SourceKindDefinition = {
     for (const base of source.targets) {
       let poller: TargetPoller | null = null;
       const target = createActuatorTarget(base, context, () => poller?.pollNow());
-      poller = startTargetPoller({ intervalMs: source.pollIntervalMs, limit, poll: target.poll, maxBackoffMs: Math.max(60_000, source.pollIntervalMs * 4), onLag });
+      poller = startTargetPoller({ intervalMs: source.pollIntervalMs, limit, poll: target.poll, maxBackoffMs: Math.max(10_000, source.pollIntervalMs * 8), onLag });
       pollers.push(poller);
       loops.push(
         (async () => {

@@ -78,7 +78,7 @@ export const prometheusSource: SourceKindDefinition = {
   start(context) {
     const { source, limit, onLag } = context;
     const pollers: TargetPoller[] = source.targets.map((target) =>
-      startTargetPoller({ intervalMs: source.pollIntervalMs, limit, poll: createScrapeTarget(target, context), maxBackoffMs: Math.max(60_000, source.pollIntervalMs * 4), onLag }),
+      startTargetPoller({ intervalMs: source.pollIntervalMs, limit, poll: createScrapeTarget(target, context), maxBackoffMs: Math.max(10_000, source.pollIntervalMs * 8), onLag }),
     );
     return {
       stop() {
