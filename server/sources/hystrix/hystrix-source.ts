@@ -44,8 +44,9 @@ interface Target {
  * A fleet of Hystrix streams as one source (the Turbine replacement): one
  * connection per URL, each its own panel instance with its own lane and
  * transitions; the panel's service-wide view merges them. Read-only:
- * Hystrix has no remote write. Every stream's failure is reported to the
- * sink (the admin UI shows it and the source's instances go stale).
+ * Hystrix has no remote write. A stream's failure is reported to the sink
+ * for its instance alone: the admin UI shows it and that instance goes
+ * stale while the others stay live.
  */
 export class HystrixSource {
   private readonly targets: Target[];
@@ -73,7 +74,7 @@ export class HystrixSource {
           this.flush(target);
           target.view = null;
           options.logger.warn({ source: options.sourceId, target: url, error }, 'hystrix stream unavailable');
-          options.sink.unreachable(options.sourceId, `${url}: ${error}`);
+          options.sink.unreachable(options.sourceId, `${url}: ${error}`, target.instance);
         },
         }),
       };

@@ -84,8 +84,15 @@ export function addOtlpMetricsRoute(router: Router, options: OtlpMetricsRouteOpt
       const sourceId = await sourceFor(reporter);
       if (sourceId === null) throw new AgentError('forbidden', `No enabled OTLP source names service "${reporter.serviceName}": an admin adds one under Sources`);
 
-      const { snapshots, rejectedDataPoints } = tracker.apply(request, reporter.serviceName, now());
-      for (const snapshot of snapshots) await sink.snapshot(sourceId, snapshot);
+      const applied = tracker.apply(request, reporter.serviceName, now());
+      try {
+        for (const snapshot of applied.snapshots) await sink.snapshot(sourceId, snapshot);
+      } catch (error) {
+        // Not stored (the database is away): the exporter retries, and its export must count again then.
+        applied.rollback();
+        throw error;
+      }
+      const { rejectedDataPoints } = applied;
       sendExportResponse(res, encoding, rejectedDataPoints);
     }),
   );

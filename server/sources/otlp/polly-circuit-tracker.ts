@@ -65,6 +65,8 @@ export interface OtlpApplyResult {
   snapshots: SourceInstanceSnapshot[];
   /** Circuit-event data points that carried no usable value. */
   rejectedDataPoints: number;
+  /** Forgets what this export taught, for when its snapshots could not be delivered: the exporter's retry then counts again. */
+  rollback(): void;
 }
 
 /**
@@ -90,9 +92,15 @@ export class PollyCircuitTracker {
   apply(request: TExportMetricsRequest, service: string, receivedAt: number): OtlpApplyResult {
     let rejectedDataPoints = 0;
     const snapshots: SourceInstanceSnapshot[] = [];
+    const saved = new Map<string, InstanceTrack | undefined>();
     for (const resource of request.resourceMetrics) {
       const attributes = resource.resource?.attributes ?? [];
       const instance = otlpInstanceName(attributes, service);
+      const key = instanceKey(service, instance);
+      if (!saved.has(key)) {
+        const track = this.instances.get(key);
+        saved.set(key, track && structuredClone(track));
+      }
       const points: CircuitPoint[] = [];
       for (const scope of resource.scopeMetrics) {
         for (const metric of scope.metrics) {
@@ -114,11 +122,20 @@ export class PollyCircuitTracker {
       const snapshot = this.applyInstance(service, instance, points, receivedAt);
       if (snapshot) snapshots.push(snapshot);
     }
-    return { snapshots, rejectedDataPoints };
+    return {
+      snapshots,
+      rejectedDataPoints,
+      rollback: () => {
+        for (const [key, track] of saved) {
+          if (track) this.instances.set(key, track);
+          else this.instances.delete(key);
+        }
+      },
+    };
   }
 
   private applyInstance(service: string, instance: string, points: CircuitPoint[], receivedAt: number): SourceInstanceSnapshot | null {
-    const key = `${service}\u0000${instance}`;
+    const key = instanceKey(service, instance);
     const cumulativeStart = points.reduce<bigint | null>((earliest, point) => (point.delta || point.start === null ? earliest : earliest === null || point.start < earliest ? point.start : earliest), null);
     let track = this.instances.get(key);
     if (!track) {
@@ -187,6 +204,8 @@ export class PollyCircuitTracker {
     return { service, instance, runId: track.runId, observedAt: receivedAt, breakers, transitions };
   }
 }
+
+const instanceKey = (service: string, instance: string) => `${service}\u0000${instance}`;
 
 /** A run named after the process's metric start time, so the same process keeps its run across panel restarts. */
 function runIdOf(start: bigint | null, receivedAt: number): string {

@@ -75,6 +75,18 @@ describe('PollyCircuitTracker', () => {
     expect(next.snapshots[0]!.breakers[0]!.state).toBe('CLOSED');
   });
 
+  it('forgets an export whose snapshots were not delivered, so its retry counts again', () => {
+    const tracker = new PollyCircuitTracker(RECEIVER_START);
+    tracker.apply(exportOf({ OnCircuitOpened: 1 }), 'orders', RECEIVER_START + 60_000);
+    const undelivered = tracker.apply(exportOf({ OnCircuitOpened: 1, OnCircuitHalfOpened: 1 }), 'orders', RECEIVER_START + 61_000);
+    undelivered.rollback();
+    const retried = tracker.apply(exportOf({ OnCircuitOpened: 1, OnCircuitHalfOpened: 1 }), 'orders', RECEIVER_START + 62_000).snapshots[0]!;
+    expect(retried.transitions.map(({ from, to }) => `${from}>${to}`)).toEqual(['OPEN>HALF_OPEN']);
+    const fresh = new PollyCircuitTracker(RECEIVER_START);
+    fresh.apply(exportOf({ OnCircuitOpened: 1 }, { instance: 'i-9' }), 'orders', RECEIVER_START).rollback();
+    expect(fresh.apply(exportOf({ OnCircuitOpened: 1 }, { instance: 'i-9' }), 'orders', RECEIVER_START).snapshots[0]!.transitions).toHaveLength(1);
+  });
+
   it('treats a new start time or a smaller value as a restart: a new run counting from zero', () => {
     const tracker = new PollyCircuitTracker(RECEIVER_START);
     const before = tracker.apply(exportOf({ OnCircuitOpened: 3, OnCircuitHalfOpened: 3, OnCircuitClosed: 3 }), 'orders', RECEIVER_START + 60_000).snapshots[0]!;
