@@ -1,5 +1,6 @@
 import Link from 'next/link';
 import type { TBreakerStatus } from '../../lib/api/breaker-status';
+import { SOURCE_CLIENT_KINDS } from '../../lib/api/reporter-client';
 import type { TBreakerSummary } from '../../lib/api/breaker-summary';
 import { Sparkline } from '../sparkline';
 import { clientKindText } from '../reporter-client-text';
@@ -7,11 +8,17 @@ import { StateBadge } from '../state-badge';
 import { formatMs, formatPercent, formatRate } from './format';
 import styles from './overview.module.css';
 
-/** The clients behind a breaker, when not only the Node SDK over sockets (the usual case stays quiet): "Python · 2 over HTTP". */
+/**
+ * The clients behind a breaker, when not only the Node SDK over sockets (the
+ * usual case stays quiet): "Python · 2 over HTTP", "Prometheus scrape
+ * (read-only)". Sources are read by the panel itself, so "over HTTP" is left
+ * out when they are all there is.
+ */
 function clientsHint({ clients }: TBreakerSummary): string | null {
   if (clients.httpInstances === 0 && clients.kinds.every((kind) => kind === 'node-sdk')) return null;
   const kinds = clients.kinds.map(clientKindText).join(', ');
-  return clients.httpInstances > 0 ? `${kinds} · ${clients.httpInstances} over HTTP` : kinds;
+  const onlySources = clients.kinds.every((kind) => SOURCE_CLIENT_KINDS.some((source) => source === kind));
+  return clients.httpInstances > 0 && !onlySources ? `${kinds} · ${clients.httpInstances} over HTTP` : kinds;
 }
 
 function instancesText(summary: TBreakerSummary): string {

@@ -53,6 +53,12 @@ function describeErrors(errors: Map<string, string>, targets: number): string | 
 export function createSourceRuntime({ store, ingest, commands, serviceId, kinds, now, reportIntervalMs, logger, concurrency = 64, timeoutMs = 5_000, onLag }: SourceRuntimeOptions) {
   const running = new Map<string, Running>();
   const limit = createConcurrencyLimit(concurrency);
+  // How late reads started against their schedule, since last asked: the benchmark's and an operator's view of whether polling keeps up.
+  let lags: number[] = [];
+  const noteLag = (lagMs: number) => {
+    if (lags.length < 100_000) lags.push(lagMs);
+    onLag?.(lagMs);
+  };
 
   const facts = (sourceId: string): SourceFacts | undefined => {
     const entry = running.get(sourceId);
@@ -104,7 +110,7 @@ export function createSourceRuntime({ store, ingest, commands, serviceId, kinds,
       writeStatus(source.id, entry);
       return;
     }
-    entry.adapter = kind.start({ source, sink, commands: sourceCommands, limit, timeoutMs, logger: logger.child({ source: source.name }), now, onLag });
+    entry.adapter = kind.start({ source, sink, commands: sourceCommands, limit, timeoutMs, logger: logger.child({ source: source.name }), now, onLag: noteLag });
   }
 
   return {
@@ -124,6 +130,13 @@ export function createSourceRuntime({ store, ingest, commands, serviceId, kinds,
       const { sources } = await store.definitions();
       const source = sources.find((item) => item.id === sourceId);
       if (source?.enabled) startOne(source);
+    },
+    /** The reads started since the last call, and how late they started (ms): median, 99th percentile, worst. */
+    takeLagStats(): { reads: number; p50: number | null; p99: number | null; max: number | null } {
+      const taken = lags.sort((a, b) => a - b);
+      lags = [];
+      const at = (q: number) => (taken.length === 0 ? null : taken[Math.min(taken.length - 1, Math.floor(q * taken.length))]!);
+      return { reads: taken.length, p50: at(0.5), p99: at(0.99), max: taken.length === 0 ? null : taken[taken.length - 1]! };
     },
     /** The running definition of a source (OTLP finds its source by service here). */
     running(): SourceDefinition[] {

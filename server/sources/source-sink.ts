@@ -235,25 +235,27 @@ export function createSourceSink({ ingest, serviceId, commands, facts, onStatus,
     const current = track;
     await enqueue(current, async () => {
       const steerable = snapshot.breakers.length > 0 && snapshot.breakers.every((breaker) => breaker.writable);
-      let newRun = !current.registered || steerable !== current.steerable;
+      let runChanged = false;
       if (snapshot.runId !== current.adapterRunId) {
         current.adapterRunId = snapshot.runId;
         current.runId = snapshot.runId;
         current.resets = 0;
-        newRun = true;
+        runChanged = true;
       } else if (snapshot.breakers.some((breaker) => { const before = current.counters.get(breaker.name); return before !== undefined && decreased(before, breaker.counters); })) {
         // Counters went backwards without a new run from the adapter: the process restarted unseen, so a new run starts from zero.
         current.resets += 1;
         current.runId = `${snapshot.runId.slice(0, 80)}~${current.resets}`;
-        newRun = true;
+        runChanged = true;
       }
-      if (newRun) {
+      if (runChanged) {
         current.sequence = 0;
         current.transitionSequence = 0;
         current.counters.clear();
       }
+      // Registered again (same run, same sequences) when only its writability changed: the screens' client kind follows.
+      const newRegistration = runChanged || !current.registered || steerable !== current.steerable;
       current.steerable = steerable;
-      if (newRun) await register(current, snapshot, source);
+      if (newRegistration) await register(current, snapshot, source);
 
       const transitions = transitionsOf(current, snapshot);
       await ingest.transitions(current.reporter, transitions);
@@ -266,7 +268,7 @@ export function createSourceSink({ ingest, serviceId, commands, facts, onStatus,
       current.lastReadAt = now();
       current.reachable = true;
       await deliverReport(current.reporter, buildReport(current, snapshot));
-      await contact(current, newRun);
+      await contact(current, newRegistration);
     });
     onStatus(sourceId, snapshot.instance, null);
   }
@@ -278,8 +280,10 @@ export function createSourceSink({ ingest, serviceId, commands, facts, onStatus,
       const source = facts(track.sourceId);
       if (!source || !track.reachable || !track.last || at - track.lastReadAt > source.holdMs) continue;
       if (at - track.lastReadAt < reportIntervalMs) continue;
-      const snapshot = track.last;
       void enqueue(track, async () => {
+        // Read when it runs, not when it was queued: a read queued before it may have started a new run with new counters.
+        const snapshot = track.last;
+        if (!snapshot || !track.reachable) return;
         await deliverReport(track.reporter, buildReport(track, snapshot));
         await contact(track, false);
       }).catch((error: unknown) => logger.warn({ err: error, source: source.name, instance: track.instance }, 'reporting a source instance failed'));

@@ -53,7 +53,9 @@ export function startTargetPoller({ intervalMs, limit, poll, maxBackoffMs, onLag
         failures += 1;
       }
     });
-    schedule(failures === 0 ? intervalMs : Math.max(intervalMs, retryBackoff(failures - 1, intervalMs, maxBackoffMs, random)));
+    // A healthy target is read at a fixed rate (the next read is due an interval after this one was due), a failing one after a growing wait.
+    const next = failures === 0 ? Math.max(0, due + intervalMs - Date.now()) : Math.max(intervalMs, retryBackoff(failures - 1, intervalMs, maxBackoffMs, random));
+    schedule(next);
   };
 
   schedule(Math.floor(random() * intervalMs));

@@ -40,6 +40,7 @@ describe('loadConfig', () => {
   // Each value is wrong for its variable and contains a secret-looking part that must not be printed.
   it.each([
     ['METRICS_TOKEN', 'short-s3cret', 'Invalid METRICS_TOKEN (value not shown): expected a secret of at least 16 characters'],
+    ['SOURCE_CREDENTIALS_KEY', 's3cret-but-short', 'Invalid SOURCE_CREDENTIALS_KEY (value not shown): expected a 32-byte key as 64 hex digits or base64'],
     ['ADMIN_PASSWORD', 'hunter2', 'Invalid ADMIN_PASSWORD (value not shown): expected a password of 12 characters or more for the first admin'],
     ['DATABASE_URL', 'mysql://panel:s3cret-pw@db.internal/panel', 'Invalid DATABASE_URL (value not shown): expected a postgres:// or postgresql:// URL'],
     ['DATABASE_URL', 'postgresql://panel:s3cret pw@db internal/panel', 'Invalid DATABASE_URL (value not shown): expected a postgres:// or postgresql:// URL'],
@@ -58,7 +59,7 @@ describe('loadConfig', () => {
   it('marks every variable that can hold a secret as secret, and describes every variable', () => {
     const variables = Object.entries(ZConfigEnv.shape);
     const secret = variables.filter(([, schema]) => secretVariables.has(schema)).map(([name]) => name);
-    expect(secret.sort()).toEqual(['ADMIN_PASSWORD', 'DATABASE_URL', 'METRICS_TOKEN']);
+    expect(secret.sort()).toEqual(['ADMIN_PASSWORD', 'DATABASE_URL', 'METRICS_TOKEN', 'SOURCE_CREDENTIALS_KEY']);
     // A new variable named like a secret fails here until it is marked.
     const secretByName = variables.map(([name]) => name).filter((name) => /PASSWORD|TOKEN|SECRET|KEY|CREDENTIAL|_URL$/.test(name));
     expect(secretByName.filter((name) => !secret.includes(name))).toEqual([]);

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { SourceAdapterContext, SourceKindDefinition } from '../source-adapter';
 import { startTargetPoller, type TargetPoller } from '../target-poller';
@@ -19,6 +20,8 @@ export const actuatorSource: SourceKindDefinition = {
     const { source, limit, onLag, logger } = context;
     let stopped = false;
     const stopping = new AbortController();
+    // Every target's pause listens on this one signal.
+    setMaxListeners(0, stopping.signal);
     const pause = (ms: number) => sleep(ms, undefined, { signal: stopping.signal }).catch(() => undefined);
     const waits = new Set<() => void>();
     const pollers: TargetPoller[] = [];

@@ -48,6 +48,11 @@ describe('sources', () => {
   };
   const stateOf = async (service: string, name: string) => (await breakerOf(service, name)).instances[0]?.state;
   const sources = async () => (await admin.getJson<{ sources: TSourceView[] }>('/api/v1/sources')).sources;
+  /** What the panel counted for a breaker since it started: success, failure, rejected. */
+  const totalsOf = async (service: string, name: string) => {
+    const totals = panel.pipeline.aggregate.callTotals((await breakerOf(service, name)).breaker.id)!;
+    return { success: totals[0]!, failure: totals[1]!, rejected: totals[3]! };
+  };
 
   beforeAll(async () => {
     database = await createEmptyDatabase(inject('postgresAdminUrl'));
@@ -155,8 +160,12 @@ describe('sources', () => {
     await until('the delivery to be applied', () => operator.getJson<{ lastCommand: { deliveries: Array<{ status: string; state: string | null }> } }>(`/api/v1/breakers/${trip.override!.breakerId}/control`), (control) => control.lastCommand.deliveries[0]?.status === 'applied');
     await until('the panel to show the actuator breaker forced open', () => stateOf('orders-actuator', 'inventory'), (state) => state === 'FORCED_OPEN');
 
-    // Rejections while forced open come from the window (events are suppressed then).
+    // Rejections while forced open come from the window (events are suppressed then, and Micrometer's counter stays flat).
+    const actuatorBefore = await totalsOf('orders-actuator', 'inventory');
+    const micrometerBefore = await totalsOf('orders-micrometer', 'inventory');
     await fake.script({ op: 'calls', breaker: 'inventory', rejected: 5 });
+    await until('the rejections to be counted', () => totalsOf('orders-actuator', 'inventory'), (totals) => totals.rejected === actuatorBefore.rejected + 5);
+    expect((await totalsOf('orders-micrometer', 'inventory')).rejected).toBe(micrometerBefore.rejected);
 
     await fake.script({ op: 'restart' });
     expect(await fakeState('inventory')).toBe('CLOSED');
@@ -173,6 +182,27 @@ describe('sources', () => {
     await until('the panel to show it forced closed', () => stateOf('orders-actuator', 'pricing'), (state) => state === 'FORCED_CLOSED');
     await act('orders-actuator', 'pricing', 'reset');
     await until('reset to close it', () => fakeState('pricing'), (state) => state === 'CLOSED', 10_000);
+  });
+
+  it('counts calls once, and from zero again after the watched process restarts (a counter reset)', async () => {
+    const counted: Array<[string, string]> = [
+      ['orders-actuator', 'inventory'],
+      ['orders-micrometer', 'inventory'],
+      ['orders-opossum', 'inventory'],
+    ];
+    const before = await Promise.all(counted.map(([service, name]) => totalsOf(service, name)));
+    const reached = (success: number, failure: number) =>
+      until(`${success} more successes and ${failure} more failures everywhere`, () => Promise.all(counted.map(([service, name]) => totalsOf(service, name))), (totals) =>
+        totals.every((item, index) => item.success === before[index]!.success + success && item.failure === before[index]!.failure + failure),
+      );
+    await fake.script({ op: 'calls', breaker: 'inventory', success: 7, failure: 3 });
+    await reached(7, 3);
+    await fake.script({ op: 'restart' });
+    await fake.script({ op: 'calls', breaker: 'inventory', success: 4 });
+    await reached(11, 3);
+    // A few more reads change nothing: nothing is counted twice.
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    await reached(11, 3);
   });
 
   it('shows an unreachable target stale with its error, names garbage answers, and recovers', async () => {
