@@ -173,6 +173,14 @@ describe('sources', () => {
     const writes = (await fake.states()).writes.filter((write) => write.breaker === 'inventory').map((write) => write.updateState);
     expect(writes).toEqual(['FORCE_OPEN', 'FORCE_OPEN']);
 
+    // Without the process start time, a breaker that lost the panel's override tells of the restart.
+    await fake.script({ op: 'metrics', exposed: false });
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    await fake.script({ op: 'restart' });
+    await until('the trip to be applied again after a restart seen only by the lost override', () => fakeState('inventory'), (state) => state === 'FORCED_OPEN', 15_000);
+    expect((await fake.states()).writes.filter((write) => write.breaker === 'inventory')).toHaveLength(3);
+    await fake.script({ op: 'metrics', exposed: true });
+
     await act('orders-actuator', 'inventory', 'release');
     await until('the release to close the fake breaker', () => fakeState('inventory'), (state) => state === 'CLOSED', 10_000);
     await until('the panel to show it closed', () => stateOf('orders-actuator', 'inventory'), (state) => state === 'CLOSED');
