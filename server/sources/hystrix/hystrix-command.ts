@@ -1,3 +1,5 @@
+import { isStorableText } from '../../../lib/protocol/storable.js';
+
 /**
  * One `"type":"HystrixCommand"` object of a Hystrix metrics stream, read
  * leniently (COMPAT.md §5.2, §9.5): values may be numbers, numeric strings,
@@ -76,7 +78,7 @@ export function readHystrixCommand(data: string): HystrixCommand | null {
   const object = parsed as Json;
   if (object.type !== 'HystrixCommand') return null;
   const name = text(object.name);
-  if (name === null) return null;
+  if (name === null || !isStorableText(name)) return null; // a name Postgres cannot store could never be shown
   return {
     name,
     group: text(object.group),

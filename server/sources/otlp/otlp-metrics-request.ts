@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isStorableText, UNSTORABLE_TEXT_MESSAGE } from '../../../lib/protocol/storable.js';
 
 /**
  * The part of an OTLP `ExportMetricsServiceRequest` the receiver reads, in
@@ -13,8 +14,9 @@ const ZInt64 = z.union([z.string().regex(/^-?\d+$/, 'must be a decimal integer')
 /** Nanoseconds since the epoch, kept exact as a bigint (they exceed 2^53). */
 const ZUnixNanos = z.union([z.string().regex(/^\d+$/, 'must be a decimal integer'), z.number().int().nonnegative()]).transform((value) => BigInt(value));
 
+// Attribute text can become service, instance and breaker names: text Postgres cannot store is refused here, with its field.
 const ZAnyValue = z.object({
-  stringValue: z.string().optional(),
+  stringValue: z.string().refine(isStorableText, UNSTORABLE_TEXT_MESSAGE).optional(),
   boolValue: z.boolean().optional(),
   intValue: ZInt64.optional(),
   doubleValue: z.union([z.number(), z.enum(['NaN', 'Infinity', '-Infinity'])]).optional(),

@@ -170,6 +170,9 @@ describe('OTLP/HTTP metrics receiver', () => {
     expect(error.path).toEqual(['resourceMetrics', 0, 'scopeMetrics', 0, 'metrics', 0, 'sum', 'dataPoints', 0, 'asInt']);
     expect(error.message).toContain('resourceMetrics.0.scopeMetrics.0.metrics.0.sum.dataPoints.0.asInt');
 
+    const unstorable = await sendJson({ instance: 'orders\u0000bad', counts: { OnCircuitOpened: 1 } });
+    expect(unstorable.status).toBe(400);
+    expect((JSON.parse(unstorable.body) as { error: { path: unknown[] } }).error.path).toEqual(['resourceMetrics', 0, 'resource', 'attributes', 1, 'value', 'stringValue']);
     expect((await sendJson({ raw: '{"resourceMetrics": [' })).status).toBe(400);
     expect((await sendJson({ raw: '{"resourceMetrics": "none"}' })).body).toContain('resourceMetrics');
     expect((await sendJson({ raw: '{}', contentType: 'text/plain' })).status).toBe(415);

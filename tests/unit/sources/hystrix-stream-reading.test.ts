@@ -41,6 +41,7 @@ describe('readHystrixCommand', () => {
     expect(readHystrixCommand('{"type":"HystrixCommand"}')).toBeNull();
     expect(readHystrixCommand('not json')).toBeNull();
     expect(readHystrixCommand('[1]')).toBeNull();
+    expect(readHystrixCommand('{"type":"HystrixCommand","name":"a\\u0000b"}')).toBeNull();
   });
 });
 
