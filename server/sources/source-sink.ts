@@ -132,7 +132,7 @@ export function createSourceSink({ ingest, serviceId, commands, facts, onStatus,
   }
 
   /** Source transitions not stored yet, and one derived for each breaker whose state changed without one. */
-  function transitionsOf(track: InstanceTrack, snapshot: SourceInstanceSnapshot): TTransition[] {
+  function transitionsOf(track: InstanceTrack, snapshot: SourceInstanceSnapshot, restarted: boolean): TTransition[] {
     const byName = new Map(snapshot.breakers.map((breaker) => [breaker.name, breaker]));
     const fresh: SourceTransition[] = [];
     const lastTo = new Map<string, TBreakerState>();
@@ -151,7 +151,8 @@ export function createSourceSink({ ingest, serviceId, commands, facts, onStatus,
     }
     return fresh.map((transition) => {
       const breaker = byName.get(transition.breaker);
-      const commandDriven = Boolean(breaker?.override?.commandId) || (transition.from.startsWith('FORCED_') && track.steerable);
+      // Leaving a forced state on a steerable instance is the panel's release or reset, unless the process restarted and lost it.
+      const commandDriven = Boolean(breaker?.override?.commandId) || (transition.from.startsWith('FORCED_') && track.steerable && !restarted);
       track.transitionSequence += 1;
       return {
         protocolVersion: PROTOCOL_VERSION,
@@ -257,7 +258,7 @@ export function createSourceSink({ ingest, serviceId, commands, facts, onStatus,
       current.steerable = steerable;
       if (newRegistration) await register(current, snapshot, source);
 
-      const transitions = transitionsOf(current, snapshot);
+      const transitions = transitionsOf(current, snapshot, runChanged);
       await ingest.transitions(current.reporter, transitions);
       for (const breaker of snapshot.breakers) {
         current.states.set(breaker.name, breaker.state);
