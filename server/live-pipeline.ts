@@ -43,6 +43,8 @@ import { SOURCE_KINDS } from './sources/source-kinds';
 import { addSourceRoutes } from './sources/source-routes';
 import { createSourceRuntime } from './sources/source-runtime';
 import { createSourceStore } from './sources/source-store';
+import { addOtlpMetricsRoute } from './sources/otlp/otlp-metrics-route';
+import { PollyCircuitTracker } from './sources/otlp/polly-circuit-tracker';
 
 export interface LivePipelineOptions {
   config: Config;
@@ -159,6 +161,15 @@ export async function startLivePipeline({ config, logger, io, router, pool, pris
   });
   addSourceRoutes(router, { store: sourceStore, onChanged: (sourceId) => sources.reload(sourceId) });
   logger.info({ sources: await sources.start() }, 'sources started');
+  addOtlpMetricsRoute(router, {
+    keys,
+    sink: sources.sink,
+    sourceFor: (reporter) => Promise.resolve(sources.running().find((source) => source.kind === 'otlp' && source.service === reporter.serviceName)?.id ?? null),
+    tracker: new PollyCircuitTracker(now()),
+    limitBytes: config.ingest.maxMessageBytes,
+    logger,
+    now,
+  });
 
   const revocations = await listenForRevokedKeys(databaseUrl, (keyId) => {
     agent.disconnectKey(keyId);

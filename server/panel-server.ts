@@ -8,6 +8,7 @@ import { addHealthRoute } from './http/health-route';
 import { createRouter } from './http/router';
 import { sendJson } from './http/send-json';
 import { installAccess, type Access } from './auth/install-access';
+import { setApiHeaders } from './auth/security-headers';
 import { startLivePipeline } from './live-pipeline';
 import { broadcastDashboardsAcrossServers } from './cluster/dashboard-broadcasts';
 import { startCluster, type Cluster } from './cluster/start-cluster';
@@ -17,6 +18,7 @@ import type { Logger } from './logger';
 import { isDatabaseUnavailable } from './store/database-errors';
 import { openDatabase, type OpenDatabase } from './store/open-database';
 import { createDatabaseClients, type Prisma } from './store/prisma';
+import { OTLP_METRICS_PATH } from './sources/otlp/otlp-metrics-route';
 import { readVersion } from './version';
 import { gatedWebSocketServer } from './ws-engine';
 
@@ -85,6 +87,12 @@ export async function startPanelServer({ config, logger, createWebApp, now = Dat
     // Prometheus scrapes with a bearer token, not a session: /metrics answers before the access gate.
     if (url.pathname === '/metrics' && metricsHandler) {
       metricsHandler(req, res).catch(() => res.destroy());
+      return;
+    }
+    // OTLP exporters post to the standard /v1/metrics with a reporter API key, not a session: it answers before the access gate.
+    if (url.pathname === OTLP_METRICS_PATH) {
+      setApiHeaders(res);
+      api(req, res, url).catch(() => res.destroy());
       return;
     }
     const route = () => (url.pathname === '/api' || url.pathname.startsWith('/api/') ? api(req, res, url) : web.handleRequest(req, res));

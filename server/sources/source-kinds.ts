@@ -1,5 +1,7 @@
 import type { TSourceKind } from '../../lib/sources/source';
 import { actuatorSource } from './actuator/actuator-source';
+import { HYSTRIX_KIND } from './hystrix/hystrix-kind';
+import { OTLP_KIND } from './otlp/otlp-kind';
 import { prometheusSource } from './prometheus/prometheus-source';
 import type { SourceKindDefinition } from './source-adapter';
 
@@ -7,4 +9,6 @@ import type { SourceKindDefinition } from './source-adapter';
 export const SOURCE_KINDS: Partial<Record<TSourceKind, SourceKindDefinition>> = {
   actuator: actuatorSource,
   prometheus: prometheusSource,
+  hystrix: HYSTRIX_KIND,
+  otlp: OTLP_KIND,
 };
