@@ -28,7 +28,7 @@ describe('the SDK as shipped', () => {
     `;
     const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { cwd: root });
     expect(JSON.parse(stdout)).toEqual({ open: true, buckets: 66, schema: 'function' });
-    const { stdout: listing } = await run('ls', ['sdk/dist/sdk/src/index.d.ts', 'sdk/dist/lib/protocol/index.d.ts'], { cwd: root });
+    const { stdout: listing } = await run('ls', ['sdk/dist/index.d.ts', 'sdk/dist/protocol.d.ts'], { cwd: root });
     expect(listing.trim().split('\n')).toHaveLength(2);
   });
 
