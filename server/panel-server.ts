@@ -5,6 +5,7 @@ import type { Config } from './config';
 import { createApiHandler } from './http/api-router';
 import { sendDatabaseUnavailable } from './http/database-unavailable';
 import { addHealthRoute } from './http/health-route';
+import { addOpenApiRoutes } from './http/openapi-routes';
 import { createRouter } from './http/router';
 import { sendJson } from './http/send-json';
 import { installAccess, type Access } from './auth/install-access';
@@ -47,6 +48,8 @@ export interface RunningPanel {
   pipeline: Awaited<ReturnType<typeof startLivePipeline>>;
   /** Users, sessions, keys; `access.firstAdmin` is the admin created at this start, whose generated password the caller prints once. */
   access: Access;
+  /** Every API route the server serves (the OpenAPI document must describe each). */
+  apiRoutes: Array<{ method: string; path: string }>;
   stop(): Promise<void>;
 }
 
@@ -71,6 +74,7 @@ export async function startPanelServer({ config, logger, createWebApp, now = Dat
   const { prisma, pool } = clients;
   const router = createRouter();
   addHealthRoute(router, prisma, version);
+  addOpenApiRoutes(router, version);
   const api = createApiHandler(router, logger);
   let web = createWebApp ? pagesStarting : noPages;
 
@@ -166,5 +170,5 @@ export async function startPanelServer({ config, logger, createWebApp, now = Dat
     })());
 
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
-  return { port, url: `http://${shownHost}:${port}`, database, prisma, io, pipeline, access, stop };
+  return { port, url: `http://${shownHost}:${port}`, database, prisma, io, pipeline, access, apiRoutes: router.routes(), stop };
 }

@@ -19,8 +19,11 @@ export const ZCallTrendsQuery = z.object({
  * `from` to the last bucket the store surely holds; a bucket without calls is 0.
  * The overview seeds its sparklines with it, so they are not empty after a load.
  */
-export interface TCallTrends {
-  from: number;
-  stepMs: number;
-  trends: Record<string, number[]>;
-}
+export const ZCallTrends = z.object({
+  from: z.number(),
+  stepMs: z.number(),
+  trends: z.record(z.string(), z.array(z.number())),
+});
+
+/** `GET /api/v1/breaker-trends` answer. */
+export type TCallTrends = z.infer<typeof ZCallTrends>;
