@@ -10,7 +10,8 @@ export const TREND_SPAN_MS = 15 * 60_000;
 /** Query of `GET /api/v1/breaker-trends`: breaker ids, comma-separated. */
 export const ZCallTrendsQuery = z.object({
   ids: ZText.transform((ids) => ids.split(',').filter(Boolean))
-    .pipe(z.array(z.uuid()).min(1).max(MAX_TREND_IDS)),
+    .pipe(z.array(z.uuid()).min(1).max(MAX_TREND_IDS))
+    .meta({ description: `Breaker ids, comma-separated (1 to ${MAX_TREND_IDS})` }),
 });
 
 /**

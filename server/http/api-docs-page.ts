@@ -2,6 +2,8 @@ import type { JsonSchema, OpenApiDocument, OpenApiOperation } from '../../lib/ap
 
 const escape = (text: string) => text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 const code = (value: unknown) => `<pre>${escape(JSON.stringify(value, null, 2))}</pre>`;
+/** Prose with `code` spans, as the document's descriptions write them. */
+const prose = (text: string) => escape(text).replace(/`([^`]+)`/g, '<code>$1</code>');
 
 // Only inline styles: the page loads nothing, so its policy can forbid every other source.
 const STYLE = `
@@ -26,7 +28,7 @@ function authText(operation: OpenApiOperation): string {
 function operationSection(path: string, method: string, operation: OpenApiOperation): string {
   const parameters = operation.parameters.length
     ? `<table><tr><th>parameter</th><th>in</th><th>required</th><th>schema</th></tr>${operation.parameters
-        .map((parameter) => `<tr><td><code>${escape(parameter.name)}</code></td><td>${parameter.in}</td><td>${parameter.required ? 'yes' : 'no'}</td><td><code>${escape(JSON.stringify(parameter.schema))}</code>${parameter.description ? ` ${escape(parameter.description)}` : ''}</td></tr>`)
+        .map((parameter) => `<tr><td><code>${escape(parameter.name)}</code></td><td>${parameter.in}</td><td>${parameter.required ? 'yes' : 'no'}</td><td><code>${escape(JSON.stringify(parameter.schema))}</code>${parameter.description ? ` ${prose(parameter.description)}` : ''}</td></tr>`)
         .join('')}</table>`
     : '';
   const body = operation.requestBody ? `<details><summary>request body (application/json)</summary>${code(operation.requestBody.content['application/json'].schema)}</details>` : '';
@@ -34,10 +36,10 @@ function operationSection(path: string, method: string, operation: OpenApiOperat
     .map(([status, answer]) => {
       const contents = Object.entries(answer.content ?? {});
       const schemas = contents.map(([type, { schema }]) => (schema ? `<p>${escape(type)}</p>${code(schema as JsonSchema)}` : `<p>${escape(type)}</p>`)).join('');
-      return `<details><summary><strong>${status}</strong> ${escape(answer.description)}</summary>${schemas}</details>`;
+      return `<details><summary><strong>${status}</strong> ${prose(answer.description)}</summary>${schemas}</details>`;
     })
     .join('');
-  return `<section id="${escape(operation.operationId)}"><h3><span class="method">${method.toUpperCase()}</span>${escape(path)}</h3><p>${escape(operation.summary)}. <em>${escape(authText(operation))}</em></p>${parameters}${body}${responses}</section>`;
+  return `<section id="${escape(operation.operationId)}"><h3><span class="method">${method.toUpperCase()}</span>${escape(path)}</h3><p>${prose(operation.summary)}. <em>${escape(authText(operation))}</em></p>${parameters}${body}${responses}</section>`;
 }
 
 /** The document as a page that needs no script: every operation by tag, with its parameters and schemas. */
@@ -46,10 +48,12 @@ export function renderApiDocsPage(document: OpenApiDocument): string {
   for (const [path, methods] of Object.entries(document.paths)) {
     for (const [method, operation] of Object.entries(methods)) byTag.get(operation.tags[0]!)?.push(operationSection(path, method, operation));
   }
-  const sections = [...byTag].map(([tag, operations]) => `<h2>${escape(tag)}</h2>${operations.join('')}`).join('');
+  const sections = [...byTag].map(([tag, operations]) => `<h2 id="${escape(tag.replace(/\W+/g, '-'))}">${escape(tag)}</h2>${operations.join('')}`).join('');
   return `<!doctype html><html lang="en"><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escape(document.info.title)}</title><style>${STYLE}</style>
 <h1>${escape(document.info.title)} <small>${escape(document.info.version)}</small></h1>
-<p>${escape(document.info.description)}</p>
-<p>Machine-readable: <a href="/api/openapi.json">/api/openapi.json</a> (OpenAPI ${document.openapi}). Error bodies: ${code(document.components.schemas)}</p>
+<p>${prose(document.info.description)}</p>
+<p>Machine-readable: <a href="/api/openapi.json">/api/openapi.json</a> (OpenAPI ${document.openapi}).</p>
+<details><summary>error bodies</summary>${code(document.components.schemas)}</details>
+<nav>${[...byTag.keys()].map((tag) => `<a href="#${escape(tag.replace(/\W+/g, '-'))}">${escape(tag)}</a>`).join(' · ')}</nav>
 ${sections}</html>`;
 }

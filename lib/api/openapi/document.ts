@@ -63,7 +63,9 @@ function parameters(operation: ApiOperation): OpenApiParameter[] {
   const query: OpenApiParameter[] = [];
   if (operation.query) {
     const { properties, required } = objectProperties(jsonSchema(operation.query, 'input'));
-    for (const [name, schema] of Object.entries(properties)) query.push({ name, in: 'query', required: required.has(name), schema });
+    for (const [name, { description, ...schema }] of Object.entries(properties)) {
+      query.push({ name, in: 'query', required: required.has(name), ...(typeof description === 'string' ? { description } : {}), schema });
+    }
   }
   const headers = Object.entries(operation.headers ?? {}).map(([name, description]): OpenApiParameter => ({ name, in: 'header', required: false, description, schema: { type: 'string' } }));
   return [...path, ...query, ...headers];

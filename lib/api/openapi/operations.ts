@@ -6,8 +6,8 @@ import { ZInvitedUser, ZInviteUser, ZPasswordReset, ZUpdateUser, ZUserListItem }
 import { ZAuditEntry, ZAuditQuery } from '../../control/audit';
 import { ZActionRequest, ZActionResult, ZBreakerControl } from '../../control/operator-action';
 import { ZHealth } from '../../health';
-import { ZExportQuery } from '../../history/export-query';
-import { ZIncidentList, ZIncidentQuery, ZIncidentSummary } from '../../history/incidents';
+import { ZExportQuery, ZIncidentsExport, ZTransitionsExport } from '../../history/export-query';
+import { ZIncidentList, ZIncidentQuery } from '../../history/incidents';
 import { ZTimeline, ZTimelineQuery } from '../../history/timeline';
 import { ZDeliveryQuery, ZNotificationDeliveryView } from '../../notify/deliveries';
 import { ZCreatedEndpoint, ZCreateEndpoint, ZEndpointView, ZUpdateEndpoint } from '../../notify/endpoints';
@@ -224,10 +224,7 @@ export const API_OPERATIONS: ApiOperation[] = [
       200: {
         description: 'The download (Content-Disposition: attachment)',
         content: {
-          'application/json': z.union([
-            z.object({ from: z.number(), to: z.number(), transitions: z.array(z.record(z.string(), z.unknown())) }),
-            z.object({ from: z.number(), to: z.number(), summary: ZIncidentSummary, incidents: ZIncidentList.shape.incidents }),
-          ]),
+          'application/json': z.union([ZTransitionsExport, ZIncidentsExport]),
           'text/csv': null,
         },
       },
