@@ -16,7 +16,7 @@ afterAll(async () => {
 });
 
 describe('the SDK as shipped', () => {
-  it('builds to ESM with types, and the built package works from plain Node', async () => {
+  it('builds to ESM with types, and the built package works from plain Node', { timeout: 120_000 }, async () => {
     await run('npm', ['run', 'build', '--workspace', 'sdk'], { cwd: root });
     const script = `
       import { createCircuitBreaker, isBreakerOpenError, LATENCY_BUCKET_COUNT } from '@breaker-panel/sdk';

@@ -1,6 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { createInterface } from 'node:readline';
 import path from 'node:path';
@@ -60,7 +60,7 @@ describe('the packed SDK installed in a project outside the repository', () => {
     if (workDir.startsWith(ROOT_DIR)) throw new Error('the throwaway project must live outside the repository');
     tarball = await packSdk(workDir);
     projectDir = path.join(workDir, 'service');
-    await run('mkdir', [projectDir]);
+    await mkdir(projectDir);
     await installPackedSdk(projectDir, tarball);
     database = await createEmptyDatabase(inject('postgresAdminUrl'));
     panel = await startTestPanel({ DATABASE_URL: database.url, REPORT_INTERVAL_MS: '200', FLUSH_INTERVAL_MS: '200' });
