@@ -365,7 +365,13 @@ export const API_OPERATIONS: ApiOperation[] = [
     summary: 'A batch of registrations, reports, transitions and command acknowledgements from a reporter without a socket; answers with its pending commands',
     body: ZReportBatch,
     responses: { 200: { description: 'Applied; the commands the batch\'s instances have not acknowledged', schema: agentSuccess(ZReportBatchResult) } },
-    errors: { ...AGENT_ERRORS, 403: 'The batch names an instance of another service than the key\'s (`forbidden`)', 413: 'The body is too large (`payload_too_large`)', 415: 'The body is not sent as application/json' },
+    errors: {
+      ...AGENT_ERRORS,
+      403: 'The batch names an instance of another service than the key\'s (`forbidden`)',
+      409: 'A message names an instance that has not registered: send `register` in the batch (`not_registered`)',
+      413: 'The body exceeds MAX_MESSAGE_BYTES (`payload_too_large`)',
+      415: 'The body is not sent as application/json',
+    },
   },
   {
     method: 'GET', path: '/api/v1/commands', operationId: 'pollCommands', tag: 'Reporters', auth: 'apiKey',
