@@ -24,8 +24,9 @@ export default defineConfig({
           hookTimeout: 120_000,
           // Two cores: run files in parallel but not more than the machine can hold.
           maxWorkers: 2,
-          // After the unit tests when both projects run in one command.
-          sequence: { groupOrder: 1 },
+          // After the unit tests when both projects run in one command. Hooks as a stack (the default, stated
+          // because tests/fixtures/panel-on-fresh-database.ts relies on it): afterAll hooks in reverse order.
+          sequence: { groupOrder: 1, hooks: 'stack' },
         },
       },
     ],

@@ -5,8 +5,7 @@ import { build } from 'esbuild';
 export const SERVER_BUILD_DIR = '.build';
 
 /**
- * Compiles the server to plain JavaScript (`.build/index.mjs`, and the report
- * decoder thread beside it) so that `npm start` runs it without the
+ * Compiles the server to plain JavaScript (`.build/index.mjs`) so that `npm start` runs it without the
  * TypeScript loader, which costs a process about 70 MB and a loader thread.
  * Packages stay outside the bundle, loaded from node_modules as usual. Takes
  * well under a second, so it runs on every start. `extraEntries` adds other
@@ -17,8 +16,6 @@ export async function buildServer(rootDir: string, extraEntries: Record<string, 
     absWorkingDir: rootDir,
     entryPoints: {
       index: 'server/index.ts',
-      // The decoder pool starts `./report-decoder-thread.mjs` beside its own module: here, beside index.mjs.
-      'report-decoder-thread': 'server/ingest/report-decoder-thread.ts',
       ...extraEntries,
     },
     outdir: path.join(rootDir, SERVER_BUILD_DIR),

@@ -1,7 +1,7 @@
-import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { accessConfigFrom, ZAccessEnv, type AccessConfig } from './auth/access-config';
+import { clusterConfigFrom, ZClusterEnv, type ClusterConfig } from './cluster/cluster-config';
 import { notifyConfigFrom, ZNotifyEnv, type NotifyConfig } from './notify/notify-config';
 import { secret, secretVariables } from './secret-variable';
 
@@ -26,7 +26,6 @@ export const ZConfigEnv = z.object({
   REPORT_INTERVAL_MS: z.coerce.number().int().positive().default(1_000).describe('the reporters\' interval in milliseconds'),
   STALE_AFTER_INTERVALS: z.coerce.number().int().min(1).default(3).describe('a whole number of report intervals, 1 or more'),
   FLUSH_INTERVAL_MS: z.coerce.number().int().min(100).default(2_000).describe('milliseconds between bucket flushes, 100 or more'),
-  REPORT_DECODE_THREADS: z.coerce.number().int().min(0).max(16).optional().describe('0 to 16 threads that decode reports (0 decodes on the main thread); default: one, none on a single core'),
   MAX_MESSAGE_BYTES: z.coerce.number().int().min(1024).default(8 * 1024 * 1024).describe('a size in bytes, 1024 or more'),
   RETENTION_10S_HOURS: z.coerce.number().int().min(2).default(48).describe('hours to keep 10 s buckets, 2 or more'),
   RETENTION_1M_DAYS: z.coerce.number().int().min(1).default(30).describe('days to keep 1 min buckets, 1 or more'),
@@ -37,6 +36,7 @@ export const ZConfigEnv = z.object({
   METRICS_TOKEN: secret(z.string().min(16).optional().describe('a secret of at least 16 characters')),
   ...ZAccessEnv.shape,
   ...ZNotifyEnv.shape,
+  ...ZClusterEnv.shape,
 });
 
 export type TConfigEnv = z.infer<typeof ZConfigEnv>;
@@ -60,12 +60,12 @@ export interface Config {
     staleAfterMs: number;
     flushIntervalMs: number;
     maxMessageBytes: number;
-    /** Threads that decode `report:send` packets (server/ingest/report-decoder-pool.ts); 0: on the main thread. */
-    decodeThreads: number;
     retention: { tenSecondMs: number; oneMinuteMs: number; oneHourMs: number; instanceBucketMs: number };
   };
   access: AccessConfig;
   notify: NotifyConfig;
+  /** Several servers on one Postgres (docs/operations.md); off by default. */
+  cluster: ClusterConfig;
   /** The project root: where the Next app and the migrations live. */
   rootDir: string;
 }
@@ -99,6 +99,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, ro
     throw new ConfigError(describeInvalid(parsed.error.issues[0], env));
   }
   const values = parsed.data;
+  // The embedded Postgres belongs to one server: servers can only share a database they all reach.
+  if (values.CLUSTER === 'on' && values.DATABASE_URL === undefined) throw new ConfigError('CLUSTER=on needs DATABASE_URL: servers share one Postgres, and the embedded one belongs to a single server');
   const dataDir = path.resolve(rootDir, values.DATA_DIR);
   return {
     env: values.NODE_ENV,
@@ -121,7 +123,6 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, ro
       flushIntervalMs: values.FLUSH_INTERVAL_MS,
       maxMessageBytes: values.MAX_MESSAGE_BYTES,
       // JSON.parse of reports was a quarter of the main thread at 100,000 breaker-reports/s; a second core takes it.
-      decodeThreads: values.REPORT_DECODE_THREADS ?? (os.availableParallelism() > 1 ? 1 : 0),
       retention: {
         tenSecondMs: values.RETENTION_10S_HOURS * 3_600_000,
         oneMinuteMs: values.RETENTION_1M_DAYS * 86_400_000,
@@ -131,6 +132,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, ro
     },
     access: accessConfigFrom(values),
     notify: notifyConfigFrom(values),
+    cluster: clusterConfigFrom(values),
     rootDir,
   };
 }

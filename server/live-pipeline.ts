@@ -3,9 +3,13 @@ import type { Server } from 'socket.io';
 import { createAggregate } from './aggregate/aggregate';
 import { loadCatalog } from './aggregate/load-catalog';
 import { listenForRevokedKeys } from './auth/api-keys';
+import type { Cluster } from './cluster/start-cluster';
 import type { Config } from './config';
 import { createActiveOverrides } from './control/active-overrides';
 import { createCommandDelivery } from './control/command-delivery';
+import { createCommandRelay } from './control/command-relay';
+import { createKnownInstances } from './control/known-instances';
+import { createOverrideSync } from './control/override-sync';
 import { createHttpCommands } from './control/http-commands';
 import { createHttpMailboxes } from './control/http-mailboxes';
 import { addControlRoutes } from './control/control-routes';
@@ -19,7 +23,7 @@ import type { ReadGate } from './ingest/read-gate';
 import { addCommandsRoute } from './ingest/commands-route';
 import { addReportsRoute } from './ingest/reports-route';
 import type { ApiKeyVerifier } from './ingest/reporter-identity';
-import { createDueTasks } from './jobs/due-tasks';
+import { createIntervals } from './jobs/intervals';
 import { createAggregateFlusher } from './jobs/flush-aggregate';
 import { startEpisodeCatchUpJob } from './jobs/episode-catch-up-job';
 import { startRollupJob } from './jobs/rollup-and-retention';
@@ -47,6 +51,8 @@ export interface LivePipelineOptions {
   now: () => number;
   /** The sockets' backpressure, for the metrics. */
   readGate?: ReadGate;
+  /** Several servers on one database: commands and overrides cross servers through its bus. */
+  cluster?: Cluster | null;
 }
 
 const LIVE_INTERVAL_MS = 250;
@@ -66,13 +72,13 @@ const FORGET_HTTP_REPORTER_MS = 3_600_000;
  * ingest (socket and HTTP) → aggregate → store (flusher, rollups) and live
  * (dashboard namespace and publisher), plus the read API over both.
  */
-export async function startLivePipeline({ config, logger, io, router, pool, prisma, databaseUrl, keys, version, now, readGate }: LivePipelineOptions) {
+export async function startLivePipeline({ config, logger, io, router, pool, prisma, databaseUrl, keys, version, now, readGate, cluster = null }: LivePipelineOptions) {
   const aggregate = createAggregate({ now, staleAfterMs: config.ingest.staleAfterMs, bucketSeconds: 10 });
   const view = createLiveView(aggregate, now);
   const dashboard = createDashboardNamespace(io, { version, now, view, logger });
   const publisher = createLivePublisher({ namespace: dashboard, aggregate, now });
-  // Publishing, flushing, liveness and expiry run from timers, and from the report path when a flood holds the timers back.
-  const due = createDueTasks();
+  // Publishing, flushing, liveness and expiry run from timers; the read gate keeps a flood of reports from holding them back.
+  const timers = createIntervals();
   const metrics = createPanelMetrics({ aggregate, io, readGate });
   const notifications = createNotifications({ prisma, aggregate, router, config: config.notify, now, logger, version });
   const onTransition: typeof publisher.publishTransition = (record) => {
@@ -88,8 +94,7 @@ export async function startLivePipeline({ config, logger, io, router, pool, pris
     // Bound below: deliveries need the agent namespace, which needs ingest.
     onCommandAck: (instanceId, ack) => delivery.acknowledge(instanceId, ack),
     counters: metrics.counters,
-    onReported: () => due.runDue(),
-    onRunStarted: ({ instanceId, runId, breakerIds }) => createBaselineStore(pool).upsert([{ instanceId, runId, breakerIds, widths: breakerIds.map(() => 0), totals: [] }]),
+    onRunStarted: ({ instanceId, runId, breakerIds }) => createBaselineStore(pool).upsert([{ instanceId, runId, breakerIds, widths: breakerIds.map(() => 0), totals: new Float64Array(0) }]),
     // Bound below, like onCommandAck.
     onHeldOverrides: (instanceId, held) => overrides.reconcile(instanceId, held),
   });
@@ -104,12 +109,23 @@ export async function startLivePipeline({ config, logger, io, router, pool, pris
     onRegistered: (instanceId) => void overrides.onRegistered(instanceId).catch((error: unknown) => logger.error({ err: error, instanceId }, 'sending active overrides failed')),
   });
   const mailboxes = createHttpMailboxes({ now, staleAfterMs: config.ingest.staleAfterMs, maxWaiters: MAX_LONG_POLLS });
-  const delivery = createCommandDelivery({ prisma, agent, aggregate, mailboxes, now, onDelivery: publisher.publishDelivery });
-  const overrides = createActiveOverrides({ prisma, aggregate, delivery, now, logger, onTransition });
+  const relay = cluster ? createCommandRelay({ bus: cluster.bus, logger }) : null;
+  const delivery = createCommandDelivery({ prisma, agent, aggregate, mailboxes, now, onDelivery: publisher.publishDelivery, relay: relay?.relay });
+  relay?.attach(delivery);
+  const overrideSync = cluster ? createOverrideSync({ bus: cluster.bus, reloadOne: (breakerId) => overrides.reloadOne(breakerId), logger }) : null;
+  const overrides = createActiveOverrides({ prisma, aggregate, delivery, now, logger, onTransition, onOverrideChanged: overrideSync?.changed });
   const httpCommands = createHttpCommands({ mailboxes, delivery, resendOverrides: (instanceId) => overrides.onRegistered(instanceId) });
   await overrides.load();
   await notifications.start();
-  const issueAction = createIssueAction({ prisma, aggregate, delivery, now, onTransition });
+  const issueAction = createIssueAction({
+    prisma,
+    aggregate,
+    delivery,
+    now,
+    onTransition,
+    knownInstances: cluster ? createKnownInstances(pool) : undefined,
+    onOverrideChanged: overrideSync?.changed,
+  });
   addControlRoutes(router, { issueAction, delivery, prisma, db: pool });
   addReportsRoute(router, { ingest, keys, commands: httpCommands, limitBytes: config.ingest.maxMessageBytes, logger });
   addCommandsRoute(router, { ingest, keys, commands: httpCommands, logger });
@@ -124,12 +140,12 @@ export async function startLivePipeline({ config, logger, io, router, pool, pris
   await rollups.first;
   const episodes = startEpisodeCatchUpJob({ pool, logger, intervalMs: EPISODE_CATCH_UP_INTERVAL_MS });
   const flusher = createAggregateFlusher({ aggregate, pool, logger, now, onRowsDropped: metrics.onRowsDropped });
-  due.every(LIVE_INTERVAL_MS, () => publisher.flush());
-  due.every(STATE_CHANGE_INTERVAL_MS, () => publisher.flushStateChanges());
-  due.every(config.ingest.flushIntervalMs, () => void flusher.flush());
-  due.every(Math.min(1_000, config.ingest.reportIntervalMs), () => aggregate.checkLiveness());
-  due.every(60_000, () => mailboxes.sweep(FORGET_HTTP_REPORTER_MS));
-  due.every(EXPIRY_CHECK_MS, () => void overrides.expireDue().catch((error: unknown) => logger.warn({ err: error }, 'expiring overrides failed')));
+  timers.every(LIVE_INTERVAL_MS, () => publisher.flush());
+  timers.every(STATE_CHANGE_INTERVAL_MS, () => publisher.flushStateChanges());
+  timers.every(config.ingest.flushIntervalMs, () => void flusher.flush());
+  timers.every(Math.min(1_000, config.ingest.reportIntervalMs), () => aggregate.checkLiveness());
+  timers.every(60_000, () => mailboxes.sweep(FORGET_HTTP_REPORTER_MS));
+  timers.every(EXPIRY_CHECK_MS, () => void overrides.expireDue().catch((error: unknown) => logger.warn({ err: error }, 'expiring overrides failed')));
 
   return {
     aggregate,
@@ -144,7 +160,9 @@ export async function startLivePipeline({ config, logger, io, router, pool, pris
     flush: () => flusher.flushAll(),
     /** Stops the timers and writes what is still pending: after the sockets closed, before the pool does. */
     async stop(): Promise<void> {
-      due.stop();
+      timers.stop();
+      relay?.close();
+      overrideSync?.close();
       await notifications.stop();
       await revocations.close();
       await rollups.stop();

@@ -10,8 +10,8 @@ import { createRouter } from './http/router';
 import { sendJson } from './http/send-json';
 import { installAccess, type Access } from './auth/install-access';
 import { startLivePipeline } from './live-pipeline';
-import { agentParser } from './ingest/agent-parser';
-import { createReportDecoderPool } from './ingest/report-decoder-pool';
+import { broadcastDashboardsAcrossServers } from './cluster/dashboard-broadcasts';
+import { startCluster, type Cluster } from './cluster/start-cluster';
 import { ReadGate } from './ingest/read-gate';
 import { createMetricsHandler } from './metrics/panel-metrics';
 import type { Logger } from './logger';
@@ -19,7 +19,7 @@ import { isDatabaseUnavailable } from './store/database-errors';
 import { openDatabase, type OpenDatabase } from './store/open-database';
 import { createDatabaseClients, type Prisma } from './store/prisma';
 import { readVersion } from './version';
-import { panelWebSocketServer } from './ws-engine';
+import { gatedWebSocketServer } from './ws-engine';
 
 /** What serves the pages: Next.js in the real server. */
 export interface WebApp {
@@ -48,6 +48,8 @@ export interface RunningPanel {
   pipeline: Awaited<ReturnType<typeof startLivePipeline>>;
   /** Users, sessions, keys; `access.firstAdmin` is the admin created at this start, whose generated password the caller prints once. */
   access: Access;
+  /** This server's part in a cluster (CLUSTER=on), or null for a server on its own. */
+  cluster: Cluster | null;
   /** Every API route the server serves (the OpenAPI document must describe each). */
   apiRoutes: Array<{ method: string; path: string }>;
   stop(): Promise<void>;
@@ -103,25 +105,28 @@ export async function startPanelServer({ config, logger, createWebApp, now = Dat
     });
   });
   // Socket.IO handles its own upgrades and, with destroyUpgrade off, leaves the rest to us.
-  const reportDecoders = config.ingest.decodeThreads > 0 ? createReportDecoderPool({ threads: config.ingest.decodeThreads, logger }) : null;
   const readGate = new ReadGate({ turnBudgetMs: READ_TURN_BUDGET_MS });
   const io = new SocketServer(httpServer, {
     serveClient: false,
     destroyUpgrade: false,
     maxHttpBufferSize: config.ingest.maxMessageBytes,
-    wsEngine: panelWebSocketServer(readGate),
-    parser: agentParser(reportDecoders),
+    wsEngine: gatedWebSocketServer(readGate),
   });
+  // Before any namespace has sockets: the adapters are chosen when namespaces are set up.
+  const broadcasts = config.cluster.enabled ? broadcastDashboardsAcrossServers({ io, databaseUrl: database.url, serverId: config.cluster.serverId, logger }) : null;
   let access;
   let pipeline;
+  let cluster: Cluster | null = null;
   try {
-    access = await installAccess({ config, logger, prisma, router, io, databaseUrl: database.url, now });
+    if (config.cluster.enabled) cluster = await startCluster({ config: config.cluster, pool, databaseUrl: database.url, version, logger });
+    access = await installAccess({ config, logger, prisma, pool, router, io, databaseUrl: database.url, now });
     gate = access.gate;
-    pipeline = await startLivePipeline({ config, logger, io, router, pool, prisma, databaseUrl: database.url, keys: access.keys, version, now, readGate });
+    pipeline = await startLivePipeline({ config, logger, io, router, pool, prisma, databaseUrl: database.url, keys: access.keys, version, now, readGate, cluster });
     metricsHandler = createMetricsHandler(pipeline.metrics, config.metricsToken);
   } catch (error) {
     await access?.stop();
-    await reportDecoders?.close();
+    await cluster?.stop();
+    await broadcasts?.close();
     await clients.close();
     await database.close();
     throw error;
@@ -140,7 +145,8 @@ export async function startPanelServer({ config, logger, createWebApp, now = Dat
   } catch (error) {
     await pipeline.stop();
     await access.stop();
-    await reportDecoders?.close();
+    await cluster?.stop();
+    await broadcasts?.close();
     await clients.close();
     await database.close();
     throw error;
@@ -164,11 +170,12 @@ export async function startPanelServer({ config, logger, createWebApp, now = Dat
       await web.close?.();
       await pipeline.stop();
       await access.stop();
-      await reportDecoders?.close();
+      await cluster?.stop();
+      await broadcasts?.close();
       await clients.close();
       await database.close();
     })());
 
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
-  return { port, url: `http://${shownHost}:${port}`, database, prisma, io, pipeline, access, apiRoutes: router.routes(), stop };
+  return { port, url: `http://${shownHost}:${port}`, database, prisma, io, pipeline, access, cluster, apiRoutes: router.routes(), stop };
 }

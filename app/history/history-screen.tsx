@@ -3,6 +3,7 @@
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { startTransition, useEffect, useMemo, useState } from 'react';
 import type { TBreakerList } from '../../lib/api/breaker-list';
+import type { THistoryExtent } from '../../lib/history/extent';
 import type { TIncidentList, TIncidentSort } from '../../lib/history/incidents';
 import type { TBreakerLane, TTimeline } from '../../lib/history/timeline';
 import { IncidentsTable } from '../../components/history/incidents-table';
@@ -11,7 +12,7 @@ import { StateLegend } from '../../components/history/state-legend';
 import { Swimlanes } from '../../components/history/swimlanes';
 import styles from '../../components/history/history.module.css';
 import { callApi } from '../_access/api-client';
-import { apiFilters, breakerLink, PRESETS, queryFor, viewFromParams, type HistoryView, type Preset } from './history-url';
+import { apiFilters, breakerLink, defaultRange, hasRange, PRESETS, queryFor, viewFromParams, type DefaultRange, type HistoryView, type Preset } from './history-url';
 
 const PRESET_LIST = Object.entries(PRESETS).map(([key, preset]) => ({ key, label: preset.label }));
 // Presets follow "now"; re-reading the clock only when the URL changes keeps a view stable while it is read.
@@ -24,6 +25,8 @@ export function HistoryScreen() {
   const pathname = usePathname();
   const query = params.toString();
   const view = useMemo(() => viewFromParams(new URLSearchParams(query), readNow()), [query]);
+  // Without a range in the URL the page first asks since when there is data, then opens on a range that fits it.
+  const rangeChosen = hasRange(new URLSearchParams(query));
   const [timeline, setTimeline] = useState<TTimeline | null>(null);
   const [incidents, setIncidents] = useState<TIncidentList | null>(null);
   const [instanceLanes, setInstanceLanes] = useState<Record<string, TBreakerLane['instances']>>({});
@@ -40,6 +43,23 @@ export function HistoryScreen() {
   }, []);
 
   useEffect(() => {
+    if (rangeChosen) return;
+    let cancelled = false;
+    const scope = new URLSearchParams();
+    if (view.service) scope.set('service', view.service);
+    if (view.breaker) scope.set('breaker', view.breaker);
+    const open = (range: DefaultRange) => !cancelled && router.replace(`${pathname}?${queryFor({ ...view, ...range })}`, { scroll: false });
+    callApi<THistoryExtent>(`/api/v1/history/extent?${scope}`).then(
+      (extent) => open(defaultRange(extent.earliest, extent.serverTime)),
+      () => open({ preset: '24h' }),
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [rangeChosen, view, router, pathname]);
+
+  useEffect(() => {
+    if (!rangeChosen) return;
     let cancelled = false;
     callApi<TTimeline>(`/api/v1/history/timeline?${filters}`).then(
       (data) => {
@@ -56,9 +76,10 @@ export function HistoryScreen() {
     return () => {
       cancelled = true;
     };
-  }, [filters]);
+  }, [filters, rangeChosen]);
 
   useEffect(() => {
+    if (!rangeChosen) return;
     let cancelled = false;
     callApi<TIncidentList>(`/api/v1/history/incidents?${filters}&sort=${sort.sort}&order=${sort.order}`).then(
       (data) => !cancelled && startTransition(() => setIncidents(data)),
@@ -67,7 +88,7 @@ export function HistoryScreen() {
     return () => {
       cancelled = true;
     };
-  }, [filters, sort]);
+  }, [filters, sort, rangeChosen]);
 
   // Instance lanes are fetched per breaker when expanded: the service view stays small.
   useEffect(() => {
@@ -89,7 +110,7 @@ export function HistoryScreen() {
     <>
       <RangePicker
         presets={PRESET_LIST}
-        active={view.preset}
+        active={rangeChosen ? view.preset : null}
         from={view.from}
         to={view.to}
         onPreset={(key) => go({ preset: key as Preset })}

@@ -1,5 +1,7 @@
 /** The range presets of the history page, newest data first. */
 export const PRESETS = {
+  '5m': { label: '5 min', ms: 5 * 60_000 },
+  '15m': { label: '15 min', ms: 15 * 60_000 },
   '1h': { label: '1 h', ms: 3_600_000 },
   '6h': { label: '6 h', ms: 6 * 3_600_000 },
   '24h': { label: '24 h', ms: 24 * 3_600_000 },
@@ -21,6 +23,41 @@ export interface HistoryView {
 }
 
 const isPreset = (value: string | null): value is Preset => value !== null && value in PRESETS;
+
+/** The page's query names its range (a preset or from/to); without one, the page picks a range that fits the data. */
+export function hasRange(params: URLSearchParams): boolean {
+  return isPreset(params.get('range')) || (params.has('from') && params.has('to'));
+}
+
+// Opening on more than a day hides today's incidents among older ones: a longer history is one click away.
+const LONGEST_DEFAULT: Preset = '24h';
+// The data starts a little in from the left edge, so its first moments are not hidden under the axis label.
+const MARGIN = 1.1;
+// Data younger than the smallest preset is shown from just before it: a minute of data would be a sliver even of 5 min.
+const SHORTEST_FIT_MS = 10_000;
+const FIT_PAD_MS = 5_000;
+
+/** The range the page opens on: a preset that follows now, or a fixed range around data younger than the smallest preset. */
+export type DefaultRange = { preset: Preset } | { preset: null; from: number; to: number };
+
+/**
+ * The range the page opens on, from the first data of the view's filters:
+ * the smallest preset that holds every moment since `earliest`, at most a
+ * day; for data younger than the smallest preset, from just before it to
+ * now; an hour when there is no data yet.
+ */
+export function defaultRange(earliest: number | null, now: number): DefaultRange {
+  if (earliest === null) return { preset: '1h' };
+  const needed = Math.max(0, now - earliest) * MARGIN;
+  const presets = Object.keys(PRESETS) as Preset[];
+  const shortest = PRESETS[presets[0]!].ms;
+  if (needed < shortest) {
+    const from = Math.min(earliest - Math.max(FIT_PAD_MS, (now - earliest) * (MARGIN - 1)), now - SHORTEST_FIT_MS);
+    return { preset: null, from, to: now };
+  }
+  const longest = PRESETS[LONGEST_DEFAULT].ms;
+  return { preset: presets.find((key) => PRESETS[key].ms >= needed && PRESETS[key].ms <= longest) ?? LONGEST_DEFAULT };
+}
 
 /** Reads the view from the page's query: `range=<preset>` or `from`/`to` (epoch ms), plus `service` and `breaker`. */
 export function viewFromParams(params: URLSearchParams, now: number): HistoryView {

@@ -1,6 +1,7 @@
 'use client';
 
 import { useState, type FormEvent } from 'react';
+import { formatCount, formatDuration } from '../../lib/format/humanize';
 import type { TCreateRule, TRuleCondition, TRuleView } from '../../lib/notify/rules';
 import styles from './admin.module.css';
 
@@ -17,11 +18,11 @@ export interface NotificationRulesSectionProps {
 export function describeCondition(condition: TRuleCondition): string {
   switch (condition.kind) {
     case 'open_too_long':
-      return `open longer than ${condition.openForSeconds} s`;
+      return `open longer than ${formatDuration(condition.openForSeconds * 1000)}`;
     case 'instances_open':
       return `more than ${condition.percent} % of instances open`;
     case 'flapping':
-      return `more than ${condition.trips} trips in ${condition.windowSeconds} s (flapping)`;
+      return `more than ${formatCount(condition.trips)} trips in ${formatDuration(condition.windowSeconds * 1000)} (flapping)`;
   }
 }
 

@@ -9,6 +9,28 @@ function scopeText(scope: unknown): string {
   return '–';
 }
 
+const TARGET_KINDS: Record<string, string> = {
+  user: 'user',
+  api_key: 'API key',
+  breaker: 'breaker',
+  override: 'override',
+  command: 'command',
+  notification_endpoint: 'webhook',
+  notification_rule: 'rule',
+  notification_snooze: 'snooze',
+};
+
+/** The target by name, the id only as a hover: an id tells a reader nothing. */
+function Target({ entry }: { entry: TAuditEntry }) {
+  const kind = TARGET_KINDS[entry.targetType] ?? entry.targetType.replaceAll('_', ' ');
+  const name = entry.targetName ?? (entry.breaker ? `${entry.service}/${entry.breaker}` : entry.service);
+  return (
+    <span title={entry.targetId ? `${kind} ${entry.targetId}` : undefined}>
+      <span className={styles.muted}>{kind}</span> {name ?? 'unknown'}
+    </span>
+  );
+}
+
 function deliveryText(entry: TAuditEntry): string {
   if (!entry.delivery) return '–';
   const parts = (['applied', 'sent', 'pending', 'failed', 'offline'] as const).filter((status) => entry.delivery![status] > 0).map((status) => `${entry.delivery![status]} ${status}`);
@@ -42,7 +64,9 @@ export function AuditTable({ entries }: { entries: TAuditEntry[] }) {
             </td>
             <td>{entry.actor ?? 'system'}</td>
             <td>{entry.action}</td>
-            <td>{entry.breaker ? `${entry.service} → ${entry.breaker}` : `${entry.targetType}${entry.service ? ` (${entry.service})` : ''}`}</td>
+            <td>
+              <Target entry={entry} />
+            </td>
             <td>{scopeText(entry.scope)}</td>
             <td>{entry.reason ?? '–'}</td>
             <td>{entry.ipAddress ?? '–'}</td>

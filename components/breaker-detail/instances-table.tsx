@@ -1,13 +1,9 @@
 import type { TBreakerInstance } from '../../lib/api/breaker-detail';
+import { formatAgo, formatCount } from '../../lib/format/humanize';
 import { formatPercent } from '../overview/format';
 import { clientActionHint, clientText } from '../reporter-client-text';
 import styles from './breaker-detail.module.css';
 
-function age(at: number | null, now: number): string {
-  if (at === null) return 'never';
-  const seconds = Math.max(0, Math.round((now - at) / 1000));
-  return seconds < 90 ? `${seconds} s ago` : `${Math.round(seconds / 60)} min ago`;
-}
 
 /** Every instance of the breaker; instances whose configuration differs from the majority are marked. */
 export function InstancesTable({ instances, drifted, now }: { instances: TBreakerInstance[]; drifted: ReadonlySet<string>; now: number }) {
@@ -36,9 +32,9 @@ export function InstancesTable({ instances, drifted, now }: { instances: TBreake
               {instance.wouldBe && instance.wouldBe !== instance.state && !instance.stale ? ` — would be ${instance.wouldBe}` : ''}
             </td>
             <td title={clientActionHint(instance.client)}>{clientText(instance.client)}</td>
-            <td>{age(instance.lastReportAt, now)}</td>
+            <td>{formatAgo(instance.lastReportAt, now)}</td>
             <td>{Object.entries(instance.labels).map(([key, value]) => `${key}=${value}`).join(', ') || '–'}</td>
-            <td className={styles.number}>{instance.window?.calls ?? '–'}</td>
+            <td className={styles.number}>{instance.window ? formatCount(instance.window.calls) : '–'}</td>
             <td className={styles.number}>{formatPercent(instance.window?.failureRate ?? null)}</td>
             <td className={styles.number}>{formatPercent(instance.window?.slowCallRate ?? null)}</td>
             <td>{drifted.has(instance.instanceId) ? <strong className={styles.drift}>differs</strong> : 'same'}</td>

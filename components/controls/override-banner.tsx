@@ -2,14 +2,11 @@
 
 import { useEffect, useState } from 'react';
 import type { TOverrideView } from '../../lib/control/operator-action';
+import { formatDuration } from '../../lib/format/humanize';
 import styles from './controls.module.css';
 
-function remaining(expiresAt: number, now: number): string {
-  const seconds = Math.max(0, Math.round((expiresAt - now) / 1000));
-  if (seconds >= 3600) return `${Math.floor(seconds / 3600)} h ${Math.floor((seconds % 3600) / 60)} min`;
-  if (seconds >= 60) return `${Math.floor(seconds / 60)} min ${seconds % 60} s`;
-  return `${seconds} s`;
-}
+// Whole seconds: the banner ticks once a second, and a tenth would flicker.
+const remaining = (expiresAt: number, now: number) => formatDuration(Math.max(0, Math.round((expiresAt - now) / 1000)) * 1000);
 
 function scopeText(override: TOverrideView): string {
   const { scope } = override;

@@ -22,18 +22,6 @@ export function utcTime(ms: number): string {
   return `${new Date(ms).toISOString().replace('T', ' ').slice(0, 23)} UTC`;
 }
 
-/** A duration as people read it: 850 ms, 42 s, 3 min 5 s, 2 h 10 min, 3 d 4 h. */
-export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  const seconds = Math.round(ms / 1000);
-  if (seconds < 60) return `${seconds} s`;
-  const minutes = Math.floor(seconds / 60);
-  if (minutes < 60) return `${minutes} min ${seconds % 60} s`;
-  const hours = Math.floor(minutes / 60);
-  if (hours < 48) return `${hours} h ${minutes % 60} min`;
-  return `${Math.floor(hours / 24)} d ${hours % 24} h`;
-}
-
 /** A rate in percent, or a dash. */
 export function formatRate(rate: number | null): string {
   return rate === null ? '–' : `${rate.toFixed(1)} %`;

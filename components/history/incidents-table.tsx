@@ -2,7 +2,8 @@
 
 import { useMemo, useState } from 'react';
 import type { TIncident, TIncidentList, TIncidentSort } from '../../lib/history/incidents';
-import { formatDuration, formatRate, localTime, utcTime } from './format-time';
+import { formatCount, formatDuration } from '../../lib/format/humanize';
+import { formatRate, localTime, utcTime } from './format-time';
 import styles from './history.module.css';
 
 export interface IncidentsTableProps {
@@ -36,7 +37,7 @@ export function IncidentsTable({ list, sort, order, onSort, linkFor }: Incidents
       <dl className={styles.summary}>
         <div className={styles.figure}>
           <dt>Trips</dt>
-          <dd>{summary.trips.toLocaleString()}</dd>
+          <dd>{formatCount(summary.trips)}</dd>
         </div>
         <div className={styles.figure}>
           <dt>Total open time</dt>
@@ -67,7 +68,7 @@ export function IncidentsTable({ list, sort, order, onSort, linkFor }: Incidents
           <input type="checkbox" checked={onlyManual} onChange={(event) => setOnlyManual(event.target.checked)} /> with operator actions only
         </label>
         <span className={styles.muted}>
-          {shown.length} shown of {list.total.toLocaleString()} incidents{list.total > list.incidents.length ? ` (the first ${list.incidents.length} by this order)` : ''}
+          {shown.length} shown of {formatCount(list.total)} incidents{list.total > list.incidents.length ? ` (the first ${list.incidents.length} by this order)` : ''}
         </span>
       </div>
       <table className={styles.table}>

@@ -1,7 +1,8 @@
 'use client';
 
-import { useRef, useState, type PointerEvent } from 'react';
+import { useEffect, useMemo, useRef, useState, type PointerEvent } from 'react';
 import type { TBreakerLane, TDeployMark } from '../../lib/history/timeline';
+import { layoutDeployLabels } from './deploy-label-layout';
 import { localTime, tickLabel, utcTime } from './format-time';
 import { LaneBar } from './lane-bar';
 import styles from './history.module.css';
@@ -20,6 +21,11 @@ export interface SwimlanesProps {
 }
 
 const TICKS = 6;
+const DEPLOY_LABEL_ROWS = 2;
+// Until the lanes are measured: a narrow guess folds more labels, never overlaps them.
+const UNMEASURED_WIDTH_PX = 600;
+
+const deployTitle = (deploy: TDeployMark) => `Deploy ${deploy.version}${deploy.previous ? ` (from ${deploy.previous})` : ''} on ${deploy.service}: ${deploy.instances.join(', ')}\n${localTime(deploy.at)} · ${utcTime(deploy.at)}`;
 
 /**
  * One lane per breaker over the range, expandable into its instances, with
@@ -30,6 +36,16 @@ export function Swimlanes({ from, to, lanes, deploys, expanded, onToggle, onZoom
   // The axis spans exactly the bars' column: pointer positions are measured against it.
   const area = useRef<HTMLDivElement>(null);
   const [drag, setDrag] = useState<{ start: number; end: number } | null>(null);
+  const [widthPx, setWidthPx] = useState(UNMEASURED_WIDTH_PX);
+  useEffect(() => {
+    const element = area.current;
+    if (!element) return;
+    const observer = new ResizeObserver(([entry]) => entry && setWidthPx(entry.contentRect.width));
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, []);
+  const labels = useMemo(() => layoutDeployLabels(deploys.map((deploy) => ({ at: deploy.at, text: deploy.version, item: deploy })), from, to, { widthPx, rows: DEPLOY_LABEL_ROWS }), [deploys, from, to, widthPx]);
+  const labelRows = labels.length === 0 ? 0 : Math.max(...labels.map((label) => label.row)) + 1;
   const span = Math.max(1, to - from);
   const fraction = (event: PointerEvent) => {
     const box = area.current!.getBoundingClientRect();
@@ -53,6 +69,25 @@ export function Swimlanes({ from, to, lanes, deploys, expanded, onToggle, onZoom
           ))}
         </div>
       </div>
+      {labelRows > 0 ? (
+        <div className={styles.axisRow}>
+          <span className={styles.muted}>Deploys</span>
+          <div className={styles.deployRow} style={{ height: `${labelRows * 1.1}rem` }} role="group" aria-label="Deploys">
+            {labels.map((label) => (
+              <span
+                key={`${label.item.service}-${label.item.at}-${label.item.version}`}
+                className={styles.deployLabel}
+                data-anchor={label.anchor}
+                style={{ left: `${label.position * 100}%`, top: `${label.row * 1.1}rem` }}
+                title={[label.item, ...label.folded].map(deployTitle).join('\n\n')}
+              >
+                ⇡ {label.text}
+                {label.folded.length > 0 ? <span className={styles.muted}> +{label.folded.length}</span> : null}
+              </span>
+            ))}
+          </div>
+        </div>
+      ) : null}
       <div
         className={styles.laneArea}
         onPointerDown={(event) => {
@@ -94,9 +129,7 @@ export function Swimlanes({ from, to, lanes, deploys, expanded, onToggle, onZoom
         </div>
         <div className={styles.overlay} aria-hidden={deploys.length === 0}>
           {deploys.map((deploy) => (
-            <span key={`${deploy.service}-${deploy.at}-${deploy.version}`} className={styles.deploy} style={{ left: `${((deploy.at - from) / span) * 100}%` }} title={`Deploy ${deploy.version}${deploy.previous ? ` (from ${deploy.previous})` : ''} on ${deploy.service}: ${deploy.instances.join(', ')}\n${localTime(deploy.at)} · ${utcTime(deploy.at)}`}>
-              <span className={styles.deployLabel}>⇡ {deploy.version}</span>
-            </span>
+            <span key={`${deploy.service}-${deploy.at}-${deploy.version}`} className={styles.deploy} style={{ left: `${((deploy.at - from) / span) * 100}%` }} title={deployTitle(deploy)} />
           ))}
           {drag ? <span className={styles.selection} style={{ left: `${Math.min(drag.start, drag.end) * 100}%`, width: `${Math.abs(drag.end - drag.start) * 100}%` }} /> : null}
         </div>

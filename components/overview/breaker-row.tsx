@@ -2,9 +2,11 @@ import Link from 'next/link';
 import type { TBreakerStatus } from '../../lib/api/breaker-status';
 import type { TBreakerSummary } from '../../lib/api/breaker-summary';
 import { Sparkline } from '../sparkline';
+import { allRejected, allRejectedText } from '../rejected-calls-text';
 import { clientKindText } from '../reporter-client-text';
 import { StateBadge } from '../state-badge';
-import { formatMs, formatPercent, formatRate } from './format';
+import { formatLatency } from '../../lib/format/humanize';
+import { formatPercent, formatRate } from './format';
 import styles from './overview.module.css';
 
 /** The clients behind a breaker, when not only the Node SDK over sockets (the usual case stays quiet): "Python · 2 over HTTP". */
@@ -31,6 +33,8 @@ export interface RowSelection {
 export function BreakerRow({ summary, status, trend, selection }: { summary: TBreakerSummary; status: TBreakerStatus; trend: readonly number[]; selection?: RowSelection }) {
   const { rates } = summary;
   const hint = clientsHint(summary);
+  // An open breaker runs no call: its empty failure rate and p99 say why instead of a bare dash.
+  const rejectedOnly = allRejected(rates) ? allRejectedText({ perSecond: rates.rejectedPerSecond }, summary.state) : null;
   return (
     <div className={styles.row} role="row" data-status={status}>
       <span role="cell">
@@ -67,14 +71,14 @@ export function BreakerRow({ summary, status, trend, selection }: { summary: TBr
       <span role="cell" className={styles.number}>
         {formatRate(rates.callsPerSecond)}/s
       </span>
-      <span role="cell" className={styles.number}>
-        {formatPercent(rates.failureRate)}
+      <span role="cell" className={styles.number} title={rejectedOnly ?? undefined}>
+        {rejectedOnly ? <span className={styles.rejectedOnly}>rejected</span> : formatPercent(rates.failureRate)}
       </span>
       <span role="cell" className={styles.number}>
         {formatPercent(rates.slowCallRate)}
       </span>
-      <span role="cell" className={styles.number}>
-        {formatMs(rates.p99Ms)}
+      <span role="cell" className={styles.number} title={rejectedOnly ?? undefined}>
+        {rejectedOnly ? <span className={styles.rejectedOnly}>no calls</span> : formatLatency(rates.p99Ms)}
       </span>
       <span role="cell" className={styles.trend}>
         <Sparkline values={trend} label={`Calls per second, last 15 minutes, ${summary.service} ${summary.name}`} />

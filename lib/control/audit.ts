@@ -25,6 +25,8 @@ export const ZAuditEntry = z.object({
   action: z.string(),
   targetType: z.string(),
   targetId: z.string().nullable(),
+  /** The target by name (a user's e-mail, a key's service, a breaker's service/name), resolved when read; null when unknown. */
+  targetName: z.string().nullable(),
   service: z.string().nullable(),
   breaker: z.string().nullable(),
   breakerId: z.string().nullable(),

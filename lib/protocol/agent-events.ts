@@ -1,6 +1,7 @@
 import type { TAck } from './ack.js';
 import type { TReport } from './breaker-report.js';
 import type { TCommand, TCommandAck } from './command.js';
+import type { TCompactReport } from './compact-report.js';
 import type { TInstanceRef } from './identity.js';
 import type { TInstanceRegister, TRegisterResult } from './instance-register.js';
 import type { TTransition } from './transition.js';
@@ -23,7 +24,8 @@ export type AgentAckCallback<TData> = (ack: TAck<TData>) => void;
 /** Events an instance sends; each is acknowledged through the callback. */
 export interface AgentClientToServerEvents {
   'instance:register': (payload: TInstanceRegister, ack: AgentAckCallback<TRegisterResult>) => void;
-  'report:send': (payload: TReport, ack: AgentAckCallback<null>) => void;
+  /** The compact report on a version 2 connection; the full report (deprecated) on a version 1 connection. */
+  'report:send': (payload: TCompactReport | TReport, ack: AgentAckCallback<null>) => void;
   /** Acknowledged only after the transition is stored. */
   'transition:report': (payload: TTransition, ack: AgentAckCallback<null>) => void;
   'command:ack': (payload: TCommandAck, ack: AgentAckCallback<null>) => void;

@@ -22,3 +22,4 @@ export * from './storable.js';
 export * from './transition.js';
 export * from './version.js';
 export * from './retry-backoff.js';
+export * from './compact-report.js';

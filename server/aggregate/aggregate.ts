@@ -1,106 +1,25 @@
 import type { TBreakerInstance } from '../../lib/api/breaker-detail.js';
 import type { TBreakerSummary } from '../../lib/api/breaker-summary.js';
-import { reporterClient, type TReporterClientKind, type TReporterTransport } from '../../lib/api/reporter-client.js';
+import type { TReporterTransport } from '../../lib/api/reporter-client.js';
 import type { TOverrideView } from '../../lib/control/operator-action.js';
 import type { TBreakerConfig } from '../../lib/protocol/breaker-config.js';
-import type { TWindowSnapshot } from '../../lib/protocol/breaker-report.js';
+import type { TCompactReportData } from '../../lib/protocol/compact-report.js';
 import type { TBreakerState } from '../../lib/protocol/breaker-state.js';
 import type { TLabels } from '../../lib/protocol/identity.js';
 import type { TTransition } from '../../lib/protocol/transition.js';
 import { ratesChange, type TRatesChange } from '../../lib/live/breaker-delta';
-import { BREAKER_FIELDS, PACKED, stateOfCode, type PackedReport } from '../ingest/packed-report';
-import { CounterPages, rowWidthFor } from './bucket-accumulator';
-import { countRow, deltaWidth, HISTOGRAM_OFFSET, isEmptyRow, partialBucket, rebase, takeDelta, type CounterRow } from './counter-deltas';
+import { stateOfCode, type NamedReport } from '../ingest/named-report';
+import { instancesOf, partialOf, summaryOf, type BreakerPartial } from './breaker-views';
+import { DirtyBreakers } from './dirty-breakers';
+import type { BreakerState, InstanceIdentity, InstanceState, PairState } from './live-entries';
+import { countPair, refreshServiceState, setPairState, setStale } from './live-states';
 import { OUTCOME_KINDS } from './outcome-kinds';
+import { PairCounters } from './pair-counters';
 import { PendingWrites, type OwedBucket } from './pending-writes';
 import { RecentWindow } from './recent-window';
 import { StateCounts } from './state-counts';
 
-/**
- * One breaker on one instance. Its counter row (CounterRow: cumulative
- * totals of the current run, as wide as its histograms have been, and the
- * base of its open bucket) is kept in shared pages: its per-instance bucket
- * row is derived once per bucket (closePairBucket), not summed on every report.
- */
-interface PairState extends CounterRow {
-  breakerId: string;
-  instanceId: string;
-  instance: InstanceState;
-  breaker: BreakerState;
-  state: TBreakerState | null;
-  wouldBe: TBreakerState | null;
-  stateSince: number | null;
-  window: TWindowSnapshot | null;
-  config: TBreakerConfig | null;
-  lastReportAt: number | null;
-  /** False until a baseline is known for this run: until then the totals mean nothing. */
-  hasBaseline: boolean;
-  /** The bucket the base counts from; -1 before the first report. */
-  openBucket: number;
-  /** This pair's row in the pending per-instance buckets. */
-  slot: number;
-}
-
-interface InstanceState {
-  id: string;
-  serviceId: string;
-  serviceName: string;
-  name: string;
-  labels: TLabels;
-  runId: string | null;
-  sdk: { name: string; language: string } | null;
-  transport: TReporterTransport | null;
-  lastSeenAt: number | null;
-  stale: boolean;
-  lastReportSequence: number;
-  droppedTransitions: number;
-  pairs: Map<string, PairState>;
-  /** The breaker names of the last report and their pairs: an instance names the same breakers in every report, so most reports skip the lookups. */
-  reported: { names: readonly string[]; pairs: Array<PairState | undefined>; complete: boolean } | null;
-}
-
-interface BreakerState {
-  id: string;
-  serviceId: string;
-  serviceName: string;
-  name: string;
-  config: TBreakerConfig | null;
-  pairs: Map<string, PairState>;
-  recent: RecentWindow;
-  /** Outcome counts since this server started (deltas summed): Prometheus counters. */
-  totals: Float64Array;
-  serviceState: TBreakerState | null;
-  stateSince: number | null;
-  lastReportAt: number | null;
-  /** This breaker's row in the pending service-wide buckets. */
-  slot: number;
-  /** Equal to the aggregate's dirty generation while the breaker is in its dirty set: a report then need not look it up there. */
-  dirtyIn: number;
-  /**
-   * The states and would-be states of its live (not stale) instances that
-   * have a state, and how many of its instances are stale: kept in step with
-   * every change (see count()), so neither the service-wide state nor a
-   * summary scans the instances.
-   */
-  live: StateCounts;
-  liveWouldBe: StateCounts;
-  stalePairs: number;
-  /** The clients of its instances, for the overview; null once an instance's client may have changed (worked out again when asked). */
-  clients: { kinds: TReporterClientKind[]; httpInstances: number } | null;
-}
-
-export interface InstanceIdentity {
-  id: string;
-  serviceId: string;
-  serviceName: string;
-  /** The service belongs to the demo fleet. */
-  demo?: boolean;
-  name: string;
-  labels: TLabels;
-  runId: string | null;
-  /** The registration's `sdk` (null when unknown, e.g. an instance known only from the catalog). */
-  sdk?: { name: string; language: string } | null;
-}
+export type { InstanceIdentity } from './live-entries';
 
 export interface AggregateOptions {
   now: () => number;
@@ -112,54 +31,20 @@ export interface AggregateOptions {
 export type Aggregate = ReturnType<typeof createAggregate>;
 
 /**
- * The live state in memory: every breaker on every instance, deltas derived
- * from cumulative counters, service-wide views and instance liveness. It
- * queues what must be written (pending) and remembers which breakers changed
- * (dirty) for the dashboards; it does no I/O itself.
+ * The live state in memory: every breaker on every instance (live-entries.ts),
+ * their counters (pair-counters.ts), states and liveness (live-states.ts), the
+ * breakers changed since the dashboards were last sent them
+ * (dirty-breakers.ts) and their views (breaker-views.ts). It queues what
+ * must be written (pending-writes.ts); it does no I/O itself.
  */
 export function createAggregate({ now, staleAfterMs, bucketSeconds }: AggregateOptions) {
-  const bucketMs = bucketSeconds * 1000;
   const instances = new Map<string, InstanceState>();
   const breakers = new Map<string, BreakerState>();
-  const pending = new PendingWrites(bucketMs);
+  const pending = new PendingWrites(bucketSeconds * 1000);
+  const counters = new PairCounters(pending);
+  const dirty = new DirtyBreakers();
   const overrides = new Map<string, TOverrideView>();
   const demoServices = new Set<string>();
-  let dirty = new Set<string>();
-  // Counts the dirty sets handed over: a breaker whose dirtyIn equals it is in the current one.
-  let dirtyGeneration = 0;
-  // The dirty breakers whose state, instance counts or override changed: the dashboards get these at once, not with the next coalesced delta.
-  let stateChanged = new Set<string>();
-  // The delta of the breaker being applied: one row reused for every report.
-  const scratch = countRow();
-  // A pair's counts over the bucket it leaves (closePairBucket).
-  const leftBucket = countRow();
-  // Every pair, by slot: the flush closes the buckets of pairs that have not reported since their bucket ended.
-  const pairsBySlot: PairState[] = [];
-  // Pairs' counter rows by width: as wide as the widest histogram the pair reported (see BucketAccumulator), new pairs as wide as any so far.
-  const counterPages = new Map<number, CounterPages>();
-  let widestRow = rowWidthFor(HISTOGRAM_OFFSET + 1);
-  const counterRow = (width: number): CounterRow => {
-    let pages = counterPages.get(width);
-    if (!pages) counterPages.set(width, (pages = new CounterPages(width)));
-    return pages.row();
-  };
-  /** Moves a pair to a wider counter row, to hold `width` numbers, before a report that reaches that far. */
-  const widenRow = (pair: PairState, width: number) => {
-    const wider = counterRow(rowWidthFor(width));
-    for (let i = 0; i < pair.width; i++) {
-      wider.totals[wider.rowAt + i] = pair.totals[pair.rowAt + i]!;
-      wider.base[wider.rowAt + i] = pair.base[pair.rowAt + i]!;
-    }
-    Object.assign(pair, wider);
-    if (wider.width > widestRow) widestRow = wider.width;
-  };
-
-  /** Adds what a pair counted in its open bucket to that bucket's per-instance row, and opens `next`. */
-  function closePairBucket(pair: PairState, next: number): void {
-    if (partialBucket(pair, leftBucket)) pending.addPairCounts(pair.slot, pair.openBucket, leftBucket, pair.width);
-    rebase(pair);
-    pair.openBucket = next;
-  }
 
   function breakerEntry(id: string, serviceId: string, serviceName: string, name: string, config: TBreakerConfig | null): BreakerState {
     let breaker = breakers.get(id);
@@ -175,86 +60,35 @@ export function createAggregate({ now, staleAfterMs, bucketSeconds }: AggregateO
     return breaker;
   }
 
-  /**
-   * Counts a pair into (+1) or out of (-1) its breaker's live state counts.
-   * Every change of a pair's state or of its instance's staleness counts the
-   * pair out, changes, and counts it back in.
-   */
-  function count(pair: PairState, delta: 1 | -1): void {
-    const breaker = pair.breaker;
-    if (pair.instance.stale) breaker.stalePairs += delta;
-    else if (pair.state !== null) {
-      breaker.live.add(pair.state, delta);
-      breaker.liveWouldBe.add(pair.wouldBe, delta);
-    }
-  }
-
   function pairEntry(instance: InstanceState, breaker: BreakerState): PairState {
     let pair = instance.pairs.get(breaker.name);
     if (!pair) {
-      const row = counterRow(widestRow);
+      const row = counters.newRow();
       pair = {
         breakerId: breaker.id, instanceId: instance.id, instance, breaker, state: null, wouldBe: null, stateSince: null, window: null, config: null, lastReportAt: null,
         totals: row.totals, base: row.base, rowAt: row.rowAt, width: row.width, hasBaseline: false, openBucket: -1, slot: pending.pairSlot(instance.id, breaker.id),
       };
-      pairsBySlot[pair.slot] = pair;
+      counters.track(pair);
       instance.pairs.set(breaker.name, pair);
       instance.reported = null;
       breaker.pairs.set(instance.id, pair);
       breaker.clients = null;
-      count(pair, 1);
+      countPair(pair, 1);
     }
     return pair;
   }
 
-  /** Starts a pair's counters again: from zero (a run we saw begin) or with no baseline (a run joined midway). */
-  function resetTotals(pair: PairState, fromZero: boolean): void {
-    // What the pair counted in its open bucket stays counted.
-    const { totals, base, rowAt } = pair;
-    for (let i = rowAt; i < rowAt + pair.width; i++) {
-      base[i] = base[i]! - totals[i]!;
-      totals[i] = 0;
-    }
-    pair.hasBaseline = fromZero;
-  }
-
-  /** The distinct clients of a breaker's instances and how many reach this server over HTTP. */
-  function clientsOf(breaker: BreakerState): { kinds: TReporterClientKind[]; httpInstances: number } {
-    const kinds = new Set<TReporterClientKind>();
-    let httpInstances = 0;
-    for (const pair of breaker.pairs.values()) {
-      const { instance } = pair;
-      kinds.add(reporterClient(instance.sdk, pair.config?.implementation ?? null, instance.transport).kind);
-      if (instance.transport === 'http') httpInstances += 1;
-    }
-    return { kinds: [...kinds].sort(), httpInstances };
-  }
-
-  function setStale(instance: InstanceState, stale: boolean): void {
-    if (instance.stale === stale) return;
-    for (const pair of instance.pairs.values()) count(pair, -1);
-    instance.stale = stale;
-    for (const pair of instance.pairs.values()) count(pair, 1);
-  }
-
-  /**
-   * Recomputes the service-wide state after a change and marks the breaker
-   * for the dashboards, as a state change unless only counters moved (which
-   * cannot move the service-wide state). A breaker already dirty costs a
-   * comparison: most of its reports find it so.
-   */
+  /** Marks a breaker for the dashboards; a change other than counters may move its service-wide state. */
   function touch(breaker: BreakerState, at: number, countersOnly = false): void {
-    if (!countersOnly) {
-      const state = breaker.live.worst();
-      if (state !== breaker.serviceState) {
-        breaker.serviceState = state;
-        breaker.stateSince = at;
-      }
-      stateChanged.add(breaker.id);
-    }
-    if (breaker.dirtyIn === dirtyGeneration) return;
-    breaker.dirtyIn = dirtyGeneration;
-    dirty.add(breaker.id);
+    if (!countersOnly) refreshServiceState(breaker, at);
+    dirty.mark(breaker, !countersOnly);
+  }
+
+  /** Sets a pair's state, queuing it to be stored when it changed. */
+  function movePair(pair: PairState, state: TBreakerState, wouldBe: TBreakerState | null, at: number): boolean {
+    if (!setPairState(pair, state, wouldBe, at)) return false;
+    pending.markState(pair);
+    return true;
   }
 
   /**
@@ -267,29 +101,18 @@ export function createAggregate({ now, staleAfterMs, bucketSeconds }: AggregateO
   }
 
   /** The window a report gave, kept in place: no object per breaker per report. */
-  function setWindow(pair: PairState, numbers: Float64Array, offset: number): void {
+  function setWindow(pair: PairState, numbers: TCompactReportData, b: number): void {
     const window = (pair.window ??= { calls: 0, failureRate: 0, slowCallRate: 0 });
-    window.calls = numbers[offset + PACKED.windowCalls]!;
-    window.failureRate = numbers[offset + PACKED.windowFailureRate]!;
-    window.slowCallRate = numbers[offset + PACKED.windowSlowCallRate]!;
-  }
-
-  function setPairState(pair: PairState, state: TBreakerState, wouldBe: TBreakerState | null, at: number): boolean {
-    if (pair.state === state && pair.wouldBe === wouldBe) return false;
-    count(pair, -1);
-    if (pair.state !== state) pair.stateSince = at;
-    pair.state = state;
-    pair.wouldBe = wouldBe;
-    count(pair, 1);
-    pending.markState(pair);
-    return true;
+    window.calls = numbers.windowCalls[b]!;
+    window.failureRate = numbers.failureRate[b]!;
+    window.slowCallRate = numbers.slowCallRate[b]!;
   }
 
   /**
    * The pairs a report's breaker names stand for (undefined for names the
-   * instance has not declared), remembered for its next report. The scanner
-   * hands the same (never changed) names array while a connection's reports
-   * name the same breakers: then one comparison does.
+   * instance has not declared), remembered for its next report. A connection
+   * hands the same (never changed) names array while its reports name the
+   * same breakers: then one comparison does.
    */
   function reportedPairs(instance: InstanceState, names: readonly string[]): NonNullable<InstanceState['reported']> {
     const last = instance.reported;
@@ -300,6 +123,12 @@ export function createAggregate({ now, staleAfterMs, bucketSeconds }: AggregateO
     const pairs = names.map((name) => instance.pairs.get(name));
     instance.reported = { names, pairs, complete: pairs.every((pair) => pair !== undefined) };
     return instance.reported;
+  }
+
+  /** This server's part of a breaker's view. */
+  function partial(breakerId: string): BreakerPartial | undefined {
+    const breaker = breakers.get(breakerId);
+    return breaker ? partialOf(breaker, now()) : undefined;
   }
 
   return {
@@ -321,7 +150,7 @@ export function createAggregate({ now, staleAfterMs, bucketSeconds }: AggregateO
         if (identity.runId !== instance.runId) {
           // A new run: its counters and sequence numbers start again.
           instance.lastReportSequence = 0;
-          for (const pair of instance.pairs.values()) resetTotals(pair, startsRun);
+          for (const pair of instance.pairs.values()) counters.reset(pair, startsRun);
         }
         Object.assign(instance, identity);
         for (const pair of instance.pairs.values()) pair.breaker.clients = null;
@@ -335,7 +164,7 @@ export function createAggregate({ now, staleAfterMs, bucketSeconds }: AggregateO
         const breaker = breakerEntry(item.breakerId, identity.serviceId, identity.serviceName, item.name, config);
         const pair = pairEntry(instance, breaker);
         if (config) pair.config = config;
-        if (startsRun && !pair.hasBaseline) resetTotals(pair, true);
+        if (startsRun && !pair.hasBaseline) counters.reset(pair, true);
         touch(breaker, now());
       }
     },
@@ -351,12 +180,12 @@ export function createAggregate({ now, staleAfterMs, bucketSeconds }: AggregateO
       const breaker = breakers.get(breakerId);
       if (!instance || !breaker) return;
       const pair = pairEntry(instance, breaker);
-      count(pair, -1);
+      countPair(pair, -1);
       pair.state = state;
       pair.wouldBe = wouldBe;
       pair.stateSince = stateSince;
       pair.config = config ?? pair.config;
-      count(pair, 1);
+      countPair(pair, 1);
       touch(breaker, stateSince);
     },
 
@@ -366,28 +195,9 @@ export function createAggregate({ now, staleAfterMs, bucketSeconds }: AggregateO
      * Call right after takePending, before any report moves a pair on to a
      * new bucket, and write the result with the batch (counter_baselines).
      */
-    countedThrough(instanceId: string): { runId: string; breakerIds: string[]; widths: number[]; totals: Float64Array } | null {
+    countedThrough(instanceId: string): ReturnType<PairCounters['countedThrough']> {
       const instance = instances.get(instanceId);
-      if (!instance?.runId) return null;
-      const breakerIds: string[] = [];
-      const widths: number[] = [];
-      let length = 0;
-      for (const pair of instance.pairs.values()) {
-        if (!pair.hasBaseline) continue;
-        breakerIds.push(pair.breakerId);
-        widths.push(pair.width);
-        length += pair.width;
-      }
-      if (breakerIds.length === 0) return null;
-      // One typed array per instance, sized once: a fleet's baselines are millions of numbers per bucket.
-      const totals = new Float64Array(length);
-      let at = 0;
-      for (const pair of instance.pairs.values()) {
-        if (!pair.hasBaseline) continue;
-        partialBucket(pair, leftBucket);
-        for (let i = 0; i < pair.width; i++) totals[at++] = pair.totals[pair.rowAt + i]! - leftBucket[i]!;
-      }
-      return { runId: instance.runId, breakerIds, widths, totals };
+      return instance ? counters.countedThrough(instance) : null;
     },
 
     /**
@@ -400,14 +210,7 @@ export function createAggregate({ now, staleAfterMs, bucketSeconds }: AggregateO
       const instance = instances.get(instanceId);
       const breaker = breakers.get(breakerId);
       if (!instance || !breaker || instance.runId !== runId) return;
-      const pair = pairEntry(instance, breaker);
-      if (totals.length > pair.width) widenRow(pair, totals.length);
-      for (let i = 0; i < pair.width; i++) {
-        const value = i < totals.length ? totals[i]! : 0;
-        pair.totals[pair.rowAt + i] = value;
-        pair.base[pair.rowAt + i] = value;
-      }
-      pair.hasBaseline = true;
+      counters.restore(pairEntry(instance, breaker), totals);
     },
 
     /** How an instance reached this server last: a socket, or HTTP batches and polls. */
@@ -447,7 +250,7 @@ export function createAggregate({ now, staleAfterMs, bucketSeconds }: AggregateO
      * large fleet): no allocation, no string keys built, no scan over a
      * breaker's instances.
      */
-    applyReport(instanceId: string, report: PackedReport, breakerIds?: ReadonlyMap<string, string>): 'applied' | 'stale_sequence' | 'unknown_instance' {
+    applyReport(instanceId: string, report: NamedReport, breakerIds?: ReadonlyMap<string, string>): 'applied' | 'stale_sequence' | 'unknown_instance' {
       const instance = instances.get(instanceId);
       if (!instance) return 'unknown_instance';
       const at = now();
@@ -455,20 +258,19 @@ export function createAggregate({ now, staleAfterMs, bucketSeconds }: AggregateO
         // A run that reports without registering (an HTTP reporter restarted): count it from zero.
         instance.runId = report.runId;
         instance.lastReportSequence = 0;
-        for (const pair of instance.pairs.values()) resetTotals(pair, true);
-      } else if (report.sequence <= instance.lastReportSequence) return 'stale_sequence';
-      instance.lastReportSequence = report.sequence;
+        for (const pair of instance.pairs.values()) counters.reset(pair, true);
+      } else if (report.numbers.sequence <= instance.lastReportSequence) return 'stale_sequence';
+      instance.lastReportSequence = report.numbers.sequence;
       instance.lastSeenAt = at;
-      instance.droppedTransitions = report.droppedTransitions;
-      pending.markSeen(instance.id, at, report.droppedTransitions);
+      instance.droppedTransitions = report.numbers.droppedTransitions;
+      pending.markSeen(instance.id, at, report.numbers.droppedTransitions);
       const cameBack = instance.stale;
       setStale(instance, false);
 
-      const { names, numbers, states } = report;
+      const { names, numbers } = report;
       const bucket = pending.bucketOf(at);
       const pairs = breakerIds ? null : reportedPairs(instance, names).pairs;
-      let offset = 0;
-      for (let b = 0; b < names.length; b++, offset += BREAKER_FIELDS + numbers[offset + PACKED.histogramLength]!) {
+      for (let b = 0; b < names.length; b++) {
         let pair: PairState | undefined;
         if (breakerIds) {
           const breakerId = breakerIds.get(names[b]!);
@@ -479,25 +281,15 @@ export function createAggregate({ now, staleAfterMs, bucketSeconds }: AggregateO
           if (!pair) continue;
         }
         const breaker = pair.breaker;
-        // Past the histogram the report sent, the delta is zeros: nothing needs to go further.
-        const width = deltaWidth(numbers, offset);
-        if (width > pair.width) widenRow(pair, width);
-        if (pair.openBucket !== bucket) closePairBucket(pair, bucket);
-        takeDelta(pair, pair.hasBaseline, numbers, offset, scratch);
-        pair.hasBaseline = true;
+        const { width, counted } = counters.apply(pair, numbers, b, bucket);
         pair.lastReportAt = at;
-        setWindow(pair, numbers, offset);
+        setWindow(pair, numbers, b);
         breaker.lastReportAt = at;
-        const changed = setPairState(pair, stateOfCode(states[2 * b]!), stateOfCode(states[2 * b + 1]!), at);
-        const counted = !isEmptyRow(scratch);
+        const changed = movePair(pair, stateOfCode(numbers.state[b]!), stateOfCode(numbers.wouldBe[b]!), at);
         if (counted) {
           breaker.recent.counted(at);
-          for (let i = 0; i < breaker.totals.length; i++) breaker.totals[i]! += scratch[i]!;
-          pending.addBreakerCounts(breaker.slot, bucket, scratch, width);
-        } else {
-          // A delta with no outcome is not counted anywhere (a histogram moving alone): it must not reach the pair's row either.
-          // Its counts are zeros, and so is all past `width`.
-          for (let i = HISTOGRAM_OFFSET, base = pair.base, rowAt = pair.rowAt; i < width; i++) base[rowAt + i] = base[rowAt + i]! + scratch[i]!;
+          for (let i = 0; i < breaker.totals.length; i++) breaker.totals[i]! += counters.delta[i]!;
+          pending.addBreakerCounts(breaker.slot, bucket, counters.delta, width);
         }
         // Counters change every report, so every reported breaker is dirty; the live layer coalesces those.
         if (changed || cameBack) touch(breaker, at);
@@ -514,7 +306,7 @@ export function createAggregate({ now, staleAfterMs, bucketSeconds }: AggregateO
       if (!instance || !breaker) return;
       const pair = pairEntry(instance, breaker);
       if (pair.stateSince !== null && transition.at < pair.stateSince) return;
-      if (setPairState(pair, transition.to, transition.wouldBe, transition.at)) touch(breaker, transition.at);
+      if (movePair(pair, transition.to, transition.wouldBe, transition.at)) touch(breaker, transition.at);
     },
 
     /** Marks instances that stopped reporting as stale; returns how many turned stale. */
@@ -539,30 +331,16 @@ export function createAggregate({ now, staleAfterMs, bucketSeconds }: AggregateO
     setOverride(breakerId: string, override: TOverrideView | null): void {
       if (override) overrides.set(breakerId, override);
       else overrides.delete(breakerId);
-      const breaker = breakers.get(breakerId);
-      if (breaker) breaker.dirtyIn = dirtyGeneration;
-      dirty.add(breakerId);
-      stateChanged.add(breakerId);
+      dirty.markOverride(breakerId, breakers.get(breakerId));
     },
 
     takeDirty(): Set<string> {
-      const taken = dirty;
-      dirty = new Set();
-      dirtyGeneration += 1;
-      stateChanged = new Set();
-      return taken;
+      return dirty.takeDirty();
     },
 
     /** The breakers whose state, instance counts or override changed since last taken; they are no longer dirty. */
     takeStateChanges(): Set<string> {
-      const taken = stateChanged;
-      stateChanged = new Set();
-      for (const id of taken) {
-        dirty.delete(id);
-        const breaker = breakers.get(id);
-        if (breaker) breaker.dirtyIn = -1;
-      }
-      return taken;
+      return dirty.takeStateChanges(breakers);
     },
 
     pending,
@@ -573,7 +351,7 @@ export function createAggregate({ now, staleAfterMs, bucketSeconds }: AggregateO
      * it is Infinity) have added their counts to it.
      */
     takePending(holdBucketsFrom = Infinity) {
-      for (const pair of pairsBySlot) if (pair.openBucket < holdBucketsFrom) closePairBucket(pair, Number.isFinite(holdBucketsFrom) ? holdBucketsFrom : pair.openBucket);
+      counters.closeBuckets(holdBucketsFrom);
       return pending.take(holdBucketsFrom);
     },
 
@@ -581,29 +359,10 @@ export function createAggregate({ now, staleAfterMs, bucketSeconds }: AggregateO
       const breaker = breakers.get(breakerId);
       if (!breaker) return undefined;
       const at = now();
-      const { live } = breaker;
-      const byState: Record<TBreakerState, number> = {
-        CLOSED: live.of('CLOSED'),
-        OPEN: live.of('OPEN'),
-        HALF_OPEN: live.of('HALF_OPEN'),
-        FORCED_OPEN: live.of('FORCED_OPEN'),
-        FORCED_CLOSED: live.of('FORCED_CLOSED'),
-      };
-      return {
-        id: breaker.id,
-        service: breaker.serviceName,
-        name: breaker.name,
-        state: breaker.serviceState,
-        wouldBe: breaker.liveWouldBe.worst(),
-        instances: { total: breaker.pairs.size, stale: breaker.stalePairs, byState },
-        rates: breaker.recent.rates(at),
-        lastReportAt: breaker.lastReportAt,
-        stateSince: breaker.stateSince,
-        demo: demoServices.has(breaker.serviceId),
-        override: overrides.get(breaker.id) ?? null,
-        clients: (breaker.clients ??= clientsOf(breaker)),
-      };
+      return summaryOf([partialOf(breaker, at)], at, { demo: demoServices.has(breaker.serviceId), override: overrides.get(breaker.id) ?? null });
     },
+
+    partial,
 
     /** A breaker's rates as the live stream's rates-only change, without building its whole summary. */
     ratesChange(breakerId: string): { service: string; change: TRatesChange } | undefined {
@@ -642,26 +401,7 @@ export function createAggregate({ now, staleAfterMs, bucketSeconds }: AggregateO
 
     instancesOf(breakerId: string): TBreakerInstance[] {
       const breaker = breakers.get(breakerId);
-      if (!breaker) return [];
-      const rows: TBreakerInstance[] = [];
-      for (const pair of breaker.pairs.values()) {
-        const { instance } = pair;
-        if (!pair.state) continue;
-        rows.push({
-          instanceId: instance.id,
-          name: instance.name,
-          labels: instance.labels,
-          state: pair.state,
-          wouldBe: pair.wouldBe,
-          stale: instance.stale,
-          lastReportAt: pair.lastReportAt,
-          stateSince: pair.stateSince,
-          window: pair.window,
-          config: pair.config,
-          client: reporterClient(instance.sdk, pair.config?.implementation ?? null, instance.transport),
-        });
-      }
-      return rows.sort((a, b) => a.name.localeCompare(b.name));
+      return breaker ? instancesOf(breaker) : [];
     },
 
     /** A breaker's service-wide buckets not in the database yet (the open one, and any being written), oldest first. */

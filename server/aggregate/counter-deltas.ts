@@ -1,5 +1,5 @@
+import type { TCompactReportData } from '../../lib/protocol/compact-report.js';
 import { LATENCY_BUCKET_COUNT } from '../../lib/protocol/latency-buckets.js';
-import { BREAKER_FIELDS, PACKED } from '../ingest/packed-report';
 import { OUTCOME_KINDS } from './outcome-kinds';
 
 /** Counts of the six outcome kinds and the latency histogram, as numbers that add. */
@@ -42,8 +42,8 @@ export interface CounterRow {
  * report's. The row may be narrower than COUNT_WIDTH (the rest counts as
  * zeros) but must reach as far as the report's histogram (deltaWidth);
  * `delta` is written as far as the row reaches and no further: past that it
- * holds whatever it held, and nothing reads it. The breaker is read from a
- * packed report's numbers at `offset` (server/ingest/packed-report.ts).
+ * holds whatever it held, and nothing reads it. The breaker is the one at
+ * index `b` of a compact report's arrays.
  *
  * - `hasBaseline` false: no baseline is known for this run (the server
  *   restarted mid-run): the report only sets the baseline, the delta is zero.
@@ -57,22 +57,23 @@ export interface CounterRow {
  *
  * Returns whether a restart was detected.
  */
-export function takeDelta(row: CounterRow, hasBaseline: boolean, numbers: Float64Array, offset: number, delta: Float64Array): boolean {
+export function takeDelta(row: CounterRow, hasBaseline: boolean, numbers: TCompactReportData, b: number, delta: Float64Array): boolean {
   const { totals, base, rowAt: at } = row;
-  const width = deltaWidth(numbers, offset);
+  const width = deltaWidth(numbers, b);
   // Read straight from the report, one pass per part: this runs for every breaker of every report.
   let restarted = false;
-  // The six counters come first in both layouts.
+  const counters = numbers.counters;
+  const countersAt = b * HISTOGRAM_OFFSET;
   for (let i = 0; i < HISTOGRAM_OFFSET; i++) {
-    const value = numbers[offset + i]!;
+    const value = counters[countersAt + i]!;
     const difference = value - totals[at + i]!;
     if (difference < 0) restarted = true;
     delta[i] = difference;
     totals[at + i] = value;
   }
-  const histogramAt = offset + BREAKER_FIELDS - HISTOGRAM_OFFSET;
+  const histogram = numbers.latency[b]!;
   for (let i = HISTOGRAM_OFFSET; i < width; i++) {
-    const value = numbers[histogramAt + i]!;
+    const value = histogram[i - HISTOGRAM_OFFSET]!;
     const difference = value - totals[at + i]!;
     if (difference < 0) restarted = true;
     delta[i] = difference;
@@ -142,6 +143,6 @@ export function isEmptyRow(row: Float64Array): boolean {
 }
 
 /** How much of a delta row takeDelta can have made non-zero: the counts and the histogram as far as the report sent it. */
-export function deltaWidth(numbers: Float64Array, offset: number): number {
-  return HISTOGRAM_OFFSET + numbers[offset + PACKED.histogramLength]!;
+export function deltaWidth(numbers: TCompactReportData, b: number): number {
+  return HISTOGRAM_OFFSET + Math.min(numbers.latency[b]!.length, LATENCY_BUCKET_COUNT);
 }

@@ -5,6 +5,8 @@ import type { PendingWrites } from './pending-writes';
 import { OUTCOME } from './outcome-kinds';
 
 const QUANTILES = [0.5, 0.9, 0.99] as const;
+// rates() runs to completion, synchronously: one scratch array for every call.
+const QUANTILE_SCRATCH = new Array<number | null>(QUANTILES.length).fill(null);
 
 // Three decimals are more than any screen shows, and 17-digit floats made up a
 // good part of every dashboard delta (10,000 summaries a second at scale).
@@ -23,7 +25,6 @@ export class RecentWindow {
   private firstAt: number | null = null;
   /** current + previous bucket: one scratch row for every window (rates() runs to completion, synchronously). */
   private static readonly total = countRow();
-  private static readonly quantiles = new Array<number | null>(QUANTILES.length).fill(null);
 
   constructor(
     private readonly pending: PendingWrites,
@@ -35,31 +36,47 @@ export class RecentWindow {
     this.firstAt ??= now;
   }
 
-  rates(now: number): TRecentRates {
-    const { total, quantiles } = RecentWindow;
+  /** The counts of the current and the previous bucket, summed into `into` (a fresh row unless given), and when they began. */
+  counts(now: number, into = countRow()): WindowCounts {
     const { pending, slot, firstAt } = this;
     const currentStart = pending.bucketOf(now);
-    total.fill(0);
-    let width = pending.breakerBucket(slot, currentStart, total);
+    into.fill(0);
+    let width = pending.breakerBucket(slot, currentStart, into);
     // The previous bucket counts once the breaker has reported for longer than the current one.
     const hasPrevious = firstAt !== null && firstAt < currentStart;
-    if (hasPrevious) width = Math.max(width, pending.breakerBucket(slot, currentStart - pending.bucketMs, total));
+    if (hasPrevious) width = Math.max(width, pending.breakerBucket(slot, currentStart - pending.bucketMs, into));
     let start = hasPrevious ? currentStart - pending.bucketMs : currentStart;
     // The first report carries up to one report interval (about a second) of calls made before it.
     if (firstAt !== null) start = Math.max(start, firstAt - 1_000);
-    const seconds = Math.max(1, (now - start) / 1000);
-    const executed = total[OUTCOME.success]! + total[OUTCOME.failure]! + total[OUTCOME.timeout]!;
-    histogramQuantiles(total, width, quantiles);
-    return {
-      callsPerSecond: round((executed + total[OUTCOME.rejected]!) / seconds),
-      failureRate: executed > 0 ? round(((total[OUTCOME.failure]! + total[OUTCOME.timeout]!) / executed) * 100) : null,
-      slowCallRate: executed > 0 ? round((total[OUTCOME.slow]! / executed) * 100) : null,
-      rejectedPerSecond: round(total[OUTCOME.rejected]! / seconds),
-      p50Ms: roundOrNull(quantiles[0]!),
-      p90Ms: roundOrNull(quantiles[1]!),
-      p99Ms: roundOrNull(quantiles[2]!),
-    };
+    return { row: into, width, start };
   }
+
+  rates(now: number): TRecentRates {
+    return ratesOf(this.counts(now, RecentWindow.total), now);
+  }
+}
+
+/** A breaker's recent counts (COUNT_WIDTH layout, as far as `width`) since `start`: they add across servers. */
+export interface WindowCounts {
+  row: Float64Array;
+  width: number;
+  start: number;
+}
+
+/** Rates over a window's counts; allocates nothing but the rates object. */
+export function ratesOf({ row, width, start }: WindowCounts, now: number): TRecentRates {
+  const seconds = Math.max(1, (now - start) / 1000);
+  const executed = row[OUTCOME.success]! + row[OUTCOME.failure]! + row[OUTCOME.timeout]!;
+  histogramQuantiles(row, width, QUANTILE_SCRATCH);
+  return {
+    callsPerSecond: round((executed + row[OUTCOME.rejected]!) / seconds),
+    failureRate: executed > 0 ? round(((row[OUTCOME.failure]! + row[OUTCOME.timeout]!) / executed) * 100) : null,
+    slowCallRate: executed > 0 ? round((row[OUTCOME.slow]! / executed) * 100) : null,
+    rejectedPerSecond: round(row[OUTCOME.rejected]! / seconds),
+    p50Ms: roundOrNull(QUANTILE_SCRATCH[0]!),
+    p90Ms: roundOrNull(QUANTILE_SCRATCH[1]!),
+    p99Ms: roundOrNull(QUANTILE_SCRATCH[2]!),
+  };
 }
 
 /**

@@ -32,7 +32,7 @@ export function addAuthRoutes(router: Router, deps: { config: AccessConfig; user
   router.add('POST', '/api/v1/auth/sign-in', async ({ req, res }) => {
     const { email, password } = await readValidBody(req, ZSignInRequest, BODY_LIMIT);
     const address = clientAddress(req, config.trustProxy);
-    const admission = limiter.admit(email, address);
+    const admission = await limiter.admit(email, address);
     if (admission.kind === 'refused') {
       logger.warn({ email, address }, 'sign-in refused: too many failures');
       throw tooManyAttempts(res, 'Too many failed sign-ins.', admission.retryAfterSeconds);
@@ -65,7 +65,7 @@ export function addAuthRoutes(router: Router, deps: { config: AccessConfig; user
     const input = await readValidBody(req, ZChangePassword, BODY_LIMIT);
     const { email } = access.session.user;
     // The current password is a password guess like any sign-in: the same limits apply.
-    const admission = limiter.admit(email, access.ipAddress);
+    const admission = await limiter.admit(email, access.ipAddress);
     if (admission.kind === 'refused') throw tooManyAttempts(res, 'Too many wrong passwords.', admission.retryAfterSeconds);
     if (admission.delayMs > 0) await sleep(admission.delayMs);
     const result = await users.changePassword(access.session.user.id, { currentPassword: input.currentPassword, newPassword: input.newPassword, keepSession: access.session.id }, actorOf(access));

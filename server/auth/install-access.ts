@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import type pg from 'pg';
 import type { Server } from 'socket.io';
 import { DASHBOARD_NAMESPACE } from '../../lib/live/dashboard-events';
 import type { Config } from '../config';
@@ -12,6 +13,7 @@ import { addAuthRoutes } from './auth-routes';
 import { bootstrapFirstAdmin } from './bootstrap-admin';
 import { watchSocketSessions } from './session-watch';
 import { createSessions } from './sessions';
+import { createSharedSignInLimiter } from './shared-sign-in-limiter';
 import { createSignInLimiter } from './sign-in-limiter';
 import { requireSessionOnSockets, type AnyNamespace } from './socket-access';
 import { addUserRoutes } from './user-routes';
@@ -26,11 +28,13 @@ export type Access = Awaited<ReturnType<typeof installAccess>>;
  * Everything Access adds to the server: its routes, the gate every HTTP
  * request passes, the session check on dashboard sockets, and the first admin.
  */
-export async function installAccess({ config, logger, prisma, router, io, databaseUrl, now }: { config: Config; logger: Logger; prisma: Prisma; router: Router; io: Server; databaseUrl: string; now: () => number }) {
+export async function installAccess({ config, logger, prisma, pool, router, io, databaseUrl, now }: { config: Config; logger: Logger; prisma: Prisma; pool: pg.Pool; router: Router; io: Server; databaseUrl: string; now: () => number }) {
   const sessions = createSessions({ prisma, now, timeouts: config.access.session });
   const users = createUsers({ prisma, now, sessions });
   const keys = createApiKeys({ prisma, now });
-  const limiter = createSignInLimiter({ limits: config.access.signInLimits, now });
+  // Several servers count failures together, so that spreading guesses over them gains nothing.
+  const shared = config.cluster.enabled ? createSharedSignInLimiter({ pool, limits: config.access.signInLimits, now, logger }) : null;
+  const limiter = shared ?? createSignInLimiter({ limits: config.access.signInLimits, now });
   addAuthRoutes(router, { config: config.access, users, sessions, limiter, logger, sleep: (ms) => sleep(ms) });
   addUserRoutes(router, { users });
   addApiKeyRoutes(router, { keys });
@@ -48,6 +52,9 @@ export async function installAccess({ config, logger, prisma, router, io, databa
     sessions,
     firstAdmin,
     sweepSockets: watch.sweep,
-    stop: () => watch.close(),
+    stop: () => {
+      shared?.close();
+      return watch.close();
+    },
   };
 }

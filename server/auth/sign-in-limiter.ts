@@ -19,13 +19,16 @@ export type SignInAdmission =
       succeeded(): void;
     };
 
-export type SignInLimiter = ReturnType<typeof createSignInLimiter>;
+/** What the sign-in route needs: this process's counts (createSignInLimiter) or the cluster's (shared-sign-in-limiter.ts). */
+export interface SignInLimiter {
+  admit(email: string, address: string): SignInAdmission | Promise<SignInAdmission>;
+}
 
 // A pair's waits double from a second up to the window: guessing one account from one address
 // falls to a few tries an hour, while a user who mistyped waits seconds.
-const PAIR_FIRST_WAIT_MS = 1_000;
+export const PAIR_FIRST_WAIT_MS = 1_000;
 // A pair's failures are kept this long after its last one, so that waiting out one wait does not reset the others.
-const PAIR_MEMORY_MS = 24 * 3_600_000;
+export const PAIR_MEMORY_MS = 24 * 3_600_000;
 // Slowing doubles from a quarter second up to a few seconds: enough to make guessing costly, never a lockout.
 const SLOW_FIRST_MS = 250;
 const SLOW_MAX_MS = 5_000;
@@ -39,7 +42,9 @@ interface Count {
   at: number;
 }
 
-const doubling = (first: number, steps: number, max: number) => Math.min(max, first * 2 ** Math.min(steps, 30));
+export const doubling = (first: number, steps: number, max: number) => Math.min(max, first * 2 ** Math.min(steps, 30));
+/** How long an attempt is held for an account's or address's failures in the window. */
+export const slowingFor = (failures: number, limit: number) => (failures < limit ? 0 : doubling(SLOW_FIRST_MS, failures - limit, SLOW_MAX_MS));
 
 /** Counts by key, each forgotten once `endsAt` of it has passed, in bounded memory under a spray of random keys. */
 function createCounts(endsAt: (entry: Count) => number) {
@@ -92,15 +97,15 @@ function createCounts(endsAt: (entry: Count) => number) {
  *
  * An admitted attempt counts as a failure at once and is taken back when it
  * succeeds, so parallel guesses cannot slip past the count. A success also
- * clears its pair. The counts live in this process: behind a load balancer
- * each process limits on its own.
+ * clears its pair. The counts live in this process; with several servers
+ * (CLUSTER=on) server/auth/shared-sign-in-limiter.ts keeps them in Postgres.
  */
-export function createSignInLimiter({ limits, now }: { limits: SignInLimits; now: () => number }) {
+export function createSignInLimiter({ limits, now }: { limits: SignInLimits; now: () => number }): { admit(email: string, address: string): SignInAdmission } {
   const pairs = createCounts((entry) => entry.at + PAIR_MEMORY_MS);
   const accounts = createCounts((entry) => entry.at);
   const addresses = createCounts((entry) => entry.at);
 
-  const slowFor = (failures: number, limit: number) => (failures < limit ? 0 : doubling(SLOW_FIRST_MS, failures - limit, SLOW_MAX_MS));
+  const slowFor = (failures: number, limit: number) => slowingFor(failures, limit);
   const countInWindow = (counts: ReturnType<typeof createCounts>, key: string, at: number) => {
     const entry = counts.get(key, at) ?? { count: 0, at: at + limits.windowMs };
     entry.count += 1;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { TTransitionRecord } from '../../lib/api/transition-record.js';
-import { PROTOCOL_VERSION } from '../../lib/protocol/version.js';
+import { COMMAND_PROTOCOL_VERSION } from '../../lib/protocol/version.js';
 import type { Aggregate } from '../aggregate/aggregate';
 import type { Logger } from '../logger';
 import type { Prisma } from '../store/prisma';
@@ -18,7 +18,24 @@ const RELEASE_AGAIN_AFTER_MS = 30_000;
  * when they expire, and released on an instance that still holds one that
  * has ended (it was away when it was released).
  */
-export function createActiveOverrides({ prisma, aggregate, delivery, now, logger, onTransition }: { prisma: Prisma; aggregate: Aggregate; delivery: CommandDelivery; now: () => number; logger: Logger; onTransition(record: TTransitionRecord): void }) {
+export function createActiveOverrides({
+  prisma,
+  aggregate,
+  delivery,
+  now,
+  logger,
+  onTransition,
+  onOverrideChanged,
+}: {
+  prisma: Prisma;
+  aggregate: Aggregate;
+  delivery: CommandDelivery;
+  now: () => number;
+  logger: Logger;
+  onTransition(record: TTransitionRecord): void;
+  /** In a cluster: tells the other servers that an override ended here. */
+  onOverrideChanged?: (breakerId: string) => void;
+}) {
   // (instance, breaker, held command) → when a release was last sent for it.
   const releasesSent = new Map<string, number>();
 
@@ -44,12 +61,18 @@ export function createActiveOverrides({ prisma, aggregate, delivery, now, logger
         releasesSent.set(key, at);
         logger.info({ instance: instance.name, breaker, commandId }, 'releasing an override that ended while the instance was away');
         delivery.send(
-          { protocolVersion: PROTOCOL_VERSION, id: randomUUID(), breaker, action: 'release', expiresAt: null, reason: 'the override this instance holds has ended', issuedBy: 'panel', issuedAt: at },
+          { protocolVersion: COMMAND_PROTOCOL_VERSION, id: randomUUID(), breaker, action: 'release', expiresAt: null, reason: 'the override this instance holds has ended', issuedBy: 'panel', issuedAt: at },
           breakerId,
           () => ({ kind: 'instance', instanceId: instance.name }),
           [{ instanceId, name: instance.name }],
         );
       }
+    },
+
+    /** Shows the override in force on one breaker as the database has it (another server changed it). */
+    async reloadOne(breakerId: string): Promise<void> {
+      const row = await prisma.override.findFirst({ where: { breakerId, endedAt: null }, select: OVERRIDE_SELECT });
+      aggregate.setOverride(breakerId, row ? toOverrideView(row) : null);
     },
 
     /** Shows every override in force on the breakers it belongs to (at start). */
@@ -79,7 +102,7 @@ export function createActiveOverrides({ prisma, aggregate, delivery, now, logger
         const target = { instanceId, name: instance.name };
         await delivery.markResent(view.commandId, row.breakerId, target);
         delivery.send(
-          { protocolVersion: PROTOCOL_VERSION, id: view.commandId, breaker: row.breaker.name, action: view.state === 'FORCED_OPEN' ? 'trip' : 'force_closed', expiresAt: view.expiresAt, reason: view.reason, issuedBy: view.by ?? 'panel', issuedAt: view.createdAt },
+          { protocolVersion: COMMAND_PROTOCOL_VERSION, id: view.commandId, breaker: row.breaker.name, action: view.state === 'FORCED_OPEN' ? 'trip' : 'force_closed', expiresAt: view.expiresAt, reason: view.reason, issuedBy: view.by ?? 'panel', issuedAt: view.createdAt },
           row.breakerId,
           (item) => commandScope(view.scope, item.name),
           [target],
@@ -106,6 +129,7 @@ export function createActiveOverrides({ prisma, aggregate, delivery, now, logger
         });
         if (!transition) continue;
         aggregate.setOverride(row.breakerId, null);
+        onOverrideChanged?.(row.breakerId);
         onTransition({ id: String(transition.id), breakerId: row.breakerId, service: row.breaker.service.name, breaker: row.breaker.name, instance: null, from: row.desiredState, to: 'CLOSED', wouldBe: null, cause: 'override_expired', failureRate: null, slowCallRate: null, at: at.getTime() });
         logger.info({ overrideId: row.id, breaker: row.breaker.name }, 'override expired');
       }

@@ -14,6 +14,13 @@ export interface DeliveryTarget {
 
 export type CommandDelivery = ReturnType<typeof createCommandDelivery>;
 
+/** A command addressed to one instance, as handed to the server that holds it. */
+export interface AddressedCommand {
+  instanceId: string;
+  name: string;
+  command: TCommand;
+}
+
 type OpenStatus = Extract<TDeliveryStatus, 'pending' | 'sent' | 'offline'>;
 
 /**
@@ -23,7 +30,28 @@ type OpenStatus = Extract<TDeliveryStatus, 'pending' | 'sent' | 'offline'>;
  * when the instance acknowledges, `offline` when it was not reporting to
  * this server.
  */
-export function createCommandDelivery({ prisma, agent, aggregate, mailboxes, now, onDelivery }: { prisma: Prisma; agent: AgentNamespace; aggregate: Aggregate; mailboxes: HttpMailboxes; now: () => number; onDelivery(breakerId: string, delivery: TDelivery): void }) {
+export function createCommandDelivery({
+  prisma,
+  agent,
+  aggregate,
+  mailboxes,
+  now,
+  onDelivery,
+  relay,
+}: {
+  prisma: Prisma;
+  agent: AgentNamespace;
+  aggregate: Aggregate;
+  mailboxes: HttpMailboxes;
+  now: () => number;
+  onDelivery(breakerId: string, delivery: TDelivery): void;
+  /** In a cluster: hands the commands for instances this server does not hold to the other servers (server/control/command-relay.ts). */
+  relay?: {
+    send(breakerId: string, commands: AddressedCommand[]): void;
+    /** An HTTP reporter may poll several servers: the others stop handing out what it acknowledged here. */
+    acknowledged(instanceId: string, runId: string, commandId: string): void;
+  };
+}) {
   const connected = (instanceId: string) => (agent.namespace.adapter.rooms.get(instanceRoom(instanceId))?.size ?? 0) > 0;
   const statusFor = (instanceId: string): OpenStatus => (connected(instanceId) ? 'sent' : mailboxes.online(instanceId) ? 'pending' : 'offline');
   const publish = (breakerId: string, commandId: string, instanceId: string, status: TDeliveryStatus, at: number, error: string | null = null) =>
@@ -35,12 +63,45 @@ export function createCommandDelivery({ prisma, agent, aggregate, mailboxes, now
 
     /** Emits the command to each connected target and queues it for each HTTP target; acknowledgements arrive later. */
     send(command: Omit<TCommand, 'scope'>, breakerId: string, scopeFor: (target: DeliveryTarget) => TCommand['scope'], targets: DeliveryTarget[]): void {
+      const elsewhere: AddressedCommand[] = [];
       for (const target of targets) {
         const addressed = { ...command, scope: scopeFor(target) };
         if (connected(target.instanceId)) agent.namespace.to(instanceRoom(target.instanceId)).emit('command:apply', addressed);
-        else mailboxes.put(target.instanceId, addressed, breakerId);
+        else {
+          // Kept here too: an HTTP reporter that was last heard of here may poll here again.
+          const online = mailboxes.online(target.instanceId);
+          mailboxes.put(target.instanceId, addressed, breakerId);
+          if (!online) elsewhere.push({ instanceId: target.instanceId, name: target.name, command: addressed });
+        }
       }
+      if (relay && elsewhere.length > 0) relay.send(breakerId, elsewhere);
     },
+
+    /**
+     * Commands another server issued for instances it does not hold: those
+     * this server holds (socket or HTTP) are sent here, and their deliveries,
+     * stored as offline by the issuing server, become sent or pending.
+     */
+    async deliverRelayed(breakerId: string, commands: readonly AddressedCommand[]): Promise<number> {
+      let delivered = 0;
+      for (const { instanceId, name, command } of commands) {
+        const socket = connected(instanceId);
+        if (!socket && !mailboxes.online(instanceId)) continue;
+        const status: OpenStatus = socket ? 'sent' : 'pending';
+        const at = now();
+        if (isUuid(command.id)) {
+          const updated = await prisma.commandDelivery.updateMany({ where: { commandId: command.id, instanceId, status: 'offline' }, data: { status, sentAt: new Date(at), error: null } });
+          if (updated.count > 0) onDelivery(breakerId, { commandId: command.id, instanceId, instance: aggregate.instance(instanceId)?.name ?? name, status, state: null, error: null, at });
+        }
+        if (socket) agent.namespace.to(instanceRoom(instanceId)).emit('command:apply', command);
+        else mailboxes.put(instanceId, command, breakerId);
+        delivered += 1;
+      }
+      return delivered;
+    },
+
+    /** Another server stored this acknowledgement: its command is not handed out here again. */
+    acknowledgedElsewhere: (instanceId: string, runId: string, commandId: string) => mailboxes.acknowledge(instanceId, runId, commandId),
 
     /** Whether the instance's current run acknowledged the command already (known for HTTP reporters): it is not sent again. */
     acknowledgedByRun: (instanceId: string, commandId: string) => mailboxes.acknowledged(instanceId, commandId),
@@ -93,6 +154,7 @@ export function createCommandDelivery({ prisma, agent, aggregate, mailboxes, now
     /** An instance's acknowledgement: the delivery becomes applied or failed, and every dashboard sees it. */
     async acknowledge(instanceId: string, ack: TCommandAck): Promise<void> {
       mailboxes.acknowledge(instanceId, ack.runId, ack.commandId);
+      relay?.acknowledged(instanceId, ack.runId, ack.commandId);
       if (!isUuid(ack.commandId)) return;
       const command = await prisma.command.findUnique({ where: { id: ack.commandId }, select: { breakerId: true } });
       if (!command) return;

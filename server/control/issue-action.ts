@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { TActionRequest, TActionResult, TOverrideView } from '../../lib/control/operator-action.js';
 import type { TTransitionRecord } from '../../lib/api/transition-record.js';
-import { PROTOCOL_VERSION } from '../../lib/protocol/version.js';
+import { COMMAND_PROTOCOL_VERSION } from '../../lib/protocol/version.js';
 import type { Aggregate } from '../aggregate/aggregate';
 import { HttpError } from '../http/http-error';
 import type { Prisma } from '../store/prisma';
@@ -10,6 +10,7 @@ import type { CommandDelivery, DeliveryTarget } from './command-delivery';
 import { OVERRIDE_SELECT, toOverrideView } from './override-view';
 import { commandScope, inScope } from './scope';
 import { isUuid } from '../../lib/ids';
+import type { TLabels } from '../../lib/protocol/identity.js';
 
 export const DEFAULT_OVERRIDE_SECONDS = 3600;
 const DESIRED = { trip: 'FORCED_OPEN', force_closed: 'FORCED_CLOSED' } as const;
@@ -26,6 +27,10 @@ export interface IssueActionDependencies {
   delivery: CommandDelivery;
   now: () => number;
   onTransition(record: TTransitionRecord): void;
+  /** In a cluster: every instance that reported this breaker to any server (this server's aggregate knows only its own). */
+  knownInstances?: (breakerId: string) => Promise<Array<{ instanceId: string; name: string; labels: TLabels }>>;
+  /** In a cluster: tells the other servers that the breaker's override changed. */
+  onOverrideChanged?: (breakerId: string) => void;
 }
 
 const isUniqueViolation = (error: unknown) => typeof error === 'object' && error !== null && 'code' in error && error.code === 'P2002';
@@ -38,7 +43,7 @@ const isUniqueViolation = (error: unknown) => typeof error === 'object' && error
  * applied one after the other: the last one wins and both are audited —
  * and only then send the command to the instances.
  */
-export function createIssueAction({ prisma, aggregate, delivery, now, onTransition }: IssueActionDependencies) {
+export function createIssueAction({ prisma, aggregate, delivery, now, onTransition, knownInstances, onOverrideChanged }: IssueActionDependencies) {
   async function repeatOf(idempotencyKey: string, breakerId: string): Promise<TActionResult | null> {
     const existing = await prisma.command.findUnique({ where: { idempotencyKey }, select: { id: true, breakerId: true, override: { select: OVERRIDE_SELECT } } });
     if (!existing) return null;
@@ -55,8 +60,10 @@ export function createIssueAction({ prisma, aggregate, delivery, now, onTransiti
       if (repeated) return repeated;
     }
 
-    const targets: DeliveryTarget[] = aggregate
-      .instanceRefsOf(breakerId)
+    const local = aggregate.instanceRefsOf(breakerId);
+    const everywhere = knownInstances ? await knownInstances(breakerId) : [];
+    const localIds = new Set(local.map((instance) => instance.instanceId));
+    const targets: DeliveryTarget[] = [...local, ...everywhere.filter((instance) => !localIds.has(instance.instanceId))]
       .filter((instance) => inScope(request.scope, instance))
       .map((instance) => ({ instanceId: instance.instanceId, name: instance.name }));
     const at = now();
@@ -122,11 +129,12 @@ export function createIssueAction({ prisma, aggregate, delivery, now, onTransiti
     }
 
     aggregate.setOverride(breakerId, stored.override);
+    onOverrideChanged?.(breakerId);
     for (const transition of stored.transitions) {
       onTransition({ id: String(transition.id), breakerId, service: breaker.service.name, breaker: breaker.name, instance: null, from: transition.from, to: transition.to, wouldBe: null, cause: 'manual', failureRate: null, slowCallRate: null, at });
     }
     delivery.send(
-      { protocolVersion: PROTOCOL_VERSION, id: commandId, breaker: breaker.name, action: request.action, expiresAt: expiresAt?.getTime() ?? null, reason: request.reason, issuedBy: caller.email, issuedAt: at },
+      { protocolVersion: COMMAND_PROTOCOL_VERSION, id: commandId, breaker: breaker.name, action: request.action, expiresAt: expiresAt?.getTime() ?? null, reason: request.reason, issuedBy: caller.email, issuedAt: at },
       breakerId,
       (target) => commandScope(request.scope, target.name),
       targets,

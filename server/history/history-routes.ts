@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { z } from 'zod';
 import { MAX_EXPORT_ROWS, ZExportQuery } from '../../lib/history/export-query.js';
+import { ZHistoryExtentQuery, type THistoryExtent } from '../../lib/history/extent.js';
 import { ZIncidentQuery } from '../../lib/history/incidents.js';
 import { ZTimelineQuery } from '../../lib/history/timeline.js';
 import { requireRole } from '../auth/request-access';
@@ -10,6 +11,7 @@ import { sendJson } from '../http/send-json';
 import type pg from 'pg';
 import { breakersInScope } from './breakers-in-scope';
 import { createTimeline, type TimelineDependencies } from './build-timeline';
+import { earliestData } from './data-extent';
 import { incidentsCsv, transitionRows, transitionsCsv } from './export-rows';
 import { createIncidents } from './incidents';
 import { rangeTransitions } from './range-transitions';
@@ -39,6 +41,12 @@ export function addHistoryRoutes(router: Router, dependencies: TimelineDependenc
   router.add('GET', '/api/v1/history/timeline', async ({ req, res, url }) => {
     requireRole(req, 'viewer');
     sendJson(res, 200, await timeline(parseQuery(ZTimelineQuery, url)));
+  });
+
+  router.add('GET', '/api/v1/history/extent', async ({ req, res, url }) => {
+    requireRole(req, 'viewer');
+    const body: THistoryExtent = { earliest: await earliestData(db, parseQuery(ZHistoryExtentQuery, url)), serverTime: dependencies.now() };
+    sendJson(res, 200, body);
   });
 
   router.add('GET', '/api/v1/history/incidents', async ({ req, res, url }) => {

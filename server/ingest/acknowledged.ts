@@ -5,7 +5,7 @@ import { isDatabaseUnavailable } from '../store/database-errors';
 import { AgentError, invalidPayload } from './agent-error';
 import { checkProtocolVersion } from './check-protocol-version';
 
-/** The answer to a message whose handler returns nothing: one shared object, which the agent encoder writes from a template (agent-packet-encoder.ts). */
+/** The answer to a message whose handler returns nothing: one shared object, not one per report. */
 export const OK_WITHOUT_DATA: TAck<null> = Object.freeze({ ok: true, data: null });
 
 /** Turns a message's payload into what its handler takes, or throws the AgentError the reporter gets back. */

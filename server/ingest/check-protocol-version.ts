@@ -1,15 +1,16 @@
-import { PROTOCOL_VERSION } from '../../lib/protocol/version.js';
+import { SUPPORTED_PROTOCOL_VERSIONS } from '../../lib/protocol/version.js';
 import { AgentError } from './agent-error';
 
 /**
  * Refuses a message of another protocol version with its own error before
  * validating the rest, so a reporter from the future hears "unsupported
- * version" rather than a list of fields it got "wrong".
+ * version" rather than a list of fields it got "wrong". Returns the version.
  */
-export function checkProtocolVersion(payload: unknown): void {
+export function checkProtocolVersion(payload: unknown): number {
   const version = typeof payload === 'object' && payload !== null && 'protocolVersion' in payload ? payload.protocolVersion : undefined;
   if (version === undefined) throw new AgentError('invalid_payload', 'Invalid message: protocolVersion is required', ['protocolVersion']);
-  if (version !== PROTOCOL_VERSION) {
-    throw new AgentError('unsupported_protocol_version', `Protocol version ${JSON.stringify(version)} is not supported; this server speaks version ${PROTOCOL_VERSION}`, ['protocolVersion']);
+  if (typeof version !== 'number' || !SUPPORTED_PROTOCOL_VERSIONS.includes(version)) {
+    throw new AgentError('unsupported_protocol_version', `Protocol version ${JSON.stringify(version)} is not supported; this server speaks versions ${SUPPORTED_PROTOCOL_VERSIONS.join(' and ')}`, ['protocolVersion']);
   }
+  return version;
 }

@@ -3,7 +3,7 @@ import type { TTransitionRecord } from '../../lib/api/transition-record.js';
 import type { TCommandAck } from '../../lib/protocol/command.js';
 import type { TInstanceRegister } from '../../lib/protocol/instance-register.js';
 import type { TReport } from '../../lib/protocol/breaker-report.js';
-import type { PackedReport } from './packed-report';
+import { heldOverrides, type NamedReport } from './named-report';
 import type { TTransition } from '../../lib/protocol/transition.js';
 import type { Aggregate } from '../aggregate/aggregate';
 import type { CatalogStore } from '../store/catalog-store';
@@ -23,8 +23,6 @@ export interface IngestDependencies {
   /** Called with an instance's acknowledgement of an operator command. */
   onCommandAck(instanceId: string, ack: TCommandAck): Promise<void>;
   counters?: IngestCounters;
-  /** Called after every report: the pipeline runs its periodic work from here when a flood of reports holds its timers back. */
-  onReported?: () => void;
   /**
    * Called, and awaited, when an instance registers a run this server had not
    * seen: its counters start from zero, which is stored (counter_baselines)
@@ -33,7 +31,7 @@ export interface IngestDependencies {
    */
   onRunStarted?: (run: { instanceId: string; runId: string; breakerIds: string[] }) => Promise<void>;
   /** Called with the overrides issued by the panel that a report says an instance still holds. */
-  onHeldOverrides?: (instanceId: string, held: PackedReport['heldOverrides']) => void;
+  onHeldOverrides?: (instanceId: string, held: ReturnType<typeof heldOverrides>) => void;
 }
 
 export type Ingest = ReturnType<typeof createIngest>;
@@ -43,7 +41,7 @@ export type Ingest = ReturnType<typeof createIngest>;
  * (socket or HTTP batch): authorisation against the key's service, the
  * catalog, the aggregate, and transitions stored before they are acknowledged.
  */
-export function createIngest({ aggregate, catalog, transitions, now, onTransition, onCommandAck, counters, onReported, onRunStarted, onHeldOverrides }: IngestDependencies) {
+export function createIngest({ aggregate, catalog, transitions, now, onTransition, onCommandAck, counters, onRunStarted, onHeldOverrides }: IngestDependencies) {
   // (serviceId, instance name) → instance id, for messages that name their instance.
   const instanceIds = new Map<string, string>();
   const instanceKey = (serviceId: string, name: string) => `${serviceId}|${name}`;
@@ -138,15 +136,14 @@ export function createIngest({ aggregate, catalog, transitions, now, onTransitio
       return { instanceId };
     },
 
-    async report(reporter: ReporterIdentity, message: PackedReport): Promise<void> {
+    async report(reporter: ReporterIdentity, message: NamedReport): Promise<void> {
       authorise(reporter, message.service);
       const instanceId = instanceOf(reporter, message.instanceId);
       // Nearly every report names only breakers the instance declared: no id map to build for those.
       if (aggregate.knowsBreakers(instanceId, message.names)) aggregate.applyReport(instanceId, message);
       else aggregate.applyReport(instanceId, message, await breakerIds(reporter, instanceId, message.names));
       counters?.reportReceived(message.names.length);
-      if (message.heldOverrides.length > 0) onHeldOverrides?.(instanceId, message.heldOverrides);
-      onReported?.();
+      if (message.numbers.heldOverrides.length > 0) onHeldOverrides?.(instanceId, heldOverrides(message));
     },
 
     /**

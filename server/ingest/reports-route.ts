@@ -8,7 +8,7 @@ import { invalidPayload } from './agent-error';
 import { agentRoute, bearerReporter } from './agent-http';
 import { checkProtocolVersion } from './check-protocol-version';
 import type { Ingest } from './ingest';
-import { packReport } from './packed-report';
+import { nameFullReport } from './named-report';
 import type { ApiKeyVerifier } from './reporter-identity';
 
 /**
@@ -45,7 +45,7 @@ export function addReportsRoute(router: Router, { ingest, keys, commands, limitB
       }
 
       await ingest.transitions(reporter, batch.transitions);
-      for (const report of batch.reports) await ingest.report(reporter, packReport(report));
+      for (const report of batch.reports) await ingest.report(reporter, nameFullReport(report));
       for (const ack of batch.commandAcks) await ingest.commandAck(reporter, ack);
 
       const pending: TCommand[] = [];

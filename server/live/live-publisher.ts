@@ -15,6 +15,11 @@ import { roomOf } from './rooms';
  * `flushStateChanges()` (run every few milliseconds) sends those breakers'
  * whole summaries at once. Transitions go out at once and are never
  * coalesced away. Which is which is the aggregate's to say (takeStateChanges).
+ *
+ * With several servers (CLUSTER=on), transitions and deliveries reach the
+ * dashboards of every server; the breakers' summaries stay with this
+ * server's own dashboards (`local`), since its aggregate holds only its own
+ * instances' part of them.
  */
 export function createLivePublisher({ namespace, aggregate, now }: { namespace: DashboardNamespace; aggregate: Aggregate; now: () => number }) {
   // Breakers sent whole at least once. A subscriber that joined since holds a newer snapshot, never an older one, so a rates change is safe for it too.
@@ -38,8 +43,8 @@ export function createLivePublisher({ namespace, aggregate, now }: { namespace: 
       const breakerRoom = roomOf({ kind: 'breaker', breakerId });
       // Most breakers have no detail page open: skip the per-breaker work for empty rooms.
       if (!watched(breakerRoom)) return;
-      namespace.to(breakerRoom).emit('breakers:changed', 'rates' in change ? { serverTime, breakers: [], rates: [change.rates] } : { serverTime, breakers: [change.summary], rates: [] });
-      namespace.to(breakerRoom).emit('instances:changed', { breakerId, instances: aggregate.instancesOf(breakerId) });
+      namespace.local.to(breakerRoom).emit('breakers:changed', 'rates' in change ? { serverTime, breakers: [], rates: [change.rates] } : { serverTime, breakers: [change.summary], rates: [] });
+      namespace.local.to(breakerRoom).emit('instances:changed', { breakerId, instances: aggregate.instancesOf(breakerId) });
     };
     const addWhole = (breakerId: string) => {
       const summary = aggregate.summary(breakerId);
@@ -58,10 +63,10 @@ export function createLivePublisher({ namespace, aggregate, now }: { namespace: 
       if (rates) add(rates.service, breakerId, { rates: rates.change });
     }
     const allRoom = roomOf({ kind: 'all' });
-    if (watched(allRoom)) namespace.to(allRoom).emit('breakers:changed', all);
+    if (watched(allRoom)) namespace.local.to(allRoom).emit('breakers:changed', all);
     for (const [service, change] of byService) {
       const serviceRoom = roomOf({ kind: 'service', service });
-      if (watched(serviceRoom)) namespace.to(serviceRoom).emit('breakers:changed', change);
+      if (watched(serviceRoom)) namespace.local.to(serviceRoom).emit('breakers:changed', change);
     }
   }
 

@@ -6,11 +6,21 @@ export interface CounterBaselineRow {
   runId: string;
   breakerIds: string[];
   widths: number[];
-  totals: readonly number[] | Float64Array;
+  totals: Float64Array;
 }
 
-// A row holds every number of an instance's breakers (3,600 for 50 breakers): a few rows per statement keep its text small.
-const ROWS_PER_STATEMENT = 100;
+// The breaker ids and widths go as text literals, a row's totals as bytes: a few hundred rows keep a statement near a megabyte.
+const ROWS_PER_STATEMENT = 250;
+
+/** Big-endian float64s, the layout of Postgres's float8send (which the migration from float8[] used). */
+function totalsBytes(totals: Float64Array): Buffer {
+  return Buffer.from(Buffer.from(totals.buffer, totals.byteOffset, totals.byteLength)).swap64();
+}
+
+function totalsOf(bytes: Buffer): Float64Array {
+  const copy = Buffer.from(bytes).swap64();
+  return new Float64Array(copy.buffer, copy.byteOffset, copy.byteLength / 8);
+}
 
 /**
  * The counted-through totals of each instance's run (counter_baselines),
@@ -22,11 +32,10 @@ export function createBaselineStore(db: Queryable) {
     async upsert(all: CounterBaselineRow[]): Promise<void> {
       for (let start = 0; start < all.length; start += ROWS_PER_STATEMENT) {
         const rows = all.slice(start, start + ROWS_PER_STATEMENT);
-        // Arrays of arrays of differing lengths do not fit unnest: each row's arrays go as text literals.
         await db.query(
           `INSERT INTO counter_baselines (instance_id, run_id, breaker_ids, widths, totals, updated_at)
-           SELECT instance_id, run_id, breaker_ids::uuid[], widths::int[], totals::float8[], now()
-           FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[]) AS s(instance_id, run_id, breaker_ids, widths, totals)
+           SELECT instance_id, run_id, breaker_ids::uuid[], widths::int[], totals, now()
+           FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::bytea[]) AS s(instance_id, run_id, breaker_ids, widths, totals)
            ON CONFLICT (instance_id) DO UPDATE SET run_id = EXCLUDED.run_id, breaker_ids = EXCLUDED.breaker_ids, widths = EXCLUDED.widths,
              totals = EXCLUDED.totals, updated_at = now()`,
           [
@@ -34,17 +43,17 @@ export function createBaselineStore(db: Queryable) {
             rows.map((row) => row.runId),
             rows.map((row) => `{${row.breakerIds.join(',')}}`),
             rows.map((row) => `{${row.widths.join(',')}}`),
-            rows.map((row) => `{${row.totals.join(',')}}`),
+            rows.map((row) => totalsBytes(row.totals)),
           ],
         );
       }
     },
 
     async load(): Promise<CounterBaselineRow[]> {
-      const result = await db.query<{ instance_id: string; run_id: string; breaker_ids: string[]; widths: number[]; totals: number[] }>(
+      const result = await db.query<{ instance_id: string; run_id: string; breaker_ids: string[]; widths: number[]; totals: Buffer }>(
         'SELECT instance_id, run_id, breaker_ids::text[] AS breaker_ids, widths, totals FROM counter_baselines',
       );
-      return result.rows.map((row) => ({ instanceId: row.instance_id, runId: row.run_id, breakerIds: row.breaker_ids, widths: row.widths, totals: row.totals }));
+      return result.rows.map((row) => ({ instanceId: row.instance_id, runId: row.run_id, breakerIds: row.breaker_ids, widths: row.widths, totals: totalsOf(row.totals) }));
     },
   };
 }

@@ -2,64 +2,53 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { io as connect } from 'socket.io-client';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ZHealth } from '../../lib/health';
-import type { RunningPanel } from '../../server/panel-server';
 import { startTestPanel } from '../fixtures/panel';
+import { usePanelOnFreshDatabase } from '../fixtures/panel-on-fresh-database';
 import { signIn } from '../fixtures/signed-in';
-import { createEmptyDatabase, type TestDatabase } from '../fixtures/test-database';
 
 describe('panel server with DATABASE_URL', () => {
-  let database: TestDatabase;
-  let panel: RunningPanel;
-
-  beforeAll(async () => {
-    database = await createEmptyDatabase(inject('postgresAdminUrl'));
-    panel = await startTestPanel({ DATABASE_URL: database.url });
-  });
-  afterAll(async () => {
-    await panel?.stop();
-    await database?.drop();
-  });
+  const setup = usePanelOnFreshDatabase();
 
   it('answers /api/health with the database and migration count', async () => {
-    const response = await fetch(`${panel.url}/api/health`);
+    const response = await fetch(`${setup.panel.url}/api/health`);
     expect(response.status).toBe(200);
     const body = ZHealth.parse(await response.json());
-    expect(body).toMatchObject({ status: 'ok', database: 'ok', migrations: panel.database.migrations });
-    expect(panel.database.migrations).toBeGreaterThan(0);
+    expect(body).toMatchObject({ status: 'ok', database: 'ok', migrations: setup.panel.database.migrations });
+    expect(setup.panel.database.migrations).toBeGreaterThan(0);
   });
 
   it('answers unknown API routes with a JSON 404', async () => {
-    const response = await (await signIn(panel.url)).request('/api/nope');
+    const response = await (await signIn(setup.panel.url)).request('/api/nope');
     expect(response.status).toBe(404);
     expect(await response.json()).toEqual({ error: { code: 'not_found', message: 'no API route /api/nope' } });
   });
 
   it('welcomes dashboards on /dashboard and refuses reporters without an API key on /agent', async () => {
-    const dashboard = (await signIn(panel.url)).connectDashboard();
+    const dashboard = (await signIn(setup.panel.url)).connectDashboard();
     const welcome = await new Promise<{ serverVersion: string }>((resolve) => dashboard.once('server:welcome', resolve));
     expect(welcome.serverVersion).toMatch(/^\d+\.\d+\.\d+/);
     dashboard.close();
 
-    const agent = connect(`${panel.url}/agent`, { transports: ['websocket'], reconnection: false, auth: { protocolVersion: 1 } });
+    const agent = connect(`${setup.panel.url}/agent`, { transports: ['websocket'], reconnection: false, auth: { protocolVersion: 1 } });
     const refusal = await new Promise<Error>((resolve) => agent.once('connect_error', resolve));
     expect(refusal.message).toMatch(/API key is required/);
     agent.close();
   });
 
   it('answers 503 with a reason when the database cannot be reached', async () => {
-    await database.onCluster(`ALTER DATABASE ${database.name} WITH ALLOW_CONNECTIONS false`);
-    await database.onCluster('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1', [database.name]);
+    await setup.database.onCluster(`ALTER DATABASE ${setup.database.name} WITH ALLOW_CONNECTIONS false`);
+    await setup.database.onCluster('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1', [setup.database.name]);
     try {
-      const response = await fetch(`${panel.url}/api/health`);
+      const response = await fetch(`${setup.panel.url}/api/health`);
       expect(response.status).toBe(503);
       const body = ZHealth.parse(await response.json());
       expect(body).toMatchObject({ status: 'error', database: 'unreachable' });
     } finally {
-      await database.onCluster(`ALTER DATABASE ${database.name} WITH ALLOW_CONNECTIONS true`);
+      await setup.database.onCluster(`ALTER DATABASE ${setup.database.name} WITH ALLOW_CONNECTIONS true`);
     }
-    const recovered = await fetch(`${panel.url}/api/health`);
+    const recovered = await fetch(`${setup.panel.url}/api/health`);
     expect(recovered.status).toBe(200);
   });
 });

@@ -33,6 +33,16 @@ describe('loadConfig', () => {
     expect(() => loadConfig(env, ROOT)).toThrow(message);
   });
 
+  it('keeps a server on its own unless CLUSTER=on, which needs a shared DATABASE_URL', () => {
+    expect(loadConfig({}, ROOT).cluster.enabled).toBe(false);
+    expect(() => loadConfig({ CLUSTER: 'on' }, ROOT)).toThrow('CLUSTER=on needs DATABASE_URL');
+    const config = loadConfig({ CLUSTER: 'on', DATABASE_URL: 'postgresql://u:p@db.internal:5432/panel', SERVER_ID: 'panel-2', CLUSTER_HEARTBEAT_MS: '500' }, ROOT);
+    expect(config.cluster).toEqual({ enabled: true, serverId: 'panel-2', heartbeatMs: 500, deadAfterMs: 1_500 });
+    expect(() => loadConfig({ SERVER_ID: 'a b' }, ROOT)).toThrow('Invalid SERVER_ID="a b": expected 1 to 64 letters, digits, dots, dashes or underscores');
+    // Without SERVER_ID each start is a server of its own.
+    expect(loadConfig({}, ROOT).cluster.serverId).not.toBe(loadConfig({}, ROOT).cluster.serverId);
+  });
+
   it('names the variable and the allowed values of an enum', () => {
     expect(() => loadConfig({ LOG_LEVEL: 'loud' }, ROOT)).toThrow('Invalid LOG_LEVEL="loud": expected one of fatal, error, warn, info, debug, trace, silent');
   });

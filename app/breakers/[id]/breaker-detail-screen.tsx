@@ -1,7 +1,7 @@
 'use client';
 
 import Link from 'next/link';
-import { usePathname, useRouter, useSearchParams } from 'next/navigation';
+import { notFound, usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useEffect, useMemo, useState } from 'react';
 import type { TBreakerDetail } from '../../../lib/api/breaker-detail';
 import { breakerStatus } from '../../../lib/api/breaker-status';
@@ -9,10 +9,13 @@ import type { TMetricsSeries } from '../../../lib/api/metrics-series';
 import type { TTransitionRecord } from '../../../lib/api/transition-record';
 import { ConfigList } from '../../../components/breaker-detail/config-list';
 import { InstanceHeatmap, InstancesTable } from '../../../components/breaker-detail/instances-table';
+import { LiveFigures } from '../../../components/breaker-detail/live-figures';
 import { MetricsCharts, toChartPoints } from '../../../components/breaker-detail/metrics-charts';
+import { trailingRejected } from '../../../components/breaker-detail/rejected-run';
 import { StateBand } from '../../../components/breaker-detail/state-band';
 import styles from '../../../components/breaker-detail/breaker-detail.module.css';
 import { formatPercent } from '../../../components/overview/format';
+import { formatDuration } from '../../../lib/format/humanize';
 import { StateBadge } from '../../../components/state-badge';
 import { useBreakers, useLiveScope } from '../../_live/live-provider';
 import { BreakerControls } from './breaker-controls';
@@ -23,9 +26,18 @@ type Preset = keyof typeof PRESETS;
 const LIVE_REFRESH_MS = 10_000;
 const HEATMAP_FROM = 12;
 
+class ResponseStatusError extends Error {
+  constructor(
+    url: string,
+    readonly status: number,
+  ) {
+    super(`${url}: ${status}`);
+  }
+}
+
 async function getJson<T>(url: string): Promise<T> {
   const response = await fetch(url, { cache: 'no-store' });
-  if (!response.ok) throw new Error(`${url}: ${response.status}`);
+  if (!response.ok) throw new ResponseStatusError(url, response.status);
   return (await response.json()) as T;
 }
 
@@ -44,10 +56,15 @@ export function BreakerDetailScreen({ id }: { id: string }) {
   const [series, setSeries] = useState<{ data: TMetricsSeries; from: number; to: number } | null>(null);
   const [history, setHistory] = useState<TTransitionRecord[]>([]);
   const [error, setError] = useState<string | null>(null);
+  const [missing, setMissing] = useState(false);
   const [now, setNow] = useState(() => Date.now());
 
   useEffect(() => {
-    getJson<TBreakerDetail>(`/api/v1/breakers/${id}`).then(setDetail, () => setError('This breaker is not known to the panel.'));
+    getJson<TBreakerDetail>(`/api/v1/breakers/${id}`).then(setDetail, (failure: unknown) => {
+      // 404: no such breaker; a malformed id is answered 400 and is no breaker either.
+      if (failure instanceof ResponseStatusError && (failure.status === 404 || failure.status === 400)) setMissing(true);
+      else setError('The breaker could not be loaded; reload the page to try again.');
+    });
   }, [id]);
 
   useEffect(() => {
@@ -84,6 +101,7 @@ export function BreakerDetailScreen({ id }: { id: string }) {
     return [...live, ...(detail?.recentTransitions ?? []).filter((record) => !seen.has(record.id))].slice(0, 30);
   }, [liveTransitions, detail, id]);
 
+  if (missing) notFound();
   if (error && !detail) return <p role="alert">{error}</p>;
   if (!current) return <p className={styles.muted}>Loading…</p>;
   const config = detail?.config ?? null;
@@ -108,6 +126,7 @@ export function BreakerDetailScreen({ id }: { id: string }) {
           {current.instances.total} instances{current.instances.stale ? `, ${current.instances.stale} stale` : ''}
         </span>
       </div>
+      <LiveFigures rates={current.rates} state={current.state} rejectedSinceLastCall={series ? trailingRejected(series.data.points) : 0} />
       <BreakerControls summary={current} instances={shownInstances.map((instance) => ({ name: instance.name, labels: instance.labels }))} />
       <div className={styles.presets} role="group" aria-label="Time range">
         {(Object.keys(PRESETS) as Preset[]).map((key) => (
@@ -120,10 +139,10 @@ export function BreakerDetailScreen({ id }: { id: string }) {
         <section aria-label="Charts">
           {series ? (
             <>
-              <MetricsCharts points={toChartPoints(series.data.points, series.data.step)} from={series.from} to={series.to} failureThreshold={config?.failureRateThreshold ?? null} slowThreshold={config?.slowCallRateThreshold ?? null} />
+              <MetricsCharts points={toChartPoints(series.data.points, series.data.step)} stepSeconds={series.data.step} from={series.from} to={series.to} failureThreshold={config?.failureRateThreshold ?? null} slowThreshold={config?.slowCallRateThreshold ?? null} state={current.state} />
               <StateBand segments={serviceWideSegments(history, series.to)} from={series.from} to={series.to} />
               <p className={styles.muted}>
-                {series.data.points.length} points of {series.data.step} s from the {series.data.resolutionSeconds} s buckets.
+                {series.data.points.length} points of {formatDuration(series.data.step * 1000)} from the {formatDuration(series.data.resolutionSeconds * 1000)} buckets.
               </p>
             </>
           ) : (

@@ -7,6 +7,7 @@ import { ZAuditEntry, ZAuditQuery } from '../../control/audit';
 import { ZActionRequest, ZActionResult, ZBreakerControl } from '../../control/operator-action';
 import { ZHealth } from '../../health';
 import { ZExportQuery, ZIncidentsExport, ZTransitionsExport } from '../../history/export-query';
+import { ZHistoryExtent, ZHistoryExtentQuery } from '../../history/extent';
 import { ZIncidentList, ZIncidentQuery } from '../../history/incidents';
 import { ZTimeline, ZTimelineQuery } from '../../history/timeline';
 import { ZDeliveryQuery, ZNotificationDeliveryView } from '../../notify/deliveries';
@@ -207,6 +208,13 @@ export const API_OPERATIONS: ApiOperation[] = [
     summary: 'Swimlanes of breaker (and optionally instance) states over a range, with trips, actions and deploys',
     query: ZTimelineQuery,
     responses: ok(ZTimeline, 'The timeline'),
+    errors: { ...SESSION_ERRORS, ...QUERY_ERRORS },
+  },
+  {
+    method: 'GET', path: '/api/v1/history/extent', operationId: 'getHistoryExtent', tag: 'History', auth: 'session', role: 'viewer',
+    summary: 'Since when the panel holds data for the filters, so that the history opens on a range that fits it',
+    query: ZHistoryExtentQuery,
+    responses: ok(ZHistoryExtent, '`earliest` is the first report of the earliest breaker in scope, null when none reported yet'),
     errors: { ...SESSION_ERRORS, ...QUERY_ERRORS },
   },
   {

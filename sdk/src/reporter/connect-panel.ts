@@ -14,6 +14,7 @@ import {
   type TInstanceRef,
   type TLabels,
   type TTransition,
+  toCompactReport,
 } from '../../../lib/protocol/index.js';
 import { createEventHub, type Disposer } from '../breaker/event-hub.js';
 import type { StateChangeEvent } from '../breaker/events.js';
@@ -167,23 +168,31 @@ export function connectPanel(options: PanelReporterOptions): PanelReporter {
     return (socket.io.engine?.writeBuffer.length ?? 0) > MAX_WRITE_BUFFER;
   }
 
+  // The breakers of the last registration, in its order: what the compact reports' indexes stand for until the next one.
+  let registeredBreakers: ReportableBreaker[] = [];
+  let registration = 0;
+
   function register(): void {
     registered = false;
+    const generation = ++registration;
+    const listed = [...breakers.values()].map(({ breaker }) => breaker);
     const payload = {
       ...identity,
       startedAt,
       labels,
       sdk: { name: SDK_NAME, version: SDK_VERSION, language: 'typescript' },
-      breakers: [...breakers.values()].map(({ breaker }) => ({ name: breaker.name, config: breaker.describe() })),
+      breakers: listed.map((breaker) => ({ name: breaker.name, config: breaker.describe() })),
     };
     socket.timeout(ackTimeout).emit('instance:register', payload, (error, ack) => {
-      if (closed || !socket.connected) return;
+      // A later registration is on its way: the panel reads reports against that one.
+      if (closed || !socket.connected || generation !== registration) return;
       if (error || ackFailed(ack) || !ack.ok) {
         if (error) report(error);
         scheduleReconnect(true);
         return;
       }
       registered = true;
+      registeredBreakers = listed;
       backoff.reset();
       events.emit('registered', ack.data);
       sendPending();
@@ -232,13 +241,7 @@ export function connectPanel(options: PanelReporterOptions): PanelReporter {
     if (!registered || !socket.connected || reportsInFlight >= MAX_REPORTS_IN_FLIGHT || congested()) return;
     try {
       reportSequence += 1;
-      const payload = {
-        ...identity,
-        sequence: reportSequence,
-        sentAt: Date.now(),
-        droppedTransitions: transitions.dropped,
-        breakers: [...breakers.values()].map(({ breaker }) => breaker.stats()),
-      };
+      const payload = toCompactReport(reportSequence, Date.now(), transitions.dropped, registeredBreakers.map((breaker) => breaker.stats()));
       reportsInFlight += 1;
       socket.timeout(ackTimeout).emit('report:send', payload, (error, ack) => {
         reportsInFlight -= 1;

@@ -161,6 +161,7 @@ describe('the OpenAPI document at /api/openapi.json', () => {
     await call('listAudit', { query: { limit: '50' }, expectStatus: 200 });
 
     await call('getTimeline', { query: { ...range, instances: '1' }, expectStatus: 200 });
+    await call('getHistoryExtent', { query: { service: 'openapi-shop' }, expectStatus: 200 });
     await call('listIncidents', { query: range, expectStatus: 200 });
     await call('exportHistory', { query: { ...range, format: 'json', kind: 'transitions' }, expectStatus: 200 });
     await call('exportHistory', { query: { ...range, format: 'json', kind: 'incidents' }, expectStatus: 200 });

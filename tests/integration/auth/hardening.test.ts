@@ -1,29 +1,20 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { RunningPanel } from '../../../server/panel-server';
-import { startTestPanel } from '../../fixtures/panel';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { usePanelOnFreshDatabase } from '../../fixtures/panel-on-fresh-database';
 import { signIn, signInAs, TEST_ADMIN, type SignedInClient } from '../../fixtures/signed-in';
-import { createEmptyDatabase, type TestDatabase } from '../../fixtures/test-database';
 
 describe('hardening: CSRF, sign-in rate limit, redirects, headers', () => {
-  let database: TestDatabase;
-  let panel: RunningPanel;
+  const setup = usePanelOnFreshDatabase({ SIGN_IN_MAX_FAILURES: '3', SIGN_IN_MAX_FAILURES_PER_ACCOUNT: '4', SIGN_IN_MAX_FAILURES_PER_ADDRESS: '8', TRUST_PROXY: 'true' });
   let admin: SignedInClient;
 
   beforeAll(async () => {
-    database = await createEmptyDatabase(inject('postgresAdminUrl'));
-    panel = await startTestPanel({ DATABASE_URL: database.url, SIGN_IN_MAX_FAILURES: '3', SIGN_IN_MAX_FAILURES_PER_ACCOUNT: '4', SIGN_IN_MAX_FAILURES_PER_ADDRESS: '8', TRUST_PROXY: 'true' });
-    admin = await signIn(panel.url);
-  });
-  afterAll(async () => {
-    await panel?.stop();
-    await database?.drop();
+    admin = await signIn(setup.panel.url);
   });
 
-  const userCount = async () => (await database.query<{ n: number }>('SELECT count(*)::int AS n FROM users'))[0]!.n;
+  const userCount = async () => (await setup.database.query<{ n: number }>('SELECT count(*)::int AS n FROM users'))[0]!.n;
 
   it('refuses a cross-site form post that carries the session cookie, and changes nothing', async () => {
     const before = await userCount();
-    const forged = await fetch(`${panel.url}/api/v1/users`, {
+    const forged = await fetch(`${setup.panel.url}/api/v1/users`, {
       method: 'POST',
       headers: { cookie: admin.cookie, origin: 'https://evil.example', 'sec-fetch-site': 'cross-site', 'content-type': 'application/x-www-form-urlencoded' },
       body: 'email=evil%40example.test&role=admin',
@@ -44,22 +35,22 @@ describe('hardening: CSRF, sign-in rate limit, redirects, headers', () => {
     ]);
     expect(answers.map((answer) => answer.status)).toEqual([403, 403, 403, 403]);
     expect(await userCount()).toBe(before);
-    const own = await admin.request('/api/v1/users', { method: 'POST', body, headers: { origin: panel.url.replace('localhost', '127.0.0.1'), 'sec-fetch-site': 'same-origin' } });
+    const own = await admin.request('/api/v1/users', { method: 'POST', body, headers: { origin: setup.panel.url.replace('localhost', '127.0.0.1'), 'sec-fetch-site': 'same-origin' } });
     expect(own.status).toBe(201);
   });
 
   it('refuses a sign-in posted from another site (login CSRF)', async () => {
-    const response = await fetch(`${panel.url}/api/v1/auth/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json', origin: 'https://evil.example' }, body: JSON.stringify(TEST_ADMIN) });
+    const response = await fetch(`${setup.panel.url}/api/v1/auth/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json', origin: 'https://evil.example' }, body: JSON.stringify(TEST_ADMIN) });
     expect(response.status).toBe(403);
     expect(response.headers.get('set-cookie')).toBeNull();
   });
 
   const signInFrom = (address: string, body: { email: string; password: string }) =>
-    fetch(`${panel.url}/api/v1/auth/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': address }, body: JSON.stringify(body) });
-  const sessionCount = async (userId: string) => (await database.query<{ n: number }>('SELECT count(*)::int AS n FROM sessions WHERE user_id = $1', [userId]))[0]!.n;
+    fetch(`${setup.panel.url}/api/v1/auth/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': address }, body: JSON.stringify(body) });
+  const sessionCount = async (userId: string) => (await setup.database.query<{ n: number }>('SELECT count(*)::int AS n FROM sessions WHERE user_id = $1', [userId]))[0]!.n;
 
   it('refuses a guesser\'s address on an account after 3 failures, again after every wait, without checking the password', async () => {
-    const victim = await signInAs(panel.url, 'operator', admin);
+    const victim = await signInAs(setup.panel.url, 'operator', admin);
     const guess = (password: string) => signInFrom('10.0.0.9', { email: victim.email, password });
     for (let i = 0; i < 3; i += 1) expect((await guess(`guess-${i}`)).status).toBe(401);
     const limited = await guess('guess-3');
@@ -80,7 +71,7 @@ describe('hardening: CSRF, sign-in rate limit, redirects, headers', () => {
   });
 
   it('lets the owner sign in from another address while many addresses guess the account: slowed, never refused', async () => {
-    const victim = await signInAs(panel.url, 'operator', admin);
+    const victim = await signInAs(setup.panel.url, 'operator', admin);
     for (let address = 0; address < 5; address += 1) {
       for (let i = 0; i < 3; i += 1) expect((await signInFrom(`10.1.0.${address}`, { email: victim.email, password: `guess-${i}` })).status).toBe(401);
       expect((await signInFrom(`10.1.0.${address}`, { email: victim.email, password: 'guess-3' })).status).toBe(429);
@@ -101,7 +92,7 @@ describe('hardening: CSRF, sign-in rate limit, redirects, headers', () => {
 
   // The sign-in page sends a signed-in user on only to paths on the panel; the queries are raw, as a browser sends them.
   const locationFor = async (query: string) => {
-    const response = await fetch(`${panel.url}/sign-in?${query}`, { redirect: 'manual', headers: { cookie: admin.cookie } });
+    const response = await fetch(`${setup.panel.url}/sign-in?${query}`, { redirect: 'manual', headers: { cookie: admin.cookie } });
     return { status: response.status, location: response.headers.get('location') };
   };
 
@@ -127,7 +118,7 @@ describe('hardening: CSRF, sign-in rate limit, redirects, headers', () => {
   });
 
   it('sets security headers on every answer and never shows a stack trace', async () => {
-    for (const response of [await fetch(`${panel.url}/api/health`), await fetch(`${panel.url}/api/v1/breakers`), await admin.request('/api/v1/nope')]) {
+    for (const response of [await fetch(`${setup.panel.url}/api/health`), await fetch(`${setup.panel.url}/api/v1/breakers`), await admin.request('/api/v1/nope')]) {
       expect(response.headers.get('x-content-type-options')).toBe('nosniff');
       expect(response.headers.get('referrer-policy')).toBe('same-origin');
       expect(response.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");

@@ -2,13 +2,12 @@ import { spawn } from 'node:child_process';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { RunningPanel } from '../../../server/panel-server';
+import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../../server/logger';
 import { startEmbeddedPostgres } from '../../../server/store/embedded-postgres';
 import { connectAgent } from '../../fixtures/agent-client';
-import { ROOT_DIR, startTestPanel } from '../../fixtures/panel';
-import { createEmptyDatabase, type TestDatabase } from '../../fixtures/test-database';
+import { ROOT_DIR } from '../../fixtures/panel';
+import { usePanelOnFreshDatabase } from '../../fixtures/panel-on-fresh-database';
 
 /** `npm run keys -- …` as a user runs it: a process of its own. */
 function keys(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
@@ -24,27 +23,17 @@ function keys(args: string[], env: Record<string, string>): Promise<{ code: numb
 }
 
 describe('npm run keys', () => {
-  let database: TestDatabase;
-  let panel: RunningPanel;
-
-  beforeAll(async () => {
-    database = await createEmptyDatabase(inject('postgresAdminUrl'));
-    panel = await startTestPanel({ DATABASE_URL: database.url });
-  });
-  afterAll(async () => {
-    await panel?.stop();
-    await database?.drop();
-  });
+  const setup = usePanelOnFreshDatabase();
 
   it('creates a key printed once, lists it with its last use, and revokes it on the running server at once', async () => {
-    const env = { DATABASE_URL: database.url };
+    const env = { DATABASE_URL: setup.database.url };
     const created = await keys(['create', 'checkout', 'made', 'by', 'cli'], env);
     expect(created.code).toBe(0);
     const key = created.stdout.trim();
     expect(key).toMatch(/^bp_[A-Za-z0-9_-]{43}$/);
     expect(created.stderr).toMatch(/Created key [0-9a-f-]{36} for service "checkout"/);
 
-    const agent = await connectAgent(panel.url, key);
+    const agent = await connectAgent(setup.panel.url, key);
     const listed = await keys(['list'], env);
     expect(listed.code).toBe(0);
     const row = listed.stdout.split('\n').find((line) => line.includes('checkout'))!;
@@ -57,10 +46,10 @@ describe('npm run keys', () => {
     const revoked = await keys(['revoke', id!], env);
     expect(revoked.code).toBe(0);
     await closed;
-    await expect(connectAgent(panel.url, key)).rejects.toThrow(/unknown or revoked/);
+    await expect(connectAgent(setup.panel.url, key)).rejects.toThrow(/unknown or revoked/);
     expect((await keys(['revoke', id!], env)).code).toBe(1);
 
-    const audit = await database.query<{ action: string; actor_email: string }>("SELECT action, actor_email FROM audit_events WHERE target_type = 'api_key' ORDER BY id");
+    const audit = await setup.database.query<{ action: string; actor_email: string }>("SELECT action, actor_email FROM audit_events WHERE target_type = 'api_key' ORDER BY id");
     expect(audit).toEqual([
       { action: 'api_key.created', actor_email: `cli:${os.userInfo().username}` },
       { action: 'api_key.revoked', actor_email: `cli:${os.userInfo().username}` },

@@ -1,9 +1,7 @@
 import type { Socket } from 'socket.io-client';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { RunningPanel } from '../../../server/panel-server';
-import { startTestPanel } from '../../fixtures/panel';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { usePanelOnFreshDatabase } from '../../fixtures/panel-on-fresh-database';
 import { signIn, signInAs, type SignedInClient } from '../../fixtures/signed-in';
-import { createEmptyDatabase, type TestDatabase } from '../../fixtures/test-database';
 
 const connected = (socket: Socket) =>
   new Promise<void>((resolve, reject) => {
@@ -12,26 +10,19 @@ const connected = (socket: Socket) =>
   });
 
 describe('passwords: changing one\'s own, and an admin\'s reset', () => {
-  let database: TestDatabase;
-  let panel: RunningPanel;
+  const setup = usePanelOnFreshDatabase({ SIGN_IN_MAX_FAILURES: '3' });
   let admin: SignedInClient;
 
   beforeAll(async () => {
-    database = await createEmptyDatabase(inject('postgresAdminUrl'));
-    panel = await startTestPanel({ DATABASE_URL: database.url, SIGN_IN_MAX_FAILURES: '3' });
-    admin = await signIn(panel.url);
-  });
-  afterAll(async () => {
-    await panel?.stop();
-    await database?.drop();
+    admin = await signIn(setup.panel.url);
   });
 
-  const hashOf = async (userId: string) => (await database.query<{ password_hash: string }>('SELECT password_hash FROM users WHERE id = $1', [userId]))[0]!.password_hash;
+  const hashOf = async (userId: string) => (await setup.database.query<{ password_hash: string }>('SELECT password_hash FROM users WHERE id = $1', [userId]))[0]!.password_hash;
   const change = (client: SignedInClient, body: unknown) => client.request('/api/v1/auth/password', { method: 'POST', body });
 
   it('lets a viewer replace the temporary password, ends their other sessions and audits it without the password', async () => {
-    const viewer = await signInAs(panel.url, 'viewer', admin);
-    const elsewhere = await signIn(panel.url, viewer.email, viewer.password);
+    const viewer = await signInAs(setup.panel.url, 'viewer', admin);
+    const elsewhere = await signIn(setup.panel.url, viewer.email, viewer.password);
     const socket = elsewhere.connectDashboard({ reconnection: false });
     await connected(socket);
     const closed = new Promise<string>((resolve) => socket.once('disconnect', resolve));
@@ -58,15 +49,15 @@ describe('passwords: changing one\'s own, and an admin\'s reset', () => {
     expect((await viewer.request('/api/v1/auth/session')).status).toBe(200);
     expect(await closed).toBe('io server disconnect');
     expect((await elsewhere.request('/api/v1/breakers')).status).toBe(401);
-    await expect(signIn(panel.url, viewer.email, viewer.password)).rejects.toThrow(/401/);
-    await signIn(panel.url, viewer.email, fresh);
+    await expect(signIn(setup.panel.url, viewer.email, viewer.password)).rejects.toThrow(/401/);
+    await signIn(setup.panel.url, viewer.email, fresh);
 
-    const audit = await database.query<{ action: string; actor_email: string; details: Record<string, unknown> }>("SELECT action, actor_email, details FROM audit_events WHERE action = 'user.password_changed' AND target_id = $1", [viewer.userId]);
+    const audit = await setup.database.query<{ action: string; actor_email: string; details: Record<string, unknown> }>("SELECT action, actor_email, details FROM audit_events WHERE action = 'user.password_changed' AND target_id = $1", [viewer.userId]);
     expect(audit).toEqual([{ action: 'user.password_changed', actor_email: viewer.email, details: { email: viewer.email } }]);
   });
 
   it('counts wrong current passwords as failed sign-ins: after three, even the right one waits', async () => {
-    const operator = await signInAs(panel.url, 'operator', admin);
+    const operator = await signInAs(setup.panel.url, 'operator', admin);
     const before = await hashOf(operator.userId);
     for (let attempt = 0; attempt < 3; attempt += 1) expect((await change(operator, { currentPassword: `guess ${attempt}`, newPassword: 'a long enough new one' })).status).toBe(403);
     const limited = await change(operator, { currentPassword: operator.password, newPassword: 'a long enough new one' });
@@ -76,7 +67,7 @@ describe('passwords: changing one\'s own, and an admin\'s reset', () => {
   });
 
   it('lets an admin reset a lost password: a new temporary one, shown once, every session of the user ended, audited', async () => {
-    const operator = await signInAs(panel.url, 'operator', admin);
+    const operator = await signInAs(setup.panel.url, 'operator', admin);
     const socket = operator.connectDashboard({ reconnection: false });
     await connected(socket);
     const closed = new Promise<string>((resolve) => socket.once('disconnect', resolve));
@@ -95,9 +86,9 @@ describe('passwords: changing one\'s own, and an admin\'s reset', () => {
     expect(temporaryPassword).not.toBe(operator.password);
     expect(await closed).toBe('io server disconnect');
     expect((await operator.request('/api/v1/breakers')).status).toBe(401);
-    await expect(signIn(panel.url, operator.email, operator.password)).rejects.toThrow(/401/);
-    await signIn(panel.url, operator.email, temporaryPassword);
-    const audit = await database.query<{ actor_email: string; details: Record<string, unknown> }>("SELECT actor_email, details FROM audit_events WHERE action = 'user.password_reset' AND target_id = $1", [operator.userId]);
+    await expect(signIn(setup.panel.url, operator.email, operator.password)).rejects.toThrow(/401/);
+    await signIn(setup.panel.url, operator.email, temporaryPassword);
+    const audit = await setup.database.query<{ actor_email: string; details: Record<string, unknown> }>("SELECT actor_email, details FROM audit_events WHERE action = 'user.password_reset' AND target_id = $1", [operator.userId]);
     expect(audit).toEqual([{ actor_email: admin.session.user.email, details: { email: operator.email } }]);
   });
 });

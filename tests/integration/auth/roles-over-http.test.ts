@@ -1,31 +1,22 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { TRole } from '../../../lib/auth/roles';
-import type { RunningPanel } from '../../../server/panel-server';
-import { startTestPanel } from '../../fixtures/panel';
+import { usePanelOnFreshDatabase } from '../../fixtures/panel-on-fresh-database';
 import { signIn, signInAs, type SignedInClient } from '../../fixtures/signed-in';
-import { createEmptyDatabase, type TestDatabase } from '../../fixtures/test-database';
 
 /** Every admin action, tried by every role: allowed ones work, forbidden ones answer 403 and change nothing. */
 describe('roles over HTTP', () => {
-  let database: TestDatabase;
-  let panel: RunningPanel;
+  const setup = usePanelOnFreshDatabase();
   const as = {} as Record<TRole, SignedInClient & { userId?: string }>;
 
   beforeAll(async () => {
-    database = await createEmptyDatabase(inject('postgresAdminUrl'));
-    panel = await startTestPanel({ DATABASE_URL: database.url });
-    as.admin = await signIn(panel.url);
-    as.operator = await signInAs(panel.url, 'operator', as.admin);
-    as.viewer = await signInAs(panel.url, 'viewer', as.admin);
-  });
-  afterAll(async () => {
-    await panel?.stop();
-    await database?.drop();
+    as.admin = await signIn(setup.panel.url);
+    as.operator = await signInAs(setup.panel.url, 'operator', as.admin);
+    as.viewer = await signInAs(setup.panel.url, 'viewer', as.admin);
   });
 
   const counts = async () =>
     (
-      await database.query<{ users: number; keys: number; revoked: number; operators: number; disabled: number; audit: number }>(
+      await setup.database.query<{ users: number; keys: number; revoked: number; operators: number; disabled: number; audit: number }>(
         `SELECT (SELECT count(*)::int FROM users) AS users, (SELECT count(*)::int FROM api_keys) AS keys,
                 (SELECT count(*)::int FROM api_keys WHERE revoked_at IS NOT NULL) AS revoked,
                 (SELECT count(*)::int FROM users WHERE role = 'operator') AS operators,
@@ -36,8 +27,8 @@ describe('roles over HTTP', () => {
 
   it('lets every role read the breakers, and nobody without a session', async () => {
     for (const role of ['viewer', 'operator', 'admin'] as const) expect((await as[role].request('/api/v1/breakers')).status).toBe(200);
-    expect((await fetch(`${panel.url}/api/v1/breakers`)).status).toBe(401);
-    expect((await fetch(`${panel.url}/api/health`)).status).toBe(200);
+    expect((await fetch(`${setup.panel.url}/api/v1/breakers`)).status).toBe(401);
+    expect((await fetch(`${setup.panel.url}/api/health`)).status).toBe(200);
   });
 
   it.each(['viewer', 'operator'] as const)('refuses every admin action to a %s with 403 and changes nothing', async (role) => {
@@ -90,7 +81,7 @@ describe('roles over HTTP', () => {
 
     const after = await counts();
     expect(after).toMatchObject({ users: before.users + 1, keys: before.keys + 1, revoked: before.revoked + 1, disabled: before.disabled + 1, audit: before.audit + 5 });
-    const audit = await database.query<{ action: string; actor_email: string; target_id: string; ip_address: string | null }>(
+    const audit = await setup.database.query<{ action: string; actor_email: string; target_id: string; ip_address: string | null }>(
       'SELECT action, actor_email, target_id, ip_address FROM audit_events ORDER BY id DESC LIMIT 5',
     );
     expect(audit.map((entry) => entry.action).reverse()).toEqual(['user.invited', 'user.role_changed', 'user.disabled', 'api_key.created', 'api_key.revoked']);

@@ -1,15 +1,13 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TBreakerList } from '../../../lib/api/breaker-list.js';
 import type { TAuditEntry } from '../../../lib/control/audit.js';
 import type { TActionResult, TDelivery, TOverrideView } from '../../../lib/control/operator-action.js';
 import type { TCommand } from '../../../lib/protocol/command.js';
 import { createApiKeys } from '../../../server/auth/api-keys';
-import type { RunningPanel } from '../../../server/panel-server';
 import { connectAgent, send, type AgentClient } from '../../fixtures/agent-client';
-import { startTestPanel } from '../../fixtures/panel';
+import { usePanelOnFreshDatabase } from '../../fixtures/panel-on-fresh-database';
 import { instanceRun } from '../../fixtures/protocol-messages';
 import { signIn, signInAs, type SignedInClient } from '../../fixtures/signed-in';
-import { createEmptyDatabase, type TestDatabase } from '../../fixtures/test-database';
 
 interface Instance {
   agent: AgentClient;
@@ -18,8 +16,7 @@ interface Instance {
 }
 
 describe('operator actions', () => {
-  let database: TestDatabase;
-  let panel: RunningPanel;
+  const setup = usePanelOnFreshDatabase({ REPORT_INTERVAL_MS: '200' });
   let key: string;
   let admin: SignedInClient;
   let operator: SignedInClient;
@@ -29,7 +26,7 @@ describe('operator actions', () => {
   /** A reporting instance that applies every command it receives and acknowledges it, as the SDK does. */
   async function startInstance(name: string, labels: Record<string, string>): Promise<Instance> {
     const run = instanceRun('checkout', name);
-    const agent = await connectAgent(panel.url, key);
+    const agent = await connectAgent(setup.panel.url, key);
     const instance: Instance = { agent, run, commands: [] };
     agent.on('command:apply', (command) => {
       instance.commands.push(command);
@@ -45,22 +42,18 @@ describe('operator actions', () => {
   const breakerId = async () => (await admin.getJson<TBreakerList>('/api/v1/breakers?service=checkout')).breakers.find((breaker) => breaker.name === 'payments-api')!.id;
   const act = (client: SignedInClient, id: string, body: unknown, headers: Record<string, string> = {}) => client.request(`/api/v1/breakers/${id}/actions`, { method: 'POST', body, headers });
   const control = (id: string) => admin.getJson<{ override: TOverrideView | null; lastCommand: { id: string; deliveries: TDelivery[] } | null }>(`/api/v1/breakers/${id}/control`);
-  const count = async (table: string) => (await database.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`))[0]!.n;
+  const count = async (table: string) => (await setup.database.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`))[0]!.n;
 
   beforeAll(async () => {
-    database = await createEmptyDatabase(inject('postgresAdminUrl'));
-    panel = await startTestPanel({ DATABASE_URL: database.url, REPORT_INTERVAL_MS: '200' });
-    key = (await createApiKeys({ prisma: panel.prisma, now: Date.now }).create('checkout')).key;
-    admin = await signIn(panel.url);
-    operator = await signInAs(panel.url, 'operator', admin);
-    viewer = await signInAs(panel.url, 'viewer', admin);
+    key = (await createApiKeys({ prisma: setup.panel.prisma, now: Date.now }).create('checkout')).key;
+    admin = await signIn(setup.panel.url);
+    operator = await signInAs(setup.panel.url, 'operator', admin);
+    viewer = await signInAs(setup.panel.url, 'viewer', admin);
     await startInstance('web-1', { zone: 'eu-1' });
     await startInstance('web-2', { zone: 'eu-2' });
   });
   afterAll(async () => {
     for (const instance of instances) instance.agent.close();
-    await panel?.stop();
-    await database?.drop();
   });
 
   it('trips every instance: override, command, deliveries acknowledged, transition and audit with the reason', async () => {
@@ -75,7 +68,7 @@ describe('operator actions', () => {
 
     const summary = (await admin.getJson<TBreakerList>('/api/v1/breakers?service=checkout')).breakers.find((breaker) => breaker.id === id)!;
     expect(summary.override?.reason).toBe('payments provider outage INC-1');
-    const manual = await database.query("SELECT to_state, cause, instance_id FROM transitions WHERE breaker_id = $1 AND cause = 'manual'", [id]);
+    const manual = await setup.database.query("SELECT to_state, cause, instance_id FROM transitions WHERE breaker_id = $1 AND cause = 'manual'", [id]);
     expect(manual).toEqual([{ to_state: 'FORCED_OPEN', cause: 'manual', instance_id: null }]);
     const audit = await admin.getJson<{ entries: TAuditEntry[] }>(`/api/v1/audit?breaker=${id}`);
     expect(audit.entries[0]).toMatchObject({ action: 'breaker.trip', actor: operator.session.user.email, reason: 'payments provider outage INC-1', breaker: 'payments-api', service: 'checkout', delivery: { applied: 2 } });
@@ -104,22 +97,22 @@ describe('operator actions', () => {
     const [a, b] = [(await first.json()) as TActionResult, (await again.json()) as TActionResult];
     expect(b.repeated).toBe(true);
     expect(b.commandId).toBe(a.commandId);
-    expect(await database.query('SELECT count(*)::int AS n FROM commands WHERE idempotency_key = $1', ['incident-42-force'])).toEqual([{ n: 1 }]);
+    expect(await setup.database.query('SELECT count(*)::int AS n FROM commands WHERE idempotency_key = $1', ['incident-42-force'])).toEqual([{ n: 1 }]);
     await expect.poll(() => instances[0]!.commands.filter((command) => command.id === a.commandId).length).toBe(1);
   });
 
   it('gives two operators acting at once a deterministic result: the last write wins and both are audited', async () => {
     const id = await breakerId();
-    const second = await signInAs(panel.url, 'operator', admin);
+    const second = await signInAs(setup.panel.url, 'operator', admin);
     const auditBefore = await count('audit_events');
     const answers = await Promise.all([
       act(operator, id, { action: 'trip', scope: { all: true }, reason: 'operator one trips' }),
       act(second, id, { action: 'force_closed', scope: { all: true }, reason: 'operator two forces closed' }),
     ]);
     expect(answers.map((answer) => answer.status)).toEqual([201, 201]);
-    const active = await database.query<{ reason: string }>('SELECT reason FROM overrides WHERE breaker_id = $1 AND ended_at IS NULL', [id]);
+    const active = await setup.database.query<{ reason: string }>('SELECT reason FROM overrides WHERE breaker_id = $1 AND ended_at IS NULL', [id]);
     expect(active).toHaveLength(1);
-    const last = await database.query<{ reason: string }>("SELECT reason FROM audit_events WHERE breaker_id = $1 AND action IN ('breaker.trip', 'breaker.force_closed') ORDER BY id DESC LIMIT 1", [id]);
+    const last = await setup.database.query<{ reason: string }>("SELECT reason FROM audit_events WHERE breaker_id = $1 AND action IN ('breaker.trip', 'breaker.force_closed') ORDER BY id DESC LIMIT 1", [id]);
     expect(active[0]!.reason).toBe(last[0]!.reason);
     expect(await count('audit_events')).toBe(auditBefore + 2);
     expect((await control(id)).override?.reason).toBe(active[0]!.reason);
@@ -148,7 +141,7 @@ describe('operator actions', () => {
     const { commandId, deliveries } = (await response.json()) as TActionResult;
     expect(deliveries).toMatchObject([{ instance: 'web-1', status: 'offline' }]);
 
-    const back = await connectAgent(panel.url, key);
+    const back = await connectAgent(setup.panel.url, key);
     const commands: TCommand[] = [];
     back.on('command:apply', (command) => {
       commands.push(command);
@@ -166,9 +159,9 @@ describe('operator actions', () => {
     expect(response.status).toBe(201);
     expect(((await response.json()) as TActionResult).override).toBeNull();
     expect((await control(id)).override).toBeNull();
-    const ends = await database.query<{ to_state: string }>("SELECT to_state FROM transitions WHERE breaker_id = $1 AND cause = 'manual' ORDER BY id DESC LIMIT 1", [id]);
+    const ends = await setup.database.query<{ to_state: string }>("SELECT to_state FROM transitions WHERE breaker_id = $1 AND cause = 'manual' ORDER BY id DESC LIMIT 1", [id]);
     expect(ends).toEqual([{ to_state: 'CLOSED' }]);
-    expect(await database.query('SELECT end_reason FROM overrides WHERE breaker_id = $1 AND ended_at IS NULL', [id])).toEqual([]);
+    expect(await setup.database.query('SELECT end_reason FROM overrides WHERE breaker_id = $1 AND ended_at IS NULL', [id])).toEqual([]);
   });
 
   it('releases an instance that was away when its override ended and still holds it, and leaves overrides its host set alone', async () => {
@@ -180,13 +173,13 @@ describe('operator actions', () => {
     expect((await act(operator, id, { action: 'release', scope: { all: true }, reason: 'INC-9 over' })).status).toBe(201);
 
     // Back, with the trip still applied: its reports say so.
-    const back = await connectAgent(panel.url, key);
+    const back = await connectAgent(setup.panel.url, key);
     const commands: TCommand[] = [];
     back.on('command:apply', (command) => commands.push(command));
     await send(back, 'instance:register', away.run.register(['payments-api'], { zone: 'eu-2' }));
     const holding = (commandId: string | null) => {
       const breaker = { ...away.run.breaker('payments-api', {}, 'FORCED_OPEN'), override: { state: 'FORCED_OPEN' as const, expiresAt: null, commandId } };
-      return send(back, 'report:send', away.run.report([breaker]));
+      return send(back, 'report:send', away.run.compact([breaker]));
     };
     expect(await holding(tripped.commandId)).toMatchObject({ ok: true });
     await expect.poll(() => commands.filter((command) => command.action === 'release')).toMatchObject([{ breaker: 'payments-api', scope: { kind: 'instance', instanceId: 'web-2' } }]);

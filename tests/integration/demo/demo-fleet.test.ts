@@ -1,33 +1,26 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TTransitionRecord } from '../../../lib/api/transition-record.js';
-import type { RunningPanel } from '../../../server/panel-server';
 import { provisionDemoKeys } from '../../../server/demo/demo-keys';
 import { DEMO_FLEET } from '../../../server/demo/fleet-plan';
 import { startDemoFleet, type DemoFleet } from '../../../server/demo/run-fleet';
-import { startTestPanel } from '../../fixtures/panel';
+import { usePanelOnFreshDatabase } from '../../fixtures/panel-on-fresh-database';
 import { signIn, type SignedInClient } from '../../fixtures/signed-in';
-import { createEmptyDatabase, type TestDatabase } from '../../fixtures/test-database';
 
 // The script runs 4× faster here: the first outage at 7.5 s instead of 30 s.
 const SPEED = 4;
 
 describe('the demo fleet', () => {
-  let database: TestDatabase;
-  let panel: RunningPanel;
+  const setup = usePanelOnFreshDatabase();
   let admin: SignedInClient;
   let fleet: DemoFleet;
 
   beforeAll(async () => {
-    database = await createEmptyDatabase(inject('postgresAdminUrl'));
-    panel = await startTestPanel({ DATABASE_URL: database.url });
-    admin = await signIn(panel.url);
-    const keys = await provisionDemoKeys(panel.prisma, panel.access.keys);
-    fleet = startDemoFleet({ url: panel.url, keys, speed: SPEED, maxInstancesPerService: 1 });
+    admin = await signIn(setup.panel.url);
+    const keys = await provisionDemoKeys(setup.panel.prisma, setup.panel.access.keys);
+    fleet = startDemoFleet({ url: setup.panel.url, keys, speed: SPEED, maxInstancesPerService: 1 });
   });
   afterAll(async () => {
     await fleet?.stop();
-    await panel?.stop();
-    await database?.drop();
   });
 
   it('runs real SDK processes whose transitions show every scripted incident kind', async () => {

@@ -1,16 +1,15 @@
-import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { TBreakerList } from '../../../lib/api/breaker-list.js';
 import { episodesOf } from '../../../lib/history/episodes.js';
+import type { THistoryExtent } from '../../../lib/history/extent.js';
 import type { TIncidentList } from '../../../lib/history/incidents.js';
 import type { TTimeline } from '../../../lib/history/timeline.js';
 import type { TTransition } from '../../../lib/protocol/transition.js';
 import { createApiKeys } from '../../../server/auth/api-keys';
-import type { RunningPanel } from '../../../server/panel-server';
 import { connectAgent, send, type AgentClient } from '../../fixtures/agent-client';
-import { startTestPanel } from '../../fixtures/panel';
+import { usePanelOnFreshDatabase } from '../../fixtures/panel-on-fresh-database';
 import { instanceRun } from '../../fixtures/protocol-messages';
 import { signIn, signInAs, type SignedInClient } from '../../fixtures/signed-in';
-import { createEmptyDatabase, type TestDatabase } from '../../fixtures/test-database';
 
 interface ExportedTransition {
   id: string;
@@ -25,8 +24,7 @@ interface ExportedTransition {
 }
 
 describe('history API', () => {
-  let database: TestDatabase;
-  let panel: RunningPanel;
+  const setup = usePanelOnFreshDatabase({ REPORT_INTERVAL_MS: '200', STALE_AFTER_INTERVALS: '1000' });
   let key: string;
   let viewer: SignedInClient;
   let operator: SignedInClient & { email: string };
@@ -40,7 +38,7 @@ describe('history API', () => {
   /** A raw reporter that applies commands as the SDK does: acknowledges them and reports the resulting transition. */
   async function reporter(name: string, labels: Record<string, string>) {
     const run = instanceRun('checkout', name);
-    const agent = await connectAgent(panel.url, key);
+    const agent = await connectAgent(setup.panel.url, key);
     agents.push(agent);
     let state: 'CLOSED' | 'FORCED_OPEN' = 'CLOSED';
     agent.on('command:apply', (command) => {
@@ -59,16 +57,14 @@ describe('history API', () => {
   const get = <T>(path: string) => viewer.getJson<T>(path);
 
   beforeAll(async () => {
-    database = await createEmptyDatabase(inject('postgresAdminUrl'));
-    panel = await startTestPanel({ DATABASE_URL: database.url, REPORT_INTERVAL_MS: '200', STALE_AFTER_INTERVALS: '1000' });
-    key = (await createApiKeys({ prisma: panel.prisma, now: Date.now }).create('checkout')).key;
-    const admin = await signIn(panel.url);
-    viewer = await signInAs(panel.url, 'viewer', admin);
-    operator = await signInAs(panel.url, 'operator', admin);
+    key = (await createApiKeys({ prisma: setup.panel.prisma, now: Date.now }).create('checkout')).key;
+    const admin = await signIn(setup.panel.url);
+    viewer = await signInAs(setup.panel.url, 'viewer', admin);
+    operator = await signInAs(setup.panel.url, 'operator', admin);
 
     // web-1 ran 1.0 before, then restarted on 1.1: a deploy marker.
     const old = instanceRun('checkout', 'web-1');
-    const oldAgent = await connectAgent(panel.url, key);
+    const oldAgent = await connectAgent(setup.panel.url, key);
     expect(await send(oldAgent, 'instance:register', { ...old.register(['payments-api'], { version: '1.0' }), startedAt: base - 60_000 })).toMatchObject({ ok: true });
     oldAgent.close();
 
@@ -85,25 +81,23 @@ describe('history API', () => {
       ]],
     ];
     for (const [agent, transitions] of batches) for (const transition of transitions) expect(await send(agent, 'transition:report', transition)).toMatchObject({ ok: true });
-    await panel.pipeline.flush();
+    await setup.panel.pipeline.flush();
 
     id = (await viewer.getJson<TBreakerList>('/api/v1/breakers?service=checkout')).breakers[0]!.id;
     // A manual trip and release, through the API as an operator; the reporters apply them.
     const trip = await operator.request(`/api/v1/breakers/${id}/actions`, { method: 'POST', body: { action: 'trip', scope: { all: true }, reason: 'provider "acme" down, INC-7' } });
     expect(trip.status).toBe(201);
-    const commandRows = async (state: string) => (await database.query<{ n: number }>("SELECT count(*)::int AS n FROM transitions WHERE cause = 'command' AND to_state = $1", [state]))[0]!.n;
+    const commandRows = async (state: string) => (await setup.database.query<{ n: number }>("SELECT count(*)::int AS n FROM transitions WHERE cause = 'command' AND to_state = $1", [state]))[0]!.n;
     await vi.waitFor(async () => expect(await commandRows('FORCED_OPEN')).toBe(2), { timeout: 10_000 });
     const release = await operator.request(`/api/v1/breakers/${id}/actions`, { method: 'POST', body: { action: 'release', scope: { all: true }, reason: 'acme recovered' } });
     expect(release.status).toBe(201);
     await vi.waitFor(async () => expect(await commandRows('CLOSED')).toBe(2), { timeout: 10_000 });
-    await panel.pipeline.flush();
+    await setup.panel.pipeline.flush();
     from = base - 60_000;
     to = Date.now() + 1_000;
   });
   afterAll(async () => {
     for (const agent of agents) agent.close();
-    await panel?.stop();
-    await database?.drop();
   });
 
   it('draws the service-wide lane and instance lanes, with trips, their rates, operator actions and the deploy', async () => {
@@ -213,6 +207,7 @@ describe('history API', () => {
       [`/api/v1/history/export?from=${from}&to=${to}&format=xml&kind=transitions`, 'format'],
       [`/api/v1/history/export?from=${from}&to=${to}&format=csv`, 'kind'],
       [`/api/v1/history/timeline?from=0&to=${to}`, 'from'],
+      [`/api/v1/history/extent?breaker=payments-api`, 'breaker'],
     ];
     for (const [path, field] of cases) {
       const response = await viewer.request(path);
@@ -221,11 +216,23 @@ describe('history API', () => {
       expect(body.error.code).toBe('invalid_request');
       expect(body.error.details.issues.map((issue) => issue.path), path).toContain(field);
     }
-    expect((await fetch(`${panel.url}/api/v1/history/timeline?from=${from}&to=${to}`)).status).toBe(401);
+    expect((await fetch(`${setup.panel.url}/api/v1/history/timeline?from=${from}&to=${to}`)).status).toBe(401);
+    expect((await fetch(`${setup.panel.url}/api/v1/history/extent`)).status).toBe(401);
+  });
+
+  it('tells since when there is data for the filters, so that the page opens on a range that fits it', async () => {
+    const earliest = (await setup.database.query<{ earliest: Date }>('SELECT min(created_at) AS earliest FROM breakers'))[0]!.earliest;
+    const before = Date.now();
+    const all = await get<THistoryExtent>('/api/v1/history/extent');
+    expect(all.earliest).toBe(earliest.getTime());
+    expect(all.serverTime).toBeGreaterThanOrEqual(before);
+    expect(all.earliest).toBeLessThanOrEqual(all.serverTime);
+    expect((await get<THistoryExtent>(`/api/v1/history/extent?service=checkout&breaker=${id}`)).earliest).toBe(earliest.getTime());
+    expect((await get<THistoryExtent>('/api/v1/history/extent?service=nobody-reports-this')).earliest).toBeNull();
   });
 
   it('records each run of an instance with its labels at registration, once per run', async () => {
-    const runs = await database.query<{ name: string; version: string }>("SELECT i.name, r.labels->>'version' AS version FROM instance_runs r JOIN instances i ON i.id = r.instance_id ORDER BY r.started_at");
+    const runs = await setup.database.query<{ name: string; version: string }>("SELECT i.name, r.labels->>'version' AS version FROM instance_runs r JOIN instances i ON i.id = r.instance_id ORDER BY r.started_at");
     expect(runs).toEqual([{ name: 'web-1', version: '1.0' }, { name: 'web-1', version: '1.1' }, { name: 'web-2', version: '1.0' }]);
   });
 });

@@ -1,35 +1,26 @@
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { TBreakerList } from '../../../lib/api/breaker-list.js';
 import type { TCallTrends } from '../../../lib/api/call-trends.js';
 import { createApiKeys } from '../../../server/auth/api-keys';
-import type { RunningPanel } from '../../../server/panel-server';
 import { BREAKER_BUCKETS_10S, ensurePartition } from '../../../server/store/partitions';
 import { connectAgent, send } from '../../fixtures/agent-client';
-import { startTestPanel } from '../../fixtures/panel';
+import { usePanelOnFreshDatabase } from '../../fixtures/panel-on-fresh-database';
 import { instanceRun } from '../../fixtures/protocol-messages';
 import { signIn, type SignedInClient } from '../../fixtures/signed-in';
-import { createEmptyDatabase, type TestDatabase } from '../../fixtures/test-database';
 
 describe('GET /api/v1/breaker-trends', () => {
-  let database: TestDatabase;
-  let panel: RunningPanel;
+  const setup = usePanelOnFreshDatabase();
   let viewer: SignedInClient;
 
   beforeAll(async () => {
-    database = await createEmptyDatabase(inject('postgresAdminUrl'));
-    panel = await startTestPanel({ DATABASE_URL: database.url });
-    viewer = await signIn(panel.url);
-  });
-  afterAll(async () => {
-    await panel?.stop();
-    await database?.drop();
+    viewer = await signIn(setup.panel.url);
   });
 
   it("gives each breaker's calls per second per stored 10 s bucket over the last 15 minutes, zeros where there were none", async () => {
-    const key = (await createApiKeys({ prisma: panel.prisma, now: Date.now }).create('checkout')).key;
+    const key = (await createApiKeys({ prisma: setup.panel.prisma, now: Date.now }).create('checkout')).key;
     const run = instanceRun('checkout');
-    const agent = await connectAgent(panel.url, key);
+    const agent = await connectAgent(setup.panel.url, key);
     await send(agent, 'instance:register', run.register(['payments-api', 'inventory-api']));
     agent.close();
     const { breakers } = await viewer.getJson<TBreakerList>('/api/v1/breakers?sort=name');
@@ -40,11 +31,11 @@ describe('GET /api/v1/breaker-trends', () => {
     const bucketOf = (time: number) => time - (time % step);
     const aligned = bucketOf(Date.now());
     // Shortly after midnight UTC the older buckets fall in yesterday's partition, which a fresh database does not have.
-    const pool = new pg.Pool({ connectionString: database.url });
+    const pool = new pg.Pool({ connectionString: setup.database.url });
     await ensurePartition(pool, BREAKER_BUCKETS_10S, aligned - 20 * 60_000);
     await pool.end();
     const bucket = (breakerId: string, at: number, success: number, failure: number, rejected: number) =>
-      database.query('INSERT INTO breaker_buckets (breaker_id, resolution_secs, bucket_start, success, failure, timeout, rejected, slow, fallback) VALUES ($1, 10, $2, $3, $4, 1, $5, 0, 0)', [breakerId, new Date(at), success, failure, rejected]);
+      setup.database.query('INSERT INTO breaker_buckets (breaker_id, resolution_secs, bucket_start, success, failure, timeout, rejected, slow, fallback) VALUES ($1, 10, $2, $3, $4, 1, $5, 0, 0)', [breakerId, new Date(at), success, failure, rejected]);
     await bucket(payments!, aligned - 120_000, 100, 10, 9);
     await bucket(payments!, aligned - 60_000, 50, 0, 0);
     await bucket(payments!, aligned - 20 * 60_000, 999, 0, 0);
@@ -68,6 +59,6 @@ describe('GET /api/v1/breaker-trends', () => {
       expect(answer.status).toBe(400);
       expect(JSON.stringify(await answer.json())).toContain('ids');
     }
-    expect((await fetch(`${panel.url}/api/v1/breaker-trends?ids=${crypto.randomUUID()}`)).status).toBe(401);
+    expect((await fetch(`${setup.panel.url}/api/v1/breaker-trends?ids=${crypto.randomUUID()}`)).status).toBe(401);
   });
 });

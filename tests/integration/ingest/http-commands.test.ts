@@ -10,11 +10,11 @@ import type { TCommandPollResult } from '../../../lib/protocol/command-poll.js';
 import type { TCommand } from '../../../lib/protocol/command.js';
 import type { TReportBatch, TReportBatchResult } from '../../../lib/protocol/report-batch.js';
 import { createApiKeys } from '../../../server/auth/api-keys';
-import type { RunningPanel } from '../../../server/panel-server';
 import { startTestPanel } from '../../fixtures/panel';
+import { usePanelOnFreshDatabase } from '../../fixtures/panel-on-fresh-database';
 import { instanceRun } from '../../fixtures/protocol-messages';
 import { signIn, type SignedInClient } from '../../fixtures/signed-in';
-import { createEmptyDatabase, type TestDatabase } from '../../fixtures/test-database';
+import { createEmptyDatabase } from '../../fixtures/test-database';
 
 const BREAKER = 'ledger-api';
 const PYTHON_REPORTER = path.resolve(import.meta.dirname, 'http-reporter.py');
@@ -65,31 +65,24 @@ function startPythonReporter(env: Record<string, string>) {
 const stateAfter = (command: TCommand) => (command.action === 'trip' ? 'FORCED_OPEN' : command.action === 'force_closed' ? 'FORCED_CLOSED' : 'CLOSED');
 
 describe('commands over HTTP', () => {
-  let database: TestDatabase;
-  let panel: RunningPanel;
+  const setup = usePanelOnFreshDatabase({ REPORT_INTERVAL_MS: '500' });
   let key: string;
   let otherKey: string;
   let admin: SignedInClient;
 
   beforeAll(async () => {
-    database = await createEmptyDatabase(inject('postgresAdminUrl'));
-    panel = await startTestPanel({ DATABASE_URL: database.url, REPORT_INTERVAL_MS: '500' });
-    const keys = createApiKeys({ prisma: panel.prisma, now: Date.now });
+    const keys = createApiKeys({ prisma: setup.panel.prisma, now: Date.now });
     key = (await keys.create('ledger')).key;
     otherKey = (await keys.create('billing')).key;
-    admin = await signIn(panel.url);
-  });
-  afterAll(async () => {
-    await panel?.stop();
-    await database?.drop();
+    admin = await signIn(setup.panel.url);
   });
 
   const post = async (body: TReportBatch, apiKey = key) => {
-    const response = await fetch(`${panel.url}/api/v1/reports`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` }, body: JSON.stringify(body) });
+    const response = await fetch(`${setup.panel.url}/api/v1/reports`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` }, body: JSON.stringify(body) });
     return { status: response.status, body: (await response.json()) as TAck<TReportBatchResult> };
   };
   const poll = async (query: string, apiKey = key) => {
-    const response = await fetch(`${panel.url}/api/v1/commands?${query}`, { headers: { authorization: `Bearer ${apiKey}` } });
+    const response = await fetch(`${setup.panel.url}/api/v1/commands?${query}`, { headers: { authorization: `Bearer ${apiKey}` } });
     return { status: response.status, body: (await response.json()) as TAck<TCommandPollResult> };
   };
   const commandsOf = (answer: { body: TAck<TReportBatchResult | TCommandPollResult> }) => {
@@ -157,7 +150,7 @@ describe('commands over HTTP', () => {
 
     const waiting = poll('instanceId=http-2&waitMs=30000');
     // The poll is parked on the server before the operator acts, so that the command wakes it.
-    await expect.poll(() => panel.pipeline.httpCommands.stats().waiting).toBe(1);
+    await expect.poll(() => setup.panel.pipeline.httpCommands.stats().waiting).toBe(1);
     const tripId = await act('trip');
     const answered = await waiting;
     expect(answered.status).toBe(200);
@@ -211,11 +204,11 @@ describe('commands over HTTP', () => {
   });
 
   it('ends a waiting long poll with 401 when its key is revoked', async () => {
-    const keys = createApiKeys({ prisma: panel.prisma, now: Date.now });
+    const keys = createApiKeys({ prisma: setup.panel.prisma, now: Date.now });
     const revocable = await keys.create('ledger');
     await reporter('http-5').register();
     const waiting = poll('instanceId=http-5&waitMs=30000', revocable.key);
-    await expect.poll(() => panel.pipeline.httpCommands.stats().waiting).toBe(1);
+    await expect.poll(() => setup.panel.pipeline.httpCommands.stats().waiting).toBe(1);
     await keys.revoke(revocable.id);
     expect(await waiting).toMatchObject({ status: 401, body: { ok: false, error: { code: 'unauthorized' } } });
   });
@@ -244,14 +237,14 @@ describe('commands over HTTP', () => {
     let pythonKey: string;
 
     beforeAll(async () => {
-      pythonKey = (await createApiKeys({ prisma: panel.prisma, now: Date.now }).create(SERVICE)).key;
+      pythonKey = (await createApiKeys({ prisma: setup.panel.prisma, now: Date.now }).create(SERVICE)).key;
     });
     afterAll(async () => {
       for (const reporter of reporters) await reporter.stop();
     });
 
     const start = async () => {
-      const reporter = startPythonReporter({ PANEL_URL: panel.url, PANEL_API_KEY: pythonKey, SERVICE, INSTANCE_ID: 'py-1', BREAKER: 'stock-api', LABELS: '{"zone":"eu-1"}' });
+      const reporter = startPythonReporter({ PANEL_URL: setup.panel.url, PANEL_API_KEY: pythonKey, SERVICE, INSTANCE_ID: 'py-1', BREAKER: 'stock-api', LABELS: '{"zone":"eu-1"}' });
       reporters.push(reporter);
       await reporter.waitFor((line) => line.event === 'registered', 'that it registered');
       return reporter;

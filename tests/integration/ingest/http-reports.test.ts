@@ -1,34 +1,25 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createApiKeys } from '../../../server/auth/api-keys';
-import type { RunningPanel } from '../../../server/panel-server';
-import { startTestPanel } from '../../fixtures/panel';
+import { usePanelOnFreshDatabase } from '../../fixtures/panel-on-fresh-database';
 import { signIn } from '../../fixtures/signed-in';
 import { instanceRun } from '../../fixtures/protocol-messages';
-import { createEmptyDatabase, type TestDatabase } from '../../fixtures/test-database';
 
 describe('POST /api/v1/reports', () => {
-  let database: TestDatabase;
-  let panel: RunningPanel;
+  const setup = usePanelOnFreshDatabase({ MAX_MESSAGE_BYTES: '65536' });
   let key: string;
 
   beforeAll(async () => {
-    database = await createEmptyDatabase(inject('postgresAdminUrl'));
-    panel = await startTestPanel({ DATABASE_URL: database.url, MAX_MESSAGE_BYTES: '65536' });
-    key = (await createApiKeys({ prisma: panel.prisma, now: Date.now }).create('search')).key;
-  });
-  afterAll(async () => {
-    await panel?.stop();
-    await database?.drop();
+    key = (await createApiKeys({ prisma: setup.panel.prisma, now: Date.now }).create('search')).key;
   });
 
   const post = (body: unknown, headers: Record<string, string> = {}) =>
-    fetch(`${panel.url}/api/v1/reports`, {
+    fetch(`${setup.panel.url}/api/v1/reports`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${key}`, ...headers },
       body: typeof body === 'string' ? body : JSON.stringify(body),
     });
   const counts = async () =>
-    (await database.query<{ instances: number; transitions: number }>('SELECT (SELECT count(*)::int FROM instances) AS instances, (SELECT count(*)::int FROM transitions) AS transitions'))[0];
+    (await setup.database.query<{ instances: number; transitions: number }>('SELECT (SELECT count(*)::int FROM instances) AS instances, (SELECT count(*)::int FROM transitions) AS transitions'))[0];
 
   it('applies a batch: registration, transitions and reports, and says which transitions are stored', async () => {
     const run = instanceRun('search');
@@ -40,7 +31,7 @@ describe('POST /api/v1/reports', () => {
     });
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ ok: true, data: { storedTransitions: [1], commands: [] } });
-    const list = await (await signIn(panel.url)).getJson<{ breakers: Array<{ name: string; state: string }> }>('/api/v1/breakers?service=search');
+    const list = await (await signIn(setup.panel.url)).getJson<{ breakers: Array<{ name: string; state: string }> }>('/api/v1/breakers?service=search');
     expect(list.breakers).toMatchObject([{ name: 'index-api', state: 'OPEN' }]);
   });
 

@@ -1,35 +1,28 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TBreakerDetail } from '../../../lib/api/breaker-detail.js';
 import type { TBreakerList } from '../../../lib/api/breaker-list.js';
 import type { TTransitionRecord } from '../../../lib/api/transition-record.js';
 import type { TBreakersChanged } from '../../../lib/live/dashboard-events.js';
 import { createApiKeys } from '../../../server/auth/api-keys';
-import type { RunningPanel } from '../../../server/panel-server';
-import { startTestPanel } from '../../fixtures/panel';
+import { usePanelOnFreshDatabase } from '../../fixtures/panel-on-fresh-database';
 import { signIn } from '../../fixtures/signed-in';
 import { startSdkService, type SdkServiceProcess } from '../../fixtures/sdk-service-process';
-import { createEmptyDatabase, type TestDatabase } from '../../fixtures/test-database';
 
 describe('a real SDK service process reporting to the panel', () => {
-  let database: TestDatabase;
-  let panel: RunningPanel;
+  // Reports decoded on the main thread here, as on a single core; the other ingest tests use the decoder thread (the default with two cores or more).
+  const setup = usePanelOnFreshDatabase({ REPORT_INTERVAL_MS: '200', FLUSH_INTERVAL_MS: '200' });
   let service: SdkServiceProcess;
 
   beforeAll(async () => {
-    database = await createEmptyDatabase(inject('postgresAdminUrl'));
-    // Reports decoded on the main thread here, as on a single core; the other ingest tests use the decoder thread (the default with two cores or more).
-    panel = await startTestPanel({ DATABASE_URL: database.url, REPORT_INTERVAL_MS: '200', FLUSH_INTERVAL_MS: '200', REPORT_DECODE_THREADS: '0' });
-    const { key } = await createApiKeys({ prisma: panel.prisma, now: Date.now }).create('checkout');
-    service = await startSdkService({ PANEL_URL: panel.url, PANEL_API_KEY: key, SERVICE: 'checkout', INSTANCE: 'web-1', OPEN_TIMEOUT_MS: '60000' });
+    const { key } = await createApiKeys({ prisma: setup.panel.prisma, now: Date.now }).create('checkout');
+    service = await startSdkService({ PANEL_URL: setup.panel.url, PANEL_API_KEY: key, SERVICE: 'checkout', INSTANCE: 'web-1', OPEN_TIMEOUT_MS: '60000' });
   });
   afterAll(async () => {
     await service?.stop();
-    await panel?.stop();
-    await database?.drop();
   });
 
   it('shows its breaker opening on a dashboard socket and through the read API, with the transition stored', async () => {
-    const admin = await signIn(panel.url);
+    const admin = await signIn(setup.panel.url);
     const dashboard = admin.connectDashboard();
     await dashboard.emitWithAck('live:subscribe', { scope: { kind: 'all' } });
     const transitions: TTransitionRecord[] = [];

@@ -1,43 +1,33 @@
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import type { TBreakerList } from '../../../lib/api/breaker-list.js';
 import { createApiKeys } from '../../../server/auth/api-keys';
-import type { RunningPanel } from '../../../server/panel-server';
 import { connectAgent, send } from '../../fixtures/agent-client';
 import { startTestPanel } from '../../fixtures/panel';
+import { usePanelOnFreshDatabase } from '../../fixtures/panel-on-fresh-database';
 import { instanceRun } from '../../fixtures/protocol-messages';
 import { signIn } from '../../fixtures/signed-in';
-import { createEmptyDatabase, type TestDatabase } from '../../fixtures/test-database';
+import { createEmptyDatabase } from '../../fixtures/test-database';
 
 const TOKEN = 'scrape-token-0123456789';
 
 describe('GET /metrics', () => {
-  let database: TestDatabase;
-  let panel: RunningPanel;
-
-  beforeAll(async () => {
-    database = await createEmptyDatabase(inject('postgresAdminUrl'));
-    panel = await startTestPanel({ DATABASE_URL: database.url, METRICS_TOKEN: TOKEN });
-  });
-  afterAll(async () => {
-    await panel?.stop();
-    await database?.drop();
-  });
+  const setup = usePanelOnFreshDatabase({ METRICS_TOKEN: TOKEN });
 
   it('needs the bearer token', async () => {
-    expect((await fetch(`${panel.url}/metrics`)).status).toBe(401);
-    expect((await fetch(`${panel.url}/metrics`, { headers: { authorization: 'Bearer wrong-token-0123456789' } })).status).toBe(401);
+    expect((await fetch(`${setup.panel.url}/metrics`)).status).toBe(401);
+    expect((await fetch(`${setup.panel.url}/metrics`, { headers: { authorization: 'Bearer wrong-token-0123456789' } })).status).toBe(401);
   });
 
   it('exports every breaker as Prometheus parses it, matching the API', async () => {
-    const { key } = await createApiKeys({ prisma: panel.prisma, now: Date.now }).create('checkout');
-    const agents = await Promise.all([connectAgent(panel.url, key), connectAgent(panel.url, key)]);
+    const { key } = await createApiKeys({ prisma: setup.panel.prisma, now: Date.now }).create('checkout');
+    const agents = await Promise.all([connectAgent(setup.panel.url, key), connectAgent(setup.panel.url, key)]);
     const runs = [instanceRun('checkout', 'web-1'), instanceRun('checkout', 'web-2')];
     for (const [index, agent] of agents.entries()) await send(agent, 'instance:register', runs[index]!.register(['payments-api']));
-    await send(agents[0]!, 'report:send', runs[0]!.report([runs[0]!.breaker('payments-api', { success: 30, failure: 10, rejected: 5 }, 'OPEN')]));
-    await send(agents[1]!, 'report:send', runs[1]!.report([runs[1]!.breaker('payments-api', { success: 20, slow: 4 }, 'CLOSED')]));
+    await send(agents[0]!, 'report:send', runs[0]!.compact([runs[0]!.breaker('payments-api', { success: 30, failure: 10, rejected: 5 }, 'OPEN')]));
+    await send(agents[1]!, 'report:send', runs[1]!.compact([runs[1]!.breaker('payments-api', { success: 20, slow: 4 }, 'CLOSED')]));
 
-    const response = await fetch(`${panel.url}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    const response = await fetch(`${setup.panel.url}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
     const families = new Map(parsePrometheusTextFormat(await response.text()).map((family) => [family.name, family]));
@@ -55,7 +45,7 @@ describe('GET /metrics', () => {
     expect(sample('breaker_instances', { ...breaker, state: 'OPEN' })).toBe('1');
     expect(sample('breaker_instances', { ...breaker, state: 'CLOSED' })).toBe('1');
 
-    const api = (await (await signIn(panel.url)).getJson<TBreakerList>('/api/v1/breakers?service=checkout')).breakers[0]!;
+    const api = (await (await signIn(setup.panel.url)).getJson<TBreakerList>('/api/v1/breakers?service=checkout')).breakers[0]!;
     expect(Number(sample('breaker_failure_rate_percent', breaker))).toBeCloseTo(api.rates.failureRate!, 5);
     expect(Number(sample('breaker_slow_call_rate_percent', breaker))).toBeCloseTo(api.rates.slowCallRate!, 5);
     expect(sample('breaker_panel_connected_sockets', { namespace: 'agent' })).toBe('2');

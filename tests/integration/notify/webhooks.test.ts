@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TBreakerList } from '../../../lib/api/breaker-list.js';
 import type { TAuditEntry } from '../../../lib/control/audit.js';
 import type { TNotificationDeliveryView } from '../../../lib/notify/deliveries.js';
@@ -7,12 +7,10 @@ import { ZNotificationEvent, ZSlackBody, type TNotificationEvent } from '../../.
 import type { TSnoozeView } from '../../../lib/notify/snoozes.js';
 import type { TBreakerState } from '../../../lib/protocol/breaker-state.js';
 import { createApiKeys } from '../../../server/auth/api-keys';
-import type { RunningPanel } from '../../../server/panel-server';
 import { connectAgent, send, type AgentClient } from '../../fixtures/agent-client';
-import { startTestPanel } from '../../fixtures/panel';
+import { usePanelOnFreshDatabase } from '../../fixtures/panel-on-fresh-database';
 import { instanceRun } from '../../fixtures/protocol-messages';
 import { signIn, signInAs, type SignedInClient } from '../../fixtures/signed-in';
-import { createEmptyDatabase, type TestDatabase } from '../../fixtures/test-database';
 import { startWebhookReceiver, verifyWebhook } from './webhook-receiver';
 
 const SERVICE = 'notify-checkout';
@@ -20,9 +18,22 @@ const BREAKERS = ['payments-api', 'flappy-cache', 'orders-db', 'snoozed-search']
 const POLL = { timeout: 15_000, interval: 50 };
 
 describe('webhook notifications', () => {
-  let database: TestDatabase;
-  let panel: RunningPanel;
   let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;
+  // Registered before the panel's hooks, so the receiver closes only after the panel has stopped.
+  beforeAll(async () => {
+    receiver = await startWebhookReceiver();
+  });
+  afterAll(async () => {
+    await receiver?.close();
+  });
+  const setup = usePanelOnFreshDatabase({
+    // Instances here only send transitions: keep them live for the whole file.
+    REPORT_INTERVAL_MS: '60000',
+    NOTIFY_EVALUATE_INTERVAL_MS: '100',
+    NOTIFY_RETRY_BASE_MS: '100',
+    NOTIFY_RETRY_MAX_MS: '400',
+    NOTIFY_MAX_ATTEMPTS: '5',
+  });
   let admin: SignedInClient;
   let operator: SignedInClient & { email: string };
   let viewer: SignedInClient;
@@ -45,36 +56,22 @@ describe('webhook notifications', () => {
   const breakerId = async (name: string) => (await admin.getJson<TBreakerList>(`/api/v1/breakers?service=${SERVICE}`)).breakers.find((breaker) => breaker.name === name)!.id;
   const tripOf = (breaker: string) => (hook: { path: string; headers: Record<string, unknown>; body: string }) =>
     hook.path === '/hooks/json' && hook.headers['x-breaker-panel-event'] === 'breaker.tripped' && hook.body.includes(`"name":"${breaker}"`);
-  const pendingDeliveries = async () => (await database.query<{ n: number }>("SELECT count(*)::int AS n FROM notification_deliveries WHERE status = 'pending'"))[0]!.n;
+  const pendingDeliveries = async () => (await setup.database.query<{ n: number }>("SELECT count(*)::int AS n FROM notification_deliveries WHERE status = 'pending'"))[0]!.n;
 
   beforeAll(async () => {
-    database = await createEmptyDatabase(inject('postgresAdminUrl'));
-    receiver = await startWebhookReceiver();
-    panel = await startTestPanel({
-      DATABASE_URL: database.url,
-      // Instances here only send transitions: keep them live for the whole file.
-      REPORT_INTERVAL_MS: '60000',
-      NOTIFY_EVALUATE_INTERVAL_MS: '100',
-      NOTIFY_RETRY_BASE_MS: '100',
-      NOTIFY_RETRY_MAX_MS: '400',
-      NOTIFY_MAX_ATTEMPTS: '5',
-    });
-    const key = (await createApiKeys({ prisma: panel.prisma, now: Date.now }).create(SERVICE)).key;
-    admin = await signIn(panel.url);
-    operator = await signInAs(panel.url, 'operator', admin);
-    viewer = await signInAs(panel.url, 'viewer', admin);
+    const key = (await createApiKeys({ prisma: setup.panel.prisma, now: Date.now }).create(SERVICE)).key;
+    admin = await signIn(setup.panel.url);
+    operator = await signInAs(setup.panel.url, 'operator', admin);
+    viewer = await signInAs(setup.panel.url, 'viewer', admin);
     for (const name of ['web-1', 'web-2']) {
       const run = instanceRun(SERVICE, name);
-      const agent = await connectAgent(panel.url, key);
+      const agent = await connectAgent(setup.panel.url, key);
       expect(await send(agent, 'instance:register', run.register(BREAKERS))).toMatchObject({ ok: true });
       agents.push({ agent, run });
     }
   });
   afterAll(async () => {
     for (const { agent } of agents) agent.close();
-    await panel?.stop();
-    await receiver?.close();
-    await database?.drop();
   });
 
   it('keeps the settings to admins (403 for a viewer and an operator) and shows rules and snoozes to everyone', async () => {
@@ -89,7 +86,7 @@ describe('webhook notifications', () => {
     expect((await viewer.request('/api/v1/notifications/rules')).status).toBe(200);
     expect((await viewer.request('/api/v1/notifications/snoozes')).status).toBe(200);
     expect((await admin.request('/api/v1/notifications/endpoints', { method: 'POST', body: { ...body, url: 'ftp://127.0.0.1/x' } })).status).toBe(400);
-    expect(await database.query('SELECT count(*)::int AS n FROM notification_endpoints')).toEqual([{ n: 0 }]);
+    expect(await setup.database.query('SELECT count(*)::int AS n FROM notification_endpoints')).toEqual([{ n: 0 }]);
   });
 
   it('configures endpoints and rules as an admin, audited', async () => {
@@ -185,7 +182,7 @@ describe('webhook notifications', () => {
     await expect.poll(ordersTrips, POLL).toBe(before + 1);
     await expect.poll(pendingDeliveries, POLL).toBe(0);
     expect(typesOf('snoozed-search')).toEqual([]);
-    expect(await database.query('SELECT count(*)::int AS n FROM notification_deliveries WHERE breaker = $1', ['snoozed-search'])).toEqual([{ n: 0 }]);
+    expect(await setup.database.query('SELECT count(*)::int AS n FROM notification_deliveries WHERE breaker = $1', ['snoozed-search'])).toEqual([{ n: 0 }]);
 
     expect((await operator.request(`/api/v1/notifications/snoozes/${snooze.id}`, { method: 'DELETE' })).status).toBe(200);
     expect((await viewer.getJson<{ snoozes: TSnoozeView[] }>('/api/v1/notifications/snoozes')).snoozes).toEqual([]);
@@ -199,7 +196,7 @@ describe('webhook notifications', () => {
   });
 
   it('sends a pending delivery left in the table by a server that stopped before sending it', async () => {
-    const [endpoint] = await database.query<{ id: string }>("SELECT id::text AS id FROM notification_endpoints WHERE name = 'generic'");
+    const [endpoint] = await setup.database.query<{ id: string }>("SELECT id::text AS id FROM notification_endpoints WHERE name = 'generic'");
     const left: TNotificationEvent = {
       id: '00000000-0000-4000-8000-00000000000a',
       type: 'breaker.recovered',
@@ -212,7 +209,7 @@ describe('webhook notifications', () => {
       openForMs: 1_000,
     };
     const body = JSON.stringify(left);
-    await database.query(
+    await setup.database.query(
       "INSERT INTO notification_deliveries (endpoint_id, event_id, event_type, service, breaker, body, next_attempt_at) VALUES ($1, gen_random_uuid(), 'breaker.recovered', $2, 'left-behind', $3, now())",
       [endpoint!.id, SERVICE, body],
     );

@@ -1,15 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TBreakerDetail } from '../../../lib/api/breaker-detail.js';
 import type { TBreakerList } from '../../../lib/api/breaker-list.js';
 import type { TActionResult, TDelivery } from '../../../lib/control/operator-action.js';
 import { createApiKeys } from '../../../server/auth/api-keys';
-import type { RunningPanel } from '../../../server/panel-server';
-import { ROOT_DIR, startTestPanel } from '../../fixtures/panel';
+import { ROOT_DIR } from '../../fixtures/panel';
+import { usePanelOnFreshDatabase } from '../../fixtures/panel-on-fresh-database';
 import { signIn, type SignedInClient } from '../../fixtures/signed-in';
-import { createEmptyDatabase, type TestDatabase } from '../../fixtures/test-database';
 
 const SERVICE = 'python-shop';
 const BREAKER = 'recommendations-api';
@@ -21,24 +20,21 @@ const BREAKER = 'recommendations-api';
  * lets them pass again, and the panel records the deliveries and transitions.
  */
 describe('the Python example against a real panel', () => {
-  let database: TestDatabase;
-  let panel: RunningPanel;
+  const setup = usePanelOnFreshDatabase();
   let admin: SignedInClient;
   let example: ChildProcess;
   const lines: string[] = [];
 
   beforeAll(async () => {
-    database = await createEmptyDatabase(inject('postgresAdminUrl'));
-    panel = await startTestPanel({ DATABASE_URL: database.url });
-    const key = (await createApiKeys({ prisma: panel.prisma, now: Date.now }).create(SERVICE)).key;
-    admin = await signIn(panel.url);
+    const key = (await createApiKeys({ prisma: setup.panel.prisma, now: Date.now }).create(SERVICE)).key;
+    admin = await signIn(setup.panel.url);
     example = spawn('python3', ['clients/python/examples/flaky_dependency.py'], {
       cwd: ROOT_DIR,
       env: {
         ...process.env,
         PYTHONPATH: path.join(ROOT_DIR, 'clients/python'),
         PYTHONUNBUFFERED: '1',
-        PANEL_URL: panel.url,
+        PANEL_URL: setup.panel.url,
         PANEL_API_KEY: key,
         SERVICE,
         INSTANCE: 'py-1',
@@ -61,8 +57,6 @@ describe('the Python example against a real panel', () => {
       example.kill('SIGTERM');
       await exited;
     }
-    await panel?.stop();
-    await database?.drop();
   });
 
   const seenSince = (mark: number, pattern: RegExp) => lines.slice(mark).some((line) => pattern.test(line));
@@ -78,7 +72,7 @@ describe('the Python example against a real panel', () => {
   };
   /** Issue → acknowledged, as the panel stored them (not a speed assertion: printed for the record). */
   const appliedAfterMs = async (commandId: string) =>
-    (await database.query<{ ms: number }>('SELECT extract(epoch FROM (d.acknowledged_at - c.created_at)) * 1000 AS ms FROM command_deliveries d JOIN commands c ON c.id = d.command_id WHERE c.id = $1', [commandId]))[0]?.ms;
+    (await setup.database.query<{ ms: number }>('SELECT extract(epoch FROM (d.acknowledged_at - c.created_at)) * 1000 AS ms FROM command_deliveries d JOIN commands c ON c.id = d.command_id WHERE c.id = $1', [commandId]))[0]?.ms;
 
   it('registers over HTTP and reports its calls', async () => {
     await expect.poll(() => seenSince(0, /^call \d+: passed/), { timeout: 20_000 }).toBe(true);
@@ -109,7 +103,7 @@ describe('the Python example against a real panel', () => {
 
     // The Python process's own transitions, stored by the panel with the commands behind them.
     await expect
-      .poll(async () => database.query<{ to_state: string; command_id: string }>("SELECT to_state, command_id FROM transitions WHERE breaker_id = $1 AND cause = 'command' AND instance_id IS NOT NULL ORDER BY at, sequence", [id]), { timeout: 15_000 })
+      .poll(async () => setup.database.query<{ to_state: string; command_id: string }>("SELECT to_state, command_id FROM transitions WHERE breaker_id = $1 AND cause = 'command' AND instance_id IS NOT NULL ORDER BY at, sequence", [id]), { timeout: 15_000 })
       .toEqual([
         { to_state: 'FORCED_OPEN', command_id: trip.commandId },
         { to_state: 'CLOSED', command_id: release.commandId },

@@ -1,15 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TAck } from '../../../lib/protocol/ack.js';
 import { createApiKeys } from '../../../server/auth/api-keys';
-import type { RunningPanel } from '../../../server/panel-server';
 import { connectAgent, send, type AgentClient } from '../../fixtures/agent-client';
 import { AGENT_EVENTS, hostileAgentMessage, hostileHttpBody, type HostileAgentMessage, type HostileContext, type HostileHttpBody } from '../../fixtures/hostile-payloads';
-import { startTestPanel } from '../../fixtures/panel';
+import { usePanelOnFreshDatabase } from '../../fixtures/panel-on-fresh-database';
 import { instanceRun } from '../../fixtures/protocol-messages';
 import { metricSample, storedService, type StoredService } from '../../fixtures/stored-counters';
-import { createEmptyDatabase, type TestDatabase } from '../../fixtures/test-database';
 
 /*
  * Hostile reporters against a real panel and a real Postgres: fast-check
@@ -40,36 +38,33 @@ const short = (value: unknown): string => {
 };
 
 describe('hostile reporters', () => {
-  let database: TestDatabase;
-  let panel: RunningPanel;
+  // FUZZ_LOG_LEVEL=warn shows what the panel logs while it is fuzzed.
+  const setup = usePanelOnFreshDatabase({ METRICS_TOKEN: TOKEN, MAX_MESSAGE_BYTES: String(LIMIT_BYTES), FLUSH_INTERVAL_MS: '200', LOG_LEVEL: process.env.FUZZ_LOG_LEVEL ?? 'silent' });
   let fuzzKey: string;
   let controlKey: string;
-  const control = instanceRun('control', 'control-1');
+  // Version 1 (full reports) stays accepted: the control service speaks it, the fuzzed connections speak both.
+  const control = instanceRun('control', 'control-1', undefined, 1);
   let controlAgent: AgentClient;
   let before: StoredService;
   const runIds = [randomUUID(), randomUUID()] as const;
   const context: HostileContext = { service: 'fuzz', otherService: 'control', instanceIds: ['fuzz-1', 'fuzz-2', 'fuzz-3'], runIds, breakerNames: ['alpha', 'beta', 'gamma'] };
 
   beforeAll(async () => {
-    database = await createEmptyDatabase(inject('postgresAdminUrl'));
-    // FUZZ_LOG_LEVEL=warn shows what the panel logs while it is fuzzed.
-    panel = await startTestPanel({ DATABASE_URL: database.url, METRICS_TOKEN: TOKEN, MAX_MESSAGE_BYTES: String(LIMIT_BYTES), FLUSH_INTERVAL_MS: '200', REPORT_DECODE_THREADS: '1', LOG_LEVEL: process.env.FUZZ_LOG_LEVEL ?? 'silent' });
-    const keys = createApiKeys({ prisma: panel.prisma, now: Date.now });
+    const keys = createApiKeys({ prisma: setup.panel.prisma, now: Date.now });
     fuzzKey = (await keys.create('fuzz')).key;
     controlKey = (await keys.create('control')).key;
 
     // The control service: counters and transitions stored before the fuzzing starts.
-    controlAgent = await connectAgent(panel.url, controlKey);
+    controlAgent = await connectAgent(setup.panel.url, controlKey, 1);
     expect(await send(controlAgent, 'instance:register', control.register(['ledger-api']))).toMatchObject({ ok: true });
     expect(await send(controlAgent, 'transition:report', control.transition('ledger-api', 'CLOSED', 'OPEN'))).toEqual({ ok: true, data: null });
     expect(await send(controlAgent, 'report:send', control.report([control.breaker('ledger-api', { success: 40, failure: 9, slow: 2 }, 'OPEN')]))).toEqual({ ok: true, data: null });
-    await panel.pipeline.flush();
-    before = await storedService(database, 'control');
+    await setup.panel.pipeline.flush();
+    before = await storedService(setup.database, 'control');
     expect(before.counters['ledger-api']).toMatchObject({ success: 40, failure: 9 });
     expect(before.transitions).toHaveLength(1);
 
-    // The report decoder thread starts with the first report not in the SDK's form: started here, not inside an ack timeout.
-    expect(refusedCode(await send(controlAgent, 'report:send', { ...control.report([]), protocolVersion: 2 }))).toBe('unsupported_protocol_version');
+    expect(refusedCode(await send(controlAgent, 'report:send', { ...control.report([]), protocolVersion: 3 }))).toBe('unsupported_protocol_version');
 
     // The fuzzed instances exist, so that well-formed messages reach past not_registered.
     for (const instanceId of context.instanceIds) {
@@ -80,12 +75,10 @@ describe('hostile reporters', () => {
   }, 120_000);
   afterAll(async () => {
     controlAgent?.disconnect();
-    await panel?.stop();
-    await database?.drop();
   });
 
   function postText(text: string): Promise<Response> {
-    return fetch(`${panel.url}/api/v1/reports`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${fuzzKey}` }, body: text });
+    return fetch(`${setup.panel.url}/api/v1/reports`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${fuzzKey}` }, body: text });
   }
 
   const httpTally = new Map<number, number>();
@@ -134,7 +127,7 @@ describe('hostile reporters', () => {
    * that connection, and never answers `internal`.
    */
   async function sendRough(message: Exclude<HostileAgentMessage, { kind: 'emit' }>, ackId: number): Promise<void> {
-    const socket = await connectAgent(panel.url, fuzzKey);
+    const socket = await connectAgent(setup.panel.url, fuzzKey);
     const engine = socket.io.engine;
     try {
       const outcome = new Promise<string>((resolve) => {
@@ -170,7 +163,7 @@ describe('hostile reporters', () => {
   }
 
   it(`answers ${AGENT_RUNS * PER_RUN} hostile /agent messages without \`internal\`, and keeps its connections up`, async () => {
-    const stable = await Promise.all(Array.from({ length: 4 }, () => connectAgent(panel.url, fuzzKey)));
+    const stable = await Promise.all([1, 1, 2, 2].map((version) => connectAgent(setup.panel.url, fuzzKey, version)));
     let nextAck = 1_000_000;
     try {
       await fc.assert(
@@ -189,17 +182,17 @@ describe('hostile reporters', () => {
   }, 240_000);
 
   it("keeps the control service's stored data, stores what it reports next exactly, and refused no row of any flush", async () => {
-    expect((await fetch(`${panel.url}/api/health`)).status).toBe(200);
-    await panel.pipeline.flush();
-    expect(await storedService(database, 'control')).toEqual(before);
+    expect((await fetch(`${setup.panel.url}/api/health`)).status).toBe(200);
+    await setup.panel.pipeline.flush();
+    expect(await storedService(setup.database, 'control')).toEqual(before);
 
     expect(await send(controlAgent, 'report:send', control.report([control.breaker('ledger-api', { success: 52, failure: 9, slow: 3, rejected: 1 }, 'OPEN')]))).toEqual({ ok: true, data: null });
-    await panel.pipeline.flush();
-    const after = await storedService(database, 'control');
+    await setup.panel.pipeline.flush();
+    const after = await storedService(setup.database, 'control');
     expect(after.counters['ledger-api']).toEqual({ ...before.counters['ledger-api'], success: 52, slow: 3, rejected: 1 });
     expect(after.transitions).toEqual(before.transitions);
     // Everything the database would refuse was refused at the edge.
-    expect(Number((await metricSample(panel.url, TOKEN, 'breaker_panel_flush_rows_dropped_total', { table: 'breaker_buckets' })) ?? 0)).toBe(0);
-    expect(Number((await metricSample(panel.url, TOKEN, 'breaker_panel_flush_rows_dropped_total', { table: 'breaker_instance_states' })) ?? 0)).toBe(0);
+    expect(Number((await metricSample(setup.panel.url, TOKEN, 'breaker_panel_flush_rows_dropped_total', { table: 'breaker_buckets' })) ?? 0)).toBe(0);
+    expect(Number((await metricSample(setup.panel.url, TOKEN, 'breaker_panel_flush_rows_dropped_total', { table: 'breaker_instance_states' })) ?? 0)).toBe(0);
   }, 120_000);
 });

@@ -53,9 +53,9 @@ describe('reporter against a panel in another process', () => {
     await breaker.execute(async () => 'ok');
     await fake.waitFor((line) => line.type === 'event' && line.event === 'report:send' && (line.payload.sequence as number) >= 3);
 
-    expect(fake.lines.find((line) => line.type === 'connection')).toMatchObject({ auth: { apiKey: 'bp_test_key', protocolVersion: 1 } });
+    expect(fake.lines.find((line) => line.type === 'connection')).toMatchObject({ auth: { apiKey: 'bp_test_key', protocolVersion: 2 } });
     expect(fake.events('instance:register')[0]).toMatchObject({
-      protocolVersion: 1,
+      protocolVersion: 2,
       service: 'checkout',
       instanceId: 'web-1',
       runId: connected.runId,
@@ -65,7 +65,8 @@ describe('reporter against a panel in another process', () => {
     });
     const reports = fake.events('report:send');
     expect(reports.map((report) => report.sequence)).toEqual(reports.map((_, index) => index + 1));
-    expect(reports.at(-1)).toMatchObject({ droppedTransitions: 0, breakers: [{ name: 'payments', state: 'CLOSED', wouldBe: 'CLOSED', counters: { success: 1 } }] });
+    // The compact form: the registered breakers' numbers in registration order (CLOSED is state 0; counters success first).
+    expect(reports.at(-1)).toMatchObject({ droppedTransitions: 0, state: [0], wouldBe: [0], counters: [1, 0, 0, 0, 0, 0], windowCalls: [1], heldOverrides: [] });
   });
 
   it('delivers every transition exactly once across a panel crash and restart', async () => {
@@ -148,7 +149,7 @@ describe('reporter against a panel in another process', () => {
       ['cmd-release', 'applied', 'CLOSED', false],
       ['cmd-trip', 'applied', 'FORCED_OPEN', true],
     ]);
-    expect(fake.events('command:ack')[0]).toMatchObject({ instanceId: 'web-1', runId: connected.runId, protocolVersion: 1 });
+    expect(fake.events('command:ack')[0]).toMatchObject({ instanceId: 'web-1', runId: connected.runId, protocolVersion: 2 });
     // The transition caused by the command names it.
     await fake.waitFor((line) => line.type === 'event' && line.event === 'transition:report' && line.payload.commandId === 'cmd-trip');
   });
@@ -217,8 +218,8 @@ describe('reporter against a panel in another process', () => {
     await breaker.execute(async () => 'ok');
     const connected = connectPanel({ url: fake.url, apiKey: 'k', service: 'checkout', breakers: [breaker], reportInterval: 60_000 });
     await connected.close();
-    const [report] = fake.events('report:send') as Array<{ breakers: Array<{ counters: { success: number } }> }>;
-    expect(report?.breakers[0]?.counters.success).toBe(1);
+    const [report] = fake.events('report:send') as Array<{ counters: number[] }>;
+    expect(report?.counters[0]).toBe(1);
   });
 
   it('close() flushes pending transitions and disconnects', async () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { TBreakerState } from '../../../lib/protocol/breaker-state.js';
 import { createAggregate } from '../../../server/aggregate/aggregate';
 import { worstState } from '../../../server/aggregate/service-state';
-import { packReport } from '../../../server/ingest/packed-report';
+import { nameFullReport } from '../../../server/ingest/named-report';
 import { instanceRun } from '../../fixtures/protocol-messages';
 
 describe('worstState', () => {
@@ -31,8 +31,8 @@ describe('aggregate', () => {
     aggregate.register(identity('i-a', a), [{ breakerId: 'b1', name: 'payments', config: null }], 1_000_000);
     aggregate.register(identity('i-b', b), [{ breakerId: 'b1', name: 'payments', config: null }], 1_000_000);
     const ids = new Map([['payments', 'b1']]);
-    aggregate.applyReport('i-a', packReport(a.report([a.breaker('payments', { success: 90, failure: 10 }, 'CLOSED', [0, 100])])), ids);
-    aggregate.applyReport('i-b', packReport(b.report([b.breaker('payments', { failure: 100 }, 'OPEN', [0, 0, 0, 0, 100])])), ids);
+    aggregate.applyReport('i-a', nameFullReport(a.report([a.breaker('payments', { success: 90, failure: 10 }, 'CLOSED', [0, 100])])), ids);
+    aggregate.applyReport('i-b', nameFullReport(b.report([b.breaker('payments', { failure: 100 }, 'OPEN', [0, 0, 0, 0, 100])])), ids);
 
     const summary = aggregate.summary('b1')!;
     expect(summary.state).toBe('OPEN');
@@ -48,10 +48,10 @@ describe('aggregate', () => {
     aggregate.register(identity('i-a', a), [{ breakerId: 'b1', name: 'payments', config: null }], 1_000_000);
     const ids = new Map([['payments', 'b1']]);
     const histogram = (counts: Record<number, number>) => Array.from({ length: 1 + Math.max(...Object.keys(counts).map(Number)) }, (_, i) => counts[i] ?? 0);
-    aggregate.applyReport('i-a', packReport(a.report([a.breaker('payments', { success: 4 }, 'CLOSED', histogram({ 1: 4 }))])), ids);
+    aggregate.applyReport('i-a', nameFullReport(a.report([a.breaker('payments', { success: 4 }, 'CLOSED', histogram({ 1: 4 }))])), ids);
     // Bucket 50: far past any row width seen so far; then bucket 65, the last.
-    aggregate.applyReport('i-a', packReport(a.report([a.breaker('payments', { success: 7 }, 'CLOSED', histogram({ 1: 5, 50: 2 }))])), ids);
-    aggregate.applyReport('i-a', packReport(a.report([a.breaker('payments', { success: 10 }, 'CLOSED', histogram({ 1: 5, 50: 4, 65: 1 }))])), ids);
+    aggregate.applyReport('i-a', nameFullReport(a.report([a.breaker('payments', { success: 7 }, 'CLOSED', histogram({ 1: 5, 50: 2 }))])), ids);
+    aggregate.applyReport('i-a', nameFullReport(a.report([a.breaker('payments', { success: 10 }, 'CLOSED', histogram({ 1: 5, 50: 4, 65: 1 }))])), ids);
     const batch = aggregate.takePending();
     for (const rows of [batch.breakerBuckets, batch.instanceBuckets]) {
       expect(rows.length).toBe(1);
@@ -68,11 +68,11 @@ describe('aggregate', () => {
     const a = instanceRun('checkout', 'a');
     aggregate.register(identity('i-a', a), [{ breakerId: 'b1', name: 'payments', config: null }], 1_000_000);
     const ids = new Map([['payments', 'b1']]);
-    aggregate.applyReport('i-a', packReport(a.report([a.breaker('payments', { success: 1 })])), ids);
+    aggregate.applyReport('i-a', nameFullReport(a.report([a.breaker('payments', { success: 1 })])), ids);
     advance(3_001);
     expect(aggregate.checkLiveness()).toBe(1);
     expect(aggregate.summary('b1')).toMatchObject({ state: null, instances: { stale: 1, byState: { CLOSED: 0 } } });
-    aggregate.applyReport('i-a', packReport(a.report([a.breaker('payments', { success: 2 })])), ids);
+    aggregate.applyReport('i-a', nameFullReport(a.report([a.breaker('payments', { success: 2 })])), ids);
     expect(aggregate.summary('b1')).toMatchObject({ state: 'CLOSED', instances: { stale: 0, byState: { CLOSED: 1 } } });
   });
 
@@ -80,15 +80,15 @@ describe('aggregate', () => {
     const { aggregate, identity, advance } = setUp();
     const a = instanceRun('checkout', 'a');
     aggregate.register(identity('i-a', a), [{ breakerId: 'b1', name: 'payments', config: null }], 1_000_000);
-    aggregate.applyReport('i-a', packReport(a.report([a.breaker('payments', { success: 1 })])));
+    aggregate.applyReport('i-a', nameFullReport(a.report([a.breaker('payments', { success: 1 })])));
     aggregate.takeDirty();
-    aggregate.applyReport('i-a', packReport(a.report([a.breaker('payments', { success: 5 })])));
+    aggregate.applyReport('i-a', nameFullReport(a.report([a.breaker('payments', { success: 5 })])));
     expect([...aggregate.takeStateChanges()]).toEqual([]);
-    aggregate.applyReport('i-a', packReport(a.report([a.breaker('payments', { success: 5, failure: 9 }, 'OPEN')])));
+    aggregate.applyReport('i-a', nameFullReport(a.report([a.breaker('payments', { success: 5, failure: 9 }, 'OPEN')])));
     expect([...aggregate.takeStateChanges()]).toEqual(['b1']);
     // Sent with the state change: no longer owed to the next coalesced delta, until counters move again.
     expect([...aggregate.takeDirty()]).toEqual([]);
-    aggregate.applyReport('i-a', packReport(a.report([a.breaker('payments', { success: 6, failure: 9 }, 'OPEN')])));
+    aggregate.applyReport('i-a', nameFullReport(a.report([a.breaker('payments', { success: 6, failure: 9 }, 'OPEN')])));
     expect([...aggregate.takeStateChanges()]).toEqual([]);
     expect([...aggregate.takeDirty()]).toEqual(['b1']);
     expect(aggregate.ratesChange('b1')).toEqual({ service: 'checkout', change: ['b1', ...Object.values(aggregate.summary('b1')!.rates), aggregate.summary('b1')!.lastReportAt] });
@@ -98,7 +98,7 @@ describe('aggregate', () => {
     advance(3_001);
     aggregate.checkLiveness();
     expect([...aggregate.takeStateChanges()]).toEqual(['b1']);
-    aggregate.applyReport('i-a', packReport(a.report([a.breaker('payments', { success: 6, failure: 9 }, 'OPEN')])));
+    aggregate.applyReport('i-a', nameFullReport(a.report([a.breaker('payments', { success: 6, failure: 9 }, 'OPEN')])));
     expect([...aggregate.takeStateChanges()]).toEqual(['b1']);
   });
 
@@ -106,11 +106,11 @@ describe('aggregate', () => {
     const { aggregate, identity } = setUp();
     const a = instanceRun('checkout', 'a');
     aggregate.register(identity('i-a', a), [{ breakerId: 'b1', name: 'payments', config: null }], 1_000_000);
-    aggregate.applyReport('i-a', packReport(a.report([a.breaker('payments', { success: 1 }, 'OPEN')])));
+    aggregate.applyReport('i-a', nameFullReport(a.report([a.breaker('payments', { success: 1 }, 'OPEN')])));
     expect([...aggregate.takeStateChanges()]).toEqual(['b1']);
     // Same coalescing interval: the breaker left the dirty set with its state change, and its counters moved since.
-    aggregate.applyReport('i-a', packReport(a.report([a.breaker('payments', { success: 2 }, 'OPEN')])));
-    aggregate.applyReport('i-a', packReport(a.report([a.breaker('payments', { success: 3 }, 'OPEN')])));
+    aggregate.applyReport('i-a', nameFullReport(a.report([a.breaker('payments', { success: 2 }, 'OPEN')])));
+    aggregate.applyReport('i-a', nameFullReport(a.report([a.breaker('payments', { success: 3 }, 'OPEN')])));
     expect([...aggregate.takeStateChanges()]).toEqual([]);
     expect([...aggregate.takeDirty()]).toEqual(['b1']);
     expect([...aggregate.takeDirty()]).toEqual([]);
@@ -133,8 +133,8 @@ describe('aggregate', () => {
     const { aggregate, identity } = setUp();
     const a = instanceRun('checkout', 'a');
     aggregate.register(identity('i-a', a), [{ breakerId: 'b1', name: 'payments', config: null }, { breakerId: 'b2', name: 'ledger', config: null }], 1_000_000);
-    aggregate.applyReport('i-a', packReport(a.report([a.breaker('payments', { success: 1 }), a.breaker('ledger', { success: 10 })])));
-    aggregate.applyReport('i-a', packReport(a.report([a.breaker('ledger', { success: 30 }, 'OPEN'), a.breaker('unknown', { success: 1 }), a.breaker('payments', { success: 3 })])));
+    aggregate.applyReport('i-a', nameFullReport(a.report([a.breaker('payments', { success: 1 }), a.breaker('ledger', { success: 10 })])));
+    aggregate.applyReport('i-a', nameFullReport(a.report([a.breaker('ledger', { success: 30 }, 'OPEN'), a.breaker('unknown', { success: 1 }), a.breaker('payments', { success: 3 })])));
     expect(aggregate.knowsBreakers('i-a', ['ledger', 'unknown', 'payments'])).toBe(false);
     expect(aggregate.knowsBreakers('i-a', ['ledger', 'payments'])).toBe(true);
     expect(aggregate.callTotals('b1')![0]).toBe(3);

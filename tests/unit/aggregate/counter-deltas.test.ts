@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TBreakerReport } from '../../../lib/protocol/breaker-report.js';
 import { COUNT_WIDTH, countRow, deltaWidth, HISTOGRAM_OFFSET, isEmptyRow, takeDelta as takePackedDelta } from '../../../server/aggregate/counter-deltas';
-import { packReport } from '../../../server/ingest/packed-report';
+import { nameFullReport } from '../../../server/ingest/named-report';
 import { instanceRun } from '../../fixtures/protocol-messages';
 
 const report = (success: number, failure: number, histogram: number[] = []): TBreakerReport => ({
@@ -14,8 +14,8 @@ const report = (success: number, failure: number, histogram: number[] = []): TBr
   window: { calls: 0, failureRate: 0, slowCallRate: 0 },
 });
 
-/** One breaker's numbers as a packed report carries them. */
-const packed = (item: TBreakerReport) => packReport(instanceRun('svc', 'host').report([item])).numbers;
+/** One breaker's numbers as a compact report carries them. */
+const packed = (item: TBreakerReport) => nameFullReport(instanceRun('svc', 'host').report([item])).numbers;
 const takeDelta = (totals: Float64Array, hasBaseline: boolean, item: TBreakerReport, delta: Float64Array) =>
   takePackedDelta({ totals, base: new Uint32Array(totals.length), rowAt: 0, width: totals.length }, hasBaseline, packed(item), 0, delta);
 

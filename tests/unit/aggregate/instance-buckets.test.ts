@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createAggregate } from '../../../server/aggregate/aggregate';
 import type { PendingBatch } from '../../../server/aggregate/pending-writes';
-import { packReport } from '../../../server/ingest/packed-report';
+import { nameFullReport } from '../../../server/ingest/named-report';
 import type { BucketRows } from '../../../server/store/bucket-store';
 import { instanceRun } from '../../fixtures/protocol-messages';
 
@@ -69,7 +69,7 @@ describe('per-instance buckets', () => {
           aggregate.pending.release(batch);
         };
         const report = () =>
-          aggregate.applyReport('i-a', packReport(run.report(BREAKERS.map((name, b) => run.breaker(name, { success: cumulative[b]!.success, failure: cumulative[b]!.failure }, 'CLOSED', cumulative[b]!.latency)))));
+          aggregate.applyReport('i-a', nameFullReport(run.report(BREAKERS.map((name, b) => run.breaker(name, { success: cumulative[b]!.success, failure: cumulative[b]!.failure }, 'CLOSED', cumulative[b]!.latency)))));
 
         for (const item of steps) {
           switch (item.kind) {
@@ -132,7 +132,7 @@ describe('per-instance buckets', () => {
     const aggregate = createAggregate({ now: () => clock, staleAfterMs: 3_600_000, bucketSeconds: 10 });
     const run = instanceRun('checkout', 'a');
     aggregate.register({ id: 'i-a', serviceId: 's1', serviceName: 'checkout', name: 'a', labels: {}, runId: run.ref.runId }, [{ breakerId: 'b1', name: 'payments', config: null }], clock);
-    const report = (success: number) => aggregate.applyReport('i-a', packReport(run.report([run.breaker('payments', { success })])));
+    const report = (success: number) => aggregate.applyReport('i-a', nameFullReport(run.report([run.breaker('payments', { success })])));
     const rows = (batch: PendingBatch) => Array.from({ length: batch.instanceBuckets.length }, (_, row) => [batch.instanceBuckets.bucketStart(row), batch.instanceBuckets.count(row, 0)]);
     report(3);
     report(5);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { NODE_SDK_NAME, reporterClient } from '../../../lib/api/reporter-client';
 import { createAggregate } from '../../../server/aggregate/aggregate';
-import { packReport } from '../../../server/ingest/packed-report';
+import { nameFullReport } from '../../../server/ingest/named-report';
 import { sdkOf, sdkVersionText } from '../../../server/ingest/sdk-version';
 import { breakerConfig, instanceRun } from '../../fixtures/protocol-messages';
 
@@ -43,8 +43,8 @@ describe("the aggregate's clients", () => {
     expect(aggregate.summary('b1')!.clients).toEqual({ kinds: ['opossum', 'python'], httpInstances: 1 });
 
     const ids = new Map([['payments', 'b1']]);
-    aggregate.applyReport('i-node', packReport(node.report([node.breaker('payments', {})])), ids);
-    aggregate.applyReport('i-py', packReport(python.report([python.breaker('payments', {})])), ids);
+    aggregate.applyReport('i-node', nameFullReport(node.report([node.breaker('payments', {})])), ids);
+    aggregate.applyReport('i-py', nameFullReport(python.report([python.breaker('payments', {})])), ids);
     expect(aggregate.instancesOf('b1').map((instance) => [instance.name, instance.client])).toEqual([
       ['node-1', { kind: 'opossum', sdk: `${NODE_SDK_NAME} typescript`, transport: 'socket' }],
       ['py-1', { kind: 'python', sdk: 'bp-python python', transport: 'http' }],

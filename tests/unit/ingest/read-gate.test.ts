@@ -3,7 +3,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
 import { ReadGate, type Pausable } from '../../../server/ingest/read-gate';
-import { panelWebSocketServer } from '../../../server/ws-engine';
+import { gatedWebSocketServer } from '../../../server/ws-engine';
 
 /** A connection that records whether it is paused. */
 function connection(): Pausable & { paused: boolean } {
@@ -71,14 +71,14 @@ describe('ReadGate', () => {
   });
 });
 
-describe('panelWebSocketServer with a read gate', () => {
-  let server: InstanceType<ReturnType<typeof panelWebSocketServer>> | null = null;
+describe('gatedWebSocketServer with a read gate', () => {
+  let server: InstanceType<ReturnType<typeof gatedWebSocketServer>> | null = null;
   afterEach(() => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())));
 
   it('holds the messages of a real connection past the budget, pauses it, and hands them over in order next turn', async () => {
     // A budget of 0: every message waits for the end of the turn it came in.
     const gate = new ReadGate({ turnBudgetMs: 0 });
-    server = new (panelWebSocketServer(gate))({ port: 0, host: '127.0.0.1' });
+    server = new (gatedWebSocketServer(gate))({ port: 0, host: '127.0.0.1' });
     await new Promise<void>((resolve) => server!.once('listening', () => resolve()));
     const accepted = new Promise<WebSocket>((resolve) => server!.once('connection', resolve));
     const client = new WebSocket(`ws://127.0.0.1:${(server.address() as AddressInfo).port}`);

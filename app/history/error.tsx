@@ -1,0 +1,7 @@
+'use client';
+
+import { RouteError } from '../../components/route-states/route-error';
+
+export default function ErrorPage({ error, reset }: { error: Error & { digest?: string }; reset(): void }) {
+  return <RouteError what="the history" error={error} reset={reset} />;
+}

@@ -1,0 +1,49 @@
+import type { BreakerState } from './live-entries';
+
+/**
+ * Which breakers changed since the dashboards were last sent them: all that
+ * changed (coalesced into the next delta) and, among them, those whose state,
+ * instance counts or override changed (sent at once). A breaker already dirty
+ * costs a comparison: most of its reports find it so.
+ */
+export class DirtyBreakers {
+  private dirty = new Set<string>();
+  private stateChanged = new Set<string>();
+  // Counts the dirty sets handed over: a breaker whose dirtyIn equals it is in the current one.
+  private generation = 0;
+
+  /** A breaker's counters moved (`stateChange` false) or its state, instance counts or override may have. */
+  mark(breaker: BreakerState, stateChange: boolean): void {
+    if (stateChange) this.stateChanged.add(breaker.id);
+    if (breaker.dirtyIn === this.generation) return;
+    breaker.dirtyIn = this.generation;
+    this.dirty.add(breaker.id);
+  }
+
+  /** A breaker's override changed; it may not be in memory (a breaker known only to the database). */
+  markOverride(breakerId: string, breaker: BreakerState | undefined): void {
+    if (breaker) breaker.dirtyIn = this.generation;
+    this.dirty.add(breakerId);
+    this.stateChanged.add(breakerId);
+  }
+
+  takeDirty(): Set<string> {
+    const taken = this.dirty;
+    this.dirty = new Set();
+    this.generation += 1;
+    this.stateChanged = new Set();
+    return taken;
+  }
+
+  /** The breakers whose state changed since last taken; they are no longer dirty. */
+  takeStateChanges(breakers: ReadonlyMap<string, BreakerState>): Set<string> {
+    const taken = this.stateChanged;
+    this.stateChanged = new Set();
+    for (const id of taken) {
+      this.dirty.delete(id);
+      const breaker = breakers.get(id);
+      if (breaker) breaker.dirtyIn = -1;
+    }
+    return taken;
+  }
+}

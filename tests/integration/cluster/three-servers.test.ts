@@ -1,0 +1,303 @@
+import { spawn } from 'node:child_process';
+import net from 'node:net';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { io, type Socket } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { TTransitionRecord } from '../../../lib/api/transition-record.js';
+import type { TDelivery } from '../../../lib/control/operator-action.js';
+import type { TCreatedApiKey } from '../../../lib/auth/api-keys.js';
+import { startPanelProcess, type PanelProcess } from '../../fixtures/panel-process';
+import { findNginx, startNginxBalancer } from '../../fixtures/nginx-balancer';
+import { instanceRun } from '../../fixtures/protocol-messages';
+import { startRoundRobinProxy, type RoundRobinProxy } from '../../fixtures/round-robin-proxy';
+import { startSdkService, type SdkServiceProcess } from '../../fixtures/sdk-service-process';
+import { signIn, type SignedInClient } from '../../fixtures/signed-in';
+import { createEmptyDatabase, type TestDatabase } from '../../fixtures/test-database';
+import { startWebhookReceiver } from '../notify/webhook-receiver';
+
+const SERVICE = 'checkout';
+const BREAKER = 'payments-api';
+const HEARTBEAT_MS = 300;
+const nginx = findNginx();
+const PYTHON_REPORTER = path.resolve(import.meta.dirname, '../ingest/http-reporter.py');
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string, timeoutMs = 15_000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  let last: T | undefined;
+  while (Date.now() < until) {
+    try {
+      last = await read();
+      if (done(last)) return last;
+    } catch {
+      // A server mid-restart; try again.
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`${what} did not happen within ${timeoutMs} ms; last seen: ${JSON.stringify(last)}`);
+}
+
+/** tests/integration/ingest/http-reporter.py, a reporter written from docs/protocol.md in Python, in its own process. */
+function startPythonReporter(env: Record<string, string>) {
+  const child = spawn('python3', [PYTHON_REPORTER], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const lines: Array<{ event: string; commandId?: string }> = [];
+  createInterface({ input: child.stdout }).on('line', (text) => lines.push(JSON.parse(text) as { event: string }));
+  return {
+    lines,
+    stop: async () => {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+describe('three panel servers on one Postgres', () => {
+  let database: TestDatabase;
+  const servers: Record<'a' | 'b' | 'c', PanelProcess> = {} as Record<'a' | 'b' | 'c', PanelProcess>;
+  const admins: Record<'a' | 'b' | 'c', SignedInClient> = {} as Record<'a' | 'b' | 'c', SignedInClient>;
+  let proxy: RoundRobinProxy;
+  let sdk: SdkServiceProcess;
+  const pythons: Array<ReturnType<typeof startPythonReporter>> = [];
+  const sockets: Socket[] = [];
+  let webhooks: Awaited<ReturnType<typeof startWebhookReceiver>>;
+  let breakerId: string;
+
+  const start = async (id: 'a' | 'b' | 'c', keyServices: string[] = []) =>
+    startPanelProcess({
+      port: await freePort(),
+      keyServices,
+      env: { DATABASE_URL: database.url, CLUSTER: 'on', SERVER_ID: `server-${id}`, CLUSTER_HEARTBEAT_MS: String(HEARTBEAT_MS), REPORT_INTERVAL_MS: '500', NOTIFY_RETRY_BASE_MS: '200' },
+    });
+
+  beforeAll(async () => {
+    database = await createEmptyDatabase(inject('postgresAdminUrl'));
+    // The first start migrates the database and creates the admin; the other two join it.
+    servers.a = await start('a', [SERVICE]);
+    [servers.b, servers.c] = await Promise.all([start('b'), start('c')]);
+    for (const id of ['a', 'b', 'c'] as const) admins[id] = await signIn(servers[id].url);
+    webhooks = await startWebhookReceiver();
+    const key = servers.a.keys[SERVICE]!;
+
+    // The SDK service reaches the servers through a balancer that, for now, sends everything to C.
+    proxy = await startRoundRobinProxy([Number(new URL(servers.c.url).port)]);
+    sdk = await startSdkService({ PANEL_URL: proxy.url, PANEL_API_KEY: key, SERVICE, BREAKER, INSTANCE: 'sdk-on-c', REPORT_INTERVAL_MS: '200' });
+    // HTTP reporters in Python, one polling B and one polling A.
+    pythons.push(startPythonReporter({ PANEL_URL: servers.b.url, PANEL_API_KEY: key, SERVICE, INSTANCE_ID: 'python-on-b', BREAKER }));
+    pythons.push(startPythonReporter({ PANEL_URL: servers.a.url, PANEL_API_KEY: key, SERVICE, INSTANCE_ID: 'python-on-a', BREAKER }));
+    await eventually(() => Promise.resolve(pythons.map((python) => python.lines.some((line) => line.event === 'registered'))), (all) => all.every(Boolean), 'both Python reporters registering');
+    const rows = await database.query<{ id: string }>(`SELECT b.id FROM breakers b JOIN services s ON s.id = b.service_id WHERE s.name = $1 AND b.name = $2`, [SERVICE, BREAKER]);
+    breakerId = rows[0]!.id;
+    // Every instance's pair is stored (the flusher writes it within FLUSH_INTERVAL_MS) before actions look for targets.
+    await eventually(() => database.query<{ count: string }>('SELECT count(*) FROM breaker_instance_states WHERE breaker_id = $1', [breakerId]), (result) => result[0]!.count === '3', 'three instances stored');
+  }, 240_000);
+
+  afterAll(async () => {
+    for (const socket of sockets) socket.disconnect();
+    await Promise.all(pythons.map((python) => python.stop()));
+    await sdk?.stop();
+    await Promise.all(Object.values(servers).map((server) => server.stop()));
+    await proxy?.close();
+    await webhooks?.close();
+    await database?.drop();
+  }, 60_000);
+
+  it('registers each server in the servers table, all alive', async () => {
+    const rows = await database.query<{ id: string; alive: boolean }>(`SELECT id, heartbeat_at > now() - interval '1 second' AS alive FROM servers ORDER BY id`);
+    expect(rows).toEqual([
+      { id: 'server-a', alive: true },
+      { id: 'server-b', alive: true },
+      { id: 'server-c', alive: true },
+    ]);
+  });
+
+  it('delivers an action issued on A to the SDK instance on C and the HTTP reporter polling B, sends its notification once, and expires it once', async () => {
+    const endpoint = await admins.a.request('/api/v1/notifications/endpoints', {
+      method: 'POST',
+      body: { name: 'cluster hook', url: webhooks.url('/hook'), events: ['breaker.overridden', 'breaker.override_ended'], services: [] },
+    });
+    expect(endpoint.status).toBe(201);
+    // A dashboard on B, watching the breaker: it hears of what happens on A and C.
+    const dashboard = admins.b.connectDashboard();
+    sockets.push(dashboard);
+    const transitions: TTransitionRecord[] = [];
+    const deliveries: TDelivery[] = [];
+    dashboard.on('transition:new', (record: TTransitionRecord) => transitions.push(record));
+    dashboard.on('delivery:changed', (delivery: TDelivery) => deliveries.push(delivery));
+    expect(((await dashboard.emitWithAck('live:subscribe', { scope: { kind: 'breaker', breakerId } })) as { ok: boolean }).ok).toBe(true);
+
+    const since = sdk.mark();
+    const issued = await admins.a.request(`/api/v1/breakers/${breakerId}/actions`, { method: 'POST', body: { action: 'trip', scope: { all: true }, reason: 'cluster test', expiresIn: 10 } });
+    expect(issued.status).toBe(201);
+    const { commandId } = (await issued.json()) as { commandId: string };
+
+    await sdk.waitForState('FORCED_OPEN', 10_000, since);
+    await eventually(() => Promise.resolve(pythons[0]!.lines.filter((line) => line.event === 'applied' && line.commandId === commandId).length), (count) => count === 1, 'the reporter on B applying the command');
+
+    // Every server shows every instance's delivery applied.
+    for (const id of ['a', 'b', 'c'] as const) {
+      const control = await eventually(
+        () => admins[id].getJson<{ lastCommand: { id: string; deliveries: TDelivery[] } | null }>(`/api/v1/breakers/${breakerId}/control`),
+        (view) => view.lastCommand?.id === commandId && view.lastCommand.deliveries.length === 3 && view.lastCommand.deliveries.every((delivery) => delivery.status === 'applied'),
+        `server ${id} showing three applied deliveries`,
+      );
+      expect(control.lastCommand!.deliveries.map((delivery) => delivery.instance).sort()).toEqual(['python-on-a', 'python-on-b', 'sdk-on-c']);
+    }
+    // The dashboard on B heard of the action taken on A and of the acknowledgement stored by C.
+    expect(transitions.some((record) => record.cause === 'manual' && record.to === 'FORCED_OPEN')).toBe(true);
+    await eventually(() => Promise.resolve(deliveries), (seen) => seen.some((delivery) => delivery.instance === 'sdk-on-c' && delivery.status === 'applied'), 'the dashboard on B seeing the delivery to C applied');
+
+    // One override, expired once, not once per server.
+    await eventually(
+      () => database.query<{ cause: string }>(`SELECT cause FROM transitions WHERE breaker_id = $1 AND instance_id IS NULL ORDER BY id`, [breakerId]),
+      (rows) => rows.length === 2,
+      'the override expiring',
+      20_000,
+    ).then((rows) => expect(rows.map((row) => row.cause)).toEqual(['manual', 'override_expired']));
+    await new Promise((resolve) => setTimeout(resolve, 3 * HEARTBEAT_MS + 1_500));
+    const kinds = webhooks.received.filter((hook) => hook.path === '/hook').map((hook) => (JSON.parse(hook.body) as { type: string }).type);
+    expect(kinds.sort()).toEqual(['breaker.overridden', 'breaker.override_ended']);
+  }, 90_000);
+
+  it('runs a cluster job once per period, not once per server', async () => {
+    const runs = async () => Number((await database.query<{ runs: string }>(`SELECT runs::text FROM cluster_leases WHERE name = 'cluster-maintenance'`))[0]!.runs);
+    const before = await runs();
+    const startedAt = Date.now();
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    const periods = (Date.now() - startedAt) / HEARTBEAT_MS;
+    const ran = (await runs()) - before;
+    expect(ran).toBeGreaterThan(0);
+    // Three servers each running it would make three times as many.
+    expect(ran).toBeLessThanOrEqual(Math.ceil(periods) + 1);
+  });
+
+  it('refuses a revoked API key and a signed-out session on every server at once', async () => {
+    const created = await admins.a.request('/api/v1/api-keys', { method: 'POST', body: { service: 'ledger' } });
+    expect(created.status).toBe(201);
+    const { id, key } = (await created.json()) as TCreatedApiKey;
+    const poll = (server: PanelProcess) => fetch(`${server.url}/api/v1/commands?instanceId=x&runId=y&waitMs=0`, { headers: { authorization: `Bearer ${key}` } }).then((response) => response.status);
+    for (const server of Object.values(servers)) expect(await poll(server)).not.toBe(401);
+    expect((await admins.c.request(`/api/v1/api-keys/${id}`, { method: 'DELETE' })).status).toBe(200);
+    for (const server of Object.values(servers)) expect(await poll(server)).toBe(401);
+
+    const viewer = await signIn(servers.b.url);
+    for (const server of Object.values(servers)) expect((await fetch(`${server.url}/api/v1/auth/session`, { headers: { cookie: viewer.cookie } })).status).toBe(200);
+    expect((await viewer.request('/api/v1/auth/sign-out', { method: 'POST' })).status).toBeLessThan(300);
+    for (const server of Object.values(servers)) expect((await fetch(`${server.url}/api/v1/auth/session`, { headers: { cookie: viewer.cookie } })).status).toBe(401);
+  });
+
+  it('counts failed sign-ins on every server together', async () => {
+    const attempt = (server: PanelProcess) =>
+      fetch(`${server.url}/api/v1/auth/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'guess@example.test', password: 'not the password' }) }).then((response) => response.status);
+    // SIGN_IN_MAX_FAILURES (5) failures from one address on one account are allowed; the waits after them double from 1 s.
+    // Twelve guesses spread over three servers are four per server: counted per server, none would ever be refused.
+    const statuses: number[] = [];
+    for (let i = 0; i < 12 && !statuses.includes(429); i += 1) statuses.push(await attempt(servers[(['a', 'b', 'c'] as const)[i % 3]!]));
+    expect(statuses.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
+    expect(statuses).toContain(429);
+  });
+
+  it('stops handing out a command on every server once an HTTP reporter acknowledged it on one', async () => {
+    const key = servers.a.keys[SERVICE]!;
+    const run = instanceRun(SERVICE, 'http-on-a-and-b');
+    const post = (server: PanelProcess, body: object) =>
+      fetch(`${server.url}/api/v1/reports`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify(body) }).then(
+        async (response) => ({ status: response.status, body: (await response.json()) as { ok: boolean; data?: { commands: Array<{ id: string; breaker: string }> } } }),
+      );
+    const poll = async (server: PanelProcess) => {
+      const response = await fetch(`${server.url}/api/v1/commands?instanceId=http-on-a-and-b&waitMs=0`, { headers: { authorization: `Bearer ${key}` } });
+      const body = (await response.json()) as { ok: boolean; data?: { commands: Array<{ id: string }> } };
+      return body.data?.commands.map((command) => command.id) ?? [];
+    };
+    // A balancer spreads this HTTP reporter's requests over A and B; it polls both all along, as a reporter polls all the time.
+    for (const server of [servers.a, servers.b]) expect((await post(server, { protocolVersion: run.ref.protocolVersion, register: run.register([BREAKER]), reports: [run.report([run.breaker(BREAKER, {})])] })).status).toBe(200);
+    const latest = { a: [] as string[], b: [] as string[] };
+    let polling = true;
+    const pollingDone = (async () => {
+      while (polling) {
+        [latest.a, latest.b] = await Promise.all([poll(servers.a), poll(servers.b)]);
+        await new Promise((resolve) => setTimeout(resolve, 150));
+      }
+    })();
+    try {
+      const instanceIds = await eventually(
+        () => database.query<{ id: string }>(`SELECT i.id FROM instances i JOIN breaker_instance_states p ON p.instance_id = i.id WHERE i.name = 'http-on-a-and-b'`),
+        (rows) => rows.length === 1,
+        'the instance stored',
+      );
+      expect(instanceIds).toHaveLength(1);
+
+      // Issued on C, which does not hold it: A and B both queue it.
+      const issued = await admins.c.request(`/api/v1/breakers/${breakerId}/actions`, { method: 'POST', body: { action: 'reset', scope: { instances: ['http-on-a-and-b'] }, reason: 'acknowledged once, forgotten everywhere' } });
+      expect(issued.status).toBe(201);
+      const { commandId } = (await issued.json()) as { commandId: string };
+      await eventually(() => Promise.resolve([latest.a, latest.b]), (lists) => lists.every((list) => list.includes(commandId)), 'A and B handing the command out');
+
+      const acked = await post(servers.b, {
+        protocolVersion: run.ref.protocolVersion,
+        reports: [run.report([run.breaker(BREAKER, {})])],
+        commandAcks: [{ ...run.ref, commandId, breaker: BREAKER, status: 'applied', state: 'CLOSED', reason: null, duplicate: false, at: Date.now() }],
+      });
+      expect(acked.status).toBe(200);
+      // Without being told, A would hand it out again on every poll until the reporter acknowledged it there too.
+      await eventually(() => poll(servers.a), (list) => !list.includes(commandId), 'A forgetting the command acknowledged on B', 5_000);
+      const control = await admins.a.getJson<{ lastCommand: { id: string; deliveries: TDelivery[] } | null }>(`/api/v1/breakers/${breakerId}/control`);
+      expect(control.lastCommand?.deliveries.map((delivery) => [delivery.instance, delivery.status])).toEqual([['http-on-a-and-b', 'applied']]);
+    } finally {
+      polling = false;
+      await pollingDone;
+    }
+  });
+
+  it('moves the reporters of a server killed with -9 to the others, and the others count it dead', async () => {
+    proxy.setBackends([servers.a, servers.b, servers.c].map((server) => Number(new URL(server.url).port)));
+    const registered = new Promise<void>((resolve) => sdk.child.on('message', (message: { event?: string }) => message.event === 'registered' && resolve()));
+    await servers.c.kill();
+    await registered;
+    // The SDK instance reports to A or B now.
+    await eventually(
+      () => Promise.all([admins.a, admins.b].map((admin) => admin.getJson<{ instances: Array<{ name: string; stale: boolean }> }>(`/api/v1/breakers/${breakerId}`))),
+      (views) => views.some((view) => view.instances.some((instance) => instance.name === 'sdk-on-c' && !instance.stale)),
+      'the SDK instance live on A or B',
+    );
+    const rows = await database.query<{ id: string; alive: boolean }>(`SELECT id, heartbeat_at > now() - make_interval(secs => $1) AS alive FROM servers ORDER BY id`, [(3 * HEARTBEAT_MS) / 1000]);
+    expect(rows).toEqual([
+      { id: 'server-a', alive: true },
+      { id: 'server-b', alive: true },
+      { id: 'server-c', alive: false },
+    ]);
+  }, 60_000);
+
+  // nginx is not part of the toolchain; where it is installed, deploy/nginx.conf itself balances the servers left.
+  it.skipIf(!nginx)('serves reporters and dashboards through deploy/nginx.conf, skipping the dead server', async () => {
+    const balancer = await startNginxBalancer(nginx!, [servers.a, servers.b, servers.c].map((server) => Number(new URL(server.url).port)));
+    const extra: SdkServiceProcess[] = [];
+    try {
+      for (let i = 0; i < 3; i += 1) extra.push(await startSdkService({ PANEL_URL: balancer.url, PANEL_API_KEY: servers.a.keys[SERVICE]!, SERVICE, BREAKER, INSTANCE: `via-nginx-${i}`, REPORT_INTERVAL_MS: '200' }));
+      // Round robin over A and B (C is dead): each of them holds some of the three.
+      const views = await eventually(
+        () => Promise.all([admins.a, admins.b].map((admin) => admin.getJson<{ instances: Array<{ name: string; stale: boolean }> }>(`/api/v1/breakers/${breakerId}`))),
+        (seen) => seen.flatMap((view) => view.instances).filter((instance) => instance.name.startsWith('via-nginx-') && !instance.stale).length === 3,
+        'three SDK instances live behind nginx',
+      );
+      expect(views.every((view) => view.instances.some((instance) => instance.name.startsWith('via-nginx-') && !instance.stale))).toBe(true);
+      // A dashboard through nginx, on the session made on A.
+      const throughNginx = io(`${balancer.url}/dashboard`, { transports: ['websocket'], reconnection: false, extraHeaders: { cookie: admins.a.cookie } });
+      sockets.push(throughNginx);
+      expect(((await throughNginx.emitWithAck('live:subscribe', { scope: { kind: 'all' } })) as { ok: boolean }).ok).toBe(true);
+      throughNginx.disconnect();
+    } finally {
+      await Promise.all(extra.map((service) => service.stop()));
+      await balancer.close();
+    }
+  }, 90_000);
+});
