@@ -5,6 +5,7 @@ import type { Config } from './config';
 import { createApiHandler } from './http/api-router';
 import { sendDatabaseUnavailable } from './http/database-unavailable';
 import { addHealthRoute } from './http/health-route';
+import { addOpenApiRoutes } from './http/openapi-routes';
 import { createRouter } from './http/router';
 import { sendJson } from './http/send-json';
 import { installAccess, type Access } from './auth/install-access';
@@ -51,6 +52,8 @@ export interface RunningPanel {
   access: Access;
   /** This server's part in a cluster (CLUSTER=on), or null for a server on its own. */
   cluster: Cluster | null;
+  /** Every API route the server serves (the OpenAPI document must describe each). */
+  apiRoutes: Array<{ method: string; path: string }>;
   stop(): Promise<void>;
 }
 
@@ -75,6 +78,7 @@ export async function startPanelServer({ config, logger, createWebApp, now = Dat
   const { prisma, pool } = clients;
   const router = createRouter();
   addHealthRoute(router, prisma, version);
+  addOpenApiRoutes(router, version);
   const api = createApiHandler(router, logger);
   let web = createWebApp ? pagesStarting : noPages;
 
@@ -181,5 +185,5 @@ export async function startPanelServer({ config, logger, createWebApp, now = Dat
     })());
 
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
-  return { port, url: `http://${shownHost}:${port}`, database, prisma, io, pipeline, access, cluster, stop };
+  return { port, url: `http://${shownHost}:${port}`, database, prisma, io, pipeline, access, cluster, apiRoutes: router.routes(), stop };
 }

@@ -10,7 +10,8 @@ export const TREND_SPAN_MS = 15 * 60_000;
 /** Query of `GET /api/v1/breaker-trends`: breaker ids, comma-separated. */
 export const ZCallTrendsQuery = z.object({
   ids: ZText.transform((ids) => ids.split(',').filter(Boolean))
-    .pipe(z.array(z.uuid()).min(1).max(MAX_TREND_IDS)),
+    .pipe(z.array(z.uuid()).min(1).max(MAX_TREND_IDS))
+    .meta({ description: `Breaker ids, comma-separated (1 to ${MAX_TREND_IDS})` }),
 });
 
 /**
@@ -19,8 +20,11 @@ export const ZCallTrendsQuery = z.object({
  * `from` to the last bucket the store surely holds; a bucket without calls is 0.
  * The overview seeds its sparklines with it, so they are not empty after a load.
  */
-export interface TCallTrends {
-  from: number;
-  stepMs: number;
-  trends: Record<string, number[]>;
-}
+export const ZCallTrends = z.object({
+  from: z.number(),
+  stepMs: z.number(),
+  trends: z.record(z.string(), z.array(z.number())),
+});
+
+/** `GET /api/v1/breaker-trends` answer. */
+export type TCallTrends = z.infer<typeof ZCallTrends>;

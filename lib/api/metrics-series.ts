@@ -6,7 +6,7 @@ export const ZMetricsQuery = z
   .object({
     from: ZQueryEpochMs,
     to: ZQueryEpochMs,
-    step: z.coerce.number().int().positive().optional(),
+    step: z.coerce.number().int().positive().optional().meta({ description: 'Seconds per point; by default the range divided into about 300 points' }),
   })
   .refine((query) => query.to > query.from, { message: 'to must be after from', path: ['to'] });
 

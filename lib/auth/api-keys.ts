@@ -13,21 +13,27 @@ export const ZCreateApiKey = z.object({
 /** `POST /api/v1/api-keys` body. */
 export type TCreateApiKey = z.infer<typeof ZCreateApiKey>;
 
-/** One row of `GET /api/v1/api-keys`; the key itself is never listed, only its first characters. */
-export interface TApiKeyListItem {
-  id: string;
-  prefix: string;
-  serviceName: string;
-  description: string | null;
-  createdAt: string;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-}
+/** One row of `GET /api/v1/api-keys`; the key itself is never listed, only its first characters. Times are ISO strings. */
+export const ZApiKeyListItem = z.object({
+  id: z.string(),
+  prefix: z.string(),
+  serviceName: z.string(),
+  description: z.string().nullable(),
+  createdAt: z.string(),
+  lastUsedAt: z.string().nullable(),
+  revokedAt: z.string().nullable(),
+});
+
+/** One row of `GET /api/v1/api-keys`. */
+export type TApiKeyListItem = z.infer<typeof ZApiKeyListItem>;
 
 /** `POST /api/v1/api-keys` answer: the only time the key is shown. */
-export interface TCreatedApiKey {
-  id: string;
-  key: string;
-  prefix: string;
-  serviceName: string;
-}
+export const ZCreatedApiKey = z.object({
+  id: z.string(),
+  key: z.string(),
+  prefix: z.string(),
+  serviceName: z.string(),
+});
+
+/** `POST /api/v1/api-keys` answer. */
+export type TCreatedApiKey = z.infer<typeof ZCreatedApiKey>;

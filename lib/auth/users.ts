@@ -24,24 +24,27 @@ export const ZUpdateUser = z
 export type TUpdateUser = z.infer<typeof ZUpdateUser>;
 
 /** One row of `GET /api/v1/users`; times are ISO strings. */
-export interface TUserListItem {
-  id: string;
-  email: string;
-  name: string | null;
-  role: z.infer<typeof ZRole>;
-  createdAt: string;
-  lastSignInAt: string | null;
-  disabledAt: string | null;
-}
+export const ZUserListItem = z.object({
+  id: z.string(),
+  email: z.string(),
+  name: z.string().nullable(),
+  role: ZRole,
+  createdAt: z.string(),
+  lastSignInAt: z.string().nullable(),
+  disabledAt: z.string().nullable(),
+});
+
+/** One row of `GET /api/v1/users`. */
+export type TUserListItem = z.infer<typeof ZUserListItem>;
 
 /** `POST /api/v1/users` answer: the temporary password is shown once and never stored in clear. */
-export interface TInvitedUser {
-  user: TUserListItem;
-  temporaryPassword: string;
-}
+export const ZInvitedUser = z.object({ user: ZUserListItem, temporaryPassword: z.string() });
+
+/** `POST /api/v1/users` answer. */
+export type TInvitedUser = z.infer<typeof ZInvitedUser>;
 
 /** `POST /api/v1/users/:id/password-reset` answer: a new temporary password, shown once; the user's sessions are ended. */
-export interface TPasswordReset {
-  user: TUserListItem;
-  temporaryPassword: string;
-}
+export const ZPasswordReset = z.object({ user: ZUserListItem, temporaryPassword: z.string() });
+
+/** `POST /api/v1/users/:id/password-reset` answer. */
+export type TPasswordReset = z.infer<typeof ZPasswordReset>;

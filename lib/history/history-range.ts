@@ -11,8 +11,8 @@ export const ZHistoryFilter = z
   .object({
     from: ZQueryEpochMs,
     to: ZQueryEpochMs,
-    service: ZText.min(1).max(200).optional(),
-    breaker: ZText.regex(UUID_PATTERN, 'breaker must be a breaker id').optional(),
+    service: ZText.min(1).max(200).optional().meta({ description: 'A service name' }),
+    breaker: ZText.regex(UUID_PATTERN, 'breaker must be a breaker id').optional().meta({ description: 'A breaker id' }),
   })
   .refine((query) => query.to > query.from, { message: 'to must be after from', path: ['to'] })
   .refine((query) => query.to - query.from <= MAX_HISTORY_RANGE_MS, { message: 'the range may span at most 93 days', path: ['from'] });

@@ -5,7 +5,7 @@ import { ZHistoryFilter, ZQueryFlag } from './history-range';
 import { ZLaneSegment } from './lane-state';
 
 /** Query of `GET /api/v1/history/timeline`: the shared filters, and whether to add one lane per instance. */
-export const ZTimelineQuery = z.intersection(ZHistoryFilter, z.object({ instances: ZQueryFlag.default(false) }));
+export const ZTimelineQuery = z.intersection(ZHistoryFilter, z.object({ instances: ZQueryFlag.default(false).meta({ description: 'Add one lane per instance' }) }));
 
 /** Query of `GET /api/v1/history/timeline`. */
 export type TTimelineQuery = z.infer<typeof ZTimelineQuery>;

@@ -1,4 +1,5 @@
 import { toCsv } from '../../lib/history/csv.js';
+import type { TTransitionExportRow } from '../../lib/history/export-query.js';
 import type { TIncident } from '../../lib/history/incidents.js';
 import type { ScopedBreaker } from './breakers-in-scope';
 import type { RangeTransition } from './range-transitions';
@@ -6,8 +7,8 @@ import type { RangeTransition } from './range-transitions';
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 /** Transitions as export rows: names instead of ids where a reader needs them, times as epoch ms and ISO 8601 UTC. */
-export function transitionRows(transitions: RangeTransition[], breakers: Map<string, ScopedBreaker>) {
-  return transitions.map((transition) => {
+export function transitionRows(transitions: RangeTransition[], breakers: Map<string, ScopedBreaker>): TTransitionExportRow[] {
+  return transitions.map((transition): TTransitionExportRow => {
     const breaker = breakers.get(transition.breakerId);
     return {
       id: transition.id,
@@ -29,7 +30,7 @@ export function transitionRows(transitions: RangeTransition[], breakers: Map<str
 const TRANSITION_COLUMNS = ['id', 'at', 'atUtc', 'service', 'breaker', 'breakerId', 'instance', 'from', 'to', 'cause', 'failureRate', 'slowCallRate'] as const;
 
 /** The transitions export as CSV, one row per transition. */
-export function transitionsCsv(rows: ReturnType<typeof transitionRows>): string {
+export function transitionsCsv(rows: TTransitionExportRow[]): string {
   return toCsv(TRANSITION_COLUMNS, rows.map((row) => TRANSITION_COLUMNS.map((column) => row[column])));
 }
 

@@ -16,6 +16,7 @@ export type RouteHandler = (context: RouteContext) => Promise<void>;
 
 interface Route {
   method: HttpMethod;
+  path: string;
   pattern: RegExp;
   names: string[];
   handler: RouteHandler;
@@ -24,6 +25,8 @@ interface Route {
 /** A small method + path router: each area of the server registers its own routes. */
 export interface Router {
   add(method: HttpMethod, path: string, handler: RouteHandler): void;
+  /** Every route added, in the router's path syntax: what the OpenAPI document must describe. */
+  routes(): Array<{ method: HttpMethod; path: string }>;
   /** Runs the matching route; false when no route has this path. Throws HttpError 405 for a wrong method. */
   handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean>;
 }
@@ -57,8 +60,9 @@ export function createRouter(): Router {
   const routes: Route[] = [];
   return {
     add(method, path, handler) {
-      routes.push({ method, handler, ...compile(path) });
+      routes.push({ method, path, handler, ...compile(path) });
     },
+    routes: () => routes.map(({ method, path }) => ({ method, path })),
     async handle(req, res, url) {
       const method = (req.method ?? 'GET').toUpperCase();
       let pathMatched = false;

@@ -23,6 +23,16 @@ describe('the router', () => {
     await expect(refused).rejects.toBeInstanceOf(HttpError);
     await expect(refused).rejects.toMatchObject({ status: 400 });
   });
+
+  it('lists every route added, in its own path syntax, for the API description to be checked against', () => {
+    const router = createRouter();
+    router.add('GET', '/api/v1/things', async () => {});
+    router.add('DELETE', '/api/v1/things/:id', async () => {});
+    expect(router.routes()).toEqual([
+      { method: 'GET', path: '/api/v1/things' },
+      { method: 'DELETE', path: '/api/v1/things/:id' },
+    ]);
+  });
 });
 
 describe('uuidParam', () => {
