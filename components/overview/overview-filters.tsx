@@ -1,3 +1,4 @@
+import type { Ref } from 'react';
 import { STATUS_LABEL, type TBreakerStatus } from '../../lib/api/breaker-status';
 import styles from './overview.module.css';
 
@@ -8,13 +9,13 @@ export interface OverviewFilterValues {
   group: boolean;
 }
 
-/** Search, service and status filters and grouping; the page keeps them in the URL. */
-export function OverviewFilters({ values, services, onChange }: { values: OverviewFilterValues; services: string[]; onChange(next: OverviewFilterValues): void }) {
+/** Search, service and status filters and grouping; the page keeps them in the URL. `/` focuses the search (the page binds it). */
+export function OverviewFilters({ values, services, onChange, searchRef }: { values: OverviewFilterValues; services: string[]; onChange(next: OverviewFilterValues): void; searchRef?: Ref<HTMLInputElement> }) {
   return (
     <div className={styles.filters} role="search">
       <label>
         Search
-        <input type="search" value={values.search} placeholder="service or breaker" onChange={(event) => onChange({ ...values, search: event.target.value })} />
+        <input ref={searchRef} type="search" value={values.search} placeholder="service or breaker  ( / )" aria-keyshortcuts="/" onChange={(event) => onChange({ ...values, search: event.target.value })} />
       </label>
       <label>
         Service

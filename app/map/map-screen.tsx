@@ -1,0 +1,117 @@
+'use client';
+
+import { useRouter } from 'next/navigation';
+import { useCallback, useMemo, type MouseEvent } from 'react';
+import { breakerStatus, UNHEALTHY } from '../../lib/api/breaker-status';
+import { MapEdge, type EdgeLook } from '../../components/map/map-edge';
+import { MapLegend } from '../../components/map/map-legend';
+import { MapNode } from '../../components/map/map-node';
+import styles from '../../components/map/map.module.css';
+import { useBreakers, useLiveScope } from '../_live/live-provider';
+import { useThrottled } from '../_live/use-throttled';
+import { NODE_HEIGHT, type PlacedEdge } from './map-layout';
+import { buildTopology, topologyKey, type MapEdge as TopologyEdge, type MapNode as TopologyNode } from './map-topology';
+import { useMapLayout } from './use-map-layout';
+
+/** How often the map looks for breakers that appeared or went (state changes recolour edges at once, regardless). */
+const TOPOLOGY_REFRESH_MS = 1_000;
+
+/** An edge's look as one string, so its selector re-renders the edge only when what it shows changed, not on every rates update. */
+function lookKey(id: string) {
+  return (state: { byId: Record<string, Parameters<typeof breakerStatus>[0]> }): string => {
+    const summary = state.byId[id];
+    if (!summary) return 'no_data|0|0|0|0';
+    const { byState, total, stale } = summary.instances;
+    return `${breakerStatus(summary)}|${byState.OPEN + byState.FORCED_OPEN}|${byState.HALF_OPEN}|${total}|${stale}`;
+  };
+}
+
+function parseLook(key: string): EdgeLook {
+  const [status, open, halfOpen, total, stale] = key.split('|');
+  return { status: status as EdgeLook['status'], open: Number(open), halfOpen: Number(halfOpen), total: Number(total), stale: Number(stale) };
+}
+
+/** One edge, subscribed to its own breaker: a trip recolours this edge and nothing else. */
+function ConnectedEdge({ edge, placed, onOpen }: { edge: TopologyEdge; placed: PlacedEdge; onOpen(event: MouseEvent<Element>, breakerId: string): void }) {
+  const look = parseLook(useBreakers(useMemo(() => lookKey(edge.breakerId), [edge.breakerId])));
+  return <MapEdge href={`/breakers/${edge.breakerId}`} service={edge.from} breaker={edge.breakerName} path={placed.path} middle={placed.middle} look={look} onOpen={(event) => onOpen(event, edge.breakerId)} />;
+}
+
+/** One node; a dependency counts its guarding breakers that are unhealthy. */
+function ConnectedNode({ node, x, y, width }: { node: TopologyNode; x: number; y: number; width: number }) {
+  const tripped = useBreakers((state) => {
+    let count = 0;
+    for (const id of node.incoming) {
+      const summary = state.byId[id];
+      if (summary && UNHEALTHY.has(breakerStatus(summary)) && breakerStatus(summary) !== 'stale') count += 1;
+    }
+    return count;
+  });
+  return <MapNode name={node.id} kind={node.kind} x={x} y={y} width={width} height={NODE_HEIGHT} trippedOf={node.incoming.length ? { tripped, of: node.incoming.length } : null} />;
+}
+
+/**
+ * The dependency map: services on the left, the dependencies their breakers
+ * protect on the right, one edge per breaker coloured by its live state.
+ * Laid out once per set of breakers; state changes only recolour edges.
+ */
+export function MapScreen() {
+  useLiveScope({ kind: 'all' });
+  const router = useRouter();
+  const version = useThrottled(useBreakers((state) => state.version), TOPOLOGY_REFRESH_MS);
+  const byId = useBreakers((state) => state.byId);
+  const loaded = useBreakers((state) => state.loaded);
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- byId is updated in place; version says when it changed
+  const breakers = useMemo(() => Object.values(byId), [byId, version]);
+  const key = useMemo(() => topologyKey(breakers), [breakers]);
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- the key names the set of breakers: only a new set needs a new topology
+  const topology = useMemo(() => buildTopology(breakers), [key]);
+  const answer = useMapLayout(key, topology);
+
+  const open = useCallback(
+    (event: MouseEvent<Element>, breakerId: string) => {
+      // A plain click navigates inside the app; a modified one (new tab, new window) is left to the browser.
+      if (event.metaKey || event.ctrlKey || event.shiftKey || event.altKey || event.button !== 0) return;
+      event.preventDefault();
+      router.push(`/breakers/${breakerId}`);
+    },
+    [router],
+  );
+
+  if (!loaded) return <p className={styles.empty}>Waiting for data…</p>;
+  if (topology.edges.length === 0) return <p className={styles.empty}>No breaker has reported yet: services appear here as soon as their breakers do.</p>;
+  // The layout answered for an older set of breakers: draw that one until the new one arrives.
+  const shown = answer && answer.key === key ? { layout: answer.layout, topology } : null;
+  const services = topology.nodes.filter((node) => node.kind !== 'dependency').length;
+  const dependencies = topology.nodes.filter((node) => node.kind !== 'service').length;
+  return (
+    <>
+      <div className={styles.meta}>
+        <span aria-label="Map size">
+          {services} services · {dependencies} dependencies · {topology.edges.length} breakers
+          {answer && ` · laid out in ${answer.layoutMs < 1000 ? `${Math.round(answer.layoutMs)} ms` : `${(answer.layoutMs / 1000).toFixed(1)} s`}`}
+        </span>
+        <MapLegend />
+      </div>
+      <div className={styles.frame}>
+        {shown ? (
+          <svg width={shown.layout.width} height={shown.layout.height} role="img" aria-label="Dependency map" data-layout-ms={answer?.layoutMs.toFixed(0)}>
+            <g>
+              {shown.topology.edges.map((edge, index) => (
+                <ConnectedEdge key={edge.breakerId} edge={edge} placed={shown.layout.edges[index]!} onOpen={open} />
+              ))}
+            </g>
+            <g role="list" aria-label="Services and dependencies">
+              {shown.topology.nodes.map((node) => {
+                const placed = shown.layout.nodes.get(node.id);
+                return placed ? <ConnectedNode key={node.id} node={node} x={placed.x} y={placed.y} width={placed.width} /> : null;
+              })}
+            </g>
+          </svg>
+        ) : (
+          <p className={styles.empty}>Laying out {topology.edges.length} breakers…</p>
+        )}
+      </div>
+    </>
+  );
+}
