@@ -1,7 +1,7 @@
 'use client';
 
 import { useRouter } from 'next/navigation';
-import { useCallback, useMemo, type MouseEvent } from 'react';
+import { memo, useCallback, useMemo, type MouseEvent } from 'react';
 import { breakerStatus, UNHEALTHY } from '../../lib/api/breaker-status';
 import { MapEdge, type EdgeLook } from '../../components/map/map-edge';
 import { MapLegend } from '../../components/map/map-legend';
@@ -9,8 +9,8 @@ import { MapNode } from '../../components/map/map-node';
 import styles from '../../components/map/map.module.css';
 import { useBreakers, useLiveScope } from '../_live/live-provider';
 import { useThrottled } from '../_live/use-throttled';
-import { NODE_HEIGHT, type PlacedEdge } from './map-layout';
-import { buildTopology, topologyKey, type MapEdge as TopologyEdge, type MapNode as TopologyNode } from './map-topology';
+import { NODE_HEIGHT, type MapLayout, type PlacedEdge } from './map-layout';
+import { buildTopology, topologyKey, type MapEdge as TopologyEdge, type MapNode as TopologyNode, type MapTopology } from './map-topology';
 import { useMapLayout } from './use-map-layout';
 
 /** How often the map looks for breakers that appeared or went (state changes recolour edges at once, regardless). */
@@ -51,6 +51,29 @@ function ConnectedNode({ node, x, y, width }: { node: TopologyNode; x: number; y
 }
 
 /**
+ * Every edge and node of one layout. Memoised: the screen re-renders each
+ * second for its counts, and reconciling 2,400 elements each time would cost
+ * frames; only the edges and nodes whose breakers changed re-render.
+ */
+const MapDrawing = memo(function MapDrawing({ topology, layout, layoutMs, onOpen }: { topology: MapTopology; layout: MapLayout; layoutMs: number; onOpen(event: MouseEvent<Element>, breakerId: string): void }) {
+  return (
+    <svg width={layout.width} height={layout.height} role="img" aria-label="Dependency map" data-layout-ms={layoutMs.toFixed(0)}>
+      <g>
+        {topology.edges.map((edge, index) => (
+          <ConnectedEdge key={edge.breakerId} edge={edge} placed={layout.edges[index]!} onOpen={onOpen} />
+        ))}
+      </g>
+      <g role="list" aria-label="Services and dependencies">
+        {topology.nodes.map((node) => {
+          const placed = layout.nodes.get(node.id);
+          return placed ? <ConnectedNode key={node.id} node={node} x={placed.x} y={placed.y} width={placed.width} /> : null;
+        })}
+      </g>
+    </svg>
+  );
+});
+
+/**
  * The dependency map: services on the left, the dependencies their breakers
  * protect on the right, one edge per breaker coloured by its live state.
  * Laid out once per set of breakers; state changes only recolour edges.
@@ -80,8 +103,6 @@ export function MapScreen() {
 
   if (!loaded) return <p className={styles.empty}>Waiting for data…</p>;
   if (topology.edges.length === 0) return <p className={styles.empty}>No breaker has reported yet: services appear here as soon as their breakers do.</p>;
-  // The layout answered for an older set of breakers: draw that one until the new one arrives.
-  const shown = answer && answer.key === key ? { layout: answer.layout, topology } : null;
   const services = topology.nodes.filter((node) => node.kind !== 'dependency').length;
   const dependencies = topology.nodes.filter((node) => node.kind !== 'service').length;
   return (
@@ -94,20 +115,9 @@ export function MapScreen() {
         <MapLegend />
       </div>
       <div className={styles.frame}>
-        {shown ? (
-          <svg width={shown.layout.width} height={shown.layout.height} role="img" aria-label="Dependency map" data-layout-ms={answer?.layoutMs.toFixed(0)}>
-            <g>
-              {shown.topology.edges.map((edge, index) => (
-                <ConnectedEdge key={edge.breakerId} edge={edge} placed={shown.layout.edges[index]!} onOpen={open} />
-              ))}
-            </g>
-            <g role="list" aria-label="Services and dependencies">
-              {shown.topology.nodes.map((node) => {
-                const placed = shown.layout.nodes.get(node.id);
-                return placed ? <ConnectedNode key={node.id} node={node} x={placed.x} y={placed.y} width={placed.width} /> : null;
-              })}
-            </g>
-          </svg>
+        {/* While a new set of breakers is laid out, the previous layout stays. */}
+        {answer ? (
+          <MapDrawing topology={answer.topology} layout={answer.layout} layoutMs={answer.layoutMs} onOpen={open} />
         ) : (
           <p className={styles.empty}>Laying out {topology.edges.length} breakers…</p>
         )}
