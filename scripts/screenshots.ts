@@ -1,7 +1,8 @@
 /**
  * `npm run screenshots`: starts a throwaway panel with real SDK service
  * processes (some of them failing), opens the overview and a breaker detail
- * in Chromium and saves PNGs to docs/screenshots/ for the README.
+ * and the dependency map in Chromium and saves PNGs to docs/screenshots/ for
+ * the README.
  */
 import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -24,6 +25,8 @@ const FLEET = [
   { service: 'checkout', breakers: ['payments-api', 'inventory-api', 'tax-api'], instances: 3, failing: ['payments-api'] },
   { service: 'search', breakers: ['index-api', 'suggest-api'], instances: 2, failing: [] },
   { service: 'shipping', breakers: ['carrier-api', 'rates-api'], instances: 2, failing: ['rates-api'] },
+  // A second caller of payments-api and inventory-api: the map draws shared dependencies once.
+  { service: 'orders', breakers: ['payments-api:refunds', 'inventory-api'], instances: 2, failing: ['payments-api:refunds'] },
 ];
 
 async function main() {
@@ -60,8 +63,13 @@ async function main() {
     // Keep the pointer off the charts, or their tooltips cover the picture.
     await page.mouse.move(1, 1);
     await page.screenshot({ path: path.join(outDir, 'breaker-detail.png'), fullPage: true });
+    await page.goto(`${panel.url}/map`);
+    await page.getByRole('img', { name: 'Dependency map' }).waitFor();
+    await page.waitForTimeout(1_000);
+    await page.mouse.move(1, 1);
+    await page.screenshot({ path: path.join(outDir, 'map.png') });
     await browser.close();
-    console.log(`saved ${path.relative(rootDir, outDir)}/overview.png and breaker-detail.png`);
+    console.log(`saved ${path.relative(rootDir, outDir)}/overview.png, breaker-detail.png and map.png`);
   } finally {
     await Promise.all(services.map((service) => service.stop()));
     await panel.stop();

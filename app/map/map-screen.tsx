@@ -57,7 +57,7 @@ function ConnectedNode({ node, x, y, width }: { node: TopologyNode; x: number; y
  */
 const MapDrawing = memo(function MapDrawing({ topology, layout, layoutMs, onOpen }: { topology: MapTopology; layout: MapLayout; layoutMs: number; onOpen(event: MouseEvent<Element>, breakerId: string): void }) {
   return (
-    <svg width={layout.width} height={layout.height} role="img" aria-label="Dependency map" data-layout-ms={layoutMs.toFixed(0)}>
+    <svg width={layout.width} height={layout.height} role="img" aria-label="Dependency map" data-layout-ms={layoutMs.toFixed(0)} data-breakers={topology.edges.length}>
       <g>
         {topology.edges.map((edge, index) => (
           <ConnectedEdge key={edge.breakerId} edge={edge} placed={layout.edges[index]!} onOpen={onOpen} />

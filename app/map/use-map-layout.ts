@@ -62,6 +62,8 @@ export function useMapLayout(key: string, topology: MapTopology): LaidOut | null
   }, []);
 
   useEffect(() => {
+    // Nothing to place (the map says so itself): no layout, and no empty one to draw later.
+    if (topology.edges.length === 0) return;
     const state = runner.current;
     if (state?.worker) {
       const request: LayoutRequest = { key, topology };
