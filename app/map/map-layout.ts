@@ -15,6 +15,9 @@ export interface PlacedEdge {
   breakerId: string;
   path: string;
   middle: { x: number; y: number };
+  /** The vertical extent of the path, so the map draws only the edges that cross what is in view. */
+  top: number;
+  bottom: number;
 }
 
 export interface MapLayout {
@@ -122,7 +125,7 @@ export function layoutMap(topology: MapTopology): MapLayout {
     if (edge.from === edge.to) {
       const x = from.x + from.width / 2;
       const reach = 28 + edge.lane * 8;
-      edges.push({ breakerId: edge.breakerId, path: `M${x},${from.y - 5}C${x + reach},${from.y - reach} ${x + reach},${from.y + reach} ${x},${from.y + 5}`, middle: { x: x + reach * 0.75, y: from.y } });
+      edges.push({ breakerId: edge.breakerId, path: `M${x},${from.y - 5}C${x + reach},${from.y - reach} ${x + reach},${from.y + reach} ${x},${from.y + 5}`, middle: { x: x + reach * 0.75, y: from.y }, top: from.y - reach, bottom: from.y + reach });
       continue;
     }
     const routed = (graph.edge(edge.from, edge.to, `${edge.from}\n${edge.to}`) as { points?: Point[] } | undefined)?.points ?? [];
@@ -133,7 +136,8 @@ export function layoutMap(topology: MapTopology): MapLayout {
     const inner = routed.slice(1, -1).map((point) => ({ x: point.x, y: point.y + offset }));
     const points = forward ? [start, ...inner, end] : [start, ...inner, end].reverse();
     const middle = inner.length ? inner[Math.floor(inner.length / 2)]! : { x: (start.x + end.x) / 2, y: (start.y + end.y) / 2 };
-    edges.push({ breakerId: edge.breakerId, path: smoothPath(points), middle });
+    const ys = points.map((point) => point.y);
+    edges.push({ breakerId: edge.breakerId, path: smoothPath(points), middle, top: Math.min(...ys), bottom: Math.max(...ys) });
   }
   const size = graph.graph() as { width?: number; height?: number };
   return { width: Math.ceil(size.width ?? 0) + MARGIN, height: Math.ceil(size.height ?? 0), nodes, edges };

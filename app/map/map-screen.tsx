@@ -1,7 +1,7 @@
 'use client';
 
 import { useRouter } from 'next/navigation';
-import { memo, useCallback, useMemo, type MouseEvent } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, useState, type MouseEvent, type RefObject } from 'react';
 import { breakerStatus, UNHEALTHY } from '../../lib/api/breaker-status';
 import { MapEdge, type EdgeLook } from '../../components/map/map-edge';
 import { MapLegend } from '../../components/map/map-legend';
@@ -50,23 +50,66 @@ function ConnectedNode({ node, x, y, width }: { node: TopologyNode; x: number; y
   return <MapNode name={node.id} kind={node.kind} x={x} y={y} width={width} height={NODE_HEIGHT} trippedOf={node.incoming.length ? { tripped, of: node.incoming.length } : null} />;
 }
 
+/** The stretch of the map drawn: what is in view and a screen or so around it, in steps, so scrolling re-renders now and then, not per pixel. */
+interface Band {
+  top: number;
+  bottom: number;
+}
+
+const BAND_STEP = 400;
+const BAND_MARGIN = 800;
+
+function bandOf(frame: HTMLElement | null): Band {
+  if (!frame) return { top: 0, bottom: 2 * BAND_MARGIN };
+  return {
+    top: Math.floor((frame.scrollTop - BAND_MARGIN) / BAND_STEP) * BAND_STEP,
+    bottom: Math.ceil((frame.scrollTop + frame.clientHeight + BAND_MARGIN) / BAND_STEP) * BAND_STEP,
+  };
+}
+
+/** The band of `frame` in view, following its scrolling and resizing. */
+function useBand(frame: RefObject<HTMLDivElement | null>): Band {
+  const [band, setBand] = useState<Band>({ top: 0, bottom: 2 * BAND_MARGIN });
+  useEffect(() => {
+    const element = frame.current;
+    if (!element) return;
+    const update = () => setBand((current) => {
+      const next = bandOf(element);
+      return next.top === current.top && next.bottom === current.bottom ? current : next;
+    });
+    update();
+    element.addEventListener('scroll', update, { passive: true });
+    const observer = new ResizeObserver(update);
+    observer.observe(element);
+    return () => {
+      element.removeEventListener('scroll', update);
+      observer.disconnect();
+    };
+  });
+  return band;
+}
+
 /**
- * Every edge and node of one layout. Memoised: the screen re-renders each
+ * Every edge and node of one layout within the band in view (a map of 200
+ * services is metres tall; drawing only what can be seen keeps the page from
+ * painting 2,000 paths on every recolour). Memoised: the screen re-renders each
  * second for its counts, and reconciling 2,400 elements each time would cost
  * frames; only the edges and nodes whose breakers changed re-render.
  */
-const MapDrawing = memo(function MapDrawing({ topology, layout, layoutMs, onOpen }: { topology: MapTopology; layout: MapLayout; layoutMs: number; onOpen(event: MouseEvent<Element>, breakerId: string): void }) {
+const MapDrawing = memo(function MapDrawing({ topology, layout, layoutMs, band, onOpen }: { topology: MapTopology; layout: MapLayout; layoutMs: number; band: Band; onOpen(event: MouseEvent<Element>, breakerId: string): void }) {
+  const inBand = (top: number, bottom: number) => bottom >= band.top && top <= band.bottom;
   return (
     <svg width={layout.width} height={layout.height} role="img" aria-label="Dependency map" data-layout-ms={layoutMs.toFixed(0)} data-breakers={topology.edges.length}>
       <g>
-        {topology.edges.map((edge, index) => (
-          <ConnectedEdge key={edge.breakerId} edge={edge} placed={layout.edges[index]!} onOpen={onOpen} />
-        ))}
+        {topology.edges.map((edge, index) => {
+          const placed = layout.edges[index]!;
+          return inBand(placed.top, placed.bottom) ? <ConnectedEdge key={edge.breakerId} edge={edge} placed={placed} onOpen={onOpen} /> : null;
+        })}
       </g>
       <g role="list" aria-label="Services and dependencies">
         {topology.nodes.map((node) => {
           const placed = layout.nodes.get(node.id);
-          return placed ? <ConnectedNode key={node.id} node={node} x={placed.x} y={placed.y} width={placed.width} /> : null;
+          return placed && inBand(placed.y - placed.height / 2, placed.y + placed.height / 2) ? <ConnectedNode key={node.id} node={node} x={placed.x} y={placed.y} width={placed.width} /> : null;
         })}
       </g>
     </svg>
@@ -90,6 +133,8 @@ export function MapScreen() {
   // eslint-disable-next-line react-hooks/exhaustive-deps -- the key names the set of breakers: only a new set needs a new topology
   const topology = useMemo(() => buildTopology(breakers), [key]);
   const answer = useMapLayout(key, topology);
+  const frame = useRef<HTMLDivElement>(null);
+  const band = useBand(frame);
 
   const open = useCallback(
     (event: MouseEvent<Element>, breakerId: string) => {
@@ -114,10 +159,10 @@ export function MapScreen() {
         </span>
         <MapLegend />
       </div>
-      <div className={styles.frame}>
+      <div className={styles.frame} ref={frame}>
         {/* While a new set of breakers is laid out, the previous layout stays. */}
         {answer ? (
-          <MapDrawing topology={answer.topology} layout={answer.layout} layoutMs={answer.layoutMs} onOpen={open} />
+          <MapDrawing topology={answer.topology} layout={answer.layout} layoutMs={answer.layoutMs} band={band} onOpen={open} />
         ) : (
           <p className={styles.empty}>Laying out {topology.edges.length} breakers…</p>
         )}
