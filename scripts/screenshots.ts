@@ -16,6 +16,7 @@ import { startPanelServer } from '../server/panel-server';
 import { freePort } from '../server/store/embedded-postgres';
 import { createNextWebApp } from '../server/web/next-web-app';
 import { startSdkService, type SdkServiceProcess } from '../tests/fixtures/sdk-service-process';
+import { TEST_ADMIN, TEST_ADMIN_ENV } from '../tests/fixtures/signed-in';
 import { buildIfNeeded } from './build-if-needed';
 
 const rootDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -34,7 +35,7 @@ async function main() {
   const dataRoot = await mkdtemp(path.join(os.tmpdir(), 'breaker-panel-shots-'));
   await chmod(dataRoot, 0o755);
   const port = await freePort();
-  const config = loadConfig({ NODE_ENV: 'production', PORT: String(port), HOST: '127.0.0.1', PG_DATA_DIR: path.join(dataRoot, 'pg'), LOG_LEVEL: 'warn' }, rootDir);
+  const config = loadConfig({ NODE_ENV: 'production', PORT: String(port), HOST: '127.0.0.1', PG_DATA_DIR: path.join(dataRoot, 'pg'), LOG_LEVEL: 'warn', ...TEST_ADMIN_ENV }, rootDir);
   const panel = await startPanelServer({ config, logger: createLogger('warn'), createWebApp: (listening) => createNextWebApp({ rootDir, dev: false, ...listening }) });
   const services: SdkServiceProcess[] = [];
   try {
@@ -52,12 +53,14 @@ async function main() {
     await mkdir(outDir, { recursive: true });
     const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'] });
     const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+    // Every page needs a session: sign in as the throwaway panel's first admin.
+    await page.request.post(`${panel.url}/api/v1/auth/sign-in`, { data: { email: TEST_ADMIN.email, password: TEST_ADMIN.password }, headers: { origin: panel.url } });
     await page.goto(panel.url);
     await page.getByRole('status', { name: 'Connection' }).filter({ hasText: 'live' }).waitFor();
-    await page.getByRole('link', { name: 'payments-api' }).waitFor();
+    await page.getByRole('link', { name: 'payments-api', exact: true }).waitFor();
     await page.waitForTimeout(1_000);
     await page.screenshot({ path: path.join(outDir, 'overview.png') });
-    await page.getByRole('link', { name: 'payments-api' }).click();
+    await page.getByRole('link', { name: 'payments-api', exact: true }).click();
     await page.getByText('Calls per second by outcome').waitFor();
     await page.waitForTimeout(2_000);
     // Keep the pointer off the charts, or their tooltips cover the picture.

@@ -31,6 +31,8 @@ export const NODE_HEIGHT = 26;
 const CHAR_WIDTH = 7;
 const NODE_PADDING = 20;
 const LANE_GAP = 4;
+/** Room after a dependency's name for its count of unhealthy breakers (`12/40`). */
+const COUNT_ROOM = 36;
 const MARGIN = 16;
 
 /** The width a node's name needs at the map's font size (an estimate: measuring 400 texts in the DOM first would cost a layout pass). */
@@ -98,7 +100,7 @@ export function layoutMap(topology: MapTopology): MapLayout {
   const graph = new graphlib.Graph({ multigraph: true });
   graph.setGraph({ rankdir: 'LR', ranker: 'longest-path', nodesep: 6, edgesep: 2, ranksep: 140, marginx: MARGIN, marginy: MARGIN });
   graph.setDefaultEdgeLabel(() => ({}));
-  for (const node of topology.nodes) graph.setNode(node.id, { width: nodeWidth(node.id), height: NODE_HEIGHT });
+  for (const node of topology.nodes) graph.setNode(node.id, { width: nodeWidth(node.id) + (node.incoming.length ? COUNT_ROOM : 0), height: NODE_HEIGHT });
   // Parallel breakers of one pair share one layout edge, weighted by their number; a breaker named for its own service is a loop drawn by hand.
   const weights = new Map<string, number>();
   for (const edge of topology.edges) {
