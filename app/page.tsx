@@ -8,7 +8,6 @@ export default function OverviewPage() {
     <main className={styles.page}>
       <header className={styles.header}>
         <h1 className={styles.title}>Breaker Panel</h1>
-        <a href="/history">History</a>
         <LiveStatus />
       </header>
       <DisconnectedBanner />

@@ -1,4 +1,3 @@
-import Link from 'next/link';
 import { Suspense } from 'react';
 import { DisconnectedBanner, LiveStatus } from '../live-status';
 import styles from '../page.module.css';
@@ -12,9 +11,6 @@ export default function AuditPage() {
         <LiveStatus />
       </header>
       <DisconnectedBanner />
-      <p>
-        <Link href="/">← All breakers</Link>
-      </p>
       <Suspense>
         <AuditScreen />
       </Suspense>

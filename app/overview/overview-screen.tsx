@@ -13,6 +13,7 @@ import { useBreakers, useConnection, useLiveScope, useSeededTrend } from '../_li
 import { BulkActions } from './bulk-actions';
 import { useThrottled } from '../_live/use-throttled';
 import { selectOverview } from './overview-selection';
+import { useRowKeys } from './use-row-keys';
 
 const ROW_HEIGHT = 36;
 const ORDER_REFRESH_MS = 1_000;
@@ -76,11 +77,14 @@ export function OverviewScreen() {
   // Without flushSync a scroll's rows render in React's next batch, not synchronously inside the scroll event.
   // eslint-disable-next-line react-hooks/incompatible-library -- the React Compiler is not in use; the virtualizer re-renders us itself
   const virtualizer = useVirtualizer({ count: lines.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 12, useFlushSync: false });
+  const search = useRef<HTMLInputElement>(null);
+  const openBreaker = useCallback((id: string) => router.push(`/breakers/${id}`), [router]);
+  const { activeId } = useRowKeys({ lines, search, list: scroller, scrollToIndex: (index) => virtualizer.scrollToIndex(index, { align: 'auto' }), open: openBreaker });
 
   return (
     <>
       <SummaryCounts counts={counts} />
-      <OverviewFilters values={filters} services={services} onChange={setFilters} />
+      <OverviewFilters values={filters} services={services} onChange={setFilters} searchRef={search} />
       {canAct && <BulkActions selected={selected} onSelect={setSelected} />}
       <div role="table" aria-label="Breakers" aria-rowcount={lines.length} className={live ? undefined : styles.notLive} aria-busy={!live}>
         <div role="rowgroup">
@@ -92,7 +96,7 @@ export function OverviewScreen() {
             ))}
           </div>
         </div>
-        <div ref={scroller} className={styles.list} role="rowgroup">
+        <div ref={scroller} className={styles.list} role="rowgroup" aria-keyshortcuts="/ j k Enter">
           {lines.length === 0 ? (
             <p className={styles.empty}>{loaded ? 'No breaker matches these filters.' : 'Waiting for data…'}</p>
           ) : (
@@ -100,7 +104,13 @@ export function OverviewScreen() {
               {virtualizer.getVirtualItems().map((item) => {
                 const line = lines[item.index]!;
                 return (
-                  <div key={line.kind === 'group' ? `g:${line.service}` : line.id} style={{ position: 'absolute', top: 0, left: 0, right: 0, transform: `translateY(${item.start}px)` }}>
+                  <div
+                    key={line.kind === 'group' ? `g:${line.service}` : line.id}
+                    data-breaker-id={line.kind === 'breaker' ? line.id : undefined}
+                    data-active={line.kind === 'breaker' && line.id === activeId ? '' : undefined}
+                    className={styles.line}
+                    style={{ position: 'absolute', top: 0, left: 0, right: 0, transform: `translateY(${item.start}px)` }}
+                  >
                     {line.kind === 'group' ? (
                       <div role="row" className={styles.group}>
                         <span role="cell">
@@ -117,6 +127,9 @@ export function OverviewScreen() {
           )}
         </div>
       </div>
+      <p className={styles.keys}>
+        <kbd>/</kbd> search · <kbd>j</kbd> <kbd>k</kbd> next and previous breaker · <kbd>Enter</kbd> open it
+      </p>
     </>
   );
 }

@@ -1,3 +1,4 @@
+import { useState, type Ref } from 'react';
 import { STATUS_LABEL, type TBreakerStatus } from '../../lib/api/breaker-status';
 import styles from './overview.module.css';
 
@@ -8,17 +9,25 @@ export interface OverviewFilterValues {
   group: boolean;
 }
 
-/** Search, service and status filters and grouping; the page keeps them in the URL. */
-export function OverviewFilters({ values, services, onChange }: { values: OverviewFilterValues; services: string[]; onChange(next: OverviewFilterValues): void }) {
+/** Search, service and status filters and grouping; the page keeps them in the URL. `/` focuses the search (the page binds it). */
+export function OverviewFilters({ values, services, onChange, searchRef }: { values: OverviewFilterValues; services: string[]; onChange(next: OverviewFilterValues): void; searchRef?: Ref<HTMLInputElement> }) {
+  // What is being typed, until the URL catches up with it: the URL updates a moment later, and showing it
+  // meanwhile would drop the letters typed in between.
+  const [draft, setDraft] = useState<string | null>(null);
+  if (draft !== null && draft === values.search) setDraft(null);
+  const current = { ...values, search: draft ?? values.search };
   return (
     <div className={styles.filters} role="search">
       <label>
         Search
-        <input type="search" value={values.search} placeholder="service or breaker" onChange={(event) => onChange({ ...values, search: event.target.value })} />
+        <input ref={searchRef} type="search" value={current.search} placeholder="service or breaker  ( / )" aria-keyshortcuts="/" onChange={(event) => {
+            setDraft(event.target.value);
+            onChange({ ...current, search: event.target.value });
+          }} />
       </label>
       <label>
         Service
-        <select value={values.service} onChange={(event) => onChange({ ...values, service: event.target.value })}>
+        <select value={values.service} onChange={(event) => onChange({ ...current, service: event.target.value })}>
           <option value="">All services</option>
           {services.map((service) => (
             <option key={service} value={service}>
@@ -29,7 +38,7 @@ export function OverviewFilters({ values, services, onChange }: { values: Overvi
       </label>
       <label>
         State
-        <select value={values.status} onChange={(event) => onChange({ ...values, status: event.target.value as OverviewFilterValues['status'] })}>
+        <select value={values.status} onChange={(event) => onChange({ ...current, status: event.target.value as OverviewFilterValues['status'] })}>
           <option value="">All states</option>
           {(Object.keys(STATUS_LABEL) as TBreakerStatus[]).map((status) => (
             <option key={status} value={status}>
@@ -39,7 +48,7 @@ export function OverviewFilters({ values, services, onChange }: { values: Overvi
         </select>
       </label>
       <label className={styles.checkbox}>
-        <input type="checkbox" checked={values.group} onChange={(event) => onChange({ ...values, group: event.target.checked })} />
+        <input type="checkbox" checked={values.group} onChange={(event) => onChange({ ...current, group: event.target.checked })} />
         Group by service
       </label>
     </div>

@@ -22,6 +22,12 @@ export interface FleetSpec {
   instancesPerService: number;
   /** Instances whose first breaker toggles CLOSED/OPEN on every report, for the latency probe. */
   probes: number;
+  /**
+   * Without it every service names its breakers `dependency-0…n`; with it, service s's breaker b is
+   * `dependency-((7s + 13b) mod dependencies)`, so services share some dependencies and not others, as
+   * on the dependency map of a real fleet (distinct within a service while 13 and `dependencies` share no factor).
+   */
+  dependencies?: number;
 }
 
 export type FleetRequest =

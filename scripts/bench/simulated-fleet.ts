@@ -35,8 +35,10 @@ const tell = (message: FleetMessage) => process.send?.(message);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const probeEvery = spec.probes > 0 ? Math.max(1, Math.floor(spec.instances / spec.probes)) : Infinity;
 
+const nameFor = (service: number) => (spec.dependencies ? (b: number) => `dependency-${(service * 7 + b * 13) % spec.dependencies!}` : undefined);
+
 const members: Member[] = Array.from({ length: spec.instances }, (_, index) => ({
-  instance: new SimulatedInstance(`svc-${Math.floor(index / spec.instancesPerService)}`, index, spec.breakers, index % probeEvery === 0 && index / probeEvery < spec.probes),
+  instance: new SimulatedInstance(`svc-${Math.floor(index / spec.instancesPerService)}`, index, spec.breakers, index % probeEvery === 0 && index / probeEvery < spec.probes, nameFor(Math.floor(index / spec.instancesPerService))),
   socket: null,
   outstanding: 0,
   acked: { counters: 0, histogram: 0 },

@@ -35,11 +35,13 @@ export class SimulatedInstance {
     private readonly index: number,
     breakerCount: number,
     withProbe: boolean,
+    /** The name of breaker `b` (the same on every instance of the service); `dependency-b` without it. */
+    nameOf: (b: number) => string = (b) => `dependency-${b}`,
   ) {
     this.run = instanceRun(service, `${service}-host-${index}`);
     this.probe = withProbe ? `probe-${index}` : null;
     // Instances of a service share breaker names, so the panel aggregates them service-wide; the probe is the instance's own.
-    this.names = Array.from({ length: breakerCount }, (_, b) => (b === 0 && this.probe ? this.probe : `dependency-${b}`));
+    this.names = Array.from({ length: breakerCount }, (_, b) => (b === 0 && this.probe ? this.probe : nameOf(b)));
     const perBreaker = (value: number) => new Array<number>(breakerCount).fill(value);
     this.report = {
       sequence: 0,

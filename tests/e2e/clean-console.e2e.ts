@@ -42,6 +42,7 @@ test('every page loads with a clean console and no Content-Security-Policy viola
     const pages: Array<{ path: string; heading: string; live: boolean }> = [
       { path: '/', heading: 'Breaker Panel', live: true },
       { path: `/breakers/${breakerId}`, heading: 'Breaker Panel', live: true },
+      { path: '/map', heading: 'Dependency map', live: true },
       { path: '/history', heading: 'Breaker Panel · History', live: true },
       { path: '/audit', heading: 'Audit trail', live: true },
       { path: '/admin', heading: 'Admin', live: false },
