@@ -11,6 +11,8 @@ export default defineConfig({
           name: 'unit',
           include: ['tests/unit/**/*.test.ts'],
           environment: 'node',
+          // Property tests draw hundreds of cases: on two busy cores they take seconds, which is no failure.
+          testTimeout: 20_000,
         },
       },
       {
