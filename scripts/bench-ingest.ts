@@ -64,7 +64,7 @@ async function connectFleet(fleet: Fleet, what: string): Promise<void> {
 /** Runs one fleet phase, sampling the CPU of each set of processes over its measurement window. */
 async function runPhase(fleet: Fleet, request: Extract<FleetRequest, { type: 'paced' | 'closed' }>, pids: Record<string, () => number[]>, mainThreadOf?: number) {
   const meters = Object.fromEntries(Object.entries(pids).map(([name, which]) => [name, cpuMeter(which)]));
-  // The main thread alone: the one that serves every socket, whatever the decoder threads add.
+  // The main thread alone: the one that serves every socket.
   if (mainThreadOf !== undefined) meters.serverMainThread = cpuMeter(() => [mainThreadOf], true);
   const budget = request.warmupMs + request.windowMs + 60_000;
   fleet.send(request);
