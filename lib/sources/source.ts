@@ -92,19 +92,34 @@ export const ZUpdateSource = z
 export type TUpdateSource = z.infer<typeof ZUpdateSource>;
 
 /** One source as the API shows it: the credentials' type only, never the credentials. */
-export interface TSourceView {
-  id: string;
-  kind: TSourceKind;
-  name: string;
-  service: string;
-  targets: string[];
-  pollIntervalMs: number;
-  credentials: TSourceCredentials['type'];
-  enabled: boolean;
+export const ZSourceView = z.object({
+  id: z.string(),
+  kind: ZSourceKind,
+  name: z.string(),
+  service: z.string(),
+  targets: z.array(z.string()),
+  pollIntervalMs: z.number().int(),
+  credentials: z.enum(['none', 'basic', 'bearer']),
+  enabled: z.boolean(),
   /** The last read that failed, with its target; null once every target answers again. */
-  lastError: string | null;
-  lastErrorAt: string | null;
-  lastSuccessAt: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
+  lastError: z.string().nullable(),
+  lastErrorAt: z.string().nullable(),
+  lastSuccessAt: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+
+/** One source as the API shows it. */
+export type TSourceView = z.infer<typeof ZSourceView>;
+
+/** `GET /api/v1/sources` answer. */
+export const ZSourceList = z.object({ sources: z.array(ZSourceView) });
+
+/** `GET /api/v1/sources` answer. */
+export type TSourceList = z.infer<typeof ZSourceList>;
+
+/** The answer of `GET`, `POST` and `PATCH` on one source. */
+export const ZSourceAnswer = z.object({ source: ZSourceView });
+
+/** The answer of `GET`, `POST` and `PATCH` on one source. */
+export type TSourceAnswer = z.infer<typeof ZSourceAnswer>;

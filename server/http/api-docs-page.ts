@@ -31,7 +31,9 @@ function operationSection(path: string, method: string, operation: OpenApiOperat
         .map((parameter) => `<tr><td><code>${escape(parameter.name)}</code></td><td>${parameter.in}</td><td>${parameter.required ? 'yes' : 'no'}</td><td><code>${escape(JSON.stringify(parameter.schema))}</code>${parameter.description ? ` ${prose(parameter.description)}` : ''}</td></tr>`)
         .join('')}</table>`
     : '';
-  const body = operation.requestBody ? `<details><summary>request body (application/json)</summary>${code(operation.requestBody.content['application/json'].schema)}</details>` : '';
+  const body = Object.entries(operation.requestBody?.content ?? {})
+    .map(([type, { schema }]) => (schema ? `<details><summary>request body (${escape(type)})</summary>${code(schema)}</details>` : `<p>request body: ${escape(type)}</p>`))
+    .join('');
   const responses = Object.entries(operation.responses)
     .map(([status, answer]) => {
       const contents = Object.entries(answer.content ?? {});

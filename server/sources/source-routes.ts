@@ -1,4 +1,4 @@
-import { ZCreateSource, ZUpdateSource } from '../../lib/sources/source';
+import { ZCreateSource, ZUpdateSource, type TSourceAnswer, type TSourceList } from '../../lib/sources/source';
 import { actorOf, requireRole } from '../auth/request-access';
 import { HttpError } from '../http/http-error';
 import { readValidBody } from '../http/read-json-body';
@@ -19,14 +19,16 @@ const nameTaken = (name: string) => new HttpError(409, 'source_exists', `A sourc
 export function addSourceRoutes(router: Router, { store, onChanged }: { store: SourceStore; onChanged(sourceId: string): Promise<void> }): void {
   router.add('GET', '/api/v1/sources', async ({ req, res }) => {
     requireRole(req, 'admin');
-    sendJson(res, 200, { sources: await store.list() });
+    const answer: TSourceList = { sources: await store.list() };
+    sendJson(res, 200, answer);
   });
 
   router.add('GET', '/api/v1/sources/:id', async ({ req, res, params }) => {
     requireRole(req, 'admin');
     const source = await store.view(uuidParam(params, 'id', 'source'));
     if (!source) throw new HttpError(404, 'not_found', `No source with id ${params.id}`);
-    sendJson(res, 200, { source });
+    const answer: TSourceAnswer = { source };
+    sendJson(res, 200, answer);
   });
 
   router.add('POST', '/api/v1/sources', async ({ req, res }) => {
@@ -40,7 +42,8 @@ export function addSourceRoutes(router: Router, { store, onChanged }: { store: S
       throw error;
     }
     await onChanged(source.id);
-    sendJson(res, 201, { source });
+    const answer: TSourceAnswer = { source };
+    sendJson(res, 201, answer);
   });
 
   router.add('PATCH', '/api/v1/sources/:id', async ({ req, res, params }) => {
@@ -61,7 +64,8 @@ export function addSourceRoutes(router: Router, { store, onChanged }: { store: S
     }
     if (!source) throw new HttpError(404, 'not_found', `No source with id ${id}`);
     await onChanged(id);
-    sendJson(res, 200, { source });
+    const answer: TSourceAnswer = { source };
+    sendJson(res, 200, answer);
   });
 
   router.add('DELETE', '/api/v1/sources/:id', async ({ req, res, params }) => {

@@ -29,7 +29,7 @@ export interface OpenApiOperation {
   security: Array<Record<string, string[]>>;
   'x-required-role'?: string;
   parameters: OpenApiParameter[];
-  requestBody?: { required: true; content: { 'application/json': { schema: JsonSchema } } };
+  requestBody?: { required: true; content: Record<string, { schema?: JsonSchema }> };
   responses: Record<string, { description: string; headers?: Record<string, { description: string; schema: JsonSchema }>; content?: Record<string, { schema?: JsonSchema }> }>;
 }
 
@@ -86,6 +86,13 @@ function response(answer: ApiResponse): OpenApiOperation['responses'][string] {
   return { description: answer.description, ...(headers ? { headers } : {}), ...(Object.keys(content).length ? { content } : {}) };
 }
 
+function requestBody(operation: ApiOperation): Pick<OpenApiOperation, 'requestBody'> {
+  const content: Record<string, { schema?: JsonSchema }> = {};
+  if (operation.body) content['application/json'] = { schema: jsonSchema(operation.body, 'input') };
+  for (const [type, schema] of Object.entries(operation.bodyContent ?? {})) content[type] = schema ? { schema: jsonSchema(schema, 'input') } : {};
+  return Object.keys(content).length ? { requestBody: { required: true, content } } : {};
+}
+
 function operationObject(operation: ApiOperation): OpenApiOperation {
   const errorSchema = operation.auth === 'apiKey' ? 'AgentFailure' : 'ApiError';
   const responses: OpenApiOperation['responses'] = {};
@@ -100,7 +107,7 @@ function operationObject(operation: ApiOperation): OpenApiOperation {
     security: security(operation),
     ...(operation.role ? { 'x-required-role': operation.role } : {}),
     parameters: parameters(operation),
-    ...(operation.body ? { requestBody: { required: true as const, content: { 'application/json': { schema: jsonSchema(operation.body, 'input') } } } } : {}),
+    ...requestBody(operation),
     responses,
   };
 }

@@ -17,6 +17,8 @@ import { ZCreateSnooze, ZSnoozeView } from '../../notify/snoozes';
 import { ZAckError } from '../../protocol/ack';
 import { ZCommandPollQuery, ZCommandPollResult } from '../../protocol/command-poll';
 import { ZReportBatch, ZReportBatchResult } from '../../protocol/report-batch';
+import { ZExportMetricsResponse } from '../../sources/otlp-export-response';
+import { ZCreateSource, ZSourceAnswer, ZSourceList, ZUpdateSource } from '../../sources/source';
 import { ZBreakerDetail } from '../breaker-detail';
 import { ZBreakerList, ZBreakerListQuery, ZTransitionQuery } from '../breaker-list';
 import { ZCallTrends, ZCallTrendsQuery } from '../call-trends';
@@ -47,7 +49,10 @@ export interface ApiOperation {
   /** The least role a session needs. */
   role?: TRole;
   query?: z.ZodType;
+  /** The JSON body. */
   body?: z.ZodType;
+  /** A body in media types other than (or besides) JSON, each with an optional JSON schema. */
+  bodyContent?: Record<string, z.ZodType | null>;
   /** Request headers the route reads besides authentication. */
   headers?: Record<string, string>;
   responses: Record<number, ApiResponse>;
@@ -367,6 +372,40 @@ export const API_OPERATIONS: ApiOperation[] = [
     errors: { ...SESSION_ERRORS, ...notFound('snooze in force') },
   },
 
+  // Sources (admins).
+  {
+    method: 'GET', path: '/api/v1/sources', operationId: 'listSources', tag: 'Sources', auth: 'session', role: 'admin',
+    summary: 'Every source the panel reads without the SDK, with its last error; credentials only by their type',
+    responses: ok(ZSourceList, 'The sources'),
+    errors: { ...SESSION_ERRORS },
+  },
+  {
+    method: 'GET', path: '/api/v1/sources/:id', operationId: 'getSource', tag: 'Sources', auth: 'session', role: 'admin',
+    summary: 'One source',
+    responses: ok(ZSourceAnswer, 'The source'),
+    errors: { ...SESSION_ERRORS, ...notFound('source') },
+  },
+  {
+    method: 'POST', path: '/api/v1/sources', operationId: 'createSource', tag: 'Sources', auth: 'session', role: 'admin',
+    summary: 'Adds a source and starts reading it; credentials are sealed and never returned; audited',
+    body: ZCreateSource,
+    responses: created(ZSourceAnswer),
+    errors: { ...SESSION_ERRORS, ...BODY_ERRORS, 409: 'A source with this name exists (`source_exists`; `details.issues` names `name`)' },
+  },
+  {
+    method: 'PATCH', path: '/api/v1/sources/:id', operationId: 'updateSource', tag: 'Sources', auth: 'session', role: 'admin',
+    summary: 'Changes a source (not its kind) and restarts reading it; credentials left out stay as they are; audited',
+    body: ZUpdateSource,
+    responses: ok(ZSourceAnswer, 'Changed'),
+    errors: { ...SESSION_ERRORS, ...BODY_ERRORS, 400: 'As for every body, or no targets left for a kind the panel reads itself (`invalid_request`)', ...notFound('source'), 409: 'Another source has this name (`source_exists`)' },
+  },
+  {
+    method: 'DELETE', path: '/api/v1/sources/:id', operationId: 'deleteSource', tag: 'Sources', auth: 'session', role: 'admin',
+    summary: 'Removes a source and stops reading it; its instances go stale; audited',
+    responses: ok(ZOk, 'Removed'),
+    errors: { ...SESSION_ERRORS, ...notFound('source') },
+  },
+
   // Reporters (API keys).
   {
     method: 'POST', path: '/api/v1/reports', operationId: 'postReports', tag: 'Reporters', auth: 'apiKey',
@@ -387,5 +426,25 @@ export const API_OPERATIONS: ApiOperation[] = [
     query: ZCommandPollQuery,
     responses: { 200: { description: 'The commands not handed to the instance yet (possibly none)', schema: agentSuccess(ZCommandPollResult) } },
     errors: { ...AGENT_ERRORS, 403: 'The instance belongs to another service (`forbidden`)', 409: 'The instance has not registered (`not_registered`)' },
+  },
+  {
+    method: 'POST', path: '/v1/metrics', operationId: 'postOtlpMetrics', tag: 'Reporters', auth: 'apiKey',
+    summary: "OTLP/HTTP metrics receiver: an OpenTelemetry `ExportMetricsServiceRequest` whose Polly circuit events become the key's service's breakers; needs an enabled `otlp` source for that service",
+    bodyContent: { 'application/x-protobuf': null, 'application/json': null },
+    headers: { 'content-encoding': 'Optional: `gzip`, or none' },
+    responses: {
+      200: {
+        description: 'Applied; an `ExportMetricsServiceResponse` in the request\'s encoding, empty or with `partialSuccess` counting the data points that carried no usable value',
+        content: { 'application/json': ZExportMetricsResponse, 'application/x-protobuf': null },
+      },
+    },
+    errors: {
+      ...AGENT_ERRORS,
+      400: 'Not valid protobuf, JSON or gzip, or not a valid request (`invalid_payload`); `error.path` names the field',
+      403: 'A resource\'s `service.name` is another service than the key\'s (`error.path` names it), or no enabled `otlp` source names the key\'s service (`forbidden`)',
+      413: 'The body exceeds MAX_MESSAGE_BYTES as sent or once gunzipped (`payload_too_large`)',
+      415: 'Another content type than application/x-protobuf or application/json, or a Content-Encoding other than gzip (`invalid_payload`)',
+      503: 'The database is unavailable; Retry-After says when to retry (`unavailable`)',
+    },
   },
 ];

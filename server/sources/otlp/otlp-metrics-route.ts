@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import type { TExportMetricsResponse } from '../../../lib/sources/otlp-export-response';
 import { AgentError, invalidPayload } from '../../ingest/agent-error';
 import { agentRoute, bearerReporter } from '../../ingest/agent-http';
 import type { ApiKeyVerifier, ReporterIdentity } from '../../ingest/reporter-identity';
@@ -32,8 +33,8 @@ function claimedService(request: TExportMetricsRequest, index: number): string |
 }
 
 function sendExportResponse(res: ServerResponse, encoding: OtlpEncoding, rejectedDataPoints: number): void {
-  const partialSuccess = rejectedDataPoints > 0 ? { rejectedDataPoints, errorMessage: `${rejectedDataPoints} circuit event data points carried no usable value` } : null;
-  const body = encoding === 'protobuf' ? Buffer.from(encodeMetricsResponse(partialSuccess)) : Buffer.from(JSON.stringify(partialSuccess ? { partialSuccess } : {}));
+  const answer: TExportMetricsResponse = rejectedDataPoints > 0 ? { partialSuccess: { rejectedDataPoints, errorMessage: `${rejectedDataPoints} circuit event data points carried no usable value` } } : {};
+  const body = encoding === 'protobuf' ? Buffer.from(encodeMetricsResponse(answer.partialSuccess ?? null)) : Buffer.from(JSON.stringify(answer));
   res.writeHead(200, { 'content-type': encoding === 'protobuf' ? 'application/x-protobuf' : 'application/json', 'content-length': body.length, 'cache-control': 'no-store' });
   res.end(body);
 }

@@ -6,6 +6,7 @@ import type { RunningPanel } from '../../../server/panel-server';
 import { startTestPanel } from '../../fixtures/panel';
 import { instanceRun } from '../../fixtures/protocol-messages';
 import { signIn, TEST_ADMIN, type SignedInClient } from '../../fixtures/signed-in';
+import { eventually } from '../../fixtures/source-panel';
 import { createEmptyDatabase, type TestDatabase } from '../../fixtures/test-database';
 
 /** One documented operation, found by its operationId. */
@@ -173,6 +174,46 @@ describe('the OpenAPI document at /api/openapi.json', () => {
     await call('updateUser', { params: { id: invited.user.id }, body: { role: 'operator' }, expectStatus: 200 });
     const reset = (await call('resetUserPassword', { params: { id: invited.user.id }, expectStatus: 200 })).body as { temporaryPassword: string };
     await call('listApiKeys', { expectStatus: 200 });
+
+    // An admin adds an OTLP source; the service, with a key of its own, pushes a Polly circuit event to the receiver.
+    const noSuchId = '00000000-0000-4000-8000-000000000000';
+    const source = (await call('createSource', { body: { kind: 'otlp', name: 'openapi exporters', service: 'openapi-orders', pollIntervalMs: 60_000 }, expectStatus: 201 })).body as { source: { id: string } };
+    await call('createSource', { body: { kind: 'otlp', name: 'openapi exporters', service: 'openapi-orders' }, expectStatus: 409 });
+    await call('listSources', { expectStatus: 200 });
+    await call('getSource', { params: { id: source.source.id }, expectStatus: 200 });
+    await call('getSource', { params: { id: noSuchId }, expectStatus: 404 });
+    await call('updateSource', { params: { id: source.source.id }, body: { name: 'openapi exporters (orders)' }, expectStatus: 200 });
+    await call('updateSource', { params: { id: noSuchId }, body: { enabled: false }, expectStatus: 404 });
+    const ordersKey = (await call('createApiKey', { body: { service: 'openapi-orders', description: 'OTLP exporters' }, expectStatus: 201 })).body as { key: string };
+    const text = (key: string, value: string) => ({ key, value: { stringValue: value } });
+    const nanos = String(BigInt(now) * 1_000_000n);
+    const circuitOpened = (service: string) => ({
+      resourceMetrics: [{
+        resource: { attributes: [text('service.name', service), text('service.instance.id', 'orders-1')] },
+        scopeMetrics: [{
+          scope: { name: 'Polly' },
+          metrics: [{
+            name: 'resilience.polly.strategy.events',
+            sum: { aggregationTemporality: 2, isMonotonic: true, dataPoints: [{ startTimeUnixNano: nanos, timeUnixNano: nanos, asInt: '1', attributes: [text('event.name', 'OnCircuitOpened'), text('pipeline.name', 'orders-http'), text('strategy.name', 'cb-inventory')] }] },
+          }],
+        }],
+      }],
+    });
+    const exported = await call('postOtlpMetrics', { as: { bearer: ordersKey.key }, body: circuitOpened('openapi-orders'), expectStatus: 200 });
+    expect(exported.body).toEqual({});
+    await eventually(
+      async () => ((await call('listBreakers', { query: { service: 'openapi-orders' }, expectStatus: 200 })).body as { breakers: Array<{ name: string; state: string }> }).breakers,
+      (breakers) => breakers.some((breaker) => breaker.name === 'orders-http/cb-inventory' && breaker.state === 'OPEN'),
+    );
+    // An empty protobuf body is an ExportMetricsServiceRequest with nothing in it, answered in protobuf.
+    await call('postOtlpMetrics', { as: { bearer: ordersKey.key }, headers: { 'content-type': 'application/x-protobuf' }, expectStatus: 200 });
+    await call('postOtlpMetrics', { as: { bearer: ordersKey.key }, body: { resourceMetrics: [{ scopeMetrics: 'none' }] }, expectStatus: 400 });
+    await call('postOtlpMetrics', { as: { bearer: 'bp_not_a_key' }, body: circuitOpened('openapi-orders'), expectStatus: 401 });
+    await call('postOtlpMetrics', { as: { bearer: ordersKey.key }, body: circuitOpened('openapi-shop'), expectStatus: 403 });
+    await call('postOtlpMetrics', { as: { bearer: ordersKey.key }, body: circuitOpened('openapi-orders'), headers: { 'content-type': 'text/plain' }, expectStatus: 415 });
+    await call('deleteSource', { params: { id: source.source.id }, expectStatus: 200 });
+    await call('deleteSource', { params: { id: source.source.id }, expectStatus: 404 });
+    await call('postOtlpMetrics', { as: { bearer: ordersKey.key }, body: circuitOpened('openapi-orders'), expectStatus: 403 });
 
     const rule = (await call('createNotificationRule', { body: { name: 'open too long', condition: { kind: 'open_too_long', openForSeconds: 300 } }, expectStatus: 201 })).body as { rule: { id: string } };
     await call('listNotificationRules', { expectStatus: 200 });
