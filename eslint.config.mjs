@@ -48,7 +48,7 @@ const config = [
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['**/lib/protocol/**'], allowTypeImports: true, message: 'The browser bundle cannot resolve lib/protocol\'s .js imports: use `import type`.' }] },
+        { patterns: [{ group: ['**/lib/protocol/**'], allowTypeImports: true, message: "The browser bundle cannot resolve lib/protocol's .js imports: use `import type`." }] },
       ],
     },
   },

@@ -5,8 +5,7 @@ import styles from './reconnect-banner.module.css';
 export function ReconnectBanner({ ageSeconds }: { ageSeconds: number | null }) {
   return (
     <div role="alert" className={styles.banner}>
-      <strong>Reconnecting to the server…</strong>{' '}
-      {ageSeconds === null ? 'No data has arrived yet.' : `The data below is ${formatDuration(ageSeconds * 1000)} old and not live.`}
+      <strong>Reconnecting to the server…</strong> {ageSeconds === null ? 'No data has arrived yet.' : `The data below is ${formatDuration(ageSeconds * 1000)} old and not live.`}
     </div>
   );
 }

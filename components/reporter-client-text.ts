@@ -35,7 +35,8 @@ export function readOnlyReason(client: TReporterClient): string | null {
 export function clientActionHint(client: TReporterClient): string {
   const readOnly = readOnlyReason(client);
   if (readOnly) return readOnly;
-  if (client.kind === 'resilience4j-actuator') return 'Read and steered by the panel through the service\'s Resilience4j actuator: a command is posted to it at once (trip → FORCE_OPEN, force closed → DISABLE, reset and release → CLOSE).';
+  if (client.kind === 'resilience4j-actuator')
+    return "Read and steered by the panel through the service's Resilience4j actuator: a command is posted to it at once (trip → FORCE_OPEN, force closed → DISABLE, reset and release → CLOSE).";
   const sdk = client.sdk ? ` (${client.sdk})` : '';
   if (client.transport === 'socket') return `Reports over a socket${sdk}: a command is pushed and applied at once.`;
   if (client.transport === 'http') return `Reports over HTTP${sdk}: a command is fetched with its next batch or long poll, then applied.`;

@@ -49,7 +49,11 @@ const cleanUp = () =>
 
 function startFleet(args: BenchArgs, url: string, keys: Record<string, string>): Fleet {
   const spec: FleetSpec = { url, keys, instances: args.instances, breakers: args.breakers, instancesPerService: args.instancesPerService, probes: args.probes };
-  const fleet = startChild<FleetRequest, FleetMessage>(path.join(HERE, 'bench/simulated-fleet.ts'), { name: 'fleet', env: { BENCH_FLEET: JSON.stringify(spec) }, execArgv: nodeFlagsFrom('BENCH_FLEET_EXEC_ARGV') });
+  const fleet = startChild<FleetRequest, FleetMessage>(path.join(HERE, 'bench/simulated-fleet.ts'), {
+    name: 'fleet',
+    env: { BENCH_FLEET: JSON.stringify(spec) },
+    execArgv: nodeFlagsFrom('BENCH_FLEET_EXEC_ARGV'),
+  });
   cleanups.push(() => fleet.stop());
   return fleet;
 }
@@ -82,8 +86,7 @@ async function runPhase(fleet: Fleet, request: Extract<FleetRequest, { type: 'pa
 }
 
 /** The window's rate in each slice, breaker-reports/s: a steady rate, or one that moved within the window. */
-const bySlice = (stats: PhaseStats) =>
-  stats.ackedBySlice.map((acked, slice) => int((acked * stats.breakersPerReport) / (Math.min(SLICE_MS, stats.windowMs - slice * SLICE_MS) / 1000))).join(', ');
+const bySlice = (stats: PhaseStats) => stats.ackedBySlice.map((acked, slice) => int((acked * stats.breakersPerReport) / (Math.min(SLICE_MS, stats.windowMs - slice * SLICE_MS) / 1000))).join(', ');
 
 async function measureCeiling(args: BenchArgs): Promise<{ rate: number; cores: Record<string, number>; stats: PhaseStats }> {
   const bare = startChild<never, BareMessage>(path.join(HERE, 'bench/bare-socket-server.ts'), { name: 'bare Socket.IO server' });
@@ -102,8 +105,12 @@ async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const offered = (args.instances * args.breakers * 1000) / args.intervalMs;
   const services = Math.ceil(args.instances / args.instancesPerService);
-  console.log(`bench:ingest — ${int(args.instances)} instances × ${args.breakers} breakers, ${int(services)} services, one report per instance every ${args.intervalMs} ms (${int(offered)} breaker-reports/s offered)`);
-  console.log(`machine: ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.versions.node}${args.quick ? '; --quick: a smoke run, the targets apply to the default load' : ''}\n`);
+  console.log(
+    `bench:ingest — ${int(args.instances)} instances × ${args.breakers} breakers, ${int(services)} services, one report per instance every ${args.intervalMs} ms (${int(offered)} breaker-reports/s offered)`,
+  );
+  console.log(
+    `machine: ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.versions.node}${args.quick ? '; --quick: a smoke run, the targets apply to the default load' : ''}\n`,
+  );
 
   let ceiling: Awaited<ReturnType<typeof measureCeiling>> | null = null;
   if (!args.skipCeiling) {
@@ -129,7 +136,18 @@ async function main(): Promise<void> {
   const panel = startChild<PanelRequest, PanelMessage>(path.join(rootDir, SERVER_BUILD_DIR, 'bench-panel.mjs'), {
     name: 'panel',
     execArgv: [...(args.profileDir ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(args.profileDir)] : []), ...nodeFlagsFrom('BENCH_PANEL_EXEC_ARGV')],
-    env: { MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2', BENCH_ROOT_DIR: rootDir, DATABASE_URL: databaseUrl, PORT: '0', HOST: '127.0.0.1', NODE_ENV: 'production', LOG_LEVEL: 'warn', ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, BENCH_SERVICES: JSON.stringify(serviceNames) },
+    env: {
+      MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2',
+      BENCH_ROOT_DIR: rootDir,
+      DATABASE_URL: databaseUrl,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'warn',
+      ADMIN_EMAIL: ADMIN.email,
+      ADMIN_PASSWORD: ADMIN.password,
+      BENCH_SERVICES: JSON.stringify(serviceNames),
+    },
   });
   cleanups.push(() => panel.stop(20_000));
   const ready = await panel.next('ready', 120_000);
@@ -192,13 +210,21 @@ function printResults(r: {
   console.log(line('  final flush', `${ms(r.flushed.flushMs)}`));
   console.log(line('server event-loop delay p99 / max', `${ms(r.flushed.loopDelayMs.p99)} / ${ms(r.flushed.loopDelayMs.max)}`));
   console.log(line('report → dashboard p50', ms(p50)));
-  console.log(line('report → dashboard p99', `${ms(p99)} (${int(r.probe.latencies.length)} probes, ${r.probe.lost} lost)`, { text: `≤ ${TARGET.p99Ms} ms`, pass: p99 !== null && p99 <= TARGET.p99Ms && r.probe.lost === 0 }));
+  console.log(
+    line('report → dashboard p99', `${ms(p99)} (${int(r.probe.latencies.length)} probes, ${r.probe.lost} lost)`, {
+      text: `≤ ${TARGET.p99Ms} ms`,
+      pass: p99 !== null && p99 <= TARGET.p99Ms && r.probe.lost === 0,
+    }),
+  );
   const others = (cores: Record<string, number>) => `(Postgres ${cores.postgres!.toFixed(2)}, fleet ${cores.fleet!.toFixed(2)}, dashboard ${cores.dashboard!.toFixed(2)})`;
   const mainThread = (cores: Record<string, number>) => `main thread ${cores.serverMainThread!.toFixed(2)}`;
   console.log(line('server CPU, paced', `${paced.cores.server!.toFixed(2)} cores, ${mainThread(paced.cores)} ${others(paced.cores)}`));
   console.log(line('server CPU, closed loop', `${closed.cores.server!.toFixed(2)} cores, ${mainThread(closed.cores)} ${others(closed.cores)}`));
   console.log(
-    line('server peak RSS (VmHWM)', `${mib(r.peakRss)}, ${int(tracked.pairs)} breaker×instance tracked`, { text: `≤ ${mib(TARGET.rssBytes)}`, pass: r.peakRss <= TARGET.rssBytes && (pairsTarget || args.quick) }),
+    line('server peak RSS (VmHWM)', `${mib(r.peakRss)}, ${int(tracked.pairs)} breaker×instance tracked`, {
+      text: `≤ ${mib(TARGET.rssBytes)}`,
+      pass: r.peakRss <= TARGET.rssBytes && (pairsTarget || args.quick),
+    }),
   );
   const memory = r.flushed.peakMemory;
   console.log(line('  peaks by kind', `JS heap ${mib(memory.heapUsed)} used of ${mib(memory.heapTotal)}, external ${mib(memory.external)} (array buffers ${mib(memory.arrayBuffers)})`));
@@ -207,7 +233,9 @@ function printResults(r: {
   console.log(line(`  by ${SLICE_MS / 1000} s`, bySlice(closed.stats)));
   if (r.ceiling) {
     const share = closed.rate / r.ceiling.rate;
-    console.log(line('ceiling: bare Socket.IO, closed loop', `${int(r.ceiling.rate)} breaker-reports/s (server ${r.ceiling.cores.server!.toFixed(2)}, fleet ${r.ceiling.cores.fleet!.toFixed(2)} cores)`));
+    console.log(
+      line('ceiling: bare Socket.IO, closed loop', `${int(r.ceiling.rate)} breaker-reports/s (server ${r.ceiling.cores.server!.toFixed(2)}, fleet ${r.ceiling.cores.fleet!.toFixed(2)} cores)`),
+    );
     console.log(line(`  by ${SLICE_MS / 1000} s`, bySlice(r.ceiling.stats)));
     // The fleet does the same work per report against either server: what that cost says how fast the machine ran in each loop.
     const fleetMicros = (loop: { rate: number; cores: Record<string, number> }) => int((loop.cores.fleet! * 1e6) / (loop.rate / args.breakers));

@@ -132,7 +132,9 @@ async function main(): Promise<void> {
   }
   const met = ours.costVsBare <= TARGET;
   const beatsOthers = others.every((result) => ours.opsPerSecond > result.opsPerSecond);
-  console.log(`execute() costs ${ours.costVsBare.toFixed(2)}× a bare await (target ≤ ${TARGET.toFixed(1)}×): ${met ? 'met' : 'NOT met'}; faster than opossum and cockatiel: ${beatsOthers ? 'yes' : 'NO'}`);
+  console.log(
+    `execute() costs ${ours.costVsBare.toFixed(2)}× a bare await (target ≤ ${TARGET.toFixed(1)}×): ${met ? 'met' : 'NOT met'}; faster than opossum and cockatiel: ${beatsOthers ? 'yes' : 'NO'}`,
+  );
   opossum.shutdown();
 }
 

@@ -48,7 +48,11 @@ async function main(): Promise<void> {
     cleanups.push(() => cluster.stop());
 
     console.log(`Starting ${int(targets)} fake actuators with ${breakers} breakers each…`);
-    const fleet = fork(path.join(import.meta.dirname, 'bench/fake-actuator-fleet.ts'), [], { execArgv: ['--import', 'tsx'], env: { ...process.env, BENCH_TARGETS: String(targets), BENCH_BREAKERS: String(breakers) }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const fleet = fork(path.join(import.meta.dirname, 'bench/fake-actuator-fleet.ts'), [], {
+      execArgv: ['--import', 'tsx'],
+      env: { ...process.env, BENCH_TARGETS: String(targets), BENCH_BREAKERS: String(breakers) },
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
     cleanups.push(async () => {
       fleet.disconnect();
       await sleep(500);
@@ -59,7 +63,21 @@ async function main(): Promise<void> {
       fleet.once('exit', (code) => reject(new Error(`the fleet exited with ${code}`)));
     });
 
-    const config = loadConfig({ NODE_ENV: 'production', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', DATABASE_URL: cluster.adminUrl, DEMO: 'off', ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, DATA_DIR: path.join(dataRoot, 'data'), SOURCE_CREDENTIALS_KEY: 'ab'.repeat(32) }, ROOT_DIR);
+    const config = loadConfig(
+      {
+        NODE_ENV: 'production',
+        PORT: '0',
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'warn',
+        DATABASE_URL: cluster.adminUrl,
+        DEMO: 'off',
+        ADMIN_EMAIL: ADMIN.email,
+        ADMIN_PASSWORD: ADMIN.password,
+        DATA_DIR: path.join(dataRoot, 'data'),
+        SOURCE_CREDENTIALS_KEY: 'ab'.repeat(32),
+      },
+      ROOT_DIR,
+    );
     const panel = await startPanelServer({ config, logger: createLogger(config.logLevel) });
     cleanups.push(() => panel.stop());
     const signIn = await fetch(`${panel.url}/api/v1/auth/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ADMIN) });

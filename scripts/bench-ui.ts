@@ -43,7 +43,16 @@ import { printHotFunctions, startPageProfile } from './bench/page-profile';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const TARGET = { longTaskMs: 50, medianFrameMs: 16 };
-const { values } = parseArgs({ options: { scenario: { type: 'string', default: 'overview' }, services: { type: 'string', default: '200' }, breakers: { type: 'string' }, dependencies: { type: 'string', default: '200' }, seconds: { type: 'string', default: '20' }, profile: { type: 'string' } } });
+const { values } = parseArgs({
+  options: {
+    scenario: { type: 'string', default: 'overview' },
+    services: { type: 'string', default: '200' },
+    breakers: { type: 'string' },
+    dependencies: { type: 'string', default: '200' },
+    seconds: { type: 'string', default: '20' },
+    profile: { type: 'string' },
+  },
+});
 if (values.scenario !== 'overview' && values.scenario !== 'map') throw new Error(`--scenario is overview or map, not ${values.scenario}`);
 const onMap = values.scenario === 'map';
 const services = Number(values.services);
@@ -80,7 +89,8 @@ const MEASURE = `async (windowMs, scrollerSelector) => {
   return { longTasks, frames: frames.slice(1) };
 }`;
 
-const line = (label: string, value: string, target = '', pass?: boolean) => console.log(`${label.padEnd(34)} ${value.padEnd(22)} ${target.padEnd(18)} ${pass === undefined ? '' : pass ? 'PASS' : 'MISS'}`);
+const line = (label: string, value: string, target = '', pass?: boolean) =>
+  console.log(`${label.padEnd(34)} ${value.padEnd(22)} ${target.padEnd(18)} ${pass === undefined ? '' : pass ? 'PASS' : 'MISS'}`);
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
 
 async function main(): Promise<void> {
@@ -96,12 +106,20 @@ async function main(): Promise<void> {
     cleanups.unshift(() => panel.stop());
 
     // Keys through the admin API, as an admin would.
-    const signIn = await fetch(`${panel.url}/api/v1/auth/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json', origin: panel.url }, body: JSON.stringify({ email: TEST_ADMIN.email, password: TEST_ADMIN.password }) });
+    const signIn = await fetch(`${panel.url}/api/v1/auth/sign-in`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: panel.url },
+      body: JSON.stringify({ email: TEST_ADMIN.email, password: TEST_ADMIN.password }),
+    });
     const cookie = (signIn.headers.get('set-cookie') ?? '').split(';')[0]!;
     const { csrfToken } = (await signIn.json()) as { csrfToken: string };
     const keys: Record<string, string> = {};
     for (let index = 0; index < services; index += 1) {
-      const created = await fetch(`${panel.url}/api/v1/api-keys`, { method: 'POST', headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': csrfToken, origin: panel.url }, body: JSON.stringify({ service: `svc-${index}` }) });
+      const created = await fetch(`${panel.url}/api/v1/api-keys`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': csrfToken, origin: panel.url },
+        body: JSON.stringify({ service: `svc-${index}` }),
+      });
       keys[`svc-${index}`] = ((await created.json()) as { key: string }).key;
     }
 
@@ -115,7 +133,10 @@ async function main(): Promise<void> {
     const connected = await fleet.next('connected', 120_000);
     fleet.send({ type: 'paced', warmupMs: 0, windowMs: (seconds + 120) * 1000, intervalMs: 1000 });
 
-    const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-dev-shm-usage'] });
+    const browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-dev-shm-usage'],
+    });
     cleanups.unshift(() => browser.close());
     const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
     await page.request.post(`${panel.url}/api/v1/auth/sign-in`, { data: { email: TEST_ADMIN.email, password: TEST_ADMIN.password }, headers: { origin: panel.url } });
@@ -129,7 +150,12 @@ async function main(): Promise<void> {
       // Drawn means the layout of every breaker, not of a first part of them.
       const map = page.locator(`svg[aria-label="Dependency map"][data-breakers="${total}"]`);
       await map.waitFor({ timeout: 180_000 });
-      mapFigures = { firstDrawnMs: Date.now() - opened, layoutMs: Number(await map.getAttribute('data-layout-ms')), size: ((await page.getByLabel('Map size').textContent()) ?? '').split(' · laid')[0]!, drawnEdges: await map.locator('a').count() };
+      mapFigures = {
+        firstDrawnMs: Date.now() - opened,
+        layoutMs: Number(await map.getAttribute('data-layout-ms')),
+        size: ((await page.getByLabel('Map size').textContent()) ?? '').split(' · laid')[0]!,
+        drawnEdges: await map.locator('a').count(),
+      };
     } else {
       await page.goto(panel.url);
       const counted = page.getByLabel('Summary').getByText(String(total), { exact: true });
@@ -146,7 +172,9 @@ async function main(): Promise<void> {
 
     const frames = [...result.frames].sort((a, b) => a - b);
     const longest = Math.max(0, ...result.longTasks);
-    const what = onMap ? `the dependency map of ${total.toLocaleString('en')} breakers (${services} services × ${breakersPerService}, ${values.dependencies} dependencies)` : `${total.toLocaleString('en')} breakers (${services} services × ${breakersPerService})`;
+    const what = onMap
+      ? `the dependency map of ${total.toLocaleString('en')} breakers (${services} services × ${breakersPerService}, ${values.dependencies} dependencies)`
+      : `${total.toLocaleString('en')} breakers (${services} services × ${breakersPerService})`;
     console.log(`\nbench:ui — ${what} at 1 Hz, ${seconds} s in Chromium at 1366×768; fleet connected ${connected.registered} instances`);
     if (mapFigures) {
       line('map', mapFigures.size);
@@ -161,7 +189,12 @@ async function main(): Promise<void> {
     line('  p95 / p99 / max', `${quantile(work, 0.95).toFixed(1)} / ${quantile(work, 0.99).toFixed(1)} / ${(work.at(-1) ?? NaN).toFixed(1)} ms`);
     line('frame interval median / p95 / p99', `${quantile(frames, 0.5).toFixed(1)} / ${quantile(frames, 0.95).toFixed(1)} / ${quantile(frames, 0.99).toFixed(1)} ms`);
     line('frames', `${frames.length} (${work.length} traced)`);
-    console.log(`machine: ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, load average ${os.loadavg().map((load) => load.toFixed(1)).join(' ')}`);
+    console.log(
+      `machine: ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, load average ${os
+        .loadavg()
+        .map((load) => load.toFixed(1))
+        .join(' ')}`,
+    );
   } finally {
     for (const cleanup of cleanups) await cleanup().catch(() => undefined);
   }

@@ -41,7 +41,11 @@ async function main(): Promise<void> {
   const env = { DATA_DIR: root, PG_DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
   let panel: PanelProcess = await startPanelProcess({ port, env, keyServices: ['checkout'] });
   const apiKey = panel.keys.checkout!;
-  const fleet = await startFleet(panel.url, apiKey, Array.from({ length: instances }, (_, index) => `chaos-${index + 1}`));
+  const fleet = await startFleet(
+    panel.url,
+    apiKey,
+    Array.from({ length: instances }, (_, index) => `chaos-${index + 1}`),
+  );
   const client = await signIn(panel.url);
   const stirring = stirFleet(fleet);
   const probe = probePanel(panel.url, client.cookie, '/api/v1/audit');
@@ -88,7 +92,8 @@ async function main(): Promise<void> {
   const reported = reportedCounters(drained);
   const serverErrors = [...answers.statuses].filter(([status]) => status >= 500 && status !== 503).reduce((sum, [, count]) => sum + count, 0);
   const byKind = (fault: string) => recoveries.filter((recovery) => recovery.fault === fault).map((recovery) => recovery.recoveryMs / 1000);
-  const summary = (times: number[]) => (times.length ? `${times.length}, recovery ${Math.min(...times).toFixed(2)}–${Math.max(...times).toFixed(2)} s (mean ${(times.reduce((a, b) => a + b, 0) / times.length).toFixed(2)} s)` : '0');
+  const summary = (times: number[]) =>
+    times.length ? `${times.length}, recovery ${Math.min(...times).toFixed(2)}–${Math.max(...times).toFixed(2)} s (mean ${(times.reduce((a, b) => a + b, 0) / times.length).toFixed(2)} s)` : '0';
 
   const lines = [
     `duration                 ${values.duration} s, ${instances} SDK service processes, one breaker each`,
@@ -97,7 +102,10 @@ async function main(): Promise<void> {
     `transitions acked        ${acked} (still pending in the services: ${drained.reduce((sum, service) => sum + service.status.pendingTransitions, 0)})`,
     `transitions stored       missing ${missing}, stored twice ${duplicated}`,
     ...Object.keys(reported).map((kind) => `counter ${kind.padEnd(16)} reported ${reported[kind]}, stored ${stored.counters[kind]} (${reported[kind]! - stored.counters[kind]!} not stored)`),
-    `answers                  ${[...answers.statuses].sort(([a], [b]) => a - b).map(([status, count]) => `${status === 0 ? 'refused' : status}: ${count}`).join(', ')}`,
+    `answers                  ${[...answers.statuses]
+      .sort(([a], [b]) => a - b)
+      .map(([status, count]) => `${status === 0 ? 'refused' : status}: ${count}`)
+      .join(', ')}`,
     `5xx other than 503       ${serverErrors}; 503 without Retry-After: ${answers.unavailableWithoutRetryAfter}`,
     `last panel exit code     ${exitCode}`,
   ];

@@ -43,7 +43,16 @@ async function main() {
       const { key } = await createApiKeys({ prisma: panel.prisma, now: Date.now }).create(group.service);
       for (let index = 1; index <= group.instances; index += 1) {
         for (const breaker of group.breakers) {
-          const service = await startSdkService({ PANEL_URL: panel.url, PANEL_API_KEY: key, SERVICE: group.service, INSTANCE: `${group.service}-${index}-${breaker}`, BREAKER: breaker, ZONE: index % 2 ? 'eu-1' : 'eu-2', CALL_INTERVAL_MS: '50', OPEN_TIMEOUT_MS: '60000' });
+          const service = await startSdkService({
+            PANEL_URL: panel.url,
+            PANEL_API_KEY: key,
+            SERVICE: group.service,
+            INSTANCE: `${group.service}-${index}-${breaker}`,
+            BREAKER: breaker,
+            ZONE: index % 2 ? 'eu-1' : 'eu-2',
+            CALL_INTERVAL_MS: '50',
+            OPEN_TIMEOUT_MS: '60000',
+          });
           if (group.failing.includes(breaker) && index > 1) service.setMode('failing');
           services.push(service);
         }
@@ -51,7 +60,10 @@ async function main() {
     }
     await new Promise((resolve) => setTimeout(resolve, 12_000));
     await mkdir(outDir, { recursive: true });
-    const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'] });
+    const browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+    });
     const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
     // Every page needs a session: sign in as the throwaway panel's first admin.
     await page.request.post(`${panel.url}/api/v1/auth/sign-in`, { data: { email: TEST_ADMIN.email, password: TEST_ADMIN.password }, headers: { origin: panel.url } });

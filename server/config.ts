@@ -24,10 +24,15 @@ export const ZConfigEnv = z.object({
   PG_DATA_DIR: z.string().min(1).optional().describe('a folder path'),
   EMBEDDED_PG_PORT: port(0).describe('a TCP port number, 0 to 65535 (0 picks a free one)'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('one of fatal, error, warn, info, debug, trace, silent'),
-  REPORT_INTERVAL_MS: z.coerce.number().int().positive().default(1_000).describe('the reporters\' interval in milliseconds'),
+  REPORT_INTERVAL_MS: z.coerce.number().int().positive().default(1_000).describe("the reporters' interval in milliseconds"),
   STALE_AFTER_INTERVALS: z.coerce.number().int().min(1).default(3).describe('a whole number of report intervals, 1 or more'),
   FLUSH_INTERVAL_MS: z.coerce.number().int().min(100).default(2_000).describe('milliseconds between bucket flushes, 100 or more'),
-  MAX_MESSAGE_BYTES: z.coerce.number().int().min(1024).default(8 * 1024 * 1024).describe('a size in bytes, 1024 or more'),
+  MAX_MESSAGE_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(8 * 1024 * 1024)
+    .describe('a size in bytes, 1024 or more'),
   RETENTION_10S_HOURS: z.coerce.number().int().min(2).default(48).describe('hours to keep 10 s buckets, 2 or more'),
   RETENTION_1M_DAYS: z.coerce.number().int().min(1).default(30).describe('days to keep 1 min buckets, 1 or more'),
   RETENTION_1H_DAYS: z.coerce.number().int().min(1).default(400).describe('days to keep 1 h buckets, 1 or more'),

@@ -17,7 +17,10 @@ export class ApiError extends Error {
  * CSRF token on every change, and `{ error: { code, message } }` turned into an
  * ApiError.
  */
-export async function callApi<T>(path: string, { method = 'GET', body, csrfToken, headers: extra }: { method?: string; body?: unknown; csrfToken?: string; headers?: Record<string, string> } = {}): Promise<T> {
+export async function callApi<T>(
+  path: string,
+  { method = 'GET', body, csrfToken, headers: extra }: { method?: string; body?: unknown; csrfToken?: string; headers?: Record<string, string> } = {},
+): Promise<T> {
   const headers: Record<string, string> = { ...extra };
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (csrfToken) headers[CSRF_HEADER] = csrfToken;

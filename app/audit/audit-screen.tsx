@@ -33,7 +33,10 @@ export function AuditScreen() {
         if (!response.ok) throw new Error(((await response.json()) as { error?: { message?: string } }).error?.message ?? `status ${response.status}`);
         return (await response.json()) as { entries: TAuditEntry[] };
       })
-      .then((body) => !cancelled && (setEntries(body.entries), setError(null)), (failure: unknown) => !cancelled && setError(String(failure instanceof Error ? failure.message : failure)));
+      .then(
+        (body) => !cancelled && (setEntries(body.entries), setError(null)),
+        (failure: unknown) => !cancelled && setError(String(failure instanceof Error ? failure.message : failure)),
+      );
     return () => {
       cancelled = true;
     };

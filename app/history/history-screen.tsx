@@ -39,7 +39,10 @@ export function HistoryScreen() {
   const go = (next: Partial<HistoryView>) => router.replace(`${pathname}?${queryFor({ ...view, ...next })}`, { scroll: false });
 
   useEffect(() => {
-    callApi<TBreakerList>('/api/v1/breakers?sort=name').then((list) => setBreakers(list.breakers), () => undefined);
+    callApi<TBreakerList>('/api/v1/breakers?sort=name').then(
+      (list) => setBreakers(list.breakers),
+      () => undefined,
+    );
   }, []);
 
   useEffect(() => {
@@ -186,7 +189,15 @@ export function HistoryScreen() {
       ) : (
         <p className={styles.muted}>Loading the timeline…</p>
       )}
-      {incidents ? <IncidentsTable list={incidents} sort={sort.sort} order={sort.order} onSort={(key) => setSort((current) => ({ sort: key, order: current.sort === key && current.order === 'desc' ? 'asc' : 'desc' }))} linkFor={linkFor} /> : null}
+      {incidents ? (
+        <IncidentsTable
+          list={incidents}
+          sort={sort.sort}
+          order={sort.order}
+          onSort={(key) => setSort((current) => ({ sort: key, order: current.sort === key && current.order === 'desc' ? 'asc' : 'desc' }))}
+          linkFor={linkFor}
+        />
+      ) : null}
     </>
   );
 }

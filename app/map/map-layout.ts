@@ -127,7 +127,13 @@ export function layoutMap(topology: MapTopology): MapLayout {
     if (edge.from === edge.to) {
       const x = from.x + from.width / 2;
       const reach = 28 + edge.lane * 8;
-      edges.push({ breakerId: edge.breakerId, path: `M${x},${from.y - 5}C${x + reach},${from.y - reach} ${x + reach},${from.y + reach} ${x},${from.y + 5}`, middle: { x: x + reach * 0.75, y: from.y }, top: from.y - reach, bottom: from.y + reach });
+      edges.push({
+        breakerId: edge.breakerId,
+        path: `M${x},${from.y - 5}C${x + reach},${from.y - reach} ${x + reach},${from.y + reach} ${x},${from.y + 5}`,
+        middle: { x: x + reach * 0.75, y: from.y },
+        top: from.y - reach,
+        bottom: from.y + reach,
+      });
       continue;
     }
     const routed = (graph.edge(edge.from, edge.to, `${edge.from}\n${edge.to}`) as { points?: Point[] } | undefined)?.points ?? [];

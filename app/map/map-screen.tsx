@@ -34,7 +34,17 @@ function parseLook(key: string): EdgeLook {
 /** One edge, subscribed to its own breaker: a trip recolours this edge and nothing else. */
 function ConnectedEdge({ edge, placed, onOpen }: { edge: TopologyEdge; placed: PlacedEdge; onOpen(event: MouseEvent<Element>, breakerId: string): void }) {
   const look = parseLook(useBreakers(useMemo(() => lookKey(edge.breakerId), [edge.breakerId])));
-  return <MapEdge href={`/breakers/${edge.breakerId}`} service={edge.from} breaker={edge.breakerName} path={placed.path} middle={placed.middle} look={look} onOpen={(event) => onOpen(event, edge.breakerId)} />;
+  return (
+    <MapEdge
+      href={`/breakers/${edge.breakerId}`}
+      service={edge.from}
+      breaker={edge.breakerName}
+      path={placed.path}
+      middle={placed.middle}
+      look={look}
+      onOpen={(event) => onOpen(event, edge.breakerId)}
+    />
+  );
 }
 
 /** One node; a dependency counts its guarding breakers that are unhealthy. */
@@ -73,10 +83,11 @@ function useBand(frame: RefObject<HTMLDivElement | null>): Band {
   useEffect(() => {
     const element = frame.current;
     if (!element) return;
-    const update = () => setBand((current) => {
-      const next = bandOf(element);
-      return next.top === current.top && next.bottom === current.bottom ? current : next;
-    });
+    const update = () =>
+      setBand((current) => {
+        const next = bandOf(element);
+        return next.top === current.top && next.bottom === current.bottom ? current : next;
+      });
     update();
     element.addEventListener('scroll', update, { passive: true });
     const observer = new ResizeObserver(update);
@@ -96,7 +107,19 @@ function useBand(frame: RefObject<HTMLDivElement | null>): Band {
  * second for its counts, and reconciling 2,400 elements each time would cost
  * frames; only the edges and nodes whose breakers changed re-render.
  */
-const MapDrawing = memo(function MapDrawing({ topology, layout, layoutMs, band, onOpen }: { topology: MapTopology; layout: MapLayout; layoutMs: number; band: Band; onOpen(event: MouseEvent<Element>, breakerId: string): void }) {
+const MapDrawing = memo(function MapDrawing({
+  topology,
+  layout,
+  layoutMs,
+  band,
+  onOpen,
+}: {
+  topology: MapTopology;
+  layout: MapLayout;
+  layoutMs: number;
+  band: Band;
+  onOpen(event: MouseEvent<Element>, breakerId: string): void;
+}) {
   const inBand = (top: number, bottom: number) => bottom >= band.top && top <= band.bottom;
   return (
     <svg width={layout.width} height={layout.height} role="img" aria-label="Dependency map" data-layout-ms={layoutMs.toFixed(0)} data-breakers={topology.edges.length}>
@@ -124,7 +147,10 @@ const MapDrawing = memo(function MapDrawing({ topology, layout, layoutMs, band, 
 export function MapScreen() {
   useLiveScope({ kind: 'all' });
   const router = useRouter();
-  const version = useThrottled(useBreakers((state) => state.version), TOPOLOGY_REFRESH_MS);
+  const version = useThrottled(
+    useBreakers((state) => state.version),
+    TOPOLOGY_REFRESH_MS,
+  );
   const byId = useBreakers((state) => state.byId);
   const loaded = useBreakers((state) => state.loaded);
   // eslint-disable-next-line react-hooks/exhaustive-deps -- byId is updated in place; version says when it changed

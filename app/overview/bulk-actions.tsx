@@ -24,7 +24,9 @@ export function BulkActions({ selected, onSelect }: { selected: ReadonlySet<stri
   const [error, setError] = useState<string | null>(null);
   const targets: BulkTarget[] = [...selected].flatMap((id) => {
     const summary = byId[id];
-    return summary ? [{ id, service: summary.service, name: summary.name, instances: summary.instances.total, readOnly: summary.clients.kinds.length > 0 && summary.clients.kinds.every(isReadOnlyKind) }] : [];
+    return summary
+      ? [{ id, service: summary.service, name: summary.name, instances: summary.instances.total, readOnly: summary.clients.kinds.length > 0 && summary.clients.kinds.every(isReadOnlyKind) }]
+      : [];
   });
   const names = [...new Set(targets.map((target) => target.name))];
 
@@ -52,7 +54,18 @@ export function BulkActions({ selected, onSelect }: { selected: ReadonlySet<stri
     <div className={styles.toolbar} role="group" aria-label="Selected breakers">
       <span>{selected.size} selected</span>
       {names.length === 1 && (
-        <button type="button" onClick={() => onSelect(new Set(Object.values(byId).filter((summary) => summary.name === names[0]).map((summary) => summary.id)))}>
+        <button
+          type="button"
+          onClick={() =>
+            onSelect(
+              new Set(
+                Object.values(byId)
+                  .filter((summary) => summary.name === names[0])
+                  .map((summary) => summary.id),
+              ),
+            )
+          }
+        >
           Select “{names[0]}” in every service
         </button>
       )}

@@ -58,7 +58,10 @@ export function OverviewScreen() {
   );
 
   // Order, counts and the service list come from the whole map: recomputed at most once a second.
-  const version = useThrottled(useBreakers((state) => state.version), ORDER_REFRESH_MS);
+  const version = useThrottled(
+    useBreakers((state) => state.version),
+    ORDER_REFRESH_MS,
+  );
   const byId = useBreakers((state) => state.byId);
   // eslint-disable-next-line react-hooks/exhaustive-deps -- byId is updated in place; version says when it changed
   const { lines, counts, services } = useMemo(() => selectOverview(byId, filters), [byId, filters, version]);
@@ -66,12 +69,16 @@ export function OverviewScreen() {
   const live = useConnection((state) => state.status === 'live');
   const canAct = useCan('operator');
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
-  const toggle = useCallback((id: string) => setSelected((current) => {
-    const next = new Set(current);
-    if (next.has(id)) next.delete(id);
-    else next.add(id);
-    return next;
-  }), []);
+  const toggle = useCallback(
+    (id: string) =>
+      setSelected((current) => {
+        const next = new Set(current);
+        if (next.has(id)) next.delete(id);
+        else next.add(id);
+        return next;
+      }),
+    [],
+  );
 
   const scroller = useRef<HTMLDivElement>(null);
   // Without flushSync a scroll's rows render in React's next batch, not synchronously inside the scroll event.

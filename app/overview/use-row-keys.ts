@@ -18,7 +18,19 @@ export interface RowKeys {
  * previous breaker (scrolling it into view and focusing its link, so the
  * focus ring shows and `Enter` opens it), ignored while typing in a field.
  */
-export function useRowKeys({ lines, search, list, scrollToIndex, open }: { lines: OverviewLine[]; search: RefObject<HTMLInputElement | null>; list: RefObject<HTMLElement | null>; scrollToIndex(index: number): void; open(id: string): void }): RowKeys {
+export function useRowKeys({
+  lines,
+  search,
+  list,
+  scrollToIndex,
+  open,
+}: {
+  lines: OverviewLine[];
+  search: RefObject<HTMLInputElement | null>;
+  list: RefObject<HTMLElement | null>;
+  scrollToIndex(index: number): void;
+  open(id: string): void;
+}): RowKeys {
   const [activeId, setActiveId] = useState<string | null>(null);
   // The listener stays bound for the page's life; it reads the latest lines and callbacks from here.
   const latest = useRef({ lines, activeId, scrollToIndex, open });

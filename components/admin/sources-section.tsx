@@ -23,9 +23,21 @@ export interface SourcesSectionProps {
 }
 
 const KINDS: Record<TSourceKind, { label: string; target: string; hint: string }> = {
-  actuator: { label: 'Resilience4j actuator', target: 'http://orders:8080/actuator', hint: 'The actuator base URL of each process. Read and steered: trip → FORCE_OPEN, force closed → DISABLE, reset and release → CLOSE.' },
-  prometheus: { label: 'Prometheus scrape (read-only)', target: 'http://orders:8080/actuator/prometheus', hint: 'The metrics URL of each process: Resilience4j Micrometer, opossum-prometheus or Polly through a Prometheus exporter.' },
-  hystrix: { label: 'Hystrix stream (read-only)', target: 'http://orders:8080/hystrix.stream', hint: 'The event stream URL of each process (not a Turbine stream: the panel merges per instance itself).' },
+  actuator: {
+    label: 'Resilience4j actuator',
+    target: 'http://orders:8080/actuator',
+    hint: 'The actuator base URL of each process. Read and steered: trip → FORCE_OPEN, force closed → DISABLE, reset and release → CLOSE.',
+  },
+  prometheus: {
+    label: 'Prometheus scrape (read-only)',
+    target: 'http://orders:8080/actuator/prometheus',
+    hint: 'The metrics URL of each process: Resilience4j Micrometer, opossum-prometheus or Polly through a Prometheus exporter.',
+  },
+  hystrix: {
+    label: 'Hystrix stream (read-only)',
+    target: 'http://orders:8080/hystrix.stream',
+    hint: 'The event stream URL of each process (not a Turbine stream: the panel merges per instance itself).',
+  },
   otlp: { label: 'OTLP metrics (read-only)', target: '', hint: 'No targets: the service pushes OpenTelemetry metrics to this panel’s /v1/metrics with an API key of the service.' },
 };
 

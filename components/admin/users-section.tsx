@@ -59,7 +59,12 @@ export function UsersSection({ users, currentUserId, onInvite, onChangeRole, onD
             <tr key={user.id}>
               <td>{user.email}</td>
               <td>
-                <select aria-label={`Role of ${user.email}`} value={user.role} disabled={Boolean(user.disabledAt) || user.id === currentUserId} onChange={(event) => onChangeRole(user.id, event.target.value as TRole)}>
+                <select
+                  aria-label={`Role of ${user.email}`}
+                  value={user.role}
+                  disabled={Boolean(user.disabledAt) || user.id === currentUserId}
+                  onChange={(event) => onChangeRole(user.id, event.target.value as TRole)}
+                >
                   {ROLES.map((option) => (
                     <option key={option}>{option}</option>
                   ))}
@@ -70,7 +75,13 @@ export function UsersSection({ users, currentUserId, onInvite, onChangeRole, onD
               <td>
                 {!user.disabledAt && user.id !== currentUserId ? (
                   <>
-                    <button type="button" className={styles.button} aria-label={`Reset the password of ${user.email}`} title="A new temporary password; their sessions end" onClick={() => onResetPassword(user.id)}>
+                    <button
+                      type="button"
+                      className={styles.button}
+                      aria-label={`Reset the password of ${user.email}`}
+                      title="A new temporary password; their sessions end"
+                      onClick={() => onResetPassword(user.id)}
+                    >
                       Reset password
                     </button>{' '}
                     <button type="button" className={`${styles.button} ${styles.danger}`} aria-label={`Disable ${user.email}`} onClick={() => onDisable(user.id)}>

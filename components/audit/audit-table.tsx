@@ -5,7 +5,10 @@ function scopeText(scope: unknown): string {
   if (!scope || typeof scope !== 'object') return '–';
   if ('all' in scope) return 'all instances';
   if ('instances' in scope && Array.isArray(scope.instances)) return scope.instances.join(', ');
-  if ('labels' in scope && scope.labels && typeof scope.labels === 'object') return Object.entries(scope.labels).map(([key, value]) => `${key}=${String(value)}`).join(', ');
+  if ('labels' in scope && scope.labels && typeof scope.labels === 'object')
+    return Object.entries(scope.labels)
+      .map(([key, value]) => `${key}=${String(value)}`)
+      .join(', ');
   return '–';
 }
 

@@ -13,7 +13,10 @@ export function ConfigList({ config }: { config: TBreakerConfig | null }) {
     ['Slow call', formatOptionalDuration(config.slowCallThresholdMs)],
     ['Slow-call threshold', pct(config.slowCallRateThreshold)],
     ['Minimum calls', formatCount(config.minimumCalls)],
-    ['Open timeout', formatOptionalDuration(config.openTimeoutMs) + (config.openTimeoutBackoff ? ` (×${config.openTimeoutBackoff.multiplier} up to ${formatDuration(config.openTimeoutBackoff.maxMs)})` : '')],
+    [
+      'Open timeout',
+      formatOptionalDuration(config.openTimeoutMs) + (config.openTimeoutBackoff ? ` (×${config.openTimeoutBackoff.multiplier} up to ${formatDuration(config.openTimeoutBackoff.maxMs)})` : ''),
+    ],
     ['Half-open trials', String(config.halfOpenMaxCalls)],
     ['Call timeout', formatOptionalDuration(config.callTimeoutMs)],
     ['Fallback', config.hasFallback ? 'yes' : 'no'],

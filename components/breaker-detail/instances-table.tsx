@@ -4,7 +4,6 @@ import { formatPercent } from '../overview/format';
 import { clientActionHint, clientText } from '../reporter-client-text';
 import styles from './breaker-detail.module.css';
 
-
 /** Every instance of the breaker; instances whose configuration differs from the majority are marked. */
 export function InstancesTable({ instances, drifted, now }: { instances: TBreakerInstance[]; drifted: ReadonlySet<string>; now: number }) {
   return (
@@ -33,7 +32,11 @@ export function InstancesTable({ instances, drifted, now }: { instances: TBreake
             </td>
             <td title={clientActionHint(instance.client)}>{clientText(instance.client)}</td>
             <td>{formatAgo(instance.lastReportAt, now)}</td>
-            <td>{Object.entries(instance.labels).map(([key, value]) => `${key}=${value}`).join(', ') || '–'}</td>
+            <td>
+              {Object.entries(instance.labels)
+                .map(([key, value]) => `${key}=${value}`)
+                .join(', ') || '–'}
+            </td>
             <td className={styles.number}>{instance.window ? formatCount(instance.window.calls) : '–'}</td>
             <td className={styles.number}>{formatPercent(instance.window?.failureRate ?? null)}</td>
             <td className={styles.number}>{formatPercent(instance.window?.slowCallRate ?? null)}</td>
@@ -50,7 +53,14 @@ export function InstanceHeatmap({ instances }: { instances: TBreakerInstance[] }
   return (
     <div className={styles.heatmap} role="list" aria-label="Instances by state">
       {instances.map((instance) => (
-        <span key={instance.instanceId} role="listitem" className={styles.cell} data-state={instance.stale ? 'STALE' : instance.state} title={`${instance.name}: ${instance.stale ? 'stale' : instance.state}`} aria-label={`${instance.name}: ${instance.stale ? 'stale' : instance.state}`} />
+        <span
+          key={instance.instanceId}
+          role="listitem"
+          className={styles.cell}
+          data-state={instance.stale ? 'STALE' : instance.state}
+          title={`${instance.name}: ${instance.stale ? 'stale' : instance.state}`}
+          aria-label={`${instance.name}: ${instance.stale ? 'stale' : instance.state}`}
+        />
       ))}
     </div>
   );

@@ -75,16 +75,27 @@ export function MetricsCharts({ points, stepSeconds, from, to, failureThreshold,
   const tick = formatTick(to - from);
   const xAxis = <XAxis dataKey="start" type="number" domain={[from, to]} scale="time" tickFormatter={tick} fontSize={11} />;
   const tooltip = (unit: (value: number) => string) => (
-    <Tooltip active={pointerInside || focusInside ? undefined : false} labelFormatter={(value) => new Date(Number(value)).toLocaleString()} formatter={(value) => (typeof value === 'number' ? unit(value) : String(value))} />
+    <Tooltip
+      active={pointerInside || focusInside ? undefined : false}
+      labelFormatter={(value) => new Date(Number(value)).toLocaleString()}
+      formatter={(value) => (typeof value === 'number' ? unit(value) : String(value))}
+    />
   );
   const peakFailure = Math.max(0, ...points.map((point) => point.failureRate ?? 0));
   const peakCalls = Math.max(0, ...points.map((point) => point.success + point.failure + point.timeout + point.rejected));
   // Rates per second back to counts: an open breaker's empty rate and latency charts say how many calls it turned away.
   const executed = points.reduce((sum, point) => sum + point.success + point.failure + point.timeout, 0) * stepSeconds;
   const rejected = Math.round(points.reduce((sum, point) => sum + point.rejected, 0) * stepSeconds);
-  const noneExecuted = executed === 0 && rejected > 0 ? `No calls executed in this range: all ${formatCount(rejected)} rejected${rejectedWhile(state)}, so there is no failure rate or latency to draw.` : null;
+  const noneExecuted =
+    executed === 0 && rejected > 0 ? `No calls executed in this range: all ${formatCount(rejected)} rejected${rejectedWhile(state)}, so there is no failure rate or latency to draw.` : null;
   return (
-    <div className={styles.charts} onPointerEnter={() => setPointerInside(true)} onPointerLeave={() => setPointerInside(false)} onFocus={() => setFocusInside(true)} onBlur={() => setFocusInside(false)}>
+    <div
+      className={styles.charts}
+      onPointerEnter={() => setPointerInside(true)}
+      onPointerLeave={() => setPointerInside(false)}
+      onFocus={() => setFocusInside(true)}
+      onBlur={() => setFocusInside(false)}
+    >
       <p className={styles.muted} aria-label="Range summary">
         Peak failure rate {noneExecuted ? '–' : `${peakFailure.toFixed(0)}%`} · peak {peakCalls.toFixed(1)} calls/s
       </p>
@@ -123,8 +134,17 @@ export function MetricsCharts({ points, stepSeconds, from, to, failureThreshold,
                   <Legend />
                   <Line type="monotone" dataKey="failureRate" name="failure rate" stroke={COLOURS.failure} dot={false} isAnimationActive={false} connectNulls />
                   <Line type="monotone" dataKey="slowRate" name="slow-call rate" stroke={COLOURS.slow} dot={false} isAnimationActive={false} connectNulls strokeDasharray="5 3" />
-                  {failureThreshold !== null && <ReferenceLine y={failureThreshold} stroke={COLOURS.failure} strokeDasharray="2 2" label={{ value: `failure threshold ${failureThreshold}%`, fontSize: 10, position: 'insideTopLeft' }} />}
-                  {slowThreshold !== null && <ReferenceLine y={slowThreshold} stroke={COLOURS.slow} strokeDasharray="2 2" label={{ value: `slow threshold ${slowThreshold}%`, fontSize: 10, position: 'insideBottomLeft' }} />}
+                  {failureThreshold !== null && (
+                    <ReferenceLine
+                      y={failureThreshold}
+                      stroke={COLOURS.failure}
+                      strokeDasharray="2 2"
+                      label={{ value: `failure threshold ${failureThreshold}%`, fontSize: 10, position: 'insideTopLeft' }}
+                    />
+                  )}
+                  {slowThreshold !== null && (
+                    <ReferenceLine y={slowThreshold} stroke={COLOURS.slow} strokeDasharray="2 2" label={{ value: `slow threshold ${slowThreshold}%`, fontSize: 10, position: 'insideBottomLeft' }} />
+                  )}
                 </LineChart>
               </ResponsiveContainer>
             )}

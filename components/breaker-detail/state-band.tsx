@@ -20,7 +20,13 @@ export function StateBand({ segments, from, to }: { segments: StateSegment[]; fr
         const width = ((Math.min(segment.to, to) - Math.max(segment.from, from)) / span) * 100;
         if (width <= 0) return null;
         return (
-          <span key={`${segment.from}-${segment.state}`} className={styles.segment} data-state={segment.state} style={{ left: `${left}%`, width: `${width}%` }} title={`${segment.state} from ${new Date(segment.from).toLocaleString()}`}>
+          <span
+            key={`${segment.from}-${segment.state}`}
+            className={styles.segment}
+            data-state={segment.state}
+            style={{ left: `${left}%`, width: `${width}%` }}
+            title={`${segment.state} from ${new Date(segment.from).toLocaleString()}`}
+          >
             {width > 8 ? segment.state.replace('_', ' ') : ''}
           </span>
         );

@@ -14,7 +14,6 @@ const EFFECT: Record<TOperatorActionKind, string> = {
   release: 'removes the override and resumes automatic behaviour',
 };
 
-
 export interface DialogInstance {
   name: string;
   labels: Record<string, string>;

@@ -9,7 +9,19 @@ export const EXPIRY_CHOICES = [
 ];
 
 /** The fields every action dialog asks for: the expiry (for overrides) and the reason, which is required. */
-export function ReasonAndExpiry({ withExpiry, expiresIn, onExpiresIn, reason, onReason }: { withExpiry: boolean; expiresIn: number; onExpiresIn(seconds: number): void; reason: string; onReason(text: string): void }) {
+export function ReasonAndExpiry({
+  withExpiry,
+  expiresIn,
+  onExpiresIn,
+  reason,
+  onReason,
+}: {
+  withExpiry: boolean;
+  expiresIn: number;
+  onExpiresIn(seconds: number): void;
+  reason: string;
+  onReason(text: string): void;
+}) {
   return (
     <>
       {withExpiry && (

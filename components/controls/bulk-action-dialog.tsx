@@ -23,7 +23,21 @@ export interface BulkTarget {
 }
 
 /** One action on several breakers (all their instances), with the blast radius spelled out and a reason required. */
-export function BulkActionDialog({ action, targets, busy, error, onConfirm, onCancel }: { action: TOperatorActionKind; targets: BulkTarget[]; busy: boolean; error: string | null; onConfirm(request: Omit<TActionRequest, 'scope'>): void; onCancel(): void }) {
+export function BulkActionDialog({
+  action,
+  targets,
+  busy,
+  error,
+  onConfirm,
+  onCancel,
+}: {
+  action: TOperatorActionKind;
+  targets: BulkTarget[];
+  busy: boolean;
+  error: string | null;
+  onConfirm(request: Omit<TActionRequest, 'scope'>): void;
+  onCancel(): void;
+}) {
   const dialog = useRef<HTMLDialogElement>(null);
   const [reason, setReason] = useState('');
   const [expiresIn, setExpiresIn] = useState(3600);
@@ -56,7 +70,13 @@ export function BulkActionDialog({ action, targets, busy, error, onConfirm, onCa
         <p className={styles.blast}>
           This {EFFECT[action]} on {instances} instances across {targets.length} breakers.
         </p>
-        <DialogFooter error={error} submitLabel={busy ? 'Sending…' : `${ACTION_LABEL[action]} ${targets.length} breakers`} disabled={reason.trim().length < 3 || busy} danger={action === 'trip'} onCancel={onCancel} />
+        <DialogFooter
+          error={error}
+          submitLabel={busy ? 'Sending…' : `${ACTION_LABEL[action]} ${targets.length} breakers`}
+          disabled={reason.trim().length < 3 || busy}
+          danger={action === 'trip'}
+          onCancel={onCancel}
+        />
       </form>
     </dialog>
   );

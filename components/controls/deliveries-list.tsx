@@ -8,9 +8,7 @@ export function DeliveriesList({ action, deliveries }: { action: string; deliver
   if (deliveries.length === 0) return <p className={styles.muted}>The last {action} reached no instance (none in scope yet).</p>;
   return (
     <table className={styles.deliveries}>
-      <caption>
-        Delivery of the last {action.replace('_', ' ')}
-      </caption>
+      <caption>Delivery of the last {action.replace('_', ' ')}</caption>
       <thead>
         <tr>
           <th scope="col">Instance</th>

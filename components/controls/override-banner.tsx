@@ -12,7 +12,9 @@ function scopeText(override: TOverrideView): string {
   const { scope } = override;
   if ('all' in scope) return 'all instances';
   if ('instances' in scope) return `instances ${scope.instances.join(', ')}`;
-  return `instances with ${Object.entries(scope.labels).map(([key, value]) => `${key}=${value}`).join(', ')}`;
+  return `instances with ${Object.entries(scope.labels)
+    .map(([key, value]) => `${key}=${value}`)
+    .join(', ')}`;
 }
 
 /** The override in force, prominent: what, on which instances, who, why, and a countdown to its expiry. */

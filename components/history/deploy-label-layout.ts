@@ -33,7 +33,12 @@ export interface DeployLabelLayoutOptions {
  * fits on no row is folded into the nearest label to its left (its marker
  * line stays, with its own hover).
  */
-export function layoutDeployLabels<T>(inputs: readonly DeployLabelInput<T>[], from: number, to: number, { widthPx, rows = 2, charPx = 6.5, extraPx = 28 }: DeployLabelLayoutOptions): PlacedDeployLabel<T>[] {
+export function layoutDeployLabels<T>(
+  inputs: readonly DeployLabelInput<T>[],
+  from: number,
+  to: number,
+  { widthPx, rows = 2, charPx = 6.5, extraPx = 28 }: DeployLabelLayoutOptions,
+): PlacedDeployLabel<T>[] {
   const span = Math.max(1, to - from);
   const sorted = [...inputs].filter((input) => input.at >= from && input.at <= to).sort((a, b) => a.at - b.at);
   const rowEnds: number[] = Array.from({ length: rows }, () => Number.NEGATIVE_INFINITY);

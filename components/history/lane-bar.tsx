@@ -29,7 +29,13 @@ export function LaneBar({ label, from, to, segments, trips = [], actions = [], l
   const x = (at: number) => ((at - from) / span) * COLUMNS;
   const shown = mergeForWidth(segments, from, to, COLUMNS / 2);
   return (
-    <svg className={styles.lane} viewBox={`0 0 ${COLUMNS} 24`} preserveAspectRatio="none" role="img" aria-label={`${label}: ${shown.length} state segments, ${trips.length} trips, ${actions.length} operator actions`}>
+    <svg
+      className={styles.lane}
+      viewBox={`0 0 ${COLUMNS} 24`}
+      preserveAspectRatio="none"
+      role="img"
+      aria-label={`${label}: ${shown.length} state segments, ${trips.length} trips, ${actions.length} operator actions`}
+    >
       {shown.map((segment) => {
         const left = x(segment.from);
         const width = Math.max(1.5, x(segment.to) - left);

@@ -25,7 +25,8 @@ const DEPLOY_LABEL_ROWS = 2;
 // Until the lanes are measured: a narrow guess folds more labels, never overlaps them.
 const UNMEASURED_WIDTH_PX = 600;
 
-const deployTitle = (deploy: TDeployMark) => `Deploy ${deploy.version}${deploy.previous ? ` (from ${deploy.previous})` : ''} on ${deploy.service}: ${deploy.instances.join(', ')}\n${localTime(deploy.at)} · ${utcTime(deploy.at)}`;
+const deployTitle = (deploy: TDeployMark) =>
+  `Deploy ${deploy.version}${deploy.previous ? ` (from ${deploy.previous})` : ''} on ${deploy.service}: ${deploy.instances.join(', ')}\n${localTime(deploy.at)} · ${utcTime(deploy.at)}`;
 
 /**
  * One lane per breaker over the range, expandable into its instances, with
@@ -44,7 +45,16 @@ export function Swimlanes({ from, to, lanes, deploys, expanded, onToggle, onZoom
     observer.observe(element);
     return () => observer.disconnect();
   }, []);
-  const labels = useMemo(() => layoutDeployLabels(deploys.map((deploy) => ({ at: deploy.at, text: deploy.version, item: deploy })), from, to, { widthPx, rows: DEPLOY_LABEL_ROWS }), [deploys, from, to, widthPx]);
+  const labels = useMemo(
+    () =>
+      layoutDeployLabels(
+        deploys.map((deploy) => ({ at: deploy.at, text: deploy.version, item: deploy })),
+        from,
+        to,
+        { widthPx, rows: DEPLOY_LABEL_ROWS },
+      ),
+    [deploys, from, to, widthPx],
+  );
   const labelRows = labels.length === 0 ? 0 : Math.max(...labels.map((label) => label.row)) + 1;
   const span = Math.max(1, to - from);
   const fraction = (event: PointerEvent) => {
@@ -113,7 +123,15 @@ export function Swimlanes({ from, to, lanes, deploys, expanded, onToggle, onZoom
                     {lane.breaker}
                   </a>
                 </div>
-                <LaneBar label={`${lane.service}/${lane.breaker}`} from={from} to={to} segments={lane.segments} trips={lane.trips} actions={lane.actions} linkFor={(at) => linkFor(lane.breakerId, at)} />
+                <LaneBar
+                  label={`${lane.service}/${lane.breaker}`}
+                  from={from}
+                  to={to}
+                  segments={lane.segments}
+                  trips={lane.trips}
+                  actions={lane.actions}
+                  linkFor={(at) => linkFor(lane.breakerId, at)}
+                />
               </div>
               {expanded.has(lane.breakerId) && !lane.instances ? <p className={styles.instanceRow}>Loading instances…</p> : null}
               {expanded.has(lane.breakerId)

@@ -26,7 +26,23 @@ const QUIET: ReadonlySet<TBreakerStatus> = new Set(['closed', 'idle', 'no_data']
  * status; a link to the breaker's page. Unhealthy edges carry their instance
  * counts in the middle.
  */
-export function MapEdge({ href, service, breaker, path, middle, look, onOpen }: { href: string; service: string; breaker: string; path: string; middle: { x: number; y: number }; look: EdgeLook; onOpen(event: MouseEvent<Element>): void }) {
+export function MapEdge({
+  href,
+  service,
+  breaker,
+  path,
+  middle,
+  look,
+  onOpen,
+}: {
+  href: string;
+  service: string;
+  breaker: string;
+  path: string;
+  middle: { x: number; y: number };
+  look: EdgeLook;
+  onOpen(event: MouseEvent<Element>): void;
+}) {
   const counts = edgeCounts(look);
   const label = `${service} → ${breaker}: ${STATUS_LABEL[look.status]}, ${counts}`;
   return (

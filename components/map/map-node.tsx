@@ -8,10 +8,33 @@ const MAX_CHARS = 30;
  * breakers guarding it are open across the fleet, so one failing dependency
  * stands out however many services call it.
  */
-export function MapNode({ name, kind, x, y, width, height, trippedOf }: { name: string; kind: 'service' | 'dependency' | 'both'; x: number; y: number; width: number; height: number; trippedOf: { tripped: number; of: number } | null }) {
+export function MapNode({
+  name,
+  kind,
+  x,
+  y,
+  width,
+  height,
+  trippedOf,
+}: {
+  name: string;
+  kind: 'service' | 'dependency' | 'both';
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  trippedOf: { tripped: number; of: number } | null;
+}) {
   const tripped = trippedOf && trippedOf.tripped > 0 ? trippedOf : null;
   return (
-    <g className={styles.node} data-kind={kind} data-tripped={tripped ? '' : undefined} transform={`translate(${(x - width / 2).toFixed(1)},${(y - height / 2).toFixed(1)})`} role="listitem" aria-label={tripped ? `${name}: ${tripped.tripped} of ${tripped.of} breakers open` : name}>
+    <g
+      className={styles.node}
+      data-kind={kind}
+      data-tripped={tripped ? '' : undefined}
+      transform={`translate(${(x - width / 2).toFixed(1)},${(y - height / 2).toFixed(1)})`}
+      role="listitem"
+      aria-label={tripped ? `${name}: ${tripped.tripped} of ${tripped.of} breakers open` : name}
+    >
       <rect width={width} height={height} rx={kind === 'service' ? 4 : 13} />
       <title>{name}</title>
       <text x={width / 2} y={height / 2} dominantBaseline="central" textAnchor="middle">

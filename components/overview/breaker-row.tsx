@@ -44,9 +44,7 @@ export function BreakerRow({ summary, status, trend, selection }: { summary: TBr
   const rejectedOnly = allRejected(rates) ? allRejectedText({ perSecond: rates.rejectedPerSecond }, summary.state) : null;
   return (
     <div className={styles.row} role="row" data-status={status}>
-      <span role="cell">
-        {selection && <input type="checkbox" checked={selection.selected} onChange={selection.onToggle} aria-label={`Select ${summary.service} ${summary.name}`} />}
-      </span>
+      <span role="cell">{selection && <input type="checkbox" checked={selection.selected} onChange={selection.onToggle} aria-label={`Select ${summary.service} ${summary.name}`} />}</span>
       <span role="cell" className={styles.service}>
         {summary.service}
         {summary.demo && <span className={styles.demo}> demo</span>}
@@ -57,7 +55,10 @@ export function BreakerRow({ summary, status, trend, selection }: { summary: TBr
           {summary.name}
         </Link>
         {summary.override && (
-          <span className={styles.override} title={`${summary.override.state === 'FORCED_OPEN' ? 'Tripped' : 'Forced closed'} by ${summary.override.by ?? 'unknown'}: ${summary.override.reason}${summary.override.expiresAt ? `; ends ${new Date(summary.override.expiresAt).toLocaleTimeString()}` : ''}`}>
+          <span
+            className={styles.override}
+            title={`${summary.override.state === 'FORCED_OPEN' ? 'Tripped' : 'Forced closed'} by ${summary.override.by ?? 'unknown'}: ${summary.override.reason}${summary.override.expiresAt ? `; ends ${new Date(summary.override.expiresAt).toLocaleTimeString()}` : ''}`}
+          >
             {' '}
             · by hand: {summary.override.reason}
           </span>

@@ -10,7 +10,17 @@ export interface OverviewFilterValues {
 }
 
 /** Search, service and status filters and grouping; the page keeps them in the URL. `/` focuses the search (the page binds it). */
-export function OverviewFilters({ values, services, onChange, searchRef }: { values: OverviewFilterValues; services: string[]; onChange(next: OverviewFilterValues): void; searchRef?: Ref<HTMLInputElement> }) {
+export function OverviewFilters({
+  values,
+  services,
+  onChange,
+  searchRef,
+}: {
+  values: OverviewFilterValues;
+  services: string[];
+  onChange(next: OverviewFilterValues): void;
+  searchRef?: Ref<HTMLInputElement>;
+}) {
   // What is being typed, until the URL catches up with it: the URL updates a moment later, and showing it
   // meanwhile would drop the letters typed in between.
   const [draft, setDraft] = useState<string | null>(null);
@@ -20,10 +30,17 @@ export function OverviewFilters({ values, services, onChange, searchRef }: { val
     <div className={styles.filters} role="search">
       <label>
         Search
-        <input ref={searchRef} type="search" value={current.search} placeholder="service or breaker  ( / )" aria-keyshortcuts="/" onChange={(event) => {
+        <input
+          ref={searchRef}
+          type="search"
+          value={current.search}
+          placeholder="service or breaker  ( / )"
+          aria-keyshortcuts="/"
+          onChange={(event) => {
             setDraft(event.target.value);
             onChange({ ...current, search: event.target.value });
-          }} />
+          }}
+        />
       </label>
       <label>
         Service

@@ -78,9 +78,7 @@ export type TOverrideView = z.infer<typeof ZOverrideView>;
 /** `GET /api/v1/breakers/:id/control`: the override in force and the last command with its deliveries. */
 export const ZBreakerControl = z.object({
   override: ZOverrideView.nullable(),
-  lastCommand: z
-    .object({ id: z.string(), action: ZOperatorActionKind, reason: z.string(), by: z.string().nullable(), at: z.number(), deliveries: z.array(ZDelivery) })
-    .nullable(),
+  lastCommand: z.object({ id: z.string(), action: ZOperatorActionKind, reason: z.string(), by: z.string().nullable(), at: z.number(), deliveries: z.array(ZDelivery) }).nullable(),
 });
 
 /** `GET /api/v1/breakers/:id/control` response. */

@@ -5,7 +5,6 @@ import { ZQueryEpochMs, ZText } from '../protocol/storable';
 /** The longest range the history API answers: the 1 min buckets' and the UI's horizon, with room. */
 export const MAX_HISTORY_RANGE_MS = 93 * 24 * 3600_000;
 
-
 /** The filters every history route shares: an epoch ms range and optionally one service (by name) and one breaker (by id). */
 export const ZHistoryFilter = z
   .object({

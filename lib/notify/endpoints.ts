@@ -9,7 +9,10 @@ export const ZEndpointFormat = z.enum(['json', 'slack']);
 export type TEndpointFormat = z.infer<typeof ZEndpointFormat>;
 
 // The URL is stored as given: it must be storable text like every other string.
-const ZWebhookUrl = z.url({ protocol: /^https?$/ }).max(2000).refine(isStorableText, UNSTORABLE_TEXT_MESSAGE);
+const ZWebhookUrl = z
+  .url({ protocol: /^https?$/ })
+  .max(2000)
+  .refine(isStorableText, UNSTORABLE_TEXT_MESSAGE);
 /** Service names; an empty list means every service. */
 const ZServiceList = z.array(ZText.trim().min(1).max(200)).max(200);
 const ZEventList = z.array(ZNotificationEventType).min(1);

@@ -10,7 +10,14 @@ import { ZText } from '../protocol/storable';
  *   back until a whole window passes without a trip.
  */
 export const ZRuleCondition = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('open_too_long'), openForSeconds: z.number().int().min(1).max(7 * 86_400) }),
+  z.object({
+    kind: z.literal('open_too_long'),
+    openForSeconds: z
+      .number()
+      .int()
+      .min(1)
+      .max(7 * 86_400),
+  }),
   z.object({ kind: z.literal('instances_open'), percent: z.number().min(0).max(99.99) }),
   z.object({ kind: z.literal('flapping'), trips: z.number().int().min(1).max(10_000), windowSeconds: z.number().int().min(1).max(86_400) }),
 ]);

@@ -10,7 +10,11 @@ export type TSnoozeTarget = z.infer<typeof ZSnoozeTarget>;
 /** `POST /api/v1/notifications/snoozes` body: silence for `durationSeconds` (up to a week). */
 export const ZCreateSnooze = z.object({
   target: ZSnoozeTarget,
-  durationSeconds: z.number().int().min(1).max(7 * 86_400),
+  durationSeconds: z
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 86_400),
   reason: ZText.trim().max(1000).optional(),
 });
 

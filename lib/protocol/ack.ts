@@ -39,15 +39,8 @@ export type TAck<TData> = { ok: true; data: TData } | { ok: false; error: TAckEr
 
 /** The schema of an acknowledgement carrying `data` of the given schema. */
 export function ZAck<TData extends z.ZodType>(data: TData) {
-  return z.discriminatedUnion('ok', [
-    z.object({ ok: z.literal(true), data }),
-    z.object({ ok: z.literal(false), error: ZAckError }),
-  ]);
+  return z.discriminatedUnion('ok', [z.object({ ok: z.literal(true), data }), z.object({ ok: z.literal(false), error: ZAckError })]);
 }
 
 /** Error codes worth retrying: the same message may succeed later. */
-export const RETRYABLE_ERROR_CODES: ReadonlySet<TAgentErrorCode> = new Set<TAgentErrorCode>([
-  'not_registered',
-  'unavailable',
-  'internal',
-]);
+export const RETRYABLE_ERROR_CODES: ReadonlySet<TAgentErrorCode> = new Set<TAgentErrorCode>(['not_registered', 'unavailable', 'internal']);

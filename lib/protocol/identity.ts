@@ -6,9 +6,7 @@ import { ZProtocolVersion } from './version.js';
 export const ZName = ZText.min(1).max(200);
 
 /** Operator-facing labels of an instance (region, zone, version…), used to scope commands. */
-export const ZLabels = z
-  .record(ZText.min(1).max(100), ZText.max(200))
-  .refine((labels) => Object.keys(labels).length <= 32, { message: 'at most 32 labels' });
+export const ZLabels = z.record(ZText.min(1).max(100), ZText.max(200)).refine((labels) => Object.keys(labels).length <= 32, { message: 'at most 32 labels' });
 
 /** Instance labels: string keys to string values. */
 export type TLabels = z.infer<typeof ZLabels>;

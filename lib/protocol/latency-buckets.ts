@@ -12,9 +12,7 @@
  * counts v <= 1 ms, and the last bucket (index LATENCY_BUCKET_BOUNDS_MS.length)
  * counts everything above 65,536 ms.
  */
-export const LATENCY_BUCKET_BOUNDS_MS: readonly number[] = Object.freeze(
-  Array.from({ length: 65 }, (_, i) => 2 ** (i / 4)),
-);
+export const LATENCY_BUCKET_BOUNDS_MS: readonly number[] = Object.freeze(Array.from({ length: 65 }, (_, i) => 2 ** (i / 4)));
 
 /** How many counts a latency histogram has: one per bound plus the overflow bucket. */
 export const LATENCY_BUCKET_COUNT = LATENCY_BUCKET_BOUNDS_MS.length + 1;

@@ -39,7 +39,10 @@ export async function generateHistory(db: pg.Client, shape: HistoryShape, now: n
      FROM services s CROSS JOIN generate_series(0, $1 - 1) i`,
     [shape.instancesPerService, start, new Date(now), shape.days],
   );
-  await timed('breakers', `INSERT INTO breakers (service_id, name, created_at) SELECT s.id, 'dep-' || lpad(b::text, 3, '0'), $2 FROM services s CROSS JOIN generate_series(0, $1 - 1) b`, [shape.breakersPerService, start]);
+  await timed('breakers', `INSERT INTO breakers (service_id, name, created_at) SELECT s.id, 'dep-' || lpad(b::text, 3, '0'), $2 FROM services s CROSS JOIN generate_series(0, $1 - 1) b`, [
+    shape.breakersPerService,
+    start,
+  ]);
   await timed(
     'breaker_instance_states',
     `INSERT INTO breaker_instance_states (breaker_id, instance_id, state, state_since)

@@ -45,7 +45,8 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
       (args[numeric[flag]!] as number) = value;
     } else throw new Error(`unknown option ${flag}\n${USAGE}`);
   }
-  if (args.instances < 1 || args.breakers < 1 || args.instancesPerService < 1 || args.duration <= 0 || args.intervalMs <= 0) throw new Error(`instances, breakers, per-service, duration and interval must be positive\n${USAGE}`);
+  if (args.instances < 1 || args.breakers < 1 || args.instancesPerService < 1 || args.duration <= 0 || args.intervalMs <= 0)
+    throw new Error(`instances, breakers, per-service, duration and interval must be positive\n${USAGE}`);
   // Bounded on purpose: the whole run must end by itself in minutes.
   if (args.duration + args.warmup + 2 * args.closed > 480) throw new Error('duration + warmup + 2 × closed must stay within 480 s');
   return args;

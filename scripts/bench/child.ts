@@ -15,10 +15,7 @@ export interface BenchChild<Request, Message extends { type: string }> {
  * channel. Messages are queued by type, so a reply that arrives before anyone
  * waits for it is not lost.
  */
-export function startChild<Request, Message extends { type: string }>(
-  script: string,
-  options: { env?: Record<string, string>; execArgv?: string[]; name: string },
-): BenchChild<Request, Message> {
+export function startChild<Request, Message extends { type: string }>(script: string, options: { env?: Record<string, string>; execArgv?: string[]; name: string }): BenchChild<Request, Message> {
   const child: ChildProcess = fork(script, [], {
     execArgv: [...(script.endsWith('.ts') ? ['--import', 'tsx'] : []), ...(options.execArgv ?? [])],
     env: { ...process.env, ...options.env },

@@ -30,11 +30,7 @@ export interface FleetSpec {
   dependencies?: number;
 }
 
-export type FleetRequest =
-  | { type: 'connect' }
-  | { type: 'paced'; warmupMs: number; windowMs: number; intervalMs: number }
-  | { type: 'closed'; warmupMs: number; windowMs: number }
-  | { type: 'close' };
+export type FleetRequest = { type: 'connect' } | { type: 'paced'; warmupMs: number; windowMs: number; intervalMs: number } | { type: 'closed'; warmupMs: number; windowMs: number } | { type: 'close' };
 
 /** One probe report: the probe breaker's state in it and when it left the fleet (epoch ms). */
 export interface ProbeSend {

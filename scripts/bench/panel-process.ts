@@ -38,14 +38,19 @@ async function main(): Promise<void> {
   stallWatch.unref();
   // A stall is either the main thread busy or a garbage collection: long collections are named.
   new PerformanceObserver((list) => {
-    for (const entry of list.getEntries()) if (entry.duration > 200) process.stderr.write(`panel: garbage collection took ${(entry.duration / 1000).toFixed(1)} s, until ${((entry.startTime + entry.duration - startedAt) / 1000).toFixed(1)} s after start\n`);
+    for (const entry of list.getEntries())
+      if (entry.duration > 200)
+        process.stderr.write(`panel: garbage collection took ${(entry.duration / 1000).toFixed(1)} s, until ${((entry.startTime + entry.duration - startedAt) / 1000).toFixed(1)} s after start\n`);
   }).observe({ entryTypes: ['gc'] });
   // Where the RSS goes: V8's heap, or buffers outside it (sockets, pg).
   const peakMemory: MemoryPeaks = { heapUsed: 0, heapTotal: 0, external: 0, arrayBuffers: 0 };
   const memorySampler = setInterval(() => {
     const usage = process.memoryUsage();
     for (const key of Object.keys(peakMemory) as Array<keyof MemoryPeaks>) peakMemory[key] = Math.max(peakMemory[key], usage[key]);
-    if (process.env.BENCH_MEMLOG && Math.round(performance.now() / 500) % 6 === 0) process.stderr.write(`mem ${((performance.now() - startedAt) / 1000).toFixed(0)}s rss ${(usage.rss / 1048576).toFixed(0)} heap ${(usage.heapUsed / 1048576).toFixed(0)}/${(usage.heapTotal / 1048576).toFixed(0)} ab ${(usage.arrayBuffers / 1048576).toFixed(0)} ext ${(usage.external / 1048576).toFixed(0)}\n`);
+    if (process.env.BENCH_MEMLOG && Math.round(performance.now() / 500) % 6 === 0)
+      process.stderr.write(
+        `mem ${((performance.now() - startedAt) / 1000).toFixed(0)}s rss ${(usage.rss / 1048576).toFixed(0)} heap ${(usage.heapUsed / 1048576).toFixed(0)}/${(usage.heapTotal / 1048576).toFixed(0)} ab ${(usage.arrayBuffers / 1048576).toFixed(0)} ext ${(usage.external / 1048576).toFixed(0)}\n`,
+      );
   }, 500);
   memorySampler.unref();
   let stopping: Promise<void> | null = null;
@@ -58,13 +63,15 @@ async function main(): Promise<void> {
     if (request.type === 'stop') void stop();
     if (request.type === 'flush') {
       const started = performance.now();
-      void panel.pipeline.flush().then(() => tell({
+      void panel.pipeline.flush().then(() =>
+        tell({
           type: 'flushed',
           flushMs: performance.now() - started,
           tracked: panel.pipeline.aggregate.stats(),
           loopDelayMs: { p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 },
           peakMemory,
-        }));
+        }),
+      );
     }
   });
 

@@ -33,7 +33,7 @@ export function processTree(rootPid: number): number[] {
     children.set(parent, [...(children.get(parent) ?? []), Number(entry)]);
   }
   const tree: number[] = [];
-  for (let queue = [rootPid]; queue.length > 0; ) {
+  for (let queue = [rootPid]; queue.length > 0;) {
     const pid = queue.pop()!;
     tree.push(pid);
     queue = queue.concat(children.get(pid) ?? []);

@@ -38,7 +38,13 @@ const probeEvery = spec.probes > 0 ? Math.max(1, Math.floor(spec.instances / spe
 const nameFor = (service: number) => (spec.dependencies ? (b: number) => `dependency-${(service * 7 + b * 13) % spec.dependencies!}` : undefined);
 
 const members: Member[] = Array.from({ length: spec.instances }, (_, index) => ({
-  instance: new SimulatedInstance(`svc-${Math.floor(index / spec.instancesPerService)}`, index, spec.breakers, index % probeEvery === 0 && index / probeEvery < spec.probes, nameFor(Math.floor(index / spec.instancesPerService))),
+  instance: new SimulatedInstance(
+    `svc-${Math.floor(index / spec.instancesPerService)}`,
+    index,
+    spec.breakers,
+    index % probeEvery === 0 && index / probeEvery < spec.probes,
+    nameFor(Math.floor(index / spec.instancesPerService)),
+  ),
   socket: null,
   outstanding: 0,
   acked: { counters: 0, histogram: 0 },
@@ -103,7 +109,16 @@ function newPhase(windowStart: number, windowEnd: number) {
         totals.histogram += member.acked.histogram;
       }
       return {
-        stats: { ...stats, ackedBySlice, windowMs, breakersPerReport: spec.breakers, ackP50Ms: quantile(ackLatencies, 0.5), ackP99Ms: quantile(ackLatencies, 0.99), unacknowledged: outstanding, probes },
+        stats: {
+          ...stats,
+          ackedBySlice,
+          windowMs,
+          breakersPerReport: spec.breakers,
+          ackP50Ms: quantile(ackLatencies, 0.5),
+          ackP99Ms: quantile(ackLatencies, 0.99),
+          unacknowledged: outstanding,
+          probes,
+        },
         totals,
       };
     },

@@ -51,8 +51,22 @@ export function createAggregate({ now, staleAfterMs, bucketSeconds }: AggregateO
     if (!breaker) {
       const slot = pending.breakerSlot(id);
       breaker = {
-        id, serviceId, serviceName, name, config, pairs: new Map(), recent: new RecentWindow(pending, slot), totals: new Float64Array(OUTCOME_KINDS.length),
-        serviceState: null, stateSince: null, lastReportAt: null, slot, dirtyIn: -1, live: new StateCounts(), liveWouldBe: new StateCounts(), stalePairs: 0,
+        id,
+        serviceId,
+        serviceName,
+        name,
+        config,
+        pairs: new Map(),
+        recent: new RecentWindow(pending, slot),
+        totals: new Float64Array(OUTCOME_KINDS.length),
+        serviceState: null,
+        stateSince: null,
+        lastReportAt: null,
+        slot,
+        dirtyIn: -1,
+        live: new StateCounts(),
+        liveWouldBe: new StateCounts(),
+        stalePairs: 0,
         clients: null,
       };
       breakers.set(id, breaker);
@@ -65,8 +79,23 @@ export function createAggregate({ now, staleAfterMs, bucketSeconds }: AggregateO
     if (!pair) {
       const row = counters.newRow();
       pair = {
-        breakerId: breaker.id, instanceId: instance.id, instance, breaker, state: null, wouldBe: null, stateSince: null, window: null, config: null, lastReportAt: null,
-        totals: row.totals, base: row.base, rowAt: row.rowAt, width: row.width, hasBaseline: false, openBucket: -1, slot: pending.pairSlot(instance.id, breaker.id),
+        breakerId: breaker.id,
+        instanceId: instance.id,
+        instance,
+        breaker,
+        state: null,
+        wouldBe: null,
+        stateSince: null,
+        window: null,
+        config: null,
+        lastReportAt: null,
+        totals: row.totals,
+        base: row.base,
+        rowAt: row.rowAt,
+        width: row.width,
+        hasBaseline: false,
+        openBucket: -1,
+        slot: pending.pairSlot(instance.id, breaker.id),
       };
       counters.track(pair);
       instance.pairs.set(breaker.name, pair);
@@ -144,7 +173,17 @@ export function createAggregate({ now, staleAfterMs, bucketSeconds }: AggregateO
       // A run we see begin counts from zero; one loaded from the catalog mid-run has no baseline yet.
       const startsRun = origin === 'reporter' && instance?.runId !== identity.runId;
       if (!instance) {
-        instance = { ...identity, sdk: identity.sdk ?? null, transport: null, lastSeenAt: seenAt, stale: seenAt === null || now() - seenAt > staleAfterMs, lastReportSequence: 0, droppedTransitions: 0, pairs: new Map(), reported: null };
+        instance = {
+          ...identity,
+          sdk: identity.sdk ?? null,
+          transport: null,
+          lastSeenAt: seenAt,
+          stale: seenAt === null || now() - seenAt > staleAfterMs,
+          lastReportSequence: 0,
+          droppedTransitions: 0,
+          pairs: new Map(),
+          reported: null,
+        };
         instances.set(identity.id, instance);
       } else {
         if (identity.runId !== instance.runId) {

@@ -25,9 +25,17 @@ export async function loadCatalog(db: Queryable, aggregate: Aggregate, ingest: I
   for (const row of breakers.rows) aggregate.declareBreaker(row.id, row.service_id, row.service, row.name, configOrNull(row.config));
   const breakerNames = new Map(breakers.rows.map((row) => [row.id, row.name]));
 
-  const instances = await db.query<{ id: string; service_id: string; service: string; is_demo: boolean; name: string; labels: unknown; run_id: string | null; sdk_version: string | null; last_seen_at: Date }>(
-    'SELECT i.id, i.service_id, s.name AS service, s.is_demo, i.name, i.labels, i.run_id, i.sdk_version, i.last_seen_at FROM instances i JOIN services s ON s.id = i.service_id',
-  );
+  const instances = await db.query<{
+    id: string;
+    service_id: string;
+    service: string;
+    is_demo: boolean;
+    name: string;
+    labels: unknown;
+    run_id: string | null;
+    sdk_version: string | null;
+    last_seen_at: Date;
+  }>('SELECT i.id, i.service_id, s.name AS service, s.is_demo, i.name, i.labels, i.run_id, i.sdk_version, i.last_seen_at FROM instances i JOIN services s ON s.id = i.service_id');
   const states = await db.query<{ breaker_id: string; instance_id: string; state: TBreakerState; would_be: TBreakerState | null; state_since: Date; config: unknown }>(
     'SELECT breaker_id, instance_id, state, would_be, state_since, config FROM breaker_instance_states',
   );

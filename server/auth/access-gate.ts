@@ -13,8 +13,7 @@ import type { ResolvedSession, Sessions } from './sessions';
 /** API routes open without a session: health for load balancers, sign-in, the reporters' endpoints (API keys), and the API's description, which holds no data. */
 const PUBLIC_API = new Set(['GET /api/health', 'HEAD /api/health', 'POST /api/v1/auth/sign-in', 'POST /api/v1/reports', 'GET /api/v1/commands', 'GET /api/openapi.json', 'GET /api/docs']);
 /** Pages and files open without a session: the sign-in page and the build's static assets. */
-const isPublicPage = (path: string, dev: boolean) =>
-  path === '/sign-in' || path.startsWith('/_next/') || path === '/favicon.ico' || path === '/robots.txt' || (dev && path.startsWith('/__nextjs'));
+const isPublicPage = (path: string, dev: boolean) => path === '/sign-in' || path.startsWith('/_next/') || path === '/favicon.ico' || path === '/robots.txt' || (dev && path.startsWith('/__nextjs'));
 
 export function toPageHeader(session: ResolvedSession): string {
   const current: TCurrentSession = { user: session.user, csrfToken: session.csrfToken, expiresAt: session.expiresAt.toISOString() };

@@ -28,7 +28,25 @@ export type Access = Awaited<ReturnType<typeof installAccess>>;
  * Everything Access adds to the server: its routes, the gate every HTTP
  * request passes, the session check on dashboard sockets, and the first admin.
  */
-export async function installAccess({ config, logger, prisma, pool, router, io, databaseUrl, now }: { config: Config; logger: Logger; prisma: Prisma; pool: pg.Pool; router: Router; io: Server; databaseUrl: string; now: () => number }) {
+export async function installAccess({
+  config,
+  logger,
+  prisma,
+  pool,
+  router,
+  io,
+  databaseUrl,
+  now,
+}: {
+  config: Config;
+  logger: Logger;
+  prisma: Prisma;
+  pool: pg.Pool;
+  router: Router;
+  io: Server;
+  databaseUrl: string;
+  now: () => number;
+}) {
   const sessions = createSessions({ prisma, now, timeouts: config.access.session });
   const users = createUsers({ prisma, now, sessions });
   const keys = createApiKeys({ prisma, now });

@@ -7,7 +7,13 @@ import type { BootstrappedAdmin } from './bootstrap-admin';
  */
 export function printFirstAdmin(admin: BootstrappedAdmin, url: string, write: (text: string) => void = (text) => process.stdout.write(text)): void {
   const lines = admin.generatedPassword
-    ? ['First start: an admin account was created.', `  sign in at  ${url}/sign-in`, `  e-mail      ${admin.email}`, `  password    ${admin.generatedPassword}`, 'This password is shown only now. Sign in, change it under your e-mail at the top right, then invite your team from Admin.']
+    ? [
+        'First start: an admin account was created.',
+        `  sign in at  ${url}/sign-in`,
+        `  e-mail      ${admin.email}`,
+        `  password    ${admin.generatedPassword}`,
+        'This password is shown only now. Sign in, change it under your e-mail at the top right, then invite your team from Admin.',
+      ]
     : ['First start: an admin account was created from ADMIN_EMAIL / ADMIN_PASSWORD.', `  sign in at  ${url}/sign-in`, `  e-mail      ${admin.email}`];
   const rule = '='.repeat(72);
   write(`\n${rule}\n${lines.join('\n')}\n${rule}\n\n`);

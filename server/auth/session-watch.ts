@@ -8,7 +8,19 @@ import { disconnectSessions, type AnyNamespace } from './socket-access';
  * process: sign-out, a disabled user, a role change) closes its sockets at once
  * through LISTEN/NOTIFY; a sweep closes those whose session merely expired.
  */
-export async function watchSocketSessions({ namespace, sessions, databaseUrl, sweepMs, logger }: { namespace: AnyNamespace; sessions: Sessions; databaseUrl: string; sweepMs: number; logger: Logger }) {
+export async function watchSocketSessions({
+  namespace,
+  sessions,
+  databaseUrl,
+  sweepMs,
+  logger,
+}: {
+  namespace: AnyNamespace;
+  sessions: Sessions;
+  databaseUrl: string;
+  sweepMs: number;
+  logger: Logger;
+}) {
   const listener = await listen(databaseUrl, SESSION_ENDED_CHANNEL, (sessionId) => {
     const closed = disconnectSessions(namespace, new Set([sessionId]));
     if (closed > 0) logger.info({ closed }, 'closed the sockets of an ended session');

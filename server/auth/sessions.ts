@@ -96,7 +96,10 @@ export function createSessions({ prisma, now, timeouts }: { prisma: Prisma; now:
       const where = { userId, revokedAt: null, ...(keep ? { id: { not: keep } } : {}) };
       const live = await tx.session.findMany({ where, select: { id: true } });
       await tx.session.updateMany({ where, data: { revokedAt: new Date(now()) } });
-      await announceSessionsEnded(tx, live.map((row) => row.id));
+      await announceSessionsEnded(
+        tx,
+        live.map((row) => row.id),
+      );
     },
   };
 }

@@ -20,7 +20,17 @@ interface Count {
 /** An admission whose `succeeded` resolves once the cluster's counts are taken back (it never rejects: a failure is logged). */
 export type SharedSignInAdmission = Exclude<SignInAdmission, { kind: 'admitted' }> | (Omit<Extract<SignInAdmission, { kind: 'admitted' }>, 'succeeded'> & { succeeded(): Promise<void> });
 
-export function createSharedSignInLimiter({ pool, limits, now, logger }: { pool: pg.Pool; limits: SignInLimits; now: () => number; logger: Logger }): SignInLimiter & { admit(email: string, address: string): Promise<SharedSignInAdmission>; close(): void } {
+export function createSharedSignInLimiter({
+  pool,
+  limits,
+  now,
+  logger,
+}: {
+  pool: pg.Pool;
+  limits: SignInLimits;
+  now: () => number;
+  logger: Logger;
+}): SignInLimiter & { admit(email: string, address: string): Promise<SharedSignInAdmission>; close(): void } {
   const sweep = () =>
     pool
       .query(`DELETE FROM sign_in_failures WHERE (kind = 'pair' AND at < $1) OR (kind <> 'pair' AND at < $2)`, [new Date(now() - PAIR_MEMORY_MS), new Date(now())])

@@ -18,7 +18,6 @@ const REFUSALS: Record<UserChangeRefusal, HttpError> = {
 
 const SELF_PASSWORD = new HttpError(409, 'self', 'Change your own password on your account page');
 
-
 /** Admin only: list, invite, change role, disable, reset a password. */
 export function addUserRoutes(router: Router, { users }: { users: Users }): void {
   router.add('GET', '/api/v1/users', async ({ req, res }) => {

@@ -22,8 +22,7 @@ function toListItem(row: { id: string; email: string; name: string | null; role:
  * so that the panel can never lock itself out.
  */
 export function createUsers({ prisma, now, sessions }: { prisma: Prisma; now: () => number; sessions: Sessions }) {
-  const otherActiveAdmins = (tx: AuditTransaction, id: string) =>
-    tx.user.count({ where: { role: 'admin', disabledAt: null, id: { not: id } } });
+  const otherActiveAdmins = (tx: AuditTransaction, id: string) => tx.user.count({ where: { role: 'admin', disabledAt: null, id: { not: id } } });
 
   return {
     findForSignIn: (email: string) => prisma.user.findUnique({ where: { email: email.toLowerCase() }, select: { id: true, passwordHash: true, disabledAt: true } }),
@@ -42,7 +41,10 @@ export function createUsers({ prisma, now, sessions }: { prisma: Prisma; now: ()
       const passwordHash = await hashPassword(password);
       return prisma.$transaction(async (tx) => {
         if (await tx.user.findUnique({ where: { email: input.email }, select: { id: true } })) return { ok: false, reason: 'exists' } as const;
-        const row = await tx.user.create({ data: { email: input.email, name: input.name ?? null, role: input.role, passwordHash, createdAt: new Date(now()), updatedAt: new Date(now()) }, select: LIST_SELECT });
+        const row = await tx.user.create({
+          data: { email: input.email, name: input.name ?? null, role: input.role, passwordHash, createdAt: new Date(now()), updatedAt: new Date(now()) },
+          select: LIST_SELECT,
+        });
         await recordAudit(tx, { action: 'user.invited', actor, target: { type: 'user', id: row.id }, details: { email: row.email, role: row.role } });
         return { ok: true, user: toListItem(row), password } as const;
       });
@@ -57,7 +59,10 @@ export function createUsers({ prisma, now, sessions }: { prisma: Prisma; now: ()
         await recordAudit(tx, { action: 'user.role_changed', actor, target: { type: 'user', id }, details: { email: row.email, from: before.role, to: role } });
         // Open sockets carry the old role: drop them so that they reconnect with the new one.
         const live = await tx.session.findMany({ where: { userId: id, revokedAt: null }, select: { id: true } });
-        await announceSessionsEnded(tx, live.map((session) => session.id));
+        await announceSessionsEnded(
+          tx,
+          live.map((session) => session.id),
+        );
         return { ok: true, user: toListItem(row) } as const;
       });
     },
@@ -67,7 +72,11 @@ export function createUsers({ prisma, now, sessions }: { prisma: Prisma; now: ()
      * new hash and ends every other session of theirs (someone who knew the old
      * password may be signed in elsewhere). Audited without either password.
      */
-    async changePassword(id: string, { currentPassword, newPassword, keepSession }: { currentPassword: string; newPassword: string; keepSession: string }, actor: AuditActor): Promise<{ ok: true } | { ok: false; reason: 'wrong_password' | 'not_found' }> {
+    async changePassword(
+      id: string,
+      { currentPassword, newPassword, keepSession }: { currentPassword: string; newPassword: string; keepSession: string },
+      actor: AuditActor,
+    ): Promise<{ ok: true } | { ok: false; reason: 'wrong_password' | 'not_found' }> {
       const user = await prisma.user.findUnique({ where: { id }, select: { email: true, passwordHash: true, disabledAt: true } });
       if (!user || user.disabledAt) return { ok: false, reason: 'not_found' };
       if (!user.passwordHash || !(await verifyPassword(currentPassword, user.passwordHash))) return { ok: false, reason: 'wrong_password' };

@@ -27,7 +27,12 @@ export interface ClusterConfig {
 export function clusterConfigFrom(values: z.infer<typeof ZClusterEnv>): ClusterConfig {
   return {
     enabled: values.CLUSTER === 'on',
-    serverId: values.SERVER_ID ?? `${os.hostname().replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 40)}-${randomBytes(4).toString('hex')}`,
+    serverId:
+      values.SERVER_ID ??
+      `${os
+        .hostname()
+        .replace(/[^A-Za-z0-9._-]/g, '-')
+        .slice(0, 40)}-${randomBytes(4).toString('hex')}`,
     heartbeatMs: values.CLUSTER_HEARTBEAT_MS,
     deadAfterMs: values.CLUSTER_HEARTBEAT_MS * values.CLUSTER_DEAD_AFTER_HEARTBEATS,
   };

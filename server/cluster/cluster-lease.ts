@@ -37,7 +37,21 @@ export function createClusterLeases({ pool, serverId }: { pool: pg.Pool; serverI
  * each server checks every `everyMs / 2` and the one that claims the run
  * does it. `leaseMs` bounds how long a dead holder keeps the job from the others.
  */
-export function startClusterJob({ leases, name, everyMs, leaseMs = Math.max(30_000, everyMs * 2), work, logger }: { leases: ClusterLeases; name: string; everyMs: number; leaseMs?: number; work: () => Promise<void>; logger: Logger }) {
+export function startClusterJob({
+  leases,
+  name,
+  everyMs,
+  leaseMs = Math.max(30_000, everyMs * 2),
+  work,
+  logger,
+}: {
+  leases: ClusterLeases;
+  name: string;
+  everyMs: number;
+  leaseMs?: number;
+  work: () => Promise<void>;
+  logger: Logger;
+}) {
   let running: Promise<void> = Promise.resolve();
   const attempt = async () => {
     try {

@@ -14,10 +14,7 @@ export const NOTIFY_PAYLOAD_LIMIT_BYTES = 7_900;
 // Stored messages are read within milliseconds of their notification; the rest is garbage.
 const STORED_MESSAGE_TTL_MS = 5 * 60_000;
 
-const ZEnvelope = z.union([
-  z.object({ from: z.string(), topic: z.string(), body: z.unknown() }),
-  z.object({ from: z.string(), topic: z.string(), stored: z.string().regex(/^\d+$/) }),
-]);
+const ZEnvelope = z.union([z.object({ from: z.string(), topic: z.string(), body: z.unknown() }), z.object({ from: z.string(), topic: z.string(), stored: z.string().regex(/^\d+$/) })]);
 
 type Handler<T extends BusTopic> = (body: BusBody<T>, from: string) => void | Promise<void>;
 

@@ -25,7 +25,21 @@ const FORGET_DEAD_SERVERS_AFTER_MS = 24 * 3_600_000;
  * heartbeating; after `deadAfterMs` every other server counts it dead, and its
  * instances as stale until they report to a live server.
  */
-export async function startServerRegistry({ pool, serverId, version, heartbeatMs, deadAfterMs, logger }: { pool: pg.Pool; serverId: string; version: string; heartbeatMs: number; deadAfterMs: number; logger: Logger }) {
+export async function startServerRegistry({
+  pool,
+  serverId,
+  version,
+  heartbeatMs,
+  deadAfterMs,
+  logger,
+}: {
+  pool: pg.Pool;
+  serverId: string;
+  version: string;
+  heartbeatMs: number;
+  deadAfterMs: number;
+  logger: Logger;
+}) {
   await pool.query(
     `INSERT INTO servers (id, version, host, pid, started_at, heartbeat_at) VALUES ($1, $2, $3, $4, now(), now())
      ON CONFLICT (id) DO UPDATE SET version = $2, host = $3, pid = $4, started_at = now(), heartbeat_at = now(), stopped_at = NULL`,

@@ -62,7 +62,16 @@ export function createActiveOverrides({
         releasesSent.set(key, at);
         logger.info({ instance: instance.name, breaker, commandId }, 'releasing an override that ended while the instance was away');
         delivery.send(
-          { protocolVersion: COMMAND_PROTOCOL_VERSION, id: randomUUID(), breaker, action: 'release', expiresAt: null, reason: 'the override this instance holds has ended', issuedBy: 'panel', issuedAt: at },
+          {
+            protocolVersion: COMMAND_PROTOCOL_VERSION,
+            id: randomUUID(),
+            breaker,
+            action: 'release',
+            expiresAt: null,
+            reason: 'the override this instance holds has ended',
+            issuedBy: 'panel',
+            issuedAt: at,
+          },
           breakerId,
           () => ({ kind: 'instance', instanceId: instance.name }),
           [{ instanceId, name: instance.name }],
@@ -103,7 +112,16 @@ export function createActiveOverrides({
         const target = { instanceId, name: instance.name };
         await delivery.markResent(view.commandId, row.breakerId, target);
         delivery.send(
-          { protocolVersion: COMMAND_PROTOCOL_VERSION, id: view.commandId, breaker: row.breaker.name, action: view.state === 'FORCED_OPEN' ? 'trip' : 'force_closed', expiresAt: view.expiresAt, reason: view.reason, issuedBy: view.by ?? 'panel', issuedAt: view.createdAt },
+          {
+            protocolVersion: COMMAND_PROTOCOL_VERSION,
+            id: view.commandId,
+            breaker: row.breaker.name,
+            action: view.state === 'FORCED_OPEN' ? 'trip' : 'force_closed',
+            expiresAt: view.expiresAt,
+            reason: view.reason,
+            issuedBy: view.by ?? 'panel',
+            issuedAt: view.createdAt,
+          },
           row.breakerId,
           (item) => commandScope(view.scope, item.name),
           [target],
@@ -118,7 +136,10 @@ export function createActiveOverrides({
      */
     async expireDue(): Promise<number> {
       const at = new Date(now());
-      const due = await prisma.override.findMany({ where: { endedAt: null, expiresAt: { lte: at } }, select: { id: true, breakerId: true, desiredState: true, breaker: { select: { name: true, serviceId: true, service: { select: { name: true } } } } } });
+      const due = await prisma.override.findMany({
+        where: { endedAt: null, expiresAt: { lte: at } },
+        select: { id: true, breakerId: true, desiredState: true, breaker: { select: { name: true, serviceId: true, service: { select: { name: true } } } } },
+      });
       for (const row of due) {
         const transition = await prisma.$transaction(async (tx) => {
           const ended = await tx.override.updateMany({ where: { id: row.id, endedAt: null }, data: { endedAt: at, endReason: 'expired' } });
@@ -131,7 +152,20 @@ export function createActiveOverrides({
         if (!transition) continue;
         aggregate.setOverride(row.breakerId, null);
         onOverrideChanged?.(row.breakerId);
-        onTransition({ id: String(transition.id), breakerId: row.breakerId, service: row.breaker.service.name, breaker: row.breaker.name, instance: null, from: row.desiredState, to: 'CLOSED', wouldBe: null, cause: 'override_expired', failureRate: null, slowCallRate: null, at: at.getTime() });
+        onTransition({
+          id: String(transition.id),
+          breakerId: row.breakerId,
+          service: row.breaker.service.name,
+          breaker: row.breaker.name,
+          instance: null,
+          from: row.desiredState,
+          to: 'CLOSED',
+          wouldBe: null,
+          cause: 'override_expired',
+          failureRate: null,
+          slowCallRate: null,
+          at: at.getTime(),
+        });
         logger.info({ overrideId: row.id, breaker: row.breaker.name }, 'override expired');
       }
       return due.length;

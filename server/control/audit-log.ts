@@ -4,16 +4,32 @@ import type { Prisma as PrismaNamespace } from '../store/generated/prisma/client
 export type AuditTransaction = PrismaNamespace.TransactionClient;
 
 /** Who did it: a signed-in user, or a command-line tool run on the server (no user). */
-export type AuditActor =
-  | { kind: 'user'; id: string; email: string; ipAddress?: string | null; userAgent?: string | null }
-  | { kind: 'cli'; name: string };
+export type AuditActor = { kind: 'user'; id: string; email: string; ipAddress?: string | null; userAgent?: string | null } | { kind: 'cli'; name: string };
 
 /** Every audited action; operator actions join this list with the control issue. */
-export type AuditAction = 'user.invited' | 'user.role_changed' | 'user.disabled' | 'user.password_changed' | 'user.password_reset' | 'api_key.created' | 'api_key.revoked' | 'breaker.trip' | 'breaker.force_closed' | 'breaker.reset' | 'breaker.release'
-  | 'notification.endpoint_created' | 'notification.endpoint_updated' | 'notification.endpoint_deleted'
-  | 'notification.rule_created' | 'notification.rule_updated' | 'notification.rule_deleted'
-  | 'notification.snoozed' | 'notification.snooze_ended'
-  | 'source.created' | 'source.updated' | 'source.deleted';
+export type AuditAction =
+  | 'user.invited'
+  | 'user.role_changed'
+  | 'user.disabled'
+  | 'user.password_changed'
+  | 'user.password_reset'
+  | 'api_key.created'
+  | 'api_key.revoked'
+  | 'breaker.trip'
+  | 'breaker.force_closed'
+  | 'breaker.reset'
+  | 'breaker.release'
+  | 'notification.endpoint_created'
+  | 'notification.endpoint_updated'
+  | 'notification.endpoint_deleted'
+  | 'notification.rule_created'
+  | 'notification.rule_updated'
+  | 'notification.rule_deleted'
+  | 'notification.snoozed'
+  | 'notification.snooze_ended'
+  | 'source.created'
+  | 'source.updated'
+  | 'source.deleted';
 
 export interface AuditEntry {
   action: AuditAction;

@@ -86,7 +86,15 @@ export async function queryAudit(db: Queryable, query: TAuditQuery): Promise<TAu
      WHERE ($1::uuid IS NULL OR a.breaker_id = $1) AND ($2::text IS NULL OR s.name = $2) AND ($3::text IS NULL OR a.actor_email = $3)
        AND ($4::timestamptz IS NULL OR a.at >= $4) AND ($5::timestamptz IS NULL OR a.at < $5)
      ORDER BY a.at DESC, a.id DESC LIMIT $6`,
-    [query.breaker ?? null, query.service ?? null, query.user ?? null, query.from === undefined ? null : new Date(query.from), query.to === undefined ? null : new Date(query.to), query.limit, UUID_TEXT],
+    [
+      query.breaker ?? null,
+      query.service ?? null,
+      query.user ?? null,
+      query.from === undefined ? null : new Date(query.from),
+      query.to === undefined ? null : new Date(query.to),
+      query.limit,
+      UUID_TEXT,
+    ],
   );
   return result.rows.map((row) => ({
     id: row.id,

@@ -6,7 +6,6 @@ import type { Prisma } from '../store/prisma';
 import type { HttpMailboxes } from './http-mailboxes';
 import { isUuid } from '../../lib/ids';
 
-
 export interface DeliveryTarget {
   instanceId: string;
   name: string;

@@ -27,7 +27,9 @@ export function createCommandRelay({ bus, logger }: { bus: MessageBus; logger: L
         bus.publish('command.deliver', { breakerId, targets: commands }).catch((error: unknown) => logger.error({ err: error, breakerId }, 'handing commands to the other servers failed'));
       },
       acknowledged(instanceId: string, runId: string, commandId: string): void {
-        bus.publish('command.acknowledged', { instanceId, runId, commandId }).catch((error: unknown) => logger.warn({ err: error, instanceId }, 'telling the other servers of an acknowledgement failed'));
+        bus
+          .publish('command.acknowledged', { instanceId, runId, commandId })
+          .catch((error: unknown) => logger.warn({ err: error, instanceId }, 'telling the other servers of an acknowledgement failed'));
       },
     },
     /** The deliveries of this server, once they exist (they need the relay to be built). */

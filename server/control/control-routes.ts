@@ -16,7 +16,10 @@ import { uuidParam } from '../http/route-params';
 const ACTION_BODY_LIMIT = 64 * 1024;
 
 /** Operator actions (operators and admins), the control state of a breaker and the audit trail (any signed-in user). */
-export function addControlRoutes(router: Router, { issueAction, delivery, prisma, db }: { issueAction: ReturnType<typeof createIssueAction>; delivery: CommandDelivery; prisma: Prisma; db: Queryable }): void {
+export function addControlRoutes(
+  router: Router,
+  { issueAction, delivery, prisma, db }: { issueAction: ReturnType<typeof createIssueAction>; delivery: CommandDelivery; prisma: Prisma; db: Queryable },
+): void {
   router.add('POST', '/api/v1/breakers/:id/actions', async ({ req, res, params }) => {
     const access = requireRole(req, 'operator');
     const request = await readValidBody(req, ZActionRequest, ACTION_BODY_LIMIT);
@@ -32,11 +35,17 @@ export function addControlRoutes(router: Router, { issueAction, delivery, prisma
     const breakerId = uuidParam(params, 'id', 'breaker');
     const [override, last] = await Promise.all([
       prisma.override.findFirst({ where: { breakerId: breakerId, endedAt: null }, select: OVERRIDE_SELECT }),
-      prisma.command.findFirst({ where: { breakerId: breakerId }, orderBy: { createdAt: 'desc' }, select: { id: true, action: true, reason: true, createdAt: true, createdBy: { select: { email: true } } } }),
+      prisma.command.findFirst({
+        where: { breakerId: breakerId },
+        orderBy: { createdAt: 'desc' },
+        select: { id: true, action: true, reason: true, createdAt: true, createdBy: { select: { email: true } } },
+      }),
     ]);
     sendJson(res, 200, {
       override: override ? toOverrideView(override) : null,
-      lastCommand: last ? { id: last.id, action: last.action, reason: last.reason, by: last.createdBy?.email ?? null, at: last.createdAt.getTime(), deliveries: await delivery.deliveries(last.id) } : null,
+      lastCommand: last
+        ? { id: last.id, action: last.action, reason: last.reason, by: last.createdBy?.email ?? null, at: last.createdAt.getTime(), deliveries: await delivery.deliveries(last.id) }
+        : null,
     });
   });
 

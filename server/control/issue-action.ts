@@ -98,7 +98,18 @@ export function createIssueAction({ prisma, aggregate, delivery, now, onTransiti
           await panelTransition(desired, null, override.id);
         }
         await tx.command.create({
-          data: { id: commandId, breakerId, overrideId: override?.id ?? null, action: request.action, scope: request.scope, reason: request.reason, idempotencyKey, createdById: caller.userId, createdAt: new Date(at), expiresAt },
+          data: {
+            id: commandId,
+            breakerId,
+            overrideId: override?.id ?? null,
+            action: request.action,
+            scope: request.scope,
+            reason: request.reason,
+            idempotencyKey,
+            createdById: caller.userId,
+            createdAt: new Date(at),
+            expiresAt,
+          },
           select: { id: true },
         });
         if (targets.length > 0) {
@@ -132,10 +143,32 @@ export function createIssueAction({ prisma, aggregate, delivery, now, onTransiti
     aggregate.setOverride(breakerId, stored.override);
     onOverrideChanged?.(breakerId);
     for (const transition of stored.transitions) {
-      onTransition({ id: String(transition.id), breakerId, service: breaker.service.name, breaker: breaker.name, instance: null, from: transition.from, to: transition.to, wouldBe: null, cause: 'manual', failureRate: null, slowCallRate: null, at });
+      onTransition({
+        id: String(transition.id),
+        breakerId,
+        service: breaker.service.name,
+        breaker: breaker.name,
+        instance: null,
+        from: transition.from,
+        to: transition.to,
+        wouldBe: null,
+        cause: 'manual',
+        failureRate: null,
+        slowCallRate: null,
+        at,
+      });
     }
     delivery.send(
-      { protocolVersion: COMMAND_PROTOCOL_VERSION, id: commandId, breaker: breaker.name, action: request.action, expiresAt: expiresAt?.getTime() ?? null, reason: request.reason, issuedBy: caller.email, issuedAt: at },
+      {
+        protocolVersion: COMMAND_PROTOCOL_VERSION,
+        id: commandId,
+        breaker: breaker.name,
+        action: request.action,
+        expiresAt: expiresAt?.getTime() ?? null,
+        reason: request.reason,
+        issuedBy: caller.email,
+        issuedAt: at,
+      },
       breakerId,
       (target) => commandScope(request.scope, target.name),
       targets,

@@ -20,5 +20,7 @@ export function commandScope(scope: TActionScope, instanceName: string): TComman
 export function describeScope(scope: TActionScope): string {
   if ('all' in scope) return 'all instances';
   if ('instances' in scope) return scope.instances.join(', ');
-  return Object.entries(scope.labels).map(([key, value]) => `${key}=${value}`).join(', ');
+  return Object.entries(scope.labels)
+    .map(([key, value]) => `${key}=${value}`)
+    .join(', ');
 }

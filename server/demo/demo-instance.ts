@@ -56,9 +56,7 @@ const breakers = spec.dependencies.map((dependency) => ({ dependency, breaker: b
 const reporter = connectPanel({ url: spec.url, apiKey: spec.apiKey, service: spec.service, instance: spec.instance, labels: spec.labels, breakers: breakers.map((item) => item.breaker) });
 reporter.on('error', (error) => process.stderr.write(`[demo ${spec.instance}] ${error.message}\n`));
 
-const timers = breakers.map(({ dependency, breaker }) =>
-  setInterval(() => void breaker.execute((signal) => callDependency(dependency, signal)).catch(() => undefined), 1_000 / CALLS_PER_SECOND),
-);
+const timers = breakers.map(({ dependency, breaker }) => setInterval(() => void breaker.execute((signal) => callDependency(dependency, signal)).catch(() => undefined), 1_000 / CALLS_PER_SECOND));
 
 async function stop(): Promise<void> {
   for (const timer of timers) clearInterval(timer);

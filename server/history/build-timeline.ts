@@ -65,15 +65,25 @@ export function createTimeline({ db, now, staleAfterMs, flushIntervalMs }: Timel
       ].map((start) => ({
         instanceId: start.instanceId,
         name: start.name,
-        segments: instanceSegments({ initial: start.initial, transitions: byInstance.get(start.instanceId) ?? [], firstSeenAt: start.firstSeenAt, staleFrom: staleFrom(start, at) }, query.from, Math.min(query.to, Math.max(at, query.from + 1))),
+        segments: instanceSegments(
+          { initial: start.initial, transitions: byInstance.get(start.instanceId) ?? [], firstSeenAt: start.firstSeenAt, staleFrom: staleFrom(start, at) },
+          query.from,
+          Math.min(query.to, Math.max(at, query.from + 1)),
+        ),
       }));
-      const trips: TTripMark[] = own.filter(isTrip).map((transition) => ({ at: transition.at, instance: transition.instance ?? '', cause: transition.cause, failureRate: transition.failureRate, slowCallRate: transition.slowCallRate }));
+      const trips: TTripMark[] = own
+        .filter(isTrip)
+        .map((transition) => ({ at: transition.at, instance: transition.instance ?? '', cause: transition.cause, failureRate: transition.failureRate, slowCallRate: transition.slowCallRate }));
       const laneActions: TActionMark[] = actionsByBreaker.get(breaker.id) ?? [];
       return {
         breakerId: breaker.id,
         service: breaker.service,
         breaker: breaker.name,
-        segments: serviceSegments(instances.map((instance) => instance.segments), query.from, query.to),
+        segments: serviceSegments(
+          instances.map((instance) => instance.segments),
+          query.from,
+          query.to,
+        ),
         trips,
         actions: laneActions,
         ...(query.instances ? { instances } : {}),

@@ -31,10 +31,29 @@ const TRANSITION_COLUMNS = ['id', 'at', 'atUtc', 'service', 'breaker', 'breakerI
 
 /** The transitions export as CSV, one row per transition. */
 export function transitionsCsv(rows: TTransitionExportRow[]): string {
-  return toCsv(TRANSITION_COLUMNS, rows.map((row) => TRANSITION_COLUMNS.map((column) => row[column])));
+  return toCsv(
+    TRANSITION_COLUMNS,
+    rows.map((row) => TRANSITION_COLUMNS.map((column) => row[column])),
+  );
 }
 
-const INCIDENT_COLUMNS = ['service', 'breaker', 'breakerId', 'start', 'startUtc', 'end', 'endUtc', 'durationMs', 'instances', 'peakFailureRate', 'peakSlowCallRate', 'openings', 'actions', 'beganBeforeRange', 'openAtEnd'];
+const INCIDENT_COLUMNS = [
+  'service',
+  'breaker',
+  'breakerId',
+  'start',
+  'startUtc',
+  'end',
+  'endUtc',
+  'durationMs',
+  'instances',
+  'peakFailureRate',
+  'peakSlowCallRate',
+  'openings',
+  'actions',
+  'beganBeforeRange',
+  'openAtEnd',
+];
 
 /** The incidents export as CSV; instances and actions are joined into one cell each (`;`-separated). */
 export function incidentsCsv(incidents: TIncident[]): string {

@@ -60,12 +60,19 @@ export function addHistoryRoutes(router: Router, dependencies: TimelineDependenc
     const name = `breaker-history-${query.kind}-${new Date(query.from).toISOString().slice(0, 16)}`.replace(/:/g, '');
     if (query.kind === 'incidents') {
       const list = await incidents({ ...query, sort: 'start', order: 'asc', limit: MAX_EXPORT_ROWS });
-      if (query.format === 'json') sendDownload(res, JSON.stringify({ from: query.from, to: query.to, summary: list.summary, incidents: list.incidents }), 'application/json; charset=utf-8', `${name}.json`);
+      if (query.format === 'json')
+        sendDownload(res, JSON.stringify({ from: query.from, to: query.to, summary: list.summary, incidents: list.incidents }), 'application/json; charset=utf-8', `${name}.json`);
       else sendDownload(res, incidentsCsv(list.incidents), 'text/csv; charset=utf-8', `${name}.csv`);
       return;
     }
     const breakers = await breakersInScope(db, query);
-    const transitions = await rangeTransitions(db, breakers.map((breaker) => breaker.id), query.from, query.to, { withPanelRows: true, limit: MAX_EXPORT_ROWS + 1 });
+    const transitions = await rangeTransitions(
+      db,
+      breakers.map((breaker) => breaker.id),
+      query.from,
+      query.to,
+      { withPanelRows: true, limit: MAX_EXPORT_ROWS + 1 },
+    );
     if (transitions.length > MAX_EXPORT_ROWS) throw new HttpError(413, 'export_too_large', `More than ${MAX_EXPORT_ROWS} transitions: narrow the range or the filters`);
     // In time order across breakers, as a reader of a post-mortem expects.
     const rows = transitionRows(transitions, new Map(breakers.map((breaker) => [breaker.id, breaker]))).sort((a, b) => a.at - b.at || Number(a.id) - Number(b.id));

@@ -34,7 +34,12 @@ export async function queryIncidents(db: Queryable, query: TIncidentQuery): Prom
   const direction = query.order === 'asc' ? 'ASC' : 'DESC';
   // Without a filter every breaker is in scope: skipping the semi-join keeps the month-long scan a plain one.
   const inScope = query.service || query.breaker ? 'AND e.breaker_id IN (SELECT id FROM scope)' : '';
-  const result = await db.query<{ summary: { trips: number; totalOpenMs: number; meanTimeToRecoveryMs: number | null }; most_tripped: TTrippedBreaker[] | null; total: number; page: IncidentRow[] | null }>(
+  const result = await db.query<{
+    summary: { trips: number; totalOpenMs: number; meanTimeToRecoveryMs: number | null };
+    most_tripped: TTrippedBreaker[] | null;
+    total: number;
+    page: IncidentRow[] | null;
+  }>(
     `WITH scope AS (
        SELECT b.id, b.name, s.name AS service FROM breakers b JOIN services s ON s.id = b.service_id
        WHERE ($3::text IS NULL OR s.name = $3) AND ($4::uuid IS NULL OR b.id = $4)),
@@ -89,7 +94,12 @@ export async function queryIncidents(db: Queryable, query: TIncidentQuery): Prom
   );
   const row = result.rows[0]!;
   return {
-    summary: { trips: Number(row.summary.trips), totalOpenMs: Number(row.summary.totalOpenMs), meanTimeToRecoveryMs: row.summary.meanTimeToRecoveryMs === null ? null : Number(row.summary.meanTimeToRecoveryMs), mostTripped: (row.most_tripped ?? []).map((item) => ({ ...item, openMs: Number(item.openMs) })) },
+    summary: {
+      trips: Number(row.summary.trips),
+      totalOpenMs: Number(row.summary.totalOpenMs),
+      meanTimeToRecoveryMs: row.summary.meanTimeToRecoveryMs === null ? null : Number(row.summary.meanTimeToRecoveryMs),
+      mostTripped: (row.most_tripped ?? []).map((item) => ({ ...item, openMs: Number(item.openMs) })),
+    },
     total: row.total,
     rows: (row.page ?? []).map((item) => ({ ...item, start: Number(item.start), end: item.end === null ? null : Number(item.end), durationMs: Number(item.durationMs) })),
   };

@@ -22,7 +22,18 @@ export interface RangeTransition {
  * instances report what they did with a command.
  */
 export async function rangeTransitions(db: Queryable, breakerIds: string[], from: number, to: number, { withPanelRows = false, limit = 1_000_000 } = {}): Promise<RangeTransition[]> {
-  const result = await db.query<{ id: string; breaker_id: string; instance_id: string | null; instance: string | null; from_state: TBreakerState | null; to_state: TBreakerState; cause: TTransitionCause; failure_rate: number | null; slow_call_rate: number | null; at: Date }>(
+  const result = await db.query<{
+    id: string;
+    breaker_id: string;
+    instance_id: string | null;
+    instance: string | null;
+    from_state: TBreakerState | null;
+    to_state: TBreakerState;
+    cause: TTransitionCause;
+    failure_rate: number | null;
+    slow_call_rate: number | null;
+    at: Date;
+  }>(
     `SELECT t.id::text, t.breaker_id, t.instance_id, i.name AS instance, t.from_state, t.to_state, t.cause, t.failure_rate, t.slow_call_rate, t.at
      FROM transitions t LEFT JOIN instances i ON i.id = t.instance_id
      WHERE t.breaker_id = ANY($1::uuid[]) AND t.at >= $2 AND t.at < $3 AND ($4 OR t.instance_id IS NOT NULL)

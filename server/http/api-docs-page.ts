@@ -28,7 +28,10 @@ function authText(operation: OpenApiOperation): string {
 function operationSection(path: string, method: string, operation: OpenApiOperation): string {
   const parameters = operation.parameters.length
     ? `<table><tr><th>parameter</th><th>in</th><th>required</th><th>schema</th></tr>${operation.parameters
-        .map((parameter) => `<tr><td><code>${escape(parameter.name)}</code></td><td>${parameter.in}</td><td>${parameter.required ? 'yes' : 'no'}</td><td><code>${escape(JSON.stringify(parameter.schema))}</code>${parameter.description ? ` ${prose(parameter.description)}` : ''}</td></tr>`)
+        .map(
+          (parameter) =>
+            `<tr><td><code>${escape(parameter.name)}</code></td><td>${parameter.in}</td><td>${parameter.required ? 'yes' : 'no'}</td><td><code>${escape(JSON.stringify(parameter.schema))}</code>${parameter.description ? ` ${prose(parameter.description)}` : ''}</td></tr>`,
+        )
         .join('')}</table>`
     : '';
   const body = Object.entries(operation.requestBody?.content ?? {})

@@ -1,10 +1,5 @@
 import type { Server } from 'socket.io';
-import {
-  AGENT_NAMESPACE,
-  type AgentClientToServerEvents,
-  type AgentServerToClientEvents,
-  type TAgentHandshakeAuth,
-} from '../../lib/protocol/agent-events.js';
+import { AGENT_NAMESPACE, type AgentClientToServerEvents, type AgentServerToClientEvents, type TAgentHandshakeAuth } from '../../lib/protocol/agent-events.js';
 import { ZReport } from '../../lib/protocol/breaker-report.js';
 import { ZCommandAck } from '../../lib/protocol/command.js';
 import { ZCompactReport } from '../../lib/protocol/compact-report.js';
@@ -98,30 +93,45 @@ export function createAgentNamespace(
     }
     socket.on(
       'instance:register',
-      acknowledged(validated(ZInstanceRegister, 'instance:register'), 'instance:register', logger, async (message) => {
-        // Set at once, in message order: the reports that follow this registration are read against it, even while it is
-        // stored. One names array per registration, which the aggregate recognises by identity in every report.
-        const registration = { service: message.service, instanceId: message.instanceId, runId: message.runId, names: message.breakers.map((breaker) => breaker.name) };
-        socket.data.registration = registration;
-        let instanceId: string;
-        try {
-          ({ instanceId } = await ingest.register(reporter, message, 'socket'));
-        } catch (error) {
-          if (socket.data.registration === registration) socket.data.registration = null;
-          throw error;
-        }
-        if (socket.data.instanceId && socket.data.instanceId !== instanceId) void socket.leave(instanceRoom(socket.data.instanceId));
-        socket.data.instanceId = instanceId;
-        await socket.join(instanceRoom(instanceId));
-        onRegistered(instanceId);
-        return { serverTime: Date.now() };
-      }, onRejected),
+      acknowledged(
+        validated(ZInstanceRegister, 'instance:register'),
+        'instance:register',
+        logger,
+        async (message) => {
+          // Set at once, in message order: the reports that follow this registration are read against it, even while it is
+          // stored. One names array per registration, which the aggregate recognises by identity in every report.
+          const registration = { service: message.service, instanceId: message.instanceId, runId: message.runId, names: message.breakers.map((breaker) => breaker.name) };
+          socket.data.registration = registration;
+          let instanceId: string;
+          try {
+            ({ instanceId } = await ingest.register(reporter, message, 'socket'));
+          } catch (error) {
+            if (socket.data.registration === registration) socket.data.registration = null;
+            throw error;
+          }
+          if (socket.data.instanceId && socket.data.instanceId !== instanceId) void socket.leave(instanceRoom(socket.data.instanceId));
+          socket.data.instanceId = instanceId;
+          await socket.join(instanceRoom(instanceId));
+          onRegistered(instanceId);
+          return { serverTime: Date.now() };
+        },
+        onRejected,
+      ),
     );
     // Reports are most of the traffic; version 2 sends them compact, as numbers only.
     const reportDecoder = socket.data.protocolVersion >= 2 ? compactReport(socket) : (payload: unknown) => nameFullReport(fullReport(payload));
-    socket.on('report:send', acknowledged(reportDecoder, 'report:send', logger, async (message) => (await ingest.report(reporter, message), null), onRejected));
-    socket.on('transition:report', acknowledged(validated(ZTransition, 'transition:report'), 'transition:report', logger, async (message) => (await ingest.transitions(reporter, [message]), null), onRejected));
-    socket.on('command:ack', acknowledged(validated(ZCommandAck, 'command:ack'), 'command:ack', logger, async (message) => (await ingest.commandAck(reporter, message), null), onRejected));
+    socket.on(
+      'report:send',
+      acknowledged(reportDecoder, 'report:send', logger, async (message) => (await ingest.report(reporter, message), null), onRejected),
+    );
+    socket.on(
+      'transition:report',
+      acknowledged(validated(ZTransition, 'transition:report'), 'transition:report', logger, async (message) => (await ingest.transitions(reporter, [message]), null), onRejected),
+    );
+    socket.on(
+      'command:ack',
+      acknowledged(validated(ZCommandAck, 'command:ack'), 'command:ack', logger, async (message) => (await ingest.commandAck(reporter, message), null), onRejected),
+    );
   });
 
   return {

@@ -25,7 +25,8 @@ export function addCommandsRoute(router: Router, { ingest, keys, commands, logge
       const { instanceId: name, waitMs } = parsed.data;
       const instanceId = ingest.instanceIdOf(reporter, name);
       if (!instanceId) {
-        if (ingest.registeredElsewhere(reporter, name)) throw new AgentError('forbidden', `Instance "${name}" belongs to another service than this API key's ("${reporter.serviceName}")`, ['instanceId']);
+        if (ingest.registeredElsewhere(reporter, name))
+          throw new AgentError('forbidden', `Instance "${name}" belongs to another service than this API key's ("${reporter.serviceName}")`, ['instanceId']);
         throw new AgentError('not_registered', `Instance "${name}" has not registered; post a batch with register first`, ['instanceId']);
       }
       if (commands.heardFrom(instanceId, null)) await commands.resendOverrides(instanceId);

@@ -70,7 +70,11 @@ export function createIngest({ aggregate, catalog, transitions, now, onTransitio
     if (missing.length > 0) {
       const created = await catalog.ensureBreakers(reporter.serviceId, missing);
       const identity = aggregate.instance(instanceId)!;
-      aggregate.register(identity, [...created].map(([name, breakerId]) => ({ breakerId, name, config: null })), null);
+      aggregate.register(
+        identity,
+        [...created].map(([name, breakerId]) => ({ breakerId, name, config: null })),
+        null,
+      );
       for (const [name, id] of created) ids.set(name, id);
     }
     return ids;
@@ -128,7 +132,16 @@ export function createIngest({ aggregate, catalog, transitions, now, onTransitio
       if (aggregate.instance(instanceId)?.runId !== message.runId) await onRunStarted?.({ instanceId, runId: message.runId, breakerIds: [...ids.values()] });
       instanceIds.set(instanceKey(reporter.serviceId, message.instanceId), instanceId);
       aggregate.register(
-        { id: instanceId, serviceId: reporter.serviceId, serviceName: reporter.serviceName, demo: reporter.demo, name: message.instanceId, labels: message.labels, runId: message.runId, sdk: { name: message.sdk.name, language: message.sdk.language } },
+        {
+          id: instanceId,
+          serviceId: reporter.serviceId,
+          serviceName: reporter.serviceName,
+          demo: reporter.demo,
+          name: message.instanceId,
+          labels: message.labels,
+          runId: message.runId,
+          sdk: { name: message.sdk.name, language: message.sdk.language },
+        },
         message.breakers.map((breaker) => ({ breakerId: ids.get(breaker.name)!, name: breaker.name, config: breaker.config })),
         now(),
       );

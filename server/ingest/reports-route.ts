@@ -18,7 +18,10 @@ import type { ApiKeyVerifier } from './reporter-identity';
  * the batch's instance has not acknowledged yet: HTTP reporters are steered
  * through their own batches (and the long poll, commands-route.ts).
  */
-export function addReportsRoute(router: Router, { ingest, keys, commands, limitBytes, logger }: { ingest: Ingest; keys: ApiKeyVerifier; commands: HttpCommands; limitBytes: number; logger: Logger }): void {
+export function addReportsRoute(
+  router: Router,
+  { ingest, keys, commands, limitBytes, logger }: { ingest: Ingest; keys: ApiKeyVerifier; commands: HttpCommands; limitBytes: number; logger: Logger },
+): void {
   router.add(
     'POST',
     '/api/v1/reports',

@@ -94,7 +94,8 @@ export function createAggregateFlusher({ aggregate, pool, logger, now, onRowsDro
     const stateRows: PairStateRow[] = [];
     for (const { instanceId, breakerId } of batch.states) {
       const pair = aggregate.pairState(instanceId, breakerId);
-      if (pair?.state && pair.stateSince !== null) stateRows.push({ breakerId, instanceId, state: pair.state, wouldBe: pair.wouldBe, stateSince: pair.stateSince, config: pair.config, window: pair.window });
+      if (pair?.state && pair.stateSince !== null)
+        stateRows.push({ breakerId, instanceId, state: pair.state, wouldBe: pair.wouldBe, stateSince: pair.stateSince, config: pair.config, window: pair.window });
     }
     // The instances that counted something in the buckets handed over: their counted-through totals go with them.
     const counting = new Set<string>();

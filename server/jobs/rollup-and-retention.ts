@@ -99,16 +99,13 @@ export function rerollSchedule() {
 export function startRollupJob({ pool, now, retention, logger, intervalMs }: { pool: pg.Pool; now: () => number; retention: RetentionConfig; logger: Logger; intervalMs: number }) {
   const windows = rerollSchedule();
   // Its first run creates today's partitions, so the caller awaits `first` before any flush.
-  return startPeriodicJob(
-    () => {
-      const at = now();
-      return runRollupAndRetention(pool, at, retention, windows(at)).then(
-        (result) => {
-          if (result.droppedPartitions.length || result.deletedRows) logger.info(result, 'retention removed old buckets');
-        },
-        (error: unknown) => logger.warn({ err: error }, 'rollup and retention failed; will retry'),
-      );
-    },
-    intervalMs,
-  );
+  return startPeriodicJob(() => {
+    const at = now();
+    return runRollupAndRetention(pool, at, retention, windows(at)).then(
+      (result) => {
+        if (result.droppedPartitions.length || result.deletedRows) logger.info(result, 'retention removed old buckets');
+      },
+      (error: unknown) => logger.warn({ err: error }, 'rollup and retention failed; will retry'),
+    );
+  }, intervalMs);
 }

@@ -26,7 +26,14 @@ export function createDashboardNamespace(io: Server, { version, now, view, logge
       const parsed = ZLiveSubscribe.safeParse(payload);
       if (!parsed.success) {
         const issue = parsed.error.issues[0];
-        const answer: TAck<never> = { ok: false, error: { code: 'invalid_payload', message: `Invalid subscription: ${issue?.path.join('.') || 'scope'}: ${issue?.message}`, path: issue?.path.map((key) => (typeof key === 'number' ? key : String(key))) } };
+        const answer: TAck<never> = {
+          ok: false,
+          error: {
+            code: 'invalid_payload',
+            message: `Invalid subscription: ${issue?.path.join('.') || 'scope'}: ${issue?.message}`,
+            path: issue?.path.map((key) => (typeof key === 'number' ? key : String(key))),
+          },
+        };
         return reply(answer);
       }
       const { scope } = parsed.data;

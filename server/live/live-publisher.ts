@@ -72,9 +72,7 @@ export function createLivePublisher({ namespace, aggregate, now }: { namespace: 
 
   return {
     publishTransition(record: TTransitionRecord): void {
-      namespace
-        .to([roomOf({ kind: 'all' }), roomOf({ kind: 'service', service: record.service }), roomOf({ kind: 'breaker', breakerId: record.breakerId })])
-        .emit('transition:new', record);
+      namespace.to([roomOf({ kind: 'all' }), roomOf({ kind: 'service', service: record.service }), roomOf({ kind: 'breaker', breakerId: record.breakerId })]).emit('transition:new', record);
     },
     publishDelivery(breakerId: string, delivery: TDelivery): void {
       namespace.to(roomOf({ kind: 'breaker', breakerId })).emit('delivery:changed', { ...delivery, breakerId });

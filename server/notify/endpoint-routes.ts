@@ -34,7 +34,12 @@ export function addEndpointRoutes(router: Router, { prisma, settings, now }: { p
     const at = new Date(now());
     const row = await prisma.$transaction(async (tx) => {
       const created = await tx.notificationEndpoint.create({ data: { ...input, secret, createdAt: at, updatedAt: at }, select: ENDPOINT_SELECT });
-      await recordAudit(tx, { action: 'notification.endpoint_created', actor: actorOf(access), target: { type: 'notification_endpoint', id: created.id }, details: { name: created.name, origin: new URL(created.url).origin, format: created.format, events: created.events, services: created.services } });
+      await recordAudit(tx, {
+        action: 'notification.endpoint_created',
+        actor: actorOf(access),
+        target: { type: 'notification_endpoint', id: created.id },
+        details: { name: created.name, origin: new URL(created.url).origin, format: created.format, events: created.events, services: created.services },
+      });
       return created;
     });
     await settings.reload();

@@ -34,4 +34,3 @@ export function eventText(draft: EventDraft, where: { service: string; breaker: 
     }
   }
 }
-

@@ -8,7 +8,17 @@ import type { TNotificationDeliveryView } from '../../lib/notify/deliveries.js';
 /** Every column of an endpoint but its secret, which is shown once at creation and never again. */
 export const ENDPOINT_SELECT = { id: true, name: true, url: true, format: true, services: true, events: true, enabled: true, createdAt: true, updatedAt: true } as const;
 
-export function toEndpointView(row: { id: string; name: string; url: string; format: string; services: string[]; events: string[]; enabled: boolean; createdAt: Date; updatedAt: Date }): TEndpointView {
+export function toEndpointView(row: {
+  id: string;
+  name: string;
+  url: string;
+  format: string;
+  services: string[];
+  events: string[];
+  enabled: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+}): TEndpointView {
   return {
     ...row,
     format: ZEndpointFormat.parse(row.format),
@@ -29,7 +39,16 @@ export function toRuleView(row: { id: string; name: string; condition: unknown; 
 
 export const SNOOZE_SELECT = { id: true, ruleId: true, breakerId: true, label: true, until: true, reason: true, createdByEmail: true, createdAt: true } as const;
 
-export function toSnoozeView(row: { id: string; ruleId: string | null; breakerId: string | null; label: string; until: Date; reason: string | null; createdByEmail: string | null; createdAt: Date }): TSnoozeView {
+export function toSnoozeView(row: {
+  id: string;
+  ruleId: string | null;
+  breakerId: string | null;
+  label: string;
+  until: Date;
+  reason: string | null;
+  createdByEmail: string | null;
+  createdAt: Date;
+}): TSnoozeView {
   return {
     id: row.id,
     target: row.ruleId ? { kind: 'rule', ruleId: row.ruleId } : { kind: 'breaker', breakerId: row.breakerId ?? '' },

@@ -3,7 +3,11 @@ import { ZNotificationEvent, ZSlackBody, type TNotificationEvent, type TSlackBod
 
 function slackBody(event: TNotificationEvent): TSlackBody {
   const counts = event.instances.byState;
-  const facts = [`*state* ${event.state ?? 'no live instance'}`, `*instances* ${event.instances.total - event.instances.stale} live, ${(counts.OPEN ?? 0) + (counts.HALF_OPEN ?? 0)} open`, `*event* \`${event.type}\``];
+  const facts = [
+    `*state* ${event.state ?? 'no live instance'}`,
+    `*instances* ${event.instances.total - event.instances.stale} live, ${(counts.OPEN ?? 0) + (counts.HALF_OPEN ?? 0)} open`,
+    `*event* \`${event.type}\``,
+  ];
   return {
     text: event.text,
     blocks: [

@@ -27,7 +27,12 @@ export function addRuleRoutes(router: Router, { prisma, settings, now }: { prism
     const at = new Date(now());
     const row = await prisma.$transaction(async (tx) => {
       const created = await tx.notificationRule.create({ data: { ...input, createdAt: at, updatedAt: at }, select: RULE_SELECT });
-      await recordAudit(tx, { action: 'notification.rule_created', actor: actorOf(access), target: { type: 'notification_rule', id: created.id }, details: { name: input.name, condition: input.condition, services: input.services, enabled: input.enabled } });
+      await recordAudit(tx, {
+        action: 'notification.rule_created',
+        actor: actorOf(access),
+        target: { type: 'notification_rule', id: created.id },
+        details: { name: input.name, condition: input.condition, services: input.services, enabled: input.enabled },
+      });
       return created;
     });
     await settings.reload();

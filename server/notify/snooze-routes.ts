@@ -43,7 +43,16 @@ export function addSnoozeRoutes(router: Router, { prisma, aggregate, settings, n
     const { user } = access.session;
     const row = await prisma.$transaction(async (tx) => {
       const created = await tx.notificationSnooze.create({
-        data: { ruleId: target.kind === 'rule' ? target.ruleId : null, breakerId: target.kind === 'breaker' ? target.breakerId : null, label, until, reason: input.reason ?? null, createdById: user.id, createdByEmail: user.email, createdAt: new Date(at) },
+        data: {
+          ruleId: target.kind === 'rule' ? target.ruleId : null,
+          breakerId: target.kind === 'breaker' ? target.breakerId : null,
+          label,
+          until,
+          reason: input.reason ?? null,
+          createdById: user.id,
+          createdByEmail: user.email,
+          createdAt: new Date(at),
+        },
         select: SNOOZE_SELECT,
       });
       await recordAudit(tx, {

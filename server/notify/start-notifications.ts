@@ -58,7 +58,10 @@ export function createNotifications({ prisma, aggregate, router, config, now, lo
       notifier.seed();
       // Retries come due between enqueues; polling at the first retry's pace (at most every second) finds them.
       const pollMs = Math.min(1_000, config.retryBaseMs);
-      timers.push(setInterval(() => void tick(), config.evaluateIntervalMs), setInterval(() => void queue.pump(), pollMs));
+      timers.push(
+        setInterval(() => void tick(), config.evaluateIntervalMs),
+        setInterval(() => void queue.pump(), pollMs),
+      );
       for (const timer of timers) timer.unref();
       void queue.pump();
     },

@@ -53,7 +53,9 @@ export function addSourceRoutes(router: Router, { store, onChanged }: { store: S
     const existing = await store.view(id);
     if (!existing) throw new HttpError(404, 'not_found', `No source with id ${id}`);
     if (input.targets && input.targets.length === 0 && existing.kind !== 'otlp') {
-      throw new HttpError(400, 'invalid_request', 'Invalid request body: targets: name at least one target URL for this kind', { issues: [{ path: 'targets', message: 'name at least one target URL for this kind' }] });
+      throw new HttpError(400, 'invalid_request', 'Invalid request body: targets: name at least one target URL for this kind', {
+        issues: [{ path: 'targets', message: 'name at least one target URL for this kind' }],
+      });
     }
     let source;
     try {

@@ -75,7 +75,7 @@ export function createSourceRuntime({ store, ingest, commands, serviceId, kinds,
     entry.written = { error, at };
     const answered = entry.answered;
     entry.answered = false;
-    store.recordStatus(sourceId, { error, answered, at }).catch((failure: unknown) => logger.warn({ err: failure, sourceId }, 'recording a source\'s status failed'));
+    store.recordStatus(sourceId, { error, answered, at }).catch((failure: unknown) => logger.warn({ err: failure, sourceId }, "recording a source's status failed"));
   };
 
   const onStatus = (sourceId: string, instance: string | null, error: string | null) => {

@@ -242,7 +242,12 @@ export function createSourceSink({ ingest, serviceId, commands, facts, onStatus,
         current.runId = snapshot.runId;
         current.resets = 0;
         runChanged = true;
-      } else if (snapshot.breakers.some((breaker) => { const before = current.counters.get(breaker.name); return before !== undefined && decreased(before, breaker.counters); })) {
+      } else if (
+        snapshot.breakers.some((breaker) => {
+          const before = current.counters.get(breaker.name);
+          return before !== undefined && decreased(before, breaker.counters);
+        })
+      ) {
         // Counters went backwards without a new run from the adapter: the process restarted unseen, so a new run starts from zero.
         current.resets += 1;
         current.runId = `${snapshot.runId.slice(0, 80)}~${current.resets}`;

@@ -17,7 +17,21 @@ export interface SourceDefinition {
   enabled: boolean;
 }
 
-const ROW = { id: true, kind: true, name: true, serviceName: true, targets: true, pollIntervalMs: true, credentialsSealed: true, enabled: true, lastError: true, lastErrorAt: true, lastSuccessAt: true, createdAt: true, updatedAt: true } as const;
+const ROW = {
+  id: true,
+  kind: true,
+  name: true,
+  serviceName: true,
+  targets: true,
+  pollIntervalMs: true,
+  credentialsSealed: true,
+  enabled: true,
+  lastError: true,
+  lastErrorAt: true,
+  lastSuccessAt: true,
+  createdAt: true,
+  updatedAt: true,
+} as const;
 
 interface Row {
   id: string;
@@ -75,7 +89,15 @@ export function createSourceStore({ prisma, box, now }: { prisma: Prisma; box: C
     updatedAt: row.updatedAt.toISOString(),
   });
 
-  const auditDetails = (row: Row) => ({ name: row.name, kind: row.kind, service: row.serviceName, targets: row.targets.length, pollIntervalMs: row.pollIntervalMs, enabled: row.enabled, credentials: row.credentialsSealed === null ? 'none' : 'set' });
+  const auditDetails = (row: Row) => ({
+    name: row.name,
+    kind: row.kind,
+    service: row.serviceName,
+    targets: row.targets.length,
+    pollIntervalMs: row.pollIntervalMs,
+    enabled: row.enabled,
+    credentials: row.credentialsSealed === null ? 'none' : 'set',
+  });
 
   return {
     async list(): Promise<TSourceView[]> {
@@ -96,9 +118,18 @@ export function createSourceStore({ prisma, box, now }: { prisma: Prisma; box: C
       const unreadable: Array<{ id: string; error: string }> = [];
       for (const row of rows) {
         try {
-          sources.push({ id: row.id, kind: row.kind, name: row.name, service: row.serviceName, targets: row.targets, pollIntervalMs: row.pollIntervalMs, credentials: box.open(row.id, row.credentialsSealed), enabled: row.enabled });
+          sources.push({
+            id: row.id,
+            kind: row.kind,
+            name: row.name,
+            service: row.serviceName,
+            targets: row.targets,
+            pollIntervalMs: row.pollIntervalMs,
+            credentials: box.open(row.id, row.credentialsSealed),
+            enabled: row.enabled,
+          });
         } catch {
-          unreadable.push({ id: row.id, error: 'its credentials cannot be opened with this server\'s key (SOURCE_CREDENTIALS_KEY or the key file changed); enter them again' });
+          unreadable.push({ id: row.id, error: "its credentials cannot be opened with this server's key (SOURCE_CREDENTIALS_KEY or the key file changed); enter them again" });
         }
       }
       return { sources, unreadable };
@@ -110,7 +141,18 @@ export function createSourceStore({ prisma, box, now }: { prisma: Prisma; box: C
       try {
         return await prisma.$transaction(async (tx) => {
           const row = await tx.source.create({
-            data: { id, kind: input.kind, name: input.name, serviceName: input.service, targets: input.targets, pollIntervalMs: input.pollIntervalMs, credentialsSealed: box.seal(id, input.credentials), enabled: input.enabled, createdAt: at, updatedAt: at },
+            data: {
+              id,
+              kind: input.kind,
+              name: input.name,
+              serviceName: input.service,
+              targets: input.targets,
+              pollIntervalMs: input.pollIntervalMs,
+              credentialsSealed: box.seal(id, input.credentials),
+              enabled: input.enabled,
+              createdAt: at,
+              updatedAt: at,
+            },
             select: ROW,
           });
           await recordAudit(tx, { action: 'source.created', actor, target: { type: 'source', id }, details: auditDetails(row) });

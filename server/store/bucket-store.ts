@@ -47,8 +47,7 @@ function deltaRows(deltas: readonly BucketDelta[]): BucketRows {
 export const BUCKET_ROWS_PER_STATEMENT = 2_000;
 
 // Adds histograms element-wise, the shorter padded with zeros.
-const ADD_HISTOGRAMS = (table: string) =>
-  `ARRAY(SELECT COALESCE(a, 0) + COALESCE(b, 0) FROM unnest(${table}.latency_histogram, EXCLUDED.latency_histogram) AS h(a, b))`;
+const ADD_HISTOGRAMS = (table: string) => `ARRAY(SELECT COALESCE(a, 0) + COALESCE(b, 0) FROM unnest(${table}.latency_histogram, EXCLUDED.latency_histogram) AS h(a, b))`;
 const ADD_COUNTS = (table: string) => OUTCOME_KINDS.map((kind) => `${kind} = ${table}.${kind} + EXCLUDED.${kind}`).join(', ');
 
 /** Where a histogram's trailing zero buckets start: they are not written. */

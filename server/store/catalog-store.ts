@@ -26,10 +26,7 @@ export interface CatalogStore {
 export function createCatalogStore(pool: Queryable): CatalogStore {
   return {
     async upsertService(name) {
-      const result = await pool.query<{ id: string }>(
-        'INSERT INTO services (name) VALUES ($1) ON CONFLICT (name) DO UPDATE SET name = EXCLUDED.name RETURNING id',
-        [name],
-      );
+      const result = await pool.query<{ id: string }>('INSERT INTO services (name) VALUES ($1) ON CONFLICT (name) DO UPDATE SET name = EXCLUDED.name RETURNING id', [name]);
       return result.rows[0]!.id;
     },
 

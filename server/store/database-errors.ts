@@ -23,7 +23,8 @@ const UNAVAILABLE_CODES = new Set([
 // The same, as @prisma/adapter-pg names them in a driver adapter error.
 const UNAVAILABLE_KINDS = new Set(['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TooManyConnections']);
 // node-postgres raises these without a code.
-const UNAVAILABLE_MESSAGE = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection ended unexpectedly|Can't reach database server|Server has closed the connection/i;
+const UNAVAILABLE_MESSAGE =
+  /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection ended unexpectedly|Can't reach database server|Server has closed the connection/i;
 
 /** How long a client should wait before trying again while the database is away, in seconds. */
 export const DATABASE_RETRY_AFTER_SECONDS = 5;

@@ -110,7 +110,7 @@ async function adoptSecret({ port, secret, dataDir, initialPassword }: { port: n
     await client.end();
   }
   // A cluster just made is moved as a matter of course; one that an older version made is worth a line.
-  if (!initialPassword) logger.info({ secretFile: secretFileOf(dataDir) }, 'the embedded Postgres no longer accepts the fixed password: it uses the data folder\'s own secret');
+  if (!initialPassword) logger.info({ secretFile: secretFileOf(dataDir) }, "the embedded Postgres no longer accepts the fixed password: it uses the data folder's own secret");
 }
 
 /**

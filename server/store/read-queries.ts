@@ -52,7 +52,14 @@ export async function queryTransitions(db: Queryable, filter: TransitionFilter):
      WHERE ($1::text IS NULL OR s.name = $1) AND ($2::uuid IS NULL OR t.breaker_id = $2) AND ($3::text IS NULL OR b.name = $3)
        AND ($4::timestamptz IS NULL OR t.at >= $4) AND ($5::timestamptz IS NULL OR t.at < $5)
      ORDER BY t.at DESC, t.id DESC LIMIT $6`,
-    [filter.service ?? null, filter.breakerId ?? null, filter.breaker ?? null, filter.from === undefined ? null : new Date(filter.from), filter.to === undefined ? null : new Date(filter.to), filter.limit],
+    [
+      filter.service ?? null,
+      filter.breakerId ?? null,
+      filter.breaker ?? null,
+      filter.from === undefined ? null : new Date(filter.from),
+      filter.to === undefined ? null : new Date(filter.to),
+      filter.limit,
+    ],
   );
   return result.rows.map(toRecord);
 }

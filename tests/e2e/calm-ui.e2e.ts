@@ -47,7 +47,9 @@ test('a fresh breaker: history fits its first seconds, durations read as people 
     // Open for a day: every call is rejected, and the page says so instead of showing dashes.
     service.setMode('failing');
     await service.waitForState('OPEN');
-    await expect(page.getByRole('region', { name: 'Recent rates' })).toHaveText(/^Now: No calls executed: all [\d,]+(\/s)? rejected while open, so there is no failure rate or p99\.$/, { timeout: 45_000 });
+    await expect(page.getByRole('region', { name: 'Recent rates' })).toHaveText(/^Now: No calls executed: all [\d,]+(\/s)? rejected while open, so there is no failure rate or p99\.$/, {
+      timeout: 45_000,
+    });
     // Once the series has caught up it counts the rejected calls.
     await expect(page.getByRole('region', { name: 'Recent rates' })).toHaveText(/all \d{1,3}(,\d{3})* rejected while open/, { timeout: 30_000 });
 

@@ -15,7 +15,10 @@ async function watchForProblems(page: Page): Promise<string[]> {
     // A violation the page's code catches (a probe for `new Function`) still fires this event.
     document.addEventListener(
       'securitypolicyviolation',
-      (event) => (window as unknown as { reportPolicyViolation(text: string): void }).reportPolicyViolation(`${event.effectiveDirective} blocked ${event.blockedURI} at ${event.sourceFile}:${event.lineNumber}`),
+      (event) =>
+        (window as unknown as { reportPolicyViolation(text: string): void }).reportPolicyViolation(
+          `${event.effectiveDirective} blocked ${event.blockedURI} at ${event.sourceFile}:${event.lineNumber}`,
+        ),
       true,
     );
   });

@@ -75,7 +75,10 @@ test('trip and release from the UI reach every instance, survive restarts of the
     await expect(viewer.getByRole('heading', { name: 'checkout → payments-api' })).toBeVisible();
     await expect(viewer.getByRole('group', { name: 'Operator actions' })).toHaveCount(0);
     const viewerSession = (await (await viewer.request.get(`${panel.url}/api/v1/auth/session`)).json()) as { csrfToken: string };
-    const refused = await viewer.request.post(`${panel.url}/api/v1/breakers/${breakerId}/actions`, { data: { action: 'trip', scope: { all: true }, reason: 'viewer tries' }, headers: { 'x-csrf-token': viewerSession.csrfToken, origin: panel.url } });
+    const refused = await viewer.request.post(`${panel.url}/api/v1/breakers/${breakerId}/actions`, {
+      data: { action: 'trip', scope: { all: true }, reason: 'viewer tries' },
+      headers: { 'x-csrf-token': viewerSession.csrfToken, origin: panel.url },
+    });
     expect(refused.status()).toBe(403);
     await viewerContext.close();
 

@@ -50,5 +50,8 @@ export async function inviteUser(page: Page, baseUrl: string, email: string, rol
   await invite.getByLabel('E-mail').fill(email);
   await invite.getByLabel('Role').selectOption(role);
   await invite.getByRole('button', { name: 'Invite' }).click();
-  return (await page.getByRole('region', { name: `Temporary password for ${email}` }).locator('code').textContent())!.trim();
+  return (await page
+    .getByRole('region', { name: `Temporary password for ${email}` })
+    .locator('code')
+    .textContent())!.trim();
 }

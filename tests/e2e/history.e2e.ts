@@ -4,7 +4,7 @@ import { CSRF_HEADER, type TCurrentSession } from '../../lib/auth/session';
 import { startSdkService, type SdkServiceProcess } from '../fixtures/sdk-service-process';
 import { expect, test } from './fixtures';
 
-test('a real service trips and recovers; the history shows the incident, the operator\'s trip and release, and exports the same rows', async ({ adminPage: page, panel }) => {
+test("a real service trips and recovers; the history shows the incident, the operator's trip and release, and exports the same rows", async ({ adminPage: page, panel }) => {
   test.setTimeout(120_000);
   const session = (await (await page.request.get(`${panel.url}/api/v1/auth/session`)).json()) as TCurrentSession;
   const created = await page.request.post(`${panel.url}/api/v1/api-keys`, { data: { service: 'checkout' }, headers: { [CSRF_HEADER]: session.csrfToken } });

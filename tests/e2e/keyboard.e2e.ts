@@ -6,7 +6,8 @@ test('on the overview, / focuses the search, j and k move through the rows with 
   const key = await createReporterKey(page, panel.url, 'checkout');
   const services: SdkServiceProcess[] = [];
   try {
-    for (const breaker of ['inventory-api', 'payments-api', 'tax-api']) services.push(await startSdkService({ PANEL_URL: panel.url, PANEL_API_KEY: key, SERVICE: 'checkout', INSTANCE: `web-${breaker}`, BREAKER: breaker }));
+    for (const breaker of ['inventory-api', 'payments-api', 'tax-api'])
+      services.push(await startSdkService({ PANEL_URL: panel.url, PANEL_API_KEY: key, SERVICE: 'checkout', INSTANCE: `web-${breaker}`, BREAKER: breaker }));
     await page.goto(panel.url);
     const links = page.getByRole('table', { name: 'Breakers' }).getByRole('row').getByRole('link');
     await expect(links).toHaveCount(3);
@@ -21,7 +22,8 @@ test('on the overview, / focuses the search, j and k move through the rows with 
     await search.fill('');
     await search.blur();
 
-    const focusedName = () => page.evaluate(() => (document.activeElement instanceof HTMLAnchorElement && document.activeElement.matches(':focus-visible') ? document.activeElement.textContent : null));
+    const focusedName = () =>
+      page.evaluate(() => (document.activeElement instanceof HTMLAnchorElement && document.activeElement.matches(':focus-visible') ? document.activeElement.textContent : null));
     await page.keyboard.press('j');
     await expect.poll(focusedName).toBe(names[0]);
     await page.keyboard.press('j');

@@ -5,14 +5,21 @@ import { createReporterKey, expect, test } from './fixtures';
 /** Where the middle of an edge's visible line is on the screen: a real click lands on the line, not on its bounding box. */
 async function middleOf(edge: Locator): Promise<{ x: number; y: number }> {
   await edge.scrollIntoViewIfNeeded();
-  return edge.locator('path').last().evaluate((path: SVGPathElement) => {
-    const point = path.getPointAtLength(path.getTotalLength() / 2);
-    const matrix = path.getScreenCTM()!;
-    return { x: point.x * matrix.a + point.y * matrix.c + matrix.e, y: point.x * matrix.b + point.y * matrix.d + matrix.f };
-  });
+  return edge
+    .locator('path')
+    .last()
+    .evaluate((path: SVGPathElement) => {
+      const point = path.getPointAtLength(path.getTotalLength() / 2);
+      const matrix = path.getScreenCTM()!;
+      return { x: point.x * matrix.a + point.y * matrix.c + matrix.e, y: point.x * matrix.b + point.y * matrix.d + matrix.f };
+    });
 }
 
-const strokeOf = (edge: Locator) => edge.locator('path').last().evaluate((path) => getComputedStyle(path).stroke);
+const strokeOf = (edge: Locator) =>
+  edge
+    .locator('path')
+    .last()
+    .evaluate((path) => getComputedStyle(path).stroke);
 
 test('the map draws a shared dependency once, recolours its edge live when the breaker trips, and an edge opens its breaker', async ({ adminPage: page, panel }) => {
   test.setTimeout(120_000);
@@ -47,14 +54,16 @@ test('the map draws a shared dependency once, recolours its edge live when the b
     await expect(edge).toHaveAccessibleName('checkout → payments-api: Open, 1/1 open');
     const openStroke = await strokeOf(edge);
     expect(openStroke).not.toBe(closedStroke);
-    expect(openStroke).toBe(await page.evaluate(() => {
-      const probe = document.createElement('span');
-      probe.style.color = 'var(--state-open)';
-      document.body.append(probe);
-      const colour = getComputedStyle(probe).color;
-      probe.remove();
-      return colour;
-    }));
+    expect(openStroke).toBe(
+      await page.evaluate(() => {
+        const probe = document.createElement('span');
+        probe.style.color = 'var(--state-open)';
+        document.body.append(probe);
+        const colour = getComputedStyle(probe).color;
+        probe.remove();
+        return colour;
+      }),
+    );
     await expect(refunds).toHaveAttribute('data-status', /closed|idle/);
     await expect(nodes.filter({ hasText: /^payments-api/ })).toHaveAccessibleName('payments-api: 1 of 2 breakers open');
 

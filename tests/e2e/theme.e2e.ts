@@ -56,7 +56,10 @@ test('the theme follows the system setting, charts included', async ({ adminPage
         return false;
       })
       .toBe(true);
-    const tooltipColours = await tooltip.evaluate((element) => ({ background: getComputedStyle(element).backgroundColor, text: getComputedStyle(element.querySelector('.recharts-tooltip-label') ?? element).color }));
+    const tooltipColours = await tooltip.evaluate((element) => ({
+      background: getComputedStyle(element).backgroundColor,
+      text: getComputedStyle(element.querySelector('.recharts-tooltip-label') ?? element).color,
+    }));
     expect(luminance(tooltipColours.background)).toBeLessThan(0.05);
     expect(contrast(tooltipColours.text, tooltipColours.background)).toBeGreaterThan(7);
   } finally {

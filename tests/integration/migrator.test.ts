@@ -45,7 +45,9 @@ describe('migrator', () => {
     const expected = await Promise.all(
       onDisk.map(async (migration) => ({
         migration_name: migration.name,
-        checksum: createHash('sha256').update(await readFile(path.join(MIGRATIONS_DIR, migration.name, 'migration.sql'))).digest('hex'),
+        checksum: createHash('sha256')
+          .update(await readFile(path.join(MIGRATIONS_DIR, migration.name, 'migration.sql')))
+          .digest('hex'),
         applied_steps_count: 1,
         rolled_back_at: null,
       })),

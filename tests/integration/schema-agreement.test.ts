@@ -27,15 +27,11 @@ describe('schema.prisma and the migrated database', () => {
   it('disagree when a column is added to schema.prisma without a migration', () => {
     const withExtraColumn = schemaText.replace(/(model Service \{\n)/, '$1  region String?\n');
     expect(withExtraColumn).not.toBe(schemaText);
-    expect(diffShapes(shapeFromPrismaSchema(withExtraColumn), migrated)).toEqual([
-      'services.region: schema.prisma says {"type":"text","nullable":true,"default":null}, the database has undefined',
-    ]);
+    expect(diffShapes(shapeFromPrismaSchema(withExtraColumn), migrated)).toEqual(['services.region: schema.prisma says {"type":"text","nullable":true,"default":null}, the database has undefined']);
   });
 
   it('disagree when an index or a default differs', () => {
-    const changed = schemaText
-      .replace('  @@index([serviceId, at])\n', '')
-      .replace('isDemo    Boolean  @default(false)', 'isDemo    Boolean  @default(true)');
+    const changed = schemaText.replace('  @@index([serviceId, at])\n', '').replace('isDemo    Boolean  @default(false)', 'isDemo    Boolean  @default(true)');
     const differences = diffShapes(shapeFromPrismaSchema(changed), migrated);
     expect(differences).toHaveLength(2);
     expect(differences.join('\n')).toMatch(/services\.is_demo/);

@@ -54,11 +54,7 @@ export function NotificationsScreen() {
   const [secret, setSecret] = useState<{ label: string; value: string } | null>(null);
   const [error, setError] = useState<string | null>(null);
 
-  const reload = useCallback(
-    () =>
-      fetchLists(isAdmin).then(setLists, (caught: unknown) => setError(caught instanceof ApiError ? caught.message : 'Could not load notifications')),
-    [isAdmin],
-  );
+  const reload = useCallback(() => fetchLists(isAdmin).then(setLists, (caught: unknown) => setError(caught instanceof ApiError ? caught.message : 'Could not load notifications')), [isAdmin]);
   useEffect(() => {
     void reload();
     const timer = setInterval(() => void reload(), REFRESH_MS);

@@ -22,7 +22,13 @@ import { useBreakers, useLiveScope } from '../../_live/live-provider';
 import { BreakerControls } from './breaker-controls';
 import { configDrift, serviceWideSegments } from './state-segments';
 
-const PRESETS = { live: { label: 'Live 15 min', ms: 15 * 60_000 }, '1h': { label: '1 h', ms: 3_600_000 }, '6h': { label: '6 h', ms: 6 * 3_600_000 }, '24h': { label: '24 h', ms: 24 * 3_600_000 }, '7d': { label: '7 d', ms: 7 * 24 * 3_600_000 } } as const;
+const PRESETS = {
+  live: { label: 'Live 15 min', ms: 15 * 60_000 },
+  '1h': { label: '1 h', ms: 3_600_000 },
+  '6h': { label: '6 h', ms: 6 * 3_600_000 },
+  '24h': { label: '24 h', ms: 24 * 3_600_000 },
+  '7d': { label: '7 d', ms: 7 * 24 * 3_600_000 },
+} as const;
 type Preset = keyof typeof PRESETS;
 const LIVE_REFRESH_MS = 10_000;
 const HEATMAP_FROM = 12;
@@ -78,12 +84,15 @@ export function BreakerDetailScreen({ id }: { id: string }) {
       Promise.all([
         getJson<TMetricsSeries>(`/api/v1/breakers/${id}/metrics?from=${from}&to=${to}`),
         getJson<{ transitions: TTransitionRecord[] }>(`/api/v1/transitions?service=${encodeURIComponent(service)}&breaker=${encodeURIComponent(name)}&from=${from}&to=${to}&limit=5000`),
-      ]).then(([data, transitions]) => {
-        if (cancelled) return;
-        setSeries({ data, from, to });
-        setHistory(transitions.transitions);
-        setNow(to);
-      }, () => !cancelled && setError('The metrics could not be loaded; retrying.'));
+      ]).then(
+        ([data, transitions]) => {
+          if (cancelled) return;
+          setSeries({ data, from, to });
+          setHistory(transitions.transitions);
+          setNow(to);
+        },
+        () => !cancelled && setError('The metrics could not be loaded; retrying.'),
+      );
     };
     load();
     const timer = preset === 'live' ? setInterval(load, LIVE_REFRESH_MS) : undefined;
@@ -140,7 +149,15 @@ export function BreakerDetailScreen({ id }: { id: string }) {
         <section aria-label="Charts">
           {series ? (
             <>
-              <MetricsCharts points={toChartPoints(series.data.points, series.data.step)} stepSeconds={series.data.step} from={series.from} to={series.to} failureThreshold={config?.failureRateThreshold ?? null} slowThreshold={config?.slowCallRateThreshold ?? null} state={current.state} />
+              <MetricsCharts
+                points={toChartPoints(series.data.points, series.data.step)}
+                stepSeconds={series.data.step}
+                from={series.from}
+                to={series.to}
+                failureThreshold={config?.failureRateThreshold ?? null}
+                slowThreshold={config?.slowCallRateThreshold ?? null}
+                state={current.state}
+              />
               <StateBand segments={serviceWideSegments(history, series.to)} from={series.from} to={series.to} />
               <p className={styles.muted}>
                 {series.data.points.length} points of {formatDuration(series.data.step * 1000)} from the {formatDuration(series.data.resolutionSeconds * 1000)} buckets.

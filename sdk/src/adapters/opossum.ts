@@ -1,11 +1,4 @@
-import {
-  ZName,
-  type TAutomaticState,
-  type TBreakerConfig,
-  type TBreakerReport,
-  type TBreakerState,
-  type TTransitionCause,
-} from '../../../lib/protocol/index.js';
+import { ZName, type TAutomaticState, type TBreakerConfig, type TBreakerReport, type TBreakerState, type TTransitionCause } from '../../../lib/protocol/index.js';
 import type { Override } from '../breaker/automatic-state.js';
 import { BREAKER_NAME_RULE } from '../breaker/options.js';
 import { createEventHub, type Disposer } from '../breaker/event-hub.js';

@@ -1,10 +1,4 @@
-import type {
-  TAutomaticState,
-  TBreakerConfig,
-  TBreakerReport,
-  TBreakerState,
-  TTransitionCause,
-} from '../../../lib/protocol/index.js';
+import type { TAutomaticState, TBreakerConfig, TBreakerReport, TBreakerState, TTransitionCause } from '../../../lib/protocol/index.js';
 import { assertNever, CLOSED_STATE, type AutomaticState, type Override } from './automatic-state.js';
 import { createTurnClock, type Clock } from './clock.js';
 import { BreakerOpenError, BreakerTimeoutError, isBreakerTimeoutError } from './errors.js';
@@ -253,13 +247,7 @@ export class CircuitBreaker<TFallback = never> {
     const auto = this.auto;
     if (auto.kind === 'OPEN' && now >= auto.until) {
       const rates = snapshotWindow(this.window, now);
-      this.changeAutomatic(
-        { kind: 'HALF_OPEN', trialsStarted: 0, trialsSucceeded: 0, consecutiveTrips: auto.consecutiveTrips },
-        'open_timeout_elapsed',
-        now,
-        rates.failureRate,
-        rates.slowCallRate,
-      );
+      this.changeAutomatic({ kind: 'HALF_OPEN', trialsStarted: 0, trialsSucceeded: 0, consecutiveTrips: auto.consecutiveTrips }, 'open_timeout_elapsed', now, rates.failureRate, rates.slowCallRate);
     }
   }
 

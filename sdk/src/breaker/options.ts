@@ -70,9 +70,7 @@ export function resolveOptions<TFallback>(options: CircuitBreakerOptions<TFallba
     slowCallRateThreshold: options.slowCallThreshold === undefined ? null : (options.slowCallRateThreshold ?? 100),
     minimumCalls: options.minimumCalls ?? Math.min(10, windowCapacity),
     openTimeout: options.openTimeout ?? 30_000,
-    openTimeoutBackoff: options.openTimeoutBackoff
-      ? { multiplier: options.openTimeoutBackoff.multiplier ?? 2, maxMs: options.openTimeoutBackoff.maxMs }
-      : null,
+    openTimeoutBackoff: options.openTimeoutBackoff ? { multiplier: options.openTimeoutBackoff.multiplier ?? 2, maxMs: options.openTimeoutBackoff.maxMs } : null,
     halfOpenMaxCalls: options.halfOpenMaxCalls ?? 1,
     timeout: options.timeout ?? null,
     isFailure: options.isFailure ?? null,
@@ -87,7 +85,10 @@ export function resolveOptions<TFallback>(options: CircuitBreakerOptions<TFallba
   check(Number.isInteger(resolved.minimumCalls) && resolved.minimumCalls >= 1, 'minimumCalls must be a positive integer');
   check(resolved.minimumCalls <= windowCapacity, 'minimumCalls can not exceed the count window size (the breaker could never trip)');
   check(resolved.openTimeout >= 0, 'openTimeout must be ≥ 0');
-  check(resolved.openTimeoutBackoff === null || (resolved.openTimeoutBackoff.multiplier >= 1 && resolved.openTimeoutBackoff.maxMs >= resolved.openTimeout), 'openTimeoutBackoff needs multiplier ≥ 1 and maxMs ≥ openTimeout');
+  check(
+    resolved.openTimeoutBackoff === null || (resolved.openTimeoutBackoff.multiplier >= 1 && resolved.openTimeoutBackoff.maxMs >= resolved.openTimeout),
+    'openTimeoutBackoff needs multiplier ≥ 1 and maxMs ≥ openTimeout',
+  );
   check(Number.isInteger(resolved.halfOpenMaxCalls) && resolved.halfOpenMaxCalls >= 1, 'halfOpenMaxCalls must be a positive integer');
   check(resolved.timeout === null || resolved.timeout > 0, 'timeout must be > 0');
   return resolved;

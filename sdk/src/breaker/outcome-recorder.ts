@@ -1,9 +1,4 @@
-import {
-  LATENCY_BUCKET_COUNT,
-  latencyBucketIndex,
-  type TLatencyHistogram,
-  type TOutcomeCounters,
-} from '../../../lib/protocol/index.js';
+import { LATENCY_BUCKET_COUNT, latencyBucketIndex, type TLatencyHistogram, type TOutcomeCounters } from '../../../lib/protocol/index.js';
 
 /**
  * Cumulative outcome counters and latency histogram of one breaker since it

@@ -1,11 +1,4 @@
-import {
-  ZCommand,
-  type TCommand,
-  type TCommandAck,
-  type TCommandFailureReason,
-  type TInstanceRef,
-  type TLabels,
-} from '../../../lib/protocol/index.js';
+import { ZCommand, type TCommand, type TCommandAck, type TCommandFailureReason, type TInstanceRef, type TLabels } from '../../../lib/protocol/index.js';
 import type { ReportableBreaker } from './reportable-breaker.js';
 
 /** A command acknowledgement without the sender identity the reporter adds. */

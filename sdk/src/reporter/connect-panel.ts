@@ -107,7 +107,10 @@ const MAX_WRITE_BUFFER = 1_000;
  */
 export function connectPanel(options: PanelReporterOptions): PanelReporter {
   const labels = ZLabels.parse(options.labels ?? {});
-  for (const [field, value] of [['service', options.service], ['instance', options.instance]] as const) {
+  for (const [field, value] of [
+    ['service', options.service],
+    ['instance', options.instance],
+  ] as const) {
     if (value !== undefined && !ZName.safeParse(value).success) throw new RangeError(`connectPanel: ${field} must be 1–200 characters of well-formed Unicode text without NUL characters`);
   }
   const identity: TInstanceRef = {
@@ -241,7 +244,12 @@ export function connectPanel(options: PanelReporterOptions): PanelReporter {
     if (!registered || !socket.connected || reportsInFlight >= MAX_REPORTS_IN_FLIGHT || congested()) return;
     try {
       reportSequence += 1;
-      const payload = toCompactReport(reportSequence, Date.now(), transitions.dropped, registeredBreakers.map((breaker) => breaker.stats()));
+      const payload = toCompactReport(
+        reportSequence,
+        Date.now(),
+        transitions.dropped,
+        registeredBreakers.map((breaker) => breaker.stats()),
+      );
       reportsInFlight += 1;
       socket.timeout(ackTimeout).emit('report:send', payload, (error, ack) => {
         reportsInFlight -= 1;

@@ -89,9 +89,7 @@ export function parseCircuitBreakers(body: unknown): { kind: 'details'; breakers
 
 /** The breakers in `GET {base}/health` (component `circuitBreakers`, one entry per breaker with registerHealthIndicator). */
 export function parseHealthBreakers(body: unknown): ActuatorBreaker[] | null {
-  const parsed = z
-    .object({ components: z.object({ circuitBreakers: z.object({ details: z.record(z.string(), z.object({ details: ZDetails })) }) }) })
-    .safeParse(body);
+  const parsed = z.object({ components: z.object({ circuitBreakers: z.object({ details: z.record(z.string(), z.object({ details: ZDetails })) }) }) }).safeParse(body);
   if (!parsed.success) return null;
   return Object.entries(parsed.data.components.circuitBreakers.details).map(([name, entry]) => toBreaker(name, entry.details));
 }
@@ -163,7 +161,8 @@ export function parseEvents(body: unknown): { events: ActuatorEvent[]; skipped: 
 }
 
 /** What tells two events apart (there is no id): breaker, type, time, and transition or duration. */
-export const eventKey = (event: ActuatorEvent) => `${event.breaker}|${event.type}|${event.creationTime}|${event.transition ? `${event.transition.from}>${event.transition.to}` : (event.durationMs ?? '')}`;
+export const eventKey = (event: ActuatorEvent) =>
+  `${event.breaker}|${event.type}|${event.creationTime}|${event.transition ? `${event.transition.from}>${event.transition.to}` : (event.durationMs ?? '')}`;
 
 /** `POST {base}/circuitbreakers/{name}`'s answer: the state read back after the change. */
 export function parseUpdateAnswer(body: unknown): TR4jState | null {

@@ -73,14 +73,18 @@ export function createActuatorTarget(base: string, context: SourceAdapterContext
   async function readBreakers(): Promise<ActuatorBreaker[]> {
     const url = joinUrl(base, 'circuitbreakers');
     const answer = await get('circuitbreakers');
-    if (answer.status !== 200) throw new TargetError(`GET ${url}: HTTP ${answer.status}${answer.status === 404 ? ': add circuitbreakers to management.endpoints.web.exposure.include' : ''}`, answer.status);
+    if (answer.status !== 200)
+      throw new TargetError(`GET ${url}: HTTP ${answer.status}${answer.status === 404 ? ': add circuitbreakers to management.endpoints.web.exposure.include' : ''}`, answer.status);
     const parsed = parseCircuitBreakers(answer.body);
     if (parsed.kind === 'invalid') throw new TargetError(`GET ${url}: ${parsed.message}`);
     if (parsed.kind === 'details') return parsed.breakers;
     // Resilience4j 1.x lists names only: states come from the health details.
     const health = await get('health');
     const fromHealth = health.status === 200 || health.status === 503 ? parseHealthBreakers(health.body) : null;
-    if (!fromHealth) throw new TargetError(`GET ${url}: Resilience4j 1.x lists breaker names only, and ${joinUrl(base, 'health')} shows no circuit breaker details: set management.health.circuitbreakers.enabled=true, registerHealthIndicator: true and management.endpoint.health.show-details=always`);
+    if (!fromHealth)
+      throw new TargetError(
+        `GET ${url}: Resilience4j 1.x lists breaker names only, and ${joinUrl(base, 'health')} shows no circuit breaker details: set management.health.circuitbreakers.enabled=true, registerHealthIndicator: true and management.endpoint.health.show-details=always`,
+      );
     const names = new Set(parsed.names);
     return fromHealth.filter((breaker) => names.has(breaker.name));
   }
@@ -110,7 +114,13 @@ export function createActuatorTarget(base: string, context: SourceAdapterContext
     const at = now();
 
     if (started !== null && startTime !== null && started !== startTime) newRun('its process start time changed');
-    else if (list.some((breaker) => { const override = applied.get(breaker.name); return override !== undefined && !holds(override, breaker.state); })) newRun('a breaker lost the override the panel applied (the process restarted, or someone changed it)');
+    else if (
+      list.some((breaker) => {
+        const override = applied.get(breaker.name);
+        return override !== undefined && !holds(override, breaker.state);
+      })
+    )
+      newRun('a breaker lost the override the panel applied (the process restarted, or someone changed it)');
     if (started !== null) startTime = started;
 
     // Overrides the panel applied end at their expiry on the target too, as an SDK ends them itself.
@@ -186,11 +196,14 @@ export function createActuatorTarget(base: string, context: SourceAdapterContext
     // An unknown name would make the actuator create a breaker with default settings: it is refused instead.
     if (!current) return commands.acknowledge(source.id, instance, { ...outcome, status: 'failed', state: null, reason: 'unknown_breaker' });
     const forced = command.action === 'trip' || command.action === 'force_closed' ? FORCED[command.action] : null;
-    if (forced && command.expiresAt !== null && command.expiresAt <= now()) return commands.acknowledge(source.id, instance, { ...outcome, status: 'failed', state: PANEL_STATE[current.state], reason: 'expired' });
+    if (forced && command.expiresAt !== null && command.expiresAt <= now())
+      return commands.acknowledge(source.id, instance, { ...outcome, status: 'failed', state: PANEL_STATE[current.state], reason: 'expired' });
     const held = applied.get(command.breaker);
-    if (forced && held?.commandId === command.id && holds(held, current.state)) return commands.acknowledge(source.id, instance, { ...outcome, duplicate: true, status: 'applied', state: PANEL_STATE[current.state], reason: null });
+    if (forced && held?.commandId === command.id && holds(held, current.state))
+      return commands.acknowledge(source.id, instance, { ...outcome, duplicate: true, status: 'applied', state: PANEL_STATE[current.state], reason: null });
     // Release drops an override; with none (from the panel or anyone) it changes nothing, as for an SDK.
-    if (command.action === 'release' && !held && !PANEL_STATE[current.state].startsWith('FORCED_')) return commands.acknowledge(source.id, instance, { ...outcome, status: 'applied', state: PANEL_STATE[current.state], reason: null });
+    if (command.action === 'release' && !held && !PANEL_STATE[current.state].startsWith('FORCED_'))
+      return commands.acknowledge(source.id, instance, { ...outcome, status: 'applied', state: PANEL_STATE[current.state], reason: null });
 
     const answer = await post(command.breaker, UPDATE_STATE[command.action]);
     if (answer.status === 404 || answer.status === 405) {

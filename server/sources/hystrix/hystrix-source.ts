@@ -62,20 +62,20 @@ export class HystrixSource {
         flushing: false,
         // The callbacks run only once the stream starts, after `target` exists.
         stream: new HystrixStream({
-        url,
-        authorization: options.authorization ?? null,
-        ...options.stream,
-        now: options.now,
-        onConnected: () => {
-          target.view = new HystrixInstanceView(options.service, target.instance, `hystrix-${randomUUID()}`, target.lastStates);
-        },
-        onCommand: (command, receivedAt) => target.view?.accept(command, receivedAt),
-        onDisconnected: (error) => {
-          this.flush(target);
-          target.view = null;
-          options.logger.warn({ source: options.sourceId, target: url, error }, 'hystrix stream unavailable');
-          options.sink.unreachable(options.sourceId, `${url}: ${error}`, target.instance);
-        },
+          url,
+          authorization: options.authorization ?? null,
+          ...options.stream,
+          now: options.now,
+          onConnected: () => {
+            target.view = new HystrixInstanceView(options.service, target.instance, `hystrix-${randomUUID()}`, target.lastStates);
+          },
+          onCommand: (command, receivedAt) => target.view?.accept(command, receivedAt),
+          onDisconnected: (error) => {
+            this.flush(target);
+            target.view = null;
+            options.logger.warn({ source: options.sourceId, target: url, error }, 'hystrix stream unavailable');
+            options.sink.unreachable(options.sourceId, `${url}: ${error}`, target.instance);
+          },
         }),
       };
       return target;

@@ -33,7 +33,8 @@ function claimedService(request: TExportMetricsRequest, index: number): string |
 }
 
 function sendExportResponse(res: ServerResponse, encoding: OtlpEncoding, rejectedDataPoints: number): void {
-  const answer: TExportMetricsResponse = rejectedDataPoints > 0 ? { partialSuccess: { rejectedDataPoints, errorMessage: `${rejectedDataPoints} circuit event data points carried no usable value` } } : {};
+  const answer: TExportMetricsResponse =
+    rejectedDataPoints > 0 ? { partialSuccess: { rejectedDataPoints, errorMessage: `${rejectedDataPoints} circuit event data points carried no usable value` } } : {};
   const body = encoding === 'protobuf' ? Buffer.from(encodeMetricsResponse(answer.partialSuccess ?? null)) : Buffer.from(JSON.stringify(answer));
   res.writeHead(200, { 'content-type': encoding === 'protobuf' ? 'application/x-protobuf' : 'application/json', 'content-length': body.length, 'cache-control': 'no-store' });
   res.end(body);

@@ -23,7 +23,11 @@ type Step = { to: TBreakerState; event: keyof CircuitEventCounts };
 function regularSteps(state: TBreakerState): Step[] {
   if (state === 'CLOSED') return [{ to: 'OPEN', event: 'opened' }];
   if (state === 'OPEN') return [{ to: 'HALF_OPEN', event: 'halfOpened' }];
-  if (state === 'HALF_OPEN') return [{ to: 'OPEN', event: 'opened' }, { to: 'CLOSED', event: 'closed' }];
+  if (state === 'HALF_OPEN')
+    return [
+      { to: 'OPEN', event: 'opened' },
+      { to: 'CLOSED', event: 'closed' },
+    ];
   return [];
 }
 

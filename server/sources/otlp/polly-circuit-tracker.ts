@@ -136,7 +136,10 @@ export class PollyCircuitTracker {
 
   private applyInstance(service: string, instance: string, points: CircuitPoint[], receivedAt: number): SourceInstanceSnapshot | null {
     const key = instanceKey(service, instance);
-    const cumulativeStart = points.reduce<bigint | null>((earliest, point) => (point.delta || point.start === null ? earliest : earliest === null || point.start < earliest ? point.start : earliest), null);
+    const cumulativeStart = points.reduce<bigint | null>(
+      (earliest, point) => (point.delta || point.start === null ? earliest : earliest === null || point.start < earliest ? point.start : earliest),
+      null,
+    );
     let track = this.instances.get(key);
     if (!track) {
       if (points.length === 0) return null;

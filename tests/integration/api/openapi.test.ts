@@ -82,7 +82,21 @@ describe('the OpenAPI document at /api/openapi.json', () => {
    */
   async function call(
     operationId: string,
-    { params = {}, query = {}, body, as = 'admin', headers = {}, expectStatus }: { params?: Record<string, string>; query?: Record<string, string>; body?: unknown; as?: 'admin' | 'nobody' | { bearer: string } | SignedInClient; headers?: Record<string, string>; expectStatus: number },
+    {
+      params = {},
+      query = {},
+      body,
+      as = 'admin',
+      headers = {},
+      expectStatus,
+    }: {
+      params?: Record<string, string>;
+      query?: Record<string, string>;
+      body?: unknown;
+      as?: 'admin' | 'nobody' | { bearer: string } | SignedInClient;
+      headers?: Record<string, string>;
+      expectStatus: number;
+    },
   ): Promise<Answer> {
     const documented = byId.get(operationId);
     if (!documented) throw new Error(`${operationId} is not in the document`);
@@ -139,7 +153,12 @@ describe('the OpenAPI document at /api/openapi.json', () => {
     const run = instanceRun('openapi-shop');
     await call('postReports', {
       as: { bearer: key.key },
-      body: { protocolVersion: 1, register: run.register(['payments-api']), transitions: [run.transition('payments-api', 'CLOSED', 'OPEN')], reports: [run.report([run.breaker('payments-api', { success: 3, failure: 9 }, 'OPEN', [0, 4, 8])])] },
+      body: {
+        protocolVersion: 1,
+        register: run.register(['payments-api']),
+        transitions: [run.transition('payments-api', 'CLOSED', 'OPEN')],
+        reports: [run.report([run.breaker('payments-api', { success: 3, failure: 9 }, 'OPEN', [0, 4, 8])])],
+      },
       expectStatus: 200,
     });
     await call('postReports', { as: { bearer: key.key }, body: { protocolVersion: 1, reports: [{ nonsense: true }] }, expectStatus: 400 });
@@ -156,8 +175,18 @@ describe('the OpenAPI document at /api/openapi.json', () => {
     await call('getBreakerTrends', { query: { ids: breakerId }, expectStatus: 200 });
     await call('listTransitions', { query: { service: 'openapi-shop' }, expectStatus: 200 });
 
-    await call('actOnBreaker', { params: { id: breakerId }, body: { action: 'trip', scope: { all: true }, reason: 'checking the API description', expiresIn: 600 }, headers: { 'idempotency-key': 'openapi-trip' }, expectStatus: 201 });
-    await call('actOnBreaker', { params: { id: breakerId }, body: { action: 'trip', scope: { all: true }, reason: 'checking the API description', expiresIn: 600 }, headers: { 'idempotency-key': 'openapi-trip' }, expectStatus: 200 });
+    await call('actOnBreaker', {
+      params: { id: breakerId },
+      body: { action: 'trip', scope: { all: true }, reason: 'checking the API description', expiresIn: 600 },
+      headers: { 'idempotency-key': 'openapi-trip' },
+      expectStatus: 201,
+    });
+    await call('actOnBreaker', {
+      params: { id: breakerId },
+      body: { action: 'trip', scope: { all: true }, reason: 'checking the API description', expiresIn: 600 },
+      headers: { 'idempotency-key': 'openapi-trip' },
+      expectStatus: 200,
+    });
     await call('getBreakerControl', { params: { id: breakerId }, expectStatus: 200 });
     await call('listAudit', { query: { limit: '50' }, expectStatus: 200 });
 
@@ -177,7 +206,9 @@ describe('the OpenAPI document at /api/openapi.json', () => {
 
     // An admin adds an OTLP source; the service, with a key of its own, pushes a Polly circuit event to the receiver.
     const noSuchId = '00000000-0000-4000-8000-000000000000';
-    const source = (await call('createSource', { body: { kind: 'otlp', name: 'openapi exporters', service: 'openapi-orders', pollIntervalMs: 60_000 }, expectStatus: 201 })).body as { source: { id: string } };
+    const source = (await call('createSource', { body: { kind: 'otlp', name: 'openapi exporters', service: 'openapi-orders', pollIntervalMs: 60_000 }, expectStatus: 201 })).body as {
+      source: { id: string };
+    };
     await call('createSource', { body: { kind: 'otlp', name: 'openapi exporters', service: 'openapi-orders' }, expectStatus: 409 });
     await call('listSources', { expectStatus: 200 });
     await call('getSource', { params: { id: source.source.id }, expectStatus: 200 });
@@ -188,16 +219,33 @@ describe('the OpenAPI document at /api/openapi.json', () => {
     const text = (key: string, value: string) => ({ key, value: { stringValue: value } });
     const nanos = String(BigInt(now) * 1_000_000n);
     const circuitOpened = (service: string) => ({
-      resourceMetrics: [{
-        resource: { attributes: [text('service.name', service), text('service.instance.id', 'orders-1')] },
-        scopeMetrics: [{
-          scope: { name: 'Polly' },
-          metrics: [{
-            name: 'resilience.polly.strategy.events',
-            sum: { aggregationTemporality: 2, isMonotonic: true, dataPoints: [{ startTimeUnixNano: nanos, timeUnixNano: nanos, asInt: '1', attributes: [text('event.name', 'OnCircuitOpened'), text('pipeline.name', 'orders-http'), text('strategy.name', 'cb-inventory')] }] },
-          }],
-        }],
-      }],
+      resourceMetrics: [
+        {
+          resource: { attributes: [text('service.name', service), text('service.instance.id', 'orders-1')] },
+          scopeMetrics: [
+            {
+              scope: { name: 'Polly' },
+              metrics: [
+                {
+                  name: 'resilience.polly.strategy.events',
+                  sum: {
+                    aggregationTemporality: 2,
+                    isMonotonic: true,
+                    dataPoints: [
+                      {
+                        startTimeUnixNano: nanos,
+                        timeUnixNano: nanos,
+                        asInt: '1',
+                        attributes: [text('event.name', 'OnCircuitOpened'), text('pipeline.name', 'orders-http'), text('strategy.name', 'cb-inventory')],
+                      },
+                    ],
+                  },
+                },
+              ],
+            },
+          ],
+        },
+      ],
     });
     const exported = await call('postOtlpMetrics', { as: { bearer: ordersKey.key }, body: circuitOpened('openapi-orders'), expectStatus: 200 });
     expect(exported.body).toEqual({});
@@ -215,14 +263,20 @@ describe('the OpenAPI document at /api/openapi.json', () => {
     await call('deleteSource', { params: { id: source.source.id }, expectStatus: 404 });
     await call('postOtlpMetrics', { as: { bearer: ordersKey.key }, body: circuitOpened('openapi-orders'), expectStatus: 403 });
 
-    const rule = (await call('createNotificationRule', { body: { name: 'open too long', condition: { kind: 'open_too_long', openForSeconds: 300 } }, expectStatus: 201 })).body as { rule: { id: string } };
+    const rule = (await call('createNotificationRule', { body: { name: 'open too long', condition: { kind: 'open_too_long', openForSeconds: 300 } }, expectStatus: 201 })).body as {
+      rule: { id: string };
+    };
     await call('listNotificationRules', { expectStatus: 200 });
     await call('updateNotificationRule', { params: { id: rule.rule.id }, body: { enabled: false }, expectStatus: 200 });
-    const endpoint = (await call('createNotificationEndpoint', { body: { name: 'hook', url: 'http://127.0.0.1:9/hook', events: ['breaker.tripped'], enabled: false }, expectStatus: 201 })).body as { endpoint: { id: string } };
+    const endpoint = (await call('createNotificationEndpoint', { body: { name: 'hook', url: 'http://127.0.0.1:9/hook', events: ['breaker.tripped'], enabled: false }, expectStatus: 201 })).body as {
+      endpoint: { id: string };
+    };
     await call('listNotificationEndpoints', { expectStatus: 200 });
     await call('updateNotificationEndpoint', { params: { id: endpoint.endpoint.id }, body: { name: 'renamed hook' }, expectStatus: 200 });
     await call('listNotificationDeliveries', { query: { limit: '10' }, expectStatus: 200 });
-    const snooze = (await call('createNotificationSnooze', { body: { target: { kind: 'breaker', breakerId }, durationSeconds: 600, reason: 'known outage' }, expectStatus: 201 })).body as { snooze: { id: string } };
+    const snooze = (await call('createNotificationSnooze', { body: { target: { kind: 'breaker', breakerId }, durationSeconds: 600, reason: 'known outage' }, expectStatus: 201 })).body as {
+      snooze: { id: string };
+    };
     await call('listNotificationSnoozes', { expectStatus: 200 });
     await call('endNotificationSnooze', { params: { id: snooze.snooze.id }, expectStatus: 200 });
     await call('endNotificationSnooze', { params: { id: snooze.snooze.id }, expectStatus: 404 });

@@ -73,13 +73,20 @@ describe('first start and the page gate', () => {
     expect(second.headers.get('content-security-policy')).not.toBe(policy);
     const seen = (await first.json()) as { csp: string; session: string };
     expect(seen.csp).toBe(policy);
-    expect(ZCurrentSession.parse(JSON.parse(Buffer.from(seen.session, 'base64url').toString()))).toMatchObject({ user: { email: 'admin@example.test', role: 'admin' }, csrfToken: admin.session.csrfToken });
+    expect(ZCurrentSession.parse(JSON.parse(Buffer.from(seen.session, 'base64url').toString()))).toMatchObject({
+      user: { email: 'admin@example.test', role: 'admin' },
+      csrfToken: admin.session.csrfToken,
+    });
 
     const back = await fetch(`${panel.url}/sign-in?next=/breakers`, { redirect: 'manual', headers: { cookie: admin.cookie } });
     expect(back.headers.get('location')).toBe('/breakers');
     const offsite = await fetch(`${panel.url}/sign-in?next=//evil.example`, { redirect: 'manual', headers: { cookie: admin.cookie } });
     expect(offsite.headers.get('location')).toBe('/');
-    const forgedPost = await fetch(`${panel.url}/`, { method: 'POST', headers: { cookie: admin.cookie, origin: 'https://evil.example', 'content-type': 'application/x-www-form-urlencoded' }, body: 'a=1' });
+    const forgedPost = await fetch(`${panel.url}/`, {
+      method: 'POST',
+      headers: { cookie: admin.cookie, origin: 'https://evil.example', 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'a=1',
+    });
     expect(forgedPost.status).toBe(403);
   });
 });

@@ -40,7 +40,11 @@ describe('hardening: CSRF, sign-in rate limit, redirects, headers', () => {
   });
 
   it('refuses a sign-in posted from another site (login CSRF)', async () => {
-    const response = await fetch(`${setup.panel.url}/api/v1/auth/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json', origin: 'https://evil.example' }, body: JSON.stringify(TEST_ADMIN) });
+    const response = await fetch(`${setup.panel.url}/api/v1/auth/sign-in`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: 'https://evil.example' },
+      body: JSON.stringify(TEST_ADMIN),
+    });
     expect(response.status).toBe(403);
     expect(response.headers.get('set-cookie')).toBeNull();
   });
@@ -49,7 +53,7 @@ describe('hardening: CSRF, sign-in rate limit, redirects, headers', () => {
     fetch(`${setup.panel.url}/api/v1/auth/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': address }, body: JSON.stringify(body) });
   const sessionCount = async (userId: string) => (await setup.database.query<{ n: number }>('SELECT count(*)::int AS n FROM sessions WHERE user_id = $1', [userId]))[0]!.n;
 
-  it('refuses a guesser\'s address on an account after 3 failures, again after every wait, without checking the password', async () => {
+  it("refuses a guesser's address on an account after 3 failures, again after every wait, without checking the password", async () => {
     const victim = await signInAs(setup.panel.url, 'operator', admin);
     const guess = (password: string) => signInFrom('10.0.0.9', { email: victim.email, password });
     for (let i = 0; i < 3; i += 1) expect((await guess(`guess-${i}`)).status).toBe(401);

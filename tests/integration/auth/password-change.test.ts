@@ -9,7 +9,7 @@ const connected = (socket: Socket) =>
     socket.once('connect_error', reject);
   });
 
-describe('passwords: changing one\'s own, and an admin\'s reset', () => {
+describe("passwords: changing one's own, and an admin's reset", () => {
   const setup = usePanelOnFreshDatabase({ SIGN_IN_MAX_FAILURES: '3' });
   let admin: SignedInClient;
 
@@ -52,7 +52,10 @@ describe('passwords: changing one\'s own, and an admin\'s reset', () => {
     await expect(signIn(setup.panel.url, viewer.email, viewer.password)).rejects.toThrow(/401/);
     await signIn(setup.panel.url, viewer.email, fresh);
 
-    const audit = await setup.database.query<{ action: string; actor_email: string; details: Record<string, unknown> }>("SELECT action, actor_email, details FROM audit_events WHERE action = 'user.password_changed' AND target_id = $1", [viewer.userId]);
+    const audit = await setup.database.query<{ action: string; actor_email: string; details: Record<string, unknown> }>(
+      "SELECT action, actor_email, details FROM audit_events WHERE action = 'user.password_changed' AND target_id = $1",
+      [viewer.userId],
+    );
     expect(audit).toEqual([{ action: 'user.password_changed', actor_email: viewer.email, details: { email: viewer.email } }]);
   });
 
@@ -88,7 +91,10 @@ describe('passwords: changing one\'s own, and an admin\'s reset', () => {
     expect((await operator.request('/api/v1/breakers')).status).toBe(401);
     await expect(signIn(setup.panel.url, operator.email, operator.password)).rejects.toThrow(/401/);
     await signIn(setup.panel.url, operator.email, temporaryPassword);
-    const audit = await setup.database.query<{ actor_email: string; details: Record<string, unknown> }>("SELECT actor_email, details FROM audit_events WHERE action = 'user.password_reset' AND target_id = $1", [operator.userId]);
+    const audit = await setup.database.query<{ actor_email: string; details: Record<string, unknown> }>(
+      "SELECT actor_email, details FROM audit_events WHERE action = 'user.password_reset' AND target_id = $1",
+      [operator.userId],
+    );
     expect(audit).toEqual([{ actor_email: admin.session.user.email, details: { email: operator.email } }]);
   });
 });

@@ -25,8 +25,15 @@ describe('sessions, and the sockets that ride on them', () => {
     expect(response.headers.get('set-cookie')).toMatch(/^bp_session=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Lax; Max-Age=604800$/);
     const secure = await fetch(`${setup.panel.url}/api/v1/auth/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(TEST_ADMIN) });
     expect(secure.headers.get('set-cookie')).not.toContain('Secure');
-    for (const body of [{ ...TEST_ADMIN, password: 'nope' }, { email: 'ghost@example.test', password: 'nope' }]) {
-      const refused = await fetch(`${setup.panel.url}/api/v1/auth/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': body.email }, body: JSON.stringify(body) });
+    for (const body of [
+      { ...TEST_ADMIN, password: 'nope' },
+      { email: 'ghost@example.test', password: 'nope' },
+    ]) {
+      const refused = await fetch(`${setup.panel.url}/api/v1/auth/sign-in`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-forwarded-for': body.email },
+        body: JSON.stringify(body),
+      });
       expect(refused.status).toBe(401);
       expect(await refused.json()).toEqual({ error: { code: 'invalid_credentials', message: 'Wrong e-mail or password' } });
     }
@@ -51,7 +58,14 @@ describe('sessions, and the sockets that ride on them', () => {
       io(`${setup.panel.url}/dashboard`, { transports: ['websocket'], reconnection: false, extraHeaders: { cookie: 'bp_session=forged-forged-forged-forged-forged' } }),
       io(`${setup.panel.url}/dashboard`, { transports: ['websocket'], reconnection: false, extraHeaders: { cookie: admin.cookie, origin: 'https://evil.example' } }),
     ];
-    const errors = await Promise.all(attempts.map((socket) => connected(socket).then(() => 'connected', (error: Error) => error.message)));
+    const errors = await Promise.all(
+      attempts.map((socket) =>
+        connected(socket).then(
+          () => 'connected',
+          (error: Error) => error.message,
+        ),
+      ),
+    );
     expect(errors).toEqual(['unauthorized', 'unauthorized', 'forbidden']);
     for (const socket of attempts) socket.close();
   });

@@ -96,7 +96,7 @@ describe('the cluster parts on a real Postgres', () => {
     stop();
   });
 
-  it('lets one server claim a cluster job run per period, and another take over a dead holder\'s lease', async () => {
+  it("lets one server claim a cluster job run per period, and another take over a dead holder's lease", async () => {
     const a = createClusterLeases({ pool, serverId: 'a' });
     const b = createClusterLeases({ pool, serverId: 'b' });
     const claims = await Promise.all([a.claimRun('job', 60_000, 1_000), b.claimRun('job', 60_000, 1_000)]);

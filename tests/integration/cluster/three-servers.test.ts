@@ -94,11 +94,19 @@ describe('three panel servers on one Postgres', () => {
     // HTTP reporters in Python, one polling B and one polling A.
     pythons.push(startPythonReporter({ PANEL_URL: servers.b.url, PANEL_API_KEY: key, SERVICE, INSTANCE_ID: 'python-on-b', BREAKER }));
     pythons.push(startPythonReporter({ PANEL_URL: servers.a.url, PANEL_API_KEY: key, SERVICE, INSTANCE_ID: 'python-on-a', BREAKER }));
-    await eventually(() => Promise.resolve(pythons.map((python) => python.lines.some((line) => line.event === 'registered'))), (all) => all.every(Boolean), 'both Python reporters registering');
+    await eventually(
+      () => Promise.resolve(pythons.map((python) => python.lines.some((line) => line.event === 'registered'))),
+      (all) => all.every(Boolean),
+      'both Python reporters registering',
+    );
     const rows = await database.query<{ id: string }>(`SELECT b.id FROM breakers b JOIN services s ON s.id = b.service_id WHERE s.name = $1 AND b.name = $2`, [SERVICE, BREAKER]);
     breakerId = rows[0]!.id;
     // Every instance's pair is stored (the flusher writes it within FLUSH_INTERVAL_MS) before actions look for targets.
-    await eventually(() => database.query<{ count: string }>('SELECT count(*) FROM breaker_instance_states WHERE breaker_id = $1', [breakerId]), (result) => result[0]!.count === '3', 'three instances stored');
+    await eventually(
+      () => database.query<{ count: string }>('SELECT count(*) FROM breaker_instance_states WHERE breaker_id = $1', [breakerId]),
+      (result) => result[0]!.count === '3',
+      'three instances stored',
+    );
   }, 240_000);
 
   afterAll(async () => {
@@ -141,7 +149,11 @@ describe('three panel servers on one Postgres', () => {
     const { commandId } = (await issued.json()) as { commandId: string };
 
     await sdk.waitForState('FORCED_OPEN', 10_000, since);
-    await eventually(() => Promise.resolve(pythons[0]!.lines.filter((line) => line.event === 'applied' && line.commandId === commandId).length), (count) => count === 1, 'the reporter on B applying the command');
+    await eventually(
+      () => Promise.resolve(pythons[0]!.lines.filter((line) => line.event === 'applied' && line.commandId === commandId).length),
+      (count) => count === 1,
+      'the reporter on B applying the command',
+    );
 
     // Every server shows every instance's delivery applied.
     for (const id of ['a', 'b', 'c'] as const) {
@@ -154,7 +166,11 @@ describe('three panel servers on one Postgres', () => {
     }
     // The dashboard on B heard of the action taken on A and of the acknowledgement stored by C.
     expect(transitions.some((record) => record.cause === 'manual' && record.to === 'FORCED_OPEN')).toBe(true);
-    await eventually(() => Promise.resolve(deliveries), (seen) => seen.some((delivery) => delivery.instance === 'sdk-on-c' && delivery.status === 'applied'), 'the dashboard on B seeing the delivery to C applied');
+    await eventually(
+      () => Promise.resolve(deliveries),
+      (seen) => seen.some((delivery) => delivery.instance === 'sdk-on-c' && delivery.status === 'applied'),
+      'the dashboard on B seeing the delivery to C applied',
+    );
 
     // One override, expired once, not once per server.
     await eventually(
@@ -197,7 +213,11 @@ describe('three panel servers on one Postgres', () => {
 
   it('counts failed sign-ins on every server together', async () => {
     const attempt = (server: PanelProcess) =>
-      fetch(`${server.url}/api/v1/auth/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'guess@example.test', password: 'not the password' }) }).then((response) => response.status);
+      fetch(`${server.url}/api/v1/auth/sign-in`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'guess@example.test', password: 'not the password' }),
+      }).then((response) => response.status);
     // SIGN_IN_MAX_FAILURES (5) failures from one address on one account are allowed; the waits after them double from 1 s.
     // Twelve guesses spread over three servers are four per server: counted per server, none would ever be refused.
     const statuses: number[] = [];
@@ -210,16 +230,18 @@ describe('three panel servers on one Postgres', () => {
     const key = servers.a.keys[SERVICE]!;
     const run = instanceRun(SERVICE, 'http-on-a-and-b');
     const post = (server: PanelProcess, body: object) =>
-      fetch(`${server.url}/api/v1/reports`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify(body) }).then(
-        async (response) => ({ status: response.status, body: (await response.json()) as { ok: boolean; data?: { commands: Array<{ id: string; breaker: string }> } } }),
-      );
+      fetch(`${server.url}/api/v1/reports`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify(body) }).then(async (response) => ({
+        status: response.status,
+        body: (await response.json()) as { ok: boolean; data?: { commands: Array<{ id: string; breaker: string }> } },
+      }));
     const poll = async (server: PanelProcess) => {
       const response = await fetch(`${server.url}/api/v1/commands?instanceId=http-on-a-and-b&waitMs=0`, { headers: { authorization: `Bearer ${key}` } });
       const body = (await response.json()) as { ok: boolean; data?: { commands: Array<{ id: string }> } };
       return body.data?.commands.map((command) => command.id) ?? [];
     };
     // A balancer spreads this HTTP reporter's requests over A and B; it polls both all along, as a reporter polls all the time.
-    for (const server of [servers.a, servers.b]) expect((await post(server, { protocolVersion: run.ref.protocolVersion, register: run.register([BREAKER]), reports: [run.report([run.breaker(BREAKER, {})])] })).status).toBe(200);
+    for (const server of [servers.a, servers.b])
+      expect((await post(server, { protocolVersion: run.ref.protocolVersion, register: run.register([BREAKER]), reports: [run.report([run.breaker(BREAKER, {})])] })).status).toBe(200);
     const latest = { a: [] as string[], b: [] as string[] };
     let polling = true;
     const pollingDone = (async () => {
@@ -237,10 +259,17 @@ describe('three panel servers on one Postgres', () => {
       expect(instanceIds).toHaveLength(1);
 
       // Issued on C, which does not hold it: A and B both queue it.
-      const issued = await admins.c.request(`/api/v1/breakers/${breakerId}/actions`, { method: 'POST', body: { action: 'reset', scope: { instances: ['http-on-a-and-b'] }, reason: 'acknowledged once, forgotten everywhere' } });
+      const issued = await admins.c.request(`/api/v1/breakers/${breakerId}/actions`, {
+        method: 'POST',
+        body: { action: 'reset', scope: { instances: ['http-on-a-and-b'] }, reason: 'acknowledged once, forgotten everywhere' },
+      });
       expect(issued.status).toBe(201);
       const { commandId } = (await issued.json()) as { commandId: string };
-      await eventually(() => Promise.resolve([latest.a, latest.b]), (lists) => lists.every((list) => list.includes(commandId)), 'A and B handing the command out');
+      await eventually(
+        () => Promise.resolve([latest.a, latest.b]),
+        (lists) => lists.every((list) => list.includes(commandId)),
+        'A and B handing the command out',
+      );
 
       const acked = await post(servers.b, {
         protocolVersion: run.ref.protocolVersion,
@@ -249,7 +278,12 @@ describe('three panel servers on one Postgres', () => {
       });
       expect(acked.status).toBe(200);
       // Without being told, A would hand it out again on every poll until the reporter acknowledged it there too.
-      await eventually(() => poll(servers.a), (list) => !list.includes(commandId), 'A forgetting the command acknowledged on B', 5_000);
+      await eventually(
+        () => poll(servers.a),
+        (list) => !list.includes(commandId),
+        'A forgetting the command acknowledged on B',
+        5_000,
+      );
       const control = await admins.a.getJson<{ lastCommand: { id: string; deliveries: TDelivery[] } | null }>(`/api/v1/breakers/${breakerId}/control`);
       expect(control.lastCommand?.deliveries.map((delivery) => [delivery.instance, delivery.status])).toEqual([['http-on-a-and-b', 'applied']]);
     } finally {
@@ -278,26 +312,34 @@ describe('three panel servers on one Postgres', () => {
   }, 60_000);
 
   // nginx is not part of the toolchain; where it is installed, deploy/nginx.conf itself balances the servers left.
-  it.skipIf(!nginx)('serves reporters and dashboards through deploy/nginx.conf, skipping the dead server', async () => {
-    const balancer = await startNginxBalancer(nginx!, [servers.a, servers.b, servers.c].map((server) => Number(new URL(server.url).port)));
-    const extra: SdkServiceProcess[] = [];
-    try {
-      for (let i = 0; i < 3; i += 1) extra.push(await startSdkService({ PANEL_URL: balancer.url, PANEL_API_KEY: servers.a.keys[SERVICE]!, SERVICE, BREAKER, INSTANCE: `via-nginx-${i}`, REPORT_INTERVAL_MS: '200' }));
-      // Round robin over A and B (C is dead): each of them holds some of the three.
-      const views = await eventually(
-        () => Promise.all([admins.a, admins.b].map((admin) => admin.getJson<{ instances: Array<{ name: string; stale: boolean }> }>(`/api/v1/breakers/${breakerId}`))),
-        (seen) => seen.flatMap((view) => view.instances).filter((instance) => instance.name.startsWith('via-nginx-') && !instance.stale).length === 3,
-        'three SDK instances live behind nginx',
+  it.skipIf(!nginx)(
+    'serves reporters and dashboards through deploy/nginx.conf, skipping the dead server',
+    async () => {
+      const balancer = await startNginxBalancer(
+        nginx!,
+        [servers.a, servers.b, servers.c].map((server) => Number(new URL(server.url).port)),
       );
-      expect(views.every((view) => view.instances.some((instance) => instance.name.startsWith('via-nginx-') && !instance.stale))).toBe(true);
-      // A dashboard through nginx, on the session made on A.
-      const throughNginx = io(`${balancer.url}/dashboard`, { transports: ['websocket'], reconnection: false, extraHeaders: { cookie: admins.a.cookie } });
-      sockets.push(throughNginx);
-      expect(((await throughNginx.emitWithAck('live:subscribe', { scope: { kind: 'all' } })) as { ok: boolean }).ok).toBe(true);
-      throughNginx.disconnect();
-    } finally {
-      await Promise.all(extra.map((service) => service.stop()));
-      await balancer.close();
-    }
-  }, 90_000);
+      const extra: SdkServiceProcess[] = [];
+      try {
+        for (let i = 0; i < 3; i += 1)
+          extra.push(await startSdkService({ PANEL_URL: balancer.url, PANEL_API_KEY: servers.a.keys[SERVICE]!, SERVICE, BREAKER, INSTANCE: `via-nginx-${i}`, REPORT_INTERVAL_MS: '200' }));
+        // Round robin over A and B (C is dead): each of them holds some of the three.
+        const views = await eventually(
+          () => Promise.all([admins.a, admins.b].map((admin) => admin.getJson<{ instances: Array<{ name: string; stale: boolean }> }>(`/api/v1/breakers/${breakerId}`))),
+          (seen) => seen.flatMap((view) => view.instances).filter((instance) => instance.name.startsWith('via-nginx-') && !instance.stale).length === 3,
+          'three SDK instances live behind nginx',
+        );
+        expect(views.every((view) => view.instances.some((instance) => instance.name.startsWith('via-nginx-') && !instance.stale))).toBe(true);
+        // A dashboard through nginx, on the session made on A.
+        const throughNginx = io(`${balancer.url}/dashboard`, { transports: ['websocket'], reconnection: false, extraHeaders: { cookie: admins.a.cookie } });
+        sockets.push(throughNginx);
+        expect(((await throughNginx.emitWithAck('live:subscribe', { scope: { kind: 'all' } })) as { ok: boolean }).ok).toBe(true);
+        throughNginx.disconnect();
+      } finally {
+        await Promise.all(extra.map((service) => service.stop()));
+        await balancer.close();
+      }
+    },
+    90_000,
+  );
 });

@@ -46,7 +46,11 @@ describe('audit target names', () => {
 
   it('names a target that is gone from the facts kept in its entry, and a malformed id does not break the listing', async () => {
     const insert = (targetType: string, targetId: string | null, details: object) =>
-      database.query("INSERT INTO audit_events (action, actor_email, target_type, target_id, details) VALUES ('test.recorded', 'cli:test', $1, $2, $3)", [targetType, targetId, JSON.stringify(details)]);
+      database.query("INSERT INTO audit_events (action, actor_email, target_type, target_id, details) VALUES ('test.recorded', 'cli:test', $1, $2, $3)", [
+        targetType,
+        targetId,
+        JSON.stringify(details),
+      ]);
     await insert('user', 'not-a-uuid', { email: 'gone@example.test' });
     await insert('api_key', randomUUID(), { service: 'billing', prefix: 'bp_gone' });
     await insert('breaker', randomUUID(), { service: 'billing', breaker: 'ledger-db' });

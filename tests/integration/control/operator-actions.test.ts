@@ -63,7 +63,9 @@ describe('operator actions', () => {
     const result = (await response.json()) as TActionResult;
     expect(result.override).toMatchObject({ state: 'FORCED_OPEN', reason: 'payments provider outage INC-1', scope: { all: true } });
     expect(result.override!.expiresAt! - Date.now()).toBeGreaterThan(3_500_000);
-    await expect.poll(async () => (await control(id)).lastCommand?.deliveries.map((delivery) => `${delivery.instance}:${delivery.status}:${delivery.state}`)).toEqual(['web-1:applied:FORCED_OPEN', 'web-2:applied:FORCED_OPEN']);
+    await expect
+      .poll(async () => (await control(id)).lastCommand?.deliveries.map((delivery) => `${delivery.instance}:${delivery.status}:${delivery.state}`))
+      .toEqual(['web-1:applied:FORCED_OPEN', 'web-2:applied:FORCED_OPEN']);
     expect(instances.slice(0, 2).map((instance) => instance.commands.map((command) => [command.action, command.id]))).toEqual([[['trip', result.commandId]], [['trip', result.commandId]]]);
 
     const summary = (await admin.getJson<TBreakerList>('/api/v1/breakers?service=checkout')).breakers.find((breaker) => breaker.id === id)!;
@@ -71,7 +73,14 @@ describe('operator actions', () => {
     const manual = await setup.database.query("SELECT to_state, cause, instance_id FROM transitions WHERE breaker_id = $1 AND cause = 'manual'", [id]);
     expect(manual).toEqual([{ to_state: 'FORCED_OPEN', cause: 'manual', instance_id: null }]);
     const audit = await admin.getJson<{ entries: TAuditEntry[] }>(`/api/v1/audit?breaker=${id}`);
-    expect(audit.entries[0]).toMatchObject({ action: 'breaker.trip', actor: operator.session.user.email, reason: 'payments provider outage INC-1', breaker: 'payments-api', service: 'checkout', delivery: { applied: 2 } });
+    expect(audit.entries[0]).toMatchObject({
+      action: 'breaker.trip',
+      actor: operator.session.user.email,
+      reason: 'payments provider outage INC-1',
+      breaker: 'payments-api',
+      service: 'checkout',
+      delivery: { applied: 2 },
+    });
     expect(audit.entries[0]!.ipAddress).toBeTruthy();
   });
 
@@ -112,7 +121,10 @@ describe('operator actions', () => {
     expect(answers.map((answer) => answer.status)).toEqual([201, 201]);
     const active = await setup.database.query<{ reason: string }>('SELECT reason FROM overrides WHERE breaker_id = $1 AND ended_at IS NULL', [id]);
     expect(active).toHaveLength(1);
-    const last = await setup.database.query<{ reason: string }>("SELECT reason FROM audit_events WHERE breaker_id = $1 AND action IN ('breaker.trip', 'breaker.force_closed') ORDER BY id DESC LIMIT 1", [id]);
+    const last = await setup.database.query<{ reason: string }>(
+      "SELECT reason FROM audit_events WHERE breaker_id = $1 AND action IN ('breaker.trip', 'breaker.force_closed') ORDER BY id DESC LIMIT 1",
+      [id],
+    );
     expect(active[0]!.reason).toBe(last[0]!.reason);
     expect(await count('audit_events')).toBe(auditBefore + 2);
     expect((await control(id)).override?.reason).toBe(active[0]!.reason);

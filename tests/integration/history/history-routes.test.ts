@@ -46,9 +46,9 @@ describe('history API', () => {
       const at = Date.now();
       const transition: TTransition = { ...run.transition(command.breaker, state, next, at), cause: 'command', commandId: command.id, failureRate: 0, slowCallRate: 0 };
       state = next;
-      void send(agent, 'transition:report', transition).then(() =>
-        send(agent, 'command:ack', { ...run.ref, commandId: command.id, breaker: command.breaker, status: 'applied', state: next, reason: null, duplicate: false, at }),
-      ).catch(() => undefined); // the socket may close at the end of the file
+      void send(agent, 'transition:report', transition)
+        .then(() => send(agent, 'command:ack', { ...run.ref, commandId: command.id, breaker: command.breaker, status: 'applied', state: next, reason: null, duplicate: false, at }))
+        .catch(() => undefined); // the socket may close at the end of the file
     });
     expect(await send(agent, 'instance:register', run.register(['payments-api'], labels))).toMatchObject({ ok: true });
     return { run, agent };
@@ -70,15 +70,33 @@ describe('history API', () => {
 
     const one = await reporter('web-1', { version: '1.1' });
     const two = await reporter('web-2', { version: '1.0' });
-    const t = (run: ReturnType<typeof instanceRun>, fromState: TTransition['from'], toState: TTransition['to'], at: number, extra: Partial<TTransition> = {}) => ({ ...run.transition('payments-api', fromState, toState, at), ...extra });
+    const t = (run: ReturnType<typeof instanceRun>, fromState: TTransition['from'], toState: TTransition['to'], at: number, extra: Partial<TTransition> = {}) => ({
+      ...run.transition('payments-api', fromState, toState, at),
+      ...extra,
+    });
     // Two overlapping instance outages (one episode), then web-2 flaps alone (a second one).
     const batches: Array<[AgentClient, TTransition[]]> = [
-      [one.agent, [t(one.run, 'CLOSED', 'OPEN', base, { failureRate: 62.5, slowCallRate: 4 }), t(one.run, 'OPEN', 'HALF_OPEN', base + 10_000, { cause: 'open_timeout_elapsed' }), t(one.run, 'HALF_OPEN', 'CLOSED', base + 11_000)]],
-      [two.agent, [
-        t(two.run, 'CLOSED', 'OPEN', base + 5_000, { failureRate: 90, slowCallRate: 1 }), t(two.run, 'OPEN', 'HALF_OPEN', base + 15_000, { cause: 'open_timeout_elapsed' }), t(two.run, 'HALF_OPEN', 'CLOSED', base + 16_000),
-        t(two.run, 'CLOSED', 'OPEN', base + 60_000, { cause: 'slow_call_rate', failureRate: 10, slowCallRate: 85 }), t(two.run, 'OPEN', 'HALF_OPEN', base + 70_000, { cause: 'open_timeout_elapsed' }),
-        t(two.run, 'HALF_OPEN', 'OPEN', base + 70_500, { cause: 'trial_failed', failureRate: 50, slowCallRate: 50 }), t(two.run, 'OPEN', 'HALF_OPEN', base + 80_500, { cause: 'open_timeout_elapsed' }), t(two.run, 'HALF_OPEN', 'CLOSED', base + 81_000),
-      ]],
+      [
+        one.agent,
+        [
+          t(one.run, 'CLOSED', 'OPEN', base, { failureRate: 62.5, slowCallRate: 4 }),
+          t(one.run, 'OPEN', 'HALF_OPEN', base + 10_000, { cause: 'open_timeout_elapsed' }),
+          t(one.run, 'HALF_OPEN', 'CLOSED', base + 11_000),
+        ],
+      ],
+      [
+        two.agent,
+        [
+          t(two.run, 'CLOSED', 'OPEN', base + 5_000, { failureRate: 90, slowCallRate: 1 }),
+          t(two.run, 'OPEN', 'HALF_OPEN', base + 15_000, { cause: 'open_timeout_elapsed' }),
+          t(two.run, 'HALF_OPEN', 'CLOSED', base + 16_000),
+          t(two.run, 'CLOSED', 'OPEN', base + 60_000, { cause: 'slow_call_rate', failureRate: 10, slowCallRate: 85 }),
+          t(two.run, 'OPEN', 'HALF_OPEN', base + 70_000, { cause: 'open_timeout_elapsed' }),
+          t(two.run, 'HALF_OPEN', 'OPEN', base + 70_500, { cause: 'trial_failed', failureRate: 50, slowCallRate: 50 }),
+          t(two.run, 'OPEN', 'HALF_OPEN', base + 80_500, { cause: 'open_timeout_elapsed' }),
+          t(two.run, 'HALF_OPEN', 'CLOSED', base + 81_000),
+        ],
+      ],
     ];
     for (const [agent, transitions] of batches) for (const transition of transitions) expect(await send(agent, 'transition:report', transition)).toMatchObject({ ok: true });
     await setup.panel.pipeline.flush();
@@ -139,7 +157,17 @@ describe('history API', () => {
     const list = await get<TIncidentList>(`/api/v1/history/incidents?from=${from}&to=${to}&service=checkout&sort=start&order=asc`);
     expect(list.total).toBe(3);
     const [overlap, flap, manual] = list.incidents;
-    expect(overlap).toMatchObject({ start: base, end: base + 16_000, durationMs: 16_000, instances: ['web-1', 'web-2'], peakFailureRate: 90, openings: 2, actions: [], beganBeforeRange: false, openAtEnd: false });
+    expect(overlap).toMatchObject({
+      start: base,
+      end: base + 16_000,
+      durationMs: 16_000,
+      instances: ['web-1', 'web-2'],
+      peakFailureRate: 90,
+      openings: 2,
+      actions: [],
+      beganBeforeRange: false,
+      openAtEnd: false,
+    });
     expect(flap).toMatchObject({ start: base + 60_000, end: base + 81_000, durationMs: 21_000, instances: ['web-2'], peakSlowCallRate: 85, openings: 2 });
     expect(manual!.instances).toEqual(['web-1', 'web-2']);
     expect(manual!.actions.map((action) => [action.action, action.by, action.reason])).toEqual([
@@ -164,11 +192,20 @@ describe('history API', () => {
       const initial = new Map<string, ExportedTransition['to']>();
       for (const transition of transitions) if (transition.instance && transition.at < rangeFrom) initial.set(transition.instance, transition.to);
       const inside = transitions.filter((transition) => transition.at >= rangeFrom && transition.at < rangeTo);
-      return episodesOf({ from: rangeFrom, to: rangeTo, initial: initial as Map<string, never>, transitions: inside as never[] }).map(({ start, end, durationMs, instances, openings, beganBeforeRange, openAtEnd }) => ({ start, end, durationMs, instances, openings, beganBeforeRange, openAtEnd }));
+      return episodesOf({ from: rangeFrom, to: rangeTo, initial: initial as Map<string, never>, transitions: inside as never[] }).map(
+        ({ start, end, durationMs, instances, openings, beganBeforeRange, openAtEnd }) => ({ start, end, durationMs, instances, openings, beganBeforeRange, openAtEnd }),
+      );
     };
-    for (const [rangeFrom, rangeTo] of [[from, to], [base + 8_000, to], [from, base + 75_000], [base + 65_000, base + 75_000]] as const) {
+    for (const [rangeFrom, rangeTo] of [
+      [from, to],
+      [base + 8_000, to],
+      [from, base + 75_000],
+      [base + 65_000, base + 75_000],
+    ] as const) {
       const list = await get<TIncidentList>(`/api/v1/history/incidents?from=${rangeFrom}&to=${rangeTo}&sort=start&order=asc`);
-      expect(list.incidents.map(({ start, end, durationMs, instances, openings, beganBeforeRange, openAtEnd }) => ({ start, end, durationMs, instances, openings, beganBeforeRange, openAtEnd }))).toEqual(reference(rangeFrom, rangeTo));
+      expect(
+        list.incidents.map(({ start, end, durationMs, instances, openings, beganBeforeRange, openAtEnd }) => ({ start, end, durationMs, instances, openings, beganBeforeRange, openAtEnd })),
+      ).toEqual(reference(rangeFrom, rangeTo));
     }
     const inside = await get<TIncidentList>(`/api/v1/history/incidents?from=${base + 8_000}&to=${base + 75_000}&sort=start&order=asc`);
     expect(inside.incidents[0]).toMatchObject({ start: base + 8_000, beganBeforeRange: true, end: base + 16_000 });
@@ -214,7 +251,10 @@ describe('history API', () => {
       expect(response.status, path).toBe(400);
       const body = (await response.json()) as { error: { code: string; details: { issues: Array<{ path: string }> } } };
       expect(body.error.code).toBe('invalid_request');
-      expect(body.error.details.issues.map((issue) => issue.path), path).toContain(field);
+      expect(
+        body.error.details.issues.map((issue) => issue.path),
+        path,
+      ).toContain(field);
     }
     expect((await fetch(`${setup.panel.url}/api/v1/history/timeline?from=${from}&to=${to}`)).status).toBe(401);
     expect((await fetch(`${setup.panel.url}/api/v1/history/extent`)).status).toBe(401);
@@ -232,7 +272,13 @@ describe('history API', () => {
   });
 
   it('records each run of an instance with its labels at registration, once per run', async () => {
-    const runs = await setup.database.query<{ name: string; version: string }>("SELECT i.name, r.labels->>'version' AS version FROM instance_runs r JOIN instances i ON i.id = r.instance_id ORDER BY r.started_at");
-    expect(runs).toEqual([{ name: 'web-1', version: '1.0' }, { name: 'web-1', version: '1.1' }, { name: 'web-2', version: '1.0' }]);
+    const runs = await setup.database.query<{ name: string; version: string }>(
+      "SELECT i.name, r.labels->>'version' AS version FROM instance_runs r JOIN instances i ON i.id = r.instance_id ORDER BY r.started_at",
+    );
+    expect(runs).toEqual([
+      { name: 'web-1', version: '1.0' },
+      { name: 'web-1', version: '1.1' },
+      { name: 'web-2', version: '1.0' },
+    ]);
   });
 });

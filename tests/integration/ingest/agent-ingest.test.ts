@@ -51,21 +51,39 @@ describe('ingest over the /agent socket', () => {
     const run = instanceRun('checkout');
     const agent = await connectAgent(setup.panel.url, checkoutKey);
     expect(await send(agent, 'instance:register', run.register(['payments-api', 'inventory-api'], { zone: 'eu-1' }))).toMatchObject({ ok: true });
-    expect(await send(agent, 'report:send', run.compact([run.breaker('payments-api', { success: 10, failure: 10 }, 'OPEN', [0, 0, 20]), run.breaker('inventory-api', { success: 5 })]))).toEqual({ ok: true, data: null });
+    expect(await send(agent, 'report:send', run.compact([run.breaker('payments-api', { success: 10, failure: 10 }, 'OPEN', [0, 0, 20]), run.breaker('inventory-api', { success: 5 })]))).toEqual({
+      ok: true,
+      data: null,
+    });
 
-    const list = await eventually(() => getJson<TBreakerList>('/api/v1/breakers?service=checkout'), (body) => body.breakers.length === 2);
-    expect(list.breakers.map((breaker) => [breaker.name, breaker.state])).toEqual([['payments-api', 'OPEN'], ['inventory-api', 'CLOSED']]);
+    const list = await eventually(
+      () => getJson<TBreakerList>('/api/v1/breakers?service=checkout'),
+      (body) => body.breakers.length === 2,
+    );
+    expect(list.breakers.map((breaker) => [breaker.name, breaker.state])).toEqual([
+      ['payments-api', 'OPEN'],
+      ['inventory-api', 'CLOSED'],
+    ]);
     const payments = list.breakers[0]!;
     expect(payments.instances).toMatchObject({ total: 1, stale: 0, byState: { OPEN: 1 } });
 
-    const seen = await eventually(() => changes.flatMap((change) => change.breakers), (breakers) => breakers.some((breaker) => breaker.name === 'payments-api' && breaker.state === 'OPEN'));
+    const seen = await eventually(
+      () => changes.flatMap((change) => change.breakers),
+      (breakers) => breakers.some((breaker) => breaker.name === 'payments-api' && breaker.state === 'OPEN'),
+    );
     expect(seen.every((breaker) => breaker.service === 'checkout')).toBe(true);
 
     // A report that only moves counters goes out as a rates change, which applied to what was sent gives what the read API says.
     const inventory = seen.findLast((breaker) => breaker.name === 'inventory-api')!;
     changes.length = 0;
-    expect(await send(agent, 'report:send', run.compact([run.breaker('payments-api', { success: 10, failure: 10 }, 'OPEN', [0, 0, 20]), run.breaker('inventory-api', { success: 45 })]))).toEqual({ ok: true, data: null });
-    const [ratesChange] = await eventually(() => changes.flatMap((change) => change.rates).filter(([id]) => id === inventory.id), (found) => found.length > 0);
+    expect(await send(agent, 'report:send', run.compact([run.breaker('payments-api', { success: 10, failure: 10 }, 'OPEN', [0, 0, 20]), run.breaker('inventory-api', { success: 45 })]))).toEqual({
+      ok: true,
+      data: null,
+    });
+    const [ratesChange] = await eventually(
+      () => changes.flatMap((change) => change.rates).filter(([id]) => id === inventory.id),
+      (found) => found.length > 0,
+    );
     expect(changes.flatMap((change) => change.breakers).map((breaker) => breaker.name)).not.toContain('inventory-api');
     const current = await getJson<TBreakerList>('/api/v1/breakers?service=checkout');
     const applied = withRatesChange(inventory, ratesChange!);
@@ -199,7 +217,10 @@ describe('ingest over the /agent socket', () => {
     await send(agent, 'report:send', run.compact([run.breaker(name, { success: 1 })]));
     const id = (await getJson<TBreakerList>('/api/v1/breakers?service=checkout')).breakers.find((breaker) => breaker.name === name)!.id;
 
-    const stale = await eventually(() => getJson<TBreakerDetail>(`/api/v1/breakers/${id}`), (detail) => detail.breaker.instances.stale === 1);
+    const stale = await eventually(
+      () => getJson<TBreakerDetail>(`/api/v1/breakers/${id}`),
+      (detail) => detail.breaker.instances.stale === 1,
+    );
     expect(stale.breaker.state).toBeNull();
     expect(stale.breaker.instances.byState.CLOSED).toBe(0);
     expect(stale.instances[0]?.stale).toBe(true);
@@ -210,7 +231,7 @@ describe('ingest over the /agent socket', () => {
     agent.close();
   });
 
-  it("refuses a key for one service reporting for another, and keeps the connection after a bad message", async () => {
+  it('refuses a key for one service reporting for another, and keeps the connection after a bad message', async () => {
     const run = instanceRun('checkout');
     const agent = await connectAgent(setup.panel.url, paymentsKey);
     expect(await send(agent, 'instance:register', run.register(['x']))).toEqual({
@@ -258,7 +279,10 @@ describe('ingest over the /agent socket', () => {
        WHERE b.name LIKE $1 AND bb.resolution_secs = 10 GROUP BY b.name ORDER BY b.name`,
       [`${name}%`],
     );
-    expect(sums).toEqual([{ name, success: '4', failure: '0' }, { name: `${name}-late`, success: '0', failure: '3' }]);
+    expect(sums).toEqual([
+      { name, success: '4', failure: '0' },
+      { name: `${name}-late`, success: '0', failure: '3' },
+    ]);
     agent.close();
   });
 

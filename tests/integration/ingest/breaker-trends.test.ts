@@ -35,7 +35,13 @@ describe('GET /api/v1/breaker-trends', () => {
     await ensurePartition(pool, BREAKER_BUCKETS_10S, aligned - 20 * 60_000);
     await pool.end();
     const bucket = (breakerId: string, at: number, success: number, failure: number, rejected: number) =>
-      setup.database.query('INSERT INTO breaker_buckets (breaker_id, resolution_secs, bucket_start, success, failure, timeout, rejected, slow, fallback) VALUES ($1, 10, $2, $3, $4, 1, $5, 0, 0)', [breakerId, new Date(at), success, failure, rejected]);
+      setup.database.query('INSERT INTO breaker_buckets (breaker_id, resolution_secs, bucket_start, success, failure, timeout, rejected, slow, fallback) VALUES ($1, 10, $2, $3, $4, 1, $5, 0, 0)', [
+        breakerId,
+        new Date(at),
+        success,
+        failure,
+        rejected,
+      ]);
     await bucket(payments!, aligned - 120_000, 100, 10, 9);
     await bucket(payments!, aligned - 60_000, 50, 0, 0);
     await bucket(payments!, aligned - 20 * 60_000, 999, 0, 0);

@@ -78,7 +78,11 @@ describe('commands over HTTP', () => {
   });
 
   const post = async (body: TReportBatch, apiKey = key) => {
-    const response = await fetch(`${setup.panel.url}/api/v1/reports`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` }, body: JSON.stringify(body) });
+    const response = await fetch(`${setup.panel.url}/api/v1/reports`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
+      body: JSON.stringify(body),
+    });
     return { status: response.status, body: (await response.json()) as TAck<TReportBatchResult> };
   };
   const poll = async (query: string, apiKey = key) => {
@@ -100,7 +104,16 @@ describe('commands over HTTP', () => {
         post({
           protocolVersion: 1,
           reports: [run.report([run.breaker(BREAKER, { success: 1 })])],
-          commandAcks: acks.map((command) => ({ ...run.ref, commandId: command.id, breaker: command.breaker, status: 'applied' as const, state: stateAfter(command), reason: null, duplicate: false, at: Date.now() })),
+          commandAcks: acks.map((command) => ({
+            ...run.ref,
+            commandId: command.id,
+            breaker: command.breaker,
+            status: 'applied' as const,
+            state: stateAfter(command),
+            reason: null,
+            duplicate: false,
+            at: Date.now(),
+          })),
         }),
     };
   }

@@ -41,7 +41,10 @@ describe('trip episode catch-up in the background', () => {
     await job.first;
     await job.stop();
 
-    const episodes = await database.query<{ start_at: Date; duration_ms: string; instance_ids: string[] }>('SELECT start_at, duration_ms::text, instance_ids FROM trip_episodes WHERE breaker_id = $1', [breaker!.id]);
+    const episodes = await database.query<{ start_at: Date; duration_ms: string; instance_ids: string[] }>(
+      'SELECT start_at, duration_ms::text, instance_ids FROM trip_episodes WHERE breaker_id = $1',
+      [breaker!.id],
+    );
     expect(episodes).toEqual([{ start_at: new Date(start), duration_ms: '45000', instance_ids: [instance!.id] }]);
   });
 });

@@ -35,13 +35,15 @@ describe('rollups and retention', () => {
   });
 
   const sums = async (resolution: number) =>
-    (await database.query<{ success: string; failure: string; buckets: number; histogram: string[] | null }>(
-      `SELECT sum(success)::text AS success, sum(failure)::text AS failure, count(*)::int AS buckets,
+    (
+      await database.query<{ success: string; failure: string; buckets: number; histogram: string[] | null }>(
+        `SELECT sum(success)::text AS success, sum(failure)::text AS failure, count(*)::int AS buckets,
               (SELECT array_agg(s::text ORDER BY i) FROM (SELECT i, sum(v) s FROM breaker_buckets, unnest(latency_histogram) WITH ORDINALITY u(v, i)
                 WHERE resolution_secs = $1 GROUP BY i) x) AS histogram
        FROM breaker_buckets WHERE resolution_secs = $1`,
-      [resolution],
-    ))[0];
+        [resolution],
+      )
+    )[0];
 
   it('rolls 10 s buckets into minutes and minutes into hours with every sum preserved, and re-running changes nothing', async () => {
     const now = Date.UTC(2026, 10, 23, 12, 0, 30);
@@ -75,9 +77,7 @@ describe('rollups and retention', () => {
 
     // Per-instance buckets (kept an hour, in hourly partitions): one from two hours ago, one from half an hour ago.
     const instanceIds = ['00000000-0000-4000-8000-000000000001', '00000000-0000-4000-8000-000000000002'];
-    await store.addToInstanceBuckets(
-      [now - 2 * HOUR, now - HOUR / 2].flatMap((at) => instanceIds.map((instanceId) => ({ ...delta(breakerId, at, 1, 0, [1]), instanceId }))),
-    );
+    await store.addToInstanceBuckets([now - 2 * HOUR, now - HOUR / 2].flatMap((at) => instanceIds.map((instanceId) => ({ ...delta(breakerId, at, 1, 0, [1]), instanceId }))));
 
     const run = await runRollupAndRetention(pool, now, retention);
     expect(run.ran).toBe(true);

@@ -82,7 +82,9 @@ describe('webhook notifications', () => {
       expect((await client.request('/api/v1/notifications/deliveries')).status).toBe(403);
       expect((await client.request('/api/v1/notifications/rules', { method: 'POST', body: { name: 'x', condition: { kind: 'open_too_long', openForSeconds: 60 } } })).status).toBe(403);
     }
-    expect((await viewer.request('/api/v1/notifications/snoozes', { method: 'POST', body: { target: { kind: 'breaker', breakerId: await breakerId('orders-db') }, durationSeconds: 60 } })).status).toBe(403);
+    expect(
+      (await viewer.request('/api/v1/notifications/snoozes', { method: 'POST', body: { target: { kind: 'breaker', breakerId: await breakerId('orders-db') }, durationSeconds: 60 } })).status,
+    ).toBe(403);
     expect((await viewer.request('/api/v1/notifications/rules')).status).toBe(200);
     expect((await viewer.request('/api/v1/notifications/snoozes')).status).toBe(200);
     expect((await admin.request('/api/v1/notifications/endpoints', { method: 'POST', body: { ...body, url: 'ftp://127.0.0.1/x' } })).status).toBe(400);
@@ -92,12 +94,21 @@ describe('webhook notifications', () => {
   it('configures endpoints and rules as an admin, audited', async () => {
     const created = await admin.request('/api/v1/notifications/endpoints', {
       method: 'POST',
-      body: { name: 'generic', url: receiver.url('/hooks/json'), format: 'json', services: [SERVICE], events: ['breaker.tripped', 'breaker.recovered', 'breaker.overridden', 'breaker.override_ended', 'rule.open_too_long', 'rule.instances_open', 'rule.flapping'] },
+      body: {
+        name: 'generic',
+        url: receiver.url('/hooks/json'),
+        format: 'json',
+        services: [SERVICE],
+        events: ['breaker.tripped', 'breaker.recovered', 'breaker.overridden', 'breaker.override_ended', 'rule.open_too_long', 'rule.instances_open', 'rule.flapping'],
+      },
     });
     expect(created.status).toBe(201);
     ({ secret } = (await created.json()) as TCreatedEndpoint);
     expect(secret).toMatch(/^whsec_/);
-    const slack = await admin.request('/api/v1/notifications/endpoints', { method: 'POST', body: { name: 'slack', url: receiver.url('/hooks/slack'), format: 'slack', events: ['breaker.overridden'], secret: 'slack-secret-0123456789' } });
+    const slack = await admin.request('/api/v1/notifications/endpoints', {
+      method: 'POST',
+      body: { name: 'slack', url: receiver.url('/hooks/slack'), format: 'slack', events: ['breaker.overridden'], secret: 'slack-secret-0123456789' },
+    });
     expect(slack.status).toBe(201);
     for (const rule of [
       { name: 'flapping', condition: { kind: 'flapping', trips: 3, windowSeconds: 2 }, services: [SERVICE] },
@@ -127,7 +138,14 @@ describe('webhook notifications', () => {
     const tripped = events('payments-api').find((event) => event.type === 'breaker.tripped')!;
     expect(tripped).toMatchObject({ service: SERVICE, state: 'OPEN', cause: 'failure_rate', failureRate: 60 });
     const log = await admin.getJson<{ deliveries: TNotificationDeliveryView[] }>('/api/v1/notifications/deliveries?limit=500');
-    expect(log.deliveries.find((row) => row.eventId === tripped.id)).toMatchObject({ status: 'delivered', attempts: 3, lastStatusCode: 204, lastError: null, endpoint: 'generic', breaker: 'payments-api' });
+    expect(log.deliveries.find((row) => row.eventId === tripped.id)).toMatchObject({
+      status: 'delivered',
+      attempts: 3,
+      lastStatusCode: 204,
+      lastError: null,
+      endpoint: 'generic',
+      breaker: 'payments-api',
+    });
 
     // Both instances open: the share rule fires once; open for over a second: the duration rule fires once.
     await expect.poll(() => typesOf('payments-api'), POLL).toEqual(expect.arrayContaining(['rule.instances_open', 'rule.open_too_long']));
@@ -140,9 +158,9 @@ describe('webhook notifications', () => {
   it('gives up after the last attempt and logs why', async () => {
     receiver.failNext(5, tripOf('orders-db'));
     await move(0, 'orders-db', 'CLOSED', 'OPEN');
-    await expect.poll(async () => (await admin.getJson<{ deliveries: TNotificationDeliveryView[] }>('/api/v1/notifications/deliveries?status=failed')).deliveries, POLL).toEqual([
-      expect.objectContaining({ breaker: 'orders-db', eventType: 'breaker.tripped', status: 'failed', attempts: 5, lastStatusCode: 500, lastError: 'HTTP 500', nextAttemptAt: null }),
-    ]);
+    await expect
+      .poll(async () => (await admin.getJson<{ deliveries: TNotificationDeliveryView[] }>('/api/v1/notifications/deliveries?status=failed')).deliveries, POLL)
+      .toEqual([expect.objectContaining({ breaker: 'orders-db', eventType: 'breaker.tripped', status: 'failed', attempts: 5, lastStatusCode: 500, lastError: 'HTTP 500', nextAttemptAt: null })]);
     await move(0, 'orders-db', 'OPEN', 'CLOSED');
     await expect.poll(() => typesOf('orders-db'), POLL).toContain('breaker.recovered');
   });
@@ -167,7 +185,10 @@ describe('webhook notifications', () => {
 
   it('stays silent for a snoozed breaker, shows the snooze to everyone, and speaks again once it is lifted', async () => {
     const id = await breakerId('snoozed-search');
-    const created = await operator.request('/api/v1/notifications/snoozes', { method: 'POST', body: { target: { kind: 'breaker', breakerId: id }, durationSeconds: 600, reason: 'search reindex tonight' } });
+    const created = await operator.request('/api/v1/notifications/snoozes', {
+      method: 'POST',
+      body: { target: { kind: 'breaker', breakerId: id }, durationSeconds: 600, reason: 'search reindex tonight' },
+    });
     expect(created.status).toBe(201);
     const { snooze } = (await created.json()) as { snooze: TSnoozeView };
     const seen = await viewer.getJson<{ snoozes: TSnoozeView[] }>('/api/v1/notifications/snoozes');
@@ -226,7 +247,9 @@ describe('webhook notifications', () => {
     await expect.poll(() => typesOf('payments-api'), POLL).toContain('breaker.overridden');
     expect((await act('release')).status).toBe(201);
     await expect.poll(() => typesOf('payments-api'), POLL).toContain('breaker.override_ended');
-    expect(events('payments-api').find((event) => event.type === 'breaker.overridden')).toMatchObject({ override: { state: 'FORCED_OPEN', reason: 'payments provider outage INC-9', by: operator.email } });
+    expect(events('payments-api').find((event) => event.type === 'breaker.overridden')).toMatchObject({
+      override: { state: 'FORCED_OPEN', reason: 'payments provider outage INC-9', by: operator.email },
+    });
     expect(events('payments-api').find((event) => event.type === 'breaker.override_ended')).toMatchObject({ how: 'released', previous: 'FORCED_OPEN' });
 
     const slack = receiver.received.filter((hook) => hook.path === '/hooks/slack');

@@ -72,7 +72,12 @@ describe('the Python example against a real panel', () => {
   };
   /** Issue → acknowledged, as the panel stored them (not a speed assertion: printed for the record). */
   const appliedAfterMs = async (commandId: string) =>
-    (await setup.database.query<{ ms: number }>('SELECT extract(epoch FROM (d.acknowledged_at - c.created_at)) * 1000 AS ms FROM command_deliveries d JOIN commands c ON c.id = d.command_id WHERE c.id = $1', [commandId]))[0]?.ms;
+    (
+      await setup.database.query<{ ms: number }>(
+        'SELECT extract(epoch FROM (d.acknowledged_at - c.created_at)) * 1000 AS ms FROM command_deliveries d JOIN commands c ON c.id = d.command_id WHERE c.id = $1',
+        [commandId],
+      )
+    )[0]?.ms;
 
   it('registers over HTTP and reports its calls', async () => {
     await expect.poll(() => seenSince(0, /^call \d+: passed/), { timeout: 20_000 }).toBe(true);
@@ -103,7 +108,14 @@ describe('the Python example against a real panel', () => {
 
     // The Python process's own transitions, stored by the panel with the commands behind them.
     await expect
-      .poll(async () => setup.database.query<{ to_state: string; command_id: string }>("SELECT to_state, command_id FROM transitions WHERE breaker_id = $1 AND cause = 'command' AND instance_id IS NOT NULL ORDER BY at, sequence", [id]), { timeout: 15_000 })
+      .poll(
+        async () =>
+          setup.database.query<{ to_state: string; command_id: string }>(
+            "SELECT to_state, command_id FROM transitions WHERE breaker_id = $1 AND cause = 'command' AND instance_id IS NOT NULL ORDER BY at, sequence",
+            [id],
+          ),
+        { timeout: 15_000 },
+      )
       .toEqual([
         { to_state: 'FORCED_OPEN', command_id: trip.commandId },
         { to_state: 'CLOSED', command_id: release.commandId },

@@ -58,7 +58,11 @@ describe('nothing a reporter sends can stop the panel', () => {
       code: 'invalid_payload',
       path: ['reports', 0, 'breakers', 0, 'name'],
     });
-    expect(await httpRefusal(await post({ protocolVersion: 1, register: { ...run.register(['index-api']), instanceId: 'host\u00001' } }))).toEqual({ status: 400, code: 'invalid_payload', path: ['register', 'instanceId'] });
+    expect(await httpRefusal(await post({ protocolVersion: 1, register: { ...run.register(['index-api']), instanceId: 'host\u00001' } }))).toEqual({
+      status: 400,
+      code: 'invalid_payload',
+      path: ['register', 'instanceId'],
+    });
 
     const checkout = instanceRun('checkout', undefined, undefined, 1);
     const socket = await agent(keys.checkout);
@@ -74,7 +78,10 @@ describe('nothing a reporter sends can stop the panel', () => {
     const compactRun = instanceRun('checkout');
     const compactSocket = await agent(keys.checkout, 2);
     expect(await send(compactSocket, 'instance:register', compactRun.register(['payments']))).toMatchObject({ ok: true });
-    expect(refusal(await send(compactSocket, 'report:send', { ...compactRun.compact([compactRun.breaker('payments', { success: 1 })]), sentAt: 1e300 }))).toMatchObject({ code: 'invalid_payload', path: ['sentAt'] });
+    expect(refusal(await send(compactSocket, 'report:send', { ...compactRun.compact([compactRun.breaker('payments', { success: 1 })]), sentAt: 1e300 }))).toMatchObject({
+      code: 'invalid_payload',
+      path: ['sentAt'],
+    });
     expect(refusal(await send(socket, 'transition:report', checkout.transition(POISON, 'CLOSED', 'OPEN')))).toMatchObject({ code: 'invalid_payload', path: ['breaker'] });
     expect(refusal(await send(socket, 'transition:report', { ...checkout.transition('payments', 'CLOSED', 'OPEN'), at: 8.64e15 + 1 }))).toMatchObject({ code: 'invalid_payload', path: ['at'] });
     const ack = { ...checkout.ref, commandId: 'cmd\u0000', breaker: 'payments', status: 'applied', state: 'CLOSED', reason: null, duplicate: false, at: Date.now() };

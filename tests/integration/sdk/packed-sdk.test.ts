@@ -74,14 +74,36 @@ describe('the packed SDK installed in a project outside the repository', () => {
 
   it('ships built entry points, their types, the licence and the changelog, and nothing of the sources', async () => {
     const files = await tarballFiles(tarball);
-    expect(files).toEqual(expect.arrayContaining(['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'dist/index.js', 'dist/index.d.ts', 'dist/protocol.js', 'dist/protocol.d.ts', 'dist/opossum.js', 'dist/opossum.d.ts']));
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'package.json',
+        'README.md',
+        'LICENSE',
+        'CHANGELOG.md',
+        'dist/index.js',
+        'dist/index.d.ts',
+        'dist/protocol.js',
+        'dist/protocol.d.ts',
+        'dist/opossum.js',
+        'dist/opossum.d.ts',
+      ]),
+    );
     expect(files.filter((file) => /^(src|scripts|examples)\/|tsconfig/.test(file))).toEqual([]);
   });
 
   it('type-checks a service that uses every entry point', { timeout: 120_000 }, async () => {
     await writeFile(path.join(projectDir, 'typed-use.ts'), TYPED_USE);
     const tsconfig = {
-      compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, skipLibCheck: true, typeRoots: [path.join(ROOT_DIR, 'node_modules/@types')], types: ['node'] },
+      compilerOptions: {
+        target: 'ES2022',
+        module: 'NodeNext',
+        moduleResolution: 'NodeNext',
+        strict: true,
+        noEmit: true,
+        skipLibCheck: true,
+        typeRoots: [path.join(ROOT_DIR, 'node_modules/@types')],
+        types: ['node'],
+      },
       files: ['typed-use.ts'],
     };
     await writeFile(path.join(projectDir, 'tsconfig.json'), JSON.stringify(tsconfig));

@@ -133,7 +133,17 @@ describe('reporter against a panel in another process', () => {
     breaker.on('stateChange', (change) => changes.push(`${change.to}:${change.commandId}`));
     const connected = reporter({ url: fake.url, instance: 'web-1', breakers: [breaker] });
     await registered(connected);
-    const trip = { protocolVersion: 1, id: 'cmd-trip', breaker: 'payments', action: 'trip', expiresAt: null, scope: { kind: 'service' }, reason: 'incident 42', issuedBy: 'ops@example.com', issuedAt: Date.now() };
+    const trip = {
+      protocolVersion: 1,
+      id: 'cmd-trip',
+      breaker: 'payments',
+      action: 'trip',
+      expiresAt: null,
+      scope: { kind: 'service' },
+      reason: 'incident 42',
+      issuedBy: 'ops@example.com',
+      issuedAt: Date.now(),
+    };
 
     fake.sendCommand(trip);
     await fake.waitFor((line) => line.type === 'event' && line.event === 'command:ack');

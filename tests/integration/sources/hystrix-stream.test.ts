@@ -115,7 +115,11 @@ describe('Hystrix event stream source', () => {
     const runOf = async () => (await database.query<{ run_id: string }>('SELECT run_id FROM instances WHERE name = $1', [a]))[0]?.run_id;
     const firstRun = await runOf();
     hostA.dropConnections();
-    await eventually(async () => hostA.connections(), (count) => count > before, 20_000);
+    await eventually(
+      async () => hostA.connections(),
+      (count) => count > before,
+      20_000,
+    );
     await eventually(runOf, (run) => run !== firstRun, 20_000);
     await eventually(lanes, (states) => states[a] === 'CLOSED');
 

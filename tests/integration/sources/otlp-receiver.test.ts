@@ -86,7 +86,12 @@ describe('OTLP/HTTP metrics receiver', () => {
   const lane = async (breaker: string, instance: string) => (await breakerDetail(admin, SERVICE, breaker))?.instances.find((item) => item.name === instance)?.state ?? null;
   const transitionsOf = async (breaker: string, instance: string) =>
     (await storedTransitions(database, SERVICE)).filter((row) => row.breaker === breaker && row.instance === instance).map(({ from, to }) => ({ from, to }));
-  const counts = async () => (await database.query<{ instances: number; transitions: number; breakers: number }>('SELECT (SELECT count(*)::int FROM instances) AS instances, (SELECT count(*)::int FROM transitions) AS transitions, (SELECT count(*)::int FROM breakers) AS breakers'))[0];
+  const counts = async () =>
+    (
+      await database.query<{ instances: number; transitions: number; breakers: number }>(
+        'SELECT (SELECT count(*)::int FROM instances) AS instances, (SELECT count(*)::int FROM transitions) AS transitions, (SELECT count(*)::int FROM breakers) AS breakers',
+      )
+    )[0];
 
   it('replays the scripted incident from Polly circuit events posted as OTLP/JSON (gzip) by a Python process', async () => {
     const steps: Array<[Record<string, number>, string]> = [
@@ -97,7 +102,10 @@ describe('OTLP/HTTP metrics receiver', () => {
     for (const [eventCounts, state] of steps) {
       const answer = await sendJson({ counts: eventCounts, gzip: true });
       expect(answer).toEqual({ status: 200, body: '{}' });
-      await eventually(() => lane('orders-http/cb-inventory', 'orders-1'), (current) => current === state);
+      await eventually(
+        () => lane('orders-http/cb-inventory', 'orders-1'),
+        (current) => current === state,
+      );
     }
     expect(await transitionsOf('orders-http/cb-inventory', 'orders-1')).toEqual(INCIDENT);
     const detail = await breakerDetail(admin, SERVICE, 'orders-http/cb-inventory');
@@ -125,14 +133,25 @@ describe('OTLP/HTTP metrics receiver', () => {
     const flush = async () => {
       const before = answers.length;
       child.stdin!.write(`${JSON.stringify({ flush: true })}\n`);
-      await eventually(async () => answers.length, (length) => length > before, 20_000);
+      await eventually(
+        async () => answers.length,
+        (length) => length > before,
+        20_000,
+      );
       return JSON.parse(answers.at(-1)!) as { flushed: string };
     };
     try {
-      for (const [event, state] of [['OnCircuitOpened', 'OPEN'], ['OnCircuitHalfOpened', 'HALF_OPEN'], ['OnCircuitClosed', 'CLOSED']] as const) {
+      for (const [event, state] of [
+        ['OnCircuitOpened', 'OPEN'],
+        ['OnCircuitHalfOpened', 'HALF_OPEN'],
+        ['OnCircuitClosed', 'CLOSED'],
+      ] as const) {
         child.stdin!.write(`${JSON.stringify({ event })}\n`);
         expect(await flush()).toEqual({ flushed: 'ok' });
-        await eventually(() => lane('orders-http/cb-inventory', 'orders-2'), (current) => current === state);
+        await eventually(
+          () => lane('orders-http/cb-inventory', 'orders-2'),
+          (current) => current === state,
+        );
       }
       expect(await transitionsOf('orders-http/cb-inventory', 'orders-2')).toEqual(INCIDENT);
     } finally {
@@ -143,21 +162,33 @@ describe('OTLP/HTTP metrics receiver', () => {
 
   it('orders events that grew together (open before close), and starts a new run when the process restarts', async () => {
     expect((await sendJson({ instance: 'orders-3', counts: { OnCircuitOpened: 1, OnCircuitClosed: 1 } })).status).toBe(200);
-    await eventually(() => transitionsOf('orders-http/cb-inventory', 'orders-3'), (rows) => rows.length === 2);
-    expect(await transitionsOf('orders-http/cb-inventory', 'orders-3')).toEqual([{ from: 'CLOSED', to: 'OPEN' }, { from: 'OPEN', to: 'CLOSED' }]);
+    await eventually(
+      () => transitionsOf('orders-http/cb-inventory', 'orders-3'),
+      (rows) => rows.length === 2,
+    );
+    expect(await transitionsOf('orders-http/cb-inventory', 'orders-3')).toEqual([
+      { from: 'CLOSED', to: 'OPEN' },
+      { from: 'OPEN', to: 'CLOSED' },
+    ]);
 
     const runOf = async () => (await database.query<{ run_id: string }>('SELECT run_id FROM instances WHERE name = $1', ['orders-3']))[0]?.run_id;
     const firstRun = await runOf();
     // A restart: a new start time and counters from zero.
     expect((await sendJson({ instance: 'orders-3', startNanos: processStart + 60_000_000_000n, counts: { OnCircuitOpened: 1 } })).status).toBe(200);
     await eventually(runOf, (run) => run !== firstRun);
-    await eventually(() => lane('orders-http/cb-inventory', 'orders-3'), (state) => state === 'OPEN');
+    await eventually(
+      () => lane('orders-http/cb-inventory', 'orders-3'),
+      (state) => state === 'OPEN',
+    );
   });
 
   it('gives the state but repeats no history for a process that started before the receiver', async () => {
     const old = BigInt(Date.now() - 3_600_000) * 1_000_000n;
     expect((await sendJson({ instance: 'orders-4', startNanos: old, counts: { OnCircuitOpened: 4, OnCircuitHalfOpened: 3, OnCircuitClosed: 3 } })).status).toBe(200);
-    await eventually(() => lane('orders-http/cb-inventory', 'orders-4'), (state) => state === 'OPEN');
+    await eventually(
+      () => lane('orders-http/cb-inventory', 'orders-4'),
+      (state) => state === 'OPEN',
+    );
     expect(await transitionsOf('orders-http/cb-inventory', 'orders-4')).toEqual([]);
   });
 
@@ -182,7 +213,8 @@ describe('OTLP/HTTP metrics receiver', () => {
     expect(otherService.status).toBe(403);
     expect((JSON.parse(otherService.body) as { error: { path: unknown[] } }).error.path).toEqual(['resourceMetrics', 0, 'resource', 'attributes', 'service.name']);
 
-    const post = (body: Buffer, headers: Record<string, string>) => fetch(`${panel.url}/v1/metrics`, { method: 'POST', headers: { authorization: `Bearer ${key}`, ...headers }, body: new Uint8Array(body) });
+    const post = (body: Buffer, headers: Record<string, string>) =>
+      fetch(`${panel.url}/v1/metrics`, { method: 'POST', headers: { authorization: `Bearer ${key}`, ...headers }, body: new Uint8Array(body) });
     const garbage = await post(Buffer.from('not a protobuf message at all'), { 'content-type': 'application/x-protobuf' });
     expect(garbage.status).toBe(400);
     expect(await garbage.text()).toContain('ExportMetricsServiceRequest');
@@ -204,7 +236,12 @@ describe('OTLP/HTTP metrics receiver', () => {
     const raw = JSON.stringify({
       resourceMetrics: [
         {
-          resource: { attributes: [{ key: 'service.name', value: { stringValue: SERVICE } }, { key: 'service.instance.id', value: { stringValue: 'orders-5' } }] },
+          resource: {
+            attributes: [
+              { key: 'service.name', value: { stringValue: SERVICE } },
+              { key: 'service.instance.id', value: { stringValue: 'orders-5' } },
+            ],
+          },
           scopeMetrics: [
             {
               scope: { name: 'Polly' },
@@ -215,8 +252,18 @@ describe('OTLP/HTTP metrics receiver', () => {
                     aggregationTemporality: 2,
                     isMonotonic: true,
                     dataPoints: [
-                      { startTimeUnixNano: String(processStart), timeUnixNano: String(BigInt(Date.now()) * 1_000_000n), asInt: '1', attributes: [{ key: 'event.name', value: { stringValue: 'OnCircuitOpened' } }] },
-                      { startTimeUnixNano: String(processStart), timeUnixNano: String(BigInt(Date.now()) * 1_000_000n), asDouble: 'NaN', attributes: [{ key: 'event.name', value: { stringValue: 'OnCircuitClosed' } }] },
+                      {
+                        startTimeUnixNano: String(processStart),
+                        timeUnixNano: String(BigInt(Date.now()) * 1_000_000n),
+                        asInt: '1',
+                        attributes: [{ key: 'event.name', value: { stringValue: 'OnCircuitOpened' } }],
+                      },
+                      {
+                        startTimeUnixNano: String(processStart),
+                        timeUnixNano: String(BigInt(Date.now()) * 1_000_000n),
+                        asDouble: 'NaN',
+                        attributes: [{ key: 'event.name', value: { stringValue: 'OnCircuitClosed' } }],
+                      },
                     ],
                   },
                 },
@@ -230,6 +277,9 @@ describe('OTLP/HTTP metrics receiver', () => {
     expect(answer.status).toBe(200);
     expect(JSON.parse(answer.body)).toEqual({ partialSuccess: { rejectedDataPoints: 1, errorMessage: expect.stringContaining('1 circuit event') } });
     // Polly names an unnamed breaker strategy "CircuitBreaker".
-    await eventually(() => lane('CircuitBreaker', 'orders-5'), (state) => state === 'OPEN');
+    await eventually(
+      () => lane('CircuitBreaker', 'orders-5'),
+      (state) => state === 'OPEN',
+    );
   });
 });

@@ -120,11 +120,20 @@ describe('sources', () => {
       ['orders-opossum', 'inventory'],
       ['orders-polly', 'orders-http/inventory'],
     ];
-    const allIn = (state: string) => until(`every source to show ${state}`, () => Promise.all(views.map(([service, name]) => stateOf(service, name))), (states) => states.every((item) => item === state));
+    const allIn = (state: string) =>
+      until(
+        `every source to show ${state}`,
+        () => Promise.all(views.map(([service, name]) => stateOf(service, name))),
+        (states) => states.every((item) => item === state),
+      );
 
     await allIn('CLOSED');
     await fake.script({ op: 'calls', breaker: 'inventory', success: 20, failure: 2 });
-    const counted = await until('the calls to be counted', () => breakerOf('orders-actuator', 'inventory'), (detail) => detail.instances[0]!.window!.calls === 22);
+    const counted = await until(
+      'the calls to be counted',
+      () => breakerOf('orders-actuator', 'inventory'),
+      (detail) => detail.instances[0]!.window!.calls === 22,
+    );
     expect(counted.instances[0]!.window!.failureRate).toBeCloseTo(9.1, 1);
     expect(counted.instances[0]!.client).toMatchObject({ kind: 'resilience4j-actuator', readOnly: false });
     expect((await breakerOf('orders-micrometer', 'inventory')).instances[0]!.client).toMatchObject({ kind: 'prometheus', readOnly: true });
@@ -135,7 +144,10 @@ describe('sources', () => {
     }
     for (const [service, name] of views) {
       const detail = await breakerOf(service, name);
-      const path = detail.recentTransitions.filter((transition) => transition.instance !== null).map((transition) => `${transition.from}>${transition.to}`).reverse();
+      const path = detail.recentTransitions
+        .filter((transition) => transition.instance !== null)
+        .map((transition) => `${transition.from}>${transition.to}`)
+        .reverse();
       expect(path, service).toEqual(['CLOSED>OPEN', 'OPEN>HALF_OPEN', 'HALF_OPEN>CLOSED']);
     }
     const causes = (await breakerOf('orders-actuator', 'inventory')).recentTransitions.map((transition) => transition.cause).reverse();
@@ -156,20 +168,42 @@ describe('sources', () => {
 
     const trip = await act('orders-actuator', 'inventory', 'trip');
     expect(trip.deliveries).toHaveLength(1);
-    await until('the fake service to be forced open', () => fakeState('inventory'), (state) => state === 'FORCED_OPEN', 10_000);
-    await until('the delivery to be applied', () => operator.getJson<{ lastCommand: { deliveries: Array<{ status: string; state: string | null }> } }>(`/api/v1/breakers/${trip.override!.breakerId}/control`), (control) => control.lastCommand.deliveries[0]?.status === 'applied');
-    await until('the panel to show the actuator breaker forced open', () => stateOf('orders-actuator', 'inventory'), (state) => state === 'FORCED_OPEN');
+    await until(
+      'the fake service to be forced open',
+      () => fakeState('inventory'),
+      (state) => state === 'FORCED_OPEN',
+      10_000,
+    );
+    await until(
+      'the delivery to be applied',
+      () => operator.getJson<{ lastCommand: { deliveries: Array<{ status: string; state: string | null }> } }>(`/api/v1/breakers/${trip.override!.breakerId}/control`),
+      (control) => control.lastCommand.deliveries[0]?.status === 'applied',
+    );
+    await until(
+      'the panel to show the actuator breaker forced open',
+      () => stateOf('orders-actuator', 'inventory'),
+      (state) => state === 'FORCED_OPEN',
+    );
 
     // Rejections while forced open come from the window (events are suppressed then, and Micrometer's counter stays flat).
     const actuatorBefore = await totalsOf('orders-actuator', 'inventory');
     const micrometerBefore = await totalsOf('orders-micrometer', 'inventory');
     await fake.script({ op: 'calls', breaker: 'inventory', rejected: 5 });
-    await until('the rejections to be counted', () => totalsOf('orders-actuator', 'inventory'), (totals) => totals.rejected === actuatorBefore.rejected + 5);
+    await until(
+      'the rejections to be counted',
+      () => totalsOf('orders-actuator', 'inventory'),
+      (totals) => totals.rejected === actuatorBefore.rejected + 5,
+    );
     expect((await totalsOf('orders-micrometer', 'inventory')).rejected).toBe(micrometerBefore.rejected);
 
     await fake.script({ op: 'restart' });
     expect(await fakeState('inventory')).toBe('CLOSED');
-    await until('the trip to be applied again after the restart', () => fakeState('inventory'), (state) => state === 'FORCED_OPEN', 15_000);
+    await until(
+      'the trip to be applied again after the restart',
+      () => fakeState('inventory'),
+      (state) => state === 'FORCED_OPEN',
+      15_000,
+    );
     const writes = (await fake.states()).writes.filter((write) => write.breaker === 'inventory').map((write) => write.updateState);
     expect(writes).toEqual(['FORCE_OPEN', 'FORCE_OPEN']);
 
@@ -177,19 +211,47 @@ describe('sources', () => {
     await fake.script({ op: 'metrics', exposed: false });
     await new Promise((resolve) => setTimeout(resolve, 2_500));
     await fake.script({ op: 'restart' });
-    await until('the trip to be applied again after a restart seen only by the lost override', () => fakeState('inventory'), (state) => state === 'FORCED_OPEN', 15_000);
+    await until(
+      'the trip to be applied again after a restart seen only by the lost override',
+      () => fakeState('inventory'),
+      (state) => state === 'FORCED_OPEN',
+      15_000,
+    );
     expect((await fake.states()).writes.filter((write) => write.breaker === 'inventory')).toHaveLength(3);
     await fake.script({ op: 'metrics', exposed: true });
 
     await act('orders-actuator', 'inventory', 'release');
-    await until('the release to close the fake breaker', () => fakeState('inventory'), (state) => state === 'CLOSED', 10_000);
-    await until('the panel to show it closed', () => stateOf('orders-actuator', 'inventory'), (state) => state === 'CLOSED');
+    await until(
+      'the release to close the fake breaker',
+      () => fakeState('inventory'),
+      (state) => state === 'CLOSED',
+      10_000,
+    );
+    await until(
+      'the panel to show it closed',
+      () => stateOf('orders-actuator', 'inventory'),
+      (state) => state === 'CLOSED',
+    );
 
     await act('orders-actuator', 'pricing', 'force_closed');
-    await until('force closed to disable the fake breaker', () => fakeState('pricing'), (state) => state === 'DISABLED', 10_000);
-    await until('the panel to show it forced closed', () => stateOf('orders-actuator', 'pricing'), (state) => state === 'FORCED_CLOSED');
+    await until(
+      'force closed to disable the fake breaker',
+      () => fakeState('pricing'),
+      (state) => state === 'DISABLED',
+      10_000,
+    );
+    await until(
+      'the panel to show it forced closed',
+      () => stateOf('orders-actuator', 'pricing'),
+      (state) => state === 'FORCED_CLOSED',
+    );
     await act('orders-actuator', 'pricing', 'reset');
-    await until('reset to close it', () => fakeState('pricing'), (state) => state === 'CLOSED', 10_000);
+    await until(
+      'reset to close it',
+      () => fakeState('pricing'),
+      (state) => state === 'CLOSED',
+      10_000,
+    );
   });
 
   it('counts calls once, and from zero again after the watched process restarts (a counter reset)', async () => {
@@ -200,8 +262,10 @@ describe('sources', () => {
     ];
     const before = await Promise.all(counted.map(([service, name]) => totalsOf(service, name)));
     const reached = (success: number, failure: number) =>
-      until(`${success} more successes and ${failure} more failures everywhere`, () => Promise.all(counted.map(([service, name]) => totalsOf(service, name))), (totals) =>
-        totals.every((item, index) => item.success === before[index]!.success + success && item.failure === before[index]!.failure + failure),
+      until(
+        `${success} more successes and ${failure} more failures everywhere`,
+        () => Promise.all(counted.map(([service, name]) => totalsOf(service, name))),
+        (totals) => totals.every((item, index) => item.success === before[index]!.success + success && item.failure === before[index]!.failure + failure),
       );
     await fake.script({ op: 'calls', breaker: 'inventory', success: 7, failure: 3 });
     await reached(7, 3);
@@ -216,30 +280,78 @@ describe('sources', () => {
   it('shows an unreachable target stale with its error, names garbage answers, and recovers', async () => {
     const errorOf = async (name: string) => (await sources()).find((source) => source.name === name)?.lastError ?? null;
     await fake.script({ op: 'mode', mode: 'garbage' });
-    await until('the garbage to be named', () => errorOf('orders actuator'), (error) => error !== null && error.includes('state'));
+    await until(
+      'the garbage to be named',
+      () => errorOf('orders actuator'),
+      (error) => error !== null && error.includes('state'),
+    );
     await fake.script({ op: 'mode', mode: 'html' });
-    await until('a non-JSON answer to be named', () => errorOf('orders actuator'), (error) => error !== null && error.includes('not JSON'));
-    await until('a non-Prometheus answer to be named', () => errorOf('orders micrometer'), (error) => error !== null && error.includes('not Prometheus text'));
+    await until(
+      'a non-JSON answer to be named',
+      () => errorOf('orders actuator'),
+      (error) => error !== null && error.includes('not JSON'),
+    );
+    await until(
+      'a non-Prometheus answer to be named',
+      () => errorOf('orders micrometer'),
+      (error) => error !== null && error.includes('not Prometheus text'),
+    );
     await fake.script({ op: 'mode', mode: 'normal' });
-    await until('the error to clear', () => errorOf('orders actuator'), (error) => error === null);
+    await until(
+      'the error to clear',
+      () => errorOf('orders actuator'),
+      (error) => error === null,
+    );
 
     await fake.script({ op: 'down' });
-    await until('the actuator instance to go stale', () => breakerOf('orders-actuator', 'inventory'), (detail) => detail.instances[0]!.stale);
-    await until('the scrape instance to go stale', () => breakerOf('orders-opossum', 'inventory'), (detail) => detail.instances[0]!.stale);
+    await until(
+      'the actuator instance to go stale',
+      () => breakerOf('orders-actuator', 'inventory'),
+      (detail) => detail.instances[0]!.stale,
+    );
+    await until(
+      'the scrape instance to go stale',
+      () => breakerOf('orders-opossum', 'inventory'),
+      (detail) => detail.instances[0]!.stale,
+    );
     expect(await errorOf('orders actuator')).toMatch(/connection refused/);
     await fake.script({ op: 'up' });
-    await until('the instance to be live again', () => breakerOf('orders-actuator', 'inventory'), (detail) => !detail.instances[0]!.stale, 90_000);
+    await until(
+      'the instance to be live again',
+      () => breakerOf('orders-actuator', 'inventory'),
+      (detail) => !detail.instances[0]!.stale,
+      90_000,
+    );
     // The status is written just after the read that made the instance live.
-    await until('the error to clear once the target answers', () => errorOf('orders actuator'), (error) => error === null, 5_000);
+    await until(
+      'the error to clear once the target answers',
+      () => errorOf('orders actuator'),
+      (error) => error === null,
+      5_000,
+    );
   }, 150_000);
 
   it('reads Resilience4j 1.x (names only) with states from the health details, and refuses wrong credentials with a clear error', async () => {
     await fake.script({ op: 'shape', shape: 'r4j1' });
     await fake.script({ op: 'state', breaker: 'pricing', state: 'OPEN' });
-    await until('the 1.x shape to give the state', () => stateOf('orders-actuator', 'pricing'), (state) => state === 'OPEN');
+    await until(
+      'the 1.x shape to give the state',
+      () => stateOf('orders-actuator', 'pricing'),
+      (state) => state === 'OPEN',
+    );
     await fake.script({ op: 'shape', shape: 'r4j2' });
 
-    const wrong = await createSource({ kind: 'actuator', name: 'wrong password', service: 'orders-wrong', targets: [`${fake.url}/actuator`], credentials: { type: 'basic', username: 'actuator', password: 'nope' } });
-    await until('the credentials error', async () => (await sources()).find((source) => source.id === wrong.id)?.lastError ?? null, (error) => error !== null && error.includes('401'));
+    const wrong = await createSource({
+      kind: 'actuator',
+      name: 'wrong password',
+      service: 'orders-wrong',
+      targets: [`${fake.url}/actuator`],
+      credentials: { type: 'basic', username: 'actuator', password: 'nope' },
+    });
+    await until(
+      'the credentials error',
+      async () => (await sources()).find((source) => source.id === wrong.id)?.lastError ?? null,
+      (error) => error !== null && error.includes('401'),
+    );
   });
 });

@@ -132,7 +132,14 @@ describe('aggregate', () => {
   it('reads a report naming breakers in another order, or ones it does not know, by name', () => {
     const { aggregate, identity } = setUp();
     const a = instanceRun('checkout', 'a');
-    aggregate.register(identity('i-a', a), [{ breakerId: 'b1', name: 'payments', config: null }, { breakerId: 'b2', name: 'ledger', config: null }], 1_000_000);
+    aggregate.register(
+      identity('i-a', a),
+      [
+        { breakerId: 'b1', name: 'payments', config: null },
+        { breakerId: 'b2', name: 'ledger', config: null },
+      ],
+      1_000_000,
+    );
     aggregate.applyReport('i-a', nameFullReport(a.report([a.breaker('payments', { success: 1 }), a.breaker('ledger', { success: 10 })])));
     aggregate.applyReport('i-a', nameFullReport(a.report([a.breaker('ledger', { success: 30 }, 'OPEN'), a.breaker('unknown', { success: 1 }), a.breaker('payments', { success: 3 })])));
     expect(aggregate.knowsBreakers('i-a', ['ledger', 'unknown', 'payments'])).toBe(false);

@@ -69,7 +69,10 @@ describe('per-instance buckets', () => {
           aggregate.pending.release(batch);
         };
         const report = () =>
-          aggregate.applyReport('i-a', nameFullReport(run.report(BREAKERS.map((name, b) => run.breaker(name, { success: cumulative[b]!.success, failure: cumulative[b]!.failure }, 'CLOSED', cumulative[b]!.latency)))));
+          aggregate.applyReport(
+            'i-a',
+            nameFullReport(run.report(BREAKERS.map((name, b) => run.breaker(name, { success: cumulative[b]!.success, failure: cumulative[b]!.failure }, 'CLOSED', cumulative[b]!.latency)))),
+          );
 
         for (const item of steps) {
           switch (item.kind) {
@@ -127,7 +130,7 @@ describe('per-instance buckets', () => {
     );
   });
 
-  it('holds a pair\'s counts in its open bucket until asked for all, and writes each closed bucket once', () => {
+  it("holds a pair's counts in its open bucket until asked for all, and writes each closed bucket once", () => {
     let clock = 1_005_000;
     const aggregate = createAggregate({ now: () => clock, staleAfterMs: 3_600_000, bucketSeconds: 10 });
     const run = instanceRun('checkout', 'a');

@@ -46,7 +46,7 @@ describe('RecentWindow', () => {
     );
   });
 
-  it('reads one breaker\'s counts, whatever another window left in the row they share', () => {
+  it("reads one breaker's counts, whatever another window left in the row they share", () => {
     const wide = windowOf();
     wide.add(delta(10, new Array<number>(60).fill(5)), 1_000);
     const narrow = windowOf(wide.pending, wide.pending.breakerSlot('b2'));

@@ -37,7 +37,11 @@ describe("the aggregate's clients", () => {
     aggregate.setTransport('i-node', 'socket');
     expect(aggregate.summary('b1')!.clients).toEqual({ kinds: ['opossum'], httpInstances: 0 });
 
-    aggregate.register({ id: 'i-py', serviceId: 's1', serviceName: 'checkout', name: 'py-1', labels: {}, runId: python.ref.runId, sdk: { name: 'bp-python', language: 'python' } }, [{ breakerId: 'b1', name: 'payments', config: breakerConfig }], 1_000_000);
+    aggregate.register(
+      { id: 'i-py', serviceId: 's1', serviceName: 'checkout', name: 'py-1', labels: {}, runId: python.ref.runId, sdk: { name: 'bp-python', language: 'python' } },
+      [{ breakerId: 'b1', name: 'payments', config: breakerConfig }],
+      1_000_000,
+    );
     expect(aggregate.summary('b1')!.clients).toEqual({ kinds: ['opossum', 'python'], httpInstances: 0 });
     aggregate.setTransport('i-py', 'http');
     expect(aggregate.summary('b1')!.clients).toEqual({ kinds: ['opossum', 'python'], httpInstances: 1 });
@@ -54,7 +58,12 @@ describe("the aggregate's clients", () => {
 
 describe('source clients', () => {
   it('names the source kind and whether the panel can steer it', () => {
-    expect(reporterClient({ name: sourceSdkName('resilience4j-actuator', false), language: 'java' }, null, 'http')).toEqual({ kind: 'resilience4j-actuator', sdk: 'breaker-panel-source:resilience4j-actuator java', transport: 'http', readOnly: false });
+    expect(reporterClient({ name: sourceSdkName('resilience4j-actuator', false), language: 'java' }, null, 'http')).toEqual({
+      kind: 'resilience4j-actuator',
+      sdk: 'breaker-panel-source:resilience4j-actuator java',
+      transport: 'http',
+      readOnly: false,
+    });
     expect(reporterClient({ name: sourceSdkName('resilience4j-actuator', true), language: 'java' }, null, 'http').readOnly).toBe(true);
     expect(reporterClient({ name: sourceSdkName('prometheus', false), language: 'prometheus' }, null, 'http')).toMatchObject({ kind: 'prometheus', readOnly: true });
     expect(reporterClient({ name: 'breaker-panel-source:nonsense', language: 'x' }, null, 'http')).toMatchObject({ kind: 'http', readOnly: false });

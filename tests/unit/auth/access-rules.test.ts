@@ -11,11 +11,18 @@ const request = (headers: Record<string, string>) => ({ headers: { host: 'panel.
 
 describe('access rules', () => {
   it('orders roles: viewer < operator < admin', () => {
-    expect([roleAllows('viewer', 'viewer'), roleAllows('viewer', 'operator'), roleAllows('operator', 'operator'), roleAllows('operator', 'admin'), roleAllows('admin', 'operator')]).toEqual([true, false, true, false, true]);
+    expect([roleAllows('viewer', 'viewer'), roleAllows('viewer', 'operator'), roleAllows('operator', 'operator'), roleAllows('operator', 'admin'), roleAllows('admin', 'operator')]).toEqual([
+      true,
+      false,
+      true,
+      false,
+      true,
+    ]);
   });
 
   it('answers a socket action with forbidden below the needed role', () => {
-    const socket = (role: 'viewer' | 'operator') => ({ data: { access: { sessionId: 's', user: { id: 'u', email: 'e', name: null, role } } } }) as unknown as Socket<never, never, never, AccessSocketData>;
+    const socket = (role: 'viewer' | 'operator') =>
+      ({ data: { access: { sessionId: 's', user: { id: 'u', email: 'e', name: null, role } } } }) as unknown as Socket<never, never, never, AccessSocketData>;
     expect(socketRoleError(socket('operator'), 'operator')).toBeNull();
     expect(socketRoleError(socket('viewer'), 'operator')).toEqual({ code: 'forbidden', message: 'This needs the operator role; you are viewer' });
   });
@@ -52,7 +59,9 @@ describe('access rules', () => {
       trustProxy: false,
       signInLimits: { perPair: 5, perAccount: 10, perAddress: 20, windowMs: 900_000 },
     });
-    expect(() => loadConfig({ ADMIN_PASSWORD: 'hunter2' }, '/srv')).toThrow(new ConfigError('Invalid ADMIN_PASSWORD (value not shown): expected a password of 12 characters or more for the first admin'));
+    expect(() => loadConfig({ ADMIN_PASSWORD: 'hunter2' }, '/srv')).toThrow(
+      new ConfigError('Invalid ADMIN_PASSWORD (value not shown): expected a password of 12 characters or more for the first admin'),
+    );
     expect(() => loadConfig({ TRUST_PROXY: 'yes' }, '/srv')).toThrow(/TRUST_PROXY="yes"/);
   });
 });

@@ -76,7 +76,7 @@ describe('safeNextPath', () => {
     expect(safeNextPath(next)).toBe('/');
   });
 
-  it('reads the issue\'s query string the way the page does, and refuses it', () => {
+  it("reads the issue's query string the way the page does, and refuses it", () => {
     expect(safeNextPath(new URLSearchParams('next=%2F%09%2Fevil.example').get('next'))).toBe('/');
     expect(safeNextPath(new URLSearchParams('next=%2F%0A%2Fevil.example').get('next'))).toBe('/');
     expect(safeNextPath(new URLSearchParams('next=%252F%252Fevil.example').get('next'))).toBe('/');

@@ -91,7 +91,7 @@ describe('sign-in limiter', () => {
     expect(admitted(limiter.admit('b@x', '192.0.2.1')).delayMs).toBe(250);
   });
 
-  it('forgets slowing after the window, a pair\'s failures only a day after its last one', () => {
+  it("forgets slowing after the window, a pair's failures only a day after its last one", () => {
     const { limiter, fail, tick } = setup({ perAccount: 2 });
     for (let i = 0; i < 3; i += 1) fail('a@x', '192.0.2.1');
     // The third attempt was slowed by a quarter second: the pair's wait of a second runs from its check.

@@ -7,10 +7,16 @@ const task = (ts: number, dur: number, tid = 1): TraceEvent => ({ name: 'RunTask
 describe('frameWork', () => {
   it('sums the main thread tasks between frame starts, cutting those that span a start', () => {
     const events = [
-      begin(0), begin(16_000), begin(32_000), begin(48_000),
-      task(1_000, 2_000), task(10_000, 10_000), task(40_000, 500),
+      begin(0),
+      begin(16_000),
+      begin(32_000),
+      begin(48_000),
+      task(1_000, 2_000),
+      task(10_000, 10_000),
+      task(40_000, 500),
       // Another thread's frames and tasks (fewer frames) are not the page's main thread.
-      begin(5_000, 2), task(0, 48_000, 2),
+      begin(5_000, 2),
+      task(0, 48_000, 2),
     ];
     expect(frameWork(events)).toEqual([2 + 6, 4, 0.5]);
   });

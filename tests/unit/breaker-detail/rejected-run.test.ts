@@ -3,7 +3,18 @@ import type { TMetricsPoint } from '../../../lib/api/metrics-series';
 import { trailingRejected } from '../../../components/breaker-detail/rejected-run';
 import { allRejected, allRejectedText } from '../../../components/rejected-calls-text';
 
-const point = (start: number, executed: number, rejected: number): TMetricsPoint => ({ start, success: executed, failure: 0, timeout: 0, rejected, slow: 0, fallback: 0, p50Ms: null, p90Ms: null, p99Ms: null });
+const point = (start: number, executed: number, rejected: number): TMetricsPoint => ({
+  start,
+  success: executed,
+  failure: 0,
+  timeout: 0,
+  rejected,
+  slow: 0,
+  fallback: 0,
+  p50Ms: null,
+  p90Ms: null,
+  p99Ms: null,
+});
 
 describe('an open breaker that runs no call', () => {
   it('counts the calls rejected since the last point in which a call ran', () => {

@@ -3,7 +3,15 @@ import type { TCommand } from '../../../lib/protocol/command.js';
 import { createHttpMailboxes } from '../../../server/control/http-mailboxes';
 
 const command = (id: string, expiresAt: number | null = null): TCommand => ({
-  protocolVersion: 1, id, breaker: 'payments', action: 'trip', expiresAt, scope: { kind: 'service' }, reason: 'test', issuedBy: 'alice@example.com', issuedAt: 0,
+  protocolVersion: 1,
+  id,
+  breaker: 'payments',
+  action: 'trip',
+  expiresAt,
+  scope: { kind: 'service' },
+  reason: 'test',
+  issuedBy: 'alice@example.com',
+  issuedAt: 0,
 });
 
 describe('HTTP mailboxes', () => {

@@ -25,7 +25,17 @@ describe('episodesOf', () => {
       move('web-3', 1_510_000, 'OPEN', 'CLOSED'),
     ]);
     expect(episodes).toHaveLength(2);
-    expect(episodes[0]).toMatchObject({ start: 1_100_000, end: 1_121_000, durationMs: 21_000, instances: ['web-1', 'web-2'], peakFailureRate: 80, peakSlowCallRate: 12, openings: 2, beganBeforeRange: false, openAtEnd: false });
+    expect(episodes[0]).toMatchObject({
+      start: 1_100_000,
+      end: 1_121_000,
+      durationMs: 21_000,
+      instances: ['web-1', 'web-2'],
+      peakFailureRate: 80,
+      peakSlowCallRate: 12,
+      openings: 2,
+      beganBeforeRange: false,
+      openAtEnd: false,
+    });
     expect(episodes[1]).toMatchObject({ start: 1_500_000, end: 1_510_000, instances: ['web-3'] });
   });
 
@@ -52,7 +62,7 @@ describe('episodesOf', () => {
     expect(episodes).toEqual([expect.objectContaining({ start: FROM, end: 1_060_000, durationMs: 60_000, beganBeforeRange: true, instances: ['web-1'], openings: 0 })]);
   });
 
-  it('reads an instance without an earlier transition as being in its first transition\'s `from`', () => {
+  it("reads an instance without an earlier transition as being in its first transition's `from`", () => {
     const episodes = run([move('web-1', 1_050_000, 'HALF_OPEN', 'CLOSED')]);
     expect(episodes).toEqual([expect.objectContaining({ start: FROM, end: 1_050_000, beganBeforeRange: true })]);
   });
@@ -66,7 +76,7 @@ describe('episodesOf', () => {
     expect(run([move('web-1', 1_100_000, 'CLOSED', 'FORCED_OPEN', { cause: 'command' }), move('web-1', 1_200_000, 'FORCED_OPEN', 'CLOSED', { cause: 'command' })])).toHaveLength(1);
   });
 
-  it('attaches the operator\'s actions inside an episode, including the panel row just before the instances applied it', () => {
+  it("attaches the operator's actions inside an episode, including the panel row just before the instances applied it", () => {
     const trip = move(null, 1_100_000, null, 'FORCED_OPEN');
     const release = move(null, 1_300_000, 'FORCED_OPEN', 'CLOSED');
     const episodes = run([

@@ -5,15 +5,34 @@ import { instanceSegments, serviceSegments } from '../../../lib/history/segments
 
 describe('toCsv', () => {
   it('writes a header row and quotes commas, quotes, line breaks and formula starts', () => {
-    expect(toCsv(['a', 'b', 'c'], [['x,y', 'say "hi"', 'two\nlines'], [1.5, null, '=SUM(A1)'], [-3, true, '']])).toBe(
-      'a,b,c\r\n"x,y","say ""hi""","two\nlines"\r\n1.5,,"\'=SUM(A1)"\r\n-3,true,\r\n',
-    );
+    expect(
+      toCsv(
+        ['a', 'b', 'c'],
+        [
+          ['x,y', 'say "hi"', 'two\nlines'],
+          [1.5, null, '=SUM(A1)'],
+          [-3, true, ''],
+        ],
+      ),
+    ).toBe('a,b,c\r\n"x,y","say ""hi""","two\nlines"\r\n1.5,,"\'=SUM(A1)"\r\n-3,true,\r\n');
   });
 });
 
 describe('lane segments', () => {
   it('draws an instance from its starting state through its transitions, then STALE once it stopped reporting', () => {
-    const lane = instanceSegments({ initial: 'CLOSED', transitions: [{ at: 20, from: 'CLOSED', to: 'OPEN' }, { at: 30, from: 'OPEN', to: 'CLOSED' }], firstSeenAt: 0, staleFrom: 80 }, 10, 100);
+    const lane = instanceSegments(
+      {
+        initial: 'CLOSED',
+        transitions: [
+          { at: 20, from: 'CLOSED', to: 'OPEN' },
+          { at: 30, from: 'OPEN', to: 'CLOSED' },
+        ],
+        firstSeenAt: 0,
+        staleFrom: 80,
+      },
+      10,
+      100,
+    );
     expect(lane).toEqual([
       { state: 'CLOSED', from: 10, to: 20 },
       { state: 'OPEN', from: 20, to: 30 },
@@ -23,8 +42,15 @@ describe('lane segments', () => {
   });
 
   it('takes the most severe live state across instances, STALE only when all are stale', () => {
-    const a = [{ state: 'CLOSED' as const, from: 0, to: 50 }, { state: 'STALE' as const, from: 50, to: 100 }];
-    const b = [{ state: 'HALF_OPEN' as const, from: 0, to: 20 }, { state: 'CLOSED' as const, from: 20, to: 60 }, { state: 'STALE' as const, from: 60, to: 100 }];
+    const a = [
+      { state: 'CLOSED' as const, from: 0, to: 50 },
+      { state: 'STALE' as const, from: 50, to: 100 },
+    ];
+    const b = [
+      { state: 'HALF_OPEN' as const, from: 0, to: 20 },
+      { state: 'CLOSED' as const, from: 20, to: 60 },
+      { state: 'STALE' as const, from: 60, to: 100 },
+    ];
     expect(serviceSegments([a, b], 0, 100)).toEqual([
       { state: 'HALF_OPEN', from: 0, to: 20 },
       { state: 'CLOSED', from: 20, to: 60 },

@@ -7,7 +7,11 @@ describe('sparkline samples', () => {
     trends.record('b1', 7, 1_000);
     trends.seed('b1', [1, 2, 3], 1_500);
     expect(trends.get('b1')).toEqual([1, 2, 3, 7]);
-    trends.seed('b2', Array.from({ length: 95 }, (_, index) => index), 1_000);
+    trends.seed(
+      'b2',
+      Array.from({ length: 95 }, (_, index) => index),
+      1_000,
+    );
     expect(trends.get('b2')).toHaveLength(90);
     expect(trends.get('b2')[0]).toBe(5);
     trends.record('b2', 42, 1_200);

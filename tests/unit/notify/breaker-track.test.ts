@@ -14,7 +14,9 @@ describe('evaluateBreaker: single events from the service-wide state', () => {
   it('trips once when the state leaves CLOSED, stays tripped through HALF_OPEN, recovers at CLOSED', () => {
     const track = newTrack(view('CLOSED'), 0);
     expect(evaluateBreaker(track, view('CLOSED'), [], 1_000)).toEqual([]);
-    expect(evaluateBreaker(track, view('OPEN'), [], 2_000, { cause: 'failure_rate', failureRate: 62.5, slowCallRate: 0 })).toEqual([{ type: 'breaker.tripped', cause: 'failure_rate', failureRate: 62.5, slowCallRate: 0 }]);
+    expect(evaluateBreaker(track, view('OPEN'), [], 2_000, { cause: 'failure_rate', failureRate: 62.5, slowCallRate: 0 })).toEqual([
+      { type: 'breaker.tripped', cause: 'failure_rate', failureRate: 62.5, slowCallRate: 0 },
+    ]);
     // A second instance opening, or the breaker probing, is the same incident.
     expect(evaluateBreaker(track, view('OPEN'), [], 2_500)).toEqual([]);
     expect(evaluateBreaker(track, view('HALF_OPEN'), [], 3_000)).toEqual([]);
@@ -65,7 +67,9 @@ describe('evaluateBreaker: rules', () => {
     const track = newTrack(view('CLOSED'), 0);
     expect(types(evaluateBreaker(track, view('OPEN', { OPEN: 2, CLOSED: 2 }), rules, 1))).toEqual(['breaker.tripped']);
     // Three of four live: one stale instance does not count.
-    expect(evaluateBreaker(track, view('OPEN', { OPEN: 2, HALF_OPEN: 1 }, 4, 1), rules, 2)).toEqual([{ type: 'rule.instances_open', rule: { id: 'half', name: 'half' }, openPercent: 100, thresholdPercent: 50, open: 3, live: 3 }]);
+    expect(evaluateBreaker(track, view('OPEN', { OPEN: 2, HALF_OPEN: 1 }, 4, 1), rules, 2)).toEqual([
+      { type: 'rule.instances_open', rule: { id: 'half', name: 'half' }, openPercent: 100, thresholdPercent: 50, open: 3, live: 3 },
+    ]);
     expect(evaluateBreaker(track, view('OPEN', { OPEN: 4 }), rules, 3)).toEqual([]);
     expect(evaluateBreaker(track, view('OPEN', { OPEN: 1, CLOSED: 3 }), rules, 4)).toEqual([]);
     expect(types(evaluateBreaker(track, view('OPEN', { OPEN: 3, CLOSED: 1 }), rules, 5))).toEqual(['rule.instances_open']);
@@ -85,7 +89,9 @@ describe('evaluateBreaker: rules', () => {
     expect(sent).toEqual(['breaker.tripped', 'breaker.recovered', 'breaker.tripped', 'breaker.recovered', 'breaker.tripped', 'breaker.recovered', 'rule.flapping']);
     // A whole window without a trip ends it, counting every trip of the episode.
     expect(evaluateBreaker(track, view('CLOSED'), rules, at + 5_000)).toEqual([]);
-    expect(evaluateBreaker(track, view('CLOSED'), rules, at + 10_000)).toEqual([{ type: 'rule.flapping', rule: { id: 'flap', name: 'flap' }, status: 'ended', trips: 10, windowSeconds: 10, since: 3_500 }]);
+    expect(evaluateBreaker(track, view('CLOSED'), rules, at + 10_000)).toEqual([
+      { type: 'rule.flapping', rule: { id: 'flap', name: 'flap' }, status: 'ended', trips: 10, windowSeconds: 10, since: 3_500 },
+    ]);
     expect(types(evaluateBreaker(track, view('OPEN'), rules, at + 11_000))).toEqual(['breaker.tripped']);
   });
 

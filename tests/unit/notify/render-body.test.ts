@@ -31,7 +31,10 @@ describe('override events from the panel’s transition rows', () => {
   const override = { id: 'o1', breakerId: 'b1', state: 'FORCED_OPEN', scope: { all: true }, reason: 'INC-7', by: 'alice@example.test', createdAt: 1, expiresAt: 3_601_000, commandId: 'c1' } as const;
 
   it('names the start, the release and the expiry', () => {
-    expect(overrideDraft({ ...record, from: null, to: 'FORCED_OPEN', cause: 'manual' }, override)).toEqual({ type: 'breaker.overridden', override: { state: 'FORCED_OPEN', reason: 'INC-7', by: 'alice@example.test', expiresAt: 3_601_000 } });
+    expect(overrideDraft({ ...record, from: null, to: 'FORCED_OPEN', cause: 'manual' }, override)).toEqual({
+      type: 'breaker.overridden',
+      override: { state: 'FORCED_OPEN', reason: 'INC-7', by: 'alice@example.test', expiresAt: 3_601_000 },
+    });
     expect(overrideDraft({ ...record, from: 'FORCED_OPEN', to: 'CLOSED', cause: 'manual' }, null)).toEqual({ type: 'breaker.override_ended', how: 'released', previous: 'FORCED_OPEN' });
     expect(overrideDraft({ ...record, from: 'FORCED_CLOSED', to: 'CLOSED', cause: 'override_expired' }, null)).toEqual({ type: 'breaker.override_ended', how: 'expired', previous: 'FORCED_CLOSED' });
     expect(overrideDraft({ ...record, from: 'OPEN', to: 'CLOSED', cause: 'trials_succeeded' }, null)).toBeNull();

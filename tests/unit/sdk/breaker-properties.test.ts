@@ -12,7 +12,10 @@ type Step =
   | { kind: 'expiringOverride'; ms: number };
 
 const step: fc.Arbitrary<Step> = fc.oneof(
-  { weight: 8, arbitrary: fc.record({ kind: fc.constant('call' as const), outcome: fc.constantFrom('success' as const, 'failure' as const, 'ignored' as const), durationMs: fc.integer({ min: 0, max: 300 }) }) },
+  {
+    weight: 8,
+    arbitrary: fc.record({ kind: fc.constant('call' as const), outcome: fc.constantFrom('success' as const, 'failure' as const, 'ignored' as const), durationMs: fc.integer({ min: 0, max: 300 }) }),
+  },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('start' as const), outcome: fc.constantFrom('success' as const, 'failure' as const) }) },
   { weight: 2, arbitrary: fc.constant({ kind: 'settleOldest' as const }) },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('advance' as const), ms: fc.integer({ min: 1, max: 3_000 }) }) },
@@ -20,13 +23,7 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('expiringOverride' as const), ms: fc.integer({ min: 1, max: 5_000 }) }) },
 );
 
-const AUTOMATIC = new Set([
-  'CLOSED→OPEN:failure_rate',
-  'CLOSED→OPEN:slow_call_rate',
-  'OPEN→HALF_OPEN:open_timeout_elapsed',
-  'HALF_OPEN→CLOSED:trials_succeeded',
-  'HALF_OPEN→OPEN:trial_failed',
-]);
+const AUTOMATIC = new Set(['CLOSED→OPEN:failure_rate', 'CLOSED→OPEN:slow_call_rate', 'OPEN→HALF_OPEN:open_timeout_elapsed', 'HALF_OPEN→CLOSED:trials_succeeded', 'HALF_OPEN→OPEN:trial_failed']);
 
 /** The transition table of automatic-state.ts, as a predicate. */
 function allowed(change: StateChangeEvent): boolean {

@@ -24,9 +24,7 @@ describe('CLOSED → OPEN', () => {
     await run(at.breaker, succeed, 5);
     await run(at.breaker, fail, 5);
     expect(at.breaker.state).toBe('OPEN');
-    expect(at.changes).toEqual([
-      expect.objectContaining({ from: 'CLOSED', to: 'OPEN', cause: 'failure_rate', failureRate: 50, slowCallRate: 0, commandId: null }),
-    ]);
+    expect(at.changes).toEqual([expect.objectContaining({ from: 'CLOSED', to: 'OPEN', cause: 'failure_rate', failureRate: 50, slowCallRate: 0, commandId: null })]);
   });
 
   it('trips when a success brings the window up to minimumCalls', async () => {

@@ -4,13 +4,28 @@ import { createCommandApplier } from '../../../sdk/src/reporter/command-applier.
 import { Outbox } from '../../../sdk/src/reporter/outbox.js';
 
 const command = (overrides: Record<string, unknown> = {}) => ({
-  protocolVersion: 1, id: 'c1', breaker: 'payments', action: 'trip', expiresAt: null, scope: { kind: 'service' }, reason: 'r', issuedBy: 'ops', issuedAt: 1, ...overrides,
+  protocolVersion: 1,
+  id: 'c1',
+  breaker: 'payments',
+  action: 'trip',
+  expiresAt: null,
+  scope: { kind: 'service' },
+  reason: 'r',
+  issuedBy: 'ops',
+  issuedAt: 1,
+  ...overrides,
 });
 
 describe('command applier', () => {
   const setup = () => {
     const breaker = createCircuitBreaker({ name: 'payments', clock: { now: () => 1_000 } });
-    const applier = createCommandApplier({ instanceId: 'web-1', labels: { region: 'eu', zone: 'a' }, findBreaker: (name) => (name === 'payments' ? breaker : undefined), now: () => 1_000, historySize: 2 });
+    const applier = createCommandApplier({
+      instanceId: 'web-1',
+      labels: { region: 'eu', zone: 'a' },
+      findBreaker: (name) => (name === 'payments' ? breaker : undefined),
+      now: () => 1_000,
+      historySize: 2,
+    });
     return { breaker, applier };
   };
 
@@ -46,7 +61,10 @@ describe('outbox', () => {
     outbox.push(2, 'b');
     outbox.push(3, 'c');
     expect(outbox.dropped).toBe(1);
-    expect(outbox.takeUnsent()).toEqual([[2, 'b'], [3, 'c']]);
+    expect(outbox.takeUnsent()).toEqual([
+      [2, 'b'],
+      [3, 'c'],
+    ]);
     expect(outbox.takeUnsent()).toEqual([]);
     outbox.acknowledge(2);
     outbox.retryAll();

@@ -36,11 +36,7 @@ describe('instrumentOpossum', () => {
     heal();
     await fire();
     expect(instrumented.state).toBe('CLOSED');
-    expect(changes.map((change) => `${change.from}→${change.to}:${change.cause}`)).toEqual([
-      'CLOSED→OPEN:failure_rate',
-      'OPEN→HALF_OPEN:open_timeout_elapsed',
-      'HALF_OPEN→CLOSED:trials_succeeded',
-    ]);
+    expect(changes.map((change) => `${change.from}→${change.to}:${change.cause}`)).toEqual(['CLOSED→OPEN:failure_rate', 'OPEN→HALF_OPEN:open_timeout_elapsed', 'HALF_OPEN→CLOSED:trials_succeeded']);
     const stats = instrumented.stats();
     expect(stats).toMatchObject({ name: 'inventory', state: 'CLOSED', wouldBe: 'CLOSED', counters: { success: 1, failure: 2, rejected: 1, timeout: 0 } });
     expect(stats.latency.counts.reduce((sum, count) => sum + count, 0)).toBe(3);

@@ -28,7 +28,13 @@ describe('SseReader', () => {
 
 describe('readHystrixCommand', () => {
   it('coerces strings, "null" and Turbine tallies rather than rejecting them', () => {
-    const read = command({ rollingCountSuccess: '12', rollingCountFailure: 'null', errorPercentage: '40', isCircuitBreakerOpen: { false: 2, true: 1 }, propertyValue_circuitBreakerForceOpen: 'false' });
+    const read = command({
+      rollingCountSuccess: '12',
+      rollingCountFailure: 'null',
+      errorPercentage: '40',
+      isCircuitBreakerOpen: { false: 2, true: 1 },
+      propertyValue_circuitBreakerForceOpen: 'false',
+    });
     expect(read.rolling.success).toBe(12);
     expect(read.rolling.failure).toBe(0);
     expect(read.errorPercentage).toBe(40);
@@ -68,12 +74,19 @@ describe('RollingWindowTotals', () => {
 
   it('sums rejections of every kind, keeps slow at 0, and starts the window again when the service clock steps back', () => {
     const totals = new RollingWindowTotals();
-    expect(totals.observe(50_000, 1_000, { ...rolling(1), shortCircuited: 2, threadPoolRejected: 3, semaphoreRejected: 4, fallbackSuccess: 5 })).toEqual({ success: 1, failure: 0, timeout: 0, rejected: 9, slow: 0, fallback: 5 });
+    expect(totals.observe(50_000, 1_000, { ...rolling(1), shortCircuited: 2, threadPoolRejected: 3, semaphoreRejected: 4, fallbackSuccess: 5 })).toEqual({
+      success: 1,
+      failure: 0,
+      timeout: 0,
+      rejected: 9,
+      slow: 0,
+      fallback: 5,
+    });
     expect(totals.observe(40_000, 1_000, rolling(100)).success).toBe(1);
     expect(totals.observe(41_000, 1_000, rolling(100)).success).toBe(101);
   });
 
-  it('takes Hystrix\'s 10 s default when the stream does not say', () => {
+  it("takes Hystrix's 10 s default when the stream does not say", () => {
     const totals = new RollingWindowTotals();
     totals.observe(0, null, rolling(1));
     expect(totals.observe(9_999, null, rolling(1)).success).toBe(1);

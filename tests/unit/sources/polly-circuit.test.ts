@@ -26,7 +26,12 @@ function exportOf(values: Record<string, number>, { start = RECEIVER_START + 1, 
                   isMonotonic: true,
                   dataPoints: [
                     { startTimeUnixNano: nanos(start), timeUnixNano: nanos(time), asInt: '7', attributes: [text('event.name', 'PipelineExecuting'), text('pipeline.name', 'orders-http')] },
-                    ...Object.entries(values).map(([event, value]) => ({ startTimeUnixNano: nanos(start), timeUnixNano: nanos(time), asInt: String(value), attributes: [text('event.name', event), text('pipeline.name', 'orders-http'), text('strategy.name', 'cb')] })),
+                    ...Object.entries(values).map(([event, value]) => ({
+                      startTimeUnixNano: nanos(start),
+                      timeUnixNano: nanos(time),
+                      asInt: String(value),
+                      attributes: [text('event.name', event), text('pipeline.name', 'orders-http'), text('strategy.name', 'cb')],
+                    })),
                   ],
                 },
               },
@@ -39,7 +44,7 @@ function exportOf(values: Record<string, number>, { start = RECEIVER_START + 1, 
 }
 
 describe('replayCircuit', () => {
-  it('explains every event with the circuit\'s own moves, closing last when several orders fit', () => {
+  it("explains every event with the circuit's own moves, closing last when several orders fit", () => {
     expect(replayCircuit('CLOSED', counts(1, 1, 1))).toEqual(['OPEN', 'HALF_OPEN', 'CLOSED']);
     expect(replayCircuit('HALF_OPEN', counts(1, 1, 1))).toEqual(['OPEN', 'HALF_OPEN', 'CLOSED']);
     expect(replayCircuit('CLOSED', counts(4, 3, 3)).at(-1)).toBe('OPEN');
@@ -66,7 +71,9 @@ describe('PollyCircuitTracker', () => {
     const tracker = new PollyCircuitTracker(RECEIVER_START);
     const first = tracker.apply(exportOf({ OnCircuitOpened: 1 }), 'orders', RECEIVER_START + 60_000);
     expect(first.snapshots).toHaveLength(1);
-    expect(first.snapshots[0]!.breakers).toEqual([{ name: 'orders-http/cb', state: 'OPEN', counters: { success: 0, failure: 0, timeout: 0, rejected: 0, slow: 0, fallback: 0 }, window: null, latency: null, writable: false }]);
+    expect(first.snapshots[0]!.breakers).toEqual([
+      { name: 'orders-http/cb', state: 'OPEN', counters: { success: 0, failure: 0, timeout: 0, rejected: 0, slow: 0, fallback: 0 }, window: null, latency: null, writable: false },
+    ]);
     expect(first.snapshots[0]!.transitions).toEqual([{ breaker: 'orders-http/cb', from: 'CLOSED', to: 'OPEN', at: RECEIVER_START + 60_000 }]);
     // The same export again (a retry) adds nothing.
     expect(tracker.apply(exportOf({ OnCircuitOpened: 1 }), 'orders', RECEIVER_START + 61_000).snapshots[0]!.transitions).toEqual([]);
@@ -116,7 +123,28 @@ describe('PollyCircuitTracker', () => {
 
 describe('OTLP protobuf decoding', () => {
   it('gives the same request as OTLP/JSON, 64-bit integers as strings', () => {
-    const json = { resourceMetrics: [{ resource: { attributes: [text('service.name', 'orders')] }, scopeMetrics: [{ scope: { name: 'Polly' }, metrics: [{ name: 'resilience.polly.strategy.events', sum: { aggregationTemporality: 2, isMonotonic: true, dataPoints: [{ startTimeUnixNano: '1741082400000000000', timeUnixNano: '1741082460000000000', asInt: '3', attributes: [text('event.name', 'OnCircuitOpened')] }] } }] }] }] };
+    const json = {
+      resourceMetrics: [
+        {
+          resource: { attributes: [text('service.name', 'orders')] },
+          scopeMetrics: [
+            {
+              scope: { name: 'Polly' },
+              metrics: [
+                {
+                  name: 'resilience.polly.strategy.events',
+                  sum: {
+                    aggregationTemporality: 2,
+                    isMonotonic: true,
+                    dataPoints: [{ startTimeUnixNano: '1741082400000000000', timeUnixNano: '1741082460000000000', asInt: '3', attributes: [text('event.name', 'OnCircuitOpened')] }],
+                  },
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    };
     expect(ZExportMetricsRequest.parse(decodeMetricsRequest(encodeMetricsRequest(json)))).toEqual(ZExportMetricsRequest.parse(json));
   });
 

@@ -16,7 +16,14 @@ resilience4j_circuitbreaker_buffered_calls{kind="failed",name="inventory"} 10.0
 resilience4j_circuitbreaker_buffered_calls{kind="successful",name="inventory"} 6.0
 `);
     expect(scrapedBreakers(samples)).toEqual([
-      { name: 'inventory', library: 'resilience4j', state: 'OPEN', transitions: null, counters: { success: 1000, failure: 214, timeout: 0, rejected: 57, slow: 0, fallback: 0 }, window: { calls: 16, failureRate: 62.5, slowCallRate: 0 } },
+      {
+        name: 'inventory',
+        library: 'resilience4j',
+        state: 'OPEN',
+        transitions: null,
+        counters: { success: 1000, failure: 214, timeout: 0, rejected: 57, slow: 0, fallback: 0 },
+        window: { calls: 16, failureRate: 62.5, slowCallRate: 0 },
+      },
     ]);
   });
 
@@ -26,13 +33,35 @@ resilience4j_circuitbreaker_buffered_calls{kind="successful",name="inventory"} 6
   });
 
   it('reads opossum-prometheus, taking timeouts out of failures (COMPAT.md §6.2)', () => {
-    const { samples } = parsePrometheusText('circuit{name="fetch",event="failure"} 9\ncircuit{name="fetch",event="timeout"} 4\ncircuit{name="fetch",event="success"} 20\ncircuit{name="fetch",event="reject"} 3\ncircuit{name="fetch",event="open"} 1\ncircuit_perf_count{name="fetch",event="success"} 20\n');
-    expect(scrapedBreakers(samples)).toEqual([{ name: 'fetch', library: 'opossum', state: null, transitions: { opened: 1, halfOpened: 0, closed: 0 }, counters: { success: 20, failure: 5, timeout: 4, rejected: 3, slow: 0, fallback: 0 }, window: null }]);
+    const { samples } = parsePrometheusText(
+      'circuit{name="fetch",event="failure"} 9\ncircuit{name="fetch",event="timeout"} 4\ncircuit{name="fetch",event="success"} 20\ncircuit{name="fetch",event="reject"} 3\ncircuit{name="fetch",event="open"} 1\ncircuit_perf_count{name="fetch",event="success"} 20\n',
+    );
+    expect(scrapedBreakers(samples)).toEqual([
+      {
+        name: 'fetch',
+        library: 'opossum',
+        state: null,
+        transitions: { opened: 1, halfOpened: 0, closed: 0 },
+        counters: { success: 20, failure: 5, timeout: 4, rejected: 3, slow: 0, fallback: 0 },
+        window: null,
+      },
+    ]);
   });
 
   it('reads Polly transition events keyed by pipeline and strategy (COMPAT.md §7.2)', () => {
-    const { samples } = parsePrometheusText('resilience_polly_strategy_events_total{event_name="OnCircuitOpened",pipeline_name="orders-http",pipeline_instance="",strategy_name="cb-inventory"} 3\nresilience_polly_strategy_events_total{event_name="OnRetry",pipeline_name="orders-http",strategy_name="retry"} 8\n');
-    expect(scrapedBreakers(samples)).toEqual([{ name: 'orders-http/cb-inventory', library: 'polly', state: null, transitions: { opened: 3, halfOpened: 0, closed: 0 }, counters: { success: 0, failure: 0, timeout: 0, rejected: 0, slow: 0, fallback: 0 }, window: null }]);
+    const { samples } = parsePrometheusText(
+      'resilience_polly_strategy_events_total{event_name="OnCircuitOpened",pipeline_name="orders-http",pipeline_instance="",strategy_name="cb-inventory"} 3\nresilience_polly_strategy_events_total{event_name="OnRetry",pipeline_name="orders-http",strategy_name="retry"} 8\n',
+    );
+    expect(scrapedBreakers(samples)).toEqual([
+      {
+        name: 'orders-http/cb-inventory',
+        library: 'polly',
+        state: null,
+        transitions: { opened: 3, halfOpened: 0, closed: 0 },
+        counters: { success: 0, failure: 0, timeout: 0, rejected: 0, slow: 0, fallback: 0 },
+        window: null,
+      },
+    ]);
   });
 
   it('walks transition counts in the only order they can happen', () => {
