@@ -136,7 +136,7 @@ describe('the packed SDK installed in a project outside the repository', () => {
     const detail = await admin.getJson<TBreakerDetail>(`/api/v1/breakers/${breaker.id}`);
     expect(detail.instances).toMatchObject([{ name: 'web-1', labels: { zone: 'eu-1' }, state: 'OPEN' }]);
     expect(detail.recentTransitions[0]).toMatchObject({ from: 'CLOSED', to: 'OPEN', cause: 'failure_rate', instance: 'web-1' });
-    expect(detail.instances[0]?.client).toEqual({ kind: 'node-sdk', sdk: '@breaker-panel/sdk typescript', transport: 'socket' });
+    expect(detail.instances[0]?.client).toEqual({ kind: 'node-sdk', sdk: '@breaker-panel/sdk typescript', transport: 'socket', readOnly: false });
 
     // The service shuts down as a deployment would stop it: its reporter's close() lets it exit cleanly.
     await stopService();
