@@ -19,7 +19,7 @@ const contrast = (a: string, b: string) => {
 const bodyColours = (page: Page) => page.evaluate(() => ({ background: getComputedStyle(document.body).backgroundColor, text: getComputedStyle(document.body).color }));
 
 test('the theme follows the system setting, charts included', async ({ adminPage: page, panel }) => {
-  test.setTimeout(90_000);
+  test.setTimeout(150_000);
   const key = await createReporterKey(page, panel.url, 'checkout');
   const service = await startSdkService({ PANEL_URL: panel.url, PANEL_API_KEY: key, SERVICE: 'checkout', INSTANCE: 'web-1', BREAKER: 'payments-api' });
   try {
@@ -40,7 +40,8 @@ test('the theme follows the system setting, charts included', async ({ adminPage
     await page.getByRole('link', { name: 'payments-api', exact: true }).click();
     const chart = page.getByRole('figure', { name: 'Calls per second by outcome' });
     const tick = chart.locator('.recharts-cartesian-axis-tick-value').first();
-    await expect(tick).toBeVisible({ timeout: 15_000 });
+    // A chart is drawn from its third point on (before that it says how much data there is).
+    await expect(tick).toBeVisible({ timeout: 60_000 });
     const tickFill = await tick.evaluate((element) => getComputedStyle(element).fill);
     expect(contrast(tickFill, dark.background)).toBeGreaterThan(4.5);
     await expect(page.getByLabel('Range summary')).toHaveText(/peak (?!0\.0 )[\d.]+ calls\/s/, { timeout: 30_000 });

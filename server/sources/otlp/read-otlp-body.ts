@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import { HttpError } from '../../http/http-error';
+import { readBodyBytes } from '../../http/read-json-body';
 
 export type OtlpEncoding = 'protobuf' | 'json';
 
@@ -20,20 +21,7 @@ export function otlpEncoding(req: IncomingMessage): OtlpEncoding {
 export async function readOtlpBody(req: IncomingMessage, limitBytes: number): Promise<Buffer> {
   const encoding = (req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
   if (encoding !== 'identity' && encoding !== 'gzip') throw new HttpError(415, 'unsupported_media_type', `Content-Encoding ${encoding} is not supported; send gzip or none`);
-  const declared = Number(req.headers['content-length'] ?? NaN);
-  if (declared > limitBytes) throw new HttpError(413, 'payload_too_large', `The body is ${declared} bytes; the limit is ${limitBytes}`);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    const buffer = chunk as Buffer;
-    size += buffer.length;
-    if (size > limitBytes) {
-      req.resume();
-      throw new HttpError(413, 'payload_too_large', `The body is larger than the limit of ${limitBytes} bytes`);
-    }
-    chunks.push(buffer);
-  }
-  const body = Buffer.concat(chunks);
+  const body = await readBodyBytes(req, limitBytes);
   if (encoding === 'identity') return body;
   try {
     return gunzipSync(body, { maxOutputLength: limitBytes });
