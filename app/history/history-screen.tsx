@@ -17,6 +17,13 @@ import { apiFilters, breakerLink, defaultRange, hasRange, PRESETS, queryFor, vie
 const PRESET_LIST = Object.entries(PRESETS).map(([key, preset]) => ({ key, label: preset.label }));
 // Presets follow "now"; re-reading the clock only when the URL changes keeps a view stable while it is read.
 const readNow = () => Date.now();
+// The filters that decide where the data starts: the extent is asked for them.
+const scopeOf = (params: URLSearchParams) => {
+  const scope = new URLSearchParams();
+  if (params.get('service')) scope.set('service', params.get('service')!);
+  if (params.get('breaker')) scope.set('breaker', params.get('breaker')!);
+  return scope.toString();
+};
 
 /** The history page: range and filters in the URL, swimlanes, incidents with their summary, exports. */
 export function HistoryScreen() {
@@ -24,9 +31,19 @@ export function HistoryScreen() {
   const router = useRouter();
   const pathname = usePathname();
   const query = params.toString();
-  const view = useMemo(() => viewFromParams(new URLSearchParams(query), readNow()), [query]);
-  // Without a range in the URL the page first asks since when there is data, then opens on a range that fits it.
+  // Without a range in the URL the page first asks since when there is data, then shows a range that fits it.
+  // The fitted range stays in state, not the URL: rewriting the URL from an effect would cancel a navigation the user has started.
   const rangeChosen = hasRange(new URLSearchParams(query));
+  const scope = scopeOf(new URLSearchParams(query));
+  const [fitted, setFitted] = useState<{ scope: string; range: DefaultRange } | null>(null);
+  const fittedRange = !rangeChosen && fitted?.scope === scope ? fitted.range : null;
+  const ready = rangeChosen || fittedRange !== null;
+  const view = useMemo(() => {
+    const now = readNow();
+    const fromUrl = viewFromParams(new URLSearchParams(query), now);
+    if (!fittedRange) return fromUrl;
+    return fittedRange.preset ? { ...fromUrl, preset: fittedRange.preset, from: now - PRESETS[fittedRange.preset].ms, to: now } : { ...fromUrl, ...fittedRange };
+  }, [query, fittedRange]);
   const [timeline, setTimeline] = useState<TTimeline | null>(null);
   const [incidents, setIncidents] = useState<TIncidentList | null>(null);
   const [instanceLanes, setInstanceLanes] = useState<Record<string, TBreakerLane['instances']>>({});
@@ -48,21 +65,18 @@ export function HistoryScreen() {
   useEffect(() => {
     if (rangeChosen) return;
     let cancelled = false;
-    const scope = new URLSearchParams();
-    if (view.service) scope.set('service', view.service);
-    if (view.breaker) scope.set('breaker', view.breaker);
-    const open = (range: DefaultRange) => !cancelled && router.replace(`${pathname}?${queryFor({ ...view, ...range })}`, { scroll: false });
+    const fit = (range: DefaultRange) => !cancelled && setFitted({ scope, range });
     callApi<THistoryExtent>(`/api/v1/history/extent?${scope}`).then(
-      (extent) => open(defaultRange(extent.earliest, extent.serverTime)),
-      () => open({ preset: '24h' }),
+      (extent) => fit(defaultRange(extent.earliest, extent.serverTime)),
+      () => fit({ preset: '24h' }),
     );
     return () => {
       cancelled = true;
     };
-  }, [rangeChosen, view, router, pathname]);
+  }, [rangeChosen, scope]);
 
   useEffect(() => {
-    if (!rangeChosen) return;
+    if (!ready) return;
     let cancelled = false;
     callApi<TTimeline>(`/api/v1/history/timeline?${filters}`).then(
       (data) => {
@@ -79,10 +93,10 @@ export function HistoryScreen() {
     return () => {
       cancelled = true;
     };
-  }, [filters, rangeChosen]);
+  }, [filters, ready]);
 
   useEffect(() => {
-    if (!rangeChosen) return;
+    if (!ready) return;
     let cancelled = false;
     callApi<TIncidentList>(`/api/v1/history/incidents?${filters}&sort=${sort.sort}&order=${sort.order}`).then(
       (data) => !cancelled && startTransition(() => setIncidents(data)),
@@ -91,7 +105,7 @@ export function HistoryScreen() {
     return () => {
       cancelled = true;
     };
-  }, [filters, sort, rangeChosen]);
+  }, [filters, sort, ready]);
 
   // Instance lanes are fetched per breaker when expanded: the service view stays small.
   useEffect(() => {
@@ -113,7 +127,7 @@ export function HistoryScreen() {
     <>
       <RangePicker
         presets={PRESET_LIST}
-        active={rangeChosen ? view.preset : null}
+        active={ready ? view.preset : null}
         from={view.from}
         to={view.to}
         onPreset={(key) => go({ preset: key as Preset })}
