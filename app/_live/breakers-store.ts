@@ -15,7 +15,7 @@ export interface BreakersState {
    * objects of the breakers it did not change, so a row's selector sees only
    * its own breaker's changes and whatever reads the whole map sees a new one.
    * A Map because copying one of 10,000 entries takes a third of the time of
-   * spreading a plain object of them (docs/performance.md, "Dashboard").
+   * spreading a plain object of them (docs/performance.md, "Dashboard (UI)").
    */
   byId: ReadonlyMap<string, TBreakerSummary>;
   /** Instances of the breaker whose detail is open. */

@@ -4,7 +4,7 @@ import { z } from 'zod';
  * An array whose entries are checked in one plain loop rather than by a
  * schema per entry: the browser runs zod interpreted (instrumentation-client.ts),
  * where a schema per entry of 10,000 cost whole frames (docs/performance.md,
- * "Dashboard"). Errors still name the failing index.
+ * "Dashboard (UI)"). Errors still name the failing index.
  */
 export function checkedColumn<T>(isValid: (value: unknown) => value is T, expected: string) {
   return z
