@@ -1,5 +1,5 @@
 import type { TBreakerInstance } from '../../lib/api/breaker-detail.js';
-import type { TBreakerSummary } from '../../lib/api/breaker-summary.js';
+import type { TBreakerSummary, TRecentRates } from '../../lib/api/breaker-summary.js';
 import type { TReporterTransport } from '../../lib/api/reporter-client.js';
 import type { TOverrideView } from '../../lib/control/operator-action.js';
 import type { TBreakerConfig } from '../../lib/protocol/breaker-config.js';
@@ -7,7 +7,6 @@ import type { TCompactReportData } from '../../lib/protocol/compact-report.js';
 import type { TBreakerState } from '../../lib/protocol/breaker-state.js';
 import type { TLabels } from '../../lib/protocol/identity.js';
 import type { TTransition } from '../../lib/protocol/transition.js';
-import { ratesChange, type TRatesChange } from '../../lib/live/breaker-delta';
 import { stateOfCode, type NamedReport } from '../ingest/named-report';
 import { instancesOf, partialOf, summaryOf, type BreakerPartial } from './breaker-views';
 import { DirtyBreakers } from './dirty-breakers';
@@ -404,10 +403,10 @@ export function createAggregate({ now, staleAfterMs, bucketSeconds }: AggregateO
     partial,
 
     /** A breaker's rates as the live stream's rates-only change, without building its whole summary. */
-    ratesChange(breakerId: string): { service: string; change: TRatesChange } | undefined {
+    ratesChange(breakerId: string): { service: string; rates: TRecentRates; lastReportAt: number | null } | undefined {
       const breaker = breakers.get(breakerId);
       if (!breaker) return undefined;
-      return { service: breaker.serviceName, change: ratesChange(breaker.id, breaker.recent.rates(now()), breaker.lastReportAt) };
+      return { service: breaker.serviceName, rates: breaker.recent.rates(now()), lastReportAt: breaker.lastReportAt };
     },
 
     breakerIds(filter?: { service?: string }): string[] {
