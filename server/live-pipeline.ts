@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { Server } from 'socket.io';
 import { createAggregate } from './aggregate/aggregate';
-import { loadCatalog } from './aggregate/load-catalog';
+import { loadCatalog, loadInstance } from './aggregate/load-catalog';
 import { listenForRevokedKeys } from './auth/api-keys';
 import type { Cluster } from './cluster/start-cluster';
 import type { Config } from './config';
@@ -102,7 +102,8 @@ export async function startLivePipeline({ config, logger, io, router, pool, pris
     // Bound below: deliveries need the agent namespace, which needs ingest.
     onCommandAck: (instanceId, ack) => delivery.acknowledge(instanceId, ack),
     counters: metrics.counters,
-    onRunStarted: ({ instanceId, runId, breakerIds }) => createBaselineStore(pool).upsert([{ instanceId, runId, breakerIds, widths: breakerIds.map(() => 0), totals: new Float64Array(0) }]),
+    onRunRegistered: ({ instanceId, runId, breakerIds }) => createBaselineStore(pool).startOrJoin(instanceId, runId, breakerIds),
+    loadInstance: (serviceId, name) => loadInstance(pool, aggregate, ingest, serviceId, name),
     // Bound below, like onCommandAck.
     onHeldOverrides: (instanceId, held) => overrides.reconcile(instanceId, held),
   });
