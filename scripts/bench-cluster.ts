@@ -328,7 +328,7 @@ function printResults(r: {
   console.log(line('  histogram sums stored / acked', `${int(r.stored.breakerBuckets.histogram)} / ${int(r.totals.histogram)}`));
   console.log(line('  per-instance buckets', instanceExact ? 'equal to acked' : `counters ${int(r.stored.instanceBuckets.counters)}, histogram ${int(r.stored.instanceBuckets.histogram)}`));
   console.log(
-    line('transition → other server dashboard', `p99 ${ms(crossP99)} (p50 ${ms(quantile(cross.latencies, 0.5))}, ${int(cross.latencies.length)} probes, ${cross.lost} lost)`, {
+    line('transition → other server dashboard', `p99 ${ms(crossP99)} (p50 ${ms(quantile(cross.latencies, 0.5))}, ${cross.lost} of ${int(crossProbes.length)} lost)`, {
       text: `≤ ${TARGET.p99Ms} ms`,
       pass: crossP99 !== null && crossP99 <= TARGET.p99Ms && cross.lost === 0,
     }),
@@ -358,16 +358,12 @@ function printResults(r: {
     }),
   );
   console.log(
-    line(
-      'CPU per breaker-report, cluster',
-      `${clusterCost.toFixed(1)} µs (servers ${steady.cores.servers!.toFixed(2)} + Postgres ${steady.cores.postgres!.toFixed(2)} cores at ${int(steady.rate)}/s)`,
-      {
-        text: `≤ ${TARGET.cpuRatio}× alone`,
-        pass: ratio <= TARGET.cpuRatio,
-      },
-    ),
+    line('CPU per breaker-report, cluster', `${clusterCost.toFixed(1)} µs (${steady.cores.servers!.toFixed(2)} + PG ${steady.cores.postgres!.toFixed(2)} cores)`, {
+      text: `≤ ${TARGET.cpuRatio}× alone`,
+      pass: ratio <= TARGET.cpuRatio,
+    }),
   );
-  console.log(line('  one server alone', `${aloneCost.toFixed(1)} µs (server ${alone.cores.servers!.toFixed(2)} + Postgres ${alone.cores.postgres!.toFixed(2)} cores at ${int(alone.rate)}/s)`));
+  console.log(line('  one server alone', `${aloneCost.toFixed(1)} µs (${alone.cores.servers!.toFixed(2)} + PG ${alone.cores.postgres!.toFixed(2)} cores at ${int(alone.rate)}/s)`));
   console.log(line('  cluster / alone', `${ratio.toFixed(2)}× (servers only ${(perReportUs(steady.cores.servers!, steady.rate) / perReportUs(alone.cores.servers!, alone.rate)).toFixed(2)}×)`));
   console.log(line('machine load average at the end', load()));
 }

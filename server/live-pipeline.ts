@@ -197,6 +197,15 @@ export async function startLivePipeline({ config, logger, io, router, pool, pris
     sources,
     /** Answers every waiting long poll of HTTP reporters at once, and later ones without waiting: the server is stopping. */
     endLongPolls: () => mailboxes.close(),
+    /**
+     * Stops counting reports and writes every count, open buckets included,
+     * before the sockets close: a reporter that moves to another server then
+     * finds its run stored as far as this server counted it.
+     */
+    async drainCounters(): Promise<void> {
+      ingest.stopCounting();
+      await flusher.flushAll();
+    },
     /** Writes everything pending now, open buckets included (tests, benchmarks). */
     flush: () => flusher.flushAll(),
     /** Stops the timers and writes what is still pending: after the sockets closed, before the pool does. */

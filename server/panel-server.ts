@@ -166,10 +166,12 @@ export async function startPanelServer({ config, logger, createWebApp, now = Dat
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
-      // Stop accepting, then close sockets (dashboards reconnect elsewhere), then flush and close the store.
+      // Stop accepting, write the counters, then close sockets (reporters and dashboards reconnect elsewhere), then flush and close the store.
       const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
       // Long polls would hold their connections open until their time ran out.
       pipeline.endLongPolls();
+      // Before the reporters leave for another server, which counts their runs on from what is stored.
+      await pipeline.drainCounters().catch((error: unknown) => logger.warn({ err: error }, 'writing counters before closing the sockets failed'));
       await io.close();
       httpServer.closeIdleConnections();
       const forceAfter = setTimeout(() => httpServer.closeAllConnections(), config.shutdownTimeoutMs / 2);

@@ -90,6 +90,7 @@ export function createIngest({ aggregate, catalog, transitions, now, onTransitio
 
   // Loads under way, so that the batches and polls of one instance arriving together read it once.
   const loading = new Map<string, Promise<string | undefined>>();
+  let counting = true;
 
   return {
     /**
@@ -184,7 +185,17 @@ export function createIngest({ aggregate, catalog, transitions, now, onTransitio
       return { instanceId };
     },
 
+    /**
+     * The server is stopping: reports are refused from now on (`unavailable`),
+     * so that what it writes next is everything it counted. Its reporters'
+     * next reports go to another server, which counts on from what was written.
+     */
+    stopCounting(): void {
+      counting = false;
+    },
+
     async report(reporter: ReporterIdentity, message: NamedReport): Promise<void> {
+      if (!counting) throw new AgentError('unavailable', 'This server is stopping; send the report again to another');
       authorise(reporter, message.service);
       const instanceId = instanceOf(reporter, message.instanceId);
       // Nearly every report names only breakers the instance declared: no id map to build for those.

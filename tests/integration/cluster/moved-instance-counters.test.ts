@@ -25,9 +25,10 @@ const portOf = (server: PanelProcess) => Number(new URL(server.url).port);
 /**
  * A real SDK service in its own process reports through a balancer to one
  * server of three; that server is killed with -9 and the instance goes on
- * with its run on another, twice. Whatever each dead server had counted
- * without storing is counted by the next one, and what it had stored is not
- * counted again: the stored totals equal what the service counted.
+ * with its run on another; then that one stops gracefully (a rolling
+ * restart) and the instance moves on again. Whatever a dead server had
+ * counted without storing is counted by the next one, and what a server had
+ * stored is not counted again: the stored totals equal what the service counted.
  */
 describe('an instance that moves to another server when its server dies', () => {
   let database: TestDatabase;
@@ -56,7 +57,7 @@ describe('an instance that moves to another server when its server dies', () => 
     await database?.drop();
   }, 60_000);
 
-  it('counts every call once across two kills', async () => {
+  it('counts every call once across a kill and a graceful stop', async () => {
     const a = await start('a', [SERVICE]);
     // B starts before the instance exists: it has never seen it when the instance reaches it.
     const b = await start('b');
@@ -70,15 +71,17 @@ describe('an instance that moves to another server when its server dies', () => 
       const c = await start('c');
       await sleep(HOLD_MS / 2);
 
-      const movedTo = async (server: PanelProcess, from: PanelProcess) => {
+      const movedTo = async (server: PanelProcess, from: PanelProcess, how: 'kill' | 'stop') => {
         proxy.setBackends([portOf(server)]);
         const registered = new Promise<void>((resolve) => sdk.child.on('message', (message: { event?: string }) => message.event === 'registered' && resolve()));
-        await from.kill();
+        if (how === 'kill') await from.kill();
+        else expect(await from.stop()).toBe(0);
         await registered;
       };
-      await movedTo(c, a);
+      await movedTo(c, a, 'kill');
       await sleep(HOLD_MS);
-      await movedTo(b, c);
+      // A rolling restart's step: C stops gracefully, mid-bucket, while B is already taking its reporter.
+      await movedTo(b, c, 'stop');
       await sleep(2_000);
     } finally {
       clearInterval(flipper);
