@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { Server } from 'socket.io';
 import { createAggregate } from './aggregate/aggregate';
-import { loadCatalog } from './aggregate/load-catalog';
+import { loadCatalog, loadInstance } from './aggregate/load-catalog';
 import { listenForRevokedKeys } from './auth/api-keys';
 import type { Cluster } from './cluster/start-cluster';
 import type { Config } from './config';
@@ -102,7 +102,8 @@ export async function startLivePipeline({ config, logger, io, router, pool, pris
     // Bound below: deliveries need the agent namespace, which needs ingest.
     onCommandAck: (instanceId, ack) => delivery.acknowledge(instanceId, ack),
     counters: metrics.counters,
-    onRunStarted: ({ instanceId, runId, breakerIds }) => createBaselineStore(pool).upsert([{ instanceId, runId, breakerIds, widths: breakerIds.map(() => 0), totals: new Float64Array(0) }]),
+    onRunRegistered: ({ instanceId, runId, breakerIds }) => createBaselineStore(pool).startOrJoin(instanceId, runId, breakerIds),
+    loadInstance: (serviceId, name) => loadInstance(pool, aggregate, ingest, serviceId, name),
     // Bound below, like onCommandAck.
     onHeldOverrides: (instanceId, held) => overrides.reconcile(instanceId, held),
   });
@@ -196,6 +197,15 @@ export async function startLivePipeline({ config, logger, io, router, pool, pris
     sources,
     /** Answers every waiting long poll of HTTP reporters at once, and later ones without waiting: the server is stopping. */
     endLongPolls: () => mailboxes.close(),
+    /**
+     * Stops counting reports and writes every count, open buckets included,
+     * before the sockets close: a reporter that moves to another server then
+     * finds its run stored as far as this server counted it.
+     */
+    async drainCounters(): Promise<void> {
+      ingest.stopCounting();
+      await flusher.flushAll();
+    },
     /** Writes everything pending now, open buckets included (tests, benchmarks). */
     flush: () => flusher.flushAll(),
     /** Stops the timers and writes what is still pending: after the sockets closed, before the pool does. */

@@ -239,10 +239,11 @@ export function createAggregate({ now, staleAfterMs, bucketSeconds }: AggregateO
     },
 
     /**
-     * After a restart, a pair's counters as far as the last server stored
-     * them for this run: the run's next report counts from there rather than
-     * only setting a baseline, so what the dead server had not written yet is
-     * counted once. Ignored for another run (its counters started again).
+     * After a restart, or when the run's reporter moved here from another
+     * server, a pair's counters as far as a server stored them for this run:
+     * the run's next report counts from there (when that is ahead of what
+     * this server saw), so what a dead server had not written yet is counted
+     * once. Ignored for another run (its counters started again).
      */
     restoreCounted(instanceId: string, runId: string, breakerId: string, totals: ArrayLike<number>): void {
       const instance = instances.get(instanceId);
