@@ -68,21 +68,41 @@ function drawNode(context: CanvasRenderingContext2D, node: MapNode, placed: Plac
   }
 }
 
+/** What one view of the map shows: its edges with their looks and its nodes with their counts. */
+export interface MapPlan {
+  view: MapRect;
+  edges: Array<{ index: number; look: EdgeLook }>;
+  nodes: Array<{ node: MapNode; placed: PlacedNode; tripped: number }>;
+  /** Equal for two plans that draw the same picture, so a state change out of view (or one that shows no difference) draws nothing. */
+  key: string;
+}
+
+/** The edges and nodes that `view` (layout pixels) shows, with their live looks. */
+export function planMap(scene: MapScene, view: MapRect, lookOf: (breakerId: string) => EdgeLook, emphasis: MapEmphasis): MapPlan {
+  const parts = [view.left, view.top, view.width, view.height, emphasis.hovered, emphasis.focused].map(String);
+  const edges: MapPlan['edges'] = [];
+  for (const index of scene.edgesIn(view, EDGE_MARGIN)) {
+    const look = lookOf(scene.topology.edges[index]!.breakerId);
+    edges.push({ index, look });
+    parts.push(`${index}:${look.status}:${edgeBadge(look) ?? ''}`);
+  }
+  const nodes: MapPlan['nodes'] = [];
+  for (const { node, placed } of scene.nodesIn(view)) {
+    const tripped = trippedOf(node, lookOf);
+    nodes.push({ node, placed, tripped });
+    if (tripped > 0) parts.push(`${node.id}:${tripped}`);
+  }
+  return { view, edges, nodes, key: parts.join('|') };
+}
+
 /**
- * Draws the part of the map in `view` (layout pixels) onto a canvas the size
- * of the view: the edges that cross it, grouped by status so each style is
- * set once, then the count badges of unhealthy edges, then the nodes over
- * them. The cost follows what is in view, never the size of the map.
+ * Draws a plan onto a canvas the size of its view: the edges, grouped by
+ * status so each style is set once, then the count badges of unhealthy
+ * edges, then the nodes over them. The cost follows what is in view, never
+ * the size of the map.
  */
-export function drawMap(
-  context: CanvasRenderingContext2D,
-  scene: MapScene,
-  view: MapRect,
-  pixelRatio: number,
-  palette: MapPalette,
-  lookOf: (breakerId: string) => EdgeLook,
-  emphasis: MapEmphasis,
-): void {
+export function drawMap(context: CanvasRenderingContext2D, scene: MapScene, plan: MapPlan, pixelRatio: number, palette: MapPalette, emphasis: MapEmphasis): void {
+  const { view } = plan;
   context.setTransform(1, 0, 0, 1, 0, 0);
   context.clearRect(0, 0, context.canvas.width, context.canvas.height);
   context.setTransform(pixelRatio, 0, 0, pixelRatio, -view.left * pixelRatio, -view.top * pixelRatio);
@@ -92,8 +112,7 @@ export function drawMap(
   const { edges } = scene.topology;
   const looks = new Map<number, EdgeLook>();
   const byStatus = new Map<TBreakerStatus, number[]>();
-  for (const index of scene.edgesIn(view, EDGE_MARGIN)) {
-    const look = lookOf(edges[index]!.breakerId);
+  for (const { index, look } of plan.edges) {
     looks.set(index, look);
     const group = byStatus.get(look.status);
     if (group) group.push(index);
@@ -110,7 +129,9 @@ export function drawMap(
 
   for (const index of new Set([emphasis.focused, emphasis.hovered])) {
     if (index === null || !edges[index]) continue;
-    const line = EDGE_LINE[(looks.get(index) ?? lookOf(edges[index].breakerId)).status];
+    const look = looks.get(index);
+    if (!look) continue;
+    const line = EDGE_LINE[look.status];
     const path = scene.path(index);
     if (index === emphasis.focused) {
       context.strokeStyle = FOCUS_COLOUR;
@@ -142,5 +163,5 @@ export function drawMap(
     context.fillText(badge, x, y - 4);
   }
 
-  for (const { node, placed } of scene.nodesIn(view)) drawNode(context, node, placed, trippedOf(node, lookOf), palette);
+  for (const { node, placed, tripped } of plan.nodes) drawNode(context, node, placed, tripped, palette);
 }

@@ -53,7 +53,7 @@ function ConnectedNodeItem({ node }: { node: MapNode }) {
 /**
  * The map in words: every service and dependency, and every breaker as a
  * link, for screen readers and the keyboard (Tab moves along the edges, the
- * map shows the focused one, Enter opens it). Mounted in slices, one a frame;
+ * map rings the focused one and shows its name, Enter opens it). Mounted in slices, one a frame;
  * after that, scrolling the map never touches them.
  */
 export const MapIndex = memo(function MapIndex({

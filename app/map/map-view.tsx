@@ -2,7 +2,7 @@ import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, type Mo
 import { edgeLabel, edgeLookOf } from '../../components/map/edge-look';
 import styles from '../../components/map/map.module.css';
 import { useBreakers } from '../_live/live-provider';
-import { drawMap, type MapEmphasis } from './draw-map';
+import { drawMap, planMap, type MapEmphasis } from './draw-map';
 import type { MapLayout } from './map-layout';
 import { MapIndex } from './map-index';
 import { readPalette, type MapPalette } from './map-palette';
@@ -19,6 +19,8 @@ interface Drawing extends MapEmphasis {
   frameWidth: number;
   frameHeight: number;
   pending: number;
+  /** The plan last drawn: a draw that would paint the same picture is skipped (painting the canvas is most of a draw's cost). */
+  drawnKey: string;
 }
 
 /**
@@ -32,10 +34,11 @@ interface Drawing extends MapEmphasis {
 export const MapView = memo(function MapView({ topology, layout, layoutMs, onOpen }: { topology: MapTopology; layout: MapLayout; layoutMs: number; onOpen(breakerId: string, newTab: boolean): void }) {
   const frame = useRef<HTMLDivElement>(null);
   const canvas = useRef<HTMLCanvasElement>(null);
+  const caption = useRef<HTMLParagraphElement>(null);
   const scene = useMemo(() => new MapScene(topology, layout), [topology, layout]);
   // A new map on every change of any breaker.
   const byId = useBreakers((state) => state.byId);
-  const drawing = useRef<Drawing>({ hovered: null, focused: null, palette: null, frameWidth: 0, frameHeight: 0, pending: 0 });
+  const drawing = useRef<Drawing>({ hovered: null, focused: null, palette: null, frameWidth: 0, frameHeight: 0, pending: 0, drawnKey: '' });
   const latest = useRef({ scene, byId });
   useLayoutEffect(() => {
     latest.current = { scene, byId };
@@ -66,13 +69,22 @@ export const MapView = memo(function MapView({ topology, layout, layoutMs, onOpe
     const pixelRatio = window.devicePixelRatio || 1;
     const [pixelWidth, pixelHeight] = [Math.round(view.width * pixelRatio), Math.round(view.height * pixelRatio)];
     if (target.width !== pixelWidth || target.height !== pixelHeight) {
+      state.drawnKey = '';
       target.width = pixelWidth;
       target.height = pixelHeight;
       target.style.width = `${view.width}px`;
       target.style.height = `${view.height}px`;
     }
     const { scene: current, byId: summaries } = latest.current;
-    drawMap(context, current, view, pixelRatio, state.palette, (id) => edgeLookOf(summaries.get(id)), state);
+    const plan = planMap(current, view, (id) => edgeLookOf(summaries.get(id)), state);
+    if (plan.key !== state.drawnKey) {
+      state.drawnKey = plan.key;
+      drawMap(context, current, plan, pixelRatio, state.palette, state);
+    }
+    // The focused edge's name, kept current as its state changes (written only when it changed: a write costs a layout).
+    const focused = state.focused === null ? null : current.topology.edges[state.focused];
+    const words = focused ? edgeLabel(focused.from, focused.breakerName, edgeLookOf(summaries.get(focused.breakerId))) : '';
+    if (caption.current && caption.current.textContent !== words) caption.current.textContent = words;
   }, [viewOf]);
 
   const requestDraw = useCallback(() => {
@@ -90,6 +102,7 @@ export const MapView = memo(function MapView({ topology, layout, layoutMs, onOpe
     if (!element) return;
     drawing.current.frameWidth = element.clientWidth;
     drawing.current.frameHeight = element.clientHeight;
+    drawing.current.drawnKey = '';
     draw();
   }, [scene, draw]);
 
@@ -112,6 +125,7 @@ export const MapView = memo(function MapView({ topology, layout, layoutMs, onOpe
     const scheme = window.matchMedia('(prefers-color-scheme: dark)');
     const rethemed = () => {
       state.palette = null;
+      state.drawnKey = '';
       requestDraw();
     };
     scheme.addEventListener('change', rethemed);
@@ -179,6 +193,7 @@ export const MapView = memo(function MapView({ topology, layout, layoutMs, onOpe
           <canvas ref={canvas} className={styles.canvas} aria-hidden onMouseMove={hover} onMouseLeave={hover} onClick={click} onAuxClick={click} />
         </div>
       </div>
+      <p ref={caption} className={styles.caption} aria-hidden />
       <MapIndex topology={topology} onOpen={onOpen} onFocusEdge={focusEdge} />
     </section>
   );

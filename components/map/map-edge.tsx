@@ -1,11 +1,10 @@
 import type { FocusEvent, MouseEvent } from 'react';
 import { edgeLabel, type EdgeLook } from './edge-look';
-import styles from './map.module.css';
 
 /**
  * One breaker of the map as a link to its page, for the keyboard and screen
- * readers (the drawing itself is a canvas). Hidden until it has the focus,
- * when it shows its name over the map while the map shows its line.
+ * readers (the drawing itself is a canvas). Out of sight: while it has the
+ * focus the map shows its line and its name.
  */
 export function MapEdgeLink({
   href,
@@ -25,7 +24,7 @@ export function MapEdgeLink({
   onBlur(event: FocusEvent<HTMLAnchorElement>): void;
 }) {
   return (
-    <a href={href} className={styles.edgeLink} data-status={look.status} onClick={onOpen} onFocus={onFocus} onBlur={onBlur}>
+    <a href={href} data-status={look.status} onClick={onOpen} onFocus={onFocus} onBlur={onBlur}>
       {edgeLabel(service, breaker, look)}
     </a>
   );

@@ -93,11 +93,12 @@ test('the map draws a shared dependency once, recolours its edge live when the b
     await expect(page).toHaveURL(/\/breakers\/[^/]+$/);
     await expect(page.getByRole('heading', { name: 'checkout → payments-api' })).toBeVisible();
 
-    // From the keyboard: an edge's link, focused, shows over the map, and Enter opens its breaker.
+    // From the keyboard: with an edge's link focused the map shows its name, and Enter opens its breaker.
     await page.goBack();
     await refunds.focus();
-    await expect(refunds).toBeVisible();
-    await expect(refunds).toBeInViewport();
+    const caption = map.locator('p[aria-hidden]');
+    await expect(caption).toHaveText(/^orders → payments-api:refunds: Closed/);
+    await expect(caption).toBeInViewport();
     await page.keyboard.press('Enter');
     await expect(page).toHaveURL(/\/breakers\/[^/]+$/);
     await expect(page.getByRole('heading', { name: 'orders → payments-api:refunds' })).toBeVisible();
