@@ -1,5 +1,5 @@
-import { DRAW_ORDER, EDGE_LINE, edgeBadge, type EdgeLook } from '../../components/map/edge-look';
-import { UNHEALTHY, type TBreakerStatus } from '../../lib/api/breaker-status';
+import { DRAW_ORDER, EDGE_LINE, edgeBadge, isTripped, type EdgeLook } from '../../components/map/edge-look';
+import type { TBreakerStatus } from '../../lib/api/breaker-status';
 import type { PlacedNode } from './map-layout';
 import type { MapPalette } from './map-palette';
 import type { MapRect, MapScene } from './map-scene';
@@ -18,13 +18,10 @@ const MAX_CHARS = 30;
 /** Room around the view for line widths and count badges that reach into it. */
 const EDGE_MARGIN = 12;
 
-/** A dependency counts the breakers guarding it that are open or half-open (a stale reporter is not a trip). */
-function trippedOf(node: MapNode, lookOf: (breakerId: string) => EdgeLook): number {
+/** A dependency counts the breakers guarding it that are tripped. */
+export function trippedOf(node: MapNode, lookOf: (breakerId: string) => EdgeLook): number {
   let tripped = 0;
-  for (const id of node.incoming) {
-    const status = lookOf(id).status;
-    if (UNHEALTHY.has(status) && status !== 'stale') tripped += 1;
-  }
+  for (const id of node.incoming) if (isTripped(lookOf(id))) tripped += 1;
   return tripped;
 }
 

@@ -1,9 +1,10 @@
-import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, type MouseEvent } from 'react';
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type MouseEvent } from 'react';
 import { edgeLabel, edgeLookOf } from '../../components/map/edge-look';
 import styles from '../../components/map/map.module.css';
 import { useBreakers } from '../_live/live-provider';
 import { drawMap, planMap, type MapEmphasis } from './draw-map';
 import type { MapLayout } from './map-layout';
+import { LookHub } from './look-hub';
 import { MapIndex } from './map-index';
 import { readPalette, type MapPalette } from './map-palette';
 import { edgeAt, MapScene, type MapRect } from './map-scene';
@@ -38,6 +39,8 @@ export const MapView = memo(function MapView({ topology, layout, layoutMs, onOpe
   const scene = useMemo(() => new MapScene(topology, layout), [topology, layout]);
   // A new map on every change of any breaker.
   const byId = useBreakers((state) => state.byId);
+  const [hub] = useState(() => new LookHub(byId));
+  useEffect(() => hub.update(byId), [hub, byId]);
   const drawing = useRef<Drawing>({ hovered: null, focused: null, palette: null, frameWidth: 0, frameHeight: 0, pending: 0, drawnKey: '' });
   const latest = useRef({ scene, byId });
   useLayoutEffect(() => {
@@ -194,7 +197,7 @@ export const MapView = memo(function MapView({ topology, layout, layoutMs, onOpe
         </div>
       </div>
       <p ref={caption} className={styles.caption} aria-hidden />
-      <MapIndex topology={topology} onOpen={onOpen} onFocusEdge={focusEdge} />
+      <MapIndex topology={topology} hub={hub} onOpen={onOpen} onFocusEdge={focusEdge} />
     </section>
   );
 });

@@ -1,4 +1,4 @@
-import { breakerStatus, STATUS_LABEL, type TBreakerStatus } from '../../lib/api/breaker-status';
+import { breakerStatus, STATUS_LABEL, UNHEALTHY, type TBreakerStatus } from '../../lib/api/breaker-status';
 import type { TBreakerSummary } from '../../lib/api/breaker-summary';
 
 /** What an edge shows of its breaker: a status and the instance counts behind it. */
@@ -28,6 +28,11 @@ export function edgeCounts({ open, halfOpen, total, stale }: EdgeLook): string {
 /** An edge's name for screen readers and its tooltip: `checkout → payments-api: Open, 2/3 open`. */
 export function edgeLabel(service: string, breaker: string, look: EdgeLook): string {
   return `${service} → ${breaker}: ${STATUS_LABEL[look.status]}, ${edgeCounts(look)}`;
+}
+
+/** Whether the breaker counts as tripped on its dependency's node: open or half-open somewhere (a stale reporter is not a trip). */
+export function isTripped(look: EdgeLook): boolean {
+  return UNHEALTHY.has(look.status) && look.status !== 'stale';
 }
 
 const QUIET: ReadonlySet<TBreakerStatus> = new Set(['closed', 'idle', 'no_data']);
