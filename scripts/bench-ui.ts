@@ -169,7 +169,8 @@ async function main(): Promise<void> {
     // The map scrolls its frame, which holds the canvas.
     const scroller = onMap ? '[aria-label="Map drawing"]' : '[role="table"] [role="rowgroup"]:last-child';
     const result = (await page.evaluate(`(${MEASURE})(${seconds * 1000}, ${JSON.stringify(scroller)})`)) as { longTasks: number[]; frames: number[] };
-    const work = (await trace.stop()).sort((a, b) => a - b);
+    const traced = await trace.stop();
+    const work = traced.work.sort((a, b) => a - b);
     if (profiler && values.profile) printHotFunctions(await profiler.stop(values.profile));
 
     const frames = [...result.frames].sort((a, b) => a - b);
@@ -187,6 +188,8 @@ async function main(): Promise<void> {
     line('', 'measured', 'target');
     line('long tasks (> 50 ms)', `${result.longTasks.filter((duration) => duration > TARGET.longTaskMs).length} of ${result.longTasks.length}`, 'none', longest <= TARGET.longTaskMs);
     line('longest task', `${longest.toFixed(0)} ms`, `≤ ${TARGET.longTaskMs} ms`, longest <= TARGET.longTaskMs);
+    // Wall time above counts the time the page waited for a core; on a shared machine this says what the page itself asked for.
+    line('  its CPU time, longest (trace)', `${traced.longestTaskCpuMs.toFixed(0)} ms`);
     line('median frame (main-thread work)', `${quantile(work, 0.5).toFixed(1)} ms`, `< ${TARGET.medianFrameMs} ms`, work.length > 0 && quantile(work, 0.5) < TARGET.medianFrameMs);
     line('  p95 / p99 / max', `${quantile(work, 0.95).toFixed(1)} / ${quantile(work, 0.99).toFixed(1)} / ${(work.at(-1) ?? NaN).toFixed(1)} ms`);
     line('frame interval median / p95 / p99', `${quantile(frames, 0.5).toFixed(1)} / ${quantile(frames, 0.95).toFixed(1)} / ${quantile(frames, 0.99).toFixed(1)} ms`);
