@@ -20,7 +20,7 @@
  * services × 10 breakers (2,000 edges) over 200 dependencies that services
  * share in part, with one service in ten carrying a breaker that trips and
  * closes on every report, so edges recolour all the time. It prints the time
- * to the first drawn map, the layout's time (in its worker), and the same
+ * to the first drawn map and to the link of every edge, the layout's time (in its worker), and the same
  * long-task and frame figures while the map scrolls; the figures are printed,
  * never asserted.
  *
@@ -66,8 +66,7 @@ const MEASURE = `async (windowMs, scrollerSelector) => {
   const observer = new PerformanceObserver((list) => list.getEntries().forEach((entry) => longTasks.push(entry.duration)));
   observer.observe({ type: 'longtask' });
   const frames = [];
-  const found = document.querySelector(scrollerSelector);
-  const list = found instanceof SVGElement ? found.parentElement : found;
+  const list = document.querySelector(scrollerSelector);
   const started = performance.now();
   let last = started;
   let step = 0;
@@ -140,7 +139,7 @@ async function main(): Promise<void> {
     cleanups.unshift(() => browser.close());
     const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
     await page.request.post(`${panel.url}/api/v1/auth/sign-in`, { data: { email: TEST_ADMIN.email, password: TEST_ADMIN.password }, headers: { origin: panel.url } });
-    let mapFigures: { firstDrawnMs: number; layoutMs: number; size: string; drawnEdges: number } | null = null;
+    let mapFigures: { firstDrawnMs: number; layoutMs: number; size: string; linksMs: number } | null = null;
     if (onMap) {
       // Every breaker registered before the map opens, so the figure is one layout of the whole fleet, not of its first arrivals.
       await page.goto(panel.url);
@@ -148,13 +147,16 @@ async function main(): Promise<void> {
       const opened = Date.now();
       await page.goto(`${panel.url}/map`);
       // Drawn means the layout of every breaker, not of a first part of them.
-      const map = page.locator(`svg[aria-label="Dependency map"][data-breakers="${total}"]`);
+      const map = page.locator(`section[aria-label="Dependency map"][data-breakers="${total}"]`);
       await map.waitFor({ timeout: 180_000 });
+      const firstDrawnMs = Date.now() - opened;
+      // The canvas is drawn with the layout; the link of every breaker (for the keyboard and screen readers) is mounted in slices after it.
+      await page.waitForFunction((count) => document.querySelectorAll('section[aria-label="Dependency map"] a').length >= count, total, { timeout: 60_000 });
       mapFigures = {
-        firstDrawnMs: Date.now() - opened,
+        firstDrawnMs,
         layoutMs: Number(await map.getAttribute('data-layout-ms')),
         size: ((await page.getByLabel('Map size').textContent()) ?? '').split(' · laid')[0]!,
-        drawnEdges: await map.locator('a').count(),
+        linksMs: Date.now() - opened,
       };
     } else {
       await page.goto(panel.url);
@@ -164,10 +166,11 @@ async function main(): Promise<void> {
 
     const profiler = values.profile ? await startPageProfile(page) : null;
     const trace = await startFrameTrace(browser, page);
-    const scroller = onMap ? 'svg[aria-label="Dependency map"]' : '[role="table"] [role="rowgroup"]:last-child';
-    // The map scrolls its frame, the svg's parent.
+    // The map scrolls its frame, which holds the canvas.
+    const scroller = onMap ? '[aria-label="Map drawing"]' : '[role="table"] [role="rowgroup"]:last-child';
     const result = (await page.evaluate(`(${MEASURE})(${seconds * 1000}, ${JSON.stringify(scroller)})`)) as { longTasks: number[]; frames: number[] };
-    const work = (await trace.stop()).sort((a, b) => a - b);
+    const traced = await trace.stop();
+    const work = traced.work.sort((a, b) => a - b);
     if (profiler && values.profile) printHotFunctions(await profiler.stop(values.profile));
 
     const frames = [...result.frames].sort((a, b) => a - b);
@@ -178,13 +181,15 @@ async function main(): Promise<void> {
     console.log(`\nbench:ui — ${what} at 1 Hz, ${seconds} s in Chromium at 1366×768; fleet connected ${connected.registered} instances`);
     if (mapFigures) {
       line('map', mapFigures.size);
-      line('edges drawn (in view and around)', `${mapFigures.drawnEdges} of ${total}`);
       line('map layout (in its worker)', `${mapFigures.layoutMs.toFixed(0)} ms`);
       line('map opened → drawn', `${mapFigures.firstDrawnMs.toFixed(0)} ms`);
+      line('map opened → every edge link', `${mapFigures.linksMs.toFixed(0)} ms`);
     }
     line('', 'measured', 'target');
     line('long tasks (> 50 ms)', `${result.longTasks.filter((duration) => duration > TARGET.longTaskMs).length} of ${result.longTasks.length}`, 'none', longest <= TARGET.longTaskMs);
     line('longest task', `${longest.toFixed(0)} ms`, `≤ ${TARGET.longTaskMs} ms`, longest <= TARGET.longTaskMs);
+    // Wall time above counts the time the page waited for a core; on a shared machine this says what the page itself asked for.
+    line('  its CPU time, longest (trace)', `${traced.longestTaskCpuMs.toFixed(0)} ms`);
     line('median frame (main-thread work)', `${quantile(work, 0.5).toFixed(1)} ms`, `< ${TARGET.medianFrameMs} ms`, work.length > 0 && quantile(work, 0.5) < TARGET.medianFrameMs);
     line('  p95 / p99 / max', `${quantile(work, 0.95).toFixed(1)} / ${quantile(work, 0.99).toFixed(1)} / ${(work.at(-1) ?? NaN).toFixed(1)} ms`);
     line('frame interval median / p95 / p99', `${quantile(frames, 0.5).toFixed(1)} / ${quantile(frames, 0.95).toFixed(1)} / ${quantile(frames, 0.99).toFixed(1)} ms`);

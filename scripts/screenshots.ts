@@ -79,7 +79,7 @@ async function main() {
     await page.mouse.move(1, 1);
     await page.screenshot({ path: path.join(outDir, 'breaker-detail.png'), fullPage: true });
     await page.goto(`${panel.url}/map`);
-    await page.getByRole('img', { name: 'Dependency map' }).waitFor();
+    await page.getByRole('region', { name: 'Dependency map' }).waitFor();
     await page.waitForTimeout(1_000);
     await page.mouse.move(1, 1);
     await page.screenshot({ path: path.join(outDir, 'map.png') });

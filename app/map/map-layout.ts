@@ -15,7 +15,9 @@ export interface PlacedEdge {
   breakerId: string;
   path: string;
   middle: { x: number; y: number };
-  /** The vertical extent of the path, so the map draws only the edges that cross what is in view. */
+  /** The extent of the path, so the map draws (and hit-tests) only the edges that cross what is in view. */
+  left: number;
+  right: number;
   top: number;
   bottom: number;
 }
@@ -79,16 +81,24 @@ export function barycentreOrder(graph: Graph): void {
   for (const [id, order] of position) (graph.node(id) as { order?: number }).order = order;
 }
 
-/** Left to right through `points`, leaving and entering each point horizontally, so edges into a node fan in smoothly. */
-function smoothPath(points: Point[]): string {
+/**
+ * Left to right through `points`, leaving and entering each point
+ * horizontally, so edges into a node fan in smoothly; with the horizontal
+ * extent of its control points, which holds the whole curve.
+ */
+function smoothPath(points: Point[]): { path: string; left: number; right: number } {
   let path = `M${points[0]!.x.toFixed(1)},${points[0]!.y.toFixed(1)}`;
+  let left = points[0]!.x;
+  let right = points[0]!.x;
   for (let index = 1; index < points.length; index += 1) {
     const a = points[index - 1]!;
     const b = points[index]!;
     const bend = Math.max(20, Math.abs(b.x - a.x) / 2);
     path += `C${(a.x + bend).toFixed(1)},${a.y.toFixed(1)} ${(b.x - bend).toFixed(1)},${b.y.toFixed(1)} ${b.x.toFixed(1)},${b.y.toFixed(1)}`;
+    left = Math.min(left, b.x - bend, b.x);
+    right = Math.max(right, a.x + bend, b.x);
   }
-  return path;
+  return { path, left, right };
 }
 
 /**
@@ -131,6 +141,8 @@ export function layoutMap(topology: MapTopology): MapLayout {
         breakerId: edge.breakerId,
         path: `M${x},${from.y - 5}C${x + reach},${from.y - reach} ${x + reach},${from.y + reach} ${x},${from.y + 5}`,
         middle: { x: x + reach * 0.75, y: from.y },
+        left: x,
+        right: x + reach,
         top: from.y - reach,
         bottom: from.y + reach,
       });
@@ -145,7 +157,7 @@ export function layoutMap(topology: MapTopology): MapLayout {
     const points = forward ? [start, ...inner, end] : [start, ...inner, end].reverse();
     const middle = inner.length ? inner[Math.floor(inner.length / 2)]! : { x: (start.x + end.x) / 2, y: (start.y + end.y) / 2 };
     const ys = points.map((point) => point.y);
-    edges.push({ breakerId: edge.breakerId, path: smoothPath(points), middle, top: Math.min(...ys), bottom: Math.max(...ys) });
+    edges.push({ breakerId: edge.breakerId, ...smoothPath(points), middle, top: Math.min(...ys), bottom: Math.max(...ys) });
   }
   const size = graph.graph() as { width?: number; height?: number };
   return { width: Math.ceil(size.width ?? 0) + MARGIN, height: Math.ceil(size.height ?? 0), nodes, edges };

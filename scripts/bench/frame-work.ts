@@ -6,6 +6,8 @@ export interface TraceEvent {
   ph: string;
   ts: number;
   dur?: number;
+  /** The thread's CPU time in the event, in µs: on a shared machine a task's wall time also counts the time the thread waited for a core. */
+  tdur?: number;
   pid: number;
   tid: number;
 }
@@ -19,14 +21,32 @@ const CATEGORIES = ['disabled-by-default-devtools.timeline', 'disabled-by-defaul
  * 16.7 ms whatever the page does, so it is the work in it that tells whether
  * the page keeps up.
  */
-export async function startFrameTrace(browser: Browser, page: Page): Promise<{ stop(): Promise<number[]> }> {
+export async function startFrameTrace(browser: Browser, page: Page): Promise<{ stop(): Promise<{ work: number[]; longestTaskCpuMs: number }> }> {
   await browser.startTracing(page, { categories: CATEGORIES });
   return {
     async stop() {
       const trace = JSON.parse((await browser.stopTracing()).toString('utf8')) as { traceEvents?: TraceEvent[] } | TraceEvent[];
-      return frameWork(Array.isArray(trace) ? trace : (trace.traceEvents ?? []));
+      const events = Array.isArray(trace) ? trace : (trace.traceEvents ?? []);
+      return { work: frameWork(events), longestTaskCpuMs: longestTaskCpu(events) };
     },
   };
+}
+
+const thread = (event: TraceEvent) => `${event.pid}:${event.tid}`;
+
+/** The thread that started the most main-thread frames (the page's renderer), with its frame starts. */
+function mainThread(events: readonly TraceEvent[]): [string, number[]] {
+  const begins = new Map<string, number[]>();
+  for (const event of events) if (event.name === 'BeginMainThreadFrame') begins.set(thread(event), [...(begins.get(thread(event)) ?? []), event.ts]);
+  return [...begins].sort((a, b) => b[1].length - a[1].length)[0] ?? ['', []];
+}
+
+/** The most CPU time (ms) one task of the page's main thread took: unlike its wall time, it does not grow with the machine's load. */
+export function longestTaskCpu(events: readonly TraceEvent[]): number {
+  const [main] = mainThread(events);
+  let longest = 0;
+  for (const event of events) if (event.name === 'RunTask' && event.ph === 'X' && thread(event) === main) longest = Math.max(longest, event.tdur ?? 0);
+  return longest / 1000;
 }
 
 /**
@@ -35,10 +55,7 @@ export async function startFrameTrace(browser: Browser, page: Page): Promise<{ s
  * frames (the page's renderer).
  */
 export function frameWork(events: readonly TraceEvent[]): number[] {
-  const thread = (event: TraceEvent) => `${event.pid}:${event.tid}`;
-  const begins = new Map<string, number[]>();
-  for (const event of events) if (event.name === 'BeginMainThreadFrame') begins.set(thread(event), [...(begins.get(thread(event)) ?? []), event.ts]);
-  const [main, starts] = [...begins].sort((a, b) => b[1].length - a[1].length)[0] ?? ['', []];
+  const [main, starts] = mainThread(events);
   const tasks = events.filter((event) => event.name === 'RunTask' && event.ph === 'X' && thread(event) === main).sort((a, b) => a.ts - b.ts);
   starts.sort((a, b) => a - b);
   const work: number[] = [];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { frameWork, type TraceEvent } from '../../../scripts/bench/frame-work';
+import { frameWork, longestTaskCpu, type TraceEvent } from '../../../scripts/bench/frame-work';
 
 const begin = (ts: number, tid = 1): TraceEvent => ({ name: 'BeginMainThreadFrame', ph: 'I', ts, pid: 7, tid });
 const task = (ts: number, dur: number, tid = 1): TraceEvent => ({ name: 'RunTask', ph: 'X', ts, dur, pid: 7, tid });
@@ -24,5 +24,12 @@ describe('frameWork', () => {
   it('gives nothing without two frame starts', () => {
     expect(frameWork([task(0, 1_000)])).toEqual([]);
     expect(frameWork([begin(0), task(0, 1_000)])).toEqual([]);
+  });
+
+  it("finds the main thread's task that took the most CPU time, whatever its wall time", () => {
+    const cpu = (ts: number, dur: number, tdur: number, tid = 1): TraceEvent => ({ ...task(ts, dur, tid), tdur });
+    const events = [begin(0), begin(16_000), begin(32_000), cpu(0, 90_000, 12_000), cpu(100_000, 30_000, 25_000), begin(0, 2), cpu(0, 80_000, 70_000, 2)];
+    expect(longestTaskCpu(events)).toBe(25);
+    expect(longestTaskCpu([])).toBe(0);
   });
 });

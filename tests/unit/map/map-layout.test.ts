@@ -30,6 +30,24 @@ describe('layoutMap', () => {
     }
   });
 
+  it("gives every edge an extent that holds all of its path's points, so the map can leave out of a view only edges that miss it", () => {
+    const breakers = [
+      ...['checkout', 'orders', 'search'].flatMap((service) => ['payments-api', 'payments-api:refunds', 'inventory-api'].map((name) => breaker(service, name))),
+      breaker('cache', 'cache'),
+    ];
+    const layout = layoutMap(buildTopology(breakers));
+    for (const edge of layout.edges) {
+      const numbers = (edge.path.match(/-?[\d.]+/g) ?? []).map(Number);
+      expect(numbers.length).toBeGreaterThanOrEqual(8);
+      for (let index = 0; index < numbers.length; index += 2) {
+        expect(numbers[index]!, `${edge.breakerId} x`).toBeGreaterThanOrEqual(edge.left - 0.05);
+        expect(numbers[index]!, `${edge.breakerId} x`).toBeLessThanOrEqual(edge.right + 0.05);
+        expect(numbers[index + 1]!, `${edge.breakerId} y`).toBeGreaterThanOrEqual(edge.top - 0.05);
+        expect(numbers[index + 1]!, `${edge.breakerId} y`).toBeLessThanOrEqual(edge.bottom + 0.05);
+      }
+    }
+  });
+
   it('draws a breaker named for its own service as a loop beside its node', () => {
     const layout = layoutMap(buildTopology([breaker('cache', 'cache'), breaker('cache', 'db')]));
     const loop = layout.edges.find((edge) => edge.breakerId === 'cache/cache')!;
