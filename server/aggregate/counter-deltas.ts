@@ -23,7 +23,7 @@ export const countRow = (): Float64Array => new Float64Array(COUNT_WIDTH);
 
 /**
  * A breaker × instance pair's counter row: `width` numbers from `rowAt` in
- * pages shared by many pairs (CounterPages, bucket-accumulator.ts), in the
+ * pages shared by many pairs (CounterPages, pair-counters.ts), in the
  * COUNT_WIDTH layout cut short. `totals` holds the cumulative values of the
  * pair's last report, to derive deltas from; `base` the low 32 bits of the
  * totals when the pair's open bucket began, so that `totals − base` is what

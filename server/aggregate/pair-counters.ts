@@ -1,8 +1,37 @@
 import type { TCompactReportData } from '../../lib/protocol/compact-report.js';
-import { CounterPages, rowWidthFor } from './bucket-accumulator';
-import { countRow, deltaWidth, HISTOGRAM_OFFSET, isEmptyRow, partialBucket, rebase, takeDelta, type CounterRow } from './counter-deltas';
+import { rowWidthFor } from './bucket-accumulator';
+import { COUNT_WIDTH, countRow, deltaWidth, HISTOGRAM_OFFSET, isEmptyRow, partialBucket, rebase, takeDelta, type CounterRow } from './counter-deltas';
 import type { InstanceState, PairState } from './live-entries';
 import type { PendingWrites } from './pending-writes';
+
+// Rows per page: a fleet's pairs take a few hundred pages.
+const ROWS_PER_PAGE = 256;
+
+/**
+ * Pairs' counter rows of one width, in shared pages: a row costs its bytes,
+ * not a buffer or a typed-array view of its own (a view is about 100 bytes of
+ * heap; a large fleet has 100,000 pairs). The totals and the base of a row
+ * are at the same offset of a Float64 and a Uint32 page.
+ */
+class CounterPages {
+  private totals = new Float64Array(0);
+  private base = new Uint32Array(0);
+  private used = ROWS_PER_PAGE;
+
+  constructor(readonly width = COUNT_WIDTH) {}
+
+  /** A new zeroed row. */
+  row(): CounterRow {
+    if (this.used === ROWS_PER_PAGE) {
+      this.totals = new Float64Array(ROWS_PER_PAGE * this.width);
+      this.base = new Uint32Array(ROWS_PER_PAGE * this.width);
+      this.used = 0;
+    }
+    const at = this.used * this.width;
+    this.used += 1;
+    return { totals: this.totals, base: this.base, rowAt: at, width: this.width };
+  }
+}
 
 /**
  * The counters of every breaker × instance pair: each pair's cumulative
