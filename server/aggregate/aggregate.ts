@@ -282,14 +282,13 @@ export function createAggregate({ now, staleAfterMs, bucketSeconds }: AggregateO
      * Applies a periodic report. Reports of the current run that are not newer
      * than the last one are ignored: with cumulative counters a stale report
      * would otherwise look like a restart. Breakers are found by name on the
-     * instance, or through `breakerIds` when given (names the report carries
-     * that neither knows are skipped).
+     * instance; ingest declares the ones it did not know first (knowsBreakers).
      *
      * This runs for every breaker of every report (100,000 a second for a
      * large fleet): no allocation, no string keys built, no scan over a
      * breaker's instances.
      */
-    applyReport(instanceId: string, report: NamedReport, breakerIds?: ReadonlyMap<string, string>): 'applied' | 'stale_sequence' | 'unknown_instance' {
+    applyReport(instanceId: string, report: NamedReport): 'applied' | 'stale_sequence' | 'unknown_instance' {
       const instance = instances.get(instanceId);
       if (!instance) return 'unknown_instance';
       const at = now();
@@ -306,19 +305,12 @@ export function createAggregate({ now, staleAfterMs, bucketSeconds }: AggregateO
       const cameBack = instance.stale;
       setStale(instance, false);
 
-      const { names, numbers } = report;
+      const { numbers } = report;
       const bucket = pending.bucketOf(at);
-      const pairs = breakerIds ? null : reportedPairs(instance, names).pairs;
-      for (let b = 0; b < names.length; b++) {
-        let pair: PairState | undefined;
-        if (breakerIds) {
-          const breakerId = breakerIds.get(names[b]!);
-          if (!breakerId) continue;
-          pair = pairEntry(instance, breakerEntry(breakerId, instance.serviceId, instance.serviceName, names[b]!, null));
-        } else {
-          pair = pairs![b];
-          if (!pair) continue;
-        }
+      const pairs = reportedPairs(instance, report.names).pairs;
+      for (let b = 0; b < pairs.length; b++) {
+        const pair = pairs[b];
+        if (!pair) continue;
         const breaker = pair.breaker;
         const { width, counted } = counters.apply(pair, numbers, b, bucket);
         pair.lastReportAt = at;
@@ -414,10 +406,6 @@ export function createAggregate({ now, staleAfterMs, bucketSeconds }: AggregateO
       const ids: string[] = [];
       for (const breaker of breakers.values()) if (!filter?.service || breaker.serviceName === filter.service) ids.push(breaker.id);
       return ids;
-    },
-
-    serviceOf(breakerId: string): string | undefined {
-      return breakers.get(breakerId)?.serviceName;
     },
 
     config(breakerId: string): TBreakerConfig | null {

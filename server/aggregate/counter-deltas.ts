@@ -2,19 +2,11 @@ import type { TCompactReportData } from '../../lib/protocol/compact-report.js';
 import { LATENCY_BUCKET_COUNT } from '../../lib/protocol/latency-buckets.js';
 import { OUTCOME_KINDS } from './outcome-kinds';
 
-/** Counts of the six outcome kinds and the latency histogram, as numbers that add. */
-export interface Counts {
-  counts: Float64Array;
-  histogram: Float64Array;
-}
-
-export const emptyCounts = (): Counts => ({ counts: new Float64Array(OUTCOME_KINDS.length), histogram: new Float64Array(LATENCY_BUCKET_COUNT) });
-
 /**
  * The flat layout the hot path uses for the same numbers: one row of
  * COUNT_WIDTH numbers, the six outcome counts (OUTCOME_KINDS order) and then
  * the histogram from HISTOGRAM_OFFSET. One typed array per row (or many rows
- * in one array) instead of two arrays per Counts: nothing to allocate per report.
+ * in one array): nothing to allocate per report.
  */
 export const HISTOGRAM_OFFSET = OUTCOME_KINDS.length;
 export const COUNT_WIDTH = OUTCOME_KINDS.length + LATENCY_BUCKET_COUNT;
@@ -129,11 +121,6 @@ export function partialBucket(row: CounterRow, into: Float64Array): boolean {
 export function rebase(row: CounterRow): void {
   const { totals, base, rowAt: at } = row;
   for (let i = 0; i < row.width; i++) base[at + i] = totals[at + i]!;
-}
-
-/** Adds a row of deltas into `into` at `offset` (a row of a larger array), up to `width` numbers. */
-export function addRow(into: Float64Array, offset: number, delta: Float64Array, width = COUNT_WIDTH): void {
-  for (let i = 0; i < width; i++) into[offset + i]! += delta[i]!;
 }
 
 /** Whether a row's outcome counts are all zero (the histogram is not looked at, as before). */

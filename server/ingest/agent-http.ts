@@ -1,11 +1,11 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { TAckError } from '../../lib/protocol/ack.js';
 import { HttpError } from '../http/http-error';
 import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from '../store/database-errors';
 import type { RouteContext, RouteHandler } from '../http/router';
 import { sendJson } from '../http/send-json';
 import type { Logger } from '../logger';
-import { AgentError } from './agent-error';
+import { ackErrorOf, AgentError } from './agent-error';
 import type { ApiKeyVerifier, ReporterIdentity } from './reporter-identity';
 
 const STATUS: Record<AgentError['code'], number> = {
@@ -19,16 +19,11 @@ const STATUS: Record<AgentError['code'], number> = {
   internal: 500,
 };
 
-/** The HTTP errors of reading a body, as the protocol's codes, keeping their status (415 stays 415). */
-function fromHttpError(error: HttpError): { status: number; error: TAckError } {
-  const code = error.code === 'payload_too_large' ? 'payload_too_large' : error.status >= 500 ? 'internal' : 'invalid_payload';
-  return { status: error.status, error: { code, message: error.message } };
-}
-
-function sendAck(res: ServerResponse, status: number, error: TAckError, retryAfterSeconds = 1): void {
-  if (status === 503) res.setHeader('retry-after', String(retryAfterSeconds));
-  sendJson(res, status, { ok: false, error });
-}
+/** The HTTP errors of reading a body, as the protocol's codes (their status stays: 415 stays 415). */
+const fromHttpError = (error: HttpError): TAckError => ({
+  code: error.code === 'payload_too_large' ? 'payload_too_large' : error.status >= 500 ? 'internal' : 'invalid_payload',
+  message: error.message,
+});
 
 /**
  * A reporters' HTTP route: answers `{ ok: true, data }` or, exactly like a
@@ -44,18 +39,11 @@ export function agentRoute(logger: Logger, what: string, handler: (context: Rout
       if (!res.headersSent && !res.destroyed) sendJson(res, 200, { ok: true, data });
     } catch (error) {
       if (res.headersSent || res.destroyed) return;
-      if (error instanceof AgentError) return sendAck(res, STATUS[error.code], error.toAck());
-      if (error instanceof HttpError) {
-        const mapped = fromHttpError(error);
-        return sendAck(res, mapped.status, mapped.error);
-      }
-      // The database away is the reporter's cue to resend later, as over the socket, not an internal error.
-      if (isDatabaseUnavailable(error)) {
-        logger.warn({ err: error }, `${what} refused: the database is unavailable`);
-        return sendAck(res, 503, { code: 'unavailable', message: 'The database is unavailable; retry later' }, DATABASE_RETRY_AFTER_SECONDS);
-      }
-      logger.error({ err: error }, `${what} failed`);
-      sendAck(res, 500, { code: 'internal', message: 'internal error' });
+      const answer = error instanceof HttpError ? fromHttpError(error) : ackErrorOf(error, logger, what);
+      const status = error instanceof HttpError ? error.status : STATUS[answer.code];
+      // The database away is the reporter's cue to resend later, as over the socket.
+      if (status === 503) res.setHeader('retry-after', String(isDatabaseUnavailable(error) ? DATABASE_RETRY_AFTER_SECONDS : 1));
+      sendJson(res, status, { ok: false, error: answer });
     }
   };
 }

@@ -32,14 +32,9 @@ export function addReportsRoute(
       const parsed = ZReportBatch.safeParse(body);
       if (!parsed.success) throw invalidPayload(parsed.error, 'report batch');
       const batch = parsed.data;
-      ingest.checkBatch(reporter, batch);
-      if (batch.register) await ingest.register(reporter, batch.register, 'http');
-
       // Each instance the batch speaks for, with its run: it is reachable now, and its answer carries its commands.
-      const runs = new Map<string, string>();
-      for (const message of [...(batch.register ? [batch.register] : []), ...batch.reports, ...batch.transitions, ...batch.commandAcks]) {
-        if (!runs.has(message.instanceId)) runs.set(message.instanceId, message.runId);
-      }
+      const runs = ingest.checkBatch(reporter, batch);
+      if (batch.register) await ingest.register(reporter, batch.register, 'http');
       const instances: Array<{ instanceId: string; resend: boolean }> = [];
       for (const [name, runId] of runs) {
         const instanceId = ingest.instanceIdOf(reporter, name)!;
