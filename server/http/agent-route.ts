@@ -1,12 +1,12 @@
 import type { IncomingMessage } from 'node:http';
 import type { TAckError } from '../../lib/protocol/ack.js';
-import { HttpError } from '../http/http-error';
+import { HttpError } from './http-error';
 import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from '../store/database-errors';
-import type { RouteContext, RouteHandler } from '../http/router';
-import { sendJson } from '../http/send-json';
+import type { RouteContext, RouteHandler } from './router';
+import { sendJson } from './send-json';
 import type { Logger } from '../logger';
-import { ackErrorOf, AgentError } from './agent-error';
-import type { ApiKeyVerifier, ReporterIdentity } from './reporter-identity';
+import { ackErrorOf, AgentError } from '../ingest/agent-error';
+import type { ApiKeyVerifier, ReporterIdentity } from '../ingest/reporter-identity';
 
 const STATUS: Record<AgentError['code'], number> = {
   invalid_payload: 400,
