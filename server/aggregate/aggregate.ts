@@ -90,14 +90,11 @@ export function createAggregate({ now, staleAfterMs, bucketSeconds }: AggregateO
         config: null,
         lastReportAt: null,
         totals: row.totals,
-        base: row.base,
         rowAt: row.rowAt,
         width: row.width,
         hasBaseline: false,
-        openBucket: -1,
         slot: pending.pairSlot(instance.id, breaker.id),
       };
-      counters.track(pair);
       instance.pairs.set(breaker.name, pair);
       instance.reported = null;
       breaker.pairs.set(instance.id, pair);
@@ -231,7 +228,7 @@ export function createAggregate({ now, staleAfterMs, bucketSeconds }: AggregateO
     /**
      * Each pair's cumulative counters as far as they are stored, or are in
      * the batch just taken: its totals less what its open bucket counted.
-     * Call right after takePending, before any report moves a pair on to a
+     * Call right after pending.take, before any report moves a pair on to a
      * new bucket, and write the result with the batch (counter_baselines).
      */
     countedThrough(instanceId: string): ReturnType<PairCounters['countedThrough']> {
@@ -375,16 +372,6 @@ export function createAggregate({ now, staleAfterMs, bucketSeconds }: AggregateO
     },
 
     pending,
-
-    /**
-     * What is owed to the database, as PendingWrites.take, once the pairs
-     * still counting in a bucket before `holdBucketsFrom` (all buckets when
-     * it is Infinity) have added their counts to it.
-     */
-    takePending(holdBucketsFrom = Infinity) {
-      counters.closeBuckets(holdBucketsFrom);
-      return pending.take(holdBucketsFrom);
-    },
 
     summary(breakerId: string): TBreakerSummary | undefined {
       const breaker = breakers.get(breakerId);

@@ -95,8 +95,8 @@ class Buckets {
  * What the aggregate owes the database since the last flush: counter deltas
  * per bucket (per breaker and per instance), instance liveness and changed
  * states. Every breaker and every breaker × instance pair gets a slot once;
- * counts are added in place into the slot's row of the bucket's accumulator
- * (a breaker's with every report, a pair's once per bucket), and take()
+ * every report's counts are added in place into the slot's row of the
+ * bucket's accumulator, and take()
  * hands the accumulators over whole. A failed flush is given back, so
  * nothing is lost while the database is away; the size stays bounded by
  * slots × MAX_OWED_BUCKETS.
@@ -133,7 +133,7 @@ export class PendingWrites {
     this.breakerBuckets.add(breakerSlot, bucketStart, delta, width);
   }
 
-  /** Adds a row to a pair's per-instance bucket: the aggregate adds each pair's counts once per bucket, when the bucket is left (Aggregate.takePending). */
+  /** Adds a delta row to a pair's per-instance bucket. */
   addPairCounts(pairSlot: number, bucketStart: number, counts: Float64Array, width = COUNT_WIDTH): void {
     this.instanceBuckets.add(pairSlot, bucketStart, counts, width);
   }
@@ -150,9 +150,7 @@ export class PendingWrites {
    * What is owed so far; hand the batch to release() once written, or to
    * giveBack() if it could not be. Buckets that start at or after
    * `holdBucketsFrom` (the open one) stay pending: each is written once, when
-   * it has closed, as one insert instead of an update on every flush. Call it
-   * through Aggregate.takePending, which first adds the pairs' counts of the
-   * buckets handed over.
+   * it has closed, as one insert instead of an update on every flush.
    */
   take(holdBucketsFrom = Infinity): PendingBatch {
     const batch: PendingBatch = {
@@ -191,6 +189,11 @@ export class PendingWrites {
     this.instanceBuckets.giveBack(batch.instanceBuckets.buckets);
     for (const item of batch.seen) if (!this.seen.has(item.id)) this.seen.set(item.id, item);
     for (const item of batch.states) this.markState(item);
+  }
+
+  /** Adds into `into` (COUNT_WIDTH layout) what a pair counted in the per-instance buckets not taken yet. */
+  owedPairCounts(pairSlot: number, into: Float64Array): void {
+    for (const bucket of this.instanceBuckets.all) if (bucket.status === 'owed') bucket.addInto(pairSlot, into);
   }
 
   /**

@@ -50,7 +50,7 @@ describe('aggregate', () => {
     // Bucket 50: far past any row width seen so far; then bucket 65, the last.
     aggregate.applyReport('i-a', nameFullReport(a.report([a.breaker('payments', { success: 7 }, 'CLOSED', histogram({ 1: 5, 50: 2 }))])));
     aggregate.applyReport('i-a', nameFullReport(a.report([a.breaker('payments', { success: 10 }, 'CLOSED', histogram({ 1: 5, 50: 4, 65: 1 }))])));
-    const batch = aggregate.takePending();
+    const batch = aggregate.pending.take();
     for (const rows of [batch.breakerBuckets, batch.instanceBuckets]) {
       expect(rows.length).toBe(1);
       expect(rows.count(0, 0)).toBe(10);
