@@ -83,7 +83,7 @@ export async function startLivePipeline({ config, logger, io, router, pool, pris
   const view = createLiveView(aggregate, now);
   const dashboard = createDashboardNamespace(io, { version, now, view, logger });
   const publisher = createLivePublisher({ namespace: dashboard, aggregate, now });
-  // Publishing, flushing, liveness and expiry run from timers; the read gate keeps a flood of reports from holding them back.
+  // Publishing, flushing, liveness and expiry run from timers.
   const timers = createIntervals();
   const metrics = createPanelMetrics({ aggregate, io });
   const notifications = createNotifications({ prisma, aggregate, router, config: config.notify, now, logger, version });

@@ -77,7 +77,6 @@ export function createAggregate({ now, staleAfterMs, bucketSeconds }: AggregateO
   function pairEntry(instance: InstanceState, breaker: BreakerState): PairState {
     let pair = instance.pairs.get(breaker.name);
     if (!pair) {
-      const row = counters.newRow();
       pair = {
         breakerId: breaker.id,
         instanceId: instance.id,
@@ -89,9 +88,7 @@ export function createAggregate({ now, staleAfterMs, bucketSeconds }: AggregateO
         window: null,
         config: null,
         lastReportAt: null,
-        totals: row.totals,
-        rowAt: row.rowAt,
-        width: row.width,
+        ...counters.newRow(),
         hasBaseline: false,
         slot: pending.pairSlot(instance.id, breaker.id),
       };
