@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { Server } from 'socket.io';
 import { createAggregate } from './aggregate/aggregate';
-import { loadCatalog, loadInstance } from './aggregate/load-catalog';
+import { loadCatalog, loadInstance } from './store/load-catalog';
 import { listenForRevokedKeys } from './auth/api-keys';
 import type { Cluster } from './cluster/start-cluster';
 import type { Config } from './config';
@@ -19,9 +19,8 @@ import { addHistoryRoutes } from './history/history-routes';
 import type { Router } from './http/router';
 import { createAgentNamespace } from './ingest/agent-namespace';
 import { createIngest } from './ingest/ingest';
-import type { ReadGate } from './ingest/read-gate';
-import { addCommandsRoute } from './ingest/commands-route';
-import { addReportsRoute } from './ingest/reports-route';
+import { addCommandsRoute } from './http/commands-route';
+import { addReportsRoute } from './http/reports-route';
 import type { ApiKeyVerifier } from './ingest/reporter-identity';
 import { createIntervals } from './jobs/intervals';
 import { createAggregateFlusher } from './jobs/flush-aggregate';
@@ -58,7 +57,6 @@ export interface LivePipelineOptions {
   version: string;
   now: () => number;
   /** The sockets' backpressure, for the metrics. */
-  readGate?: ReadGate;
   /** Several servers on one database: commands and overrides cross servers through its bus. */
   cluster?: Cluster | null;
 }
@@ -80,14 +78,14 @@ const FORGET_HTTP_REPORTER_MS = 3_600_000;
  * ingest (socket and HTTP) → aggregate → store (flusher, rollups) and live
  * (dashboard namespace and publisher), plus the read API over both.
  */
-export async function startLivePipeline({ config, logger, io, router, pool, prisma, databaseUrl, keys, version, now, readGate, cluster = null }: LivePipelineOptions) {
+export async function startLivePipeline({ config, logger, io, router, pool, prisma, databaseUrl, keys, version, now, cluster = null }: LivePipelineOptions) {
   const aggregate = createAggregate({ now, staleAfterMs: config.ingest.staleAfterMs, bucketSeconds: 10 });
   const view = createLiveView(aggregate, now);
   const dashboard = createDashboardNamespace(io, { version, now, view, logger });
   const publisher = createLivePublisher({ namespace: dashboard, aggregate, now });
-  // Publishing, flushing, liveness and expiry run from timers; the read gate keeps a flood of reports from holding them back.
+  // Publishing, flushing, liveness and expiry run from timers.
   const timers = createIntervals();
-  const metrics = createPanelMetrics({ aggregate, io, readGate });
+  const metrics = createPanelMetrics({ aggregate, io });
   const notifications = createNotifications({ prisma, aggregate, router, config: config.notify, now, logger, version });
   const onTransition: typeof publisher.publishTransition = (record) => {
     publisher.publishTransition(record);

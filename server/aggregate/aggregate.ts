@@ -76,7 +76,6 @@ export function createAggregate({ now, staleAfterMs, bucketSeconds }: AggregateO
   function pairEntry(instance: InstanceState, breaker: BreakerState): PairState {
     let pair = instance.pairs.get(breaker.name);
     if (!pair) {
-      const row = counters.newRow();
       pair = {
         breakerId: breaker.id,
         instanceId: instance.id,
@@ -88,15 +87,10 @@ export function createAggregate({ now, staleAfterMs, bucketSeconds }: AggregateO
         window: null,
         config: null,
         lastReportAt: null,
-        totals: row.totals,
-        base: row.base,
-        rowAt: row.rowAt,
-        width: row.width,
+        ...counters.newRow(),
         hasBaseline: false,
-        openBucket: -1,
         slot: pending.pairSlot(instance.id, breaker.id),
       };
-      counters.track(pair);
       instance.pairs.set(breaker.name, pair);
       instance.reported = null;
       breaker.pairs.set(instance.id, pair);
@@ -230,7 +224,7 @@ export function createAggregate({ now, staleAfterMs, bucketSeconds }: AggregateO
     /**
      * Each pair's cumulative counters as far as they are stored, or are in
      * the batch just taken: its totals less what its open bucket counted.
-     * Call right after takePending, before any report moves a pair on to a
+     * Call right after pending.take, before any report moves a pair on to a
      * new bucket, and write the result with the batch (counter_baselines).
      */
     countedThrough(instanceId: string): ReturnType<PairCounters['countedThrough']> {
@@ -282,14 +276,13 @@ export function createAggregate({ now, staleAfterMs, bucketSeconds }: AggregateO
      * Applies a periodic report. Reports of the current run that are not newer
      * than the last one are ignored: with cumulative counters a stale report
      * would otherwise look like a restart. Breakers are found by name on the
-     * instance, or through `breakerIds` when given (names the report carries
-     * that neither knows are skipped).
+     * instance; ingest declares the ones it did not know first (knowsBreakers).
      *
      * This runs for every breaker of every report (100,000 a second for a
      * large fleet): no allocation, no string keys built, no scan over a
      * breaker's instances.
      */
-    applyReport(instanceId: string, report: NamedReport, breakerIds?: ReadonlyMap<string, string>): 'applied' | 'stale_sequence' | 'unknown_instance' {
+    applyReport(instanceId: string, report: NamedReport): 'applied' | 'stale_sequence' | 'unknown_instance' {
       const instance = instances.get(instanceId);
       if (!instance) return 'unknown_instance';
       const at = now();
@@ -306,19 +299,12 @@ export function createAggregate({ now, staleAfterMs, bucketSeconds }: AggregateO
       const cameBack = instance.stale;
       setStale(instance, false);
 
-      const { names, numbers } = report;
+      const { numbers } = report;
       const bucket = pending.bucketOf(at);
-      const pairs = breakerIds ? null : reportedPairs(instance, names).pairs;
-      for (let b = 0; b < names.length; b++) {
-        let pair: PairState | undefined;
-        if (breakerIds) {
-          const breakerId = breakerIds.get(names[b]!);
-          if (!breakerId) continue;
-          pair = pairEntry(instance, breakerEntry(breakerId, instance.serviceId, instance.serviceName, names[b]!, null));
-        } else {
-          pair = pairs![b];
-          if (!pair) continue;
-        }
+      const pairs = reportedPairs(instance, report.names).pairs;
+      for (let b = 0; b < pairs.length; b++) {
+        const pair = pairs[b];
+        if (!pair) continue;
         const breaker = pair.breaker;
         const { width, counted } = counters.apply(pair, numbers, b, bucket);
         pair.lastReportAt = at;
@@ -384,16 +370,6 @@ export function createAggregate({ now, staleAfterMs, bucketSeconds }: AggregateO
 
     pending,
 
-    /**
-     * What is owed to the database, as PendingWrites.take, once the pairs
-     * still counting in a bucket before `holdBucketsFrom` (all buckets when
-     * it is Infinity) have added their counts to it.
-     */
-    takePending(holdBucketsFrom = Infinity) {
-      counters.closeBuckets(holdBucketsFrom);
-      return pending.take(holdBucketsFrom);
-    },
-
     summary(breakerId: string): TBreakerSummary | undefined {
       const breaker = breakers.get(breakerId);
       if (!breaker) return undefined;
@@ -414,10 +390,6 @@ export function createAggregate({ now, staleAfterMs, bucketSeconds }: AggregateO
       const ids: string[] = [];
       for (const breaker of breakers.values()) if (!filter?.service || breaker.serviceName === filter.service) ids.push(breaker.id);
       return ids;
-    },
-
-    serviceOf(breakerId: string): string | undefined {
-      return breakers.get(breakerId)?.serviceName;
     },
 
     config(breakerId: string): TBreakerConfig | null {

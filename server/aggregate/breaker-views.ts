@@ -5,7 +5,7 @@ import type { TOverrideView } from '../../lib/control/operator-action.js';
 import { ZBreakerState, type TBreakerState } from '../../lib/protocol/breaker-state.js';
 import type { BreakerState } from './live-entries';
 import { ratesOf, type WindowCounts } from './recent-window';
-import { worseState } from './service-state';
+import { worseState } from './state-counts';
 
 /**
  * One server's part of a breaker's service-wide view: the instances it holds,

@@ -23,8 +23,8 @@ export interface InstanceIdentity {
 
 /**
  * One breaker on one instance. Its counter row (CounterRow: cumulative
- * totals of the current run, as wide as its histograms have been, and the
- * base of its open bucket) is kept in shared pages (pair-counters.ts).
+ * totals of the current run, as wide as its histograms have been) is kept in
+ * shared pages (pair-counters.ts).
  */
 export interface PairState extends CounterRow {
   breakerId: string;
@@ -39,8 +39,6 @@ export interface PairState extends CounterRow {
   lastReportAt: number | null;
   /** False until a baseline is known for this run: until then the totals mean nothing. */
   hasBaseline: boolean;
-  /** The bucket the base counts from; -1 before the first report. */
-  openBucket: number;
   /** This pair's row in the pending per-instance buckets. */
   slot: number;
 }

@@ -1,5 +1,4 @@
-import type { BucketRows } from '../store/bucket-store';
-import { BucketAccumulator, PagePool, rowWidthFor } from './bucket-accumulator';
+import { BatchRows, BucketAccumulator, rowWidthFor } from './bucket-accumulator';
 import { COUNT_WIDTH, HISTOGRAM_OFFSET } from './counter-deltas';
 
 export interface PendingState {
@@ -8,89 +7,17 @@ export interface PendingState {
 }
 
 export interface PendingBatch {
-  breakerBuckets: AccumulatedRows;
-  instanceBuckets: AccumulatedRows;
+  breakerBuckets: BatchRows;
+  instanceBuckets: BatchRows;
   seen: Array<{ id: string; lastSeenAt: Date; droppedTransitions: number }>;
   states: PendingState[];
 }
 
-/**
- * The rows of a batch's buckets, read by row number for the bucket store:
- * the accumulators of each bucket start (usually one, two when a flush spans
- * a bucket boundary) one after the other.
- */
-export class AccumulatedRows implements BucketRows {
-  readonly length: number;
-
-  constructor(
-    readonly accumulators: readonly BucketAccumulator[],
-    private readonly breakerIds: readonly string[],
-    /** Per-instance rows: the instance of each slot; null for service-wide rows. */
-    private readonly instanceIds: readonly string[] | null,
-  ) {
-    this.length = accumulators.reduce((sum, accumulator) => sum + accumulator.slots.length, 0);
-  }
-
-  breakerId(row: number): string {
-    return this.breakerIds[this.slotOf(row)]!;
-  }
-
-  instanceId(row: number): string {
-    return this.instanceIds![this.slotOf(row)]!;
-  }
-
-  bucketStart(row: number): number {
-    return this.accumulatorOf(row).bucketStart;
-  }
-
-  count(row: number, kind: number): number {
-    const accumulator = this.accumulatorOf(row);
-    const slot = this.slotOf(row);
-    return accumulator.pageOf(slot)[accumulator.offsetOf(slot) + kind]!;
-  }
-
-  histogram(row: number): Uint32Array {
-    const accumulator = this.accumulatorOf(row);
-    const slot = this.slotOf(row);
-    const offset = accumulator.offsetOf(slot);
-    return accumulator.pageOf(slot).subarray(offset + HISTOGRAM_OFFSET, offset + accumulator.stride);
-  }
-
-  private accumulatorOf(row: number): BucketAccumulator {
-    for (const accumulator of this.accumulators) {
-      if (row < accumulator.slots.length) return accumulator;
-      row -= accumulator.slots.length;
-    }
-    throw new RangeError(`no bucket row ${row}`);
-  }
-
-  private slotOf(row: number): number {
-    for (const accumulator of this.accumulators) {
-      if (row < accumulator.slots.length) return accumulator.slots[row]!;
-      row -= accumulator.slots.length;
-    }
-    throw new RangeError(`no bucket row ${row}`);
-  }
-}
-
-/** One bucket's counts owed for a breaker (or a pair), read where they are kept: counts in OUTCOME_KINDS order, then the histogram. */
+/** One bucket's counts owed for a breaker, read where they are kept: counts in OUTCOME_KINDS order, then the histogram. */
 export interface OwedBucket {
   bucketStart: number;
   counts: ArrayLike<number>;
   histogram: ArrayLike<number>;
-}
-
-/** Adds a slot's row of every accumulator of `bucketStart` in a list into `into`; returns the widest row width, at least `width`. */
-function addSlotOf(list: readonly BucketAccumulator[], slot: number, bucketStart: number, into: Float64Array, width: number): number {
-  for (const accumulator of list) {
-    if (accumulator.bucketStart !== bucketStart || !accumulator.holds(slot)) continue;
-    const page = accumulator.pageOf(slot);
-    const offset = accumulator.offsetOf(slot);
-    const stride = accumulator.stride;
-    for (let i = 0; i < stride; i++) into[i]! += page[offset + i]!;
-    if (stride > width) width = stride;
-  }
-  return width;
 }
 
 /**
@@ -102,53 +29,86 @@ function addSlotOf(list: readonly BucketAccumulator[], slot: number, bucketStart
  */
 export const MAX_OWED_BUCKETS = 8;
 
-/** The list with its oldest accumulators folded into the next oldest until at most MAX_OWED_BUCKETS remain. */
-function foldOldest(list: BucketAccumulator[]): BucketAccumulator[] {
-  if (list.length <= MAX_OWED_BUCKETS) return list;
-  const sorted = [...list].sort((a, b) => a.bucketStart - b.bucketStart);
-  while (sorted.length > MAX_OWED_BUCKETS) {
-    const oldest = sorted.shift()!;
-    sorted[0]!.merge(oldest);
-    oldest.release();
-  }
-  return sorted;
-}
+/**
+ * One kind of bucket (service-wide or per instance) from its first delta until
+ * it is written, or, for service-wide buckets, until it is older than the
+ * previous bucket: the recent rates read the current and previous buckets
+ * wherever they are (owed, being written, written).
+ */
+class Buckets {
+  all: BucketAccumulator[] = [];
+  // New buckets' rows are as wide as the widest delta so far, and as many as the last bucket taken had: they rarely grow.
+  private rowWidth = rowWidthFor(HISTOGRAM_OFFSET + 1);
+  private expectedRows = 0;
 
-/** The accumulator of a bucket start in a list, added if missing (`stride` wide); the newest is nearly always the one. */
-function accumulatorFor(list: BucketAccumulator[], bucketStart: number, pool: PagePool, stride: number): BucketAccumulator {
-  for (let i = list.length - 1; i >= 0; i--) if (list[i]!.bucketStart === bucketStart) return list[i]!;
-  const accumulator = new BucketAccumulator(bucketStart, pool, stride);
-  list.push(accumulator);
-  return accumulator;
+  add(slot: number, bucketStart: number, delta: Float64Array, width: number): void {
+    if (width > this.rowWidth) this.rowWidth = rowWidthFor(width);
+    this.owed(bucketStart).add(slot, delta, width);
+  }
+
+  /** The owed bucket of a start, added if missing; the newest is nearly always the one. */
+  owed(bucketStart: number): BucketAccumulator {
+    for (let i = this.all.length - 1; i >= 0; i--) if (this.all[i]!.bucketStart === bucketStart && this.all[i]!.status === 'owed') return this.all[i]!;
+    const bucket = new BucketAccumulator(bucketStart, this.rowWidth, this.expectedRows);
+    this.all.push(bucket);
+    return bucket;
+  }
+
+  take(holdBucketsFrom: number): BucketAccumulator[] {
+    const taken = this.all.filter((bucket) => bucket.status === 'owed' && bucket.bucketStart < holdBucketsFrom);
+    for (const bucket of taken) bucket.status = 'writing';
+    if (taken.length > 0) this.expectedRows = taken.at(-1)!.slots.length;
+    return taken;
+  }
+
+  /** Written: dropped, unless a service-wide bucket the recent rates still read (from `keepFrom`). */
+  release(taken: readonly BucketAccumulator[], keepFrom: number): void {
+    for (const bucket of taken) bucket.status = 'written';
+    this.all = this.all.filter((bucket) => bucket.status !== 'written' || bucket.bucketStart >= keepFrom);
+  }
+
+  /** Owed again, merged with what arrived since, the oldest folded into the next oldest past MAX_OWED_BUCKETS. */
+  giveBack(taken: readonly BucketAccumulator[]): void {
+    for (const bucket of taken) {
+      const arrivedSince = this.all.find((other) => other.status === 'owed' && other.bucketStart === bucket.bucketStart);
+      if (!arrivedSince) bucket.status = 'owed';
+      else {
+        arrivedSince.merge(bucket);
+        this.all = this.all.filter((other) => other !== bucket);
+      }
+    }
+    const owed = this.all.filter((bucket) => bucket.status === 'owed').sort((a, b) => a.bucketStart - b.bucketStart);
+    while (owed.length > MAX_OWED_BUCKETS) {
+      const oldest = owed.shift()!;
+      owed[0]!.merge(oldest);
+      this.all = this.all.filter((bucket) => bucket !== oldest);
+    }
+  }
+
+  /** Rows owed, not yet taken. */
+  get size(): number {
+    return this.all.reduce((rows, bucket) => rows + (bucket.status === 'owed' ? bucket.slots.length : 0), 0);
+  }
 }
 
 /**
  * What the aggregate owes the database since the last flush: counter deltas
  * per bucket (per breaker and per instance), instance liveness and changed
  * states. Every breaker and every breaker × instance pair gets a slot once;
- * counts are added in place into the slot's row of the bucket's accumulator
- * (a breaker's with every report, a pair's once per bucket),
- * and take() hands the accumulators over whole, so neither a report nor a
- * flush builds a key or an object per row. A failed flush is given back, so
+ * every report's counts are added in place into the slot's row of the
+ * bucket's accumulator, and take()
+ * hands the accumulators over whole. A failed flush is given back, so
  * nothing is lost while the database is away; the size stays bounded by
  * slots × MAX_OWED_BUCKETS.
  */
 export class PendingWrites {
-  private readonly pool = new PagePool();
   private readonly breakerIds: string[] = [];
   private readonly pairBreakerIds: string[] = [];
   private readonly pairInstanceIds: string[] = [];
-  private breakerBuckets: BucketAccumulator[] = [];
-  private instanceBuckets: BucketAccumulator[] = [];
-  // Batches taken and not yet released or given back: being written, so in neither the database nor the lists above.
-  private readonly inFlight = new Set<PendingBatch>();
-  // Service-wide buckets written whose bucket may still be the current or the previous one: the recent rates read them too.
-  private written: BucketAccumulator[] = [];
-  private newestBreakerBucket = -Infinity;
+  private readonly breakerBuckets = new Buckets();
+  private readonly instanceBuckets = new Buckets();
   private seen = new Map<string, { lastSeenAt: Date; droppedTransitions: number }>();
   private states = new Map<string, PendingState>();
-  // New buckets' rows are as wide as the widest delta so far: accumulators then rarely need widening.
-  private rowWidth = rowWidthFor(HISTOGRAM_OFFSET + 1);
 
   constructor(readonly bucketMs: number) {}
 
@@ -170,19 +130,12 @@ export class PendingWrites {
 
   /** Adds a delta row (COUNT_WIDTH layout; `width` may stop short when the rest is zeros) to a breaker's service-wide bucket. */
   addBreakerCounts(breakerSlot: number, bucketStart: number, delta: Float64Array, width = COUNT_WIDTH): void {
-    if (width > this.rowWidth) this.rowWidth = rowWidthFor(width);
-    if (bucketStart > this.newestBreakerBucket) this.newestBreakerBucket = bucketStart;
-    accumulatorFor(this.breakerBuckets, bucketStart, this.pool, this.rowWidth).add(breakerSlot, delta, width);
+    this.breakerBuckets.add(breakerSlot, bucketStart, delta, width);
   }
 
-  /**
-   * Adds a row to a pair's per-instance bucket. The aggregate adds each
-   * pair's counts once per bucket, when the bucket is left (see
-   * Aggregate.takePending), not with every report.
-   */
+  /** Adds a delta row to a pair's per-instance bucket. */
   addPairCounts(pairSlot: number, bucketStart: number, counts: Float64Array, width = COUNT_WIDTH): void {
-    if (width > this.rowWidth) this.rowWidth = rowWidthFor(width);
-    accumulatorFor(this.instanceBuckets, bucketStart, this.pool, this.rowWidth).add(pairSlot, counts, width);
+    this.instanceBuckets.add(pairSlot, bucketStart, counts, width);
   }
 
   markSeen(instanceId: string, at: number, droppedTransitions: number): void {
@@ -197,77 +150,50 @@ export class PendingWrites {
    * What is owed so far; hand the batch to release() once written, or to
    * giveBack() if it could not be. Buckets that start at or after
    * `holdBucketsFrom` (the open one) stay pending: each is written once, when
-   * it has closed, as one insert instead of an update on every flush. A
-   * fleet of 2,000 instances × 50 breakers owes 100,000 per-instance and
-   * 10,100 service-wide rows per bucket; the live views read the open bucket
-   * from here (owedBreakerBuckets). Call it through Aggregate.takePending,
-   * which first adds the pairs' counts of the buckets handed over.
+   * it has closed, as one insert instead of an update on every flush.
    */
   take(holdBucketsFrom = Infinity): PendingBatch {
-    const closed = (accumulator: BucketAccumulator) => accumulator.bucketStart < holdBucketsFrom;
     const batch: PendingBatch = {
-      breakerBuckets: new AccumulatedRows(this.breakerBuckets.filter(closed), this.breakerIds, null),
-      instanceBuckets: new AccumulatedRows(this.instanceBuckets.filter(closed), this.pairBreakerIds, this.pairInstanceIds),
+      breakerBuckets: new BatchRows(this.breakerBuckets.take(holdBucketsFrom), this.breakerIds, null),
+      instanceBuckets: new BatchRows(this.instanceBuckets.take(holdBucketsFrom), this.pairBreakerIds, this.pairInstanceIds),
       seen: [...this.seen].map(([id, value]) => ({ id, ...value })),
       states: [...this.states.values()],
     };
-    this.breakerBuckets = this.breakerBuckets.filter((accumulator) => !closed(accumulator));
-    this.instanceBuckets = this.instanceBuckets.filter((accumulator) => !closed(accumulator));
     this.seen = new Map();
     this.states = new Map();
-    this.inFlight.add(batch);
     return batch;
   }
 
-  /**
-   * The service-wide buckets of one breaker (its slot) not in the database
-   * yet: the open bucket, a closed one not flushed yet, and those of a flush
-   * in progress, oldest first.
-   */
+  /** The service-wide buckets of one breaker (its slot) not in the database yet, oldest first: open, closed, or being written. */
   owedBreakerBuckets(breakerSlot: number): OwedBucket[] {
-    const accumulators = [...[...this.inFlight].flatMap((batch) => batch.breakerBuckets.accumulators), ...this.breakerBuckets];
     const owed: OwedBucket[] = [];
-    for (const accumulator of accumulators) {
-      if (!accumulator.holds(breakerSlot)) continue;
-      const page = accumulator.pageOf(breakerSlot);
-      const offset = accumulator.offsetOf(breakerSlot);
-      owed.push({
-        bucketStart: accumulator.bucketStart,
-        counts: page.subarray(offset, offset + HISTOGRAM_OFFSET),
-        histogram: page.subarray(offset + HISTOGRAM_OFFSET, offset + accumulator.stride),
-      });
+    for (const bucket of this.breakerBuckets.all) {
+      const offset = bucket.offsetOf(breakerSlot);
+      if (bucket.status === 'written' || offset < 0) continue;
+      const row = bucket.row(offset / bucket.stride);
+      owed.push({ bucketStart: bucket.bucketStart, counts: row.subarray(0, HISTOGRAM_OFFSET), histogram: row.subarray(HISTOGRAM_OFFSET) });
     }
     return owed.sort((a, b) => a.bucketStart - b.bucketStart);
   }
 
-  /**
-   * A written batch's rows go back to the pool, for the next flushes to
-   * reuse; its service-wide rows once their bucket is older than the
-   * previous one (until then breakerBucket reads them).
-   */
+  /** A written batch's buckets are dropped; its service-wide ones once older than the previous bucket (until then breakerBucket reads them). */
   release(batch: PendingBatch): void {
-    this.inFlight.delete(batch);
-    for (const accumulator of batch.instanceBuckets.accumulators) accumulator.release();
-    const keepFrom = this.newestBreakerBucket - this.bucketMs;
-    const kept: BucketAccumulator[] = [];
-    for (const accumulator of [...this.written, ...batch.breakerBuckets.accumulators]) {
-      if (accumulator.bucketStart >= keepFrom) kept.push(accumulator);
-      else accumulator.release();
-    }
-    this.written = kept;
+    const newest = Math.max(...this.breakerBuckets.all.map((bucket) => bucket.bucketStart));
+    this.breakerBuckets.release(batch.breakerBuckets.buckets, newest - this.bucketMs);
+    this.instanceBuckets.release(batch.instanceBuckets.buckets, Infinity);
   }
 
   /** Puts a batch that could not be written back, merged with whatever arrived since. */
   giveBack(batch: PendingBatch): void {
-    for (const accumulator of batch.breakerBuckets.accumulators) accumulatorFor(this.breakerBuckets, accumulator.bucketStart, this.pool, this.rowWidth).merge(accumulator);
-    for (const accumulator of batch.instanceBuckets.accumulators) accumulatorFor(this.instanceBuckets, accumulator.bucketStart, this.pool, this.rowWidth).merge(accumulator);
-    this.inFlight.delete(batch);
-    for (const accumulator of batch.breakerBuckets.accumulators) accumulator.release();
-    for (const accumulator of batch.instanceBuckets.accumulators) accumulator.release();
-    this.breakerBuckets = foldOldest(this.breakerBuckets);
-    this.instanceBuckets = foldOldest(this.instanceBuckets);
+    this.breakerBuckets.giveBack(batch.breakerBuckets.buckets);
+    this.instanceBuckets.giveBack(batch.instanceBuckets.buckets);
     for (const item of batch.seen) if (!this.seen.has(item.id)) this.seen.set(item.id, item);
     for (const item of batch.states) this.markState(item);
+  }
+
+  /** Adds into `into` (COUNT_WIDTH layout) what a pair counted in the per-instance buckets not taken yet. */
+  owedPairCounts(pairSlot: number, into: Float64Array): void {
+    for (const bucket of this.instanceBuckets.all) if (bucket.status === 'owed') bucket.addInto(pairSlot, into);
   }
 
   /**
@@ -278,16 +204,13 @@ export class PendingWrites {
    * no copy of these rows is kept per breaker.
    */
   breakerBucket(breakerSlot: number, bucketStart: number, into: Float64Array): number {
-    let width = addSlotOf(this.breakerBuckets, breakerSlot, bucketStart, into, 0);
-    for (const batch of this.inFlight) width = addSlotOf(batch.breakerBuckets.accumulators, breakerSlot, bucketStart, into, width);
-    return addSlotOf(this.written, breakerSlot, bucketStart, into, width);
+    let width = 0;
+    for (const bucket of this.breakerBuckets.all) if (bucket.bucketStart === bucketStart) width = Math.max(width, bucket.addInto(breakerSlot, into));
+    return width;
   }
 
   /** Bucket rows owed (per breaker and per instance). */
   get size(): number {
-    let rows = 0;
-    for (const accumulator of this.breakerBuckets) rows += accumulator.slots.length;
-    for (const accumulator of this.instanceBuckets) rows += accumulator.slots.length;
-    return rows;
+    return this.breakerBuckets.size + this.instanceBuckets.size;
   }
 }

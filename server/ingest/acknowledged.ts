@@ -1,8 +1,7 @@
 import type { z } from 'zod';
 import type { TAck } from '../../lib/protocol/ack.js';
 import type { Logger } from '../logger';
-import { isDatabaseUnavailable } from '../store/database-errors';
-import { AgentError, invalidPayload } from './agent-error';
+import { ackErrorOf, invalidPayload } from './agent-error';
 import { checkProtocolVersion } from './check-protocol-version';
 
 /** The answer to a message whose handler returns nothing: one shared object, not one per report. */
@@ -41,18 +40,9 @@ export function acknowledged<Payload, Result>(
       return data === null ? (OK_WITHOUT_DATA as TAck<Result>) : { ok: true, data };
     };
     run().then(reply, (error: unknown) => {
-      if (error instanceof AgentError) {
-        onRejected?.(error.code);
-        return reply({ ok: false, error: error.toAck() });
-      }
-      // The reporter keeps the message and sends it again: transitions are acknowledged only once stored.
-      if (isDatabaseUnavailable(error)) {
-        onRejected?.('unavailable');
-        logger.warn({ err: error, event: what }, 'agent message refused: the database is unavailable');
-        return reply({ ok: false, error: { code: 'unavailable', message: 'The database is unavailable; retry later' } });
-      }
-      logger.error({ err: error, event: what }, 'agent message failed');
-      reply({ ok: false, error: { code: 'internal', message: 'internal error' } });
+      const answer = ackErrorOf(error, logger, what);
+      if (answer.code !== 'internal') onRejected?.(answer.code);
+      reply({ ok: false, error: answer });
     });
   };
 }

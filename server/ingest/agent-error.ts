@@ -1,5 +1,7 @@
 import type { z } from 'zod';
 import type { TAckError, TAgentErrorCode } from '../../lib/protocol/ack.js';
+import type { Logger } from '../logger';
+import { isDatabaseUnavailable } from '../store/database-errors';
 
 /** An error for a reporter: a protocol error code, a message safe to show, and the offending field. */
 export class AgentError extends Error {
@@ -23,4 +25,20 @@ export function invalidPayload(error: z.ZodError, what: string): AgentError {
   const path = (issue?.path ?? []).map((key) => (typeof key === 'number' ? key : String(key)));
   const where = path.length ? path.join('.') : what;
   return new AgentError('invalid_payload', `Invalid ${what}: ${where}: ${issue?.message ?? 'invalid'}`, path);
+}
+
+/**
+ * What a reporter hears of a message that failed, over either transport: its
+ * AgentError; "unavailable" while the database is away (the reporter sends
+ * the message again later, as transitions are acknowledged only once stored);
+ * else "internal", logged and never shown.
+ */
+export function ackErrorOf(error: unknown, logger: Logger, what: string): TAckError {
+  if (error instanceof AgentError) return error.toAck();
+  if (isDatabaseUnavailable(error)) {
+    logger.warn({ err: error }, `${what} refused: the database is unavailable`);
+    return { code: 'unavailable', message: 'The database is unavailable; retry later' };
+  }
+  logger.error({ err: error }, `${what} failed`);
+  return { code: 'internal', message: 'internal error' };
 }

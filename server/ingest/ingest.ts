@@ -133,14 +133,17 @@ export function createIngest({ aggregate, catalog, transitions, now, onTransitio
 
     /**
      * Checks a whole HTTP batch before any of it is applied, so that a batch
-     * that would fail half-way changes nothing.
+     * that would fail half-way changes nothing. Returns the instances it
+     * speaks for (by name) with their runs.
      */
-    checkBatch(reporter: ReporterIdentity, batch: { register?: TInstanceRegister; reports: TReport[]; transitions: TTransition[]; commandAcks: TCommandAck[] }): void {
-      const messages = [...(batch.register ? [batch.register] : []), ...batch.reports, ...batch.transitions, ...batch.commandAcks];
-      for (const message of messages) {
+    checkBatch(reporter: ReporterIdentity, batch: { register?: TInstanceRegister; reports: TReport[]; transitions: TTransition[]; commandAcks: TCommandAck[] }): Map<string, string> {
+      const runs = new Map<string, string>();
+      for (const message of [...(batch.register ? [batch.register] : []), ...batch.reports, ...batch.transitions, ...batch.commandAcks]) {
         authorise(reporter, message.service);
         if (message.instanceId !== batch.register?.instanceId) instanceOf(reporter, message.instanceId);
+        if (!runs.has(message.instanceId)) runs.set(message.instanceId, message.runId);
       }
+      return runs;
     },
 
     /** Records how an instance reaches this server (socket or HTTP), for the screens. */
@@ -198,9 +201,9 @@ export function createIngest({ aggregate, catalog, transitions, now, onTransitio
       if (!counting) throw new AgentError('unavailable', 'This server is stopping; send the report again to another');
       authorise(reporter, message.service);
       const instanceId = instanceOf(reporter, message.instanceId);
-      // Nearly every report names only breakers the instance declared: no id map to build for those.
-      if (aggregate.knowsBreakers(instanceId, message.names)) aggregate.applyReport(instanceId, message);
-      else aggregate.applyReport(instanceId, message, await breakerIds(reporter, instanceId, message.names));
+      // Nearly every report names only breakers the instance declared; others are created first.
+      if (!aggregate.knowsBreakers(instanceId, message.names)) await breakerIds(reporter, instanceId, message.names);
+      aggregate.applyReport(instanceId, message);
       counters?.reportReceived(message.names.length);
       if (message.numbers.heldOverrides.length > 0) onHeldOverrides?.(instanceId, heldOverrides(message));
     },
@@ -220,21 +223,7 @@ export function createIngest({ aggregate, catalog, transitions, now, onTransitio
         rows.push({ message, instanceId, breakerId: ids.get(message.breaker)! });
       }
       const stored = await transitions.insertReported(
-        rows.map(({ message, instanceId, breakerId }) => ({
-          serviceId: reporter.serviceId,
-          breakerId,
-          instanceId,
-          runId: message.runId,
-          sequence: message.sequence,
-          from: message.from,
-          to: message.to,
-          wouldBe: message.wouldBe,
-          cause: message.cause,
-          failureRate: message.failureRate,
-          slowCallRate: message.slowCallRate,
-          at: new Date(message.at),
-          commandId: message.commandId,
-        })),
+        rows.map(({ message, instanceId, breakerId }) => ({ ...message, serviceId: reporter.serviceId, breakerId, instanceId, at: new Date(message.at) })),
       );
       counters?.transitionsStored(stored.size);
       for (const { message, instanceId, breakerId } of rows) {

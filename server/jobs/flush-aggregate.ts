@@ -90,7 +90,7 @@ export function createAggregateFlusher({ aggregate, pool, logger, now, onRowsDro
 
   async function flushOnce(all: boolean): Promise<void> {
     const at = now();
-    const batch = aggregate.takePending(all ? Infinity : aggregate.pending.bucketOf(at));
+    const batch = aggregate.pending.take(all ? Infinity : aggregate.pending.bucketOf(at));
     const stateRows: PairStateRow[] = [];
     for (const { instanceId, breakerId } of batch.states) {
       const pair = aggregate.pairState(instanceId, breakerId);

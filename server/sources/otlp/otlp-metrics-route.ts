@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { TExportMetricsResponse } from '../../../lib/sources/otlp-export-response';
 import { AgentError, invalidPayload } from '../../ingest/agent-error';
-import { agentRoute, bearerReporter } from '../../ingest/agent-http';
+import { agentRoute, bearerReporter } from '../../http/agent-route';
 import type { ApiKeyVerifier, ReporterIdentity } from '../../ingest/reporter-identity';
 import { HttpError } from '../../http/http-error';
 import type { Router } from '../../http/router';

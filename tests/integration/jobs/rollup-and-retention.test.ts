@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { emptyCounts } from '../../../server/aggregate/counter-deltas';
+import { LATENCY_BUCKET_COUNT } from '../../../lib/protocol/latency-buckets.js';
+import { OUTCOME_KINDS } from '../../../server/aggregate/outcome-kinds';
 import { runRollupAndRetention, type RetentionConfig } from '../../../server/jobs/rollup-and-retention';
 import { createBucketStore } from '../../../server/store/bucket-store';
 import { createMigratedDatabase, type TestDatabase } from '../../fixtures/test-database';
@@ -10,7 +11,7 @@ const DAY = 24 * HOUR;
 const retention: RetentionConfig = { tenSecondMs: 48 * HOUR, oneMinuteMs: 30 * DAY, oneHourMs: 400 * DAY, instanceBucketMs: HOUR };
 
 function delta(breakerId: string, at: number, success: number, failure: number, histogram: number[]) {
-  const counts = emptyCounts();
+  const counts = { counts: new Float64Array(OUTCOME_KINDS.length), histogram: new Float64Array(LATENCY_BUCKET_COUNT) };
   counts.counts[0] = success;
   counts.counts[1] = failure;
   histogram.forEach((value, index) => (counts.histogram[index] = value));

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { TBreakerState } from '../../../lib/protocol/breaker-state.js';
 import { createAggregate } from '../../../server/aggregate/aggregate';
-import { worstState } from '../../../server/aggregate/service-state';
+import { worseState } from '../../../server/aggregate/state-counts';
 import { nameFullReport } from '../../../server/ingest/named-report';
 import { instanceRun } from '../../fixtures/protocol-messages';
 
-describe('worstState', () => {
+describe('worseState', () => {
   it.each<[Array<TBreakerState | null>, TBreakerState | null]>([
     [[], null],
     [[null], null],
@@ -13,7 +13,7 @@ describe('worstState', () => {
     [['FORCED_CLOSED', 'CLOSED'], 'FORCED_CLOSED'],
     [['OPEN', 'FORCED_OPEN'], 'FORCED_OPEN'],
     [['CLOSED', 'HALF_OPEN'], 'HALF_OPEN'],
-  ])('%j → %s', (states, expected) => expect(worstState(states)).toBe(expected));
+  ])('%j → %s', (states, expected) => expect(states.reduce(worseState, null)).toBe(expected));
 });
 
 describe('aggregate', () => {
@@ -30,9 +30,8 @@ describe('aggregate', () => {
     const b = instanceRun('checkout', 'b');
     aggregate.register(identity('i-a', a), [{ breakerId: 'b1', name: 'payments', config: null }], 1_000_000);
     aggregate.register(identity('i-b', b), [{ breakerId: 'b1', name: 'payments', config: null }], 1_000_000);
-    const ids = new Map([['payments', 'b1']]);
-    aggregate.applyReport('i-a', nameFullReport(a.report([a.breaker('payments', { success: 90, failure: 10 }, 'CLOSED', [0, 100])])), ids);
-    aggregate.applyReport('i-b', nameFullReport(b.report([b.breaker('payments', { failure: 100 }, 'OPEN', [0, 0, 0, 0, 100])])), ids);
+    aggregate.applyReport('i-a', nameFullReport(a.report([a.breaker('payments', { success: 90, failure: 10 }, 'CLOSED', [0, 100])])));
+    aggregate.applyReport('i-b', nameFullReport(b.report([b.breaker('payments', { failure: 100 }, 'OPEN', [0, 0, 0, 0, 100])])));
 
     const summary = aggregate.summary('b1')!;
     expect(summary.state).toBe('OPEN');
@@ -46,13 +45,12 @@ describe('aggregate', () => {
     const { aggregate, identity } = setUp();
     const a = instanceRun('checkout', 'a');
     aggregate.register(identity('i-a', a), [{ breakerId: 'b1', name: 'payments', config: null }], 1_000_000);
-    const ids = new Map([['payments', 'b1']]);
     const histogram = (counts: Record<number, number>) => Array.from({ length: 1 + Math.max(...Object.keys(counts).map(Number)) }, (_, i) => counts[i] ?? 0);
-    aggregate.applyReport('i-a', nameFullReport(a.report([a.breaker('payments', { success: 4 }, 'CLOSED', histogram({ 1: 4 }))])), ids);
+    aggregate.applyReport('i-a', nameFullReport(a.report([a.breaker('payments', { success: 4 }, 'CLOSED', histogram({ 1: 4 }))])));
     // Bucket 50: far past any row width seen so far; then bucket 65, the last.
-    aggregate.applyReport('i-a', nameFullReport(a.report([a.breaker('payments', { success: 7 }, 'CLOSED', histogram({ 1: 5, 50: 2 }))])), ids);
-    aggregate.applyReport('i-a', nameFullReport(a.report([a.breaker('payments', { success: 10 }, 'CLOSED', histogram({ 1: 5, 50: 4, 65: 1 }))])), ids);
-    const batch = aggregate.takePending();
+    aggregate.applyReport('i-a', nameFullReport(a.report([a.breaker('payments', { success: 7 }, 'CLOSED', histogram({ 1: 5, 50: 2 }))])));
+    aggregate.applyReport('i-a', nameFullReport(a.report([a.breaker('payments', { success: 10 }, 'CLOSED', histogram({ 1: 5, 50: 4, 65: 1 }))])));
+    const batch = aggregate.pending.take();
     for (const rows of [batch.breakerBuckets, batch.instanceBuckets]) {
       expect(rows.length).toBe(1);
       expect(rows.count(0, 0)).toBe(10);
@@ -67,12 +65,11 @@ describe('aggregate', () => {
     const { aggregate, identity, advance } = setUp();
     const a = instanceRun('checkout', 'a');
     aggregate.register(identity('i-a', a), [{ breakerId: 'b1', name: 'payments', config: null }], 1_000_000);
-    const ids = new Map([['payments', 'b1']]);
-    aggregate.applyReport('i-a', nameFullReport(a.report([a.breaker('payments', { success: 1 })])), ids);
+    aggregate.applyReport('i-a', nameFullReport(a.report([a.breaker('payments', { success: 1 })])));
     advance(3_001);
     expect(aggregate.checkLiveness()).toBe(1);
     expect(aggregate.summary('b1')).toMatchObject({ state: null, instances: { stale: 1, byState: { CLOSED: 0 } } });
-    aggregate.applyReport('i-a', nameFullReport(a.report([a.breaker('payments', { success: 2 })])), ids);
+    aggregate.applyReport('i-a', nameFullReport(a.report([a.breaker('payments', { success: 2 })])));
     expect(aggregate.summary('b1')).toMatchObject({ state: 'CLOSED', instances: { stale: 0, byState: { CLOSED: 1 } } });
   });
 

@@ -17,7 +17,7 @@ const report = (success: number, failure: number, histogram: number[] = []): TBr
 /** One breaker's numbers as a compact report carries them. */
 const packed = (item: TBreakerReport) => nameFullReport(instanceRun('svc', 'host').report([item])).numbers;
 const takeDelta = (totals: Float64Array, hasBaseline: boolean, item: TBreakerReport, delta: Float64Array) =>
-  takePackedDelta({ totals, base: new Uint32Array(totals.length), rowAt: 0, width: totals.length }, hasBaseline, packed(item), 0, delta);
+  takePackedDelta({ totals, rowAt: 0, width: totals.length }, hasBaseline, packed(item), 0, delta);
 
 const counts = (row: Float64Array) => [...row.subarray(0, 2)];
 const histogram = (row: Float64Array, length: number) => [...row.subarray(HISTOGRAM_OFFSET, HISTOGRAM_OFFSET + length)];

@@ -102,7 +102,7 @@ describe('per-instance buckets', () => {
               clock += item.ms;
               break;
             case 'flush':
-              written(aggregate.takePending(item.all ? Infinity : aggregate.pending.bucketOf(clock)));
+              written(aggregate.pending.take(item.all ? Infinity : aggregate.pending.bucketOf(clock)));
               break;
             case 'new run registered':
               run = instanceRun('checkout', 'a');
@@ -116,14 +116,14 @@ describe('per-instance buckets', () => {
               break;
             case 'server restarted mid-run': {
               // What was owed is written at shutdown; the new server knows the instance from the catalog, without a baseline.
-              written(aggregate.takePending());
+              written(aggregate.pending.take());
               aggregate = createAggregate({ now: () => clock, staleAfterMs: 3_600_000, bucketSeconds: 10 });
               aggregate.register(identity(), declared, clock, 'catalog');
               break;
             }
           }
         }
-        written(aggregate.takePending());
+        written(aggregate.pending.take());
         expect(Object.fromEntries(instanceSums)).toEqual(Object.fromEntries(breakerSums));
       }),
       { numRuns: 300 },
@@ -142,16 +142,16 @@ describe('per-instance buckets', () => {
     clock += 10_000;
     report(6);
     // The pair has reported in the new bucket: its closed one is owed; the open one (1 call so far) is held.
-    const periodic = aggregate.takePending(aggregate.pending.bucketOf(clock));
+    const periodic = aggregate.pending.take(aggregate.pending.bucketOf(clock));
     expect(rows(periodic)).toEqual([[1_000_000, 5]]);
     aggregate.pending.release(periodic);
     clock += 10_000;
     // It has not reported since its bucket ended: the flush closes that bucket for it.
-    const swept = aggregate.takePending(aggregate.pending.bucketOf(clock));
+    const swept = aggregate.pending.take(aggregate.pending.bucketOf(clock));
     expect(rows(swept)).toEqual([[1_010_000, 1]]);
     aggregate.pending.release(swept);
-    expect(rows(aggregate.takePending(aggregate.pending.bucketOf(clock)))).toEqual([]);
+    expect(rows(aggregate.pending.take(aggregate.pending.bucketOf(clock)))).toEqual([]);
     report(10);
-    expect(rows(aggregate.takePending())).toEqual([[1_020_000, 4]]);
+    expect(rows(aggregate.pending.take())).toEqual([[1_020_000, 4]]);
   });
 });

@@ -19,7 +19,7 @@ function server(clock: { now: number }) {
     aggregate,
     /** Writes what is owed (every bucket when `all`), as a flush, and answers the counters it stores with it. */
     flush(all: boolean) {
-      const batch = aggregate.takePending(all ? Infinity : aggregate.pending.bucketOf(clock.now));
+      const batch = aggregate.pending.take(all ? Infinity : aggregate.pending.bucketOf(clock.now));
       for (let row = 0; row < batch.breakerBuckets.length; row++) written += batch.breakerBuckets.count(row, 0);
       aggregate.pending.release(batch);
       return aggregate.countedThrough('i-a');

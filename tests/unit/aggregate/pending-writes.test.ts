@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BucketAccumulator, CounterPages, PagePool, ROWS_PER_PAGE } from '../../../server/aggregate/bucket-accumulator';
+import { BucketAccumulator } from '../../../server/aggregate/bucket-accumulator';
 import { countRow, HISTOGRAM_OFFSET } from '../../../server/aggregate/counter-deltas';
 import { MAX_OWED_BUCKETS, PendingWrites } from '../../../server/aggregate/pending-writes';
 import type { BucketRows } from '../../../server/store/bucket-store';
@@ -29,84 +29,72 @@ function rowsOf(rows: BucketRows, perInstance: boolean) {
   })).sort((a, b) => `${a.breakerId}${a.instanceId ?? ''}${a.bucketStart}`.localeCompare(`${b.breakerId}${b.instanceId ?? ''}${b.bucketStart}`));
 }
 
+/** A slot's row of an accumulator, as plain numbers. */
+const rowOf = (accumulator: BucketAccumulator, slot: number) => [...accumulator.row(accumulator.offsetOf(slot) / accumulator.stride)];
+
 describe('BucketAccumulator', () => {
   it('counts in 32 bits and saturates instead of wrapping past them', () => {
-    const accumulator = new BucketAccumulator(0, new PagePool());
-    accumulator.add(0, delta([3_000_000_000, 7], [5]));
-    accumulator.add(0, delta([3_000_000_000, 7], [5]));
-    const page = accumulator.pageOf(0);
-    expect(page).toBeInstanceOf(Uint32Array);
-    expect([page[0], page[1], page[HISTOGRAM_OFFSET]]).toEqual([0xffff_ffff, 14, 10]);
+    const accumulator = new BucketAccumulator(0, 8, 0);
+    accumulator.add(0, delta([3_000_000_000, 7], [5]), 8);
+    accumulator.add(0, delta([3_000_000_000, 7], [5]), 8);
+    expect(rowOf(accumulator, 0).slice(0, HISTOGRAM_OFFSET + 1)).toEqual([0xffff_ffff, 14, 0, 0, 0, 0, 10]);
   });
 
-  it('adds deltas in place per slot, across pages, and lists each slot once', () => {
-    const accumulator = new BucketAccumulator(0, new PagePool());
-    const far = ROWS_PER_PAGE * 3 + 5;
-    accumulator.add(1, delta([1, 2]));
-    accumulator.add(far, delta([5], [7]));
-    accumulator.add(1, delta([1, 0, 3]));
-    expect(accumulator.slots).toEqual([1, far]);
-    const row = (slot: number) => [...accumulator.pageOf(slot).subarray(accumulator.offsetOf(slot), accumulator.offsetOf(slot) + HISTOGRAM_OFFSET + 1)];
-    expect(row(1)).toEqual([2, 2, 3, 0, 0, 0, 0]);
-    expect(row(far)).toEqual([5, 0, 0, 0, 0, 0, 7]);
+  it('adds deltas in place per slot, rows in the order slots first came, and lists each slot once', () => {
+    const accumulator = new BucketAccumulator(0, 8, 0);
+    const far = 5_000;
+    for (let slot = 100; slot < 140; slot++) accumulator.add(slot, delta([slot]), 8);
+    accumulator.add(1, delta([1, 2]), 8);
+    accumulator.add(far, delta([5], [7]), 8);
+    accumulator.add(1, delta([1, 0, 3]), 8);
+    expect(accumulator.slots.slice(-2)).toEqual([1, far]);
+    expect(accumulator.offsetOf(1)).toBe(40 * 8);
+    expect(accumulator.offsetOf(2)).toBe(-1);
+    expect(rowOf(accumulator, 1).slice(0, HISTOGRAM_OFFSET + 1)).toEqual([2, 2, 3, 0, 0, 0, 0]);
+    expect(rowOf(accumulator, far).slice(0, HISTOGRAM_OFFSET + 1)).toEqual([5, 0, 0, 0, 0, 0, 7]);
+    expect(rowOf(accumulator, 139)[0]).toBe(139);
   });
 
   it('adds only the first `width` numbers', () => {
-    const accumulator = new BucketAccumulator(0, new PagePool());
-    const row = delta([1], [1, 1, 1]);
-    accumulator.add(0, row, HISTOGRAM_OFFSET + 1);
-    expect([...accumulator.pageOf(0).subarray(HISTOGRAM_OFFSET, HISTOGRAM_OFFSET + 3)]).toEqual([1, 0, 0]);
-  });
-
-  it('gives its pages back zeroed, and the next accumulator starts from zero', () => {
-    const pool = new PagePool();
-    const first = new BucketAccumulator(0, pool);
-    first.add(3, delta([9, 9, 9, 9, 9, 9], [9]));
-    const page = first.pageOf(3);
-    first.release();
-    const second = new BucketAccumulator(10_000, pool);
-    second.add(4, delta([1]));
-    expect(second.pageOf(4)).toBe(page);
-    expect(page.reduce((sum, value) => sum + value, 0)).toBe(1);
-    expect(second.slots).toEqual([4]);
+    const accumulator = new BucketAccumulator(0, 16, 0);
+    accumulator.add(0, delta([1], [1, 1, 1]), HISTOGRAM_OFFSET + 1);
+    expect(rowOf(accumulator, 0).slice(HISTOGRAM_OFFSET, HISTOGRAM_OFFSET + 3)).toEqual([1, 0, 0]);
   });
 });
 
 describe('BucketAccumulator row width', () => {
   it('starts as narrow as it is told and widens, keeping every row, when a wider delta comes', () => {
-    const accumulator = new BucketAccumulator(0, new PagePool(), 8);
-    const far = ROWS_PER_PAGE + 2;
+    const accumulator = new BucketAccumulator(0, 8, 0);
+    const far = 300;
     accumulator.add(1, delta([1, 2], [3, 4]), HISTOGRAM_OFFSET + 2);
     accumulator.add(far, delta([5], [6]), HISTOGRAM_OFFSET + 1);
     expect(accumulator.stride).toBe(8);
-    expect(accumulator.pageOf(1).length).toBe(ROWS_PER_PAGE * 8);
     // Histogram bucket 20 is the first past the narrow rows.
     const wide = delta([1], []);
     wide[HISTOGRAM_OFFSET + 20] = 9;
     accumulator.add(far, wide, HISTOGRAM_OFFSET + 21);
     expect(accumulator.stride).toBe(32);
-    const row = (slot: number) => [...accumulator.pageOf(slot).subarray(accumulator.offsetOf(slot), accumulator.offsetOf(slot) + accumulator.stride)];
-    expect(row(1)).toEqual([1, 2, 0, 0, 0, 0, 3, 4, ...new Array<number>(24).fill(0)]);
+    expect(rowOf(accumulator, 1)).toEqual([1, 2, 0, 0, 0, 0, 3, 4, ...new Array<number>(24).fill(0)]);
     const expectedFar = new Array<number>(32).fill(0);
     expectedFar[0] = 6;
     expectedFar[HISTOGRAM_OFFSET] = 6;
     expectedFar[HISTOGRAM_OFFSET + 20] = 9;
-    expect(row(far)).toEqual(expectedFar);
+    expect(rowOf(accumulator, far)).toEqual(expectedFar);
     expect(accumulator.slots).toEqual([1, far]);
   });
 
   it('merges an accumulator of another width', () => {
-    const narrow = new BucketAccumulator(0, new PagePool(), 8);
+    const narrow = new BucketAccumulator(0, 8, 0);
     narrow.add(0, delta([2], [1, 1]), HISTOGRAM_OFFSET + 2);
-    const wide = new BucketAccumulator(0, new PagePool(), 16);
+    const wide = new BucketAccumulator(0, 16, 0);
     const row = delta([1]);
     row[HISTOGRAM_OFFSET + 9] = 4;
     wide.add(0, row, HISTOGRAM_OFFSET + 10);
     wide.merge(narrow);
     narrow.merge(wide);
-    expect([...wide.pageOf(0).subarray(0, 16)]).toEqual([3, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 4]);
+    expect(rowOf(wide, 0)).toEqual([3, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 4]);
     expect(narrow.stride).toBe(16);
-    expect([...narrow.pageOf(0).subarray(0, 16)]).toEqual([5, 0, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 0, 0, 0, 4]);
+    expect(rowOf(narrow, 0)).toEqual([5, 0, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 0, 0, 0, 4]);
   });
 
   it('hands the flush histograms as wide as the rows', () => {
@@ -121,21 +109,6 @@ describe('BucketAccumulator row width', () => {
     expect(histogram.length).toBe(40 - HISTOGRAM_OFFSET);
     expect(histogram[30]).toBe(2);
     expect(batch.breakerBuckets.histogram(0)[30]).toBe(2);
-  });
-});
-
-describe('CounterPages', () => {
-  it('hands out separate zeroed rows that share pages, totals and base at the same offset', () => {
-    const pages = new CounterPages(40);
-    const rows = Array.from({ length: ROWS_PER_PAGE + 1 }, () => pages.row());
-    rows[0]!.totals[rows[0]!.rowAt] = 1;
-    rows[0]!.base[rows[0]!.rowAt] = 1;
-    expect(rows.every((row) => row.width === 40 && row.totals.length === ROWS_PER_PAGE * 40 && row.base.length === ROWS_PER_PAGE * 40)).toBe(true);
-    expect(rows.map((row) => row.rowAt).slice(0, 3)).toEqual([0, 40, 80]);
-    expect([rows[1]!.totals[rows[1]!.rowAt], rows[1]!.base[rows[1]!.rowAt]]).toEqual([0, 0]);
-    expect(rows[1]!.totals).toBe(rows[0]!.totals);
-    expect(rows[ROWS_PER_PAGE]!.totals).not.toBe(rows[0]!.totals);
-    expect(rows[ROWS_PER_PAGE]!.rowAt).toBe(0);
   });
 });
 
@@ -233,7 +206,7 @@ describe('PendingWrites', () => {
     expect(batch.states).toEqual([{ instanceId: 'i-a', breakerId: 'b1' }]);
   });
 
-  it('reuses the pages of a released batch', () => {
+  it('starts the buckets after a released batch from zero', () => {
     const { pending, b1, a1 } = setUp();
     addCounts(pending, b1, a1, 1_000, delta([5]));
     const first = pending.take();
@@ -257,8 +230,8 @@ describe('PendingWrites while the database is away', () => {
       if (at % 2_000 === 0) pending.giveBack(pending.take(pending.bucketOf(at)));
     }
     const batch = pending.take();
-    expect(batch.breakerBuckets.accumulators.length).toBeLessThanOrEqual(MAX_OWED_BUCKETS);
-    expect(batch.instanceBuckets.accumulators.length).toBeLessThanOrEqual(MAX_OWED_BUCKETS);
+    expect(batch.breakerBuckets.buckets.length).toBeLessThanOrEqual(MAX_OWED_BUCKETS);
+    expect(batch.instanceBuckets.buckets.length).toBeLessThanOrEqual(MAX_OWED_BUCKETS);
     const total = (rows: BucketRows) => rowsOf(rows, false).reduce((sum, row) => sum + row.counts[0]!, 0);
     const histogram = (rows: BucketRows) => rowsOf(rows, false).reduce((sum, row) => sum + row.histogram[0]!, 0);
     expect([total(batch.breakerBuckets), histogram(batch.breakerBuckets)]).toEqual([sent, sent]);

@@ -46,9 +46,8 @@ describe("the aggregate's clients", () => {
     aggregate.setTransport('i-py', 'http');
     expect(aggregate.summary('b1')!.clients).toEqual({ kinds: ['opossum', 'python'], httpInstances: 1 });
 
-    const ids = new Map([['payments', 'b1']]);
-    aggregate.applyReport('i-node', nameFullReport(node.report([node.breaker('payments', {})])), ids);
-    aggregate.applyReport('i-py', nameFullReport(python.report([python.breaker('payments', {})])), ids);
+    aggregate.applyReport('i-node', nameFullReport(node.report([node.breaker('payments', {})])));
+    aggregate.applyReport('i-py', nameFullReport(python.report([python.breaker('payments', {})])));
     expect(aggregate.instancesOf('b1').map((instance) => [instance.name, instance.client])).toEqual([
       ['node-1', { kind: 'opossum', sdk: `${NODE_SDK_NAME} typescript`, transport: 'socket', readOnly: false }],
       ['py-1', { kind: 'python', sdk: 'bp-python python', transport: 'http', readOnly: false }],

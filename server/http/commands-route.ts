@@ -1,11 +1,11 @@
 import { ZCommandPollQuery, type TCommandPollResult } from '../../lib/protocol/command-poll.js';
 import type { HttpCommands } from '../control/http-commands';
-import type { Router } from '../http/router';
+import type { Router } from './router';
 import type { Logger } from '../logger';
-import { AgentError, invalidPayload } from './agent-error';
-import { agentRoute, bearerReporter } from './agent-http';
-import type { Ingest } from './ingest';
-import type { ApiKeyVerifier } from './reporter-identity';
+import { AgentError, invalidPayload } from '../ingest/agent-error';
+import { agentRoute, bearerReporter } from './agent-route';
+import type { Ingest } from '../ingest/ingest';
+import type { ApiKeyVerifier } from '../ingest/reporter-identity';
 
 /**
  * `GET /api/v1/commands?instanceId&waitMs`: the long poll of HTTP reporters.

@@ -2,10 +2,10 @@ import { ZBreakerConfig } from '../../lib/protocol/breaker-config.js';
 import type { TBreakerState } from '../../lib/protocol/breaker-state.js';
 import { ZLabels } from '../../lib/protocol/identity.js';
 import type { Ingest } from '../ingest/ingest';
-import { createBaselineStore, type CounterBaselineRow } from '../store/baseline-store';
+import { createBaselineStore, type CounterBaselineRow } from './baseline-store';
 import { sdkOf } from '../ingest/sdk-version';
-import type { Queryable } from '../store/queryable';
-import type { Aggregate } from './aggregate';
+import type { Queryable } from './queryable';
+import type { Aggregate } from '../aggregate/aggregate';
 
 const configOrNull = (value: unknown) => {
   const parsed = ZBreakerConfig.safeParse(value);

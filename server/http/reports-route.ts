@@ -1,15 +1,15 @@
 import { ZReportBatch, type TReportBatchResult } from '../../lib/protocol/report-batch.js';
 import type { TCommand } from '../../lib/protocol/command.js';
 import type { HttpCommands } from '../control/http-commands';
-import { readJsonBody } from '../http/read-json-body';
-import type { Router } from '../http/router';
+import { readJsonBody } from './read-json-body';
+import type { Router } from './router';
 import type { Logger } from '../logger';
-import { invalidPayload } from './agent-error';
-import { agentRoute, bearerReporter } from './agent-http';
-import { checkProtocolVersion } from './check-protocol-version';
-import type { Ingest } from './ingest';
-import { nameFullReport } from './named-report';
-import type { ApiKeyVerifier } from './reporter-identity';
+import { invalidPayload } from '../ingest/agent-error';
+import { agentRoute, bearerReporter } from './agent-route';
+import { checkProtocolVersion } from '../ingest/check-protocol-version';
+import type { Ingest } from '../ingest/ingest';
+import { nameFullReport } from '../ingest/named-report';
+import type { ApiKeyVerifier } from '../ingest/reporter-identity';
 
 /**
  * `POST /api/v1/reports`: the socket messages, batched, for reporters that
@@ -39,14 +39,9 @@ export function addReportsRoute(
           .filter((message) => message.instanceId !== batch.register?.instanceId && message.service === reporter.serviceName)
           .map((message) => message.instanceId),
       );
-      ingest.checkBatch(reporter, batch);
-      if (batch.register) await ingest.register(reporter, batch.register, 'http');
-
       // Each instance the batch speaks for, with its run: it is reachable now, and its answer carries its commands.
-      const runs = new Map<string, string>();
-      for (const message of [...(batch.register ? [batch.register] : []), ...batch.reports, ...batch.transitions, ...batch.commandAcks]) {
-        if (!runs.has(message.instanceId)) runs.set(message.instanceId, message.runId);
-      }
+      const runs = ingest.checkBatch(reporter, batch);
+      if (batch.register) await ingest.register(reporter, batch.register, 'http');
       const instances: Array<{ instanceId: string; resend: boolean }> = [];
       for (const [name, runId] of runs) {
         const instanceId = ingest.instanceIdOf(reporter, name)!;
