@@ -3,6 +3,9 @@ import type { Server } from 'socket.io';
 import { createAggregate } from './aggregate/aggregate';
 import { loadCatalog } from './aggregate/load-catalog';
 import { listenForRevokedKeys } from './auth/api-keys';
+import { holdClusterRole } from './cluster/cluster-leader';
+import { startPartialExchange } from './cluster/partial-exchange';
+import { createRemotePartials } from './cluster/remote-partials';
 import type { Cluster } from './cluster/start-cluster';
 import type { Config } from './config';
 import { createActiveOverrides } from './control/active-overrides';
@@ -74,6 +77,8 @@ const EXPIRY_CHECK_MS = 1_000;
 const MAX_LONG_POLLS = 10_000;
 // An HTTP reporter not heard from for an hour is forgotten; if it comes back it is sent the overrides in force again.
 const FORGET_HTTP_REPORTER_MS = 3_600_000;
+// The cluster role whose holder sends the notifications derived from the merged live view.
+export const NOTIFIER_ROLE = 'notifier';
 
 /**
  * The report's path through the server, wired in the order it travels:
@@ -82,13 +87,26 @@ const FORGET_HTTP_REPORTER_MS = 3_600_000;
  */
 export async function startLivePipeline({ config, logger, io, router, pool, prisma, databaseUrl, keys, version, now, readGate, cluster = null }: LivePipelineOptions) {
   const aggregate = createAggregate({ now, staleAfterMs: config.ingest.staleAfterMs, bucketSeconds: 10 });
+  // With several servers, every summary is merged from this server's parts and the others' (docs/operations.md).
+  const remote = cluster ? createRemotePartials({ serverId: cluster.serverId }) : null;
+  if (remote) aggregate.useRemoteViews(remote.views);
+  let exchange: Awaited<ReturnType<typeof startPartialExchange>> | null = null;
   const view = createLiveView(aggregate, now);
   const dashboard = createDashboardNamespace(io, { version, now, view, logger });
-  const publisher = createLivePublisher({ namespace: dashboard, aggregate, now });
+  const publisher = createLivePublisher({
+    namespace: dashboard,
+    aggregate,
+    now,
+    remote: remote ?? undefined,
+    onOwnChanges: remote ? (breakerIds) => exchange?.noteChanged(breakerIds) : undefined,
+  });
+  const notifierRole = cluster
+    ? holdClusterRole({ leases: cluster.leases, name: NOTIFIER_ROLE, renewEveryMs: config.cluster.heartbeatMs, leaseMs: config.cluster.deadAfterMs, logger })
+    : null;
   // Publishing, flushing, liveness and expiry run from timers; the read gate keeps a flood of reports from holding them back.
   const timers = createIntervals();
   const metrics = createPanelMetrics({ aggregate, io, readGate });
-  const notifications = createNotifications({ prisma, aggregate, router, config: config.notify, now, logger, version });
+  const notifications = createNotifications({ prisma, aggregate, router, config: config.notify, now, logger, version, sendsDerivedEvents: notifierRole?.holds });
   const onTransition: typeof publisher.publishTransition = (record) => {
     publisher.publishTransition(record);
     notifications.onTransition(record);
@@ -108,6 +126,21 @@ export async function startLivePipeline({ config, logger, io, router, pool, pris
   });
   const loaded = await loadCatalog(pool, aggregate, ingest);
   logger.info(loaded, 'catalog loaded');
+  if (cluster && remote) {
+    // Before the notifier seeds its tracks: it starts from the whole picture.
+    exchange = await startPartialExchange({
+      pool,
+      databaseUrl,
+      serverId: cluster.serverId,
+      aggregate,
+      remote,
+      registry: cluster.registry,
+      heartbeatMs: config.cluster.heartbeatMs,
+      publishEveryMs: LIVE_INTERVAL_MS,
+      logger,
+    });
+    await notifierRole?.first;
+  }
 
   const agent = createAgentNamespace(io, {
     ingest,
@@ -180,6 +213,7 @@ export async function startLivePipeline({ config, logger, io, router, pool, pris
   const episodes = startEpisodeCatchUpJob({ pool, logger, intervalMs: EPISODE_CATCH_UP_INTERVAL_MS });
   const flusher = createAggregateFlusher({ aggregate, pool, logger, now, onRowsDropped: metrics.onRowsDropped });
   timers.every(LIVE_INTERVAL_MS, () => publisher.flush());
+  if (remote) timers.every(LIVE_INTERVAL_MS, () => notifications.evaluateSome(remote.takeToEvaluate()));
   timers.every(STATE_CHANGE_INTERVAL_MS, () => publisher.flushStateChanges());
   timers.every(config.ingest.flushIntervalMs, () => void flusher.flush());
   timers.every(Math.min(1_000, config.ingest.reportIntervalMs), () => aggregate.checkLiveness());
@@ -196,11 +230,15 @@ export async function startLivePipeline({ config, logger, io, router, pool, pris
     sources,
     /** Answers every waiting long poll of HTTP reporters at once, and later ones without waiting: the server is stopping. */
     endLongPolls: () => mailboxes.close(),
+    /** This server's parts of the views published to the others now (CLUSTER=on; tests). */
+    publishPartials: () => exchange?.flush() ?? Promise.resolve(),
     /** Writes everything pending now, open buckets included (tests, benchmarks). */
     flush: () => flusher.flushAll(),
     /** Stops the timers and writes what is still pending: after the sockets closed, before the pool does. */
     async stop(): Promise<void> {
       timers.stop();
+      await exchange?.stop();
+      await notifierRole?.stop();
       relay?.close();
       overrideSync?.close();
       await sources.stop();

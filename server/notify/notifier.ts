@@ -16,6 +16,12 @@ export interface NotifierDependencies {
   queue: Pick<DeliveryQueue, 'enqueue'>;
   now: () => number;
   logger: Logger;
+  /**
+   * Whether this server sends the events derived from the live view (trips,
+   * recoveries, rules); with several servers, only the one holding the
+   * notifier lease does, while every server keeps its tracks in step. Absent: it does.
+   */
+  sendsDerivedEvents?: () => boolean;
 }
 
 export type Notifier = ReturnType<typeof createNotifier>;
@@ -26,7 +32,7 @@ export type Notifier = ReturnType<typeof createNotifier>;
  * drops the snoozed ones and queues the rest for the endpoints that want
  * them. Synchronous up to the queue: ingest never waits on a webhook.
  */
-export function createNotifier({ aggregate, settings, queue, now, logger }: NotifierDependencies) {
+export function createNotifier({ aggregate, settings, queue, now, logger, sendsDerivedEvents = () => true }: NotifierDependencies) {
   const tracks = new Map<string, BreakerTrack>();
 
   function trackOf(breakerId: string): BreakerTrack {
@@ -39,8 +45,8 @@ export function createNotifier({ aggregate, settings, queue, now, logger }: Noti
     return track;
   }
 
-  function dispatch(breakerId: string, drafts: readonly EventDraft[], at: number): void {
-    if (drafts.length === 0) return;
+  function dispatch(breakerId: string, drafts: readonly EventDraft[], at: number, derived: boolean): void {
+    if (drafts.length === 0 || (derived && !sendsDerivedEvents())) return;
     const summary = aggregate.summary(breakerId);
     if (!summary) return;
     const { endpoints } = settings.current();
@@ -66,7 +72,7 @@ export function createNotifier({ aggregate, settings, queue, now, logger }: Noti
     const summary = aggregate.summary(breakerId);
     if (!summary) return;
     const rules = settings.current().rules.filter((rule) => coversService(rule.services, summary.service));
-    dispatch(breakerId, evaluateBreaker(trackOf(breakerId), summary, rules, at, trigger), at);
+    dispatch(breakerId, evaluateBreaker(trackOf(breakerId), summary, rules, at, trigger), at, true);
   }
 
   return {
@@ -83,7 +89,7 @@ export function createNotifier({ aggregate, settings, queue, now, logger }: Noti
       const at = now();
       if (record.instance === null) {
         const draft = overrideDraft(record, aggregate.summary(record.breakerId)?.override ?? null);
-        if (draft) dispatch(record.breakerId, [draft], at);
+        if (draft) dispatch(record.breakerId, [draft], at, false);
         return;
       }
       evaluate(record.breakerId, at, { cause: record.cause, failureRate: record.failureRate, slowCallRate: record.slowCallRate });
@@ -93,6 +99,12 @@ export function createNotifier({ aggregate, settings, queue, now, logger }: Noti
     evaluateAll(): void {
       const at = now();
       for (const id of aggregate.breakerIds()) evaluate(id, at, null);
+    },
+
+    /** Breakers whose merged view another server moved: evaluated at once rather than on the next pass. */
+    evaluateSome(breakerIds: Iterable<string>): void {
+      const at = now();
+      for (const id of breakerIds) evaluate(id, at, null);
     },
   };
 }

@@ -20,6 +20,8 @@ export interface NotificationsOptions {
   version: string;
   fetch?: typeof fetch;
   random?: () => number;
+  /** With several servers: whether this one sends the events derived from the live view now (it holds the notifier lease). */
+  sendsDerivedEvents?: () => boolean;
 }
 
 /**
@@ -28,10 +30,10 @@ export interface NotificationsOptions {
  * publisher's; `start` runs after the catalog and overrides are loaded, so
  * that breakers already open at a restart are not announced again.
  */
-export function createNotifications({ prisma, aggregate, router, config, now, logger, version, fetch = globalThis.fetch, random = Math.random }: NotificationsOptions) {
+export function createNotifications({ prisma, aggregate, router, config, now, logger, version, fetch = globalThis.fetch, random = Math.random, sendsDerivedEvents }: NotificationsOptions) {
   const settings = createNotificationSettings({ prisma, now });
   const queue = createDeliveryQueue({ prisma, fetch, now, random, config, userAgent: `BreakerPanel/${version}`, logger });
-  const notifier = createNotifier({ aggregate, settings, queue, now, logger });
+  const notifier = createNotifier({ aggregate, settings, queue, now, logger, sendsDerivedEvents });
   addEndpointRoutes(router, { prisma, settings, now });
   addRuleRoutes(router, { prisma, settings, now });
   addSnoozeRoutes(router, { prisma, aggregate, settings, now });
@@ -53,6 +55,7 @@ export function createNotifications({ prisma, aggregate, router, config, now, lo
 
   return {
     onTransition: notifier.onTransition,
+    evaluateSome: notifier.evaluateSome,
     async start(): Promise<void> {
       await settings.reload();
       notifier.seed();
