@@ -67,6 +67,7 @@ export interface LivePipelineOptions {
 }
 
 const LIVE_INTERVAL_MS = 250;
+const BUCKET_SECONDS = 10;
 // State changes are not coalesced with the counters; batching them per few milliseconds keeps a storm of trips to one message per batch.
 const STATE_CHANGE_INTERVAL_MS = 20;
 const ROLLUP_INTERVAL_MS = 60_000;
@@ -86,7 +87,7 @@ export const NOTIFIER_ROLE = 'notifier';
  * (dashboard namespace and publisher), plus the read API over both.
  */
 export async function startLivePipeline({ config, logger, io, router, pool, prisma, databaseUrl, keys, version, now, readGate, cluster = null }: LivePipelineOptions) {
-  const aggregate = createAggregate({ now, staleAfterMs: config.ingest.staleAfterMs, bucketSeconds: 10 });
+  const aggregate = createAggregate({ now, staleAfterMs: config.ingest.staleAfterMs, bucketSeconds: BUCKET_SECONDS });
   // With several servers, every summary is merged from this server's parts and the others' (docs/operations.md).
   const remote = cluster ? createRemotePartials({ serverId: cluster.serverId }) : null;
   if (remote) aggregate.useRemoteViews(remote.views);
@@ -137,6 +138,8 @@ export async function startLivePipeline({ config, logger, io, router, pool, pris
       registry: cluster.registry,
       heartbeatMs: config.cluster.heartbeatMs,
       publishEveryMs: LIVE_INTERVAL_MS,
+      bucketMs: BUCKET_SECONDS * 1000,
+      now,
       logger,
     });
     await notifierRole?.first;

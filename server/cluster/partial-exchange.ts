@@ -11,12 +11,8 @@ import type { ServerRegistry } from './server-registry';
 export const PARTIALS_CHANNEL = 'panel_partials';
 // Rows per upsert statement: a few hundred kilobytes each.
 const UPSERT_BATCH = 500;
-/**
- * Every held breaker's part is written again this often (the length of a
- * time bucket): the others' copies of quiet breakers follow the recent
- * window as it moves on, and an emptied table (a Postgres crash) fills again.
- */
-export const PARTIALS_REFRESH_MS = 10_000;
+// Past a bucket's start, when every held breaker's part is written again: reports that arrive by then are in it.
+const REFRESH_AFTER_BUCKET_MS = 100;
 
 const ZNotice = z.union([z.object({ server: z.string(), seq: z.string().regex(/^\d+$/) }), z.object({ server: z.string(), reset: z.literal(true) })]);
 
@@ -40,6 +36,8 @@ export async function startPartialExchange({
   registry,
   heartbeatMs,
   publishEveryMs,
+  bucketMs,
+  now,
   logger,
 }: {
   pool: pg.Pool;
@@ -50,6 +48,13 @@ export async function startPartialExchange({
   registry: Pick<ServerRegistry, 'list'>;
   heartbeatMs: number;
   publishEveryMs: number;
+  /**
+   * The aggregate's time bucket: at each bucket's start every held breaker's
+   * part is written again, so that the others' copies of quiet breakers move
+   * on with the recent window, and an emptied table (a Postgres crash) fills again.
+   */
+  bucketMs: number;
+  now: () => number;
   logger: Logger;
 }) {
   // The highest seq read per server.
@@ -178,10 +183,21 @@ export async function startPartialExchange({
   };
   const timers = [
     setInterval(flush, publishEveryMs),
-    setInterval(() => run(() => aggregate.breakerIds().filter((id) => aggregate.partial(id) !== undefined)), PARTIALS_REFRESH_MS),
     setInterval(() => void checkServers().catch((error: unknown) => logger.warn({ err: error }, 'cluster partials: reading the servers failed')), heartbeatMs),
   ];
   for (const timer of timers) timer.unref();
+  let refresh: NodeJS.Timeout | undefined;
+  const scheduleRefresh = () => {
+    refresh = setTimeout(
+      () => {
+        run(() => aggregate.breakerIds().filter((id) => aggregate.partial(id) !== undefined));
+        scheduleRefresh();
+      },
+      bucketMs - (now() % bucketMs) + REFRESH_AFTER_BUCKET_MS,
+    );
+    refresh.unref();
+  };
+  scheduleRefresh();
 
   return {
     /** Breakers whose own part may have changed (the live publisher's changes): published with the next batch. */
@@ -195,6 +211,7 @@ export async function startPartialExchange({
     },
     async stop(): Promise<void> {
       for (const timer of timers) clearInterval(timer);
+      clearTimeout(refresh);
       flush();
       await publishing;
       await listener.close();
