@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ZBreakerInstance, type TBreakerInstance } from '../../lib/api/breaker-detail.js';
 import { ZReporterClientKind } from '../../lib/api/reporter-client.js';
+import { ZBreakerConfig, type TBreakerConfig } from '../../lib/protocol/breaker-config.js';
 import { ZBreakerState } from '../../lib/protocol/breaker-state.js';
 import type { BreakerPartial } from '../aggregate/breaker-views';
 import { COUNT_WIDTH, countRow } from '../aggregate/counter-deltas';
@@ -8,8 +9,10 @@ import { COUNT_WIDTH, countRow } from '../aggregate/counter-deltas';
 /**
  * A server's part of one breaker as it is stored in cluster_partials for the
  * others: the partial (counts, states, recent counts as far as they are
- * used) and the rows of the instances it holds. A body that does not parse
- * (another version mid-upgrade) is logged and left out.
+ * used) and the rows of the instances it holds, each row's config as an
+ * index into `configs` (a service's instances nearly always share one, and
+ * it was half of a row's bytes). A body that does not parse (another
+ * version mid-upgrade) is logged and left out.
  */
 export const ZPartialBody = z.object({
   partial: z.object({
@@ -27,7 +30,8 @@ export const ZPartialBody = z.object({
     clients: z.object({ kinds: z.array(ZReporterClientKind), httpInstances: z.number().int().min(0) }),
   }),
   demo: z.boolean(),
-  rows: z.array(ZBreakerInstance),
+  configs: z.array(ZBreakerConfig),
+  rows: z.array(ZBreakerInstance.omit({ config: true }).extend({ config: z.number().int().min(0).nullable() })),
 });
 
 export type TPartialBody = z.infer<typeof ZPartialBody>;
@@ -41,7 +45,21 @@ export interface RemotePart {
 
 export function toBody(partial: BreakerPartial, rows: TBreakerInstance[], demo: boolean): TPartialBody {
   const { window } = partial;
-  return { partial: { ...partial, window: { row: Array.from(window.row.subarray(0, window.width)), start: window.start } }, demo, rows };
+  const configs: TBreakerConfig[] = [];
+  const indexes = new Map<string, number>();
+  const indexOf = (config: TBreakerConfig | null) => {
+    if (!config) return null;
+    const key = JSON.stringify(config);
+    let index = indexes.get(key);
+    if (index === undefined) indexes.set(key, (index = configs.push(config) - 1));
+    return index;
+  };
+  return {
+    partial: { ...partial, window: { row: Array.from(window.row.subarray(0, window.width)), start: window.start } },
+    demo,
+    configs,
+    rows: rows.map((row) => ({ ...row, config: indexOf(row.config) })),
+  };
 }
 
 export function fromBody(body: TPartialBody): RemotePart {
@@ -49,7 +67,7 @@ export function fromBody(body: TPartialBody): RemotePart {
   row.set(body.partial.window.row);
   return {
     partial: { ...body.partial, window: { row, width: body.partial.window.row.length, start: body.partial.window.start } },
-    rows: body.rows,
+    rows: body.rows.map((row) => ({ ...row, config: row.config === null ? null : (body.configs[row.config] ?? null) })),
     demo: body.demo,
   };
 }

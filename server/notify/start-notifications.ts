@@ -10,6 +10,9 @@ import { createNotificationSettings } from './notification-settings';
 import { addRuleRoutes } from './rule-routes';
 import { addSnoozeRoutes } from './snooze-routes';
 
+// How far back a trip's stored transition is looked for: the partial that showed the trip is a second old at most.
+const TRIP_CAUSE_LOOKBACK_MS = 60_000;
+
 export interface NotificationsOptions {
   prisma: Prisma;
   aggregate: Aggregate;
@@ -33,7 +36,16 @@ export interface NotificationsOptions {
 export function createNotifications({ prisma, aggregate, router, config, now, logger, version, fetch = globalThis.fetch, random = Math.random, sendsDerivedEvents }: NotificationsOptions) {
   const settings = createNotificationSettings({ prisma, now });
   const queue = createDeliveryQueue({ prisma, fetch, now, random, config, userAgent: `BreakerPanel/${version}`, logger });
-  const notifier = createNotifier({ aggregate, settings, queue, now, logger, sendsDerivedEvents });
+  // A trip seen in another server's partial: its cause is in the reported transition that server stored.
+  const causeOfTrip = sendsDerivedEvents
+    ? async (breakerId: string, at: number) =>
+        prisma.transition.findFirst({
+          where: { breakerId, instanceId: { not: null }, toState: 'OPEN', at: { gte: new Date(at - TRIP_CAUSE_LOOKBACK_MS) } },
+          orderBy: { id: 'desc' },
+          select: { cause: true, failureRate: true, slowCallRate: true },
+        })
+    : undefined;
+  const notifier = createNotifier({ aggregate, settings, queue, now, logger, sendsDerivedEvents, causeOfTrip });
   addEndpointRoutes(router, { prisma, settings, now });
   addRuleRoutes(router, { prisma, settings, now });
   addSnoozeRoutes(router, { prisma, aggregate, settings, now });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { TBreakerConfig } from '../../../lib/protocol/breaker-config.js';
 import { createAggregate, type Aggregate } from '../../../server/aggregate/aggregate';
 import { fromBody, toBody, ZPartialBody } from '../../../server/cluster/partial-wire';
 import { createRemotePartials } from '../../../server/cluster/remote-partials';
@@ -19,12 +20,12 @@ function setUp() {
   const remote = createRemotePartials({ serverId: 'a' });
   servers.a.useRemoteViews(remote.views);
   const runs = new Map<string, ReturnType<typeof instanceRun>>();
-  const report = (aggregate: Aggregate, instance: string, counters: Record<string, number>, state: 'CLOSED' | 'OPEN' = 'CLOSED') => {
+  const report = (aggregate: Aggregate, instance: string, counters: Record<string, number>, state: 'CLOSED' | 'OPEN' = 'CLOSED', config: TBreakerConfig | null = null) => {
     let run = runs.get(instance);
     if (!run) runs.set(instance, (run = instanceRun('checkout', instance)));
     for (const target of [aggregate, alone]) {
       if (!target.instance(instance)) {
-        target.register({ id: instance, serviceId: 's1', serviceName: 'checkout', name: instance, labels: {}, runId: run.ref.runId }, [{ breakerId: BREAKER, name: 'payments', config: null }], clock);
+        target.register({ id: instance, serviceId: 's1', serviceName: 'checkout', name: instance, labels: {}, runId: run.ref.runId }, [{ breakerId: BREAKER, name: 'payments', config }], clock);
         target.setTransport(instance, 'socket');
       }
     }
@@ -93,6 +94,29 @@ describe('merged views across servers', () => {
     remote.setServers(new Set(['a', 'b']), new Set(['a', 'b']));
     expect(servers.a.summary(BREAKER)!.instances.total).toBe(3);
     expect([...remote.views.remoteOnly()].length).toBe(1);
+  });
+
+  it('carries each instance’s config, a config shared by several instances once', () => {
+    const { servers, report, publish } = setUp();
+    const config = (size: number): TBreakerConfig => ({
+      implementation: 'breaker-panel',
+      window: { type: 'count', size },
+      failureRateThreshold: 50,
+      slowCallThresholdMs: null,
+      slowCallRateThreshold: null,
+      minimumCalls: 5,
+      openTimeoutMs: 1_000,
+      openTimeoutBackoff: null,
+      halfOpenMaxCalls: 1,
+      callTimeoutMs: null,
+      hasFallback: false,
+    });
+    report(servers.b, 'i-1', { success: 1 }, 'CLOSED', config(10));
+    report(servers.b, 'i-2', { success: 1 }, 'CLOSED', config(10));
+    report(servers.b, 'i-3', { success: 1 }, 'CLOSED', config(20));
+    expect(toBody(servers.b.partial(BREAKER)!, servers.b.ownInstancesOf(BREAKER), false).configs).toHaveLength(2);
+    publish('b');
+    expect(servers.a.instancesOf(BREAKER).map((row) => (row.config?.window.type === 'count' ? row.config.window.size : null))).toEqual([10, 10, 20]);
   });
 
   it('lists a breaker only another server holds, with its instances', () => {
