@@ -241,7 +241,7 @@ describe('three panel servers on one Postgres', () => {
       const hooks = (type: string) =>
         webhooks.received
           .filter((hook) => hook.path === '/trips')
-          .map((hook) => JSON.parse(hook.body) as { type: string; breaker: { id: string }; instances: { total: number } })
+          .map((hook) => JSON.parse(hook.body) as { type: string; breaker: { id: string }; instances: { total: number }; cause?: string | null })
           .filter((event) => event.type === type && event.breaker.id === ledgerId);
       await eventually(
         () => Promise.resolve(hooks('breaker.tripped')),
@@ -252,6 +252,8 @@ describe('three panel servers on one Postgres', () => {
       await new Promise((resolve) => setTimeout(resolve, 3_000));
       expect(hooks('breaker.tripped')).toHaveLength(1);
       expect(hooks('breaker.tripped')[0]!.instances.total).toBe(3);
+      // Whichever server sent it, the event carries the cause the instances reported.
+      expect(hooks('breaker.tripped')[0]!.cause).toBe('failure_rate');
 
       for (const service of ledgers) service.setMode('healthy');
       await eventually(
