@@ -188,12 +188,10 @@ describe('three panel servers on one Postgres', () => {
       const list = await admins[id].getJson<TBreakerList>(`/api/v1/breakers?service=${SERVICE}`);
       expect(list.breakers.filter((breaker) => breaker.name === BREAKER).map((breaker) => breaker.instances.total)).toEqual([3]);
     }
-    // A dashboard's snapshot and its live updates are the merged view too.
+    // A dashboard's snapshot is the merged view too (its live updates: the next test).
     for (const id of IDS) {
       const dashboard = admins[id].connectDashboard({ reconnection: false });
       sockets.push(dashboard);
-      const changes: TBreakerSummary[] = [];
-      dashboard.on('breakers:changed', (change: { breakers: TBreakerSummary[] }) => changes.push(...change.breakers.filter((breaker) => breaker.id === breakerId)));
       const answer = (await dashboard.emitWithAck('live:subscribe', { scope: { kind: 'breaker', breakerId } })) as { ok: boolean; data: TLiveSnapshot };
       expect(answer.data.breakers[0]!.instances.total).toBe(3);
       expect(answer.data.instances!.map((instance) => instance.name)).toEqual(['python-on-a', 'python-on-b', 'sdk-on-c']);
@@ -219,6 +217,12 @@ describe('three panel servers on one Postgres', () => {
         (views) => views.every((view) => view.breaker.instances.byState.CLOSED === 3),
         'every server showing the three ledger instances closed',
       );
+      // A dashboard on C, whose own instance stays closed: the trip on A and B reaches it live.
+      const dashboard = admins.c.connectDashboard({ reconnection: false });
+      sockets.push(dashboard);
+      const pushed: TBreakerSummary[] = [];
+      dashboard.on('breakers:changed', (change: { breakers: TBreakerSummary[] }) => pushed.push(...change.breakers.filter((breaker) => breaker.id === ledgerId)));
+      expect(((await dashboard.emitWithAck('live:subscribe', { scope: { kind: 'service', service: SERVICE } })) as { ok: boolean }).ok).toBe(true);
       // Every server's notifier has read the new endpoint (NOTIFY_EVALUATE_INTERVAL_MS) before the trip.
       await new Promise((resolve) => setTimeout(resolve, 1_500));
       const marks = ledgers.map((service) => service.mark());
@@ -227,6 +231,11 @@ describe('three panel servers on one Postgres', () => {
       await Promise.all([ledgers[0]!.waitForState('OPEN', 15_000, marks[0]), ledgers[1]!.waitForState('OPEN', 15_000, marks[1])]);
       const twoOfThreeOpen = (view: TBreakerDetail) => view.breaker.instances.byState.OPEN + view.breaker.instances.byState.HALF_OPEN === 2 && view.breaker.instances.byState.CLOSED === 1;
       await eventually(() => detailsOn(IDS, ledgerId), (views) => views.every(twoOfThreeOpen), 'every server showing two of three ledger instances open');
+      await eventually(
+        () => Promise.resolve(pushed),
+        (summaries) => summaries.some((summary) => summary.instances.byState.OPEN + summary.instances.byState.HALF_OPEN === 2 && summary.instances.total === 3),
+        'the dashboard on C told of two of three instances open',
+      );
       // Paused, the open breakers wait half-open for a trial and the counts stop moving: every server shows the same.
       for (const service of ledgers) service.setMode('paused');
       const tripped = await eventually(
