@@ -14,7 +14,19 @@ const UPSERT_BATCH = 500;
 // Past a bucket's start, when every held breaker's part is written again: reports that arrive by then are in it.
 const REFRESH_AFTER_BUCKET_MS = 100;
 
-const ZNotice = z.union([z.object({ server: z.string(), seq: z.string().regex(/^\d+$/) }), z.object({ server: z.string(), reset: z.literal(true) })]);
+const ZNotice = z.union([
+  z.object({ server: z.string(), seq: z.string().regex(/^\d+$/) }),
+  z.object({ server: z.string(), reset: z.literal(true), previous: z.string() }),
+]);
+
+/**
+ * The id under which a server's parts of its previous run are kept (SERVER_ID
+ * allows no `~`): a server of its own, never alive, so that every view shows
+ * the instances of that run stale until they report again.
+ */
+export const previousRunOf = (serverId: string) => `${serverId}~previous`;
+/** The server a parts' server id belongs to: itself, or the server whose previous run it is. */
+export const serverOfParts = (partsServerId: string) => partsServerId.split('~')[0]!;
 
 /**
  * Carries the servers' parts of the breakers' views between the servers
@@ -24,8 +36,10 @@ const ZNotice = z.union([z.object({ server: z.string(), seq: z.string().regex(/^
  * bytes, whatever the number of breakers); the others read the rows of this
  * server newer than the last they read. A server that starts reads the
  * whole table first, so it has the whole picture, not only what changes
- * after; it deletes its own rows of an earlier run and tells the others to
- * forget them. The registry's liveness says which parts are shown stale.
+ * after. Its rows of an earlier run under the same SERVER_ID (a restart)
+ * are kept under previousRunOf(id), a server that is never alive: their
+ * instances show stale until they report again, here or elsewhere. The
+ * registry's liveness says which parts are shown stale.
  */
 export async function startPartialExchange({
   pool,
@@ -107,24 +121,36 @@ export async function startPartialExchange({
     }
     if (notice.server === serverId) return;
     if ('reset' in notice) {
-      readUpTo.delete(notice.server);
-      remote.clearServer(notice.server);
+      for (const server of [notice.server, notice.previous]) {
+        readUpTo.delete(server);
+        remote.clearServer(server);
+      }
+      void readServer(notice.previous);
     }
     void readServer(notice.server);
   });
 
-  // An earlier run under this id left parts that are not this run's.
-  await pool.query(
-    `WITH gone AS (DELETE FROM cluster_partials WHERE server_id = $1)
-     SELECT pg_notify($2, json_build_object('server', $1::text, 'reset', true)::text)`,
-    [serverId, PARTIALS_CHANNEL],
-  );
+  // An earlier run under this id left parts that are not this run's: they become the previous run's (the one before that goes).
+  const previous = previousRunOf(serverId);
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('DELETE FROM cluster_partials WHERE server_id = $1', [previous]);
+    await client.query('UPDATE cluster_partials SET server_id = $2 WHERE server_id = $1', [serverId, previous]);
+    await client.query(`SELECT pg_notify($1, json_build_object('server', $2::text, 'reset', true, 'previous', $3::text)::text)`, [PARTIALS_CHANNEL, serverId, previous]);
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
   const { rows: servers } = await pool.query<{ server_id: string }>('SELECT DISTINCT server_id FROM cluster_partials WHERE server_id <> $1', [serverId]);
   await Promise.all(servers.map((row) => readServer(row.server_id)));
 
   const checkServers = async () => {
     const rows = await registry.list();
-    remote.setServers(new Set(rows.filter((row) => row.alive).map((row) => row.id)), new Set(rows.map((row) => row.id)));
+    remote.setServers(new Set(rows.filter((row) => row.alive).map((row) => row.id)), new Set(rows.map((row) => row.id)), serverOfParts);
   };
   await checkServers();
 
@@ -221,6 +247,6 @@ export async function startPartialExchange({
 
 /** Deletes the parts of servers the registry forgot (a cluster-wide job). */
 export async function deletePartsOfForgottenServers(pool: pg.Pool): Promise<number> {
-  const result = await pool.query('DELETE FROM cluster_partials WHERE server_id NOT IN (SELECT id FROM servers)');
+  const result = await pool.query(`DELETE FROM cluster_partials WHERE split_part(server_id, '~', 1) NOT IN (SELECT id FROM servers)`);
   return result.rowCount ?? 0;
 }

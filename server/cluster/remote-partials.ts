@@ -136,12 +136,17 @@ export function createRemotePartials({ serverId }: { serverId: string }) {
     /** Forgets every part of a server (it restarted under the same id and publishes again from nothing). */
     clearServer,
 
-    /** The servers alive now and every server the registry still knows: the dead ones' parts turn stale, the forgotten ones' go. */
-    setServers(aliveNow: ReadonlySet<string>, known: ReadonlySet<string>): void {
+    /**
+     * The servers alive now and every server the registry still knows: the
+     * dead ones' parts turn stale, the forgotten ones' go. `serverOf` names
+     * the server a parts' id belongs to (a server's previous run is kept
+     * under an id of its own, known while the server is, never alive).
+     */
+    setServers(aliveNow: ReadonlySet<string>, known: ReadonlySet<string>, serverOf: (partsServerId: string) => string = (id) => id): void {
       const before = alive;
       alive = aliveNow;
       for (const [server, breakers] of byServer) {
-        if (!known.has(server) && server !== serverId) {
+        if (!known.has(serverOf(server)) && server !== serverId) {
           clearServer(server);
           continue;
         }

@@ -510,19 +510,24 @@ describe('three panel servers on one Postgres', () => {
     ]);
   }, 60_000);
 
-  it('gives a server that joins the whole picture at once, though no instance reports to it', async () => {
-    const joined = await start('d');
-    late.push(joined);
-    const admin = await signIn(joined.url);
-    const views = await eventually(
-      () => Promise.all([admins.a, admins.b, admin].map((client) => client.getJson<TBreakerDetail>(`/api/v1/breakers/${breakerId}`))),
-      (found) => agree(found.map((view) => view.breaker)),
-      'D agreeing with A and B',
-      5_000,
-    );
-    const onD = views[2]!;
-    expect(onD.instances.map((instance) => instance.name)).toEqual(views[0]!.instances.map((instance) => instance.name));
-    expect(onD.instances.filter((instance) => !instance.stale).map((instance) => instance.name)).toEqual(expect.arrayContaining(['python-on-a', 'python-on-b', 'sdk-on-c']));
+  it('gives a server that joins, or restarts under the same id, the whole picture at once, though no instance reports to it', async () => {
+    // A new server, and C again under its SERVER_ID (as in deploy/compose.yaml), on a port of its own: the balancers still find the old one dead.
+    const [joined, restarted] = await Promise.all([start('d'), start('c')]);
+    late.push(joined, restarted);
+    const clients = [admins.a, admins.b, await signIn(joined.url), await signIn(restarted.url)];
+    for (const breaker of [breakerId, (await database.query<{ id: string }>(`SELECT id FROM breakers WHERE name = 'ledger-api'`))[0]!.id]) {
+      const views = await eventually(
+        () => Promise.all(clients.map((client) => client.getJson<TBreakerDetail>(`/api/v1/breakers/${breaker}`))),
+        (found) => agree(found.map((view) => view.breaker)),
+        'D and the restarted C agreeing with A and B',
+        5_000,
+      );
+      for (const view of views.slice(2)) expect(view.instances.map((instance) => instance.name)).toEqual(views[0]!.instances.map((instance) => instance.name));
+      if (breaker === breakerId)
+        expect(views[2]!.instances.filter((instance) => !instance.stale).map((instance) => instance.name)).toEqual(expect.arrayContaining(['python-on-a', 'python-on-b', 'sdk-on-c']));
+      // The ledger instance on C stopped before C was killed: stale everywhere, once, after C's restart too.
+      else expect(views.map((view) => view.instances.filter((instance) => instance.name === 'ledger-on-c').map((instance) => instance.stale))).toEqual(views.map(() => [true]));
+    }
   }, 60_000);
 
   // nginx is not part of the toolchain; where it is installed, deploy/nginx.conf itself balances the servers left.
