@@ -207,9 +207,9 @@ describe('three panel servers on one Postgres', () => {
     });
     expect(endpoint.status).toBe(201);
     const key = servers.a.keys[SERVICE]!;
-    const ledgers = await Promise.all(
-      IDS.map((id) => startSdkService({ PANEL_URL: servers[id].url, PANEL_API_KEY: key, SERVICE, BREAKER: ledger, INSTANCE: `ledger-on-${id}`, REPORT_INTERVAL_MS: '200' })),
-    );
+    // One after another: three Node processes compiling at once on a busy machine can take longer than a registration may.
+    const ledgers: SdkServiceProcess[] = [];
+    for (const id of IDS) ledgers.push(await startSdkService({ PANEL_URL: servers[id].url, PANEL_API_KEY: key, SERVICE, BREAKER: ledger, INSTANCE: `ledger-on-${id}`, REPORT_INTERVAL_MS: '200' }));
     try {
       const ledgerId = (await database.query<{ id: string }>(`SELECT id FROM breakers WHERE name = $1`, [ledger]))[0]!.id;
       await eventually(
