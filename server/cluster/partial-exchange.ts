@@ -14,10 +14,7 @@ const UPSERT_BATCH = 500;
 // Past a bucket's start, when every held breaker's part is written again: reports that arrive by then are in it.
 const REFRESH_AFTER_BUCKET_MS = 100;
 
-const ZNotice = z.union([
-  z.object({ server: z.string(), seq: z.string().regex(/^\d+$/) }),
-  z.object({ server: z.string(), reset: z.literal(true), previous: z.string() }),
-]);
+const ZNotice = z.union([z.object({ server: z.string(), seq: z.string().regex(/^\d+$/) }), z.object({ server: z.string(), reset: z.literal(true), previous: z.string() })]);
 
 /**
  * The id under which a server's parts of its previous run are kept (SERVER_ID

@@ -209,8 +209,8 @@ describe('three panel servers on one Postgres', () => {
     const key = servers.a.keys[SERVICE]!;
     // One after another: three Node processes compiling at once on a busy machine can take longer than a registration may.
     const ledgers: SdkServiceProcess[] = [];
-    for (const id of IDS) ledgers.push(await startSdkService({ PANEL_URL: servers[id].url, PANEL_API_KEY: key, SERVICE, BREAKER: ledger, INSTANCE: `ledger-on-${id}`, REPORT_INTERVAL_MS: '200' }));
     try {
+      for (const id of IDS) ledgers.push(await startSdkService({ PANEL_URL: servers[id].url, PANEL_API_KEY: key, SERVICE, BREAKER: ledger, INSTANCE: `ledger-on-${id}`, REPORT_INTERVAL_MS: '200' }));
       const ledgerId = (await database.query<{ id: string }>(`SELECT id FROM breakers WHERE name = $1`, [ledger]))[0]!.id;
       await eventually(
         () => detailsOn(IDS, ledgerId),
@@ -230,7 +230,11 @@ describe('three panel servers on one Postgres', () => {
       ledgers[1]!.setMode('failing');
       await Promise.all([ledgers[0]!.waitForState('OPEN', 15_000, marks[0]), ledgers[1]!.waitForState('OPEN', 15_000, marks[1])]);
       const twoOfThreeOpen = (view: TBreakerDetail) => view.breaker.instances.byState.OPEN + view.breaker.instances.byState.HALF_OPEN === 2 && view.breaker.instances.byState.CLOSED === 1;
-      await eventually(() => detailsOn(IDS, ledgerId), (views) => views.every(twoOfThreeOpen), 'every server showing two of three ledger instances open');
+      await eventually(
+        () => detailsOn(IDS, ledgerId),
+        (views) => views.every(twoOfThreeOpen),
+        'every server showing two of three ledger instances open',
+      );
       await eventually(
         () => Promise.resolve(pushed),
         (summaries) => summaries.some((summary) => summary.instances.byState.OPEN + summary.instances.byState.HALF_OPEN === 2 && summary.instances.total === 3),
