@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { Server } from 'socket.io';
 import { createAggregate } from './aggregate/aggregate';
-import { loadCatalog } from './aggregate/load-catalog';
+import { loadCatalog, loadInstance } from './aggregate/load-catalog';
 import { listenForRevokedKeys } from './auth/api-keys';
 import { holdClusterRole } from './cluster/cluster-leader';
 import { startPartialExchange } from './cluster/partial-exchange';
@@ -119,7 +119,8 @@ export async function startLivePipeline({ config, logger, io, router, pool, pris
     // Bound below: deliveries need the agent namespace, which needs ingest.
     onCommandAck: (instanceId, ack) => delivery.acknowledge(instanceId, ack),
     counters: metrics.counters,
-    onRunStarted: ({ instanceId, runId, breakerIds }) => createBaselineStore(pool).upsert([{ instanceId, runId, breakerIds, widths: breakerIds.map(() => 0), totals: new Float64Array(0) }]),
+    onRunRegistered: ({ instanceId, runId, breakerIds }) => createBaselineStore(pool).startOrJoin(instanceId, runId, breakerIds),
+    loadInstance: (serviceId, name) => loadInstance(pool, aggregate, ingest, serviceId, name),
     // Bound below, like onCommandAck.
     onHeldOverrides: (instanceId, held) => overrides.reconcile(instanceId, held),
   });
@@ -233,6 +234,15 @@ export async function startLivePipeline({ config, logger, io, router, pool, pris
     endLongPolls: () => mailboxes.close(),
     /** This server's parts of the views published to the others now (CLUSTER=on; tests). */
     publishPartials: () => exchange?.flush() ?? Promise.resolve(),
+    /**
+     * Stops counting reports and writes every count, open buckets included,
+     * before the sockets close: a reporter that moves to another server then
+     * finds its run stored as far as this server counted it.
+     */
+    async drainCounters(): Promise<void> {
+      ingest.stopCounting();
+      await flusher.flushAll();
+    },
     /** Writes everything pending now, open buckets included (tests, benchmarks). */
     flush: () => flusher.flushAll(),
     /** Stops the timers and writes what is still pending: after the sockets closed, before the pool does. */

@@ -3,19 +3,21 @@ import type { TBreakerInstance } from '../../lib/api/breaker-detail';
 import type { TBreakerSummary } from '../../lib/api/breaker-summary';
 import type { TTransitionRecord } from '../../lib/api/transition-record';
 import type { TDelivery } from '../../lib/control/operator-action';
-import { withRatesChange, type TRatesChange } from '../../lib/live/breaker-delta';
+import { withRatesChange } from '../../lib/live/breaker-delta';
+import type { TBreakersChanged } from '../../lib/live/dashboard-events';
 
 const MAX_TRANSITIONS = 200;
 
 export interface BreakersState {
   /**
-   * Summaries by id. Updated in place (copying 10,000 entries four times a
-   * second costs frames): an update replaces the summary objects that changed,
-   * so each row's selector still sees its own change, and bumps `version` for
-   * whatever reads the whole map.
+   * Summaries by id, never changed once handed out: a batch makes a new map
+   * (one shallow copy per animation frame at most) that keeps the summary
+   * objects of the breakers it did not change, so a row's selector sees only
+   * its own breaker's changes and whatever reads the whole map sees a new one.
+   * A Map because copying one of 10,000 entries takes a third of the time of
+   * spreading a plain object of them (docs/performance.md, "Dashboard (UI)").
    */
-  byId: Record<string, TBreakerSummary>;
-  version: number;
+  byId: ReadonlyMap<string, TBreakerSummary>;
   /** Instances of the breaker whose detail is open. */
   instances: Record<string, TBreakerInstance[]>;
   /** Newest first, capped. */
@@ -34,8 +36,8 @@ export interface BreakersState {
 
 /** What arrived within one animation frame, applied in a single store update. */
 export interface LiveBatch {
-  /** Whole summaries and rates changes, in arrival order: a later change of a breaker wins. */
-  breakers: Array<TBreakerSummary | TRatesChange>;
+  /** The breaker changes of each `breakers:changed` message, in arrival order: a later change of a breaker wins. */
+  breakers: Array<Pick<TBreakersChanged, 'breakers' | 'rates'>>;
   instances: Record<string, TBreakerInstance[]>;
   transitions: TTransitionRecord[];
   deliveries: Array<TDelivery & { breakerId: string }>;
@@ -65,37 +67,41 @@ export function withNewerLiveDeliveries(fetched: TDelivery[], held: readonly TDe
   });
 }
 
+/** The map with the changes applied, as a new map; `current` and its summaries stay as they were. */
+function withBreakerChanges(current: ReadonlyMap<string, TBreakerSummary>, changes: LiveBatch['breakers']): ReadonlyMap<string, TBreakerSummary> {
+  const next = new Map(current);
+  // Within one message a breaker is either whole or rates-only, so the two lists need no interleaving.
+  for (const { breakers, rates } of changes) {
+    for (const summary of breakers) next.set(summary.id, summary);
+    for (let i = 0; i < rates.ids.length; i++) {
+      const id = rates.ids[i]!;
+      const held = next.get(id);
+      if (held) next.set(id, withRatesChange(held, rates, i));
+    }
+  }
+  return next;
+}
+
 export type BreakersStore = ReturnType<typeof createBreakersStore>;
 
 export function createBreakersStore() {
   return createStore<BreakersState>()((set) => ({
-    byId: {},
-    version: 0,
+    byId: new Map(),
     instances: {},
     transitions: [],
     deliveries: {},
     loaded: false,
     receivedAt: null,
     replaceAll: (breakers, instances, at) =>
-      set((state) => ({ byId: Object.fromEntries(breakers.map((breaker) => [breaker.id, breaker])), version: state.version + 1, instances, loaded: true, receivedAt: at })),
+      set({ byId: new Map(breakers.map((breaker) => [breaker.id, breaker])), instances, loaded: true, receivedAt: at }),
     applyBatch: (batch, at) =>
-      set((state) => {
-        for (const change of batch.breakers) {
-          if (!Array.isArray(change)) {
-            state.byId[change.id] = change;
-            continue;
-          }
-          const current = state.byId[change[0]];
-          if (current) state.byId[change[0]] = withRatesChange(current, change);
-        }
-        return {
-          version: batch.breakers.length ? state.version + 1 : state.version,
-          instances: Object.keys(batch.instances).length ? { ...state.instances, ...batch.instances } : state.instances,
-          transitions: batch.transitions.length ? [...batch.transitions.reverse(), ...state.transitions].slice(0, MAX_TRANSITIONS) : state.transitions,
-          deliveries: batch.deliveries.length ? mergeDeliveries(state.deliveries, batch.deliveries) : state.deliveries,
-          receivedAt: at,
-        };
-      }),
+      set((state) => ({
+        byId: batch.breakers.length ? withBreakerChanges(state.byId, batch.breakers) : state.byId,
+        instances: Object.keys(batch.instances).length ? { ...state.instances, ...batch.instances } : state.instances,
+        transitions: batch.transitions.length ? [...batch.transitions].reverse().concat(state.transitions).slice(0, MAX_TRANSITIONS) : state.transitions,
+        deliveries: batch.deliveries.length ? mergeDeliveries(state.deliveries, batch.deliveries) : state.deliveries,
+        receivedAt: at,
+      })),
     setDeliveries: (breakerId, deliveries) => set((state) => ({ deliveries: { ...state.deliveries, [breakerId]: withNewerLiveDeliveries(deliveries, state.deliveries[breakerId]) } })),
   }));
 }

@@ -18,8 +18,8 @@ const TOPOLOGY_REFRESH_MS = 1_000;
 
 /** An edge's look as one string, so its selector re-renders the edge only when what it shows changed, not on every rates update. */
 function lookKey(id: string) {
-  return (state: { byId: Record<string, Parameters<typeof breakerStatus>[0]> }): string => {
-    const summary = state.byId[id];
+  return (state: { byId: ReadonlyMap<string, Parameters<typeof breakerStatus>[0]> }): string => {
+    const summary = state.byId.get(id);
     if (!summary) return 'no_data|0|0|0|0';
     const { byState, total, stale } = summary.instances;
     return `${breakerStatus(summary)}|${byState.OPEN + byState.FORCED_OPEN}|${byState.HALF_OPEN}|${total}|${stale}`;
@@ -52,7 +52,7 @@ function ConnectedNode({ node, x, y, width }: { node: TopologyNode; x: number; y
   const tripped = useBreakers((state) => {
     let count = 0;
     for (const id of node.incoming) {
-      const summary = state.byId[id];
+      const summary = state.byId.get(id);
       if (summary && UNHEALTHY.has(breakerStatus(summary)) && breakerStatus(summary) !== 'stale') count += 1;
     }
     return count;
@@ -147,14 +147,13 @@ const MapDrawing = memo(function MapDrawing({
 export function MapScreen() {
   useLiveScope({ kind: 'all' });
   const router = useRouter();
-  const version = useThrottled(
-    useBreakers((state) => state.version),
+  // The store replaces byId on every change: throttled, the topology is looked at once a second.
+  const byId = useThrottled(
+    useBreakers((state) => state.byId),
     TOPOLOGY_REFRESH_MS,
   );
-  const byId = useBreakers((state) => state.byId);
   const loaded = useBreakers((state) => state.loaded);
-  // eslint-disable-next-line react-hooks/exhaustive-deps -- byId is updated in place; version says when it changed
-  const breakers = useMemo(() => Object.values(byId), [byId, version]);
+  const breakers = useMemo(() => [...byId.values()], [byId]);
   const key = useMemo(() => topologyKey(breakers), [breakers]);
   // eslint-disable-next-line react-hooks/exhaustive-deps -- the key names the set of breakers: only a new set needs a new topology
   const topology = useMemo(() => buildTopology(breakers), [key]);

@@ -16,14 +16,13 @@ import { useBreakers } from '../_live/live-provider';
  */
 export function BulkActions({ selected, onSelect }: { selected: ReadonlySet<string>; onSelect(next: ReadonlySet<string>): void }) {
   const { csrfToken } = useSession();
+  // A new map whenever a breaker changes, so the blast radius stays current.
   const byId = useBreakers((state) => state.byId);
-  // The map is updated in place: subscribe to its version so the blast radius stays current.
-  useBreakers((state) => state.version);
   const [action, setAction] = useState<TOperatorActionKind | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const targets: BulkTarget[] = [...selected].flatMap((id) => {
-    const summary = byId[id];
+    const summary = byId.get(id);
     return summary
       ? [{ id, service: summary.service, name: summary.name, instances: summary.instances.total, readOnly: summary.clients.kinds.length > 0 && summary.clients.kinds.every(isReadOnlyKind) }]
       : [];
@@ -54,18 +53,7 @@ export function BulkActions({ selected, onSelect }: { selected: ReadonlySet<stri
     <div className={styles.toolbar} role="group" aria-label="Selected breakers">
       <span>{selected.size} selected</span>
       {names.length === 1 && (
-        <button
-          type="button"
-          onClick={() =>
-            onSelect(
-              new Set(
-                Object.values(byId)
-                  .filter((summary) => summary.name === names[0])
-                  .map((summary) => summary.id),
-              ),
-            )
-          }
-        >
+        <button type="button" onClick={() => onSelect(new Set([...byId.values()].filter((summary) => summary.name === names[0]).map((summary) => summary.id)))}>
           Select “{names[0]}” in every service
         </button>
       )}

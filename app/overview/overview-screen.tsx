@@ -30,7 +30,7 @@ function readFilters(params: URLSearchParams): OverviewFilterValues {
 
 /** One row, subscribed to its own breaker only: a delta re-renders the rows it changed. */
 function ConnectedRow({ id, selected, onToggle }: { id: string; selected: boolean; onToggle?: (id: string) => void }) {
-  const summary = useBreakers((state) => state.byId[id]);
+  const summary = useBreakers((state) => state.byId.get(id));
   const trend = useSeededTrend(id);
   if (!summary) return null;
   return <BreakerRow summary={summary} status={breakerStatus(summary)} trend={trend} selection={onToggle ? { selected, onToggle: () => onToggle(id) } : undefined} />;
@@ -58,13 +58,11 @@ export function OverviewScreen() {
   );
 
   // Order, counts and the service list come from the whole map: recomputed at most once a second.
-  const version = useThrottled(
-    useBreakers((state) => state.version),
+  const byId = useThrottled(
+    useBreakers((state) => state.byId),
     ORDER_REFRESH_MS,
   );
-  const byId = useBreakers((state) => state.byId);
-  // eslint-disable-next-line react-hooks/exhaustive-deps -- byId is updated in place; version says when it changed
-  const { lines, counts, services } = useMemo(() => selectOverview(byId, filters), [byId, filters, version]);
+  const { lines, counts, services } = useMemo(() => selectOverview(byId.values(), filters), [byId, filters]);
   const loaded = useBreakers((state) => state.loaded);
   const live = useConnection((state) => state.status === 'live');
   const canAct = useCan('operator');

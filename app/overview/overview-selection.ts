@@ -15,12 +15,12 @@ export interface OverviewSelection {
 }
 
 /** The breakers that pass the filters, unhealthy first, optionally grouped by service; the summary counts; the services to filter by. */
-export function selectOverview(byId: Record<string, TBreakerSummary>, filters: OverviewFilterValues): OverviewSelection {
+export function selectOverview(summaries: Iterable<TBreakerSummary>, filters: OverviewFilterValues): OverviewSelection {
   const needle = filters.search.trim().toLowerCase();
   const counts: OverviewCounts = { breakers: 0, open: 0, halfOpen: 0, forced: 0, staleInstances: 0 };
   const services = new Set<string>();
   const chosen: TBreakerSummary[] = [];
-  for (const summary of Object.values(byId)) {
+  for (const summary of summaries) {
     counts.breakers += 1;
     if (summary.state === 'OPEN') counts.open += 1;
     if (summary.state === 'HALF_OPEN') counts.halfOpen += 1;

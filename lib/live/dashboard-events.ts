@@ -8,7 +8,7 @@ import type { TBreakerSummary } from '../api/breaker-summary';
 import type { TTransitionRecord } from '../api/transition-record';
 import type { TDelivery } from '../control/operator-action';
 import type { TAck } from '../protocol/ack';
-import type { TRatesChange } from './breaker-delta';
+import type { TRatesChanges } from './breaker-delta';
 import { ZText } from '../protocol/storable';
 
 /** Sent by the server as soon as a dashboard connects. */
@@ -46,8 +46,8 @@ export interface TBreakersChanged {
   serverTime: number;
   /** Breakers new to the stream, or whose state, instances or override changed: the whole summary. */
   breakers: TBreakerSummary[];
-  /** Breakers of which only the rates and last report time moved (`withRatesChange` applies one). */
-  rates: TRatesChange[];
+  /** Breakers of which only the rates and last report time moved, one array per field (`ZRatesChanges` checks them, `withRatesChange` applies one). */
+  rates: TRatesChanges;
 }
 
 /** For a breaker scope: its instances after a change. */

@@ -1,4 +1,5 @@
 import { io, type Socket } from 'socket.io-client';
+import type { TTransitionRecord } from '../../lib/api/transition-record.js';
 import type { DashboardClientToServerEvents, DashboardServerToClientEvents, TBreakersChanged } from '../../lib/live/dashboard-events.js';
 import type { ProbeSend } from './messages';
 
@@ -16,10 +17,18 @@ async function sessionCookie(url: string, credentials: { email: string; password
   return (response.headers.get('set-cookie') ?? '').split(';')[0];
 }
 
+/** A stored transition a dashboard was sent: its instance and breaker, when it happened there and when it arrived (epoch ms). */
+export interface SeenTransition {
+  instance: string | null;
+  breaker: string;
+  at: number;
+  receivedAt: number;
+}
+
 /**
  * A dashboard socket subscribed to everything, as the overview page is. It
- * keeps only what the latency probe needs: each probe breaker's state in every
- * `breakers:changed` and the moment it arrived. It runs in the orchestrator,
+ * keeps only what the latency probes need: each probe breaker's state in every
+ * `breakers:changed` and the moment it arrived, and every `transition:new`. It runs in the orchestrator,
  * which is otherwise idle, so that the fleet's busy event loop does not add
  * its own delay to the figure.
  */
@@ -37,6 +46,8 @@ export async function watchDashboard(url: string, credentials: { email: string; 
   });
   const seen = new Map<string, Seen[]>();
   let deltas = 0;
+  const transitions: SeenTransition[] = [];
+  socket.on('transition:new', (record: TTransitionRecord) => transitions.push({ instance: record.instance, breaker: record.breaker, at: record.at, receivedAt: Date.now() }));
   socket.on('breakers:changed', (payload: TBreakersChanged) => {
     const at = Date.now();
     deltas += 1;
@@ -54,6 +65,7 @@ export async function watchDashboard(url: string, credentials: { email: string; 
     get deltas() {
       return deltas;
     },
+    transitions: transitions as readonly SeenTransition[],
     /**
      * Report → delta latency of each probe report: the first delta after the
      * send that shows the state the report carried. A probe's state flips on

@@ -28,9 +28,29 @@ export interface FleetSpec {
    * on the dependency map of a real fleet (distinct within a service while 13 and `dependencies` share no factor).
    */
   dependencies?: number;
+  /** Servers to spread the instances over (instance i → urls[i mod n]); `url` alone when absent. */
+  urls?: string[];
+  /** Probe instances also send each state change as a `transition:report`, replayed after a reconnect until acknowledged. */
+  transitions?: boolean;
+  /**
+   * An instance whose server goes away connects again to a server of the
+   * current list (FleetRequest `servers`), as it would through a balancer,
+   * registers again and goes on with its run.
+   */
+  failover?: boolean;
 }
 
-export type FleetRequest = { type: 'connect' } | { type: 'paced'; warmupMs: number; windowMs: number; intervalMs: number } | { type: 'closed'; warmupMs: number; windowMs: number } | { type: 'close' };
+export type FleetRequest =
+  | { type: 'connect' }
+  /** The servers a balancer would send new connections to from now on. */
+  | { type: 'servers'; urls: string[] }
+  /** Answers `recovered` once every instance that lost its server since the last `servers` is registered elsewhere and had a report acknowledged. */
+  | { type: 'watch-recovery'; timeoutMs: number }
+  /** Waits until every transition sent was acknowledged (or the timeout passed), then answers `transitions`. */
+  | { type: 'drain-transitions'; timeoutMs: number }
+  | { type: 'paced'; warmupMs: number; windowMs: number; intervalMs: number }
+  | { type: 'closed'; warmupMs: number; windowMs: number }
+  | { type: 'close' };
 
 /** One probe report: the probe breaker's state in it and when it left the fleet (epoch ms). */
 export interface ProbeSend {
@@ -53,6 +73,8 @@ export interface PhaseStats {
   firstError: string | null;
   /** Reports a paced instance skipped because too many of its reports were still unacknowledged. */
   skipped: number;
+  /** Reports not sent because the instance had no server at the time (between a server's death and its reconnection). */
+  offline: number;
   /** Reports acknowledged (ok) in each SLICE_MS of the window, by when the acknowledgement came: whether the rate held steady. */
   ackedBySlice: number[];
   /** Report sent → acknowledgement received, ms, over the window. */
@@ -75,7 +97,10 @@ export interface AckedTotals {
 export type FleetMessage =
   | { type: 'connected'; connectMs: number; registered: number; failed: number; firstError: string | null }
   | { type: 'phase'; stats: PhaseStats; totals: AckedTotals }
-  | { type: 'fatal'; message: string };
+  | { type: 'fatal'; message: string }
+  /** Instances that lost their server, and when (epoch ms) the last of them had its first report acknowledged by another (null: not all did). */
+  | { type: 'recovered'; moved: number; back: number; lastBackAt: number | null; firstLostAt: number | null }
+  | { type: 'transitions'; sent: number; acknowledged: number; unacknowledged: number };
 
 /** The highest value each of `process.memoryUsage()`'s figures reached (sampled twice a second), in bytes. */
 export interface MemoryPeaks {

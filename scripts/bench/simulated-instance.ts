@@ -1,6 +1,7 @@
 import type { TCompactReport } from '../../lib/protocol/compact-report.js';
 import { COUNTER_ORDER, STATE_CODES } from '../../lib/protocol/compact-report.js';
 import type { TInstanceRegister } from '../../lib/protocol/instance-register.js';
+import type { TTransition } from '../../lib/protocol/transition.js';
 import { instanceRun } from '../../tests/fixtures/protocol-messages';
 
 // Latency buckets the simulated calls fall into (about 4 ms to 64 ms); the histogram is sent up to the last one.
@@ -82,6 +83,12 @@ export class SimulatedInstance {
     }
     if (this.probe) report.state[0] = report.wouldBe[0] = sequence % 2 === 1 ? OPEN : CLOSED;
     return report;
+  }
+
+  /** The probe breaker's change in the report last built, as the transition a reporter sends at once (the next sequence number). */
+  probeTransition(): TTransition {
+    const to = this.probeState();
+    return this.run.transition(this.probe!, to === 'OPEN' ? 'CLOSED' : 'OPEN', to);
   }
 
   /** The probe breaker's state in the report last built. */

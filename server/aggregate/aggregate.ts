@@ -1,5 +1,5 @@
 import type { TBreakerInstance } from '../../lib/api/breaker-detail.js';
-import type { TBreakerSummary } from '../../lib/api/breaker-summary.js';
+import type { TBreakerSummary, TRecentRates } from '../../lib/api/breaker-summary.js';
 import type { TReporterTransport } from '../../lib/api/reporter-client.js';
 import type { TOverrideView } from '../../lib/control/operator-action.js';
 import type { TBreakerConfig } from '../../lib/protocol/breaker-config.js';
@@ -7,7 +7,6 @@ import type { TCompactReportData } from '../../lib/protocol/compact-report.js';
 import type { TBreakerState } from '../../lib/protocol/breaker-state.js';
 import type { TLabels } from '../../lib/protocol/identity.js';
 import type { TTransition } from '../../lib/protocol/transition.js';
-import { ratesChange, type TRatesChange } from '../../lib/live/breaker-delta';
 import { stateOfCode, type NamedReport } from '../ingest/named-report';
 import { instancesOf, partialOf, summaryOf, type BreakerPartial } from './breaker-views';
 import { DirtyBreakers } from './dirty-breakers';
@@ -257,10 +256,11 @@ export function createAggregate({ now, staleAfterMs, bucketSeconds }: AggregateO
     },
 
     /**
-     * After a restart, a pair's counters as far as the last server stored
-     * them for this run: the run's next report counts from there rather than
-     * only setting a baseline, so what the dead server had not written yet is
-     * counted once. Ignored for another run (its counters started again).
+     * After a restart, or when the run's reporter moved here from another
+     * server, a pair's counters as far as a server stored them for this run:
+     * the run's next report counts from there (when that is ahead of what
+     * this server saw), so what a dead server had not written yet is counted
+     * once. Ignored for another run (its counters started again).
      */
     restoreCounted(instanceId: string, runId: string, breakerId: string, totals: ArrayLike<number>): void {
       const instance = instances.get(instanceId);
@@ -427,14 +427,14 @@ export function createAggregate({ now, staleAfterMs, bucketSeconds }: AggregateO
     },
 
     /** A breaker's rates as the live stream's rates-only change, without building its whole summary. */
-    ratesChange(breakerId: string): { service: string; change: TRatesChange } | undefined {
+    ratesChange(breakerId: string): { service: string; rates: TRecentRates; lastReportAt: number | null } | undefined {
       if (remote) {
         const merged = summary(breakerId);
-        return merged && { service: merged.service, change: ratesChange(merged.id, merged.rates, merged.lastReportAt) };
+        return merged && { service: merged.service, rates: merged.rates, lastReportAt: merged.lastReportAt };
       }
       const breaker = breakers.get(breakerId);
       if (!breaker) return undefined;
-      return { service: breaker.serviceName, change: ratesChange(breaker.id, breaker.recent.rates(now()), breaker.lastReportAt) };
+      return { service: breaker.serviceName, rates: breaker.recent.rates(now()), lastReportAt: breaker.lastReportAt };
     },
 
     breakerIds(filter?: { service?: string }): string[] {

@@ -91,13 +91,22 @@ export class PairCounters {
     return { runId: instance.runId, breakerIds, widths, totals };
   }
 
-  /** Sets a pair's counters to what a previous server stored for the run: its next report counts from there. */
+  /**
+   * Moves a pair's counters on to what a server stored for the run, when
+   * that is ahead of what this server last saw (another server counted the
+   * run since): its next report counts from there. Counters behind or equal
+   * to the pair's own are left alone, so a server never counts again what it
+   * counted itself. What the pair counted in its open bucket stays counted.
+   */
   restore(pair: PairState, totals: ArrayLike<number>): void {
     if (totals.length > pair.width) this.widen(pair, totals.length);
+    const at = pair.rowAt;
+    for (let i = 0; i < pair.width; i++) if ((i < totals.length ? totals[i]! : 0) < pair.totals[at + i]!) return;
     for (let i = 0; i < pair.width; i++) {
       const value = i < totals.length ? totals[i]! : 0;
-      pair.totals[pair.rowAt + i] = value;
-      pair.base[pair.rowAt + i] = value;
+      // totals − base is the open bucket's count: the base moves with the totals. (Uint32 stores wrap modulo 2^32, as the base must.)
+      pair.base[at + i] = pair.base[at + i]! + (value - pair.totals[at + i]!);
+      pair.totals[at + i] = value;
     }
     pair.hasBaseline = true;
   }

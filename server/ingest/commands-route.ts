@@ -23,6 +23,7 @@ export function addCommandsRoute(router: Router, { ingest, keys, commands, logge
       const parsed = ZCommandPollQuery.safeParse(Object.fromEntries(url.searchParams));
       if (!parsed.success) throw invalidPayload(parsed.error, 'query');
       const { instanceId: name, waitMs } = parsed.data;
+      await ingest.findRegistered(reporter, [name]);
       const instanceId = ingest.instanceIdOf(reporter, name);
       if (!instanceId) {
         if (ingest.registeredElsewhere(reporter, name))

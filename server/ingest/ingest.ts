@@ -6,6 +6,7 @@ import type { TReport } from '../../lib/protocol/breaker-report.js';
 import { heldOverrides, type NamedReport } from './named-report';
 import type { TTransition } from '../../lib/protocol/transition.js';
 import type { Aggregate } from '../aggregate/aggregate';
+import type { CounterBaselineRow } from '../store/baseline-store';
 import type { CatalogStore } from '../store/catalog-store';
 import { transitionKey, type TransitionStore } from '../store/transition-store';
 import { AgentError } from './agent-error';
@@ -24,12 +25,19 @@ export interface IngestDependencies {
   onCommandAck(instanceId: string, ack: TCommandAck): Promise<void>;
   counters?: IngestCounters;
   /**
-   * Called, and awaited, when an instance registers a run this server had not
-   * seen: its counters start from zero, which is stored (counter_baselines)
-   * so that a server restarted before the run's first bucket is written
-   * counts the run in full.
+   * Called, and awaited, on every registration: a run no server has stored
+   * starts from zero, which is stored (counter_baselines) so that a server
+   * restarted before the run's first bucket is written counts the run in
+   * full; a run already stored (counted by another server, or by this one
+   * before) answers its stored counters, from which the run counts on.
    */
-  onRunStarted?: (run: { instanceId: string; runId: string; breakerIds: string[] }) => Promise<void>;
+  onRunRegistered?: (run: { instanceId: string; runId: string; breakerIds: string[] }) => Promise<CounterBaselineRow | null>;
+  /**
+   * Loads an instance of a service from the database by name, when it
+   * registered with another server (HTTP reporters behind a round-robin
+   * balancer): its id, or undefined when no such instance is stored.
+   */
+  loadInstance?: (serviceId: string, name: string) => Promise<string | undefined>;
   /** Called with the overrides issued by the panel that a report says an instance still holds. */
   onHeldOverrides?: (instanceId: string, held: ReturnType<typeof heldOverrides>) => void;
 }
@@ -41,7 +49,7 @@ export type Ingest = ReturnType<typeof createIngest>;
  * (socket or HTTP batch): authorisation against the key's service, the
  * catalog, the aggregate, and transitions stored before they are acknowledged.
  */
-export function createIngest({ aggregate, catalog, transitions, now, onTransition, onCommandAck, counters, onRunStarted, onHeldOverrides }: IngestDependencies) {
+export function createIngest({ aggregate, catalog, transitions, now, onTransition, onCommandAck, counters, onRunRegistered, loadInstance, onHeldOverrides }: IngestDependencies) {
   // (serviceId, instance name) → instance id, for messages that name their instance.
   const instanceIds = new Map<string, string>();
   const instanceKey = (serviceId: string, name: string) => `${serviceId}|${name}`;
@@ -80,7 +88,30 @@ export function createIngest({ aggregate, catalog, transitions, now, onTransitio
     return ids;
   }
 
+  // Loads under way, so that the batches and polls of one instance arriving together read it once.
+  const loading = new Map<string, Promise<string | undefined>>();
+  let counting = true;
+
   return {
+    /**
+     * Makes sure this server knows the instances a request names that
+     * registered with another server: HTTP reporters register once, with
+     * whichever server the balancer sent that batch to.
+     */
+    async findRegistered(reporter: ReporterIdentity, names: Iterable<string>): Promise<void> {
+      if (!loadInstance) return;
+      for (const name of new Set(names)) {
+        const key = instanceKey(reporter.serviceId, name);
+        if (instanceIds.has(key)) continue;
+        let load = loading.get(key);
+        if (!load) {
+          load = loadInstance(reporter.serviceId, name).finally(() => loading.delete(key));
+          loading.set(key, load);
+        }
+        await load;
+      }
+    },
+
     /** The id of an instance of the key's service, by the name it registered under; undefined when it has not. */
     instanceIdOf(reporter: ReporterIdentity, name: string): string | undefined {
       return instanceIds.get(instanceKey(reporter.serviceId, name));
@@ -129,7 +160,8 @@ export function createIngest({ aggregate, catalog, transitions, now, onTransitio
         startedAt: new Date(message.startedAt),
       });
       const ids = await catalog.upsertBreakers(reporter.serviceId, message.breakers);
-      if (aggregate.instance(instanceId)?.runId !== message.runId) await onRunStarted?.({ instanceId, runId: message.runId, breakerIds: [...ids.values()] });
+      // Another server may have counted this run (its reporter moved here): counting goes on from what it stored, never from zero again.
+      const stored = await onRunRegistered?.({ instanceId, runId: message.runId, breakerIds: [...ids.values()] });
       instanceIds.set(instanceKey(reporter.serviceId, message.instanceId), instanceId);
       aggregate.register(
         {
@@ -145,11 +177,25 @@ export function createIngest({ aggregate, catalog, transitions, now, onTransitio
         message.breakers.map((breaker) => ({ breakerId: ids.get(breaker.name)!, name: breaker.name, config: breaker.config })),
         now(),
       );
+      if (stored) {
+        for (let i = 0, at = 0; i < stored.breakerIds.length; at += stored.widths[i]!, i++)
+          aggregate.restoreCounted(instanceId, message.runId, stored.breakerIds[i]!, stored.totals.subarray(at, at + stored.widths[i]!));
+      }
       aggregate.setTransport(instanceId, transport);
       return { instanceId };
     },
 
+    /**
+     * The server is stopping: reports are refused from now on (`unavailable`),
+     * so that what it writes next is everything it counted. Its reporters'
+     * next reports go to another server, which counts on from what was written.
+     */
+    stopCounting(): void {
+      counting = false;
+    },
+
     async report(reporter: ReporterIdentity, message: NamedReport): Promise<void> {
+      if (!counting) throw new AgentError('unavailable', 'This server is stopping; send the report again to another');
       authorise(reporter, message.service);
       const instanceId = instanceOf(reporter, message.instanceId);
       // Nearly every report names only breakers the instance declared: no id map to build for those.

@@ -32,6 +32,13 @@ export function addReportsRoute(
       const parsed = ZReportBatch.safeParse(body);
       if (!parsed.success) throw invalidPayload(parsed.error, 'report batch');
       const batch = parsed.data;
+      // The instances it speaks for may have registered with another server.
+      await ingest.findRegistered(
+        reporter,
+        [...batch.reports, ...batch.transitions, ...batch.commandAcks]
+          .filter((message) => message.instanceId !== batch.register?.instanceId && message.service === reporter.serviceName)
+          .map((message) => message.instanceId),
+      );
       ingest.checkBatch(reporter, batch);
       if (batch.register) await ingest.register(reporter, batch.register, 'http');
 

@@ -1,7 +1,7 @@
-import type { TBreakerSummary } from '../../lib/api/breaker-summary.js';
+import type { TBreakerSummary, TRecentRates } from '../../lib/api/breaker-summary.js';
 import type { TTransitionRecord } from '../../lib/api/transition-record.js';
 import type { TDelivery } from '../../lib/control/operator-action.js';
-import type { TRatesChange } from '../../lib/live/breaker-delta';
+import { addRatesChange, emptyRatesChanges } from '../../lib/live/breaker-delta';
 import type { TBreakersChanged } from '../../lib/live/dashboard-events';
 import type { Aggregate } from '../aggregate/aggregate';
 import type { DashboardNamespace } from './dashboard-namespace';
@@ -10,7 +10,7 @@ import { roomOf } from './rooms';
 /**
  * Sends the dashboards what changed. Counter changes are coalesced: on each
  * `flush()` (every 250 ms: at most four updates a second) the breakers marked
- * dirty go out once per room, as a tuple of their rates (most updates). A
+ * dirty go out once per room, their rates as columns (most updates). A
  * change of state, instances or override is not held back for that:
  * `flushStateChanges()` (run every few milliseconds) sends those breakers'
  * whole summaries at once. Transitions go out at once and are never
@@ -42,22 +42,24 @@ export function createLivePublisher({
   function publish(stateChanged: ReadonlySet<string>, countersOnly: ReadonlySet<string>): void {
     if (stateChanged.size + countersOnly.size === 0) return;
     const serverTime = now();
-    const all: TBreakersChanged = { serverTime, breakers: [], rates: [] };
+    const all: TBreakersChanged = { serverTime, breakers: [], rates: emptyRatesChanges() };
     const byService = new Map<string, TBreakersChanged>();
     // Socket.IO encodes a broadcast before it looks for receivers: an empty room would cost a full JSON encoding for nobody.
     const watched = (room: string) => (namespace.adapter.rooms.get(room)?.size ?? 0) > 0;
 
-    const add = (service: string, breakerId: string, change: { summary: TBreakerSummary } | { rates: TRatesChange }) => {
+    const add = (service: string, breakerId: string, change: { summary: TBreakerSummary } | { rates: TRecentRates; lastReportAt: number | null }) => {
       let forService = byService.get(service);
-      if (!forService) byService.set(service, (forService = { serverTime, breakers: [], rates: [] }));
+      if (!forService) byService.set(service, (forService = { serverTime, breakers: [], rates: emptyRatesChanges() }));
       for (const changed of [all, forService]) {
-        if ('rates' in change) changed.rates.push(change.rates);
+        if ('rates' in change) addRatesChange(changed.rates, breakerId, change.rates, change.lastReportAt);
         else changed.breakers.push(change.summary);
       }
       const breakerRoom = roomOf({ kind: 'breaker', breakerId });
       // Most breakers have no detail page open: skip the per-breaker work for empty rooms.
       if (!watched(breakerRoom)) return;
-      namespace.local.to(breakerRoom).emit('breakers:changed', 'rates' in change ? { serverTime, breakers: [], rates: [change.rates] } : { serverTime, breakers: [change.summary], rates: [] });
+      const alone = emptyRatesChanges();
+      if ('rates' in change) addRatesChange(alone, breakerId, change.rates, change.lastReportAt);
+      namespace.local.to(breakerRoom).emit('breakers:changed', { serverTime, breakers: 'rates' in change ? [] : [change.summary], rates: alone });
       namespace.local.to(breakerRoom).emit('instances:changed', { breakerId, instances: aggregate.instancesOf(breakerId) });
     };
     const addWhole = (breakerId: string) => {
@@ -73,8 +75,8 @@ export function createLivePublisher({
         addWhole(breakerId);
         continue;
       }
-      const rates = aggregate.ratesChange(breakerId);
-      if (rates) add(rates.service, breakerId, { rates: rates.change });
+      const change = aggregate.ratesChange(breakerId);
+      if (change) add(change.service, breakerId, change);
     }
     const allRoom = roomOf({ kind: 'all' });
     if (watched(allRoom)) namespace.local.to(allRoom).emit('breakers:changed', all);

@@ -49,9 +49,36 @@ export function createBaselineStore(db: Queryable) {
       }
     },
 
-    async load(): Promise<CounterBaselineRow[]> {
+    /**
+     * Records that an instance's run is counted from zero, unless the run is
+     * stored already (another server counted it, and may have died): then
+     * nothing is written and the stored row is returned, to count on from.
+     * A stored row of the same run is never overwritten here.
+     */
+    async startOrJoin(instanceId: string, runId: string, breakerIds: string[]): Promise<CounterBaselineRow | null> {
+      const started = await db.query(
+        `INSERT INTO counter_baselines (instance_id, run_id, breaker_ids, widths, totals, updated_at)
+         VALUES ($1, $2, $3::uuid[], $4::int[], $5, now())
+         ON CONFLICT (instance_id) DO UPDATE SET run_id = EXCLUDED.run_id, breaker_ids = EXCLUDED.breaker_ids, widths = EXCLUDED.widths,
+           totals = EXCLUDED.totals, updated_at = now()
+         WHERE counter_baselines.run_id <> EXCLUDED.run_id
+         RETURNING instance_id`,
+        [instanceId, runId, breakerIds, breakerIds.map(() => 0), Buffer.alloc(0)],
+      );
+      if ((started.rowCount ?? 0) > 0) return null;
+      const result = await db.query<{ breaker_ids: string[]; widths: number[]; totals: Buffer }>(
+        'SELECT breaker_ids::text[] AS breaker_ids, widths, totals FROM counter_baselines WHERE instance_id = $1 AND run_id = $2',
+        [instanceId, runId],
+      );
+      const row = result.rows[0];
+      return row ? { instanceId, runId, breakerIds: row.breaker_ids, widths: row.widths, totals: totalsOf(row.totals) } : null;
+    },
+
+    /** Every instance's stored counters, or one instance's (none when it has none). */
+    async load(instanceId?: string): Promise<CounterBaselineRow[]> {
       const result = await db.query<{ instance_id: string; run_id: string; breaker_ids: string[]; widths: number[]; totals: Buffer }>(
-        'SELECT instance_id, run_id, breaker_ids::text[] AS breaker_ids, widths, totals FROM counter_baselines',
+        `SELECT instance_id, run_id, breaker_ids::text[] AS breaker_ids, widths, totals FROM counter_baselines${instanceId ? ' WHERE instance_id = $1' : ''}`,
+        instanceId ? [instanceId] : [],
       );
       return result.rows.map((row) => ({ instanceId: row.instance_id, runId: row.run_id, breakerIds: row.breaker_ids, widths: row.widths, totals: totalsOf(row.totals) }));
     },

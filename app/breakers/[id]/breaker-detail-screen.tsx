@@ -56,7 +56,7 @@ export function BreakerDetailScreen({ id }: { id: string }) {
   const pathname = usePathname();
   const preset: Preset = (params.get('range') ?? 'live') in PRESETS ? ((params.get('range') ?? 'live') as Preset) : 'live';
 
-  const summary = useBreakers((state) => state.byId[id]);
+  const summary = useBreakers((state) => state.byId.get(id));
   const instances = useBreakers((state) => state.instances[id]);
   const liveTransitions = useBreakers((state) => state.transitions);
   const [detail, setDetail] = useState<TBreakerDetail | null>(null);

@@ -1,6 +1,6 @@
 import type { TAutomaticState, TBreakerConfig, TBreakerReport, TBreakerState, TTransitionCause } from '../../../lib/protocol/index.js';
 import { assertNever, CLOSED_STATE, type AutomaticState, type Override } from './automatic-state.js';
-import { createTurnClock, type Clock } from './clock.js';
+import { createTurnClock, preciseClock, type Clock } from './clock.js';
 import { BreakerOpenError, BreakerTimeoutError, isBreakerTimeoutError } from './errors.js';
 import { createEventHub, type Disposer, type EventHub } from './event-hub.js';
 import type { BreakerEvents, OverrideOptions, StateChangeEvent } from './events.js';
@@ -51,17 +51,27 @@ export class CircuitBreaker<TFallback = never> {
   /** Only a time window can see its rates rise on a success (older successes age out). */
   private readonly evaluateOnSuccess: boolean;
   /** The fast path's outcome callbacks, shared by the calls of one turn and generation. */
-  private readonly tracked = new SettleObservers((start, generation) => ({
-    onFulfilled: () => this.completeWithSuccess(TRACKED, generation, start),
-    onRejected: (error) => {
-      this.completeWithError(TRACKED, generation, start, error);
-    },
-  }));
+  private readonly tracked: SettleObservers;
+  /**
+   * A success that is not slow changes nothing but the counters and histogram:
+   * CLOSED, a window that absorbs it (a full count window with no failure or
+   * slow call in it) and no success listener. Kept current by every window
+   * record, state change and subscription.
+   */
+  private quietSuccess = false;
 
   constructor(options: CircuitBreakerOptions<TFallback>) {
     this.options = resolveOptions(options);
     this.name = this.options.name;
-    this.clock = options.clock ?? createTurnClock();
+    this.clock = options.clock ?? createTurnClock(preciseClock, () => this.tracked.endTurn());
+    this.tracked = new SettleObservers(this.clock, options.clock === undefined, (start, generation) => ({
+      start,
+      generation,
+      onFulfilled: () => this.completeWithSuccess(TRACKED, generation, start),
+      onRejected: (error) => {
+        this.completeWithError(TRACKED, generation, start, error);
+      },
+    }));
     this.window = createSlidingWindow(this.options.window);
     this.fastPath = this.computeFastPath();
     this.evaluateOnSuccess = this.options.window.type === 'time';
@@ -86,23 +96,21 @@ export class CircuitBreaker<TFallback = never> {
    */
   execute<T>(fn: ProtectedCall<T>): Promise<T | TFallback> {
     if (!this.fastPath) return this.executeGuarded(fn);
-    const start = this.clock.now();
-    const generation = this.generation;
+    const observer = this.tracked.get(this.generation);
     let result: T | PromiseLike<T>;
     try {
       result = fn(NEVER_ABORTED);
     } catch (error) {
-      this.completeWithError(TRACKED, generation, start, error);
+      this.completeWithError(TRACKED, observer.generation, observer.start, error);
       return Promise.reject(error);
     }
     if (result instanceof Promise) {
       const promise = result as Promise<T>;
-      const observer = this.tracked.get(start, generation);
       promise.then(observer.onFulfilled, observer.onRejected);
       return promise;
     }
     if (isThenable(result)) return this.executeGuarded(() => result);
-    this.completeWithSuccess(TRACKED, generation, start);
+    this.completeWithSuccess(TRACKED, observer.generation, observer.start);
     return Promise.resolve(result);
   }
 
@@ -113,7 +121,12 @@ export class CircuitBreaker<TFallback = never> {
 
   /** Subscribes to an event; the returned function unsubscribes. */
   on<K extends keyof BreakerEvents>(event: K, listener: (payload: BreakerEvents[K]) => void): Disposer {
-    return this.events.on(event, listener);
+    const dispose = this.events.on(event, listener);
+    this.quietSuccess = this.computeQuietSuccess();
+    return () => {
+      dispose();
+      this.quietSuccess = this.computeQuietSuccess();
+    };
   }
 
   /** FORCED_OPEN: every call is rejected until release() or `expiresAt`. */
@@ -256,8 +269,9 @@ export class CircuitBreaker<TFallback = never> {
     const durationMs = end - start;
     const slow = durationMs > this.options.slowCallThreshold;
     this.outcomes.success += 1;
-    if (slow) this.outcomes.slow += 1;
     this.outcomes.recordLatency(durationMs);
+    if (!slow && this.quietSuccess) return;
+    if (slow) this.outcomes.slow += 1;
     if (generation === this.generation) this.steer(permit, false, slow, end);
     if (this.events.has('success')) this.events.emit('success', { breaker: this.name, durationMs, slow });
   }
@@ -305,6 +319,7 @@ export class CircuitBreaker<TFallback = never> {
       case TRACKED: {
         if (auto.kind !== 'CLOSED') return;
         const calls = this.window.record(failed, slow, now);
+        this.quietSuccess = this.computeQuietSuccess();
         // A plain success can only lower the rates, except when it brings the
         // window up to minimumCalls or ages out older successes (time window).
         if (failed || slow || this.evaluateOnSuccess || calls === this.options.minimumCalls) this.evaluateWindow(now);
@@ -392,6 +407,7 @@ export class CircuitBreaker<TFallback = never> {
     const rates = failureRate === undefined ? snapshotWindow(this.window, now) : null;
     apply();
     this.fastPath = this.computeFastPath();
+    this.quietSuccess = this.computeQuietSuccess();
     const to = this.override?.state ?? this.auto.kind;
     if (from === to || !this.events.has('stateChange')) return;
     const event: StateChangeEvent = {
@@ -406,6 +422,10 @@ export class CircuitBreaker<TFallback = never> {
       commandId,
     };
     this.events.emit('stateChange', event);
+  }
+
+  private computeQuietSuccess(): boolean {
+    return this.auto.kind === 'CLOSED' && this.window.absorbsSuccess() && !this.events.has('success');
   }
 
   private computeFastPath(): boolean {

@@ -19,12 +19,15 @@ export const preciseClock: Clock = {
  * anything that waits on I/O spans turns and is measured to within the length
  * of a turn. This is what keeps `execute` within a few tens of nanoseconds of a
  * bare `await`. Pass `preciseClock` to a breaker that needs sub-turn precision.
+ * `onTurnEnd` runs when a cached reading is dropped, so a caller can drop what
+ * it derived from that reading at the same moment.
  */
-export function createTurnClock(source: Clock = preciseClock): Clock {
+export function createTurnClock(source: Clock = preciseClock, onTurnEnd?: () => void): Clock {
   let cached = 0;
   let valid = false;
   const forget = (): void => {
     valid = false;
+    onTurnEnd?.();
   };
   return {
     now(): number {

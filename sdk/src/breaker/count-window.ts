@@ -31,6 +31,8 @@ export function createCountWindow(size: number): SlidingWindow {
     calls: () => filled,
     failures: () => failures,
     slowCalls: () => slowCalls,
+    // A full ring of plain successes is the same ring whichever slot comes next.
+    absorbsSuccess: () => filled === size && failures === 0 && slowCalls === 0,
     reset() {
       next = 0;
       filled = 0;

@@ -10,6 +10,8 @@ export interface SlidingWindow {
   calls(now: number): number;
   failures(now: number): number;
   slowCalls(now: number): number;
+  /** Whether one more call that neither failed nor was slow would leave every count and trip decision as it is, so it need not be recorded. */
+  absorbsSuccess(): boolean;
   /** Forgets every call: entering CLOSED starts a fresh window. */
   reset(): void;
 }

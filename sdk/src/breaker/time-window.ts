@@ -67,6 +67,8 @@ export function createTimeWindow(seconds: number): SlidingWindow {
       age(now);
       return slowCalls;
     },
+    // Every call adds to the current second's bucket.
+    absorbsSuccess: () => false,
     reset() {
       stamps.fill(-Infinity);
       bucketCalls.fill(0);

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { TBreakerDetail } from '../../../lib/api/breaker-detail.js';
 import type { TBreakerList } from '../../../lib/api/breaker-list.js';
 import type { TMetricsSeries } from '../../../lib/api/metrics-series.js';
-import { withRatesChange } from '../../../lib/live/breaker-delta.js';
+import { withRatesChange, ZRatesChanges } from '../../../lib/live/breaker-delta.js';
 import type { TBreakersChanged, TLiveSnapshot } from '../../../lib/live/dashboard-events.js';
 import type { TAck } from '../../../lib/protocol/ack.js';
 import { createApiKeys } from '../../../server/auth/api-keys';
@@ -80,13 +80,16 @@ describe('ingest over the /agent socket', () => {
       ok: true,
       data: null,
     });
-    const [ratesChange] = await eventually(
-      () => changes.flatMap((change) => change.rates).filter(([id]) => id === inventory.id),
-      (found) => found.length > 0,
-    );
+    // Each message's rates pass the schema the dashboard checks them with.
+    const ratesOfInventory = () =>
+      changes.flatMap((change) => {
+        const rates = ZRatesChanges.parse(change.rates);
+        return rates.ids.flatMap((id, index) => (id === inventory.id ? [{ rates, index }] : []));
+      });
+    const [ratesChange] = await eventually(ratesOfInventory, (found) => found.length > 0);
     expect(changes.flatMap((change) => change.breakers).map((breaker) => breaker.name)).not.toContain('inventory-api');
     const current = await getJson<TBreakerList>('/api/v1/breakers?service=checkout');
-    const applied = withRatesChange(inventory, ratesChange!);
+    const applied = withRatesChange(inventory, ratesChange!.rates, ratesChange!.index);
     expect(applied.rates.callsPerSecond).toBeGreaterThan(inventory.rates.callsPerSecond);
     expect(applied).toEqual({ ...current.breakers.find((breaker) => breaker.id === inventory.id), rates: applied.rates });
 

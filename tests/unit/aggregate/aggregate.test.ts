@@ -91,7 +91,7 @@ describe('aggregate', () => {
     aggregate.applyReport('i-a', nameFullReport(a.report([a.breaker('payments', { success: 6, failure: 9 }, 'OPEN')])));
     expect([...aggregate.takeStateChanges()]).toEqual([]);
     expect([...aggregate.takeDirty()]).toEqual(['b1']);
-    expect(aggregate.ratesChange('b1')).toEqual({ service: 'checkout', change: ['b1', ...Object.values(aggregate.summary('b1')!.rates), aggregate.summary('b1')!.lastReportAt] });
+    expect(aggregate.ratesChange('b1')).toEqual({ service: 'checkout', rates: aggregate.summary('b1')!.rates, lastReportAt: aggregate.summary('b1')!.lastReportAt });
     // Whatever else a summary shows is a state change too: an override, an instance turning stale or coming back.
     aggregate.setOverride('b1', null);
     expect([...aggregate.takeStateChanges()]).toEqual(['b1']);

@@ -17,13 +17,13 @@ describe('the overview selection', () => {
       summaryOf({ service: 'search', name: 'ranking', state: 'HALF_OPEN', failureRate: 10, stale: 0 }),
     ];
     const byId = Object.fromEntries(summaries.map((summary) => [summary.id, summary]));
-    const grouped = selectOverview(byId, { search: '', service: '', status: '', group: true });
+    const grouped = selectOverview(summaries, { search: '', service: '', status: '', group: true });
     expect(grouped.counts).toEqual({ breakers: 4, open: 1, halfOpen: 1, forced: 1, staleInstances: 1 });
     expect(grouped.services).toEqual(['checkout', 'search']);
     const names = (lines: typeof grouped.lines) => lines.map((line) => (line.kind === 'group' ? `[${line.service}]` : byId[line.id]!.name));
     expect(names(grouped.lines)).toEqual(['[search]', 'index', 'ranking', '[checkout]', 'fraud', 'payments']);
     // Filters narrow the lines but not the counts or the service list.
-    const filtered = selectOverview(byId, { search: 'PAY', service: '', status: '', group: false });
+    const filtered = selectOverview(summaries, { search: 'PAY', service: '', status: '', group: false });
     expect(names(filtered.lines)).toEqual(['payments']);
     expect(filtered.counts.breakers).toBe(4);
     expect(filtered.services).toEqual(['checkout', 'search']);

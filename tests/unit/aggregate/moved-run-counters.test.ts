@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { createAggregate, type Aggregate } from '../../../server/aggregate/aggregate';
+import { nameFullReport } from '../../../server/ingest/named-report';
+import { instanceRun } from '../../fixtures/protocol-messages';
+
+/*
+ * One run of one instance counted by two servers in turn, as in a cluster
+ * when its server dies: what a server writes, and the counters it stores
+ * with it (countedThrough, as the flusher writes counter_baselines), are
+ * what the next server counts on from (restoreCounted, on registration).
+ */
+
+const declared = [{ breakerId: 'b-payments', name: 'payments', config: null }];
+
+function server(clock: { now: number }) {
+  const aggregate = createAggregate({ now: () => clock.now, staleAfterMs: 3_600_000, bucketSeconds: 10 });
+  let written = 0;
+  return {
+    aggregate,
+    /** Writes what is owed (every bucket when `all`), as a flush, and answers the counters it stores with it. */
+    flush(all: boolean) {
+      const batch = aggregate.takePending(all ? Infinity : aggregate.pending.bucketOf(clock.now));
+      for (let row = 0; row < batch.breakerBuckets.length; row++) written += batch.breakerBuckets.count(row, 0);
+      aggregate.pending.release(batch);
+      return aggregate.countedThrough('i-a');
+    },
+    get written() {
+      return written;
+    },
+  };
+}
+
+function restore(aggregate: Aggregate, runId: string, stored: NonNullable<ReturnType<Aggregate['countedThrough']>>) {
+  for (let i = 0, at = 0; i < stored.breakerIds.length; at += stored.widths[i]!, i++) aggregate.restoreCounted('i-a', runId, stored.breakerIds[i]!, stored.totals.subarray(at, at + stored.widths[i]!));
+}
+
+describe('a run counted by one server, then another', () => {
+  const run = instanceRun('checkout', 'a');
+  const identity = { id: 'i-a', serviceId: 's1', serviceName: 'checkout', name: 'a', labels: {}, runId: run.ref.runId };
+  const report = (aggregate: Aggregate, success: number) => aggregate.applyReport('i-a', nameFullReport(run.report([run.breaker('payments', { success })])));
+
+  it('counts what the first had not written, and nothing it had, when the second registers the run', () => {
+    const clock = { now: 1_000_000 };
+    const a = server(clock);
+    // B knew the run from the catalog, as A had stored it early on: that is behind by now.
+    const b = server(clock);
+    a.aggregate.register(identity, declared, clock.now);
+    report(a.aggregate, 100);
+    b.aggregate.register(identity, declared, clock.now, 'catalog');
+    restore(b.aggregate, run.ref.runId, a.flush(true)!);
+    report(a.aggregate, 250);
+    clock.now += 10_000;
+    report(a.aggregate, 400);
+    const stored = a.flush(false)!;
+    // A counted up to 430 and wrote 250 of it when it died.
+    report(a.aggregate, 430);
+    expect(a.written).toBe(250);
+
+    b.aggregate.register(identity, declared, clock.now);
+    restore(b.aggregate, run.ref.runId, stored);
+    report(b.aggregate, 500);
+    b.flush(true);
+    expect(a.written + b.written).toBe(500);
+  });
+
+  it('never moves a server back to counters older than what it saw itself', () => {
+    const clock = { now: 1_000_000 };
+    const a = server(clock);
+    a.aggregate.register(identity, declared, clock.now);
+    report(a.aggregate, 100);
+    const stored = a.flush(true)!;
+    report(a.aggregate, 180);
+    // The reporter reconnects to the same server: the stored counters are behind its own.
+    a.aggregate.register(identity, declared, clock.now);
+    restore(a.aggregate, run.ref.runId, stored);
+    report(a.aggregate, 200);
+    a.flush(true);
+    expect(a.written).toBe(200);
+  });
+});
