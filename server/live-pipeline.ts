@@ -3,6 +3,9 @@ import type { Server } from 'socket.io';
 import { createAggregate } from './aggregate/aggregate';
 import { loadCatalog, loadInstance } from './store/load-catalog';
 import { listenForRevokedKeys } from './auth/api-keys';
+import { holdClusterRole } from './cluster/cluster-leader';
+import { startPartialExchange } from './cluster/partial-exchange';
+import { createRemotePartials } from './cluster/remote-partials';
 import type { Cluster } from './cluster/start-cluster';
 import type { Config } from './config';
 import { createActiveOverrides } from './control/active-overrides';
@@ -62,6 +65,7 @@ export interface LivePipelineOptions {
 }
 
 const LIVE_INTERVAL_MS = 250;
+const BUCKET_SECONDS = 10;
 // State changes are not coalesced with the counters; batching them per few milliseconds keeps a storm of trips to one message per batch.
 const STATE_CHANGE_INTERVAL_MS = 20;
 const ROLLUP_INTERVAL_MS = 60_000;
@@ -72,6 +76,8 @@ const EXPIRY_CHECK_MS = 1_000;
 const MAX_LONG_POLLS = 10_000;
 // An HTTP reporter not heard from for an hour is forgotten; if it comes back it is sent the overrides in force again.
 const FORGET_HTTP_REPORTER_MS = 3_600_000;
+// The cluster role whose holder sends the notifications derived from the merged live view.
+export const NOTIFIER_ROLE = 'notifier';
 
 /**
  * The report's path through the server, wired in the order it travels:
@@ -79,14 +85,25 @@ const FORGET_HTTP_REPORTER_MS = 3_600_000;
  * (dashboard namespace and publisher), plus the read API over both.
  */
 export async function startLivePipeline({ config, logger, io, router, pool, prisma, databaseUrl, keys, version, now, cluster = null }: LivePipelineOptions) {
-  const aggregate = createAggregate({ now, staleAfterMs: config.ingest.staleAfterMs, bucketSeconds: 10 });
+  const aggregate = createAggregate({ now, staleAfterMs: config.ingest.staleAfterMs, bucketSeconds: BUCKET_SECONDS });
+  // With several servers, every summary is merged from this server's parts and the others' (docs/operations.md).
+  const remote = cluster ? createRemotePartials({ serverId: cluster.serverId }) : null;
+  if (remote) aggregate.useRemoteViews(remote.views);
+  let exchange: Awaited<ReturnType<typeof startPartialExchange>> | null = null;
   const view = createLiveView(aggregate, now);
   const dashboard = createDashboardNamespace(io, { version, now, view, logger });
-  const publisher = createLivePublisher({ namespace: dashboard, aggregate, now });
+  const publisher = createLivePublisher({
+    namespace: dashboard,
+    aggregate,
+    now,
+    remote: remote ?? undefined,
+    onOwnChanges: remote ? (breakerIds) => exchange?.noteChanged(breakerIds) : undefined,
+  });
+  const notifierRole = cluster ? holdClusterRole({ leases: cluster.leases, name: NOTIFIER_ROLE, renewEveryMs: config.cluster.heartbeatMs, leaseMs: config.cluster.deadAfterMs, logger }) : null;
   // Publishing, flushing, liveness and expiry run from timers.
   const timers = createIntervals();
   const metrics = createPanelMetrics({ aggregate, io });
-  const notifications = createNotifications({ prisma, aggregate, router, config: config.notify, now, logger, version });
+  const notifications = createNotifications({ prisma, aggregate, router, config: config.notify, now, logger, version, sendsDerivedEvents: notifierRole?.holds });
   const onTransition: typeof publisher.publishTransition = (record) => {
     publisher.publishTransition(record);
     notifications.onTransition(record);
@@ -107,6 +124,23 @@ export async function startLivePipeline({ config, logger, io, router, pool, pris
   });
   const loaded = await loadCatalog(pool, aggregate, ingest);
   logger.info(loaded, 'catalog loaded');
+  if (cluster && remote) {
+    // Before the notifier seeds its tracks: it starts from the whole picture.
+    exchange = await startPartialExchange({
+      pool,
+      databaseUrl,
+      serverId: cluster.serverId,
+      aggregate,
+      remote,
+      registry: cluster.registry,
+      heartbeatMs: config.cluster.heartbeatMs,
+      publishEveryMs: LIVE_INTERVAL_MS,
+      bucketMs: BUCKET_SECONDS * 1000,
+      now,
+      logger,
+    });
+    await notifierRole?.first;
+  }
 
   const agent = createAgentNamespace(io, {
     ingest,
@@ -179,6 +213,7 @@ export async function startLivePipeline({ config, logger, io, router, pool, pris
   const episodes = startEpisodeCatchUpJob({ pool, logger, intervalMs: EPISODE_CATCH_UP_INTERVAL_MS });
   const flusher = createAggregateFlusher({ aggregate, pool, logger, now, onRowsDropped: metrics.onRowsDropped });
   timers.every(LIVE_INTERVAL_MS, () => publisher.flush());
+  if (remote) timers.every(LIVE_INTERVAL_MS, () => notifications.evaluateSome(remote.takeToEvaluate()));
   timers.every(STATE_CHANGE_INTERVAL_MS, () => publisher.flushStateChanges());
   timers.every(config.ingest.flushIntervalMs, () => void flusher.flush());
   timers.every(Math.min(1_000, config.ingest.reportIntervalMs), () => aggregate.checkLiveness());
@@ -195,6 +230,8 @@ export async function startLivePipeline({ config, logger, io, router, pool, pris
     sources,
     /** Answers every waiting long poll of HTTP reporters at once, and later ones without waiting: the server is stopping. */
     endLongPolls: () => mailboxes.close(),
+    /** This server's parts of the views published to the others now (CLUSTER=on; tests). */
+    publishPartials: () => exchange?.flush() ?? Promise.resolve(),
     /**
      * Stops counting reports and writes every count, open buckets included,
      * before the sockets close: a reporter that moves to another server then
@@ -209,6 +246,8 @@ export async function startLivePipeline({ config, logger, io, router, pool, pris
     /** Stops the timers and writes what is still pending: after the sockets closed, before the pool does. */
     async stop(): Promise<void> {
       timers.stop();
+      await exchange?.stop();
+      await notifierRole?.stop();
       relay?.close();
       overrideSync?.close();
       await sources.stop();

@@ -16,6 +16,7 @@ import { OUTCOME_KINDS } from './outcome-kinds';
 import { PairCounters } from './pair-counters';
 import { PendingWrites, type OwedBucket } from './pending-writes';
 import { RecentWindow } from './recent-window';
+import type { RemoteViews } from './remote-views';
 import { StateCounts } from './state-counts';
 
 export type { InstanceIdentity } from './live-entries';
@@ -44,6 +45,8 @@ export function createAggregate({ now, staleAfterMs, bucketSeconds }: AggregateO
   const dirty = new DirtyBreakers();
   const overrides = new Map<string, TOverrideView>();
   const demoServices = new Set<string>();
+  // The other servers' parts of the views (CLUSTER=on); null: this server's view is the whole view.
+  let remote: RemoteViews | null = null;
 
   function breakerEntry(id: string, serviceId: string, serviceName: string, name: string, config: TBreakerConfig | null): BreakerState {
     let breaker = breakers.get(id);
@@ -151,6 +154,20 @@ export function createAggregate({ now, staleAfterMs, bucketSeconds }: AggregateO
   function partial(breakerId: string): BreakerPartial | undefined {
     const breaker = breakers.get(breakerId);
     return breaker ? partialOf(breaker, now()) : undefined;
+  }
+
+  /** A breaker's service-wide summary: this server's partial, merged with the other servers' when there are others. */
+  function summary(breakerId: string): TBreakerSummary | undefined {
+    const breaker = breakers.get(breakerId);
+    const at = now();
+    if (remote) {
+      const merged = remote.merge(breakerId, breaker && { partial: partialOf(breaker, at), rows: () => instancesOf(breaker) }, at);
+      if (!merged) return undefined;
+      const demo = merged.demo || (breaker !== undefined && demoServices.has(breaker.serviceId));
+      return summaryOf(merged.partials, at, { demo, override: overrides.get(breakerId) ?? null });
+    }
+    if (!breaker) return undefined;
+    return summaryOf([partialOf(breaker, at)], at, { demo: demoServices.has(breaker.serviceId), override: overrides.get(breaker.id) ?? null });
   }
 
   return {
@@ -370,17 +387,27 @@ export function createAggregate({ now, staleAfterMs, bucketSeconds }: AggregateO
 
     pending,
 
-    summary(breakerId: string): TBreakerSummary | undefined {
-      const breaker = breakers.get(breakerId);
-      if (!breaker) return undefined;
-      const at = now();
-      return summaryOf([partialOf(breaker, at)], at, { demo: demoServices.has(breaker.serviceId), override: overrides.get(breaker.id) ?? null });
-    },
+    summary,
 
     partial,
 
+    /** Whether a breaker held here belongs to the demo fleet (for the other servers' views). */
+    isDemo(breakerId: string): boolean {
+      const breaker = breakers.get(breakerId);
+      return breaker !== undefined && demoServices.has(breaker.serviceId);
+    },
+
+    /** Merges every summary from here on with the other servers' parts (CLUSTER=on). */
+    useRemoteViews(views: RemoteViews): void {
+      remote = views;
+    },
+
     /** A breaker's rates as the live stream's rates-only change, without building its whole summary. */
     ratesChange(breakerId: string): { service: string; rates: TRecentRates; lastReportAt: number | null } | undefined {
+      if (remote) {
+        const merged = summary(breakerId);
+        return merged && { service: merged.service, rates: merged.rates, lastReportAt: merged.lastReportAt };
+      }
       const breaker = breakers.get(breakerId);
       if (!breaker) return undefined;
       return { service: breaker.serviceName, rates: breaker.recent.rates(now()), lastReportAt: breaker.lastReportAt };
@@ -389,11 +416,16 @@ export function createAggregate({ now, staleAfterMs, bucketSeconds }: AggregateO
     breakerIds(filter?: { service?: string }): string[] {
       const ids: string[] = [];
       for (const breaker of breakers.values()) if (!filter?.service || breaker.serviceName === filter.service) ids.push(breaker.id);
+      if (remote) for (const { id, service } of remote.remoteOnly()) if (!breakers.has(id) && (!filter?.service || service === filter.service)) ids.push(id);
       return ids;
     },
 
+    serviceOf(breakerId: string): string | undefined {
+      return breakers.get(breakerId)?.serviceName ?? remote?.describe(breakerId)?.service;
+    },
+
     config(breakerId: string): TBreakerConfig | null {
-      return breakers.get(breakerId)?.config ?? null;
+      return breakers.get(breakerId)?.config ?? remote?.describe(breakerId)?.config ?? null;
     },
 
     /** Every instance that declared this breaker, reported or not: who an operator command is for. */
@@ -410,7 +442,16 @@ export function createAggregate({ now, staleAfterMs, bucketSeconds }: AggregateO
       return breakers.get(breakerId)?.pairs.get(instanceId);
     },
 
+    /** The breaker's instances, on every server when the views are merged. */
     instancesOf(breakerId: string): TBreakerInstance[] {
+      const breaker = breakers.get(breakerId);
+      if (!remote) return breaker ? instancesOf(breaker) : [];
+      const at = now();
+      return remote.instances(breakerId, breaker && { partial: partialOf(breaker, at), rows: () => instancesOf(breaker) }, at);
+    },
+
+    /** The instances of the breaker this server holds or knows from the catalog. */
+    ownInstancesOf(breakerId: string): TBreakerInstance[] {
       const breaker = breakers.get(breakerId);
       return breaker ? instancesOf(breaker) : [];
     },

@@ -3,6 +3,7 @@ import type { Logger } from '../logger';
 import type { ClusterConfig } from './cluster-config';
 import { createClusterLeases, startClusterJob, type ClusterLeases } from './cluster-lease';
 import { startMessageBus, type MessageBus } from './message-bus';
+import { deletePartsOfForgottenServers } from './partial-exchange';
 import { startServerRegistry, type ServerRegistry } from './server-registry';
 
 export interface Cluster {
@@ -18,7 +19,7 @@ export const CLUSTER_MAINTENANCE_JOB = 'cluster-maintenance';
 /**
  * This server's part in a cluster: its heartbeat row, the message bus and
  * the cluster-wide job leases, plus the housekeeping job (old bus messages,
- * long-dead servers) that one server runs per heartbeat period.
+ * long-dead servers and their parts of the views) that one server runs per heartbeat period.
  */
 export async function startCluster({ config, pool, databaseUrl, version, logger }: { config: ClusterConfig; pool: pg.Pool; databaseUrl: string; version: string; logger: Logger }): Promise<Cluster> {
   const { serverId } = config;
@@ -33,6 +34,7 @@ export async function startCluster({ config, pool, databaseUrl, version, logger 
     work: async () => {
       await bus.deleteOldMessages();
       await registry.forgetLongDead();
+      await deletePartsOfForgottenServers(pool);
     },
   });
   await maintenance.first;

@@ -17,11 +17,25 @@ import { roomOf } from './rooms';
  * coalesced away. Which is which is the aggregate's to say (takeStateChanges).
  *
  * With several servers (CLUSTER=on), transitions and deliveries reach the
- * dashboards of every server; the breakers' summaries stay with this
- * server's own dashboards (`local`), since its aggregate holds only its own
- * instances' part of them.
+ * dashboards of every server through the adapter; summaries go to this
+ * server's own dashboards (`local`): every server merges the same summaries
+ * from every server's parts, and sends those that changed here (its own
+ * changes, handed to `onOwnChanges` for the others too) or on another
+ * server (`remote`).
  */
-export function createLivePublisher({ namespace, aggregate, now }: { namespace: DashboardNamespace; aggregate: Aggregate; now: () => number }) {
+export function createLivePublisher({
+  namespace,
+  aggregate,
+  now,
+  remote,
+  onOwnChanges,
+}: {
+  namespace: DashboardNamespace;
+  aggregate: Aggregate;
+  now: () => number;
+  remote?: { takeStateChanges(): Set<string>; takeChanged(): Set<string> };
+  onOwnChanges?: (breakerIds: ReadonlySet<string>) => void;
+}) {
   // Breakers sent whole at least once. A subscriber that joined since holds a newer snapshot, never an older one, so a rates change is safe for it too.
   const sentWhole = new Set<string>();
 
@@ -83,9 +97,22 @@ export function createLivePublisher({ namespace, aggregate, now }: { namespace: 
     flush(): void {
       // State changes first: taking them leaves only the counter-only changes dirty.
       const stateChanged = aggregate.takeStateChanges();
-      publish(stateChanged, aggregate.takeDirty());
+      const dirty = aggregate.takeDirty();
+      onOwnChanges?.(stateChanged);
+      onOwnChanges?.(dirty);
+      if (remote) {
+        for (const id of remote.takeStateChanges()) stateChanged.add(id);
+        for (const id of remote.takeChanged()) if (!stateChanged.has(id)) dirty.add(id);
+        for (const id of stateChanged) dirty.delete(id);
+      }
+      publish(stateChanged, dirty);
     },
     /** Sends the breakers whose state, instances or override changed since the last call. */
-    flushStateChanges: () => publish(aggregate.takeStateChanges(), new Set()),
+    flushStateChanges(): void {
+      const stateChanged = aggregate.takeStateChanges();
+      onOwnChanges?.(stateChanged);
+      if (remote) for (const id of remote.takeStateChanges()) stateChanged.add(id);
+      publish(stateChanged, new Set());
+    },
   };
 }

@@ -3,7 +3,7 @@ import type { TTransitionRecord } from '../../lib/api/transition-record.js';
 import type { TNotificationEvent } from '../../lib/notify/notification-event.js';
 import type { Aggregate } from '../aggregate/aggregate';
 import type { Logger } from '../logger';
-import { evaluateBreaker, newTrack, type BreakerTrack } from './breaker-track';
+import { evaluateBreaker, newTrack, type BreakerTrack, type Trigger } from './breaker-track';
 import type { DeliveryQueue } from './delivery-queue';
 import { coversService, type EventDraft } from './event-draft';
 import { eventText } from './event-text';
@@ -16,6 +16,18 @@ export interface NotifierDependencies {
   queue: Pick<DeliveryQueue, 'enqueue'>;
   now: () => number;
   logger: Logger;
+  /**
+   * Whether this server sends the events derived from the live view (trips,
+   * recoveries, rules); with several servers, only the one holding the
+   * notifier lease does, while every server keeps its tracks in step. Absent: it does.
+   */
+  sendsDerivedEvents?: () => boolean;
+  /**
+   * With several servers: the cause of a breaker's latest trip as stored,
+   * for a trip this server saw in another server's partial (the reported
+   * transition behind it was stored there).
+   */
+  causeOfTrip?: (breakerId: string, at: number) => Promise<Trigger | null>;
 }
 
 export type Notifier = ReturnType<typeof createNotifier>;
@@ -26,7 +38,7 @@ export type Notifier = ReturnType<typeof createNotifier>;
  * drops the snoozed ones and queues the rest for the endpoints that want
  * them. Synchronous up to the queue: ingest never waits on a webhook.
  */
-export function createNotifier({ aggregate, settings, queue, now, logger }: NotifierDependencies) {
+export function createNotifier({ aggregate, settings, queue, now, logger, sendsDerivedEvents = () => true, causeOfTrip }: NotifierDependencies) {
   const tracks = new Map<string, BreakerTrack>();
 
   function trackOf(breakerId: string): BreakerTrack {
@@ -39,8 +51,8 @@ export function createNotifier({ aggregate, settings, queue, now, logger }: Noti
     return track;
   }
 
-  function dispatch(breakerId: string, drafts: readonly EventDraft[], at: number): void {
-    if (drafts.length === 0) return;
+  function dispatch(breakerId: string, drafts: readonly EventDraft[], at: number, derived: boolean): void {
+    if (drafts.length === 0 || (derived && !sendsDerivedEvents())) return;
     const summary = aggregate.summary(breakerId);
     if (!summary) return;
     const { endpoints } = settings.current();
@@ -48,17 +60,24 @@ export function createNotifier({ aggregate, settings, queue, now, logger }: Noti
       if (settings.snoozed(breakerId, 'rule' in draft ? draft.rule.id : null, at)) continue;
       const targets = endpoints.filter((endpoint) => endpoint.events.has(draft.type) && coversService(endpoint.services, summary.service));
       if (targets.length === 0) continue;
-      const event = {
-        ...draft,
-        id: randomUUID(),
-        at,
-        service: summary.service,
-        breaker: { id: breakerId, name: summary.name },
-        state: summary.state,
-        instances: summary.instances,
-        text: eventText(draft, { service: summary.service, breaker: summary.name }),
-      } as TNotificationEvent;
-      queue.enqueue(event, targets).catch((error: unknown) => logger.error({ err: error, type: event.type, breakerId }, 'queueing a notification failed'));
+      const address = (what: EventDraft) =>
+        ({
+          ...what,
+          id: randomUUID(),
+          at,
+          service: summary.service,
+          breaker: { id: breakerId, name: summary.name },
+          state: summary.state,
+          instances: summary.instances,
+          text: eventText(what, { service: summary.service, breaker: summary.name }),
+        }) as TNotificationEvent;
+      const enqueue = (event: TNotificationEvent) =>
+        queue.enqueue(event, targets).catch((error: unknown) => logger.error({ err: error, type: event.type, breakerId }, 'queueing a notification failed'));
+      if (causeOfTrip && draft.type === 'breaker.tripped' && draft.cause === null) {
+        void causeOfTrip(breakerId, at)
+          .catch(() => null)
+          .then((trigger) => enqueue(address(trigger ? { ...draft, ...trigger } : draft)));
+      } else void enqueue(address(draft));
     }
   }
 
@@ -66,7 +85,7 @@ export function createNotifier({ aggregate, settings, queue, now, logger }: Noti
     const summary = aggregate.summary(breakerId);
     if (!summary) return;
     const rules = settings.current().rules.filter((rule) => coversService(rule.services, summary.service));
-    dispatch(breakerId, evaluateBreaker(trackOf(breakerId), summary, rules, at, trigger), at);
+    dispatch(breakerId, evaluateBreaker(trackOf(breakerId), summary, rules, at, trigger), at, true);
   }
 
   return {
@@ -83,7 +102,7 @@ export function createNotifier({ aggregate, settings, queue, now, logger }: Noti
       const at = now();
       if (record.instance === null) {
         const draft = overrideDraft(record, aggregate.summary(record.breakerId)?.override ?? null);
-        if (draft) dispatch(record.breakerId, [draft], at);
+        if (draft) dispatch(record.breakerId, [draft], at, false);
         return;
       }
       evaluate(record.breakerId, at, { cause: record.cause, failureRate: record.failureRate, slowCallRate: record.slowCallRate });
@@ -93,6 +112,12 @@ export function createNotifier({ aggregate, settings, queue, now, logger }: Noti
     evaluateAll(): void {
       const at = now();
       for (const id of aggregate.breakerIds()) evaluate(id, at, null);
+    },
+
+    /** Breakers whose merged view another server moved: evaluated at once rather than on the next pass. */
+    evaluateSome(breakerIds: Iterable<string>): void {
+      const at = now();
+      for (const id of breakerIds) evaluate(id, at, null);
     },
   };
 }

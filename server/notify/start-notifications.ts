@@ -10,6 +10,9 @@ import { createNotificationSettings } from './notification-settings';
 import { addRuleRoutes } from './rule-routes';
 import { addSnoozeRoutes } from './snooze-routes';
 
+// How far back a trip's stored transition is looked for: the partial that showed the trip is a second old at most.
+const TRIP_CAUSE_LOOKBACK_MS = 60_000;
+
 export interface NotificationsOptions {
   prisma: Prisma;
   aggregate: Aggregate;
@@ -20,6 +23,8 @@ export interface NotificationsOptions {
   version: string;
   fetch?: typeof fetch;
   random?: () => number;
+  /** With several servers: whether this one sends the events derived from the live view now (it holds the notifier lease). */
+  sendsDerivedEvents?: () => boolean;
 }
 
 /**
@@ -28,10 +33,19 @@ export interface NotificationsOptions {
  * publisher's; `start` runs after the catalog and overrides are loaded, so
  * that breakers already open at a restart are not announced again.
  */
-export function createNotifications({ prisma, aggregate, router, config, now, logger, version, fetch = globalThis.fetch, random = Math.random }: NotificationsOptions) {
+export function createNotifications({ prisma, aggregate, router, config, now, logger, version, fetch = globalThis.fetch, random = Math.random, sendsDerivedEvents }: NotificationsOptions) {
   const settings = createNotificationSettings({ prisma, now });
   const queue = createDeliveryQueue({ prisma, fetch, now, random, config, userAgent: `BreakerPanel/${version}`, logger });
-  const notifier = createNotifier({ aggregate, settings, queue, now, logger });
+  // A trip seen in another server's partial: its cause is in the reported transition that server stored.
+  const causeOfTrip = sendsDerivedEvents
+    ? async (breakerId: string, at: number) =>
+        prisma.transition.findFirst({
+          where: { breakerId, instanceId: { not: null }, toState: 'OPEN', at: { gte: new Date(at - TRIP_CAUSE_LOOKBACK_MS) } },
+          orderBy: { id: 'desc' },
+          select: { cause: true, failureRate: true, slowCallRate: true },
+        })
+    : undefined;
+  const notifier = createNotifier({ aggregate, settings, queue, now, logger, sendsDerivedEvents, causeOfTrip });
   addEndpointRoutes(router, { prisma, settings, now });
   addRuleRoutes(router, { prisma, settings, now });
   addSnoozeRoutes(router, { prisma, aggregate, settings, now });
@@ -53,6 +67,7 @@ export function createNotifications({ prisma, aggregate, router, config, now, lo
 
   return {
     onTransition: notifier.onTransition,
+    evaluateSome: notifier.evaluateSome,
     async start(): Promise<void> {
       await settings.reload();
       notifier.seed();

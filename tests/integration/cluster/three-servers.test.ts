@@ -4,7 +4,11 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { TBreakerDetail } from '../../../lib/api/breaker-detail.js';
+import type { TBreakerList } from '../../../lib/api/breaker-list.js';
+import type { TBreakerSummary } from '../../../lib/api/breaker-summary.js';
 import type { TTransitionRecord } from '../../../lib/api/transition-record.js';
+import type { TLiveSnapshot } from '../../../lib/live/dashboard-events.js';
 import type { TDelivery } from '../../../lib/control/operator-action.js';
 import type { TCreatedApiKey } from '../../../lib/auth/api-keys.js';
 import { startPanelProcess, type PanelProcess } from '../../fixtures/panel-process';
@@ -18,6 +22,7 @@ import { startWebhookReceiver } from '../notify/webhook-receiver';
 
 const SERVICE = 'checkout';
 const BREAKER = 'payments-api';
+const IDS = ['a', 'b', 'c'] as const;
 const HEARTBEAT_MS = 300;
 const nginx = findNginx();
 const PYTHON_REPORTER = path.resolve(import.meta.dirname, '../ingest/http-reporter.py');
@@ -43,6 +48,23 @@ async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   throw new Error(`${what} did not happen within ${timeoutMs} ms; last seen: ${JSON.stringify(last)}`);
+}
+
+/**
+ * What must be the same on every server at one moment: everything but the
+ * per-second rates, which are counts over the time up to the moment each
+ * server answers (compared apart, within a few percent), and the last report time.
+ */
+function sameEverywhere(summary: TBreakerSummary) {
+  const { callsPerSecond: _calls, rejectedPerSecond: _rejected, ...rates } = summary.rates;
+  return { ...summary, lastReportAt: null, stateSince: null, rates };
+}
+
+/** Whether the servers' summaries agree (sameEverywhere) and their calls per second are within 5 % of each other. */
+function agree(summaries: TBreakerSummary[]): boolean {
+  const first = JSON.stringify(sameEverywhere(summaries[0]!));
+  const calls = summaries.map((summary) => summary.rates.callsPerSecond);
+  return summaries.every((summary) => JSON.stringify(sameEverywhere(summary)) === first) && Math.max(...calls) <= Math.min(...calls) * 1.05 + 0.01;
 }
 
 /** tests/integration/ingest/http-reporter.py, a reporter written from docs/protocol.md in Python, in its own process. */
@@ -71,12 +93,23 @@ describe('three panel servers on one Postgres', () => {
   const sockets: Socket[] = [];
   let webhooks: Awaited<ReturnType<typeof startWebhookReceiver>>;
   let breakerId: string;
+  const late: PanelProcess[] = [];
+  const detailOn = (id: 'a' | 'b' | 'c', breaker: string) => admins[id].getJson<TBreakerDetail>(`/api/v1/breakers/${breaker}`);
+  const detailsOn = (ids: ReadonlyArray<'a' | 'b' | 'c'>, breaker: string) => Promise.all(ids.map((id) => detailOn(id, breaker)));
 
-  const start = async (id: 'a' | 'b' | 'c', keyServices: string[] = []) =>
+  const start = async (id: 'a' | 'b' | 'c' | 'd', keyServices: string[] = []) =>
     startPanelProcess({
       port: await freePort(),
       keyServices,
-      env: { DATABASE_URL: database.url, CLUSTER: 'on', SERVER_ID: `server-${id}`, CLUSTER_HEARTBEAT_MS: String(HEARTBEAT_MS), REPORT_INTERVAL_MS: '500', NOTIFY_RETRY_BASE_MS: '200' },
+      env: {
+        DATABASE_URL: database.url,
+        CLUSTER: 'on',
+        SERVER_ID: `server-${id}`,
+        CLUSTER_HEARTBEAT_MS: String(HEARTBEAT_MS),
+        REPORT_INTERVAL_MS: '500',
+        NOTIFY_RETRY_BASE_MS: '200',
+        NOTIFY_EVALUATE_INTERVAL_MS: '500',
+      },
     });
 
   beforeAll(async () => {
@@ -113,7 +146,7 @@ describe('three panel servers on one Postgres', () => {
     for (const socket of sockets) socket.disconnect();
     await Promise.all(pythons.map((python) => python.stop()));
     await sdk?.stop();
-    await Promise.all(Object.values(servers).map((server) => server.stop()));
+    await Promise.all([...Object.values(servers), ...late].map((server) => server.stop()));
     await proxy?.close();
     await webhooks?.close();
     await database?.drop();
@@ -127,6 +160,132 @@ describe('three panel servers on one Postgres', () => {
       { id: 'server-c', alive: true },
     ]);
   });
+
+  it('shows one merged view of a breaker whose instances report to three servers, the same on every server', async () => {
+    // The SDK service's calls (fifty a second) paused: the Python reporters' two a second leave moments when no count is on its way.
+    sdk.setMode('paused');
+    const details = await eventually(
+      () => detailsOn(IDS, breakerId),
+      (views) => views.every((view) => view.breaker.instances.total === 3 && view.breaker.instances.stale === 0) && agree(views.map((view) => view.breaker)),
+      'A, B and C agreeing on the three instances',
+    ).finally(() => sdk.setMode('healthy'));
+    for (const detail of details) {
+      expect(detail.breaker.instances.byState.CLOSED).toBe(3);
+      expect(detail.breaker.state).toBe('CLOSED');
+      // The instances of every server, each once, with how each reaches its own server.
+      expect(detail.instances.map((instance) => [instance.name, instance.client.transport])).toEqual([
+        ['python-on-a', 'http'],
+        ['python-on-b', 'http'],
+        ['sdk-on-c', 'socket'],
+      ]);
+      expect(detail.breaker.clients.httpInstances).toBe(2);
+      // Every reporter's calls succeed, in 2 ms for the Python ones: the merged latencies hold calls from all three servers.
+      expect(detail.breaker.rates.failureRate).toBe(0);
+      expect(detail.breaker.rates.p50Ms).not.toBeNull();
+    }
+    // The overview lists the breaker once on every server, merged.
+    for (const id of IDS) {
+      const list = await admins[id].getJson<TBreakerList>(`/api/v1/breakers?service=${SERVICE}`);
+      expect(list.breakers.filter((breaker) => breaker.name === BREAKER).map((breaker) => breaker.instances.total)).toEqual([3]);
+    }
+    // A dashboard's snapshot is the merged view too (its live updates: the next test).
+    for (const id of IDS) {
+      const dashboard = admins[id].connectDashboard({ reconnection: false });
+      sockets.push(dashboard);
+      const answer = (await dashboard.emitWithAck('live:subscribe', { scope: { kind: 'breaker', breakerId } })) as { ok: boolean; data: TLiveSnapshot };
+      expect(answer.data.breakers[0]!.instances.total).toBe(3);
+      expect(answer.data.instances!.map((instance) => instance.name)).toEqual(['python-on-a', 'python-on-b', 'sdk-on-c']);
+      dashboard.disconnect();
+    }
+  });
+
+  it('announces a trip seen by instances on two servers once, from the merged view', async () => {
+    const ledger = 'ledger-api';
+    const endpoint = await admins.a.request('/api/v1/notifications/endpoints', {
+      method: 'POST',
+      body: { name: 'trips', url: webhooks.url('/trips'), events: ['breaker.tripped', 'breaker.recovered'], services: [SERVICE] },
+    });
+    expect(endpoint.status).toBe(201);
+    const key = servers.a.keys[SERVICE]!;
+    // One after another: three Node processes compiling at once on a busy machine can take longer than a registration may.
+    const ledgers: SdkServiceProcess[] = [];
+    try {
+      for (const id of IDS) ledgers.push(await startSdkService({ PANEL_URL: servers[id].url, PANEL_API_KEY: key, SERVICE, BREAKER: ledger, INSTANCE: `ledger-on-${id}`, REPORT_INTERVAL_MS: '200' }));
+      const ledgerId = (await database.query<{ id: string }>(`SELECT id FROM breakers WHERE name = $1`, [ledger]))[0]!.id;
+      await eventually(
+        () => detailsOn(IDS, ledgerId),
+        (views) => views.every((view) => view.breaker.instances.byState.CLOSED === 3),
+        'every server showing the three ledger instances closed',
+      );
+      // A dashboard on C, whose own instance stays closed: the trip on A and B reaches it live.
+      const dashboard = admins.c.connectDashboard({ reconnection: false });
+      sockets.push(dashboard);
+      const pushed: TBreakerSummary[] = [];
+      dashboard.on('breakers:changed', (change: { breakers: TBreakerSummary[] }) => pushed.push(...change.breakers.filter((breaker) => breaker.id === ledgerId)));
+      expect(((await dashboard.emitWithAck('live:subscribe', { scope: { kind: 'service', service: SERVICE } })) as { ok: boolean }).ok).toBe(true);
+      // Every server's notifier has read the new endpoint (NOTIFY_EVALUATE_INTERVAL_MS) before the trip.
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      const marks = ledgers.map((service) => service.mark());
+      ledgers[0]!.setMode('failing');
+      ledgers[1]!.setMode('failing');
+      await Promise.all([ledgers[0]!.waitForState('OPEN', 15_000, marks[0]), ledgers[1]!.waitForState('OPEN', 15_000, marks[1])]);
+      const twoOfThreeOpen = (view: TBreakerDetail) => view.breaker.instances.byState.OPEN + view.breaker.instances.byState.HALF_OPEN === 2 && view.breaker.instances.byState.CLOSED === 1;
+      await eventually(
+        () => detailsOn(IDS, ledgerId),
+        (views) => views.every(twoOfThreeOpen),
+        'every server showing two of three ledger instances open',
+      );
+      await eventually(
+        () => Promise.resolve(pushed),
+        (summaries) => summaries.some((summary) => summary.instances.byState.OPEN + summary.instances.byState.HALF_OPEN === 2 && summary.instances.total === 3),
+        'the dashboard on C told of two of three instances open',
+      );
+      // Paused, the open breakers wait half-open for a trial and the counts stop moving: every server shows the same.
+      for (const service of ledgers) service.setMode('paused');
+      const tripped = await eventually(
+        () => detailsOn(IDS, ledgerId),
+        (views) => views.every(twoOfThreeOpen) && agree(views.map((view) => view.breaker)),
+        'every server showing the same two of three ledger instances open',
+      );
+      // A's instance fails every call, C's none: the merged failure rate is neither, and the same everywhere.
+      expect(tripped[0]!.breaker.rates.failureRate).toBeGreaterThan(0);
+      expect(tripped[0]!.breaker.rates.failureRate).toBeLessThan(100);
+
+      const hooks = (type: string) =>
+        webhooks.received
+          .filter((hook) => hook.path === '/trips')
+          .map((hook) => JSON.parse(hook.body) as { type: string; breaker: { id: string }; instances: { total: number }; cause?: string | null })
+          .filter((event) => event.type === type && event.breaker.id === ledgerId);
+      await eventually(
+        () => Promise.resolve(hooks('breaker.tripped')),
+        (events) => events.length > 0,
+        'the tripped notification',
+      );
+      // Time for a second server to send its own, as each did before the views were merged.
+      await new Promise((resolve) => setTimeout(resolve, 3_000));
+      expect(hooks('breaker.tripped')).toHaveLength(1);
+      expect(hooks('breaker.tripped')[0]!.instances.total).toBe(3);
+      // Whichever server sent it, the event carries the cause the instances reported.
+      expect(hooks('breaker.tripped')[0]!.cause).toBe('failure_rate');
+
+      for (const service of ledgers) service.setMode('healthy');
+      await eventually(
+        () => detailsOn(IDS, ledgerId),
+        (views) => views.every((view) => view.breaker.state === 'CLOSED' && view.breaker.instances.byState.CLOSED === 3),
+        'every server showing the ledger closed again',
+      );
+      await eventually(
+        () => Promise.resolve(hooks('breaker.recovered')),
+        (events) => events.length > 0,
+        'the recovered notification',
+      );
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      expect(hooks('breaker.recovered')).toHaveLength(1);
+      expect(hooks('breaker.tripped')).toHaveLength(1);
+    } finally {
+      await Promise.all(ledgers.map((service) => service.stop()));
+    }
+  }, 120_000);
 
   it('delivers an action issued on A to the SDK instance on C and the HTTP reporter polling B, sends its notification once, and expires it once', async () => {
     const endpoint = await admins.a.request('/api/v1/notifications/endpoints', {
@@ -292,11 +451,50 @@ describe('three panel servers on one Postgres', () => {
     }
   });
 
-  it('moves the reporters of a server killed with -9 to the others, and the others count it dead', async () => {
-    proxy.setBackends([servers.a, servers.b, servers.c].map((server) => Number(new URL(server.url).port)));
-    const registered = new Promise<void>((resolve) => sdk.child.on('message', (message: { event?: string }) => message.event === 'registered' && resolve()));
-    await servers.c.kill();
-    await registered;
+  it('moves the reporters of a server killed with -9 to the others, shows its instances stale until they report again, and the others count it dead', async () => {
+    // An HTTP reporter that reaches C through a balancer of its own: after the kill it has nowhere to go until it is pointed at A.
+    const toC = await startRoundRobinProxy([Number(new URL(servers.c.url).port)]);
+    const pythonOnC = startPythonReporter({ PANEL_URL: toC.url, PANEL_API_KEY: servers.a.keys[SERVICE]!, SERVICE, INSTANCE_ID: 'python-on-c', BREAKER });
+    pythons.push(pythonOnC);
+    try {
+      await eventually(
+        () => detailsOn(IDS, breakerId),
+        (views) => views.every((view) => view.instances.some((instance) => instance.name === 'python-on-c' && !instance.stale)),
+        'every server showing python-on-c live',
+      );
+      const totalBefore = (await detailOn('a', breakerId)).breaker.instances.total;
+
+      proxy.setBackends([servers.a, servers.b, servers.c].map((server) => Number(new URL(server.url).port)));
+      const registered = new Promise<void>((resolve) => sdk.child.on('message', (message: { event?: string }) => message.event === 'registered' && resolve()));
+      await servers.c.kill();
+      await registered;
+      // Once C is dead to them, A and B show its instance stale (never in a state), counted once.
+      const stale = await eventually(
+        () => detailsOn(['a', 'b'], breakerId),
+        (views) => views.every((view) => view.instances.some((instance) => instance.name === 'python-on-c' && instance.stale)),
+        'A and B showing python-on-c stale',
+      );
+      for (const view of stale) {
+        expect(view.breaker.instances.stale).toBe(view.instances.filter((instance) => instance.stale).length);
+        expect(view.breaker.instances.total).toBe(totalBefore);
+        expect(view.instances.filter((instance) => instance.name === 'python-on-c')).toHaveLength(1);
+      }
+      // The reporter reaches A now: it registers there and is live again everywhere, still once.
+      toC.setBackends([Number(new URL(servers.a.url).port)]);
+      const back = await eventually(
+        () => detailsOn(['a', 'b'], breakerId),
+        (views) => views.every((view) => view.instances.some((instance) => instance.name === 'python-on-c' && !instance.stale)),
+        'A and B showing python-on-c live again',
+      );
+      for (const view of back) {
+        expect(view.breaker.instances.total).toBe(totalBefore);
+        expect(view.breaker.instances.stale).toBe(view.instances.filter((instance) => instance.stale).length);
+        expect(new Set(view.instances.map((instance) => instance.name)).size).toBe(view.instances.length);
+      }
+    } finally {
+      await pythonOnC.stop();
+      await toC.close();
+    }
     // The SDK instance reports to A or B now.
     await eventually(
       () => Promise.all([admins.a, admins.b].map((admin) => admin.getJson<{ instances: Array<{ name: string; stale: boolean }> }>(`/api/v1/breakers/${breakerId}`))),
@@ -316,6 +514,26 @@ describe('three panel servers on one Postgres', () => {
     ]);
   }, 60_000);
 
+  it('gives a server that joins, or restarts under the same id, the whole picture at once, though no instance reports to it', async () => {
+    // A new server, and C again under its SERVER_ID (as in deploy/compose.yaml), on a port of its own: the balancers still find the old one dead.
+    const [joined, restarted] = await Promise.all([start('d'), start('c')]);
+    late.push(joined, restarted);
+    const clients = [admins.a, admins.b, await signIn(joined.url), await signIn(restarted.url)];
+    for (const breaker of [breakerId, (await database.query<{ id: string }>(`SELECT id FROM breakers WHERE name = 'ledger-api'`))[0]!.id]) {
+      const views = await eventually(
+        () => Promise.all(clients.map((client) => client.getJson<TBreakerDetail>(`/api/v1/breakers/${breaker}`))),
+        (found) => agree(found.map((view) => view.breaker)),
+        'D and the restarted C agreeing with A and B',
+        5_000,
+      );
+      for (const view of views.slice(2)) expect(view.instances.map((instance) => instance.name)).toEqual(views[0]!.instances.map((instance) => instance.name));
+      if (breaker === breakerId)
+        expect(views[2]!.instances.filter((instance) => !instance.stale).map((instance) => instance.name)).toEqual(expect.arrayContaining(['python-on-a', 'python-on-b', 'sdk-on-c']));
+      // The ledger instance on C stopped before C was killed: stale everywhere, once, after C's restart too.
+      else expect(views.map((view) => view.instances.filter((instance) => instance.name === 'ledger-on-c').map((instance) => instance.stale))).toEqual(views.map(() => [true]));
+    }
+  }, 60_000);
+
   // nginx is not part of the toolchain; where it is installed, deploy/nginx.conf itself balances the servers left.
   it.skipIf(!nginx)(
     'serves reporters and dashboards through deploy/nginx.conf, skipping the dead server',
@@ -328,13 +546,19 @@ describe('three panel servers on one Postgres', () => {
       try {
         for (let i = 0; i < 3; i += 1)
           extra.push(await startSdkService({ PANEL_URL: balancer.url, PANEL_API_KEY: servers.a.keys[SERVICE]!, SERVICE, BREAKER, INSTANCE: `via-nginx-${i}`, REPORT_INTERVAL_MS: '200' }));
-        // Round robin over A and B (C is dead): each of them holds some of the three.
-        const views = await eventually(
+        // Round robin over A and B (C is dead); each shows all three, wherever they landed.
+        await eventually(
           () => Promise.all([admins.a, admins.b].map((admin) => admin.getJson<{ instances: Array<{ name: string; stale: boolean }> }>(`/api/v1/breakers/${breakerId}`))),
-          (seen) => seen.flatMap((view) => view.instances).filter((instance) => instance.name.startsWith('via-nginx-') && !instance.stale).length === 3,
-          'three SDK instances live behind nginx',
+          (seen) => seen.every((view) => view.instances.filter((instance) => instance.name.startsWith('via-nginx-') && !instance.stale).length === 3),
+          'three SDK instances live behind nginx, on A and on B',
         );
-        expect(views.every((view) => view.instances.some((instance) => instance.name.startsWith('via-nginx-') && !instance.stale))).toBe(true);
+        // Each of A and B holds some of them: their parts of the view in cluster_partials name the instances they hold.
+        const held = await database.query<{ server_id: string; names: string[] }>(
+          `SELECT server_id, array(SELECT r->>'name' FROM jsonb_array_elements(body->'rows') r WHERE r->>'name' LIKE 'via-nginx-%') AS names
+           FROM cluster_partials WHERE breaker_id = $1 AND server_id IN ('server-a', 'server-b') ORDER BY server_id`,
+          [breakerId],
+        );
+        expect(held.map((row) => row.names.length > 0)).toEqual([true, true]);
         // A dashboard through nginx, on the session made on A.
         const throughNginx = io(`${balancer.url}/dashboard`, { transports: ['websocket'], reconnection: false, extraHeaders: { cookie: admins.a.cookie } });
         sockets.push(throughNginx);
