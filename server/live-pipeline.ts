@@ -57,6 +57,8 @@ export interface LivePipelineOptions {
   keys: ApiKeyVerifier;
   version: string;
   now: () => number;
+  /** When the notification rules see things happen (open how long, trips in a window); `now` unless a test moves it itself. */
+  notifyRulesNow?: () => number;
   /** The sockets' backpressure, for the metrics. */
   readGate?: ReadGate;
   /** Several servers on one database: commands and overrides cross servers through its bus. */
@@ -80,7 +82,7 @@ const FORGET_HTTP_REPORTER_MS = 3_600_000;
  * ingest (socket and HTTP) → aggregate → store (flusher, rollups) and live
  * (dashboard namespace and publisher), plus the read API over both.
  */
-export async function startLivePipeline({ config, logger, io, router, pool, prisma, databaseUrl, keys, version, now, readGate, cluster = null }: LivePipelineOptions) {
+export async function startLivePipeline({ config, logger, io, router, pool, prisma, databaseUrl, keys, version, now, notifyRulesNow = now, readGate, cluster = null }: LivePipelineOptions) {
   const aggregate = createAggregate({ now, staleAfterMs: config.ingest.staleAfterMs, bucketSeconds: 10 });
   const view = createLiveView(aggregate, now);
   const dashboard = createDashboardNamespace(io, { version, now, view, logger });
@@ -88,7 +90,7 @@ export async function startLivePipeline({ config, logger, io, router, pool, pris
   // Publishing, flushing, liveness and expiry run from timers; the read gate keeps a flood of reports from holding them back.
   const timers = createIntervals();
   const metrics = createPanelMetrics({ aggregate, io, readGate });
-  const notifications = createNotifications({ prisma, aggregate, router, config: config.notify, now, logger, version });
+  const notifications = createNotifications({ prisma, aggregate, router, config: config.notify, now, rulesNow: notifyRulesNow, logger, version });
   const onTransition: typeof publisher.publishTransition = (record) => {
     publisher.publishTransition(record);
     notifications.onTransition(record);

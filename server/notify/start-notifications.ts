@@ -16,6 +16,8 @@ export interface NotificationsOptions {
   router: Router;
   config: NotifyConfig;
   now: () => number;
+  /** The notifier's time, when rules are evaluated and events stamped; `now` unless a test moves it itself. */
+  rulesNow?: () => number;
   logger: Logger;
   version: string;
   fetch?: typeof fetch;
@@ -28,10 +30,10 @@ export interface NotificationsOptions {
  * publisher's; `start` runs after the catalog and overrides are loaded, so
  * that breakers already open at a restart are not announced again.
  */
-export function createNotifications({ prisma, aggregate, router, config, now, logger, version, fetch = globalThis.fetch, random = Math.random }: NotificationsOptions) {
+export function createNotifications({ prisma, aggregate, router, config, now, rulesNow = now, logger, version, fetch = globalThis.fetch, random = Math.random }: NotificationsOptions) {
   const settings = createNotificationSettings({ prisma, now });
   const queue = createDeliveryQueue({ prisma, fetch, now, random, config, userAgent: `BreakerPanel/${version}`, logger });
-  const notifier = createNotifier({ aggregate, settings, queue, now, logger });
+  const notifier = createNotifier({ aggregate, settings, queue, now: rulesNow, logger });
   addEndpointRoutes(router, { prisma, settings, now });
   addRuleRoutes(router, { prisma, settings, now });
   addSnoozeRoutes(router, { prisma, aggregate, settings, now });
