@@ -2,23 +2,31 @@ import { spawn } from 'node:child_process';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildPrograms, SERVER_BUILD_DIR } from '../../../scripts/build-server';
 import { createLogger } from '../../../server/logger';
 import { startEmbeddedPostgres } from '../../../server/store/embedded-postgres';
 import { connectAgent } from '../../fixtures/agent-client';
 import { ROOT_DIR } from '../../fixtures/panel';
 import { usePanelOnFreshDatabase } from '../../fixtures/panel-on-fresh-database';
 
+// scripts/keys.ts compiled once, as `npm start` compiles the server: each of the file's seven commands is then a
+// plain Node process. Under the TypeScript loader each one spent about twice the CPU on loading modules, which on
+// a busy machine came to most of the test's time.
+const KEYS_PROGRAM = path.join(ROOT_DIR, SERVER_BUILD_DIR, 'keys.mjs');
+beforeAll(() => buildPrograms(ROOT_DIR, { keys: 'scripts/keys.ts' }));
+
 /** `npm run keys -- …` as a user runs it: a process of its own. */
 function keys(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     const clean = Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== 'DATABASE_URL' && name !== 'PG_DATA_DIR'));
-    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/keys.ts', ...args], { cwd: ROOT_DIR, env: { ...clean, ...env } as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [KEYS_PROGRAM, ...args], { cwd: ROOT_DIR, env: { ...clean, ...env } as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
 }
 
