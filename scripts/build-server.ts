@@ -12,12 +12,14 @@ export const SERVER_BUILD_DIR = '.build';
  * programs built on the server (the ingest benchmark's panel process).
  */
 export async function buildServer(rootDir: string, extraEntries: Record<string, string> = {}): Promise<void> {
+  await buildPrograms(rootDir, { index: 'server/index.ts', ...extraEntries });
+}
+
+/** Compiles programs built on the server into `.build/<name>.mjs` the same way, without the server itself. */
+export async function buildPrograms(rootDir: string, entries: Record<string, string>): Promise<void> {
   await build({
     absWorkingDir: rootDir,
-    entryPoints: {
-      index: 'server/index.ts',
-      ...extraEntries,
-    },
+    entryPoints: entries,
     outdir: path.join(rootDir, SERVER_BUILD_DIR),
     outExtension: { '.js': '.mjs' },
     bundle: true,

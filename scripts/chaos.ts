@@ -2,7 +2,7 @@
  * `npm run chaos -- --duration 120`: a real fleet (SDK service processes)
  * reports to a real panel on an embedded Postgres in a temp folder while the
  * phases of scripts/chaos/phases.ts take turns hurting it (kill -9 of the
- * panel and of its Postgres). At the end it drains the fleet and compares
+ * panel and of its Postgres), each at least once. At the end it drains the fleet and compares
  * what the services sent with what Postgres holds, and prints the figures:
  * transitions acknowledged vs stored, counters reported vs stored, 5xx
  * answers seen, faults caused and the recovery time after each.
@@ -65,7 +65,8 @@ async function main(): Promise<void> {
 
   try {
     const started = performance.now();
-    for (let turn = 0; performance.now() - started < durationMs; turn++) {
+    // Every phase runs at least once, however long a slow machine takes to recover from the first ones.
+    for (let turn = 0; turn < CHAOS_PHASES.length || performance.now() - started < durationMs; turn++) {
       await pause(STEADY_MS);
       const phase = CHAOS_PHASES[turn % CHAOS_PHASES.length]!;
       log(`${phase.name}`);

@@ -59,6 +59,8 @@ export interface LivePipelineOptions {
   keys: ApiKeyVerifier;
   version: string;
   now: () => number;
+  /** When the notification rules see things happen (open how long, trips in a window); `now` unless a test moves it itself. */
+  notifyRulesNow?: () => number;
   /** The sockets' backpressure, for the metrics. */
   /** Several servers on one database: commands and overrides cross servers through its bus. */
   cluster?: Cluster | null;
@@ -84,7 +86,7 @@ export const NOTIFIER_ROLE = 'notifier';
  * ingest (socket and HTTP) → aggregate → store (flusher, rollups) and live
  * (dashboard namespace and publisher), plus the read API over both.
  */
-export async function startLivePipeline({ config, logger, io, router, pool, prisma, databaseUrl, keys, version, now, cluster = null }: LivePipelineOptions) {
+export async function startLivePipeline({ config, logger, io, router, pool, prisma, databaseUrl, keys, version, now, notifyRulesNow = now, cluster = null }: LivePipelineOptions) {
   const aggregate = createAggregate({ now, staleAfterMs: config.ingest.staleAfterMs, bucketSeconds: BUCKET_SECONDS });
   // With several servers, every summary is merged from this server's parts and the others' (docs/operations.md).
   const remote = cluster ? createRemotePartials({ serverId: cluster.serverId }) : null;
@@ -103,7 +105,7 @@ export async function startLivePipeline({ config, logger, io, router, pool, pris
   // Publishing, flushing, liveness and expiry run from timers.
   const timers = createIntervals();
   const metrics = createPanelMetrics({ aggregate, io });
-  const notifications = createNotifications({ prisma, aggregate, router, config: config.notify, now, logger, version, sendsDerivedEvents: notifierRole?.holds });
+  const notifications = createNotifications({ prisma, aggregate, router, config: config.notify, now, rulesNow: notifyRulesNow, logger, version, sendsDerivedEvents: notifierRole?.holds });
   const onTransition: typeof publisher.publishTransition = (record) => {
     publisher.publishTransition(record);
     notifications.onTransition(record);

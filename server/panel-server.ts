@@ -9,6 +9,7 @@ import { addOpenApiRoutes } from './http/openapi-routes';
 import { createRouter } from './http/router';
 import { sendJson } from './http/send-json';
 import { installAccess, type Access } from './auth/install-access';
+import type { SignInClock } from './auth/sign-in-clock';
 import { setApiHeaders } from './auth/security-headers';
 import { startLivePipeline } from './live-pipeline';
 import { broadcastDashboardsAcrossServers } from './cluster/dashboard-broadcasts';
@@ -35,6 +36,10 @@ export interface PanelServerOptions {
   /** Builds the page server once the database is ready; omit for an API-only server. */
   createWebApp?: (listening: { port: number; host: string }) => Promise<WebApp>;
   now?: () => number;
+  /** The sign-in limits' time, apart from `now`: tests move it themselves rather than wait out real waits. */
+  signInClock?: SignInClock;
+  /** When the notification rules see things happen, apart from `now`: tests move it themselves rather than sleep. */
+  notifyRulesNow?: () => number;
   /** The embedded Postgres died and could not be started again; the real server exits non-zero so that its supervisor restarts it. */
   onDatabaseLost?: (error: Error) => void;
 }
@@ -66,7 +71,7 @@ const pagesStarting: WebApp = {
 };
 
 /** One process, one port: the JSON API, the pages and Socket.IO. */
-export async function startPanelServer({ config, logger, createWebApp, now = Date.now, onDatabaseLost }: PanelServerOptions): Promise<RunningPanel> {
+export async function startPanelServer({ config, logger, createWebApp, now = Date.now, signInClock, notifyRulesNow, onDatabaseLost }: PanelServerOptions): Promise<RunningPanel> {
   const version = readVersion(config.rootDir);
   const database = await openDatabase(config, logger, onDatabaseLost);
   const clients = createDatabaseClients(database.url);
@@ -120,9 +125,9 @@ export async function startPanelServer({ config, logger, createWebApp, now = Dat
   let cluster: Cluster | null = null;
   try {
     if (config.cluster.enabled) cluster = await startCluster({ config: config.cluster, pool, databaseUrl: database.url, version, logger });
-    access = await installAccess({ config, logger, prisma, pool, router, io, databaseUrl: database.url, now });
+    access = await installAccess({ config, logger, prisma, pool, router, io, databaseUrl: database.url, now, signInClock });
     gate = access.gate;
-    pipeline = await startLivePipeline({ config, logger, io, router, pool, prisma, databaseUrl: database.url, keys: access.keys, version, now, cluster });
+    pipeline = await startLivePipeline({ config, logger, io, router, pool, prisma, databaseUrl: database.url, keys: access.keys, version, now, notifyRulesNow, cluster });
     metricsHandler = createMetricsHandler(pipeline.metrics, config.metricsToken);
   } catch (error) {
     await access?.stop();

@@ -25,9 +25,9 @@ function tooManyAttempts(res: ServerResponse, what: string, seconds: number): Ht
   return new HttpError(429, 'too_many_attempts', `${what} Try again in ${wait}.`, { retryAfterSeconds: seconds });
 }
 
-/** Sign-in, sign-out, "who am I" and changing one's own password; `sleep` holds attempts the limiter slows. */
-export function addAuthRoutes(router: Router, deps: { config: AccessConfig; users: Users; sessions: Sessions; limiter: SignInLimiter; logger: Logger; sleep: (ms: number) => Promise<void> }): void {
-  const { config, users, sessions, limiter, logger, sleep } = deps;
+/** Sign-in, sign-out, "who am I" and changing one's own password; `hold` holds attempts the limiter slows. */
+export function addAuthRoutes(router: Router, deps: { config: AccessConfig; users: Users; sessions: Sessions; limiter: SignInLimiter; logger: Logger; hold: (ms: number) => Promise<void> }): void {
+  const { config, users, sessions, limiter, logger, hold } = deps;
 
   router.add('POST', '/api/v1/auth/sign-in', async ({ req, res }) => {
     const { email, password } = await readValidBody(req, ZSignInRequest, BODY_LIMIT);
@@ -37,7 +37,7 @@ export function addAuthRoutes(router: Router, deps: { config: AccessConfig; user
       logger.warn({ email, address }, 'sign-in refused: too many failures');
       throw tooManyAttempts(res, 'Too many failed sign-ins.', admission.retryAfterSeconds);
     }
-    if (admission.delayMs > 0) await sleep(admission.delayMs);
+    if (admission.delayMs > 0) await hold(admission.delayMs);
     const user = await users.findForSignIn(email);
     // Always one scrypt, known user or not, so that timing does not tell which e-mails exist.
     const matches = await verifyPassword(password, user?.passwordHash ?? (await decoyHash()));
@@ -67,7 +67,7 @@ export function addAuthRoutes(router: Router, deps: { config: AccessConfig; user
     // The current password is a password guess like any sign-in: the same limits apply.
     const admission = await limiter.admit(email, access.ipAddress);
     if (admission.kind === 'refused') throw tooManyAttempts(res, 'Too many wrong passwords.', admission.retryAfterSeconds);
-    if (admission.delayMs > 0) await sleep(admission.delayMs);
+    if (admission.delayMs > 0) await hold(admission.delayMs);
     const result = await users.changePassword(access.session.user.id, { currentPassword: input.currentPassword, newPassword: input.newPassword, keepSession: access.session.id }, actorOf(access));
     if (!result.ok) {
       logger.warn({ userId: access.session.user.id, reason: result.reason }, 'password change refused');

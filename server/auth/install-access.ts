@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
 import type { Server } from 'socket.io';
 import { DASHBOARD_NAMESPACE } from '../../lib/live/dashboard-events';
@@ -14,6 +13,7 @@ import { bootstrapFirstAdmin } from './bootstrap-admin';
 import { watchSocketSessions } from './session-watch';
 import { createSessions } from './sessions';
 import { createSharedSignInLimiter } from './shared-sign-in-limiter';
+import { systemSignInClock, type SignInClock } from './sign-in-clock';
 import { createSignInLimiter } from './sign-in-limiter';
 import { requireSessionOnSockets, type AnyNamespace } from './socket-access';
 import { addUserRoutes } from './user-routes';
@@ -37,6 +37,7 @@ export async function installAccess({
   io,
   databaseUrl,
   now,
+  signInClock = systemSignInClock,
 }: {
   config: Config;
   logger: Logger;
@@ -46,14 +47,16 @@ export async function installAccess({
   io: Server;
   databaseUrl: string;
   now: () => number;
+  /** The sign-in limits' own time (tests move it); everything else runs on `now`. */
+  signInClock?: SignInClock;
 }) {
   const sessions = createSessions({ prisma, now, timeouts: config.access.session });
   const users = createUsers({ prisma, now, sessions });
   const keys = createApiKeys({ prisma, now });
   // Several servers count failures together, so that spreading guesses over them gains nothing.
-  const shared = config.cluster.enabled ? createSharedSignInLimiter({ pool, limits: config.access.signInLimits, now, logger }) : null;
-  const limiter = shared ?? createSignInLimiter({ limits: config.access.signInLimits, now });
-  addAuthRoutes(router, { config: config.access, users, sessions, limiter, logger, sleep: (ms) => sleep(ms) });
+  const shared = config.cluster.enabled ? createSharedSignInLimiter({ pool, limits: config.access.signInLimits, now: signInClock.now, logger }) : null;
+  const limiter = shared ?? createSignInLimiter({ limits: config.access.signInLimits, now: signInClock.now });
+  addAuthRoutes(router, { config: config.access, users, sessions, limiter, logger, hold: signInClock.hold });
   addUserRoutes(router, { users });
   addApiKeyRoutes(router, { keys });
 

@@ -19,6 +19,8 @@ export interface NotificationsOptions {
   router: Router;
   config: NotifyConfig;
   now: () => number;
+  /** The notifier's time, when rules are evaluated and events stamped; `now` unless a test moves it itself. */
+  rulesNow?: () => number;
   logger: Logger;
   version: string;
   fetch?: typeof fetch;
@@ -33,7 +35,7 @@ export interface NotificationsOptions {
  * publisher's; `start` runs after the catalog and overrides are loaded, so
  * that breakers already open at a restart are not announced again.
  */
-export function createNotifications({ prisma, aggregate, router, config, now, logger, version, fetch = globalThis.fetch, random = Math.random, sendsDerivedEvents }: NotificationsOptions) {
+export function createNotifications({ prisma, aggregate, router, config, now, rulesNow = now, logger, version, fetch = globalThis.fetch, random = Math.random, sendsDerivedEvents }: NotificationsOptions) {
   const settings = createNotificationSettings({ prisma, now });
   const queue = createDeliveryQueue({ prisma, fetch, now, random, config, userAgent: `BreakerPanel/${version}`, logger });
   // A trip seen in another server's partial: its cause is in the reported transition that server stored.
@@ -45,7 +47,7 @@ export function createNotifications({ prisma, aggregate, router, config, now, lo
           select: { cause: true, failureRate: true, slowCallRate: true },
         })
     : undefined;
-  const notifier = createNotifier({ aggregate, settings, queue, now, logger, sendsDerivedEvents, causeOfTrip });
+  const notifier = createNotifier({ aggregate, settings, queue, now: rulesNow, logger, sendsDerivedEvents, causeOfTrip });
   addEndpointRoutes(router, { prisma, settings, now });
   addRuleRoutes(router, { prisma, settings, now });
   addSnoozeRoutes(router, { prisma, aggregate, settings, now });

@@ -18,15 +18,20 @@ export async function signInPage(page: Page, baseUrl: string, email: string, pas
  */
 export const test = base.extend<{ panelEnv: Record<string, string>; panel: ServerProcess; adminPage: Page }>({
   panelEnv: [TEST_ADMIN_ENV, { option: true }],
-  panel: async ({ panelEnv }, use) => {
-    const adminUrl = process.env.E2E_POSTGRES_ADMIN_URL;
-    if (!adminUrl) throw new Error('E2E_POSTGRES_ADMIN_URL is not set: run through playwright.config.ts');
-    const database = await createEmptyDatabase(adminUrl);
-    const panel = await startServerProcess({ DATABASE_URL: database.url, ...panelEnv });
-    await use(panel);
-    await panel.stop();
-    await database.drop();
-  },
+  // Starting a server process (Node, Next, migrations) takes its own budget, not the test's: on a busy machine it
+  // took most of a 60 s test, which then ran out of time while the browser was doing what it was told.
+  panel: [
+    async ({ panelEnv }, use) => {
+      const adminUrl = process.env.E2E_POSTGRES_ADMIN_URL;
+      if (!adminUrl) throw new Error('E2E_POSTGRES_ADMIN_URL is not set: run through playwright.config.ts');
+      const database = await createEmptyDatabase(adminUrl);
+      const panel = await startServerProcess({ DATABASE_URL: database.url, ...panelEnv });
+      await use(panel);
+      await panel.stop();
+      await database.drop();
+    },
+    { timeout: 120_000 },
+  ],
   adminPage: async ({ page, panel }, use) => {
     await signInPage(page, panel.url, TEST_ADMIN.email, TEST_ADMIN.password);
     await use(page);

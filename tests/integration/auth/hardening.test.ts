@@ -1,9 +1,16 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { createManualClock } from '../../fixtures/manual-clock';
 import { usePanelOnFreshDatabase } from '../../fixtures/panel-on-fresh-database';
 import { signIn, signInAs, TEST_ADMIN, type SignedInClient } from '../../fixtures/signed-in';
 
 describe('hardening: CSRF, sign-in rate limit, redirects, headers', () => {
-  const setup = usePanelOnFreshDatabase({ SIGN_IN_MAX_FAILURES: '3', SIGN_IN_MAX_FAILURES_PER_ACCOUNT: '4', SIGN_IN_MAX_FAILURES_PER_ADDRESS: '8', TRUST_PROXY: 'true' });
+  // The sign-in limits run on a clock only this file moves: a wait is over when the test says so, and a
+  // slowed attempt is held on it (recorded in `holds`) rather than for real seconds.
+  const clock = createManualClock();
+  const setup = usePanelOnFreshDatabase(
+    { SIGN_IN_MAX_FAILURES: '3', SIGN_IN_MAX_FAILURES_PER_ACCOUNT: '4', SIGN_IN_MAX_FAILURES_PER_ADDRESS: '8', TRUST_PROXY: 'true' },
+    { signInClock: clock.signIn },
+  );
   let admin: SignedInClient;
 
   beforeAll(async () => {
@@ -61,11 +68,16 @@ describe('hardening: CSRF, sign-in rate limit, redirects, headers', () => {
     expect(limited.status).toBe(429);
     expect(limited.headers.get('retry-after')).toBe('1');
     expect(await limited.json()).toMatchObject({ error: { code: 'too_many_attempts', message: 'Too many failed sign-ins. Try again in 1 second.' } });
-    // After each wait one more guess is checked, and the next is refused again.
+    // Refused until the wait it names is over, to the millisecond; then one more guess is checked, and the next
+    // is refused again for twice as long.
     for (let round = 0; round < 2; round += 1) {
       const refused = await guess('guess-again');
       expect(refused.status).toBe(429);
-      await new Promise((resolve) => setTimeout(resolve, Number(refused.headers.get('retry-after')) * 1000));
+      const waitMs = Number(refused.headers.get('retry-after')) * 1000;
+      expect(waitMs).toBe(1_000 * 2 ** round);
+      clock.advance(waitMs - 1);
+      expect((await guess('one-moment-early')).status).toBe(429);
+      clock.advance(1);
       expect((await guess(`guess-after-wait-${round}`)).status).toBe(401);
     }
     // Even the right password is not checked from the refused address, so it tells the guesser nothing.
@@ -80,18 +92,29 @@ describe('hardening: CSRF, sign-in rate limit, redirects, headers', () => {
       for (let i = 0; i < 3; i += 1) expect((await signInFrom(`10.1.0.${address}`, { email: victim.email, password: `guess-${i}` })).status).toBe(401);
       expect((await signInFrom(`10.1.0.${address}`, { email: victim.email, password: 'guess-3' })).status).toBe(429);
     }
+    const holdsBefore = clock.holds.length;
     const owner = await signInFrom('10.1.1.1', { email: victim.email, password: victim.password });
     expect(owner.status).toBe(200);
     expect(owner.headers.get('set-cookie')).toMatch(/^bp_session=/);
+    // The owner's attempt was held before its password was checked: slowed, not refused.
+    expect(clock.holds.slice(holdsBefore)).toEqual([expect.any(Number)]);
+    expect(clock.holds.at(-1)).toBeGreaterThan(0);
   });
 
   it('slows, and never refuses, one address spraying many accounts; the right password from it still signs in', async () => {
+    const holdsBefore = clock.holds.length;
     const statuses: number[] = [];
     for (let i = 0; i < 10; i += 1) statuses.push((await signInFrom('192.0.2.7', { email: `user${i}@example.test`, password: 'Winter2026!' })).status);
     expect(statuses).toEqual(Array(10).fill(401));
-    // Someone else behind the same address (a shared office or proxy address) is not locked out.
+    // The two attempts past the address's 8 failures were held, the second twice as long.
+    const [first, second] = clock.holds.slice(holdsBefore);
+    expect(clock.holds.slice(holdsBefore)).toEqual([first, first! * 2]);
+    expect(first).toBeGreaterThan(0);
+    // Someone else behind the same address (a shared office or proxy address) is not locked out, only slowed.
     expect((await signInFrom('192.0.2.7', TEST_ADMIN)).status).toBe(200);
+    expect(clock.holds.slice(holdsBefore + 2)).toEqual([second! * 2]);
     expect((await signInFrom('192.0.2.8', TEST_ADMIN)).status).toBe(200);
+    expect(clock.holds).toHaveLength(holdsBefore + 3);
   });
 
   // The sign-in page sends a signed-in user on only to paths on the panel; the queries are raw, as a browser sends them.

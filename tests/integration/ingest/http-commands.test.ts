@@ -18,6 +18,8 @@ import { createEmptyDatabase } from '../../fixtures/test-database';
 
 const BREAKER = 'ledger-api';
 const PYTHON_REPORTER = path.resolve(import.meta.dirname, 'http-reporter.py');
+// How long a condition may take to come true before the test fails: long, since waiting ends as soon as it is true.
+const UNTIL = { timeout: 15_000, interval: 50 };
 
 interface ReporterLine {
   event: string;
@@ -65,7 +67,9 @@ function startPythonReporter(env: Record<string, string>) {
 const stateAfter = (command: TCommand) => (command.action === 'trip' ? 'FORCED_OPEN' : command.action === 'force_closed' ? 'FORCED_CLOSED' : 'CLOSED');
 
 describe('commands over HTTP', () => {
-  const setup = usePanelOnFreshDatabase({ REPORT_INTERVAL_MS: '500' });
+  // Reporters here post when the test says so: a stale window of a minute keeps each one reachable between two
+  // of its posts however slowly a busy machine runs the steps in between (three intervals of 500 ms did not).
+  const setup = usePanelOnFreshDatabase({ REPORT_INTERVAL_MS: '20000' });
   let key: string;
   let otherKey: string;
   let admin: SignedInClient;
@@ -163,18 +167,18 @@ describe('commands over HTTP', () => {
 
     const waiting = poll('instanceId=http-2&waitMs=30000');
     // The poll is parked on the server before the operator acts, so that the command wakes it.
-    await expect.poll(() => setup.panel.pipeline.httpCommands.stats().waiting).toBe(1);
+    await expect.poll(() => setup.panel.pipeline.httpCommands.stats().waiting, UNTIL).toBe(1);
     const tripId = await act('trip');
     const answered = await waiting;
     expect(answered.status).toBe(200);
     expect(commandsOf(answered).map((command) => [command.id, command.action])).toEqual([[tripId, 'trip']]);
-    await expect.poll(deliveries).toContain('http-2:sent');
+    await expect.poll(deliveries, UNTIL).toContain('http-2:sent');
 
     // Handed out and not acknowledged: a new poll waits rather than spinning on the same command.
     const again = poll('instanceId=http-2&waitMs=300');
     await web.report(commandsOf(answered));
     expect(commandsOf(await again)).toEqual([]);
-    await expect.poll(deliveries).toContain('http-2:applied:FORCED_OPEN');
+    await expect.poll(deliveries, UNTIL).toContain('http-2:applied:FORCED_OPEN');
     await act('release');
     await web.report(commandsOf(await web.report()));
   });
@@ -221,7 +225,7 @@ describe('commands over HTTP', () => {
     const revocable = await keys.create('ledger');
     await reporter('http-5').register();
     const waiting = poll('instanceId=http-5&waitMs=30000', revocable.key);
-    await expect.poll(() => setup.panel.pipeline.httpCommands.stats().waiting).toBe(1);
+    await expect.poll(() => setup.panel.pipeline.httpCommands.stats().waiting, UNTIL).toBe(1);
     await keys.revoke(revocable.id);
     expect(await waiting).toMatchObject({ status: 401, body: { ok: false, error: { code: 'unauthorized' } } });
   });
@@ -235,7 +239,7 @@ describe('commands over HTTP', () => {
       const headers = { 'content-type': 'application/json', authorization: `Bearer ${ownKey}` };
       await fetch(`${stopping.url}/api/v1/reports`, { method: 'POST', headers, body: JSON.stringify({ protocolVersion: 1, register: run.register([BREAKER]) }) });
       const waiting = fetch(`${stopping.url}/api/v1/commands?instanceId=http-6&waitMs=30000`, { headers });
-      await expect.poll(() => stopping.pipeline.httpCommands.stats().waiting).toBe(1);
+      await expect.poll(() => stopping.pipeline.httpCommands.stats().waiting, UNTIL).toBe(1);
       await stopping.stop();
       expect(await (await waiting).json()).toEqual({ ok: true, data: { commands: [] } });
     } finally {
@@ -283,24 +287,24 @@ describe('commands over HTTP', () => {
 
       const tripId = await actOn('trip');
       expect(await first.waitFor((line) => line.event === 'applied' && line.commandId === tripId, 'the trip')).toMatchObject({ action: 'trip', status: 'applied', state: 'FORCED_OPEN' });
-      await expect.poll(lastDelivery, { timeout: 10_000 }).toEqual(['py-1:applied:FORCED_OPEN']);
-      await expect.poll(instanceState, { timeout: 10_000 }).toEqual(['py-1:FORCED_OPEN']);
+      await expect.poll(lastDelivery, UNTIL).toEqual(['py-1:applied:FORCED_OPEN']);
+      await expect.poll(instanceState, UNTIL).toEqual(['py-1:FORCED_OPEN']);
 
       const releaseId = await actOn('release');
       expect(await first.waitFor((line) => line.event === 'applied' && line.commandId === releaseId, 'the release')).toMatchObject({ action: 'release', status: 'applied', state: 'CLOSED' });
-      await expect.poll(lastDelivery, { timeout: 10_000 }).toEqual(['py-1:applied:CLOSED']);
-      await expect.poll(instanceState, { timeout: 10_000 }).toEqual(['py-1:CLOSED']);
+      await expect.poll(lastDelivery, UNTIL).toEqual(['py-1:applied:CLOSED']);
+      await expect.poll(instanceState, UNTIL).toEqual(['py-1:CLOSED']);
 
       const again = await actOn('trip');
       await first.waitFor((line) => line.event === 'applied' && line.commandId === again, 'the second trip');
-      await expect.poll(lastDelivery, { timeout: 10_000 }).toEqual(['py-1:applied:FORCED_OPEN']);
+      await expect.poll(lastDelivery, UNTIL).toEqual(['py-1:applied:FORCED_OPEN']);
       await first.stop();
 
       // A new process: a new run, which knows nothing of the trip; the override in force comes back to it.
       const restarted = await start();
       expect(await restarted.waitFor((line) => line.event === 'applied' && line.commandId === again, 'the override in force, again')).toMatchObject({ action: 'trip', state: 'FORCED_OPEN' });
-      await expect.poll(lastDelivery, { timeout: 10_000 }).toEqual(['py-1:applied:FORCED_OPEN']);
-      await expect.poll(instanceState, { timeout: 10_000 }).toEqual(['py-1:FORCED_OPEN']);
+      await expect.poll(lastDelivery, UNTIL).toEqual(['py-1:applied:FORCED_OPEN']);
+      await expect.poll(instanceState, UNTIL).toEqual(['py-1:FORCED_OPEN']);
       expect(restarted.lines.filter((line) => line.event === 'applied').map((line) => line.commandId)).toEqual([again]);
       await restarted.stop();
     });

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import http from 'node:http';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TAck } from '../../../lib/protocol/ack.js';
@@ -77,8 +78,29 @@ describe('hostile reporters', () => {
     controlAgent?.disconnect();
   });
 
-  function postText(text: string): Promise<Response> {
-    return fetch(`${setup.panel.url}/api/v1/reports`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${fuzzKey}` }, body: text });
+  /**
+   * Posts on a connection of its own, closed after the answer. With fetch's pooled connections, one left idle
+   * between two runs could be closed by the server's keep-alive timeout just as the next run reused it: a reset
+   * that says nothing about the panel, and on a busy machine it happened. Now a reset can only be the panel's doing.
+   */
+  function postText(text: string): Promise<{ status: number; text(): Promise<string> }> {
+    return new Promise((resolve, reject) => {
+      const request = http.request(
+        `${setup.panel.url}/api/v1/reports`,
+        { method: 'POST', agent: false, headers: { 'content-type': 'application/json', authorization: `Bearer ${fuzzKey}`, 'content-length': Buffer.byteLength(text) } },
+        (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('error', reject);
+          response.on('end', () => {
+            const body = Buffer.concat(chunks).toString('utf8');
+            resolve({ status: response.statusCode ?? 0, text: async () => body });
+          });
+        },
+      );
+      request.on('error', reject);
+      request.end(text);
+    });
   }
 
   const httpTally = new Map<number, number>();

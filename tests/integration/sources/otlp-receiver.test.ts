@@ -141,6 +141,12 @@ describe('OTLP/HTTP metrics receiver', () => {
       return JSON.parse(answers.at(-1)!) as { flushed: string };
     };
     try {
+      // Started (the SDK loaded) before any flush is timed: only the test's own limit bounds how long a start takes.
+      await new Promise<void>((resolve, reject) => {
+        lines.once('line', () => resolve());
+        child.once('exit', (code) => reject(new Error(`the OTLP sender exited with ${code} before it was ready`)));
+      });
+      expect(JSON.parse(answers[0]!)).toEqual({ ready: true });
       for (const [event, state] of [
         ['OnCircuitOpened', 'OPEN'],
         ['OnCircuitHalfOpened', 'HALF_OPEN'],
