@@ -35,7 +35,19 @@ export interface NotificationsOptions {
  * publisher's; `start` runs after the catalog and overrides are loaded, so
  * that breakers already open at a restart are not announced again.
  */
-export function createNotifications({ prisma, aggregate, router, config, now, rulesNow = now, logger, version, fetch = globalThis.fetch, random = Math.random, sendsDerivedEvents }: NotificationsOptions) {
+export function createNotifications({
+  prisma,
+  aggregate,
+  router,
+  config,
+  now,
+  rulesNow = now,
+  logger,
+  version,
+  fetch = globalThis.fetch,
+  random = Math.random,
+  sendsDerivedEvents,
+}: NotificationsOptions) {
   const settings = createNotificationSettings({ prisma, now });
   const queue = createDeliveryQueue({ prisma, fetch, now, random, config, userAgent: `BreakerPanel/${version}`, logger });
   // A trip seen in another server's partial: its cause is in the reported transition that server stored.

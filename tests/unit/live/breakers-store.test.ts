@@ -66,7 +66,17 @@ describe('the breakers of the live store', () => {
     const opened = breakerSummary({ id: 'a', state: 'OPEN', lastReportAt: 2_100 });
     const later = emptyRatesChanges();
     addRatesChange(later, 'a', { ...rates, callsPerSecond: 31 }, 2_200);
-    store.getState().applyBatch({ breakers: [{ breakers: [], rates: first }, { breakers: [opened], rates: emptyRatesChanges() }, { breakers: [], rates: later }], ...emptyBatch }, 2_200);
+    store.getState().applyBatch(
+      {
+        breakers: [
+          { breakers: [], rates: first },
+          { breakers: [opened], rates: emptyRatesChanges() },
+          { breakers: [], rates: later },
+        ],
+        ...emptyBatch,
+      },
+      2_200,
+    );
 
     const after = store.getState().byId;
     expect(after.get('a')).toEqual({ ...opened, rates: { ...rates, callsPerSecond: 31 }, lastReportAt: 2_200 });
