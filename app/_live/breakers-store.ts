@@ -92,8 +92,7 @@ export function createBreakersStore() {
     deliveries: {},
     loaded: false,
     receivedAt: null,
-    replaceAll: (breakers, instances, at) =>
-      set({ byId: new Map(breakers.map((breaker) => [breaker.id, breaker])), instances, loaded: true, receivedAt: at }),
+    replaceAll: (breakers, instances, at) => set({ byId: new Map(breakers.map((breaker) => [breaker.id, breaker])), instances, loaded: true, receivedAt: at }),
     applyBatch: (batch, at) =>
       set((state) => ({
         byId: batch.breakers.length ? withBreakerChanges(state.byId, batch.breakers) : state.byId,
