@@ -22,6 +22,7 @@ import { addHistoryRoutes } from './history/history-routes';
 import type { Router } from './http/router';
 import { createAgentNamespace } from './ingest/agent-namespace';
 import { createIngest } from './ingest/ingest';
+import type { ReadGate } from './ingest/read-gate';
 import { addCommandsRoute } from './http/commands-route';
 import { addReportsRoute } from './http/reports-route';
 import type { ApiKeyVerifier } from './ingest/reporter-identity';
@@ -62,6 +63,7 @@ export interface LivePipelineOptions {
   /** When the notification rules see things happen (open how long, trips in a window); `now` unless a test moves it itself. */
   notifyRulesNow?: () => number;
   /** The sockets' backpressure, for the metrics. */
+  readGate?: ReadGate;
   /** Several servers on one database: commands and overrides cross servers through its bus. */
   cluster?: Cluster | null;
 }
@@ -86,7 +88,7 @@ export const NOTIFIER_ROLE = 'notifier';
  * ingest (socket and HTTP) → aggregate → store (flusher, rollups) and live
  * (dashboard namespace and publisher), plus the read API over both.
  */
-export async function startLivePipeline({ config, logger, io, router, pool, prisma, databaseUrl, keys, version, now, notifyRulesNow = now, cluster = null }: LivePipelineOptions) {
+export async function startLivePipeline({ config, logger, io, router, pool, prisma, databaseUrl, keys, version, now, notifyRulesNow = now, readGate, cluster = null }: LivePipelineOptions) {
   const aggregate = createAggregate({ now, staleAfterMs: config.ingest.staleAfterMs, bucketSeconds: BUCKET_SECONDS });
   // With several servers, every summary is merged from this server's parts and the others' (docs/operations.md).
   const remote = cluster ? createRemotePartials({ serverId: cluster.serverId }) : null;
@@ -102,9 +104,9 @@ export async function startLivePipeline({ config, logger, io, router, pool, pris
     onOwnChanges: remote ? (breakerIds) => exchange?.noteChanged(breakerIds) : undefined,
   });
   const notifierRole = cluster ? holdClusterRole({ leases: cluster.leases, name: NOTIFIER_ROLE, renewEveryMs: config.cluster.heartbeatMs, leaseMs: config.cluster.deadAfterMs, logger }) : null;
-  // Publishing, flushing, liveness and expiry run from timers.
+  // Publishing, flushing, liveness and expiry run from timers; the read gate keeps a flood of reports from holding them back.
   const timers = createIntervals();
-  const metrics = createPanelMetrics({ aggregate, io });
+  const metrics = createPanelMetrics({ aggregate, io, readGate });
   const notifications = createNotifications({ prisma, aggregate, router, config: config.notify, now, rulesNow: notifyRulesNow, logger, version, sendsDerivedEvents: notifierRole?.holds });
   const onTransition: typeof publisher.publishTransition = (record) => {
     publisher.publishTransition(record);

@@ -14,6 +14,7 @@ import { setApiHeaders } from './auth/security-headers';
 import { startLivePipeline } from './live-pipeline';
 import { broadcastDashboardsAcrossServers } from './cluster/dashboard-broadcasts';
 import { startCluster, type Cluster } from './cluster/start-cluster';
+import { ReadGate } from './ingest/read-gate';
 import { createMetricsHandler } from './metrics/panel-metrics';
 import type { Logger } from './logger';
 import { isDatabaseUnavailable } from './store/database-errors';
@@ -21,6 +22,7 @@ import { openDatabase, type OpenDatabase } from './store/open-database';
 import { createDatabaseClients, type Prisma } from './store/prisma';
 import { OTLP_METRICS_PATH } from './sources/otlp/otlp-metrics-route';
 import { readVersion } from './version';
+import { gatedWebSocketServer } from './ws-engine';
 
 /** What serves the pages: Next.js in the real server. */
 export interface WebApp {
@@ -59,6 +61,9 @@ export interface RunningPanel {
   apiRoutes: Array<{ method: string; path: string }>;
   stop(): Promise<void>;
 }
+
+// One event-loop turn's share of incoming messages: timers (dashboard deltas every 20 and 250 ms, flushes) and HTTP get the rest.
+const READ_TURN_BUDGET_MS = 50;
 
 const noPages: WebApp = { handleRequest: async (_req, res) => sendJson(res, 404, { error: { code: 'not_found', message: 'no page here' } }) };
 // While Next prepares (a second or two after the port opens), a page that refreshes itself rather than an error.
@@ -113,10 +118,12 @@ export async function startPanelServer({ config, logger, createWebApp, now = Dat
     });
   });
   // Socket.IO handles its own upgrades and, with destroyUpgrade off, leaves the rest to us.
+  const readGate = new ReadGate({ turnBudgetMs: READ_TURN_BUDGET_MS });
   const io = new SocketServer(httpServer, {
     serveClient: false,
     destroyUpgrade: false,
     maxHttpBufferSize: config.ingest.maxMessageBytes,
+    wsEngine: gatedWebSocketServer(readGate),
   });
   // Before any namespace has sockets: the adapters are chosen when namespaces are set up.
   const broadcasts = config.cluster.enabled ? broadcastDashboardsAcrossServers({ io, databaseUrl: database.url, serverId: config.cluster.serverId, logger }) : null;
@@ -127,7 +134,7 @@ export async function startPanelServer({ config, logger, createWebApp, now = Dat
     if (config.cluster.enabled) cluster = await startCluster({ config: config.cluster, pool, databaseUrl: database.url, version, logger });
     access = await installAccess({ config, logger, prisma, pool, router, io, databaseUrl: database.url, now, signInClock });
     gate = access.gate;
-    pipeline = await startLivePipeline({ config, logger, io, router, pool, prisma, databaseUrl: database.url, keys: access.keys, version, now, notifyRulesNow, cluster });
+    pipeline = await startLivePipeline({ config, logger, io, router, pool, prisma, databaseUrl: database.url, keys: access.keys, version, now, notifyRulesNow, readGate, cluster });
     metricsHandler = createMetricsHandler(pipeline.metrics, config.metricsToken);
   } catch (error) {
     await access?.stop();

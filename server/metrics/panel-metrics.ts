@@ -7,6 +7,7 @@ import { AGENT_NAMESPACE } from '../../lib/protocol/agent-events.js';
 import type { TBreakerState } from '../../lib/protocol/breaker-state.js';
 import type { Aggregate } from '../aggregate/aggregate';
 import { OUTCOME_KINDS } from '../aggregate/outcome-kinds';
+import type { ReadGate } from '../ingest/read-gate';
 import type { OnRowsDropped } from '../jobs/flush-aggregate';
 
 const STATES: ReadonlyArray<TBreakerState> = ['CLOSED', 'OPEN', 'HALF_OPEN', 'FORCED_OPEN', 'FORCED_CLOSED'];
@@ -26,7 +27,7 @@ export type PanelMetrics = ReturnType<typeof createPanelMetrics>;
  * from the aggregate at scrape time, plus the process's own, ingest and socket
  * metrics.
  */
-export function createPanelMetrics({ aggregate, io }: { aggregate: Aggregate; io: Server }) {
+export function createPanelMetrics({ aggregate, io, readGate }: { aggregate: Aggregate; io: Server; readGate?: ReadGate }) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'breaker_panel_' });
   const labels = ['service', 'breaker'] as const;
@@ -107,6 +108,25 @@ export function createPanelMetrics({ aggregate, io }: { aggregate: Aggregate; io
       this.set({ namespace: 'dashboard' }, io.of(DASHBOARD_NAMESPACE).sockets.size);
     },
   });
+  if (readGate) {
+    new Counter({
+      name: 'breaker_panel_messages_held_total',
+      help: 'Incoming socket messages held for a later event-loop turn (and their connection paused) because the panel was busy: backpressure.',
+      registers: [registry],
+      collect() {
+        this.reset();
+        this.inc(readGate.heldTotal);
+      },
+    });
+    new Gauge({
+      name: 'breaker_panel_messages_waiting',
+      help: 'Incoming socket messages held now, waiting for the panel.',
+      registers: [registry],
+      collect() {
+        this.set(readGate.waitingCount);
+      },
+    });
+  }
   const reports = new Counter({ name: 'breaker_panel_reports_total', help: 'Reports received from instances.', registers: [registry] });
   const breakerReports = new Counter({ name: 'breaker_panel_breaker_reports_total', help: 'Breaker entries in received reports.', registers: [registry] });
   const transitions = new Counter({ name: 'breaker_panel_transitions_stored_total', help: 'Transitions stored (duplicates excluded).', registers: [registry] });

@@ -51,6 +51,9 @@ describe('GET /metrics', () => {
     expect(sample('breaker_panel_connected_sockets', { namespace: 'agent' })).toBe('2');
     expect(Number(sample('breaker_panel_breaker_reports_total', {}))).toBe(2);
     expect(families.has('breaker_panel_process_cpu_seconds_total')).toBe(true);
+    // Backpressure: a light load is never held back.
+    expect(families.get('breaker_panel_messages_held_total')?.type).toBe('COUNTER');
+    expect(sample('breaker_panel_messages_waiting', {})).toBe('0');
     for (const agent of agents) agent.close();
   });
 
