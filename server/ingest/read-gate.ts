@@ -24,6 +24,7 @@ export interface ReadGateOptions {
  * oldest first, a budget at a time at the end of the following turns, after
  * the timers had theirs. A connection with messages waiting keeps its order:
  * its next messages queue behind them. It reads again once they are out.
+ * docs/performance.md (Ingest, "The read gate") has the figures with and without it.
  */
 export class ReadGate {
   private readonly waiting: Array<{ connection: Pausable; deliver: () => void }> = [];
