@@ -30,6 +30,7 @@ import { cpuMeter, findProcess, processTree } from './bench/proc-stats';
 import { quantile } from './bench/quantile';
 import { int, line, ms, pct } from './bench/report';
 import { storedTotals } from './bench/stored-totals';
+import { runBench } from './bench/run-bench';
 
 const TARGET = { p99Ms: 300, wholeMs: 5_000, cpuRatio: 1.2 };
 const HERE = import.meta.dirname;
@@ -368,16 +369,4 @@ function printResults(r: {
   console.log(line('machine load average at the end', load()));
 }
 
-const deadline = setTimeout(() => {
-  process.stderr.write('bench:cluster: took longer than 12 minutes; giving up\n');
-  void cleanUp().finally(() => process.exit(1));
-}, 12 * 60_000);
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void cleanUp().finally(() => process.exit(130)));
-
-main()
-  .then(cleanUp, async (error: unknown) => {
-    process.stderr.write(`bench:cluster failed: ${error instanceof Error ? error.message : String(error)}\n`);
-    await cleanUp();
-    process.exitCode = 1;
-  })
-  .finally(() => clearTimeout(deadline));
+runBench('bench:cluster', 12, main, cleanUp);

@@ -27,6 +27,7 @@ import { cpuMeter, findProcess, peakRssBytes, processTree } from './bench/proc-s
 import { quantile } from './bench/quantile';
 import { int, line, mib, ms, pct } from './bench/report';
 import { storedTotals } from './bench/stored-totals';
+import { runBench } from './bench/run-bench';
 
 const TARGET = { reportsPerSecond: 100_000, ofCeiling: 0.7, p99Ms: 300, rssBytes: 500 * 1024 * 1024 };
 const HERE = import.meta.dirname;
@@ -244,16 +245,4 @@ function printResults(r: {
   }
 }
 
-const deadline = setTimeout(() => {
-  process.stderr.write('bench:ingest: took longer than 15 minutes; giving up\n');
-  void cleanUp().finally(() => process.exit(1));
-}, 15 * 60_000);
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void cleanUp().finally(() => process.exit(130)));
-
-main()
-  .then(cleanUp, async (error: unknown) => {
-    process.stderr.write(`bench:ingest failed: ${error instanceof Error ? error.message : String(error)}\n`);
-    await cleanUp();
-    process.exitCode = 1;
-  })
-  .finally(() => clearTimeout(deadline));
+runBench('bench:ingest', 15, main, cleanUp);
