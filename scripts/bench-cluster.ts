@@ -31,6 +31,7 @@ import { quantile } from './bench/quantile';
 import { int, line, ms, pct } from './bench/report';
 import { storedTotals } from './bench/stored-totals';
 import { runBench } from './bench/run-bench';
+import { connectFleet, type Fleet } from './bench/fleet-connect';
 
 const TARGET = { p99Ms: 300, wholeMs: 5_000, cpuRatio: 1.2 };
 const HERE = import.meta.dirname;
@@ -91,7 +92,6 @@ function parseArgs(argv: readonly string[]): ClusterArgs {
 }
 
 type Panel = BenchChild<PanelRequest, PanelMessage>;
-type Fleet = BenchChild<FleetRequest, FleetMessage>;
 
 /** Cleanup steps, run newest first, once, whatever happened. */
 const cleanups: Array<() => Promise<unknown>> = [];
@@ -136,13 +136,6 @@ function startFleet(args: ClusterArgs, urls: string[], keys: Record<string, stri
   const fleet = startChild<FleetRequest, FleetMessage>(path.join(HERE, 'bench/simulated-fleet.ts'), { name: 'fleet', env: { BENCH_FLEET: JSON.stringify(spec) } });
   cleanups.push(() => fleet.stop());
   return fleet;
-}
-
-async function connectFleet(fleet: Fleet, what: string): Promise<void> {
-  fleet.send({ type: 'connect' });
-  const connected = await fleet.next('connected', 180_000);
-  if (connected.failed > 0) throw new Error(`${connected.failed} instances could not connect to ${what}: ${connected.firstError}`);
-  console.log(`  ${int(connected.registered)} instances connected and registered with ${what} in ${(connected.connectMs / 1000).toFixed(1)} s`);
 }
 
 /** One paced phase; the CPU of each set of processes is sampled over its measured window. */

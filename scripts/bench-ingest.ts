@@ -20,7 +20,7 @@ import { createLogger } from '../server/logger';
 import { startEmbeddedPostgres } from '../server/store/embedded-postgres';
 import { buildServer, SERVER_BUILD_DIR } from './build-server';
 import { parseArgs, type BenchArgs } from './bench/args';
-import { startChild, type BenchChild } from './bench/child';
+import { startChild } from './bench/child';
 import { watchDashboard } from './bench/dashboard-watcher';
 import { SLICE_MS, type AckedTotals, type BareMessage, type FleetMessage, type FleetRequest, type FleetSpec, type PanelMessage, type PanelRequest, type PhaseStats } from './bench/messages';
 import { cpuMeter, findProcess, peakRssBytes, processTree } from './bench/proc-stats';
@@ -28,14 +28,13 @@ import { quantile } from './bench/quantile';
 import { int, line, mib, ms, pct } from './bench/report';
 import { storedTotals } from './bench/stored-totals';
 import { runBench } from './bench/run-bench';
+import { connectFleet, type Fleet } from './bench/fleet-connect';
 
 const TARGET = { reportsPerSecond: 100_000, ofCeiling: 0.7, p99Ms: 300, rssBytes: 500 * 1024 * 1024 };
 const HERE = import.meta.dirname;
 const ADMIN = { email: 'bench@example.test', password: 'bench-password-not-secret' };
 // A delta later than this is not "live" any more: the probe report counts as lost.
 const PROBE_GIVE_UP_MS = 5_000;
-
-type Fleet = BenchChild<FleetRequest, FleetMessage>;
 
 /** Extra Node flags for a child from an environment variable (profiles, V8 options), space-separated. */
 const nodeFlagsFrom = (variable: string): string[] => (process.env[variable] ?? '').split(' ').filter(Boolean);
@@ -57,13 +56,6 @@ function startFleet(args: BenchArgs, url: string, keys: Record<string, string>):
   });
   cleanups.push(() => fleet.stop());
   return fleet;
-}
-
-async function connectFleet(fleet: Fleet, what: string): Promise<void> {
-  fleet.send({ type: 'connect' });
-  const connected = await fleet.next('connected', 180_000);
-  if (connected.failed > 0) throw new Error(`${connected.failed} instances could not connect to ${what}: ${connected.firstError}`);
-  console.log(`  ${int(connected.registered)} instances connected and registered with ${what} in ${(connected.connectMs / 1000).toFixed(1)} s`);
 }
 
 /** Runs one fleet phase, sampling the CPU of each set of processes over its measurement window. */
