@@ -101,7 +101,7 @@ export async function startLivePipeline({ config, logger, io, router, pool, pris
     aggregate,
     now,
     remote: remote ?? undefined,
-    onOwnChanges: remote ? (breakerIds) => exchange?.noteChanged(breakerIds) : undefined,
+    onOwnChanges: remote ? (breakerIds, moved) => exchange?.noteChanged(breakerIds, moved) : undefined,
   });
   const notifierRole = cluster ? holdClusterRole({ leases: cluster.leases, name: NOTIFIER_ROLE, renewEveryMs: config.cluster.heartbeatMs, leaseMs: config.cluster.deadAfterMs, logger }) : null;
   // Publishing, flushing, liveness and expiry run from timers; the read gate keeps a flood of reports from holding them back.

@@ -4,10 +4,12 @@ import type { RemotePart, TRowMoves, TWirePart } from './part-wire';
 
 const byName = (a: TBreakerInstance, b: TBreakerInstance) => a.name.localeCompare(b.name);
 
-function rowOf(instanceId: string, moves: TRowMoves, setting: Omit<TBreakerInstance, 'instanceId' | 'state' | 'wouldBe' | 'stale' | 'lastReportAt' | 'stateSince' | 'window'>): TBreakerInstance {
+type RowSetting = Pick<TBreakerInstance, 'name' | 'labels' | 'config' | 'client'>;
+
+function rowOf(instanceId: string, moves: TRowMoves, setting: RowSetting): TBreakerInstance {
   const [state, wouldBe, stale, lastReportAt, stateSince, calls, failureRate, slowCallRate] = moves;
   const window = calls === null || failureRate === null || slowCallRate === null ? null : { calls, failureRate, slowCallRate };
-  return { instanceId, ...setting, state, wouldBe, stale, lastReportAt, stateSince, window };
+  return { instanceId, name: setting.name, labels: setting.labels, state, wouldBe, stale, lastReportAt, stateSince, window, config: setting.config, client: setting.client };
 }
 
 /**
@@ -22,7 +24,8 @@ export function createPartDecoder() {
   return {
     decode(breakerId: string, wire: TWirePart): RemotePart {
       const before = rowsOf.get(breakerId);
-      const rows = new Map(wire.held ? wire.held.flatMap((id) => (before?.has(id) ? [[id, before.get(id)!] as const] : [])) : before);
+      // The map is the decoder's own: updated in place unless the held instances changed.
+      const rows = wire.held ? new Map(wire.held.flatMap((id) => (before?.has(id) ? [[id, before.get(id)!] as const] : []))) : (before ?? new Map<string, TBreakerInstance>());
       for (const { instanceId, moves, setting } of wire.rows) {
         const known = rows.get(instanceId);
         if (setting) rows.set(instanceId, rowOf(instanceId, moves, { ...setting, config: setting.config === null ? null : (wire.configs[setting.config] ?? null) }));

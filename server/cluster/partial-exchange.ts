@@ -13,6 +13,8 @@ import type { ServerRegistry } from './server-registry';
 export const PARTIALS_CHANNEL = 'panel_partials';
 // Past a bucket's start, when a whole batch is written: reports that arrive by then are in it.
 const WHOLE_AFTER_BUCKET_MS = 100;
+// Parts whose only change is their counters go out this often; a state change goes with the next batch.
+const COUNTS_EVERY_MS = 1_000;
 
 const ZNotice = z.union([z.object({ server: z.string(), number: z.number().int() }), z.object({ server: z.string(), reset: z.literal(true), previous: z.string() })]);
 
@@ -28,7 +30,9 @@ export const serverOfParts = (partsServerId: string) => partsServerId.split('~')
 /**
  * Carries the servers' parts of the breakers' views between the servers
  * (CLUSTER=on). Each publish is one row of cluster_part_batches holding
- * every part that changed (of each, only the instance rows that changed),
+ * every part whose state changed since the last (every publishEveryMs) and,
+ * once a second, those whose counts alone changed (of each part, only the
+ * instance rows that changed),
  * numbered per server, and one NOTIFY on `panel_partials` naming the server
  * and number; the others read that server's batches past the last they
  * applied. At start and at each bucket's start a server writes a whole
@@ -177,6 +181,8 @@ export async function startPartialExchange({
   // Breakers whose part was published: a part that went away is published as null once.
   const published = new Set<string>();
   let changed = new Set<string>();
+  let countsChanged = new Set<string>();
+  let countsSentAt = now();
   let number = 0;
   let lastWhole = 0;
   // A batch that could not be written leaves the others short of rows: the next one is whole.
@@ -244,12 +250,18 @@ export async function startPartialExchange({
     if (wholeNext) {
       wholeNext = false;
       changed = new Set();
+      countsChanged = new Set();
+      countsSentAt = now();
       return run(heldBreakers, true);
     }
-    if (changed.size === 0) return;
     const ids = changed;
     changed = new Set();
-    run(() => ids, false);
+    if (now() - countsSentAt >= COUNTS_EVERY_MS) {
+      countsSentAt = now();
+      for (const id of countsChanged) ids.add(id);
+      countsChanged = new Set();
+    } else for (const id of ids) countsChanged.delete(id);
+    if (ids.size > 0) run(() => ids, false);
   };
   flush();
   await publishing;
@@ -273,18 +285,20 @@ export async function startPartialExchange({
   scheduleWhole();
 
   return {
-    /** Breakers whose own part may have changed (the live publisher's changes): published with the next batch. */
-    noteChanged(ids: Iterable<string>): void {
-      for (const id of ids) changed.add(id);
+    /** Breakers whose own part changed (the live publisher's changes): a state change goes with the next batch, counts within COUNTS_EVERY_MS. */
+    noteChanged(ids: Iterable<string>, moved: 'state' | 'counts'): void {
+      for (const id of ids) (moved === 'state' ? changed : countsChanged).add(id);
     },
-    /** Publishes what changed now and waits for it (tests, shutdown). */
+    /** Publishes everything that changed now and waits for it (tests, shutdown). */
     async flush(): Promise<void> {
+      countsSentAt = -Infinity;
       flush();
       await publishing;
     },
     async stop(): Promise<void> {
       for (const timer of timers) clearInterval(timer);
       clearTimeout(refresh);
+      countsSentAt = -Infinity;
       flush();
       await publishing;
       await listener.close();

@@ -34,7 +34,8 @@ export function createLivePublisher({
   aggregate: Aggregate;
   now: () => number;
   remote?: { takeStateChanges(): Set<string>; takeChanged(): Set<string> };
-  onOwnChanges?: (breakerIds: ReadonlySet<string>) => void;
+  /** `state`: the breakers' state or instance counts moved; `counts`: only their counters. */
+  onOwnChanges?: (breakerIds: ReadonlySet<string>, moved: 'state' | 'counts') => void;
 }) {
   // Breakers sent whole at least once. A subscriber that joined since holds a newer snapshot, never an older one, so a rates change is safe for it too.
   const sentWhole = new Set<string>();
@@ -106,8 +107,8 @@ export function createLivePublisher({
       // State changes first: taking them leaves only the counter-only changes dirty.
       const stateChanged = aggregate.takeStateChanges();
       const dirty = aggregate.takeDirty();
-      onOwnChanges?.(stateChanged);
-      onOwnChanges?.(dirty);
+      onOwnChanges?.(stateChanged, 'state');
+      onOwnChanges?.(dirty, 'counts');
       if (remote) {
         for (const id of remote.takeStateChanges()) stateChanged.add(id);
         for (const id of remote.takeChanged()) if (!stateChanged.has(id)) dirty.add(id);
@@ -118,7 +119,7 @@ export function createLivePublisher({
     /** Sends the breakers whose state, instances or override changed since the last call. */
     flushStateChanges(): void {
       const stateChanged = aggregate.takeStateChanges();
-      onOwnChanges?.(stateChanged);
+      onOwnChanges?.(stateChanged, 'state');
       if (remote) for (const id of remote.takeStateChanges()) stateChanged.add(id);
       publish(stateChanged, new Set());
     },
