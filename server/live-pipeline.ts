@@ -4,6 +4,7 @@ import { createAggregate } from './aggregate/aggregate';
 import { loadCatalog, loadInstance } from './store/load-catalog';
 import { listenForRevokedKeys } from './auth/api-keys';
 import { holdClusterRole } from './cluster/cluster-leader';
+import { createCountingHandover } from './cluster/counting-handover';
 import { startPartialExchange } from './cluster/partial-exchange';
 import { createRemotePartials } from './cluster/remote-partials';
 import type { Cluster } from './cluster/start-cluster';
@@ -20,7 +21,7 @@ import { createIssueAction } from './control/issue-action';
 import { addBreakerRoutes } from './http/breaker-routes';
 import { addHistoryRoutes } from './history/history-routes';
 import type { Router } from './http/router';
-import { createAgentNamespace } from './ingest/agent-namespace';
+import { createAgentNamespace, instanceRoom } from './ingest/agent-namespace';
 import { createIngest } from './ingest/ingest';
 import type { ReadGate } from './ingest/read-gate';
 import { addCommandsRoute } from './http/commands-route';
@@ -94,6 +95,8 @@ export async function startLivePipeline({ config, logger, io, router, pool, pris
   const remote = cluster ? createRemotePartials({ serverId: cluster.serverId }) : null;
   if (remote) aggregate.useRemoteViews(remote.views);
   let exchange: Awaited<ReturnType<typeof startPartialExchange>> | null = null;
+  // Bound once the flusher and the agent namespace exist; registrations wait for the cluster parts anyway.
+  let handover: ReturnType<typeof createCountingHandover> | null = null;
   const view = createLiveView(aggregate, now);
   const dashboard = createDashboardNamespace(io, { version, now, view, logger });
   const publisher = createLivePublisher({
@@ -121,7 +124,10 @@ export async function startLivePipeline({ config, logger, io, router, pool, pris
     // Bound below: deliveries need the agent namespace, which needs ingest.
     onCommandAck: (instanceId, ack) => delivery.acknowledge(instanceId, ack),
     counters: metrics.counters,
-    onRunRegistered: ({ instanceId, runId, breakerIds }) => createBaselineStore(pool).startOrJoin(instanceId, runId, breakerIds),
+    onRunRegistered: async ({ instanceId, runId, breakerIds }) => {
+      await handover?.takeOver(instanceId, runId);
+      return createBaselineStore(pool).startOrJoin(instanceId, runId, breakerIds, cluster?.serverId ?? null);
+    },
     loadInstance: (serviceId, name) => loadInstance(pool, aggregate, ingest, serviceId, name),
     // Bound below, like onCommandAck.
     onHeldOverrides: (instanceId, held) => overrides.reconcile(instanceId, held),
@@ -216,6 +222,15 @@ export async function startLivePipeline({ config, logger, io, router, pool, pris
   await rollups.first;
   const episodes = startEpisodeCatchUpJob({ pool, logger, intervalMs: EPISODE_CATCH_UP_INTERVAL_MS });
   const flusher = createAggregateFlusher({ aggregate, pool, logger, now, onRowsDropped: metrics.onRowsDropped });
+  if (cluster)
+    handover = createCountingHandover({
+      pool,
+      bus: cluster.bus,
+      serverId: cluster.serverId,
+      logger,
+      writeCounts: () => flusher.flushAll(),
+      letGo: (instanceId) => agent.namespace.in(instanceRoom(instanceId)).disconnectSockets(true),
+    });
   timers.every(LIVE_INTERVAL_MS, () => publisher.flush());
   if (remote) timers.every(LIVE_INTERVAL_MS, () => notifications.evaluateSome(remote.takeToEvaluate()));
   timers.every(STATE_CHANGE_INTERVAL_MS, () => publisher.flushStateChanges());
@@ -253,6 +268,7 @@ export async function startLivePipeline({ config, logger, io, router, pool, pris
       await exchange?.stop();
       await notifierRole?.stop();
       relay?.close();
+      handover?.close();
       overrideSync?.close();
       await sources.stop();
       await notifications.stop();

@@ -3,6 +3,7 @@ import pg from 'pg';
 import type { Namespace, Server } from 'socket.io';
 import { DASHBOARD_NAMESPACE } from '../../lib/live/dashboard-events.js';
 import type { Logger } from '../logger';
+import { connectionNameOf } from './counting-handover';
 
 type AnyAdapter = Namespace['adapter'];
 
@@ -16,7 +17,8 @@ type AnyAdapter = Namespace['adapter'];
  */
 export function broadcastDashboardsAcrossServers({ io, databaseUrl, serverId, logger }: { io: Server; databaseUrl: string; serverId: string; logger: Logger }) {
   // The adapter keeps one connection for LISTEN and publishes on the others: a small pool of its own, apart from the queries'.
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: 3, connectionTimeoutMillis: 5_000, application_name: `breaker-panel ${serverId} broadcasts` });
+  // Its name tells the other servers this one is up (counting-handover.ts).
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 3, connectionTimeoutMillis: 5_000, application_name: connectionNameOf(serverId, 'broadcasts') });
   pool.on('error', () => {});
   pool.on('connect', (client) => client.on('error', () => {}));
   const postgresAdapter = createAdapter(pool, { errorHandler: (error) => logger.warn({ err: error }, 'dashboard broadcast across servers failed') });

@@ -53,17 +53,18 @@ export function createBaselineStore(db: Queryable) {
      * Records that an instance's run is counted from zero, unless the run is
      * stored already (another server counted it, and may have died): then
      * nothing is written and the stored row is returned, to count on from.
-     * A stored row of the same run is never overwritten here.
+     * A stored row of the same run is never overwritten here. `countedBy`:
+     * the server that counts a new run (CLUSTER=on; counting-handover.ts).
      */
-    async startOrJoin(instanceId: string, runId: string, breakerIds: string[]): Promise<CounterBaselineRow | null> {
+    async startOrJoin(instanceId: string, runId: string, breakerIds: string[], countedBy: string | null = null): Promise<CounterBaselineRow | null> {
       const started = await db.query(
-        `INSERT INTO counter_baselines (instance_id, run_id, breaker_ids, widths, totals, updated_at)
-         VALUES ($1, $2, $3::uuid[], $4::int[], $5, now())
+        `INSERT INTO counter_baselines (instance_id, run_id, breaker_ids, widths, totals, updated_at, counted_by)
+         VALUES ($1, $2, $3::uuid[], $4::int[], $5, now(), $6)
          ON CONFLICT (instance_id) DO UPDATE SET run_id = EXCLUDED.run_id, breaker_ids = EXCLUDED.breaker_ids, widths = EXCLUDED.widths,
-           totals = EXCLUDED.totals, updated_at = now()
+           totals = EXCLUDED.totals, updated_at = now(), counted_by = EXCLUDED.counted_by
          WHERE counter_baselines.run_id <> EXCLUDED.run_id
          RETURNING instance_id`,
-        [instanceId, runId, breakerIds, breakerIds.map(() => 0), Buffer.alloc(0)],
+        [instanceId, runId, breakerIds, breakerIds.map(() => 0), Buffer.alloc(0), countedBy],
       );
       if ((started.rowCount ?? 0) > 0) return null;
       const result = await db.query<{ breaker_ids: string[]; widths: number[]; totals: Buffer }>(
