@@ -239,11 +239,13 @@ describe('sources', () => {
       (state) => state === 'FORCED_OPEN',
       10_000,
     );
-    await until(
+    const applied = await until(
       'the delivery to be applied',
       () => operator.getJson<{ lastCommand: { deliveries: Array<{ status: string; state: string | null }> } }>(`/api/v1/breakers/${trip.override!.breakerId}/control`),
       (control) => control.lastCommand.deliveries[0]?.status === 'applied',
     );
+    // The acknowledgement is the actuator's answer to the write: the state it reports back.
+    expect(applied.lastCommand.deliveries[0]!.state).toBe('FORCED_OPEN');
     await until(
       'the panel to show the actuator breaker forced open',
       () => stateOf('orders-actuator', 'inventory'),
@@ -395,6 +397,26 @@ describe('sources', () => {
       5_000,
     );
   }, 150_000);
+
+  it('fails the delivery when the actuator refuses the write operation, and shows the instance read-only from then on', async () => {
+    await fake.script({ op: 'write', allowed: false });
+    const detail = await breakerOf('orders-actuator', 'pricing');
+    const answer = await operator.request(`/api/v1/breakers/${detail.breaker.id}/actions`, { method: 'POST', body: { action: 'trip', scope: { all: true }, reason: 'write refused' } });
+    expect(answer.status, await answer.clone().text()).toBe(201);
+    const control = await until(
+      'the delivery to fail',
+      () => operator.getJson<{ lastCommand: { deliveries: Array<{ status: string; state: string | null; error: string | null }> } }>(`/api/v1/breakers/${detail.breaker.id}/control`),
+      (view) => view.lastCommand.deliveries[0]?.status === 'failed',
+    );
+    expect(control.lastCommand.deliveries[0]).toMatchObject({ state: 'CLOSED', error: 'apply_failed' });
+    expect((await fake.states()).states.pricing).toBe('CLOSED');
+    await until(
+      'the instance to be shown read-only',
+      () => breakerOf('orders-actuator', 'pricing'),
+      (view) => view.instances[0]!.client.readOnly,
+    );
+    await fake.script({ op: 'write', allowed: true });
+  });
 
   it('reads Resilience4j 1.x (names only) with states from the health details, and refuses wrong credentials with a clear error', async () => {
     await fake.script({ op: 'shape', shape: 'r4j1' });
