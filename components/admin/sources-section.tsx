@@ -68,7 +68,8 @@ export function SourcesSection({ sources, onCreate, onToggle, onDelete }: Source
       kind,
       name,
       service,
-      targets: targets.split(/\s+/).filter((line) => line !== ''),
+      // OTLP services push to the panel: text typed under another kind is not sent as targets.
+      targets: kind === 'otlp' ? [] : targets.split(/\s+/).filter((line) => line !== ''),
       pollIntervalMs: Math.round(Number(seconds) * 1000),
       credentials,
     });

@@ -87,6 +87,9 @@ describe('sources', () => {
     const tooFast = await admin.request('/api/v1/sources', { method: 'POST', body: { kind: 'prometheus', name: 'fast', service: 'x', targets: ['http://127.0.0.1:1/m'], pollIntervalMs: 10 } });
     expect(tooFast.status).toBe(400);
     expect(JSON.stringify(await tooFast.json())).toContain('"path":"pollIntervalMs"');
+    const otlpWithTargets = await admin.request('/api/v1/sources', { method: 'POST', body: { kind: 'otlp', name: 'pushed', service: 'x', targets: ['http://127.0.0.1:1/m'] } });
+    expect(otlpWithTargets.status).toBe(400);
+    expect(JSON.stringify(await otlpWithTargets.json())).toContain('"path":"targets"');
     const byOperator = await operator.request('/api/v1/sources', { method: 'POST', body: { kind: 'prometheus', name: 'op', service: 'x', targets: ['http://127.0.0.1:1/m'] } });
     expect(byOperator.status).toBe(403);
     expect((await operator.request('/api/v1/sources')).status).toBe(403);
@@ -107,12 +110,18 @@ describe('sources', () => {
     expect(JSON.stringify(await patched.json())).not.toContain('tok-secret-123');
     const emptied = await admin.request(`/api/v1/sources/${created.id}`, { method: 'PATCH', body: { targets: [] } });
     expect(emptied.status).toBe(400);
+    const otlp = await createSource({ kind: 'otlp', name: 'pushed', service: 'probe-otlp', credentials: { type: 'none' } });
+    expect(otlp.targets).toEqual([]);
+    const otlpTargets = await admin.request(`/api/v1/sources/${otlp.id}`, { method: 'PATCH', body: { targets: ['http://127.0.0.1:1/m'] } });
+    expect(otlpTargets.status).toBe(400);
+    expect(JSON.stringify(await otlpTargets.json())).toContain('"path":"targets"');
+    expect((await admin.request(`/api/v1/sources/${otlp.id}`, { method: 'DELETE' })).status).toBe(200);
     expect((await admin.request(`/api/v1/sources/${created.id}`, { method: 'DELETE' })).status).toBe(200);
     expect((await admin.request(`/api/v1/sources/${created.id}`, { method: 'DELETE' })).status).toBe(404);
 
     const audit = await admin.getJson<{ entries: TAuditEntry[] }>('/api/v1/audit?limit=20');
     const actions = audit.entries.filter((entry) => entry.targetType === 'source').map((entry) => entry.action);
-    expect(actions).toEqual(['source.deleted', 'source.updated', 'source.created']);
+    expect(actions).toEqual(['source.deleted', 'source.deleted', 'source.created', 'source.updated', 'source.created']);
     expect(JSON.stringify(audit)).not.toContain(BASIC.password);
   });
 
@@ -440,5 +449,23 @@ describe('sources', () => {
       async () => (await sources()).find((source) => source.id === wrong.id)?.lastError ?? null,
       (error) => error !== null && error.includes('401'),
     );
+  });
+  it('shows the breakers of a newly added source within one poll interval', async () => {
+    const intervalMs = 5_000;
+    for (const [kind, service, target] of [
+      ['actuator', 'late-actuator', `${fake.url}/actuator`],
+      ['prometheus', 'late-scrape', `${fake.url}/actuator/prometheus`],
+    ] as const) {
+      const added = Date.now();
+      await createSource({ kind, name: `${service} source`, service, targets: [target], pollIntervalMs: intervalMs });
+      await until(
+        `${service} to show its breakers`,
+        () => stateOf(service, 'inventory'),
+        (state) => state === 'CLOSED',
+        3 * intervalMs,
+      );
+      // The first read falls within the first interval; the rest is the read and the API's own time on a busy machine.
+      expect(Date.now() - added, service).toBeLessThan(intervalMs + 2_500);
+    }
   });
 });
