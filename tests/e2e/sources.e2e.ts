@@ -90,9 +90,14 @@ test('an admin adds each kind of source in the UI, sees them beside SDK breakers
     await expect(readOnly.getByTestId('left-out')).toContainText('no way to steer the breaker');
     await readOnly.getByRole('button', { name: 'Cancel' }).click();
 
-    // The actuator breaker: the trip is posted to the actuator, whose breaker becomes FORCE_OPEN.
+    // The actuator breaker: its calls are counted, its missing latency is said rather than left blank.
+    await fake.script({ op: 'calls', breaker: 'inventory', success: 40, failure: 2 });
     await page.goto(`${panel.url}/breakers/${await idOf('orders')}`);
     await expect(page.getByRole('table').filter({ hasText: 'Instances' })).toContainText('Resilience4j actuator');
+    await expect(page.getByRole('region', { name: 'Recent rates' })).toContainText('calls/s · failures', { timeout: 15_000 });
+    await expect(page.getByRole('region', { name: 'Recent rates' })).toContainText('no latency from its source');
+
+    // The trip is posted to the actuator, whose breaker becomes FORCE_OPEN.
     await page.getByRole('group', { name: 'Operator actions' }).getByRole('button', { name: 'Trip' }).click();
     const dialog = page.getByRole('dialog', { name: 'Trip orders → inventory' });
     await expect(dialog).toContainText('This rejects every call on 1 instance of orders → inventory');

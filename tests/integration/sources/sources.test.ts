@@ -183,7 +183,11 @@ describe('sources', () => {
         .map((event) => `${event.service}/${event.breaker.name} ${event.type}`)
         .sort();
     const expected = views.flatMap(([service, name]) => [`${service}/${name} breaker.recovered`, `${service}/${name} breaker.tripped`]).sort();
-    await until('a trip and a recovery alerted for every source', async () => alerts(), (seen) => seen.length >= expected.length);
+    await until(
+      'a trip and a recovery alerted for every source',
+      async () => alerts(),
+      (seen) => seen.length >= expected.length,
+    );
     expect(alerts()).toEqual(expected);
   });
 
@@ -199,9 +203,10 @@ describe('sources', () => {
     for (const [service, name] of views) {
       const instance = (await breakerOf(service, name)).instances[0]!.name;
       const list = await admin.getJson<TIncidentList>(`/api/v1/history/incidents?from=${from}&to=${to}&service=${service}`);
-      expect(list.incidents.map((incident) => ({ breaker: incident.breaker, instances: incident.instances, openings: incident.openings, closed: incident.end !== null })), service).toEqual([
-        { breaker: name, instances: [instance], openings: 1, closed: true },
-      ]);
+      expect(
+        list.incidents.map((incident) => ({ breaker: incident.breaker, instances: incident.instances, openings: incident.openings, closed: incident.end !== null })),
+        service,
+      ).toEqual([{ breaker: name, instances: [instance], openings: 1, closed: true }]);
       const exported = await admin.request(`/api/v1/history/export?format=json&kind=transitions&from=${from}&to=${to}&service=${service}`);
       expect(exported.status).toBe(200);
       const { transitions } = (await exported.json()) as { transitions: Array<{ breaker: string; instance: string | null; from: string; to: string }> };
@@ -224,7 +229,11 @@ describe('sources', () => {
         )
       )[0]!;
     for (const service of ['orders-actuator', 'orders-micrometer', 'orders-opossum']) {
-      await until(`the calls of ${service} in the buckets`, () => bucketed(service), (sums) => sums.success === 20 && sums.failure === 2);
+      await until(
+        `the calls of ${service} in the buckets`,
+        () => bucketed(service),
+        (sums) => sums.success === 20 && sums.failure === 2,
+      );
     }
   });
 
