@@ -107,6 +107,13 @@ test('an admin adds each kind of source in the UI, sees them beside SDK breakers
     expect((await fake.states()).writes).toEqual([{ breaker: 'inventory', updateState: 'FORCE_OPEN' }]);
     await expect(page.getByRole('table').filter({ hasText: 'Delivery of the last trip' }).getByRole('row').filter({ hasText: 'applied' })).toHaveCount(1);
     await expect(page.getByRole('table').filter({ hasText: 'Instances' }).getByRole('row').filter({ hasText: 'FORCED_OPEN' })).toHaveCount(1, { timeout: 10_000 });
+
+    // The service goes away: its instance goes stale and the admin page shows the source's error.
+    await fake.script({ op: 'down' });
+    await page.goto(panel.url);
+    await expect(page.getByRole('row').filter({ hasText: 'Resilience4j actuator' })).toContainText('1 stale', { timeout: 15_000 });
+    await page.goto(`${panel.url}/admin`);
+    await expect(status('orders actuator')).toContainText('/actuator/circuitbreakers: connection refused', { timeout: 15_000 });
   } finally {
     await sdk?.stop();
     await hystrix?.close();
