@@ -24,6 +24,18 @@ export function clientText(client: TReporterClient): string {
   return transport && client.kind !== 'http' ? `${KIND_WORDS[client.kind]} · ${transport}` : KIND_WORDS[client.kind];
 }
 
+/**
+ * Why a breaker has no latency when only sources report it: none of them
+ * gives the panel's histogram (docs/sources.md), so the screens say so
+ * rather than leave a bare dash. Null when any client may report latency.
+ */
+export function noLatencyReason(kinds: readonly TReporterClientKind[]): string | null {
+  if (kinds.length === 0 || !kinds.every((kind) => SOURCE_KINDS.has(kind))) return null;
+  const names = [...new Set(kinds)].map((kind) => KIND_WORDS[kind].replace(' (read-only)', ''));
+  const list = names.length === 1 ? names[0]! : `${names.slice(0, -1).join(', ')} and ${names.at(-1)!}`;
+  return `No latency: the ${list} ${names.length === 1 ? 'reports' : 'report'} none the panel can chart or merge across instances.`;
+}
+
 /** Why an operator's action leaves out an instance with this client; null when it reaches it. */
 export function readOnlyReason(client: TReporterClient): string | null {
   if (!client.readOnly) return null;

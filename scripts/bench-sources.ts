@@ -117,7 +117,7 @@ async function main(): Promise<void> {
     console.log(line('read start lag p50 / p99 / max', `${ms(lag.p50)} / ${ms(lag.p99)} / ${ms(lag.max)}`));
     console.log(line('panel CPU', `${(((cpuSeconds(process.pid) - cpuBefore) / elapsedS) * 100).toFixed(0)}% of one core`));
     console.log(line('fake fleet CPU', `${(((cpuSeconds(fleet.pid!) - fleetCpuBefore) / elapsedS) * 100).toFixed(0)}% of one core`));
-    console.log(line('panel memory (RSS now / peak, heap used)', `${mib(memory.rss)} / ${mib(peakRss)}, ${mib(memory.heapUsed)}`));
+    console.log(line('panel RSS now / peak, heap used', `${mib(memory.rss)} / ${mib(peakRss)}, ${mib(memory.heapUsed)}`));
     console.log(line('event loop delay p50 / p99 / max', `${ms(delay.percentile(50) / 1e6)} / ${ms(delay.percentile(99) / 1e6)} / ${ms(delay.max / 1e6)}`));
     const { sources } = (await (await fetch(`${panel.url}/api/v1/sources`, { headers: { cookie } })).json()) as { sources: Array<{ lastError: string | null }> };
     console.log(line('source status', sources[0]?.lastError ?? 'every target answered'));

@@ -38,7 +38,11 @@ const KINDS: Record<TSourceKind, { label: string; target: string; hint: string }
     target: 'http://orders:8080/hystrix.stream',
     hint: 'The event stream URL of each process (not a Turbine stream: the panel merges per instance itself).',
   },
-  otlp: { label: 'OTLP metrics (read-only)', target: '', hint: 'No targets: the service pushes OpenTelemetry metrics to this panel’s /v1/metrics with an API key of the service.' },
+  otlp: {
+    label: 'OTLP metrics (read-only)',
+    target: '',
+    hint: 'No targets: the service pushes OpenTelemetry metrics to this panel’s /v1/metrics with an API key of the service. Every: the exporters’ interval, how long a push keeps its instances live.',
+  },
 };
 
 /** A source's status in a few words: off, failing with its error, or when it last answered. */
@@ -68,7 +72,8 @@ export function SourcesSection({ sources, onCreate, onToggle, onDelete }: Source
       kind,
       name,
       service,
-      targets: targets.split(/\s+/).filter((line) => line !== ''),
+      // OTLP services push to the panel: text typed under another kind is not sent as targets.
+      targets: kind === 'otlp' ? [] : targets.split(/\s+/).filter((line) => line !== ''),
       pollIntervalMs: Math.round(Number(seconds) * 1000),
       credentials,
     });

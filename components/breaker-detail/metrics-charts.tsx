@@ -57,6 +57,8 @@ interface ChartsProps {
   slowThreshold: number | null;
   /** The breaker's state now: an open breaker's empty rates are explained in its words. */
   state: TBreakerState | null;
+  /** Set when only sources report this breaker and none gives latency: the latency chart says so instead of staying empty. */
+  noLatency?: string | null;
 }
 
 /** "2 points over 20 s; the charts fill as data arrives", or that there is nothing yet. */
@@ -67,7 +69,7 @@ function dataExtentText(points: ChartPoint[], stepSeconds: number): string {
 }
 
 /** Calls by outcome, failure and slow-call rates against their thresholds, latency percentiles. */
-export function MetricsCharts({ points, stepSeconds, from, to, failureThreshold, slowThreshold, state }: ChartsProps) {
+export function MetricsCharts({ points, stepSeconds, from, to, failureThreshold, slowThreshold, state, noLatency = null }: ChartsProps) {
   // Recharts hides a tooltip on mouse leave, but one left active (a synced chart, a pointer parked by a script) stays drawn:
   // unless the pointer or the keyboard focus is inside the charts, no tooltip is shown, whatever recharts thinks.
   const [pointerInside, setPointerInside] = useState(false);
@@ -151,8 +153,8 @@ export function MetricsCharts({ points, stepSeconds, from, to, failureThreshold,
           </figure>
           <figure className={styles.chart} aria-label="Latency percentiles">
             <figcaption>Latency: p50, p90, p99</figcaption>
-            {noneExecuted ? (
-              <p className={styles.chartNote}>{noneExecuted}</p>
+            {noLatency || noneExecuted ? (
+              <p className={styles.chartNote}>{noLatency ?? noneExecuted}</p>
             ) : (
               <ResponsiveContainer width="100%" height={160}>
                 <LineChart data={points} syncId="breaker">

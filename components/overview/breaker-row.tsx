@@ -4,7 +4,7 @@ import { SOURCE_CLIENT_KINDS } from '../../lib/api/reporter-client';
 import type { TBreakerSummary } from '../../lib/api/breaker-summary';
 import { Sparkline } from '../sparkline';
 import { allRejected, allRejectedText } from '../rejected-calls-text';
-import { clientKindText } from '../reporter-client-text';
+import { clientKindText, noLatencyReason } from '../reporter-client-text';
 import { StateBadge } from '../state-badge';
 import { formatLatency } from '../../lib/format/humanize';
 import { formatPercent, formatRate } from './format';
@@ -40,6 +40,7 @@ export interface RowSelection {
 export function BreakerRow({ summary, status, trend, selection }: { summary: TBreakerSummary; status: TBreakerStatus; trend: readonly number[]; selection?: RowSelection }) {
   const { rates } = summary;
   const hint = clientsHint(summary);
+  const noLatency = noLatencyReason(summary.clients.kinds);
   // An open breaker runs no call: its empty failure rate and p99 say why instead of a bare dash.
   const rejectedOnly = allRejected(rates) ? allRejectedText({ perSecond: rates.rejectedPerSecond }, summary.state) : null;
   return (
@@ -85,8 +86,8 @@ export function BreakerRow({ summary, status, trend, selection }: { summary: TBr
       <span role="cell" className={styles.number}>
         {formatPercent(rates.slowCallRate)}
       </span>
-      <span role="cell" className={styles.number} title={rejectedOnly ?? undefined}>
-        {rejectedOnly ? <span className={styles.rejectedOnly}>no calls</span> : formatLatency(rates.p99Ms)}
+      <span role="cell" className={styles.number} title={rejectedOnly ?? noLatency ?? undefined}>
+        {rejectedOnly ? <span className={styles.rejectedOnly}>no calls</span> : noLatency && rates.p99Ms === null ? <span aria-label={noLatency}>–</span> : formatLatency(rates.p99Ms)}
       </span>
       <span role="cell" className={styles.trend}>
         <Sparkline values={trend} label={`Calls per second, last 15 minutes, ${summary.service} ${summary.name}`} />

@@ -48,9 +48,13 @@ const fields = {
   enabled: z.boolean(),
 };
 
-/** Targets are required for every kind but OTLP, whose services push to the panel. */
+/** An OTLP source's services push to the panel, so it takes no targets; every other kind needs at least one. */
+export const OTLP_TARGETS_MESSAGE = 'an OTLP source takes no targets: its services push to the panel';
+
+/** Targets are required for every kind but OTLP, which takes none. */
 function targetsFitKind(source: { kind: TSourceKind; targets: string[] }, context: z.RefinementCtx): void {
   if (source.kind !== 'otlp' && source.targets.length === 0) context.addIssue({ code: 'custom', message: 'name at least one target URL for this kind', path: ['targets'] });
+  if (source.kind === 'otlp' && source.targets.length > 0) context.addIssue({ code: 'custom', message: OTLP_TARGETS_MESSAGE, path: ['targets'] });
   if (new Set(source.targets).size !== source.targets.length) context.addIssue({ code: 'custom', message: 'names a target twice', path: ['targets'] });
 }
 

@@ -1,4 +1,4 @@
-import { ZCreateSource, ZUpdateSource, type TSourceAnswer, type TSourceList } from '../../lib/sources/source';
+import { OTLP_TARGETS_MESSAGE, ZCreateSource, ZUpdateSource, type TSourceAnswer, type TSourceList } from '../../lib/sources/source';
 import { actorOf, requireRole } from '../auth/request-access';
 import { HttpError } from '../http/http-error';
 import { readValidBody } from '../http/read-json-body';
@@ -56,6 +56,9 @@ export function addSourceRoutes(router: Router, { store, onChanged }: { store: S
       throw new HttpError(400, 'invalid_request', 'Invalid request body: targets: name at least one target URL for this kind', {
         issues: [{ path: 'targets', message: 'name at least one target URL for this kind' }],
       });
+    }
+    if (input.targets && input.targets.length > 0 && existing.kind === 'otlp') {
+      throw new HttpError(400, 'invalid_request', `Invalid request body: targets: ${OTLP_TARGETS_MESSAGE}`, { issues: [{ path: 'targets', message: OTLP_TARGETS_MESSAGE }] });
     }
     let source;
     try {

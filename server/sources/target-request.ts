@@ -24,14 +24,21 @@ export interface TargetRequest {
   timeoutMs: number;
 }
 
-/** Turns fetch's failures into one line an admin can act on ("connection refused", "timed out after 5000 ms"). */
-function describeFailure(error: unknown, timeoutMs: number): string {
-  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) return `timed out after ${timeoutMs} ms`;
+/** A fetch that got no answer, in one line an admin can act on ("connection refused", "host not found"). */
+export function describeFetchFailure(error: unknown): string {
   const cause = error instanceof Error ? (error.cause as { code?: string; message?: string } | undefined) : undefined;
   if (cause?.code === 'ECONNREFUSED') return 'connection refused';
   if (cause?.code === 'ENOTFOUND') return 'host not found';
   if (cause?.code === 'ECONNRESET') return 'connection reset';
+  // Fetch refuses the Fetch standard's blocked ports (9, 25, 6000, 6667…) before it connects.
+  if (cause?.message === 'bad port') return "the port is on the Fetch standard's list of blocked ports, which the panel cannot connect to: expose the endpoint on another port";
   return cause?.message ?? (error instanceof Error ? error.message : String(error));
+}
+
+/** Turns fetch's failures into one line an admin can act on ("connection refused", "timed out after 5000 ms"). */
+function describeFailure(error: unknown, timeoutMs: number): string {
+  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) return `timed out after ${timeoutMs} ms`;
+  return describeFetchFailure(error);
 }
 
 /** One request to a target with its credentials and a timeout; the answer's text, or a TargetError. */

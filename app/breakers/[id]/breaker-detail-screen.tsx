@@ -8,7 +8,7 @@ import { breakerStatus } from '../../../lib/api/breaker-status';
 import type { TMetricsSeries } from '../../../lib/api/metrics-series';
 import type { TTransitionRecord } from '../../../lib/api/transition-record';
 import { ConfigList } from '../../../components/breaker-detail/config-list';
-import { readOnlyReason } from '../../../components/reporter-client-text';
+import { noLatencyReason, readOnlyReason } from '../../../components/reporter-client-text';
 import { InstanceHeatmap, InstancesTable } from '../../../components/breaker-detail/instances-table';
 import { LiveFigures } from '../../../components/breaker-detail/live-figures';
 import { MetricsCharts, toChartPoints } from '../../../components/breaker-detail/metrics-charts';
@@ -116,6 +116,7 @@ export function BreakerDetailScreen({ id }: { id: string }) {
   if (!current) return <p className={styles.muted}>Loading…</p>;
   const config = detail?.config ?? null;
   const forced = current.state === 'FORCED_OPEN' || current.state === 'FORCED_CLOSED';
+  const noLatency = noLatencyReason(current.clients.kinds);
 
   return (
     <>
@@ -136,7 +137,7 @@ export function BreakerDetailScreen({ id }: { id: string }) {
           {current.instances.total} instances{current.instances.stale ? `, ${current.instances.stale} stale` : ''}
         </span>
       </div>
-      <LiveFigures rates={current.rates} state={current.state} rejectedSinceLastCall={series ? trailingRejected(series.data.points) : 0} />
+      <LiveFigures rates={current.rates} state={current.state} rejectedSinceLastCall={series ? trailingRejected(series.data.points) : 0} noLatency={noLatency} />
       <BreakerControls summary={current} instances={shownInstances.map((instance) => ({ name: instance.name, labels: instance.labels, readOnly: readOnlyReason(instance.client) }))} />
       <div className={styles.presets} role="group" aria-label="Time range">
         {(Object.keys(PRESETS) as Preset[]).map((key) => (
@@ -157,6 +158,7 @@ export function BreakerDetailScreen({ id }: { id: string }) {
                 failureThreshold={config?.failureRateThreshold ?? null}
                 slowThreshold={config?.slowCallRateThreshold ?? null}
                 state={current.state}
+                noLatency={noLatency}
               />
               <StateBand segments={serviceWideSegments(history, series.to)} from={series.from} to={series.to} />
               <p className={styles.muted}>

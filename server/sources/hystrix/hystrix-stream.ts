@@ -1,4 +1,5 @@
 import { retryBackoff } from '../../../lib/protocol/retry-backoff.js';
+import { describeFetchFailure } from '../target-request';
 import { readHystrixCommand, type HystrixCommand } from './hystrix-command';
 import { SseReader } from './sse-reader';
 
@@ -111,9 +112,7 @@ export class HystrixStream {
 }
 
 function describe(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
-  return `${error.message}${cause}`;
+  return error instanceof Error ? describeFetchFailure(error) : String(error);
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {

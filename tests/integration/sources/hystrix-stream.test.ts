@@ -137,11 +137,15 @@ describe('Hystrix event stream source', () => {
     expect(detail!.instances.find((instance) => instance.name === instanceOf(hostB))?.stale).toBe(false);
     hostA.refuse(false);
 
-    const unreachable = await addSource(admin, { kind: 'hystrix', name: 'gone', service: 'legacy-gone', targets: ['http://127.0.0.1:9/hystrix.stream'] });
+    // A port nothing listens on any more: the connection is refused.
+    const closed = await startFakeHystrixStream();
+    const goneUrl = closed.url;
+    await closed.close();
+    const unreachable = await addSource(admin, { kind: 'hystrix', name: 'gone', service: 'legacy-gone', targets: [goneUrl] });
     const gone = await eventually(
       async () => (await admin.getJson<{ sources: Array<{ id: string; lastError: string | null }> }>('/api/v1/sources')).sources.find((item) => item.id === unreachable.id),
       (view) => Boolean(view?.lastError),
     );
-    expect(gone!.lastError).toContain('127.0.0.1:9');
+    expect(gone!.lastError).toBe(`${goneUrl}: connection refused`);
   });
 });

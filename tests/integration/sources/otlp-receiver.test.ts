@@ -288,4 +288,15 @@ describe('OTLP/HTTP metrics receiver', () => {
       (state) => state === 'OPEN',
     );
   });
+  it('shows the instances of a service that stopped pushing stale after its interval', async () => {
+    const quiet = 'dotnet-quiet';
+    const quietKey = (await createApiKeys({ prisma: panel.prisma, now: Date.now }).create(quiet)).key;
+    await addSource(admin, { kind: 'otlp', name: 'quiet exporters', service: quiet, pollIntervalMs: 1_000 });
+    expect((await sendJson({ key: quietKey, service: quiet, instance: 'quiet-1', counts: { OnCircuitOpened: 1 } })).status).toBe(200);
+    const instance = async () => (await breakerDetail(admin, quiet, 'orders-http/cb-inventory'))?.instances.find((item) => item.name === 'quiet-1') ?? null;
+    const live = await eventually(instance, (view) => view?.state === 'OPEN');
+    expect(live!.stale).toBe(false);
+    // Nothing more is pushed: after the interval (and the read timeout) the panel stops standing in for it.
+    await eventually(instance, (view) => view?.stale === true, 20_000);
+  });
 });

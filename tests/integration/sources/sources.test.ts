@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { TBreakerDetail } from '../../../lib/api/breaker-detail';
 import type { TBreakerList } from '../../../lib/api/breaker-list';
 import type { TAuditEntry } from '../../../lib/control/audit';
+import type { TIncidentList } from '../../../lib/history/incidents';
+import { ZNotificationEvent } from '../../../lib/notify/notification-event';
 import type { TActionResult } from '../../../lib/control/operator-action';
 import type { TSourceView } from '../../../lib/sources/source';
 import type { RunningPanel } from '../../../server/panel-server';
@@ -10,6 +12,7 @@ import { startFakeBreakerService, type FakeBreakerServiceProcess } from '../../f
 import { startTestPanel } from '../../fixtures/panel';
 import { signIn, signInAs, type SignedInClient } from '../../fixtures/signed-in';
 import { createEmptyDatabase, type TestDatabase } from '../../fixtures/test-database';
+import { startWebhookReceiver } from '../notify/webhook-receiver';
 
 const BASIC = { username: 'actuator', password: 'pa55-w0rd-for-actuator' };
 
@@ -34,6 +37,8 @@ describe('sources', () => {
   let admin: SignedInClient;
   let operator: SignedInClient;
   let fake: FakeBreakerServiceProcess;
+  let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;
+  const startedAt = Date.now();
 
   const createSource = async (body: Record<string, unknown>) => {
     const answer = await admin.request('/api/v1/sources', { method: 'POST', body: { pollIntervalMs: 1_000, credentials: { type: 'basic', ...BASIC }, ...body } });
@@ -60,10 +65,12 @@ describe('sources', () => {
     admin = await signIn(panel.url);
     operator = await signInAs(panel.url, 'operator', admin);
     fake = await startFakeBreakerService({ breakers: ['inventory', 'pricing'], basic: BASIC });
+    receiver = await startWebhookReceiver();
   }, 60_000);
   afterAll(async () => {
     await fake?.stop();
     await panel?.stop();
+    await receiver?.close();
     await database?.drop();
   });
 
@@ -80,6 +87,9 @@ describe('sources', () => {
     const tooFast = await admin.request('/api/v1/sources', { method: 'POST', body: { kind: 'prometheus', name: 'fast', service: 'x', targets: ['http://127.0.0.1:1/m'], pollIntervalMs: 10 } });
     expect(tooFast.status).toBe(400);
     expect(JSON.stringify(await tooFast.json())).toContain('"path":"pollIntervalMs"');
+    const otlpWithTargets = await admin.request('/api/v1/sources', { method: 'POST', body: { kind: 'otlp', name: 'pushed', service: 'x', targets: ['http://127.0.0.1:1/m'] } });
+    expect(otlpWithTargets.status).toBe(400);
+    expect(JSON.stringify(await otlpWithTargets.json())).toContain('"path":"targets"');
     const byOperator = await operator.request('/api/v1/sources', { method: 'POST', body: { kind: 'prometheus', name: 'op', service: 'x', targets: ['http://127.0.0.1:1/m'] } });
     expect(byOperator.status).toBe(403);
     expect((await operator.request('/api/v1/sources')).status).toBe(403);
@@ -100,16 +110,28 @@ describe('sources', () => {
     expect(JSON.stringify(await patched.json())).not.toContain('tok-secret-123');
     const emptied = await admin.request(`/api/v1/sources/${created.id}`, { method: 'PATCH', body: { targets: [] } });
     expect(emptied.status).toBe(400);
+    const otlp = await createSource({ kind: 'otlp', name: 'pushed', service: 'probe-otlp', credentials: { type: 'none' } });
+    expect(otlp.targets).toEqual([]);
+    const otlpTargets = await admin.request(`/api/v1/sources/${otlp.id}`, { method: 'PATCH', body: { targets: ['http://127.0.0.1:1/m'] } });
+    expect(otlpTargets.status).toBe(400);
+    expect(JSON.stringify(await otlpTargets.json())).toContain('"path":"targets"');
+    expect((await admin.request(`/api/v1/sources/${otlp.id}`, { method: 'DELETE' })).status).toBe(200);
     expect((await admin.request(`/api/v1/sources/${created.id}`, { method: 'DELETE' })).status).toBe(200);
     expect((await admin.request(`/api/v1/sources/${created.id}`, { method: 'DELETE' })).status).toBe(404);
 
     const audit = await admin.getJson<{ entries: TAuditEntry[] }>('/api/v1/audit?limit=20');
     const actions = audit.entries.filter((entry) => entry.targetType === 'source').map((entry) => entry.action);
-    expect(actions).toEqual(['source.deleted', 'source.updated', 'source.created']);
+    expect(actions).toEqual(['source.deleted', 'source.deleted', 'source.created', 'source.updated', 'source.created']);
     expect(JSON.stringify(audit)).not.toContain(BASIC.password);
   });
 
-  it('runs the same scripted incident through an actuator and three scrapes to the same states and transitions', async () => {
+  it('runs the same scripted incident through an actuator and three scrapes to the same states and transitions, alerted on like SDK breakers', async () => {
+    const services = ['orders-actuator', 'orders-micrometer', 'orders-opossum', 'orders-polly'];
+    const endpoint = await admin.request('/api/v1/notifications/endpoints', {
+      method: 'POST',
+      body: { name: 'source alerts', url: receiver.url('/hooks/sources'), format: 'json', services, events: ['breaker.tripped', 'breaker.recovered'] },
+    });
+    expect(endpoint.status, await endpoint.clone().text()).toBe(201);
     await createSource({ kind: 'actuator', name: 'orders actuator', service: 'orders-actuator', targets: [`${fake.url}/actuator`] });
     await createSource({ kind: 'prometheus', name: 'orders micrometer', service: 'orders-micrometer', targets: [`${fake.url}/actuator/prometheus`] });
     await createSource({ kind: 'prometheus', name: 'orders opossum', service: 'orders-opossum', targets: [`${fake.url}/opossum/metrics`] });
@@ -128,6 +150,10 @@ describe('sources', () => {
       );
 
     await allIn('CLOSED');
+    // Fewer calls than the minimum: Resilience4j's -1 sentinel rates show as 0 %, never as -1.
+    for (const service of ['orders-actuator', 'orders-micrometer']) {
+      expect((await breakerOf(service, 'inventory')).instances[0]!.window, service).toMatchObject({ failureRate: 0, slowCallRate: 0 });
+    }
     await fake.script({ op: 'calls', breaker: 'inventory', success: 20, failure: 2 });
     const counted = await until(
       'the calls to be counted',
@@ -152,6 +178,67 @@ describe('sources', () => {
     }
     const causes = (await breakerOf('orders-actuator', 'inventory')).recentTransitions.map((transition) => transition.cause).reverse();
     expect(causes).toEqual(['failure_rate', 'open_timeout_elapsed', 'trials_succeeded']);
+
+    // The notifier sees source breakers as it sees SDK ones: one trip and one recovery per source.
+    const alerts = () =>
+      receiver.received
+        .filter((hook) => hook.path === '/hooks/sources')
+        .map((hook) => ZNotificationEvent.parse(JSON.parse(hook.body)))
+        .map((event) => `${event.service}/${event.breaker.name} ${event.type}`)
+        .sort();
+    const expected = views.flatMap(([service, name]) => [`${service}/${name} breaker.recovered`, `${service}/${name} breaker.tripped`]).sort();
+    await until(
+      'a trip and a recovery alerted for every source',
+      async () => alerts(),
+      (seen) => seen.length >= expected.length,
+    );
+    expect(alerts()).toEqual(expected);
+  });
+
+  it('keeps source breakers in history like SDK data: incidents, the export and the rolled-up buckets', async () => {
+    const from = startedAt;
+    const to = Date.now() + 1_000;
+    const views: Array<[string, string]> = [
+      ['orders-actuator', 'inventory'],
+      ['orders-micrometer', 'inventory'],
+      ['orders-opossum', 'inventory'],
+      ['orders-polly', 'orders-http/inventory'],
+    ];
+    for (const [service, name] of views) {
+      const instance = (await breakerOf(service, name)).instances[0]!.name;
+      const list = await admin.getJson<TIncidentList>(`/api/v1/history/incidents?from=${from}&to=${to}&service=${service}`);
+      expect(
+        list.incidents.map((incident) => ({ breaker: incident.breaker, instances: incident.instances, openings: incident.openings, closed: incident.end !== null })),
+        service,
+      ).toEqual([{ breaker: name, instances: [instance], openings: 1, closed: true }]);
+      const exported = await admin.request(`/api/v1/history/export?format=json&kind=transitions&from=${from}&to=${to}&service=${service}`);
+      expect(exported.status).toBe(200);
+      const { transitions } = (await exported.json()) as { transitions: Array<{ breaker: string; instance: string | null; from: string; to: string }> };
+      expect(
+        transitions.filter((row) => row.instance === instance).map((row) => `${row.breaker} ${row.from}>${row.to}`),
+        service,
+      ).toEqual([`${name} CLOSED>OPEN`, `${name} OPEN>HALF_OPEN`, `${name} HALF_OPEN>CLOSED`]);
+    }
+    const csv = await (await admin.request(`/api/v1/history/export?format=csv&kind=incidents&from=${from}&to=${to}&service=orders-actuator`)).text();
+    expect(csv).toContain('orders-actuator');
+
+    // The calls read from the actuator and the Micrometer scrape are rolled up into the 10 s buckets, as an SDK's would be.
+    const bucketed = async (service: string) =>
+      (
+        await database.query<{ success: number; failure: number }>(
+          `SELECT coalesce(sum(k.success), 0)::int AS success, coalesce(sum(k.failure), 0)::int AS failure
+           FROM breaker_buckets k JOIN breakers b ON b.id = k.breaker_id JOIN services s ON s.id = b.service_id
+           WHERE s.name = $1 AND b.name = 'inventory' AND k.resolution_secs = 10`,
+          [service],
+        )
+      )[0]!;
+    for (const service of ['orders-actuator', 'orders-micrometer', 'orders-opossum']) {
+      await until(
+        `the calls of ${service} in the buckets`,
+        () => bucketed(service),
+        (sums) => sums.success === 20 && sums.failure === 2,
+      );
+    }
   });
 
   it('trips an actuator breaker through its write operation, leaves read-only ones out, and holds the trip across a restart', async () => {
@@ -174,11 +261,13 @@ describe('sources', () => {
       (state) => state === 'FORCED_OPEN',
       10_000,
     );
-    await until(
+    const applied = await until(
       'the delivery to be applied',
       () => operator.getJson<{ lastCommand: { deliveries: Array<{ status: string; state: string | null }> } }>(`/api/v1/breakers/${trip.override!.breakerId}/control`),
       (control) => control.lastCommand.deliveries[0]?.status === 'applied',
     );
+    // The acknowledgement is the actuator's answer to the write: the state it reports back.
+    expect(applied.lastCommand.deliveries[0]!.state).toBe('FORCED_OPEN');
     await until(
       'the panel to show the actuator breaker forced open',
       () => stateOf('orders-actuator', 'inventory'),
@@ -331,6 +420,26 @@ describe('sources', () => {
     );
   }, 150_000);
 
+  it('fails the delivery when the actuator refuses the write operation, and shows the instance read-only from then on', async () => {
+    await fake.script({ op: 'write', allowed: false });
+    const detail = await breakerOf('orders-actuator', 'pricing');
+    const answer = await operator.request(`/api/v1/breakers/${detail.breaker.id}/actions`, { method: 'POST', body: { action: 'trip', scope: { all: true }, reason: 'write refused' } });
+    expect(answer.status, await answer.clone().text()).toBe(201);
+    const control = await until(
+      'the delivery to fail',
+      () => operator.getJson<{ lastCommand: { deliveries: Array<{ status: string; state: string | null; error: string | null }> } }>(`/api/v1/breakers/${detail.breaker.id}/control`),
+      (view) => view.lastCommand.deliveries[0]?.status === 'failed',
+    );
+    expect(control.lastCommand.deliveries[0]).toMatchObject({ state: 'CLOSED', error: 'apply_failed' });
+    expect((await fake.states()).states.pricing).toBe('CLOSED');
+    await until(
+      'the instance to be shown read-only',
+      () => breakerOf('orders-actuator', 'pricing'),
+      (view) => view.instances[0]!.client.readOnly,
+    );
+    await fake.script({ op: 'write', allowed: true });
+  });
+
   it('reads Resilience4j 1.x (names only) with states from the health details, and refuses wrong credentials with a clear error', async () => {
     await fake.script({ op: 'shape', shape: 'r4j1' });
     await fake.script({ op: 'state', breaker: 'pricing', state: 'OPEN' });
@@ -353,5 +462,23 @@ describe('sources', () => {
       async () => (await sources()).find((source) => source.id === wrong.id)?.lastError ?? null,
       (error) => error !== null && error.includes('401'),
     );
+  });
+  it('shows the breakers of a newly added source within one poll interval', async () => {
+    const intervalMs = 5_000;
+    for (const [kind, service, target] of [
+      ['actuator', 'late-actuator', `${fake.url}/actuator`],
+      ['prometheus', 'late-scrape', `${fake.url}/actuator/prometheus`],
+    ] as const) {
+      const added = Date.now();
+      await createSource({ kind, name: `${service} source`, service, targets: [target], pollIntervalMs: intervalMs });
+      await until(
+        `${service} to show its breakers`,
+        () => stateOf(service, 'inventory'),
+        (state) => state === 'CLOSED',
+        3 * intervalMs,
+      );
+      // The first read falls within the first interval; the rest is the read and the API's own time on a busy machine.
+      expect(Date.now() - added, service).toBeLessThan(intervalMs + 3_000);
+    }
   });
 });
