@@ -126,7 +126,9 @@ export async function startPanelServer({ config, logger, createWebApp, now = Dat
     wsEngine: gatedWebSocketServer(readGate),
   });
   // Before any namespace has sockets: the adapters are chosen when namespaces are set up.
-  const broadcasts = config.cluster.enabled ? broadcastDashboardsAcrossServers({ io, databaseUrl: database.url, serverId: config.cluster.serverId, logger }) : null;
+  const broadcasts = config.cluster.enabled
+    ? await broadcastDashboardsAcrossServers({ io, databaseUrl: database.url, redisUrl: config.cluster.redisUrl, serverId: config.cluster.serverId, logger })
+    : null;
   let access;
   let pipeline;
   let cluster: Cluster | null = null;

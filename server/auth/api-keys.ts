@@ -94,8 +94,8 @@ export async function listenForRevokedKeys(databaseUrl: string, onRevoked: (keyI
   return listen(databaseUrl, API_KEY_REVOKED_CHANNEL, onRevoked);
 }
 
-/** LISTEN on one channel with a dedicated client that reconnects after an error. */
-export async function listen(databaseUrl: string, channel: string, onMessage: (payload: string) => void): Promise<{ close(): Promise<void> }> {
+/** LISTEN on one channel with a dedicated client that reconnects after an error; `applicationName` names its connection in pg_stat_activity. */
+export async function listen(databaseUrl: string, channel: string, onMessage: (payload: string) => void, applicationName?: string): Promise<{ close(): Promise<void> }> {
   let closed = false;
   let client: pg.Client | null = null;
   let retry: NodeJS.Timeout | undefined;
@@ -106,7 +106,7 @@ export async function listen(databaseUrl: string, channel: string, onMessage: (p
     retry.unref();
   };
   const connect = async (): Promise<void> => {
-    const next = new pg.Client({ connectionString: databaseUrl });
+    const next = new pg.Client({ connectionString: databaseUrl, application_name: applicationName });
     next.on('notification', (message) => {
       if (message.channel === channel && message.payload) onMessage(message.payload);
     });

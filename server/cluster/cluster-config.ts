@@ -1,6 +1,7 @@
 import os from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { secret } from '../secret-variable';
 
 /** The cluster variables; merged into server/config.ts's ZConfigEnv so one schema checks them all. */
 export const ZClusterEnv = z.object({
@@ -12,6 +13,13 @@ export const ZClusterEnv = z.object({
     .describe('1 to 64 letters, digits, dots, dashes or underscores'),
   CLUSTER_HEARTBEAT_MS: z.coerce.number().int().min(100).max(60_000).default(2_000).describe('milliseconds between server heartbeats, 100 to 60000'),
   CLUSTER_DEAD_AFTER_HEARTBEATS: z.coerce.number().int().min(2).max(100).default(3).describe('missed heartbeats before a server counts as dead, 2 to 100'),
+  // Secret as a whole, like DATABASE_URL: it may hold a password.
+  REDIS_URL: secret(
+    z
+      .url({ protocol: /^rediss?$/ })
+      .optional()
+      .describe('a redis:// or rediss:// URL'),
+  ),
 });
 
 export interface ClusterConfig {
@@ -22,6 +30,8 @@ export interface ClusterConfig {
   heartbeatMs: number;
   /** A server whose last heartbeat is older than this is dead: its instances are stale. */
   deadAfterMs: number;
+  /** Dashboard broadcasts through Redis instead of Postgres. */
+  redisUrl: string | null;
 }
 
 export function clusterConfigFrom(values: z.infer<typeof ZClusterEnv>): ClusterConfig {
@@ -35,5 +45,6 @@ export function clusterConfigFrom(values: z.infer<typeof ZClusterEnv>): ClusterC
         .slice(0, 40)}-${randomBytes(4).toString('hex')}`,
     heartbeatMs: values.CLUSTER_HEARTBEAT_MS,
     deadAfterMs: values.CLUSTER_HEARTBEAT_MS * values.CLUSTER_DEAD_AFTER_HEARTBEATS,
+    redisUrl: values.REDIS_URL ?? null,
   };
 }

@@ -1,14 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import type { Logger } from '../logger';
+import { connectionNameOf } from './connection-names';
 import type { MessageBus } from './message-bus';
 
 // How often the holder's connections are looked for while its answer is awaited, and how long it is awaited at most.
 const HOLDER_CHECK_MS = 200;
 const ANSWER_WITHIN_MS = 5_000;
-
-/** The prefix of application_name on a server's Postgres connections (server/cluster/dashboard-broadcasts.ts sets it). */
-export const connectionNameOf = (serverId: string, purpose: string) => `breaker-panel ${serverId} ${purpose}`;
 
 /**
  * An instance's run is counted by one server at a time (counter_baselines.counted_by).
@@ -16,8 +14,9 @@ export const connectionNameOf = (serverId: string, purpose: string) => `breaker-
  * still up (its connection dropped, a balancer moved it), that one writes
  * everything it counted before the new one loads the stored counters and
  * counts on: else the span it had counted and not yet written would be
- * counted twice. A holder that is gone (its connections to Postgres are)
- * wrote nothing more and never will: the new server counts on at once.
+ * counted twice. A holder that is gone (its cluster bus connection to
+ * Postgres is) wrote nothing more and never will: the new server counts on
+ * at once.
  */
 export function createCountingHandover({
   pool,
@@ -46,9 +45,7 @@ export function createCountingHandover({
   });
 
   const holderConnected = async (holder: string) => {
-    const { rows } = await pool.query<{ connected: boolean }>('SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE left(application_name, length($1)) = $1) AS connected', [
-      connectionNameOf(holder, ''),
-    ]);
+    const { rows } = await pool.query<{ connected: boolean }>('SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE application_name = left($1, 63)) AS connected', [connectionNameOf(holder, 'bus')]);
     return rows[0]?.connected ?? false;
   };
 

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { listen } from '../auth/api-keys';
 import type { Logger } from '../logger';
 import { busTopics, type BusBody, type BusTopic } from './bus-topics';
+import { connectionNameOf } from './connection-names';
 
 export const CLUSTER_BUS_CHANNEL = 'panel_cluster';
 /**
@@ -57,9 +58,15 @@ export async function startMessageBus({ databaseUrl, pool, serverId, logger }: {
     deliver(envelope.topic, envelope.from, envelope.body);
   };
 
-  const listener = await listen(databaseUrl, CLUSTER_BUS_CHANNEL, (payload) => {
-    onNotification(payload).catch((error: unknown) => logger.error({ err: error }, 'cluster bus: reading a message failed'));
-  });
+  // Its connection's name tells the other servers this one is up (counting-handover.ts).
+  const listener = await listen(
+    databaseUrl,
+    CLUSTER_BUS_CHANNEL,
+    (payload) => {
+      onNotification(payload).catch((error: unknown) => logger.error({ err: error }, 'cluster bus: reading a message failed'));
+    },
+    connectionNameOf(serverId, 'bus'),
+  );
 
   return {
     serverId,

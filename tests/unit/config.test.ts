@@ -37,7 +37,8 @@ describe('loadConfig', () => {
     expect(loadConfig({}, ROOT).cluster.enabled).toBe(false);
     expect(() => loadConfig({ CLUSTER: 'on' }, ROOT)).toThrow('CLUSTER=on needs DATABASE_URL');
     const config = loadConfig({ CLUSTER: 'on', DATABASE_URL: 'postgresql://u:p@db.internal:5432/panel', SERVER_ID: 'panel-2', CLUSTER_HEARTBEAT_MS: '500' }, ROOT);
-    expect(config.cluster).toEqual({ enabled: true, serverId: 'panel-2', heartbeatMs: 500, deadAfterMs: 1_500 });
+    expect(config.cluster).toEqual({ enabled: true, serverId: 'panel-2', heartbeatMs: 500, deadAfterMs: 1_500, redisUrl: null });
+    expect(loadConfig({ CLUSTER: 'on', DATABASE_URL: 'postgresql://u:p@db.internal:5432/panel', REDIS_URL: 'redis://cache.internal:6379' }, ROOT).cluster.redisUrl).toBe('redis://cache.internal:6379');
     expect(() => loadConfig({ SERVER_ID: 'a b' }, ROOT)).toThrow('Invalid SERVER_ID="a b": expected 1 to 64 letters, digits, dots, dashes or underscores');
     // Without SERVER_ID each start is a server of its own.
     expect(loadConfig({}, ROOT).cluster.serverId).not.toBe(loadConfig({}, ROOT).cluster.serverId);
@@ -54,6 +55,7 @@ describe('loadConfig', () => {
     ['ADMIN_PASSWORD', 'hunter2', 'Invalid ADMIN_PASSWORD (value not shown): expected a password of 12 characters or more for the first admin'],
     ['DATABASE_URL', 'mysql://panel:s3cret-pw@db.internal/panel', 'Invalid DATABASE_URL (value not shown): expected a postgres:// or postgresql:// URL'],
     ['DATABASE_URL', 'postgresql://panel:s3cret pw@db internal/panel', 'Invalid DATABASE_URL (value not shown): expected a postgres:// or postgresql:// URL'],
+    ['REDIS_URL', 'http://panel:s3cret-pw@cache.internal:6379', 'Invalid REDIS_URL (value not shown): expected a redis:// or rediss:// URL'],
   ])('names a bad %s and what it expects, never its value', (variable, value, message) => {
     let thrown: unknown;
     try {
@@ -69,7 +71,7 @@ describe('loadConfig', () => {
   it('marks every variable that can hold a secret as secret, and describes every variable', () => {
     const variables = Object.entries(ZConfigEnv.shape);
     const secret = variables.filter(([, schema]) => secretVariables.has(schema)).map(([name]) => name);
-    expect(secret.sort()).toEqual(['ADMIN_PASSWORD', 'DATABASE_URL', 'METRICS_TOKEN', 'SOURCE_CREDENTIALS_KEY']);
+    expect(secret.sort()).toEqual(['ADMIN_PASSWORD', 'DATABASE_URL', 'METRICS_TOKEN', 'REDIS_URL', 'SOURCE_CREDENTIALS_KEY']);
     // A new variable named like a secret fails here until it is marked.
     const secretByName = variables.map(([name]) => name).filter((name) => /PASSWORD|TOKEN|SECRET|KEY|CREDENTIAL|_URL$/.test(name));
     expect(secretByName.filter((name) => !secret.includes(name))).toEqual([]);

@@ -1,21 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startPanelProcess, type PanelProcess } from '../../fixtures/panel-process';
 import { signIn, type SignedInClient } from '../../fixtures/signed-in';
 import { createEmptyDatabase, type TestDatabase } from '../../fixtures/test-database';
+import { freePort } from '../../fixtures/free-port';
 
 const SERVICE = 'checkout';
 const BREAKER = 'payments-api';
 const INSTANCE = 'http-round-robin';
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 interface Answer {
   status: number;

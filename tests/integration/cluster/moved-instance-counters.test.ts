@@ -1,23 +1,15 @@
-import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startPanelProcess, type PanelProcess } from '../../fixtures/panel-process';
 import { startRoundRobinProxy, type RoundRobinProxy } from '../../fixtures/round-robin-proxy';
 import { startSdkService, type SdkServiceProcess } from '../../fixtures/sdk-service-process';
 import { storedService } from '../../fixtures/stored-counters';
 import { createEmptyDatabase, type TestDatabase } from '../../fixtures/test-database';
+import { freePort } from '../../fixtures/free-port';
 
 const SERVICE = 'checkout';
 const BREAKER = 'payments-api';
 // Buckets are 10 s: each server holds the instance across a bucket's end, so it stores some of the run and loses the rest when killed.
 const HOLD_MS = 12_000;
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const portOf = (server: PanelProcess) => Number(new URL(server.url).port);

@@ -1,4 +1,3 @@
-import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { TBreakerDetail } from '../../../lib/api/breaker-detail.js';
 import { startPanelProcess, type PanelProcess } from '../../fixtures/panel-process';
@@ -7,20 +6,13 @@ import { startSdkService, type SdkServiceProcess } from '../../fixtures/sdk-serv
 import { signIn, type SignedInClient } from '../../fixtures/signed-in';
 import { storedService } from '../../fixtures/stored-counters';
 import { createEmptyDatabase, type TestDatabase } from '../../fixtures/test-database';
+import { freePort } from '../../fixtures/free-port';
 
 const SERVICE = 'checkout';
 const BREAKER = 'payments-api';
 const INSTANCES = ['rolling-1', 'rolling-2', 'rolling-3'];
 const IDS = ['a', 'b', 'c'] as const;
 type Id = (typeof IDS)[number];
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -1,5 +1,4 @@
 import { spawn } from 'node:child_process';
-import net from 'node:net';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { io, type Socket } from 'socket.io-client';
@@ -20,6 +19,7 @@ import { signIn, type SignedInClient } from '../../fixtures/signed-in';
 import { createEmptyDatabase, type TestDatabase } from '../../fixtures/test-database';
 import { startWebhookReceiver } from '../notify/webhook-receiver';
 import type { TPartBatch } from '../../../server/cluster/part-wire';
+import { freePort } from '../../fixtures/free-port';
 
 const SERVICE = 'checkout';
 const BREAKER = 'payments-api';
@@ -27,14 +27,6 @@ const IDS = ['a', 'b', 'c'] as const;
 const HEARTBEAT_MS = 300;
 const nginx = findNginx();
 const PYTHON_REPORTER = path.resolve(import.meta.dirname, '../ingest/http-reporter.py');
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string, timeoutMs = 15_000): Promise<T> {
   const until = Date.now() + timeoutMs;
