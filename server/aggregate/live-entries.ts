@@ -4,8 +4,13 @@ import type { TWindowSnapshot } from '../../lib/protocol/breaker-report.js';
 import type { TBreakerState } from '../../lib/protocol/breaker-state.js';
 import type { TLabels } from '../../lib/protocol/identity.js';
 import type { CounterRow } from './counter-deltas';
-import type { RecentWindow } from './recent-window';
-import type { StateCounts } from './state-counts';
+import { DirtyBreakers } from './dirty-breakers';
+import { countPair, refreshServiceState, setPairState } from './live-states';
+import { OUTCOME_KINDS } from './outcome-kinds';
+import { PairCounters } from './pair-counters';
+import { PendingWrites } from './pending-writes';
+import { RecentWindow } from './recent-window';
+import { StateCounts } from './state-counts';
 
 /** What registration (or the catalog) says of an instance. */
 export interface InstanceIdentity {
@@ -21,11 +26,7 @@ export interface InstanceIdentity {
   sdk?: { name: string; language: string } | null;
 }
 
-/**
- * One breaker on one instance. Its counter row (CounterRow: cumulative
- * totals of the current run, as wide as its histograms have been) is kept in
- * shared pages (pair-counters.ts).
- */
+/** One breaker on one instance; its counter row lies in pages shared with other pairs (pair-counters.ts). */
 export interface PairState extends CounterRow {
   breakerId: string;
   instanceId: string;
@@ -71,15 +72,110 @@ export interface BreakerState {
   slot: number;
   /** Equal to the dirty generation while the breaker is in the dirty set (dirty-breakers.ts). */
   dirtyIn: number;
-  /**
-   * The states and would-be states of its live (not stale) instances that
-   * have a state, and how many of its instances are stale, kept in step with
-   * every change (live-states.ts): neither the service-wide state nor a
-   * summary scans the instances.
-   */
+  /** Its live instances' states and would-be states, and its stale pairs, kept in step with every change (live-states.ts): nothing scans the instances. */
   live: StateCounts;
   liveWouldBe: StateCounts;
   stalePairs: number;
   /** The clients of its instances, for the overview; null once an instance's client may have changed (worked out again when asked). */
   clients: { kinds: TReporterClientKind[]; httpInstances: number } | null;
+}
+
+export interface AggregateOptions {
+  now: () => number;
+  /** An instance is stale once it has not reported for this long. */
+  staleAfterMs: number;
+  bucketSeconds: number;
+}
+
+/**
+ * Every instance, breaker and pair this server holds, and what each change
+ * goes through: the pairs' counters, the writes owed to the database, and the
+ * breakers the dashboards have not been sent yet.
+ */
+export class LiveEntries {
+  readonly instances = new Map<string, InstanceState>();
+  readonly breakers = new Map<string, BreakerState>();
+  readonly pending: PendingWrites;
+  readonly counters: PairCounters;
+  readonly dirty = new DirtyBreakers(this.breakers);
+  readonly demoServices = new Set<string>();
+  readonly now: () => number;
+  readonly staleAfterMs: number;
+
+  constructor({ now, staleAfterMs, bucketSeconds }: AggregateOptions) {
+    this.now = now;
+    this.staleAfterMs = staleAfterMs;
+    this.pending = new PendingWrites(bucketSeconds * 1000);
+    this.counters = new PairCounters(this.pending);
+  }
+
+  /** The breaker of an id, made when new; a declared config replaces the one it had. */
+  breakerEntry(id: string, serviceId: string, serviceName: string, name: string, config: TBreakerConfig | null): BreakerState {
+    let breaker = this.breakers.get(id);
+    if (!breaker) {
+      const slot = this.pending.breakerSlot(id);
+      breaker = {
+        id,
+        serviceId,
+        serviceName,
+        name,
+        config,
+        pairs: new Map(),
+        recent: new RecentWindow(this.pending, slot),
+        totals: new Float64Array(OUTCOME_KINDS.length),
+        serviceState: null,
+        stateSince: null,
+        lastReportAt: null,
+        slot,
+        dirtyIn: -1,
+        live: new StateCounts(),
+        liveWouldBe: new StateCounts(),
+        stalePairs: 0,
+        clients: null,
+      };
+      this.breakers.set(id, breaker);
+    } else if (config) breaker.config = config;
+    return breaker;
+  }
+
+  /** The pair of a breaker on an instance, made when new. */
+  pairEntry(instance: InstanceState, breaker: BreakerState): PairState {
+    let pair = instance.pairs.get(breaker.name);
+    if (!pair) {
+      pair = {
+        breakerId: breaker.id,
+        instanceId: instance.id,
+        instance,
+        breaker,
+        state: null,
+        wouldBe: null,
+        stateSince: null,
+        window: null,
+        config: null,
+        lastReportAt: null,
+        ...this.counters.newRow(),
+        hasBaseline: false,
+        slot: this.pending.pairSlot(instance.id, breaker.id),
+      };
+      instance.pairs.set(breaker.name, pair);
+      instance.reported = null;
+      breaker.pairs.set(instance.id, pair);
+      breaker.clients = null;
+      countPair(pair, 1);
+    }
+    return pair;
+  }
+
+  /** Marks a breaker for the dashboards; a change other than counters may move its service-wide state. */
+  touch(breaker: BreakerState, at: number, countersOnly = false): void {
+    if (!countersOnly) refreshServiceState(breaker, at);
+    this.dirty.mark(breaker, !countersOnly);
+  }
+
+  /** Sets a pair's state, queuing it to be stored when it changed. */
+  movePair(pair: PairState, state: TBreakerState, wouldBe: TBreakerState | null, at: number): boolean {
+    if (!setPairState(pair, state, wouldBe, at)) return false;
+    this.pending.markState(pair);
+    return true;
+  }
 }

@@ -1,5 +1,5 @@
 import type { TBreakerState } from '../../lib/protocol/breaker-state.js';
-import type { BreakerState, InstanceState, PairState } from './live-entries';
+import type { BreakerState, InstanceState, LiveEntries, PairState } from './live-entries';
 
 /**
  * Counts a pair into (+1) or out of (-1) its breaker's live state counts.
@@ -40,4 +40,17 @@ export function refreshServiceState(breaker: BreakerState, at: number): void {
   if (state === breaker.serviceState) return;
   breaker.serviceState = state;
   breaker.stateSince = at;
+}
+
+/** Marks instances that stopped reporting as stale; returns how many turned stale. */
+export function checkLiveness(live: LiveEntries): number {
+  const at = live.now();
+  let turned = 0;
+  for (const instance of live.instances.values()) {
+    if (instance.stale || instance.lastSeenAt === null || at - instance.lastSeenAt <= live.staleAfterMs) continue;
+    setStale(instance, true);
+    turned += 1;
+    for (const pair of instance.pairs.values()) live.touch(pair.breaker, at);
+  }
+  return turned;
 }

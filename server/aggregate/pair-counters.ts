@@ -79,7 +79,7 @@ export class PairCounters {
    * taken (call right after PendingWrites.take): its totals less what its
    * buckets still owed (the open one) counted.
    */
-  countedThrough(instance: InstanceState): { runId: string; breakerIds: string[]; widths: number[]; totals: Float64Array } | null {
+  countedThrough(instance: Readonly<InstanceState>): { runId: string; breakerIds: string[]; widths: number[]; totals: Float64Array } | null {
     if (!instance.runId) return null;
     const breakerIds: string[] = [];
     const widths: number[] = [];

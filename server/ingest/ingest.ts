@@ -66,26 +66,17 @@ export function createIngest({ aggregate, catalog, transitions, now, onTransitio
     return id;
   }
 
-  /** Breaker ids by name, creating breakers a reporter names without having declared them. */
-  async function breakerIds(reporter: ReporterIdentity, instanceId: string, names: readonly string[]): Promise<Map<string, string>> {
-    const ids = new Map<string, string>();
-    const missing: string[] = [];
-    for (const name of names) {
-      const id = aggregate.breakerId(instanceId, name);
-      if (id) ids.set(name, id);
-      else missing.push(name);
-    }
-    if (missing.length > 0) {
-      const created = await catalog.ensureBreakers(reporter.serviceId, missing);
-      const identity = aggregate.instance(instanceId)!;
-      aggregate.register(
-        identity,
-        [...created].map(([name, breakerId]) => ({ breakerId, name, config: null })),
-        null,
-      );
-      for (const [name, id] of created) ids.set(name, id);
-    }
-    return ids;
+  /** Creates the breakers a reporter names without having declared them. */
+  async function declareMissing(reporter: ReporterIdentity, instanceId: string, names: readonly string[]): Promise<void> {
+    const instance = aggregate.instances.get(instanceId)!;
+    const missing = names.filter((name) => !instance.pairs.has(name));
+    if (missing.length === 0) return;
+    const created = await catalog.ensureBreakers(reporter.serviceId, missing);
+    aggregate.register(
+      instance,
+      [...created].map(([name, breakerId]) => ({ breakerId, name, config: null })),
+      null,
+    );
   }
 
   // Loads under way, so that the batches and polls of one instance arriving together read it once.
@@ -202,7 +193,7 @@ export function createIngest({ aggregate, catalog, transitions, now, onTransitio
       authorise(reporter, message.service);
       const instanceId = instanceOf(reporter, message.instanceId);
       // Nearly every report names only breakers the instance declared; others are created first.
-      if (!aggregate.knowsBreakers(instanceId, message.names)) await breakerIds(reporter, instanceId, message.names);
+      if (!aggregate.knowsBreakers(instanceId, message.names)) await declareMissing(reporter, instanceId, message.names);
       aggregate.applyReport(instanceId, message);
       counters?.reportReceived(message.names.length);
       if (message.numbers.heldOverrides.length > 0) onHeldOverrides?.(instanceId, heldOverrides(message));
@@ -219,8 +210,8 @@ export function createIngest({ aggregate, catalog, transitions, now, onTransitio
       const rows = [];
       for (const message of messages) {
         const instanceId = instanceOf(reporter, message.instanceId);
-        const ids = await breakerIds(reporter, instanceId, [message.breaker]);
-        rows.push({ message, instanceId, breakerId: ids.get(message.breaker)! });
+        await declareMissing(reporter, instanceId, [message.breaker]);
+        rows.push({ message, instanceId, breakerId: aggregate.instances.get(instanceId)!.pairs.get(message.breaker)!.breakerId });
       }
       const stored = await transitions.insertReported(
         rows.map(({ message, instanceId, breakerId }) => ({ ...message, serviceId: reporter.serviceId, breakerId, instanceId, at: new Date(message.at) })),
@@ -230,20 +221,8 @@ export function createIngest({ aggregate, catalog, transitions, now, onTransitio
         const id = stored.get(transitionKey(instanceId, message.runId, message.sequence));
         if (!id) continue;
         aggregate.applyTransition(instanceId, message, breakerId);
-        onTransition({
-          id,
-          breakerId,
-          service: reporter.serviceName,
-          breaker: message.breaker,
-          instance: message.instanceId,
-          from: message.from,
-          to: message.to,
-          wouldBe: message.wouldBe,
-          cause: message.cause,
-          failureRate: message.failureRate,
-          slowCallRate: message.slowCallRate,
-          at: message.at,
-        });
+        const { breaker, from, to, wouldBe, cause, failureRate, slowCallRate, at } = message;
+        onTransition({ id, breakerId, service: reporter.serviceName, breaker, instance: message.instanceId, from, to, wouldBe, cause, failureRate, slowCallRate, at });
       }
     },
 
