@@ -27,21 +27,32 @@ export interface InstanceIdentity {
 }
 
 /** One breaker on one instance; its counter row lies in pages shared with other pairs (pair-counters.ts). */
-export interface PairState extends CounterRow {
-  breakerId: string;
-  instanceId: string;
-  instance: InstanceState;
-  breaker: BreakerState;
-  state: TBreakerState | null;
-  wouldBe: TBreakerState | null;
-  stateSince: number | null;
-  window: TWindowSnapshot | null;
-  config: TBreakerConfig | null;
-  lastReportAt: number | null;
+export class PairState implements CounterRow {
+  readonly breakerId: string;
+  readonly instanceId: string;
+  state: TBreakerState | null = null;
+  wouldBe: TBreakerState | null = null;
+  stateSince: number | null = null;
+  window: TWindowSnapshot | null = null;
+  config: TBreakerConfig | null = null;
+  lastReportAt: number | null = null;
+  totals: Float64Array;
+  rowAt: number;
+  width: number;
   /** False until a baseline is known for this run: until then the totals mean nothing. */
-  hasBaseline: boolean;
-  /** This pair's row in the pending per-instance buckets. */
-  slot: number;
+  hasBaseline = false;
+
+  constructor(
+    readonly instance: InstanceState,
+    readonly breaker: BreakerState,
+    row: CounterRow,
+    /** This pair's row in the pending per-instance buckets. */
+    readonly slot: number,
+  ) {
+    this.breakerId = breaker.id;
+    this.instanceId = instance.id;
+    ({ totals: this.totals, rowAt: this.rowAt, width: this.width } = row);
+  }
 }
 
 export interface InstanceState extends Required<Omit<InstanceIdentity, 'demo'>> {
@@ -55,29 +66,36 @@ export interface InstanceState extends Required<Omit<InstanceIdentity, 'demo'>> 
   reported: { names: readonly string[]; pairs: Array<PairState | undefined>; complete: boolean } | null;
 }
 
-export interface BreakerState {
-  id: string;
-  serviceId: string;
-  serviceName: string;
-  name: string;
-  config: TBreakerConfig | null;
-  pairs: Map<string, PairState>;
-  recent: RecentWindow;
+export class BreakerState {
+  readonly pairs = new Map<string, PairState>();
+  readonly recent: RecentWindow;
   /** Outcome counts since this server started (deltas summed): Prometheus counters. */
-  totals: Float64Array;
-  serviceState: TBreakerState | null;
-  stateSince: number | null;
-  lastReportAt: number | null;
+  readonly totals = new Float64Array(OUTCOME_KINDS.length);
+  serviceState: TBreakerState | null = null;
+  stateSince: number | null = null;
+  lastReportAt: number | null = null;
   /** This breaker's row in the pending service-wide buckets. */
-  slot: number;
+  readonly slot: number;
   /** Equal to the dirty generation while the breaker is in the dirty set (dirty-breakers.ts). */
-  dirtyIn: number;
+  dirtyIn = -1;
   /** Its live instances' states and would-be states, and its stale pairs, kept in step with every change (live-states.ts): nothing scans the instances. */
-  live: StateCounts;
-  liveWouldBe: StateCounts;
-  stalePairs: number;
+  readonly live = new StateCounts();
+  readonly liveWouldBe = new StateCounts();
+  stalePairs = 0;
   /** The clients of its instances, for the overview; null once an instance's client may have changed (worked out again when asked). */
-  clients: { kinds: TReporterClientKind[]; httpInstances: number } | null;
+  clients: { kinds: TReporterClientKind[]; httpInstances: number } | null = null;
+
+  constructor(
+    readonly id: string,
+    readonly serviceId: string,
+    readonly serviceName: string,
+    readonly name: string,
+    public config: TBreakerConfig | null,
+    pending: PendingWrites,
+  ) {
+    this.slot = pending.breakerSlot(id);
+    this.recent = new RecentWindow(pending, this.slot);
+  }
 }
 
 export interface AggregateOptions {
@@ -112,29 +130,8 @@ export class LiveEntries {
   /** The breaker of an id, made when new; a declared config replaces the one it had. */
   breakerEntry(id: string, serviceId: string, serviceName: string, name: string, config: TBreakerConfig | null): BreakerState {
     let breaker = this.breakers.get(id);
-    if (!breaker) {
-      const slot = this.pending.breakerSlot(id);
-      breaker = {
-        id,
-        serviceId,
-        serviceName,
-        name,
-        config,
-        pairs: new Map(),
-        recent: new RecentWindow(this.pending, slot),
-        totals: new Float64Array(OUTCOME_KINDS.length),
-        serviceState: null,
-        stateSince: null,
-        lastReportAt: null,
-        slot,
-        dirtyIn: -1,
-        live: new StateCounts(),
-        liveWouldBe: new StateCounts(),
-        stalePairs: 0,
-        clients: null,
-      };
-      this.breakers.set(id, breaker);
-    } else if (config) breaker.config = config;
+    if (!breaker) this.breakers.set(id, (breaker = new BreakerState(id, serviceId, serviceName, name, config, this.pending)));
+    else if (config) breaker.config = config;
     return breaker;
   }
 
@@ -142,21 +139,7 @@ export class LiveEntries {
   pairEntry(instance: InstanceState, breaker: BreakerState): PairState {
     let pair = instance.pairs.get(breaker.name);
     if (!pair) {
-      pair = {
-        breakerId: breaker.id,
-        instanceId: instance.id,
-        instance,
-        breaker,
-        state: null,
-        wouldBe: null,
-        stateSince: null,
-        window: null,
-        config: null,
-        lastReportAt: null,
-        ...this.counters.newRow(),
-        hasBaseline: false,
-        slot: this.pending.pairSlot(instance.id, breaker.id),
-      };
+      pair = new PairState(instance, breaker, this.counters.newRow(), this.pending.pairSlot(instance.id, breaker.id));
       instance.pairs.set(breaker.name, pair);
       instance.reported = null;
       breaker.pairs.set(instance.id, pair);

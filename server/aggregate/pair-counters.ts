@@ -64,7 +64,7 @@ export class PairCounters {
     takeDelta(pair, pair.hasBaseline, numbers, b, this.delta);
     pair.hasBaseline = true;
     const counted = !isEmptyRow(this.delta);
-    if (counted) this.pending.addPairCounts(pair.slot, bucket, this.delta, width);
+    if (counted) this.pending.instanceBuckets.add(pair.slot, bucket, this.delta, width);
     return { width, counted };
   }
 
