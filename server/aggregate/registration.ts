@@ -1,6 +1,7 @@
 import type { TReporterTransport } from '../../lib/api/reporter-client.js';
 import type { TBreakerConfig } from '../../lib/protocol/breaker-config.js';
 import type { TBreakerState } from '../../lib/protocol/breaker-state.js';
+import type { CounterBaselineRow } from '../store/baseline-store';
 import type { InstanceIdentity, LiveEntries } from './live-entries';
 import { countPair, setStale } from './live-states';
 
@@ -81,16 +82,14 @@ export function registration(live: LiveEntries) {
       live.touch(breaker, stateSince);
     },
 
-    /**
-     * A pair's counters as a server stored them for this run (after a restart,
-     * or when the run's reporter moved here): counting goes on from there
-     * (pair-counters.ts, restore). Ignored for another run.
-     */
-    restoreCounted(instanceId: string, runId: string, breakerId: string, totals: ArrayLike<number>): void {
+    /** A run's counters as a server stored them (after a restart, or when its reporter moved here): counting goes on from there; ignored for another run. */
+    restoreCounted({ instanceId, runId, breakerIds, widths, totals }: CounterBaselineRow): void {
       const instance = instances.get(instanceId);
-      const breaker = breakers.get(breakerId);
-      if (!instance || !breaker || instance.runId !== runId) return;
-      counters.restore(live.pairEntry(instance, breaker), totals);
+      if (!instance || instance.runId !== runId) return;
+      for (let i = 0, at = 0; i < breakerIds.length; at += widths[i]!, i++) {
+        const breaker = breakers.get(breakerIds[i]!);
+        if (breaker) counters.restore(live.pairEntry(instance, breaker), totals.subarray(at, at + widths[i]!));
+      }
     },
 
     /** How an instance reached this server last: a socket, or HTTP batches and polls. */

@@ -24,19 +24,9 @@ export interface IngestDependencies {
   /** Called with an instance's acknowledgement of an operator command. */
   onCommandAck(instanceId: string, ack: TCommandAck): Promise<void>;
   counters?: IngestCounters;
-  /**
-   * Called, and awaited, on every registration: a run no server has stored
-   * starts from zero, which is stored (counter_baselines) so that a server
-   * restarted before the run's first bucket is written counts the run in
-   * full; a run already stored (counted by another server, or by this one
-   * before) answers its stored counters, from which the run counts on.
-   */
+  /** Awaited on every registration: stores a new run's zero counters, or answers those a server stored for the run, to count on from (counter_baselines). */
   onRunRegistered?: (run: { instanceId: string; runId: string; breakerIds: string[] }) => Promise<CounterBaselineRow | null>;
-  /**
-   * Loads an instance of a service from the database by name, when it
-   * registered with another server (HTTP reporters behind a round-robin
-   * balancer): its id, or undefined when no such instance is stored.
-   */
+  /** Loads by name an instance of a service that registered with another server (HTTP reporters behind a balancer); its id, if stored. */
   loadInstance?: (serviceId: string, name: string) => Promise<string | undefined>;
   /** Called with the overrides issued by the panel that a report says an instance still holds. */
   onHeldOverrides?: (instanceId: string, held: ReturnType<typeof heldOverrides>) => void;
@@ -84,11 +74,7 @@ export function createIngest({ aggregate, catalog, transitions, now, onTransitio
   let counting = true;
 
   return {
-    /**
-     * Makes sure this server knows the instances a request names that
-     * registered with another server: HTTP reporters register once, with
-     * whichever server the balancer sent that batch to.
-     */
+    /** Makes sure this server knows the instances a request names: HTTP reporters register once, with whichever server the balancer chose. */
     async findRegistered(reporter: ReporterIdentity, names: Iterable<string>): Promise<void> {
       if (!loadInstance) return;
       for (const name of new Set(names)) {
@@ -122,11 +108,7 @@ export function createIngest({ aggregate, catalog, transitions, now, onTransitio
       instanceIds.set(instanceKey(serviceId, name), instanceId);
     },
 
-    /**
-     * Checks a whole HTTP batch before any of it is applied, so that a batch
-     * that would fail half-way changes nothing. Returns the instances it
-     * speaks for (by name) with their runs.
-     */
+    /** Checks a whole HTTP batch before any of it is applied, so a batch that would fail half-way changes nothing; returns its instances' runs by name. */
     checkBatch(reporter: ReporterIdentity, batch: { register?: TInstanceRegister; reports: TReport[]; transitions: TTransition[]; commandAcks: TCommandAck[] }): Map<string, string> {
       const runs = new Map<string, string>();
       for (const message of [...(batch.register ? [batch.register] : []), ...batch.reports, ...batch.transitions, ...batch.commandAcks]) {
@@ -171,19 +153,12 @@ export function createIngest({ aggregate, catalog, transitions, now, onTransitio
         message.breakers.map((breaker) => ({ breakerId: ids.get(breaker.name)!, name: breaker.name, config: breaker.config })),
         now(),
       );
-      if (stored) {
-        for (let i = 0, at = 0; i < stored.breakerIds.length; at += stored.widths[i]!, i++)
-          aggregate.restoreCounted(instanceId, message.runId, stored.breakerIds[i]!, stored.totals.subarray(at, at + stored.widths[i]!));
-      }
+      if (stored) aggregate.restoreCounted(stored);
       aggregate.setTransport(instanceId, transport);
       return { instanceId };
     },
 
-    /**
-     * The server is stopping: reports are refused from now on (`unavailable`),
-     * so that what it writes next is everything it counted. Its reporters'
-     * next reports go to another server, which counts on from what was written.
-     */
+    /** The server is stopping: reports are refused (`unavailable`) so that its last flush holds all it counted; another server counts on. */
     stopCounting(): void {
       counting = false;
     },
@@ -199,11 +174,7 @@ export function createIngest({ aggregate, catalog, transitions, now, onTransitio
       if (message.numbers.heldOverrides.length > 0) onHeldOverrides?.(instanceId, heldOverrides(message));
     },
 
-    /**
-     * Stores transitions (one statement for the lot) and only then applies
-     * them; duplicates are dropped by (instance, run, sequence) and still
-     * count as stored, so the reporter stops replaying them.
-     */
+    /** Stores transitions, then applies them; a duplicate (instance, run, sequence) counts as stored, so the reporter stops replaying it. */
     async transitions(reporter: ReporterIdentity, messages: TTransition[]): Promise<void> {
       if (messages.length === 0) return;
       for (const message of messages) authorise(reporter, message.service);

@@ -31,7 +31,7 @@ function server(clock: { now: number }) {
 }
 
 function restore(aggregate: Aggregate, runId: string, stored: NonNullable<ReturnType<Aggregate['counters']['countedThrough']>>) {
-  for (let i = 0, at = 0; i < stored.breakerIds.length; at += stored.widths[i]!, i++) aggregate.restoreCounted('i-a', runId, stored.breakerIds[i]!, stored.totals.subarray(at, at + stored.widths[i]!));
+  aggregate.restoreCounted({ ...stored, instanceId: 'i-a', runId });
 }
 
 describe('a run counted by one server, then another', () => {
