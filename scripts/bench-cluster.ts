@@ -220,9 +220,12 @@ async function main(): Promise<void> {
   // One server alone, the same fleet and load: the cost of clustering is measured against it.
   console.log('one server alone (CLUSTER=off), its own database');
   const single = await startPanel('single panel', { DATABASE_URL: postgres.urlFor('single'), CLUSTER: 'off', BENCH_SERVICES: services });
+  // The same dashboard as the cluster's, so that both do the same work.
+  const singleDashboard = await watchDashboard(single.url, ADMIN);
   const singleFleet = startFleet(args, [single.url], single.keys);
   await connectFleet(singleFleet, 'the server');
   const alone = await pacedPhase(singleFleet, args, args.warmup, args.duration, { servers: () => [single.panel.pid], postgres: postgresPids });
+  singleDashboard.close();
   singleFleet.send({ type: 'close' });
   await singleFleet.stop();
   await single.panel.stop(20_000);

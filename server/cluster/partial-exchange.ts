@@ -4,17 +4,17 @@ import type { Aggregate } from '../aggregate/aggregate';
 import { listen } from '../auth/api-keys';
 import type { Logger } from '../logger';
 import { withoutRows } from './merge-partials';
-import { fromBody, toBody, ZPartialBody, type TPartialBody } from './partial-wire';
+import { createPartDecoder } from './part-decoder';
+import { createPartEncoder } from './part-encoder';
+import { ZPartBatch, type TPartBatch } from './part-wire';
 import type { RemotePartials } from './remote-partials';
 import type { ServerRegistry } from './server-registry';
 
 export const PARTIALS_CHANNEL = 'panel_partials';
-// Rows per upsert statement: a few hundred kilobytes each.
-const UPSERT_BATCH = 500;
-// Past a bucket's start, when every held breaker's part is written again: reports that arrive by then are in it.
-const REFRESH_AFTER_BUCKET_MS = 100;
+// Past a bucket's start, when a whole batch is written: reports that arrive by then are in it.
+const WHOLE_AFTER_BUCKET_MS = 100;
 
-const ZNotice = z.union([z.object({ server: z.string(), seq: z.string().regex(/^\d+$/) }), z.object({ server: z.string(), reset: z.literal(true), previous: z.string() })]);
+const ZNotice = z.union([z.object({ server: z.string(), number: z.number().int() }), z.object({ server: z.string(), reset: z.literal(true), previous: z.string() })]);
 
 /**
  * The id under which a server's parts of its previous run are kept (SERVER_ID
@@ -27,14 +27,15 @@ export const serverOfParts = (partsServerId: string) => partsServerId.split('~')
 
 /**
  * Carries the servers' parts of the breakers' views between the servers
- * (CLUSTER=on). This server upserts the parts that changed into
- * cluster_partials in batches and sends one NOTIFY per batch on
- * `panel_partials` with the batch's highest `seq` (a payload of a few dozen
- * bytes, whatever the number of breakers); the others read the rows of this
- * server newer than the last they read. A server that starts reads the
- * whole table first, so it has the whole picture, not only what changes
- * after. Its rows of an earlier run under the same SERVER_ID (a restart)
- * are kept under previousRunOf(id), a server that is never alive: their
+ * (CLUSTER=on). Each publish is one row of cluster_part_batches holding
+ * every part that changed (of each, only the instance rows that changed),
+ * numbered per server, and one NOTIFY on `panel_partials` naming the server
+ * and number; the others read that server's batches past the last they
+ * applied. At start and at each bucket's start a server writes a whole
+ * batch, which replaces what the others had of it and lets a server that
+ * joins (or missed a batch) start from there; older batches are deleted.
+ * Its batches of an earlier run under the same SERVER_ID (a restart) are
+ * kept under previousRunOf(id), a server that is never alive: their
  * instances show stale until they report again, here or elsewhere. The
  * registry's liveness says which parts are shown stale.
  */
@@ -59,31 +60,44 @@ export async function startPartialExchange({
   registry: Pick<ServerRegistry, 'list'>;
   heartbeatMs: number;
   publishEveryMs: number;
-  /**
-   * The aggregate's time bucket: at each bucket's start every held breaker's
-   * part is written again, so that the others' copies of quiet breakers move
-   * on with the recent window, and an emptied table (a Postgres crash) fills again.
-   */
+  /** The aggregate's time bucket: a whole batch follows each bucket's start, so the others' copies of quiet breakers move on with the recent window. */
   bucketMs: number;
   now: () => number;
   logger: Logger;
 }) {
-  // The highest seq read per server.
-  const readUpTo = new Map<string, bigint>();
+  // The last batch number applied per server, and the decoder of its parts.
+  const readUpTo = new Map<string, number>();
+  const decoders = new Map<string, ReturnType<typeof createPartDecoder>>();
   const reading = new Map<string, Promise<void>>();
   const again = new Set<string>();
-  // Breakers whose part was published with a body: a part that went away is published as null once.
-  const published = new Set<string>();
-  let changed = new Set<string>();
-
-  const apply = (server: string, breakerId: string, body: unknown) => {
-    if (body === null) return remote.set(server, breakerId, null);
-    const parsed = ZPartialBody.safeParse(body);
-    if (!parsed.success) return logger.warn({ server, breakerId, issue: parsed.error.issues[0]?.message }, 'cluster partials: unreadable part left out');
-    remote.set(server, breakerId, fromBody(parsed.data));
+  const decoderOf = (server: string) => {
+    let decoder = decoders.get(server);
+    if (!decoder) decoders.set(server, (decoder = createPartDecoder()));
+    return decoder;
+  };
+  const forgetServer = (server: string) => {
+    readUpTo.delete(server);
+    decoders.delete(server);
+    remote.clearServer(server);
   };
 
-  /** Reads a server's rows newer than the last read; a notice while reading reads once more after. */
+  function apply(server: string, batch: TPartBatch, whole: boolean): void {
+    const decoder = decoderOf(server);
+    const before = whole ? new Set(decoder.breakerIds()) : null;
+    if (whole) decoder.forget();
+    for (const { id, part } of batch.parts) {
+      before?.delete(id);
+      if (part) remote.set(server, id, decoder.decode(id, part));
+      else {
+        decoder.drop(id);
+        remote.set(server, id, null);
+      }
+    }
+    // A whole batch says every part the server holds: the others went away.
+    for (const id of before ?? []) remote.set(server, id, null);
+  }
+
+  /** Applies a server's batches past the last applied, from its latest whole one if there is a newer; a notice while reading reads once more after. */
   function readServer(server: string): Promise<void> {
     const running = reading.get(server);
     if (running) {
@@ -93,13 +107,23 @@ export async function startPartialExchange({
     const run = (async () => {
       do {
         again.delete(server);
-        const { rows } = await pool.query<{ breaker_id: string; seq: string; body: unknown }>(
-          'SELECT breaker_id, seq::text, body FROM cluster_partials WHERE server_id = $1 AND seq > $2 ORDER BY seq',
-          [server, (readUpTo.get(server) ?? 0n).toString()],
+        const { rows } = await pool.query<{ number: number; whole: boolean; body: string }>(
+          `SELECT number, whole, body FROM cluster_part_batches
+            WHERE server_id = $1 AND number > $2
+              AND number >= COALESCE((SELECT max(number) FROM cluster_part_batches WHERE server_id = $1 AND whole AND number > $2), 0)
+            ORDER BY number`,
+          [server, readUpTo.get(server) ?? 0],
         );
         for (const row of rows) {
-          apply(server, row.breaker_id, row.body);
-          readUpTo.set(server, BigInt(row.seq));
+          readUpTo.set(server, row.number);
+          let batch;
+          try {
+            batch = ZPartBatch.parse(JSON.parse(row.body));
+          } catch (error) {
+            logger.warn({ server, number: row.number, issue: error instanceof z.ZodError ? error.issues[0]?.message : String(error) }, 'cluster partials: unreadable batch left out');
+            continue;
+          }
+          apply(server, batch, row.whole);
         }
       } while (again.has(server));
     })()
@@ -118,22 +142,20 @@ export async function startPartialExchange({
     }
     if (notice.server === serverId) return;
     if ('reset' in notice) {
-      for (const server of [notice.server, notice.previous]) {
-        readUpTo.delete(server);
-        remote.clearServer(server);
-      }
+      forgetServer(notice.server);
+      forgetServer(notice.previous);
       void readServer(notice.previous);
-    }
+    } else if (notice.number <= (readUpTo.get(notice.server) ?? 0)) return;
     void readServer(notice.server);
   });
 
-  // An earlier run under this id left parts that are not this run's: they become the previous run's (the one before that goes).
+  // An earlier run under this id left batches that are not this run's: they become the previous run's (the one before that goes).
   const previous = previousRunOf(serverId);
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
-    await client.query('DELETE FROM cluster_partials WHERE server_id = $1', [previous]);
-    await client.query('UPDATE cluster_partials SET server_id = $2 WHERE server_id = $1', [serverId, previous]);
+    await client.query('DELETE FROM cluster_part_batches WHERE server_id = $1', [previous]);
+    await client.query('UPDATE cluster_part_batches SET server_id = $2 WHERE server_id = $1', [serverId, previous]);
     await client.query(`SELECT pg_notify($1, json_build_object('server', $2::text, 'reset', true, 'previous', $3::text)::text)`, [PARTIALS_CHANNEL, serverId, previous]);
     await client.query('COMMIT');
   } catch (error) {
@@ -142,7 +164,7 @@ export async function startPartialExchange({
   } finally {
     client.release();
   }
-  const { rows: servers } = await pool.query<{ server_id: string }>('SELECT DISTINCT server_id FROM cluster_partials WHERE server_id <> $1', [serverId]);
+  const { rows: servers } = await pool.query<{ server_id: string }>('SELECT DISTINCT server_id FROM cluster_part_batches WHERE server_id <> $1', [serverId]);
   await Promise.all(servers.map((row) => readServer(row.server_id)));
 
   const checkServers = async () => {
@@ -151,8 +173,17 @@ export async function startPartialExchange({
   };
   await checkServers();
 
+  const encoder = createPartEncoder();
+  // Breakers whose part was published: a part that went away is published as null once.
+  const published = new Set<string>();
+  let changed = new Set<string>();
+  let number = 0;
+  let lastWhole = 0;
+  // A batch that could not be written leaves the others short of rows: the next one is whole.
+  let wholeNext = true;
+
   /** This server's part of a breaker for the others: the instances it holds (catalog-only ones are left to whoever holds them); null when none. */
-  function bodyOf(breakerId: string): TPartialBody | null {
+  function partOf(breakerId: string) {
     const partial = aggregate.partial(breakerId);
     if (!partial) return null;
     const rows = aggregate.ownInstancesOf(breakerId);
@@ -166,61 +197,80 @@ export async function startPartialExchange({
             rows.filter((row) => row.client.transport === null),
             held,
           );
-    return toBody(shown, held, aggregate.isDemo(breakerId));
+    return encoder.encode(shown, held, aggregate.isDemo(breakerId));
+  }
+
+  async function publish(ids: Iterable<string>, whole: boolean): Promise<void> {
+    if (whole) {
+      encoder.forget();
+      published.clear();
+    }
+    const parts: TPartBatch['parts'] = [];
+    for (const id of ids) {
+      const part = partOf(id);
+      if (part) {
+        published.add(id);
+        parts.push({ id, part });
+      } else if (published.delete(id)) {
+        encoder.drop(id);
+        parts.push({ id, part: null });
+      }
+    }
+    if (!whole && parts.length === 0) return;
+    const at = ++number;
+    // The batch and its notice in one statement: the notice goes out when the batch is committed.
+    await pool.query(
+      `WITH batch AS (INSERT INTO cluster_part_batches (server_id, number, whole, body) VALUES ($1, $2, $3, $4) RETURNING number)
+       SELECT pg_notify($5, json_build_object('server', $1::text, 'number', number)::text) FROM batch`,
+      [serverId, at, whole, JSON.stringify({ parts } satisfies TPartBatch), PARTIALS_CHANNEL],
+    );
+    if (!whole) return;
+    // Readers start from the latest whole batch; the one before stays for a reader still on its way.
+    await pool.query('DELETE FROM cluster_part_batches WHERE server_id = $1 AND number < $2', [serverId, lastWhole]);
+    lastWhole = at;
   }
 
   let publishing: Promise<void> = Promise.resolve();
-  async function publish(ids: Iterable<string>): Promise<void> {
-    const breakerIds: string[] = [];
-    const bodies: Array<string | null> = [];
-    for (const id of ids) {
-      const body = bodyOf(id);
-      if (body === null && !published.has(id)) continue;
-      if (body === null) published.delete(id);
-      else published.add(id);
-      breakerIds.push(id);
-      bodies.push(body === null ? null : JSON.stringify(body));
-    }
-    for (let from = 0; from < breakerIds.length; from += UPSERT_BATCH) {
-      // The rows and their notice in one statement: the notice goes out when the rows are committed.
-      await pool.query(
-        `WITH up AS (
-           INSERT INTO cluster_partials (server_id, breaker_id, body)
-           SELECT $1, t.breaker_id, t.body FROM unnest($2::uuid[], $3::jsonb[]) AS t(breaker_id, body)
-           ON CONFLICT (server_id, breaker_id) DO UPDATE SET body = EXCLUDED.body, seq = EXCLUDED.seq
-           RETURNING seq)
-         SELECT pg_notify($4, json_build_object('server', $1::text, 'seq', max(seq)::text)::text) FROM up`,
-        [serverId, breakerIds.slice(from, from + UPSERT_BATCH), bodies.slice(from, from + UPSERT_BATCH), PARTIALS_CHANNEL],
-      );
-    }
-  }
-
-  const run = (ids: () => Iterable<string>) => {
-    publishing = publishing.then(() => publish(ids())).catch((error: unknown) => logger.warn({ err: error }, 'cluster partials: publishing failed'));
+  const run = (ids: () => Iterable<string>, whole: boolean) => {
+    publishing = publishing
+      .then(() => publish(ids(), whole))
+      .catch((error: unknown) => {
+        wholeNext = true;
+        logger.warn({ err: error }, 'cluster partials: publishing failed');
+      });
   };
+  const heldBreakers = () => aggregate.breakerIds().filter((id) => aggregate.partial(id) !== undefined);
   const flush = () => {
+    if (wholeNext) {
+      wholeNext = false;
+      changed = new Set();
+      return run(heldBreakers, true);
+    }
     if (changed.size === 0) return;
     const ids = changed;
     changed = new Set();
-    run(() => ids);
+    run(() => ids, false);
   };
+  flush();
+  await publishing;
   const timers = [
     setInterval(flush, publishEveryMs),
     setInterval(() => void checkServers().catch((error: unknown) => logger.warn({ err: error }, 'cluster partials: reading the servers failed')), heartbeatMs),
   ];
   for (const timer of timers) timer.unref();
   let refresh: NodeJS.Timeout | undefined;
-  const scheduleRefresh = () => {
+  const scheduleWhole = () => {
     refresh = setTimeout(
       () => {
-        run(() => aggregate.breakerIds().filter((id) => aggregate.partial(id) !== undefined));
-        scheduleRefresh();
+        wholeNext = true;
+        flush();
+        scheduleWhole();
       },
-      bucketMs - (now() % bucketMs) + REFRESH_AFTER_BUCKET_MS,
+      bucketMs - (now() % bucketMs) + WHOLE_AFTER_BUCKET_MS,
     );
     refresh.unref();
   };
-  scheduleRefresh();
+  scheduleWhole();
 
   return {
     /** Breakers whose own part may have changed (the live publisher's changes): published with the next batch. */
@@ -242,8 +292,8 @@ export async function startPartialExchange({
   };
 }
 
-/** Deletes the parts of servers the registry forgot (a cluster-wide job). */
+/** Deletes the batches of servers the registry forgot (a cluster-wide job). */
 export async function deletePartsOfForgottenServers(pool: pg.Pool): Promise<number> {
-  const result = await pool.query(`DELETE FROM cluster_partials WHERE split_part(server_id, '~', 1) NOT IN (SELECT id FROM servers)`);
+  const result = await pool.query(`DELETE FROM cluster_part_batches WHERE split_part(server_id, '~', 1) NOT IN (SELECT id FROM servers)`);
   return result.rowCount ?? 0;
 }

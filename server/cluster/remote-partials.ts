@@ -2,7 +2,7 @@ import type { TBreakerInstance } from '../../lib/api/breaker-detail.js';
 import type { BreakerPartial } from '../aggregate/breaker-views';
 import type { OwnPart, RemoteViews } from '../aggregate/remote-views';
 import { asStale, dedupeParts, withoutRows, type ServerPart } from './merge-partials';
-import type { RemotePart } from './partial-wire';
+import type { RemotePart } from './part-wire';
 
 export type RemotePartials = ReturnType<typeof createRemotePartials>;
 

@@ -69,8 +69,17 @@ export function createLivePublisher({
       add(summary.service, breakerId, { summary });
     };
 
-    for (const breakerId of stateChanged) addWhole(breakerId);
+    const allRoom = roomOf({ kind: 'all' });
+    const everything = watched(allRoom);
+    // A server whose dashboards watch nothing of a breaker (another server's dashboards may) skips working out its change.
+    const wanted = (breakerId: string) => {
+      if (everything || watched(roomOf({ kind: 'breaker', breakerId }))) return true;
+      const service = aggregate.serviceOf(breakerId);
+      return service !== undefined && watched(roomOf({ kind: 'service', service }));
+    };
+    for (const breakerId of stateChanged) if (wanted(breakerId)) addWhole(breakerId);
     for (const breakerId of countersOnly) {
+      if (!wanted(breakerId)) continue;
       if (!sentWhole.has(breakerId)) {
         addWhole(breakerId);
         continue;
@@ -78,8 +87,7 @@ export function createLivePublisher({
       const change = aggregate.ratesChange(breakerId);
       if (change) add(change.service, breakerId, change);
     }
-    const allRoom = roomOf({ kind: 'all' });
-    if (watched(allRoom)) namespace.local.to(allRoom).emit('breakers:changed', all);
+    if (everything) namespace.local.to(allRoom).emit('breakers:changed', all);
     for (const [service, change] of byService) {
       const serviceRoom = roomOf({ kind: 'service', service });
       if (watched(serviceRoom)) namespace.local.to(serviceRoom).emit('breakers:changed', change);

@@ -154,6 +154,21 @@ export function pickRows(rows: BucketRows, indices: readonly number[]): BucketRo
 const asRows = (deltas: BucketRows | readonly BucketDelta[]): BucketRows => (Array.isArray(deltas) ? deltaRows(deltas as readonly BucketDelta[]) : (deltas as BucketRows));
 
 /**
+ * The rows by breaker and bucket. Several servers add to the same buckets:
+ * taking the rows' locks in one order everywhere keeps two flushes from
+ * deadlocking (each waiting for a row the other inserted first).
+ */
+function inKeyOrder(rows: BucketRows): BucketRows {
+  const order = Array.from({ length: rows.length }, (_, index) => index);
+  order.sort((a, b) => {
+    const x = rows.breakerId(a);
+    const y = rows.breakerId(b);
+    return x < y ? -1 : x > y ? 1 : rows.bucketStart(a) - rows.bucketStart(b);
+  });
+  return pickRows(rows, order);
+}
+
+/**
  * Writes counter deltas into time buckets with multi-row statements (one per
  * table, or a few for very large flushes). A service-wide bucket that exists
  * gets the delta added; per-instance buckets go in one new row per breaker and
@@ -169,7 +184,7 @@ export interface BucketStore {
 export function createBucketStore(pool: Queryable): BucketStore {
   return {
     async addToBreakerBuckets(resolutionSecs, deltas) {
-      const rows = asRows(deltas);
+      const rows = inKeyOrder(asRows(deltas));
       await inChunks(rows, (start, end) =>
         pool.query(
           `INSERT INTO breaker_buckets (breaker_id, resolution_secs, bucket_start, ${OUTCOME_KINDS.join(', ')}, latency_histogram)

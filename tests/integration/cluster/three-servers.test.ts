@@ -19,6 +19,7 @@ import { startSdkService, type SdkServiceProcess } from '../../fixtures/sdk-serv
 import { signIn, type SignedInClient } from '../../fixtures/signed-in';
 import { createEmptyDatabase, type TestDatabase } from '../../fixtures/test-database';
 import { startWebhookReceiver } from '../notify/webhook-receiver';
+import type { TPartBatch } from '../../../server/cluster/part-wire';
 
 const SERVICE = 'checkout';
 const BREAKER = 'payments-api';
@@ -552,12 +553,17 @@ describe('three panel servers on one Postgres', () => {
           (seen) => seen.every((view) => view.instances.filter((instance) => instance.name.startsWith('via-nginx-') && !instance.stale).length === 3),
           'three SDK instances live behind nginx, on A and on B',
         );
-        // Each of A and B holds some of them: their parts of the view in cluster_partials name the instances they hold.
-        const held = await database.query<{ server_id: string; names: string[] }>(
-          `SELECT server_id, array(SELECT r->>'name' FROM jsonb_array_elements(body->'rows') r WHERE r->>'name' LIKE 'via-nginx-%') AS names
-           FROM cluster_partials WHERE breaker_id = $1 AND server_id IN ('server-a', 'server-b') ORDER BY server_id`,
-          [breakerId],
-        );
+        // Each of A and B holds some of them: their batches of parts name the instances they hold (a row's setting comes with its first batch, and again in every whole one).
+        const batches = await database.query<{ server_id: string; body: string }>(`SELECT server_id, body FROM cluster_part_batches WHERE server_id IN ('server-a', 'server-b')`);
+        const held = ['server-a', 'server-b'].map((server) => ({
+          server,
+          names: batches
+            .filter((row) => row.server_id === server)
+            .flatMap((row) => (JSON.parse(row.body) as TPartBatch).parts)
+            .filter((entry) => entry.id === breakerId)
+            .flatMap((entry) => entry.part?.rows ?? [])
+            .flatMap((row) => (row.setting?.name.startsWith('via-nginx-') ? [row.setting.name] : [])),
+        }));
         expect(held.map((row) => row.names.length > 0)).toEqual([true, true]);
         // A dashboard through nginx, on the session made on A.
         const throughNginx = io(`${balancer.url}/dashboard`, { transports: ['websocket'], reconnection: false, extraHeaders: { cookie: admins.a.cookie } });

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { TBreakerConfig } from '../../../lib/protocol/breaker-config.js';
 import { createAggregate, type Aggregate } from '../../../server/aggregate/aggregate';
-import { fromBody, toBody, ZPartialBody } from '../../../server/cluster/partial-wire';
+import { createPartDecoder } from '../../../server/cluster/part-decoder';
+import { createPartEncoder } from '../../../server/cluster/part-encoder';
+import { ZWirePart, type TWirePart } from '../../../server/cluster/part-wire';
 import { createRemotePartials } from '../../../server/cluster/remote-partials';
 import { nameFullReport } from '../../../server/ingest/named-report';
 import { instanceRun } from '../../fixtures/protocol-messages';
@@ -33,12 +35,17 @@ function setUp() {
     aggregate.applyReport(instance, named);
     alone.applyReport(instance, named);
   };
+  // Each of B and C encodes its parts; A decodes each server's.
+  const encoders = { b: createPartEncoder(), c: createPartEncoder() };
+  const decoders = { b: createPartDecoder(), c: createPartDecoder() };
+  const sent: TWirePart[] = [];
   const publish = (server: 'b' | 'c') => {
     const aggregate = servers[server];
-    const body = JSON.parse(JSON.stringify(toBody(aggregate.partial(BREAKER)!, aggregate.ownInstancesOf(BREAKER), false))) as unknown;
-    remote.set(server, BREAKER, fromBody(ZPartialBody.parse(body)));
+    const wire = ZWirePart.parse(JSON.parse(JSON.stringify(encoders[server].encode(aggregate.partial(BREAKER)!, aggregate.ownInstancesOf(BREAKER), false))));
+    sent.push(wire);
+    remote.set(server, BREAKER, decoders[server].decode(BREAKER, wire));
   };
-  return { servers, alone, remote, report, publish, advance: (ms: number) => (clock += ms) };
+  return { servers, alone, remote, report, publish, sent, advance: (ms: number) => (clock += ms) };
 }
 
 describe('merged views across servers', () => {
@@ -96,7 +103,7 @@ describe('merged views across servers', () => {
   });
 
   it('carries each instance’s config, a config shared by several instances once', () => {
-    const { servers, report, publish } = setUp();
+    const { servers, report, publish, sent } = setUp();
     const config = (size: number): TBreakerConfig => ({
       implementation: 'breaker-panel',
       window: { type: 'count', size },
@@ -113,8 +120,8 @@ describe('merged views across servers', () => {
     report(servers.b, 'i-1', { success: 1 }, 'CLOSED', config(10));
     report(servers.b, 'i-2', { success: 1 }, 'CLOSED', config(10));
     report(servers.b, 'i-3', { success: 1 }, 'CLOSED', config(20));
-    expect(toBody(servers.b.partial(BREAKER)!, servers.b.ownInstancesOf(BREAKER), false).configs).toHaveLength(2);
     publish('b');
+    expect(sent.at(-1)!.configs).toHaveLength(2);
     expect(servers.a.instancesOf(BREAKER).map((row) => (row.config?.window.type === 'count' ? row.config.window.size : null))).toEqual([10, 10, 20]);
   });
 
@@ -125,5 +132,40 @@ describe('merged views across servers', () => {
     expect(servers.a.breakerIds()).toEqual([BREAKER]);
     expect(servers.a.summary(BREAKER)!.instances.total).toBe(1);
     expect(servers.a.ratesChange(BREAKER)?.service).toBe('checkout');
+  });
+
+  it('sends an instance’s setting once and then only what its reports moved, and the same view comes out', () => {
+    const { servers, alone, report, publish, sent, advance } = setUp();
+    report(servers.b, 'i-1', { success: 5 });
+    report(servers.b, 'i-2', { failure: 5 }, 'OPEN');
+    publish('b');
+    expect(sent.at(-1)!.rows.map((row) => row.setting?.name)).toEqual(['i-1', 'i-2']);
+    expect(sent.at(-1)!.held).toEqual(['i-1', 'i-2']);
+    advance(1_000);
+    report(servers.b, 'i-1', { success: 9 });
+    publish('b');
+    // Only i-1 reported: its moves alone, no setting, and the held instances are the same.
+    expect(sent.at(-1)!.rows).toEqual([{ instanceId: 'i-1', moves: expect.any(Array) as unknown }]);
+    expect(sent.at(-1)!.held).toBeUndefined();
+    publish('b');
+    expect(sent.at(-1)!.rows).toEqual([]);
+    const merged = servers.a.instancesOf(BREAKER);
+    expect(merged.map((row) => [row.name, row.state, row.lastReportAt])).toEqual(alone.instancesOf(BREAKER).map((row) => [row.name, row.state, row.lastReportAt]));
+    expect({ ...servers.a.summary(BREAKER)!, stateSince: null }).toEqual({ ...alone.summary(BREAKER)!, stateSince: null });
+  });
+
+  it('keeps a row it never had the setting of out of the view until a whole part brings it', () => {
+    const encoder = createPartEncoder();
+    const decoder = createPartDecoder();
+    const { servers, report } = setUp();
+    report(servers.b, 'i-1', { success: 1 });
+    // The first part is lost on its way: the reader has nothing of i-1 but its moves in the next.
+    encoder.encode(servers.b.partial(BREAKER)!, servers.b.ownInstancesOf(BREAKER), false);
+    report(servers.b, 'i-1', { success: 2 });
+    const next = encoder.encode(servers.b.partial(BREAKER)!, servers.b.ownInstancesOf(BREAKER), false);
+    expect(decoder.decode(BREAKER, next).rows).toEqual([]);
+    encoder.forget();
+    const whole = encoder.encode(servers.b.partial(BREAKER)!, servers.b.ownInstancesOf(BREAKER), false);
+    expect(decoder.decode(BREAKER, whole).rows).toEqual(servers.b.ownInstancesOf(BREAKER));
   });
 });
