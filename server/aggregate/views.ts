@@ -66,6 +66,10 @@ export function views(live: LiveEntries) {
       return ids;
     },
 
+    serviceOf(breakerId: string): string | undefined {
+      return breakers.get(breakerId)?.serviceName ?? remote?.describe(breakerId)?.service;
+    },
+
     config(breakerId: string): TBreakerConfig | null {
       return breakers.get(breakerId)?.config ?? remote?.describe(breakerId)?.config ?? null;
     },

@@ -131,6 +131,7 @@ describe('merged views across servers', () => {
     publish('b');
     expect(servers.a.breakerIds()).toEqual([BREAKER]);
     expect(servers.a.summary(BREAKER)!.instances.total).toBe(1);
+    expect(servers.a.serviceOf(BREAKER)).toBe('checkout');
     expect(servers.a.ratesChange(BREAKER)?.service).toBe('checkout');
   });
 
