@@ -12,12 +12,7 @@ function setWindow(pair: PairState, numbers: TCompactReportData, b: number): voi
   window.slowCallRate = numbers.slowCallRate[b]!;
 }
 
-/**
- * The pairs a report's breaker names stand for (undefined for names the
- * instance has not declared), remembered for its next report. A connection
- * hands the same names array while its reports name the same breakers: then
- * one comparison does.
- */
+/** The pairs a report's names stand for, remembered: a connection hands the same names array to every report, so one comparison does. */
 function reportedPairs(instance: InstanceState, names: readonly string[]): NonNullable<InstanceState['reported']> {
   const last = instance.reported;
   if (last && (last.names === names || (last.names.length === names.length && last.names.every((name, index) => name === names[index])))) {
@@ -41,10 +36,8 @@ export function reportApplier(live: LiveEntries) {
     },
 
     /**
-     * Applies a periodic report. Reports of the current run not newer than
-     * the last one are ignored: with cumulative counters a stale report would
-     * look like a restart. This runs for every breaker of every report: no
-     * allocation, no string keys built, no scan over a breaker's instances.
+     * Applies a report; one of the run not newer than the last is ignored (its counters would look like a restart).
+     * Runs for every breaker of every report: no allocation, no string keys, no scan over instances.
      */
     applyReport(instanceId: string, report: NamedReport): 'applied' | 'stale_sequence' | 'unknown_instance' {
       const instance = instances.get(instanceId);

@@ -8,14 +8,12 @@ const BUCKET_COUNT_MAX = 0xffff_ffff;
 export const rowWidthFor = (width: number): number => Math.min(COUNT_WIDTH, Math.max(8, Math.ceil(width / 8) * 8));
 
 /**
- * The counter deltas owed to one time bucket: one row (six outcome counts,
- * then the histogram) per slot, the small integer each breaker or pair has.
- * Rows lie one after the other in one Uint32Array, so neither a report nor a
- * flush builds an object per row; they are as wide as the widest delta so far
- * (rowWidthFor): most services use a third of the latency buckets.
+ * The deltas owed to one time bucket: a row per slot (each breaker's or pair's
+ * small integer), one after the other in one Uint32Array, so neither a report
+ * nor a flush builds an object per row. Rows are as wide as the widest delta
+ * so far: most services use a third of the latency buckets.
  */
 export class BucketAccumulator {
-  /** The slot of each row. */
   readonly slots: number[] = [];
   /** Where the bucket is on its way to the database (pending-writes.ts). */
   status: 'owed' | 'writing' | 'written' = 'owed';
@@ -54,7 +52,6 @@ export class BucketAccumulator {
     return this.rows.subarray(index * this.stride, (index + 1) * this.stride);
   }
 
-  /** Number `i` of row `index`. */
   at(index: number, i: number): number {
     return this.rows[index * this.stride + i]!;
   }

@@ -1,11 +1,6 @@
 import type { BreakerState } from './live-entries';
 
-/**
- * Which breakers changed since the dashboards were last sent them: all that
- * changed (coalesced into the next delta) and, among them, those whose state,
- * instance counts or override changed (sent at once). A breaker already dirty
- * costs a comparison: most of its reports find it so.
- */
+/** The breakers changed since the dashboards were last sent them (coalesced into the next delta), and among them those whose state changed (sent at once). */
 export class DirtyBreakers {
   private dirty = new Set<string>();
   private stateChanged = new Set<string>();

@@ -105,11 +105,7 @@ export interface AggregateOptions {
   bucketSeconds: number;
 }
 
-/**
- * Every instance, breaker and pair this server holds, and what each change
- * goes through: the pairs' counters, the writes owed to the database, and the
- * breakers the dashboards have not been sent yet.
- */
+/** Every instance, breaker and pair this server holds, and what each change goes through: counters, writes owed, dirty marks. */
 export class LiveEntries {
   readonly instances = new Map<string, InstanceState>();
   readonly breakers = new Map<string, BreakerState>();

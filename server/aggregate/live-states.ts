@@ -1,11 +1,7 @@
 import type { TBreakerState } from '../../lib/protocol/breaker-state.js';
 import type { BreakerState, InstanceState, LiveEntries, PairState } from './live-entries';
 
-/**
- * Counts a pair into (+1) or out of (-1) its breaker's live state counts.
- * Every change of a pair's state or of its instance's staleness counts the
- * pair out, changes, and counts it back in.
- */
+/** Counts a pair into (+1) or out of (-1) its breaker's live counts: every change counts it out, changes, and counts it back in. */
 export function countPair(pair: PairState, delta: 1 | -1): void {
   const breaker = pair.breaker;
   if (pair.instance.stale) breaker.stalePairs += delta;
@@ -15,7 +11,6 @@ export function countPair(pair: PairState, delta: 1 | -1): void {
   }
 }
 
-/** Sets a pair's state; returns whether it changed. */
 export function setPairState(pair: PairState, state: TBreakerState, wouldBe: TBreakerState | null, at: number): boolean {
   if (pair.state === state && pair.wouldBe === wouldBe) return false;
   countPair(pair, -1);

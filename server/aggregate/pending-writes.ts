@@ -120,11 +120,7 @@ export class PendingWrites {
     this.states.set(`${pair.instanceId}|${pair.breakerId}`, { breakerId: pair.breakerId, instanceId: pair.instanceId });
   }
 
-  /**
-   * What is owed so far; hand the batch to release() once written, or to
-   * giveBack() if it could not be. Buckets from `holdBucketsFrom` on (the
-   * open one) stay: each is written once, when closed, as one insert.
-   */
+  /** What is owed, for release() once written or giveBack(); buckets from `holdBucketsFrom` (the open one) stay, to be written once, closed. */
   take(holdBucketsFrom = Infinity): PendingBatch {
     const batch: PendingBatch = {
       breakerBuckets: new BatchRows(this.breakerBuckets.take(holdBucketsFrom), this.breakerIds, null),
@@ -169,18 +165,13 @@ export class PendingWrites {
     for (const bucket of this.instanceBuckets.all) if (bucket.status === 'owed') bucket.addInto(pairSlot, into);
   }
 
-  /**
-   * Adds into `into` a breaker's service-wide counts of one bucket wherever
-   * they are (owed, being written, or written but recent); returns how far
-   * into the row they reach. The recent rates read these: no copy per breaker.
-   */
+  /** Adds into `into` a breaker's counts of one bucket wherever they are (owed, writing, written but recent); returns how far they reach. */
   breakerBucket(breakerSlot: number, bucketStart: number, into: Float64Array): number {
     let width = 0;
     for (const bucket of this.breakerBuckets.all) if (bucket.bucketStart === bucketStart) width = Math.max(width, bucket.addInto(breakerSlot, into));
     return width;
   }
 
-  /** Bucket rows owed (per breaker and per instance). */
   get size(): number {
     return this.breakerBuckets.size + this.instanceBuckets.size;
   }

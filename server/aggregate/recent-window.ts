@@ -12,11 +12,7 @@ const QUANTILE_SCRATCH = new Array<number | null>(QUANTILES.length).fill(null);
 const round = (value: number) => Math.round(value * 1000) / 1000;
 const roundOrNull = (value: number | null) => (value === null ? null : round(value));
 
-/**
- * A breaker's rates over the current and the previous bucket (10 to 20 s of
- * traffic whatever the moment of asking), read from the service-wide bucket
- * rows PendingWrites keeps: no rows of its own, nothing added per report.
- */
+/** A breaker's rates over the current and previous bucket (10 to 20 s), read from PendingWrites' rows: no rows of its own, nothing per report. */
 export class RecentWindow {
   /** When counts first arrived: a breaker that began reporting a second ago has a second of traffic, not ten. */
   private firstAt: number | null = null;

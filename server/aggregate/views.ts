@@ -7,11 +7,7 @@ import type { BreakerState, LiveEntries } from './live-entries';
 import type { OwedBucket } from './pending-writes';
 import type { OwnPart, RemoteViews } from './remote-views';
 
-/**
- * What the screens, metrics, notifications and commands read of the
- * breakers: this server's views, merged with the other servers' parts when
- * there are others (CLUSTER=on), and the overrides in force.
- */
+/** What screens, metrics and commands read of the breakers: this server's views, merged with the other servers' (CLUSTER=on), and the overrides. */
 export function views(live: LiveEntries) {
   const { breakers, now } = live;
   const overrides = new Map<string, TOverrideView>();
@@ -33,7 +29,6 @@ export function views(live: LiveEntries) {
   return {
     summary,
 
-    /** This server's part of a breaker's view. */
     partial(breakerId: string): BreakerPartial | undefined {
       const breaker = breakers.get(breakerId);
       return breaker ? partialOf(breaker, now()) : undefined;
@@ -94,7 +89,6 @@ export function views(live: LiveEntries) {
       return breaker ? live.pending.owedBreakerBuckets(breaker.slot) : [];
     },
 
-    /** The override in force on a breaker, if any. */
     override(breakerId: string): TOverrideView | null {
       return overrides.get(breakerId) ?? null;
     },

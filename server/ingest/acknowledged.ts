@@ -7,12 +7,7 @@ const OK_WITHOUT_DATA: TAck<null> = Object.freeze({ ok: true, data: null });
 
 const noReply = () => {};
 
-/**
- * Wraps a reporter socket's event handler: decodes (and so validates) the
- * payload, runs the handler and answers `{ ok: true, data }` (data null when
- * it returns nothing) or `{ ok: false, error }`. No internal error message
- * reaches a reporter.
- */
+/** A socket event handler that validates its payload and answers `{ ok: true, data }` or `{ ok: false, error }`; no internal error reaches a reporter. */
 export function acknowledged<Payload, Result>(
   what: string,
   decode: (payload: unknown) => Payload,

@@ -28,11 +28,7 @@ export function parsePayload<T>(schema: z.ZodType<T>, payload: unknown, what: st
   throw new AgentError('invalid_payload', `Invalid ${what}: ${path.length ? path.join('.') : what}: ${issue?.message ?? 'invalid'}`, path);
 }
 
-/**
- * What a reporter hears of a message that failed, over either transport: its
- * AgentError; "unavailable" while the database is away (it sends again
- * later); else "internal", logged and never shown.
- */
+/** What a reporter hears of a failed message: its AgentError; "unavailable" while the database is away (it retries); else "internal", logged. */
 export function ackErrorOf(error: unknown, logger: Logger, what: string): TAckError {
   if (error instanceof AgentError) return error.toAck();
   if (isDatabaseUnavailable(error)) {

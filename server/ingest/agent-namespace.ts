@@ -20,7 +20,6 @@ export interface AgentSocket {
   reporter: ReporterIdentity;
   /** The protocol version of the handshake: it decides the form of `report:send`. */
   protocolVersion: number;
-  /** Set once `instance:register` succeeded on this connection. */
   instanceId: string | null;
   /** What the last registration says of the compact reports that follow it. */
   registration: RegistrationContext | null;
@@ -51,11 +50,7 @@ function compactReport(payload: unknown, registration: RegistrationContext | nul
 const keyRoom = (keyId: string) => `key:${keyId}`;
 export const instanceRoom = (instanceId: string) => `instance:${instanceId}`;
 
-/**
- * The reporters' namespace: an API key in the handshake decides the one
- * service a connection may report for. A bad message is answered with an
- * error acknowledgement; the connection stays up.
- */
+/** The reporters' namespace: the handshake's API key decides the one service a connection reports for; a bad message gets an error ack, not a disconnect. */
 export function createAgentNamespace(
   io: Server,
   { ingest, keys, logger, onRegistered, onRejected }: { ingest: Ingest; keys: ApiKeyVerifier; logger: Logger; onRegistered(instanceId: string): void; onRejected?: (code: string) => void },

@@ -19,9 +19,7 @@ export interface IngestDependencies {
   catalog: CatalogStore;
   transitions: TransitionStore;
   now: () => number;
-  /** Called with every newly stored transition, for the dashboards. */
   onTransition(record: TTransitionRecord): void;
-  /** Called with an instance's acknowledgement of an operator command. */
   onCommandAck(instanceId: string, ack: TCommandAck): Promise<void>;
   counters?: IngestCounters;
   /** Awaited on every registration: stores a new run's zero counters, or answers those a server stored for the run, to count on from (counter_baselines). */
@@ -34,11 +32,7 @@ export interface IngestDependencies {
 
 export type Ingest = ReturnType<typeof createIngest>;
 
-/**
- * What happens to each message a reporter sends, whichever way it came
- * (socket or HTTP batch): authorisation against the key's service, the
- * catalog, the aggregate, and transitions stored before they are acknowledged.
- */
+/** Each message a reporter sends, by socket or HTTP batch: authorised against the key's service, then into the catalog and the aggregate. */
 export function createIngest({ aggregate, catalog, transitions, now, onTransition, onCommandAck, counters, onRunRegistered, loadInstance, onHeldOverrides }: IngestDependencies) {
   // (serviceId, instance name) → instance id, for messages that name their instance.
   const instanceIds = new Map<string, string>();
@@ -89,7 +83,6 @@ export function createIngest({ aggregate, catalog, transitions, now, onTransitio
       }
     },
 
-    /** The id of an instance of the key's service, by the name it registered under; undefined when it has not. */
     instanceIdOf(reporter: ReporterIdentity, name: string): string | undefined {
       return instanceIds.get(instanceKey(reporter.serviceId, name));
     },
@@ -119,7 +112,6 @@ export function createIngest({ aggregate, catalog, transitions, now, onTransitio
       return runs;
     },
 
-    /** Records how an instance reaches this server (socket or HTTP), for the screens. */
     noteTransport(instanceId: string, transport: TReporterTransport): void {
       aggregate.setTransport(instanceId, transport);
     },
