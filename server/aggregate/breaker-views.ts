@@ -7,12 +7,7 @@ import type { BreakerState } from './live-entries';
 import { ratesOf, type WindowCounts } from './recent-window';
 import { worseState } from './state-counts';
 
-/**
- * One server's part of a breaker's service-wide view: the instances it holds,
- * as counts that add up across servers, and its recent counts. A summary is
- * made from the partials of every server holding the breaker (one, when
- * there is one server).
- */
+/** One server's part of a breaker's view, in counts that add up across servers: a summary merges every holding server's partial. */
 export interface BreakerPartial {
   id: string;
   service: string;

@@ -1,27 +1,19 @@
 import type { BucketRows } from '../store/bucket-store';
 import { COUNT_WIDTH, HISTOGRAM_OFFSET } from './counter-deltas';
 
-/**
- * 32 bits are enough for what one 10 s bucket of one breaker can count (4.29
- * billion calls) and take half the memory of 64: at 100,000 breaker × instance
- * pairs a bucket's rows are 29 MB instead of 58 at full width.
- */
+// 32 bits hold what one 10 s bucket of one breaker can count (4.29 billion calls), in half the memory of 64; sums saturate.
 const BUCKET_COUNT_MAX = 0xffff_ffff;
 
 /** The width to lay rows out at for deltas up to `width` numbers into the row: a multiple of 8, so a fleet's widths fall into a few sizes. */
 export const rowWidthFor = (width: number): number => Math.min(COUNT_WIDTH, Math.max(8, Math.ceil(width / 8) * 8));
 
 /**
- * The counter deltas owed to one time bucket: one row (six outcome counts,
- * then the histogram) per slot, a small integer the owner gives each breaker
- * or breaker × instance pair once. Rows lie one after the other in one
- * Uint32Array, in the order their slots were first added to, so neither a
- * report nor a flush builds an object or a string key per row. Rows are
- * `stride` numbers wide, as wide as the widest delta so far (rowWidthFor),
- * not COUNT_WIDTH: most services use a third of the 66 latency buckets.
+ * The deltas owed to one time bucket: a row per slot (each breaker's or pair's
+ * small integer), one after the other in one Uint32Array, so neither a report
+ * nor a flush builds an object per row. Rows are as wide as the widest delta
+ * so far: most services use a third of the latency buckets.
  */
 export class BucketAccumulator {
-  /** The slot of each row. */
   readonly slots: number[] = [];
   /** Where the bucket is on its way to the database (pending-writes.ts). */
   status: 'owed' | 'writing' | 'written' = 'owed';
@@ -31,20 +23,16 @@ export class BucketAccumulator {
 
   constructor(
     readonly bucketStart: number,
-    private rowStride: number,
+    /** Numbers per row: the counts and as much of the histogram as any delta added so far reached. */
+    public stride: number,
     expectedRows: number,
   ) {
-    this.rows = new Uint32Array(Math.max(16, expectedRows) * rowStride);
-  }
-
-  /** Numbers per row: the counts and as much of the histogram as any delta added so far reached. */
-  get stride(): number {
-    return this.rowStride;
+    this.rows = new Uint32Array(Math.max(16, expectedRows) * stride);
   }
 
   /** Adds a row of deltas to a slot's row, saturating rather than wrapping; `width` may stop short of COUNT_WIDTH when the rest is zeros. */
   add(slot: number, delta: Float64Array, width: number): void {
-    if (width > this.rowStride) this.widen(rowWidthFor(width));
+    if (width > this.stride) this.widen(rowWidthFor(width));
     let offset = this.offsetOf(slot);
     if (offset < 0) offset = this.newRow(slot);
     const rows = this.rows;
@@ -56,25 +44,24 @@ export class BucketAccumulator {
 
   /** Where a slot's row starts in `row()`'s array, -1 when the slot has none. */
   offsetOf(slot: number): number {
-    return slot < this.rowOf.length && this.rowOf[slot] !== 0 ? (this.rowOf[slot]! - 1) * this.rowStride : -1;
+    return slot < this.rowOf.length && this.rowOf[slot] !== 0 ? (this.rowOf[slot]! - 1) * this.stride : -1;
   }
 
   /** Row `index` (in `slots` order), or a slot's row found with offsetOf. */
   row(index: number): Uint32Array {
-    return this.rows.subarray(index * this.rowStride, (index + 1) * this.rowStride);
+    return this.rows.subarray(index * this.stride, (index + 1) * this.stride);
   }
 
-  /** Number `i` of row `index`. */
   at(index: number, i: number): number {
-    return this.rows[index * this.rowStride + i]!;
+    return this.rows[index * this.stride + i]!;
   }
 
   /** Adds a slot's row into `into` (COUNT_WIDTH layout); returns how far the row reaches, 0 when the slot has none. */
   addInto(slot: number, into: Float64Array): number {
     const offset = this.offsetOf(slot);
     if (offset < 0) return 0;
-    for (let i = 0; i < this.rowStride; i++) into[i]! += this.rows[offset + i]!;
-    return this.rowStride;
+    for (let i = 0; i < this.stride; i++) into[i]! += this.rows[offset + i]!;
+    return this.stride;
   }
 
   /** Adds everything another accumulator of the same bucket holds. */
@@ -94,21 +81,21 @@ export class BucketAccumulator {
       this.rowOf = rowOf;
     }
     const index = this.slots.push(slot) - 1;
-    if ((index + 1) * this.rowStride > this.rows.length) {
+    if ((index + 1) * this.stride > this.rows.length) {
       const rows = new Uint32Array(this.rows.length * 2);
       rows.set(this.rows);
       this.rows = rows;
     }
     this.rowOf[slot] = index + 1;
-    return index * this.rowStride;
+    return index * this.stride;
   }
 
   /** Lays every row out again at a wider stride (rare: when a wider histogram than any before is reported). */
   private widen(stride: number): void {
-    const wider = new Uint32Array((this.rows.length / this.rowStride) * stride);
+    const wider = new Uint32Array((this.rows.length / this.stride) * stride);
     for (let index = 0; index < this.slots.length; index++) wider.set(this.row(index), index * stride);
     this.rows = wider;
-    this.rowStride = stride;
+    this.stride = stride;
   }
 }
 

@@ -2,23 +2,13 @@ import type { TCompactReportData } from '../../lib/protocol/compact-report.js';
 import { LATENCY_BUCKET_COUNT } from '../../lib/protocol/latency-buckets.js';
 import { OUTCOME_KINDS } from './outcome-kinds';
 
-/**
- * The flat layout the hot path uses for the same numbers: one row of
- * COUNT_WIDTH numbers, the six outcome counts (OUTCOME_KINDS order) and then
- * the histogram from HISTOGRAM_OFFSET. One typed array per row (or many rows
- * in one array): nothing to allocate per report.
- */
+/** A row of counts: the six outcome counts (OUTCOME_KINDS order), then the latency histogram from HISTOGRAM_OFFSET. */
 export const HISTOGRAM_OFFSET = OUTCOME_KINDS.length;
 export const COUNT_WIDTH = OUTCOME_KINDS.length + LATENCY_BUCKET_COUNT;
 
 export const countRow = (): Float64Array => new Float64Array(COUNT_WIDTH);
 
-/**
- * A breaker × instance pair's counter row: `width` numbers from `rowAt` in
- * pages shared by many pairs (CounterPages, pair-counters.ts), in the
- * COUNT_WIDTH layout cut short: the cumulative values of the pair's last
- * report, to derive deltas from.
- */
+/** A pair's counter row, `width` numbers from `rowAt` in pages shared by many pairs (pair-counters.ts): its last report's totals. */
 export interface CounterRow {
   totals: Float64Array;
   rowAt: number;
@@ -26,26 +16,15 @@ export interface CounterRow {
 }
 
 /**
- * Turns a breaker's cumulative counters into the delta since the previous
- * report, written into `delta`, and moves the row's totals on to this
- * report's. The row may be narrower than COUNT_WIDTH (the rest counts as
- * zeros) but must reach as far as the report's histogram (deltaWidth);
- * `delta` is written as far as the row reaches and no further: past that it
- * holds whatever it held, and nothing reads it. The breaker is the one at
- * index `b` of a compact report's arrays.
- *
- * - `hasBaseline` false: no baseline is known for this run (the server
- *   restarted mid-run): the report only sets the baseline, the delta is zero.
- * - a new run starts from zero totals, so its first report counts in full.
- * - a counter that went backwards means the process restarted without us
- *   seeing a new run id: the new totals are the delta, never a negative number.
- *
- * Returns whether a restart was detected.
+ * Writes into `delta` what the breaker at index `b` of a report counted since
+ * the row's totals, and moves the totals on. Without a baseline (a run joined
+ * midway) the delta is zero; a counter that went backwards means a restart we
+ * did not see, and the new totals are the delta. `delta` is written as far as
+ * the row reaches. Returns whether a restart was seen.
  */
 export function takeDelta(row: CounterRow, hasBaseline: boolean, numbers: TCompactReportData, b: number, delta: Float64Array): boolean {
   const { totals, rowAt: at } = row;
   const width = deltaWidth(numbers, b);
-  // Read straight from the report, one pass per part: this runs for every breaker of every report.
   let restarted = false;
   const counters = numbers.counters;
   const countersAt = b * HISTOGRAM_OFFSET;

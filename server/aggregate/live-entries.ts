@@ -4,8 +4,13 @@ import type { TWindowSnapshot } from '../../lib/protocol/breaker-report.js';
 import type { TBreakerState } from '../../lib/protocol/breaker-state.js';
 import type { TLabels } from '../../lib/protocol/identity.js';
 import type { CounterRow } from './counter-deltas';
-import type { RecentWindow } from './recent-window';
-import type { StateCounts } from './state-counts';
+import { DirtyBreakers } from './dirty-breakers';
+import { countPair, refreshServiceState, setPairState } from './live-states';
+import { OUTCOME_KINDS } from './outcome-kinds';
+import { PairCounters } from './pair-counters';
+import { PendingWrites } from './pending-writes';
+import { RecentWindow } from './recent-window';
+import { StateCounts } from './state-counts';
 
 /** What registration (or the catalog) says of an instance. */
 export interface InstanceIdentity {
@@ -21,26 +26,33 @@ export interface InstanceIdentity {
   sdk?: { name: string; language: string } | null;
 }
 
-/**
- * One breaker on one instance. Its counter row (CounterRow: cumulative
- * totals of the current run, as wide as its histograms have been) is kept in
- * shared pages (pair-counters.ts).
- */
-export interface PairState extends CounterRow {
-  breakerId: string;
-  instanceId: string;
-  instance: InstanceState;
-  breaker: BreakerState;
-  state: TBreakerState | null;
-  wouldBe: TBreakerState | null;
-  stateSince: number | null;
-  window: TWindowSnapshot | null;
-  config: TBreakerConfig | null;
-  lastReportAt: number | null;
+/** One breaker on one instance; its counter row lies in pages shared with other pairs (pair-counters.ts). */
+export class PairState implements CounterRow {
+  readonly breakerId: string;
+  readonly instanceId: string;
+  state: TBreakerState | null = null;
+  wouldBe: TBreakerState | null = null;
+  stateSince: number | null = null;
+  window: TWindowSnapshot | null = null;
+  config: TBreakerConfig | null = null;
+  lastReportAt: number | null = null;
+  totals: Float64Array;
+  rowAt: number;
+  width: number;
   /** False until a baseline is known for this run: until then the totals mean nothing. */
-  hasBaseline: boolean;
-  /** This pair's row in the pending per-instance buckets. */
-  slot: number;
+  hasBaseline = false;
+
+  constructor(
+    readonly instance: InstanceState,
+    readonly breaker: BreakerState,
+    row: CounterRow,
+    /** This pair's row in the pending per-instance buckets. */
+    readonly slot: number,
+  ) {
+    this.breakerId = breaker.id;
+    this.instanceId = instance.id;
+    ({ totals: this.totals, rowAt: this.rowAt, width: this.width } = row);
+  }
 }
 
 export interface InstanceState extends Required<Omit<InstanceIdentity, 'demo'>> {
@@ -54,32 +66,95 @@ export interface InstanceState extends Required<Omit<InstanceIdentity, 'demo'>> 
   reported: { names: readonly string[]; pairs: Array<PairState | undefined>; complete: boolean } | null;
 }
 
-export interface BreakerState {
-  id: string;
-  serviceId: string;
-  serviceName: string;
-  name: string;
-  config: TBreakerConfig | null;
-  pairs: Map<string, PairState>;
-  recent: RecentWindow;
+export class BreakerState {
+  readonly pairs = new Map<string, PairState>();
+  readonly recent: RecentWindow;
   /** Outcome counts since this server started (deltas summed): Prometheus counters. */
-  totals: Float64Array;
-  serviceState: TBreakerState | null;
-  stateSince: number | null;
-  lastReportAt: number | null;
+  readonly totals = new Float64Array(OUTCOME_KINDS.length);
+  serviceState: TBreakerState | null = null;
+  stateSince: number | null = null;
+  lastReportAt: number | null = null;
   /** This breaker's row in the pending service-wide buckets. */
-  slot: number;
+  readonly slot: number;
   /** Equal to the dirty generation while the breaker is in the dirty set (dirty-breakers.ts). */
-  dirtyIn: number;
-  /**
-   * The states and would-be states of its live (not stale) instances that
-   * have a state, and how many of its instances are stale, kept in step with
-   * every change (live-states.ts): neither the service-wide state nor a
-   * summary scans the instances.
-   */
-  live: StateCounts;
-  liveWouldBe: StateCounts;
-  stalePairs: number;
+  dirtyIn = -1;
+  /** Its live instances' states and would-be states, and its stale pairs, kept in step with every change (live-states.ts): nothing scans the instances. */
+  readonly live = new StateCounts();
+  readonly liveWouldBe = new StateCounts();
+  stalePairs = 0;
   /** The clients of its instances, for the overview; null once an instance's client may have changed (worked out again when asked). */
-  clients: { kinds: TReporterClientKind[]; httpInstances: number } | null;
+  clients: { kinds: TReporterClientKind[]; httpInstances: number } | null = null;
+
+  constructor(
+    readonly id: string,
+    readonly serviceId: string,
+    readonly serviceName: string,
+    readonly name: string,
+    public config: TBreakerConfig | null,
+    pending: PendingWrites,
+  ) {
+    this.slot = pending.breakerSlot(id);
+    this.recent = new RecentWindow(pending, this.slot);
+  }
+}
+
+export interface AggregateOptions {
+  now: () => number;
+  /** An instance is stale once it has not reported for this long. */
+  staleAfterMs: number;
+  bucketSeconds: number;
+}
+
+/** Every instance, breaker and pair this server holds, and what each change goes through: counters, writes owed, dirty marks. */
+export class LiveEntries {
+  readonly instances = new Map<string, InstanceState>();
+  readonly breakers = new Map<string, BreakerState>();
+  readonly pending: PendingWrites;
+  readonly counters: PairCounters;
+  readonly dirty = new DirtyBreakers(this.breakers);
+  readonly demoServices = new Set<string>();
+  readonly now: () => number;
+  readonly staleAfterMs: number;
+
+  constructor({ now, staleAfterMs, bucketSeconds }: AggregateOptions) {
+    this.now = now;
+    this.staleAfterMs = staleAfterMs;
+    this.pending = new PendingWrites(bucketSeconds * 1000);
+    this.counters = new PairCounters(this.pending);
+  }
+
+  /** The breaker of an id, made when new; a declared config replaces the one it had. */
+  breakerEntry(id: string, serviceId: string, serviceName: string, name: string, config: TBreakerConfig | null): BreakerState {
+    let breaker = this.breakers.get(id);
+    if (!breaker) this.breakers.set(id, (breaker = new BreakerState(id, serviceId, serviceName, name, config, this.pending)));
+    else if (config) breaker.config = config;
+    return breaker;
+  }
+
+  /** The pair of a breaker on an instance, made when new. */
+  pairEntry(instance: InstanceState, breaker: BreakerState): PairState {
+    let pair = instance.pairs.get(breaker.name);
+    if (!pair) {
+      pair = new PairState(instance, breaker, this.counters.newRow(), this.pending.pairSlot(instance.id, breaker.id));
+      instance.pairs.set(breaker.name, pair);
+      instance.reported = null;
+      breaker.pairs.set(instance.id, pair);
+      breaker.clients = null;
+      countPair(pair, 1);
+    }
+    return pair;
+  }
+
+  /** Marks a breaker for the dashboards; a change other than counters may move its service-wide state. */
+  touch(breaker: BreakerState, at: number, countersOnly = false): void {
+    if (!countersOnly) refreshServiceState(breaker, at);
+    this.dirty.mark(breaker, !countersOnly);
+  }
+
+  /** Sets a pair's state, queuing it to be stored when it changed. */
+  movePair(pair: PairState, state: TBreakerState, wouldBe: TBreakerState | null, at: number): boolean {
+    if (!setPairState(pair, state, wouldBe, at)) return false;
+    this.pending.markState(pair);
+    return true;
+  }
 }

@@ -1,11 +1,7 @@
 import type { TBreakerState } from '../../lib/protocol/breaker-state.js';
-import type { BreakerState, InstanceState, PairState } from './live-entries';
+import type { BreakerState, InstanceState, LiveEntries, PairState } from './live-entries';
 
-/**
- * Counts a pair into (+1) or out of (-1) its breaker's live state counts.
- * Every change of a pair's state or of its instance's staleness counts the
- * pair out, changes, and counts it back in.
- */
+/** Counts a pair into (+1) or out of (-1) its breaker's live counts: every change counts it out, changes, and counts it back in. */
 export function countPair(pair: PairState, delta: 1 | -1): void {
   const breaker = pair.breaker;
   if (pair.instance.stale) breaker.stalePairs += delta;
@@ -15,7 +11,6 @@ export function countPair(pair: PairState, delta: 1 | -1): void {
   }
 }
 
-/** Sets a pair's state; returns whether it changed. */
 export function setPairState(pair: PairState, state: TBreakerState, wouldBe: TBreakerState | null, at: number): boolean {
   if (pair.state === state && pair.wouldBe === wouldBe) return false;
   countPair(pair, -1);
@@ -40,4 +35,17 @@ export function refreshServiceState(breaker: BreakerState, at: number): void {
   if (state === breaker.serviceState) return;
   breaker.serviceState = state;
   breaker.stateSince = at;
+}
+
+/** Marks instances that stopped reporting as stale; returns how many turned stale. */
+export function checkLiveness(live: LiveEntries): number {
+  const at = live.now();
+  let turned = 0;
+  for (const instance of live.instances.values()) {
+    if (instance.stale || instance.lastSeenAt === null || at - instance.lastSeenAt <= live.staleAfterMs) continue;
+    setStale(instance, true);
+    turned += 1;
+    for (const pair of instance.pairs.values()) live.touch(pair.breaker, at);
+  }
+  return turned;
 }

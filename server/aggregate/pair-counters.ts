@@ -4,21 +4,15 @@ import { COUNT_WIDTH, countRow, deltaWidth, HISTOGRAM_OFFSET, isEmptyRow, takeDe
 import type { InstanceState, PairState } from './live-entries';
 import type { PendingWrites } from './pending-writes';
 
-// Rows per page: a fleet's pairs take a few hundred pages.
 const ROWS_PER_PAGE = 256;
 
-/**
- * Pairs' counter rows of one width, in shared pages: a row costs its bytes,
- * not a buffer or a typed-array view of its own (a view is about 100 bytes of
- * heap; a large fleet has 100,000 pairs).
- */
+/** Counter rows of one width in shared pages: a row costs its bytes, not a typed-array view of its own (about 100 bytes of heap each). */
 class CounterPages {
   private totals = new Float64Array(0);
   private used = ROWS_PER_PAGE;
 
   constructor(readonly width = COUNT_WIDTH) {}
 
-  /** A new zeroed row. */
   row(): CounterRow {
     if (this.used === ROWS_PER_PAGE) {
       this.totals = new Float64Array(ROWS_PER_PAGE * this.width);
@@ -30,41 +24,30 @@ class CounterPages {
   }
 }
 
-/**
- * The counters of every breaker × instance pair: each pair's cumulative
- * totals, and the delta each report adds to its per-instance bucket (the
- * aggregate adds it to the breaker's service-wide bucket too).
- */
+/** Every pair's cumulative totals, and the delta each report adds to the pair's bucket (and the aggregate to the breaker's). */
 export class PairCounters {
   /** The delta of the breaker being applied: one row reused for every report. */
   readonly delta = countRow();
   // What a pair counted in the buckets not taken yet.
   private readonly owed = countRow();
-  // Rows by width: as wide as the widest histogram the pair reported (see BucketAccumulator), new pairs as wide as any so far.
+  // A pair's row is as wide as the widest histogram it reported; new pairs start as wide as any so far.
   private readonly pages = new Map<number, CounterPages>();
   private widestRow = rowWidthFor(HISTOGRAM_OFFSET + 1);
 
   constructor(private readonly pending: PendingWrites) {}
 
-  /** A zeroed row for a new pair. */
   newRow(): CounterRow {
     return this.row(this.widestRow);
   }
 
-  /**
-   * Takes a report's counters for the breaker at index `b` into the pair and
-   * its bucket: the delta since its last report is left in `delta`. Returns
-   * how far the delta reaches and whether it counted any outcome (a delta
-   * with none, a histogram moving alone, is counted nowhere).
-   */
+  /** Takes the counters of the report's breaker `b` into the pair and its bucket, the delta left in `delta`; a delta without outcomes counts nowhere. */
   apply(pair: PairState, numbers: TCompactReportData, b: number, bucket: number): { width: number; counted: boolean } {
-    // Past the histogram the report sent, the delta is zeros: nothing needs to go further.
     const width = deltaWidth(numbers, b);
     if (width > pair.width) this.widen(pair, width);
     takeDelta(pair, pair.hasBaseline, numbers, b, this.delta);
     pair.hasBaseline = true;
     const counted = !isEmptyRow(this.delta);
-    if (counted) this.pending.addPairCounts(pair.slot, bucket, this.delta, width);
+    if (counted) this.pending.instanceBuckets.add(pair.slot, bucket, this.delta, width);
     return { width, counted };
   }
 
@@ -74,12 +57,8 @@ export class PairCounters {
     pair.hasBaseline = fromZero;
   }
 
-  /**
-   * An instance's counters as far as they are stored or in the batch just
-   * taken (call right after PendingWrites.take): its totals less what its
-   * buckets still owed (the open one) counted.
-   */
-  countedThrough(instance: InstanceState): { runId: string; breakerIds: string[]; widths: number[]; totals: Float64Array } | null {
+  /** An instance's counters as far as stored or in the batch just taken (call right after PendingWrites.take): totals less the open bucket's. */
+  countedThrough(instance: Readonly<InstanceState>): { runId: string; breakerIds: string[]; widths: number[]; totals: Float64Array } | null {
     if (!instance.runId) return null;
     const breakerIds: string[] = [];
     const widths: number[] = [];
@@ -103,18 +82,11 @@ export class PairCounters {
     return { runId: instance.runId, breakerIds, widths, totals };
   }
 
-  /**
-   * Moves a pair's counters on to what a server stored for the run, when
-   * that is ahead of what this server last saw (another server counted the
-   * run since): its next report counts from there. Counters behind or equal
-   * to the pair's own are left alone, so a server never counts again what it
-   * counted itself. What the pair counted in its open bucket stays counted.
-   */
+  /** Moves a pair's counters on to what a server stored for the run when that is ahead (another server counted since); never back. */
   restore(pair: PairState, totals: ArrayLike<number>): void {
     if (totals.length > pair.width) this.widen(pair, totals.length);
     const at = pair.rowAt;
     for (let i = 0; i < pair.width; i++) if ((i < totals.length ? totals[i]! : 0) < pair.totals[at + i]!) return;
-    // The open bucket's count is held apart from the totals, so moving them on leaves it counted.
     for (let i = 0; i < pair.width; i++) pair.totals[at + i] = i < totals.length ? totals[i]! : 0;
     pair.hasBaseline = true;
   }
@@ -125,7 +97,7 @@ export class PairCounters {
     return pages.row();
   }
 
-  /** Moves a pair to a wider row, to hold `width` numbers, before a report that reaches that far. */
+  /** Moves a pair to a row wide enough for `width` numbers. */
   private widen(pair: PairState, width: number): void {
     const wider = this.row(rowWidthFor(width));
     wider.totals.set(pair.totals.subarray(pair.rowAt, pair.rowAt + pair.width), wider.rowAt);

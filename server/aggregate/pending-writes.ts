@@ -1,5 +1,5 @@
 import { BatchRows, BucketAccumulator, rowWidthFor } from './bucket-accumulator';
-import { COUNT_WIDTH, HISTOGRAM_OFFSET } from './counter-deltas';
+import { HISTOGRAM_OFFSET } from './counter-deltas';
 
 export interface PendingState {
   breakerId: string;
@@ -20,38 +20,24 @@ export interface OwedBucket {
   histogram: ArrayLike<number>;
 }
 
-/**
- * Buckets kept apart while the database is away (eight 10 s buckets, the
- * open ones included): past them the oldest is folded into the next oldest,
- * so an outage of any length holds a bounded number of buckets in memory.
- * Every count is kept and written when the database returns; past this,
- * only when within the outage each call happened is lost (docs/reliability.md).
- */
+/** Buckets held while the database is away; past them the oldest folds into the next, so an outage of any length holds bounded memory (docs/reliability.md). */
 export const MAX_OWED_BUCKETS = 8;
 
-/**
- * One kind of bucket (service-wide or per instance) from its first delta until
- * it is written, or, for service-wide buckets, until it is older than the
- * previous bucket: the recent rates read the current and previous buckets
- * wherever they are (owed, being written, written).
- */
+/** One kind of bucket (service-wide or per instance) from its first delta until written; service-wide ones stay while the recent rates read them. */
 class Buckets {
   all: BucketAccumulator[] = [];
-  // New buckets' rows are as wide as the widest delta so far, and as many as the last bucket taken had: they rarely grow.
+  // New buckets start as wide as the widest delta so far, with as many rows as the last bucket taken: they rarely grow.
   private rowWidth = rowWidthFor(HISTOGRAM_OFFSET + 1);
   private expectedRows = 0;
 
+  /** Adds a delta row (COUNT_WIDTH layout, as far as `width`: the rest is zeros) to a slot's row of its bucket. */
   add(slot: number, bucketStart: number, delta: Float64Array, width: number): void {
     if (width > this.rowWidth) this.rowWidth = rowWidthFor(width);
-    this.owed(bucketStart).add(slot, delta, width);
-  }
-
-  /** The owed bucket of a start, added if missing; the newest is nearly always the one. */
-  owed(bucketStart: number): BucketAccumulator {
-    for (let i = this.all.length - 1; i >= 0; i--) if (this.all[i]!.bucketStart === bucketStart && this.all[i]!.status === 'owed') return this.all[i]!;
+    // The newest bucket is nearly always the one (a loop, not find(): no closure per report).
+    for (let i = this.all.length - 1; i >= 0; i--) if (this.all[i]!.bucketStart === bucketStart && this.all[i]!.status === 'owed') return this.all[i]!.add(slot, delta, width);
     const bucket = new BucketAccumulator(bucketStart, this.rowWidth, this.expectedRows);
     this.all.push(bucket);
-    return bucket;
+    bucket.add(slot, delta, width);
   }
 
   take(holdBucketsFrom: number): BucketAccumulator[] {
@@ -93,20 +79,18 @@ class Buckets {
 
 /**
  * What the aggregate owes the database since the last flush: counter deltas
- * per bucket (per breaker and per instance), instance liveness and changed
- * states. Every breaker and every breaker × instance pair gets a slot once;
- * every report's counts are added in place into the slot's row of the
- * bucket's accumulator, and take()
- * hands the accumulators over whole. A failed flush is given back, so
- * nothing is lost while the database is away; the size stays bounded by
- * slots × MAX_OWED_BUCKETS.
+ * per bucket, service-wide (`breakerBuckets`) and per instance
+ * (`instanceBuckets`), instance liveness and changed states. Every breaker
+ * and pair has a slot, and each report's counts are added in place into the
+ * slot's row of the bucket. A failed flush is given back, so nothing is lost
+ * while the database is away.
  */
 export class PendingWrites {
+  readonly breakerBuckets = new Buckets();
+  readonly instanceBuckets = new Buckets();
   private readonly breakerIds: string[] = [];
   private readonly pairBreakerIds: string[] = [];
   private readonly pairInstanceIds: string[] = [];
-  private readonly breakerBuckets = new Buckets();
-  private readonly instanceBuckets = new Buckets();
   private seen = new Map<string, { lastSeenAt: Date; droppedTransitions: number }>();
   private states = new Map<string, PendingState>();
 
@@ -128,16 +112,6 @@ export class PendingWrites {
     return at - (at % this.bucketMs);
   }
 
-  /** Adds a delta row (COUNT_WIDTH layout; `width` may stop short when the rest is zeros) to a breaker's service-wide bucket. */
-  addBreakerCounts(breakerSlot: number, bucketStart: number, delta: Float64Array, width = COUNT_WIDTH): void {
-    this.breakerBuckets.add(breakerSlot, bucketStart, delta, width);
-  }
-
-  /** Adds a delta row to a pair's per-instance bucket. */
-  addPairCounts(pairSlot: number, bucketStart: number, counts: Float64Array, width = COUNT_WIDTH): void {
-    this.instanceBuckets.add(pairSlot, bucketStart, counts, width);
-  }
-
   markSeen(instanceId: string, at: number, droppedTransitions: number): void {
     this.seen.set(instanceId, { lastSeenAt: new Date(at), droppedTransitions });
   }
@@ -146,12 +120,7 @@ export class PendingWrites {
     this.states.set(`${pair.instanceId}|${pair.breakerId}`, { breakerId: pair.breakerId, instanceId: pair.instanceId });
   }
 
-  /**
-   * What is owed so far; hand the batch to release() once written, or to
-   * giveBack() if it could not be. Buckets that start at or after
-   * `holdBucketsFrom` (the open one) stay pending: each is written once, when
-   * it has closed, as one insert instead of an update on every flush.
-   */
+  /** What is owed, for release() once written or giveBack(); buckets from `holdBucketsFrom` (the open one) stay, to be written once, closed. */
   take(holdBucketsFrom = Infinity): PendingBatch {
     const batch: PendingBatch = {
       breakerBuckets: new BatchRows(this.breakerBuckets.take(holdBucketsFrom), this.breakerIds, null),
@@ -164,19 +133,7 @@ export class PendingWrites {
     return batch;
   }
 
-  /** The service-wide buckets of one breaker (its slot) not in the database yet, oldest first: open, closed, or being written. */
-  owedBreakerBuckets(breakerSlot: number): OwedBucket[] {
-    const owed: OwedBucket[] = [];
-    for (const bucket of this.breakerBuckets.all) {
-      const offset = bucket.offsetOf(breakerSlot);
-      if (bucket.status === 'written' || offset < 0) continue;
-      const row = bucket.row(offset / bucket.stride);
-      owed.push({ bucketStart: bucket.bucketStart, counts: row.subarray(0, HISTOGRAM_OFFSET), histogram: row.subarray(HISTOGRAM_OFFSET) });
-    }
-    return owed.sort((a, b) => a.bucketStart - b.bucketStart);
-  }
-
-  /** A written batch's buckets are dropped; its service-wide ones once older than the previous bucket (until then breakerBucket reads them). */
+  /** A written batch's buckets are dropped; its service-wide ones once older than the previous bucket (the recent rates read them until then). */
   release(batch: PendingBatch): void {
     const newest = Math.max(...this.breakerBuckets.all.map((bucket) => bucket.bucketStart));
     this.breakerBuckets.release(batch.breakerBuckets.buckets, newest - this.bucketMs);
@@ -191,25 +148,30 @@ export class PendingWrites {
     for (const item of batch.states) this.markState(item);
   }
 
+  /** The service-wide buckets of one breaker (its slot) not in the database yet, oldest first: open, closed, or being written. */
+  owedBreakerBuckets(breakerSlot: number): OwedBucket[] {
+    const owed: OwedBucket[] = [];
+    for (const bucket of this.breakerBuckets.all) {
+      const offset = bucket.offsetOf(breakerSlot);
+      if (bucket.status === 'written' || offset < 0) continue;
+      const row = bucket.row(offset / bucket.stride);
+      owed.push({ bucketStart: bucket.bucketStart, counts: row.subarray(0, HISTOGRAM_OFFSET), histogram: row.subarray(HISTOGRAM_OFFSET) });
+    }
+    return owed.sort((a, b) => a.bucketStart - b.bucketStart);
+  }
+
   /** Adds into `into` (COUNT_WIDTH layout) what a pair counted in the per-instance buckets not taken yet. */
   owedPairCounts(pairSlot: number, into: Float64Array): void {
     for (const bucket of this.instanceBuckets.all) if (bucket.status === 'owed') bucket.addInto(pairSlot, into);
   }
 
-  /**
-   * Adds into `into` (COUNT_WIDTH layout) a breaker's service-wide counts of
-   * one bucket, wherever they are: open, closed and owed, being written, or
-   * written but recent (the current and previous buckets). Returns how far
-   * into the row they reach, 0 when there are none. For the recent rates:
-   * no copy of these rows is kept per breaker.
-   */
+  /** Adds into `into` a breaker's counts of one bucket wherever they are (owed, writing, written but recent); returns how far they reach. */
   breakerBucket(breakerSlot: number, bucketStart: number, into: Float64Array): number {
     let width = 0;
     for (const bucket of this.breakerBuckets.all) if (bucket.bucketStart === bucketStart) width = Math.max(width, bucket.addInto(breakerSlot, into));
     return width;
   }
 
-  /** Bucket rows owed (per breaker and per instance). */
   get size(): number {
     return this.breakerBuckets.size + this.instanceBuckets.size;
   }

@@ -8,22 +8,15 @@ const QUANTILES = [0.5, 0.9, 0.99] as const;
 // rates() runs to completion, synchronously: one scratch array for every call.
 const QUANTILE_SCRATCH = new Array<number | null>(QUANTILES.length).fill(null);
 
-// Three decimals are more than any screen shows, and 17-digit floats made up a
-// good part of every dashboard delta (10,000 summaries a second at scale).
+// Three decimals are more than any screen shows; 17-digit floats made up a good part of every dashboard delta.
 const round = (value: number) => Math.round(value * 1000) / 1000;
 const roundOrNull = (value: number | null) => (value === null ? null : round(value));
 
-/**
- * A breaker's rates over the current and the previous time bucket, so that
- * they cover 10 to 20 seconds of traffic whatever the moment of asking. The
- * counts are read from the service-wide bucket rows PendingWrites keeps
- * (breakerBucket), summed into one scratch row: no rows of its own, and
- * nothing added per report. Reading allocates nothing but the rates object.
- */
+/** A breaker's rates over the current and previous bucket (10 to 20 s), read from PendingWrites' rows: no rows of its own, nothing per report. */
 export class RecentWindow {
   /** When counts first arrived: a breaker that began reporting a second ago has a second of traffic, not ten. */
   private firstAt: number | null = null;
-  /** current + previous bucket: one scratch row for every window (rates() runs to completion, synchronously). */
+  // One scratch row for every window: rates() runs synchronously.
   private static readonly total = countRow();
 
   constructor(
@@ -79,12 +72,7 @@ export function ratesOf({ row, width, start }: WindowCounts, now: number): TRece
   };
 }
 
-/**
- * The three quantiles of a merged histogram (a row's, as far as `width`) in
- * one pass, the same estimates latencyQuantile gives
- * (lib/protocol/latency-buckets.ts), which would take three passes over a
- * fresh array.
- */
+/** The three quantiles of a row's histogram in one pass: latencyQuantile's estimates (lib/protocol/latency-buckets.ts) without three passes over a copy. */
 function histogramQuantiles(total: Float64Array, width: number, quantiles: Array<number | null>): void {
   let count = 0;
   for (let i = HISTOGRAM_OFFSET; i < width; i++) count += total[i]!;

@@ -9,11 +9,7 @@ export function worseState(a: TBreakerState | null, b: TBreakerState | null): TB
   return b !== null && (a === null || INDEX[b] < INDEX[a]) ? b : a;
 }
 
-/**
- * How many of a breaker's instances are in each state, kept up to date as
- * states change, so the most severe one (the service-wide state) is read in
- * five steps instead of a scan over every instance on every report.
- */
+/** How many of a breaker's instances are in each state, kept in step, so the service-wide state never scans the instances. */
 export class StateCounts {
   private readonly counts = new Int32Array(BY_SEVERITY.length);
 
@@ -26,7 +22,6 @@ export class StateCounts {
     return this.counts[INDEX[state]]!;
   }
 
-  /** The most severe state counted, null if none. */
   worst(): TBreakerState | null {
     for (let i = 0; i < BY_SEVERITY.length; i++) if (this.counts[i]! > 0) return BY_SEVERITY[i]!;
     return null;

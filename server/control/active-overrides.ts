@@ -48,12 +48,12 @@ export function createActiveOverrides({
      * override its host set itself carries no command id and is left alone.
      */
     reconcile(instanceId: string, held: ReadonlyArray<{ breaker: string; commandId: string }>): void {
-      const instance = aggregate.instance(instanceId);
+      const instance = aggregate.instances.get(instanceId);
       if (!instance) return;
       const at = now();
       for (const [key, sentAt] of releasesSent) if (at - sentAt >= RELEASE_AGAIN_AFTER_MS) releasesSent.delete(key);
       for (const { breaker, commandId } of held) {
-        const breakerId = aggregate.breakerId(instanceId, breaker);
+        const breakerId = aggregate.instances.get(instanceId)?.pairs.get(breaker)?.breakerId;
         if (!breakerId) continue;
         const active = aggregate.override(breakerId);
         if (active && inScope(active.scope, instance)) continue;
@@ -98,7 +98,7 @@ export function createActiveOverrides({
      * those its current run acknowledged already.
      */
     async onRegistered(instanceId: string): Promise<void> {
-      const instance = aggregate.instance(instanceId);
+      const instance = aggregate.instances.get(instanceId);
       if (!instance || !steerable(aggregate, instanceId)) return;
       const rows = await prisma.override.findMany({
         where: { endedAt: null, breaker: { serviceId: instance.serviceId } },
@@ -106,7 +106,7 @@ export function createActiveOverrides({
       });
       for (const row of rows) {
         const view = toOverrideView(row);
-        if (!view || !aggregate.breakerId(instanceId, row.breaker.name) || !inScope(view.scope, instance)) continue;
+        if (!view || !aggregate.instances.get(instanceId)?.pairs.get(row.breaker.name)?.breakerId || !inScope(view.scope, instance)) continue;
         if (view.expiresAt !== null && view.expiresAt <= now()) continue;
         if (delivery.acknowledgedByRun(instanceId, view.commandId)) continue;
         const target = { instanceId, name: instance.name };

@@ -54,7 +54,7 @@ export function createCommandDelivery({
   const connected = (instanceId: string) => (agent.namespace.adapter.rooms.get(instanceRoom(instanceId))?.size ?? 0) > 0;
   const statusFor = (instanceId: string): OpenStatus => (connected(instanceId) ? 'sent' : mailboxes.online(instanceId) ? 'pending' : 'offline');
   const publish = (breakerId: string, commandId: string, instanceId: string, status: TDeliveryStatus, at: number, error: string | null = null) =>
-    onDelivery(breakerId, { commandId, instanceId, instance: aggregate.instance(instanceId)?.name ?? instanceId, status, state: null, error, at });
+    onDelivery(breakerId, { commandId, instanceId, instance: aggregate.instances.get(instanceId)?.name ?? instanceId, status, state: null, error, at });
 
   return {
     /** What a delivery to this instance starts as: sent over its socket, queued for its HTTP polls, or offline. */
@@ -90,7 +90,7 @@ export function createCommandDelivery({
         const at = now();
         if (isUuid(command.id)) {
           const updated = await prisma.commandDelivery.updateMany({ where: { commandId: command.id, instanceId, status: 'offline' }, data: { status, sentAt: new Date(at), error: null } });
-          if (updated.count > 0) onDelivery(breakerId, { commandId: command.id, instanceId, instance: aggregate.instance(instanceId)?.name ?? name, status, state: null, error: null, at });
+          if (updated.count > 0) onDelivery(breakerId, { commandId: command.id, instanceId, instance: aggregate.instances.get(instanceId)?.name ?? name, status, state: null, error: null, at });
         }
         if (socket) agent.namespace.to(instanceRoom(instanceId)).emit('command:apply', command);
         else mailboxes.put(instanceId, command, breakerId);
@@ -165,7 +165,7 @@ export function createCommandDelivery({
         update: { status, resultingState: ack.state, error: ack.reason, acknowledgedAt: at },
         select: { commandId: true },
       });
-      const name = aggregate.instance(instanceId)?.name ?? ack.instanceId;
+      const name = aggregate.instances.get(instanceId)?.name ?? ack.instanceId;
       onDelivery(command.breakerId, { commandId: ack.commandId, instanceId, instance: name, status, state: ack.state, error: ack.reason, at: at.getTime() });
     },
 

@@ -61,7 +61,10 @@ export function createIssueAction({ prisma, aggregate, delivery, now, onTransiti
       if (repeated) return repeated;
     }
 
-    const local = aggregate.instanceRefsOf(breakerId);
+    // Every instance here that declared the breaker, reported or not.
+    const local = [...(aggregate.breakers.get(breakerId)?.pairs.values() ?? [])]
+      .map(({ instance }) => ({ instanceId: instance.id, name: instance.name, labels: instance.labels }))
+      .sort((a, b) => a.name.localeCompare(b.name));
     const everywhere = knownInstances ? await knownInstances(breakerId) : [];
     const localIds = new Set(local.map((instance) => instance.instanceId));
     const targets: DeliveryTarget[] = [...local, ...everywhere.filter((instance) => !localIds.has(instance.instanceId))]

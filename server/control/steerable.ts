@@ -8,6 +8,6 @@ import type { Aggregate } from '../aggregate/aggregate';
  * those out rather than wait forever for an acknowledgement.
  */
 export function steerable(aggregate: Aggregate, instanceId: string): boolean {
-  const sdk = aggregate.instance(instanceId)?.sdk;
+  const sdk = aggregate.instances.get(instanceId)?.sdk;
   return !(sdk && sourceClientOf(sdk.name)?.readOnly);
 }

@@ -2,7 +2,7 @@ import { ZCommandPollQuery, type TCommandPollResult } from '../../lib/protocol/c
 import type { HttpCommands } from '../control/http-commands';
 import type { Router } from './router';
 import type { Logger } from '../logger';
-import { AgentError, invalidPayload } from '../ingest/agent-error';
+import { AgentError, parsePayload } from '../ingest/agent-error';
 import { agentRoute, bearerReporter } from './agent-route';
 import type { Ingest } from '../ingest/ingest';
 import type { ApiKeyVerifier } from '../ingest/reporter-identity';
@@ -20,9 +20,7 @@ export function addCommandsRoute(router: Router, { ingest, keys, commands, logge
     '/api/v1/commands',
     agentRoute(logger, 'command poll', async ({ req, res, url }) => {
       const reporter = await bearerReporter(req, keys);
-      const parsed = ZCommandPollQuery.safeParse(Object.fromEntries(url.searchParams));
-      if (!parsed.success) throw invalidPayload(parsed.error, 'query');
-      const { instanceId: name, waitMs } = parsed.data;
+      const { instanceId: name, waitMs } = parsePayload(ZCommandPollQuery, Object.fromEntries(url.searchParams), 'query');
       await ingest.findRegistered(reporter, [name]);
       const instanceId = ingest.instanceIdOf(reporter, name);
       if (!instanceId) {

@@ -4,7 +4,7 @@ import type { HttpCommands } from '../control/http-commands';
 import { readJsonBody } from './read-json-body';
 import type { Router } from './router';
 import type { Logger } from '../logger';
-import { invalidPayload } from '../ingest/agent-error';
+import { parsePayload } from '../ingest/agent-error';
 import { agentRoute, bearerReporter } from './agent-route';
 import { checkProtocolVersion } from '../ingest/check-protocol-version';
 import type { Ingest } from '../ingest/ingest';
@@ -29,9 +29,7 @@ export function addReportsRoute(
       const reporter = await bearerReporter(req, keys);
       const body = await readJsonBody(req, limitBytes);
       checkProtocolVersion(body);
-      const parsed = ZReportBatch.safeParse(body);
-      if (!parsed.success) throw invalidPayload(parsed.error, 'report batch');
-      const batch = parsed.data;
+      const batch = parsePayload(ZReportBatch, body, 'report batch');
       // The instances it speaks for may have registered with another server.
       await ingest.findRegistered(
         reporter,

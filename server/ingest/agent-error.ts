@@ -19,20 +19,16 @@ export class AgentError extends Error {
   }
 }
 
-/** The first issue of a failed validation, with its field path. */
-export function invalidPayload(error: z.ZodError, what: string): AgentError {
-  const issue = error.issues[0];
+/** A payload parsed with its shared zod schema, or the invalid_payload error naming the first failing field. */
+export function parsePayload<T>(schema: z.ZodType<T>, payload: unknown, what: string): T {
+  const parsed = schema.safeParse(payload);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
   const path = (issue?.path ?? []).map((key) => (typeof key === 'number' ? key : String(key)));
-  const where = path.length ? path.join('.') : what;
-  return new AgentError('invalid_payload', `Invalid ${what}: ${where}: ${issue?.message ?? 'invalid'}`, path);
+  throw new AgentError('invalid_payload', `Invalid ${what}: ${path.length ? path.join('.') : what}: ${issue?.message ?? 'invalid'}`, path);
 }
 
-/**
- * What a reporter hears of a message that failed, over either transport: its
- * AgentError; "unavailable" while the database is away (the reporter sends
- * the message again later, as transitions are acknowledged only once stored);
- * else "internal", logged and never shown.
- */
+/** What a reporter hears of a failed message: its AgentError; "unavailable" while the database is away (it retries); else "internal", logged. */
 export function ackErrorOf(error: unknown, logger: Logger, what: string): TAckError {
   if (error instanceof AgentError) return error.toAck();
   if (isDatabaseUnavailable(error)) {

@@ -1,11 +1,7 @@
 import { SUPPORTED_PROTOCOL_VERSIONS } from '../../lib/protocol/version.js';
 import { AgentError } from './agent-error';
 
-/**
- * Refuses a message of another protocol version with its own error before
- * validating the rest, so a reporter from the future hears "unsupported
- * version" rather than a list of fields it got "wrong". Returns the version.
- */
+/** Refuses another protocol version before validating the rest: a reporter from the future hears "unsupported version", not a list of fields. */
 export function checkProtocolVersion(payload: unknown): number {
   const version = typeof payload === 'object' && payload !== null && 'protocolVersion' in payload ? payload.protocolVersion : undefined;
   if (version === undefined) throw new AgentError('invalid_payload', 'Invalid message: protocolVersion is required', ['protocolVersion']);

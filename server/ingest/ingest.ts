@@ -19,24 +19,12 @@ export interface IngestDependencies {
   catalog: CatalogStore;
   transitions: TransitionStore;
   now: () => number;
-  /** Called with every newly stored transition, for the dashboards. */
   onTransition(record: TTransitionRecord): void;
-  /** Called with an instance's acknowledgement of an operator command. */
   onCommandAck(instanceId: string, ack: TCommandAck): Promise<void>;
   counters?: IngestCounters;
-  /**
-   * Called, and awaited, on every registration: a run no server has stored
-   * starts from zero, which is stored (counter_baselines) so that a server
-   * restarted before the run's first bucket is written counts the run in
-   * full; a run already stored (counted by another server, or by this one
-   * before) answers its stored counters, from which the run counts on.
-   */
+  /** Awaited on every registration: stores a new run's zero counters, or answers those a server stored for the run, to count on from (counter_baselines). */
   onRunRegistered?: (run: { instanceId: string; runId: string; breakerIds: string[] }) => Promise<CounterBaselineRow | null>;
-  /**
-   * Loads an instance of a service from the database by name, when it
-   * registered with another server (HTTP reporters behind a round-robin
-   * balancer): its id, or undefined when no such instance is stored.
-   */
+  /** Loads by name an instance of a service that registered with another server (HTTP reporters behind a balancer); its id, if stored. */
   loadInstance?: (serviceId: string, name: string) => Promise<string | undefined>;
   /** Called with the overrides issued by the panel that a report says an instance still holds. */
   onHeldOverrides?: (instanceId: string, held: ReturnType<typeof heldOverrides>) => void;
@@ -44,11 +32,7 @@ export interface IngestDependencies {
 
 export type Ingest = ReturnType<typeof createIngest>;
 
-/**
- * What happens to each message a reporter sends, whichever way it came
- * (socket or HTTP batch): authorisation against the key's service, the
- * catalog, the aggregate, and transitions stored before they are acknowledged.
- */
+/** Each message a reporter sends, by socket or HTTP batch: authorised against the key's service, then into the catalog and the aggregate. */
 export function createIngest({ aggregate, catalog, transitions, now, onTransition, onCommandAck, counters, onRunRegistered, loadInstance, onHeldOverrides }: IngestDependencies) {
   // (serviceId, instance name) → instance id, for messages that name their instance.
   const instanceIds = new Map<string, string>();
@@ -66,26 +50,17 @@ export function createIngest({ aggregate, catalog, transitions, now, onTransitio
     return id;
   }
 
-  /** Breaker ids by name, creating breakers a reporter names without having declared them. */
-  async function breakerIds(reporter: ReporterIdentity, instanceId: string, names: readonly string[]): Promise<Map<string, string>> {
-    const ids = new Map<string, string>();
-    const missing: string[] = [];
-    for (const name of names) {
-      const id = aggregate.breakerId(instanceId, name);
-      if (id) ids.set(name, id);
-      else missing.push(name);
-    }
-    if (missing.length > 0) {
-      const created = await catalog.ensureBreakers(reporter.serviceId, missing);
-      const identity = aggregate.instance(instanceId)!;
-      aggregate.register(
-        identity,
-        [...created].map(([name, breakerId]) => ({ breakerId, name, config: null })),
-        null,
-      );
-      for (const [name, id] of created) ids.set(name, id);
-    }
-    return ids;
+  /** Creates the breakers a reporter names without having declared them. */
+  async function declareMissing(reporter: ReporterIdentity, instanceId: string, names: readonly string[]): Promise<void> {
+    const instance = aggregate.instances.get(instanceId)!;
+    const missing = names.filter((name) => !instance.pairs.has(name));
+    if (missing.length === 0) return;
+    const created = await catalog.ensureBreakers(reporter.serviceId, missing);
+    aggregate.register(
+      instance,
+      [...created].map(([name, breakerId]) => ({ breakerId, name, config: null })),
+      null,
+    );
   }
 
   // Loads under way, so that the batches and polls of one instance arriving together read it once.
@@ -93,11 +68,7 @@ export function createIngest({ aggregate, catalog, transitions, now, onTransitio
   let counting = true;
 
   return {
-    /**
-     * Makes sure this server knows the instances a request names that
-     * registered with another server: HTTP reporters register once, with
-     * whichever server the balancer sent that batch to.
-     */
+    /** Makes sure this server knows the instances a request names: HTTP reporters register once, with whichever server the balancer chose. */
     async findRegistered(reporter: ReporterIdentity, names: Iterable<string>): Promise<void> {
       if (!loadInstance) return;
       for (const name of new Set(names)) {
@@ -112,7 +83,6 @@ export function createIngest({ aggregate, catalog, transitions, now, onTransitio
       }
     },
 
-    /** The id of an instance of the key's service, by the name it registered under; undefined when it has not. */
     instanceIdOf(reporter: ReporterIdentity, name: string): string | undefined {
       return instanceIds.get(instanceKey(reporter.serviceId, name));
     },
@@ -131,11 +101,7 @@ export function createIngest({ aggregate, catalog, transitions, now, onTransitio
       instanceIds.set(instanceKey(serviceId, name), instanceId);
     },
 
-    /**
-     * Checks a whole HTTP batch before any of it is applied, so that a batch
-     * that would fail half-way changes nothing. Returns the instances it
-     * speaks for (by name) with their runs.
-     */
+    /** Checks a whole HTTP batch before any of it is applied, so a batch that would fail half-way changes nothing; returns its instances' runs by name. */
     checkBatch(reporter: ReporterIdentity, batch: { register?: TInstanceRegister; reports: TReport[]; transitions: TTransition[]; commandAcks: TCommandAck[] }): Map<string, string> {
       const runs = new Map<string, string>();
       for (const message of [...(batch.register ? [batch.register] : []), ...batch.reports, ...batch.transitions, ...batch.commandAcks]) {
@@ -146,7 +112,6 @@ export function createIngest({ aggregate, catalog, transitions, now, onTransitio
       return runs;
     },
 
-    /** Records how an instance reaches this server (socket or HTTP), for the screens. */
     noteTransport(instanceId: string, transport: TReporterTransport): void {
       aggregate.setTransport(instanceId, transport);
     },
@@ -180,19 +145,12 @@ export function createIngest({ aggregate, catalog, transitions, now, onTransitio
         message.breakers.map((breaker) => ({ breakerId: ids.get(breaker.name)!, name: breaker.name, config: breaker.config })),
         now(),
       );
-      if (stored) {
-        for (let i = 0, at = 0; i < stored.breakerIds.length; at += stored.widths[i]!, i++)
-          aggregate.restoreCounted(instanceId, message.runId, stored.breakerIds[i]!, stored.totals.subarray(at, at + stored.widths[i]!));
-      }
+      if (stored) aggregate.restoreCounted(stored);
       aggregate.setTransport(instanceId, transport);
       return { instanceId };
     },
 
-    /**
-     * The server is stopping: reports are refused from now on (`unavailable`),
-     * so that what it writes next is everything it counted. Its reporters'
-     * next reports go to another server, which counts on from what was written.
-     */
+    /** The server is stopping: reports are refused (`unavailable`) so that its last flush holds all it counted; another server counts on. */
     stopCounting(): void {
       counting = false;
     },
@@ -202,25 +160,21 @@ export function createIngest({ aggregate, catalog, transitions, now, onTransitio
       authorise(reporter, message.service);
       const instanceId = instanceOf(reporter, message.instanceId);
       // Nearly every report names only breakers the instance declared; others are created first.
-      if (!aggregate.knowsBreakers(instanceId, message.names)) await breakerIds(reporter, instanceId, message.names);
+      if (!aggregate.knowsBreakers(instanceId, message.names)) await declareMissing(reporter, instanceId, message.names);
       aggregate.applyReport(instanceId, message);
       counters?.reportReceived(message.names.length);
       if (message.numbers.heldOverrides.length > 0) onHeldOverrides?.(instanceId, heldOverrides(message));
     },
 
-    /**
-     * Stores transitions (one statement for the lot) and only then applies
-     * them; duplicates are dropped by (instance, run, sequence) and still
-     * count as stored, so the reporter stops replaying them.
-     */
+    /** Stores transitions, then applies them; a duplicate (instance, run, sequence) counts as stored, so the reporter stops replaying it. */
     async transitions(reporter: ReporterIdentity, messages: TTransition[]): Promise<void> {
       if (messages.length === 0) return;
       for (const message of messages) authorise(reporter, message.service);
       const rows = [];
       for (const message of messages) {
         const instanceId = instanceOf(reporter, message.instanceId);
-        const ids = await breakerIds(reporter, instanceId, [message.breaker]);
-        rows.push({ message, instanceId, breakerId: ids.get(message.breaker)! });
+        await declareMissing(reporter, instanceId, [message.breaker]);
+        rows.push({ message, instanceId, breakerId: aggregate.instances.get(instanceId)!.pairs.get(message.breaker)!.breakerId });
       }
       const stored = await transitions.insertReported(
         rows.map(({ message, instanceId, breakerId }) => ({ ...message, serviceId: reporter.serviceId, breakerId, instanceId, at: new Date(message.at) })),
@@ -230,20 +184,8 @@ export function createIngest({ aggregate, catalog, transitions, now, onTransitio
         const id = stored.get(transitionKey(instanceId, message.runId, message.sequence));
         if (!id) continue;
         aggregate.applyTransition(instanceId, message, breakerId);
-        onTransition({
-          id,
-          breakerId,
-          service: reporter.serviceName,
-          breaker: message.breaker,
-          instance: message.instanceId,
-          from: message.from,
-          to: message.to,
-          wouldBe: message.wouldBe,
-          cause: message.cause,
-          failureRate: message.failureRate,
-          slowCallRate: message.slowCallRate,
-          at: message.at,
-        });
+        const { breaker, from, to, wouldBe, cause, failureRate, slowCallRate, at } = message;
+        onTransition({ id, breakerId, service: reporter.serviceName, breaker, instance: message.instanceId, from, to, wouldBe, cause, failureRate, slowCallRate, at });
       }
     },
 

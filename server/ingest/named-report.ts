@@ -2,11 +2,7 @@ import type { TReport } from '../../lib/protocol/breaker-report.js';
 import type { TBreakerState } from '../../lib/protocol/breaker-state.js';
 import { STATE_CODES, toCompactReport, type TCompactReportData } from '../../lib/protocol/compact-report.js';
 
-/**
- * A validated `report:send` as the aggregate reads it, whichever protocol
- * version it came in: the compact form's arrays of numbers, with the names
- * (and the instance) their indexes stand for.
- */
+/** A validated `report:send` in either protocol version as the aggregate reads it: the compact arrays, with the names their indexes stand for. */
 export interface NamedReport {
   service: string;
   instanceId: string;

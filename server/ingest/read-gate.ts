@@ -12,19 +12,13 @@ export interface ReadGateOptions {
 
 /**
  * Backpressure for incoming messages. While sockets keep having data, libuv
- * goes on reading them in one turn of the event loop (up to 48 rounds of
- * 1,024 ready sockets), and each connection hands over every message of what
- * it read. With 2,000 reporters a little behind, one turn took up to 7 s
- * (50,000 breaker-reports a second) and over 30 s (100,000): timers, the
- * dashboards' deltas, flushes and the HTTP API waited that long.
- *
- * Here a turn handles messages for at most its budget. A message that comes
- * later waits in a queue, its connection is paused (its next reports stay in
- * the kernel, and TCP pushes back on the reporter), and the queue is handled,
- * oldest first, a budget at a time at the end of the following turns, after
- * the timers had theirs. A connection with messages waiting keeps its order:
- * its next messages queue behind them. It reads again once they are out.
- * docs/performance.md (Ingest, "The read gate") has the figures with and without it.
+ * reads them all in one turn of the event loop, and with many reporters a
+ * little behind one turn took seconds: timers, dashboards, flushes and the
+ * HTTP API waited. Here a turn handles messages for at most its budget; a
+ * later message waits in a queue with its connection paused (TCP pushes back
+ * on the reporter), and the queue is handled oldest first, a budget at a time,
+ * after the following turns' timers. A connection keeps its order.
+ * docs/performance.md ("The read gate") has the figures with and without it.
  */
 export class ReadGate {
   private readonly waiting: Array<{ connection: Pausable; deliver: () => void }> = [];

@@ -93,7 +93,7 @@ export function createAggregateFlusher({ aggregate, pool, logger, now, onRowsDro
     const batch = aggregate.pending.take(all ? Infinity : aggregate.pending.bucketOf(at));
     const stateRows: PairStateRow[] = [];
     for (const { instanceId, breakerId } of batch.states) {
-      const pair = aggregate.pairState(instanceId, breakerId);
+      const pair = aggregate.breakers.get(breakerId)?.pairs.get(instanceId);
       if (pair?.state && pair.stateSince !== null)
         stateRows.push({ breakerId, instanceId, state: pair.state, wouldBe: pair.wouldBe, stateSince: pair.stateSince, config: pair.config, window: pair.window });
     }
@@ -102,7 +102,8 @@ export function createAggregateFlusher({ aggregate, pool, logger, now, onRowsDro
     for (let row = 0; row < batch.instanceBuckets.length; row++) counting.add(batch.instanceBuckets.instanceId(row));
     const baselines: CounterBaselineRow[] = [];
     for (const instanceId of counting) {
-      const counted = aggregate.countedThrough(instanceId);
+      const instance = aggregate.instances.get(instanceId);
+      const counted = instance && aggregate.counters.countedThrough(instance);
       if (counted) baselines.push({ instanceId, ...counted });
     }
     if (batch.breakerBuckets.length + batch.instanceBuckets.length + batch.seen.length + stateRows.length === 0) return aggregate.pending.release(batch);

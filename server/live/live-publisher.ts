@@ -105,8 +105,8 @@ export function createLivePublisher({
     /** Sends every change since the last call: every 250 ms (the caller's schedule), at shutdown, in tests. */
     flush(): void {
       // State changes first: taking them leaves only the counter-only changes dirty.
-      const stateChanged = aggregate.takeStateChanges();
-      const dirty = aggregate.takeDirty();
+      const stateChanged = aggregate.dirty.takeStateChanges();
+      const dirty = aggregate.dirty.takeDirty();
       onOwnChanges?.(stateChanged, 'state');
       onOwnChanges?.(dirty, 'counts');
       if (remote) {
@@ -118,7 +118,7 @@ export function createLivePublisher({
     },
     /** Sends the breakers whose state, instances or override changed since the last call. */
     flushStateChanges(): void {
-      const stateChanged = aggregate.takeStateChanges();
+      const stateChanged = aggregate.dirty.takeStateChanges();
       onOwnChanges?.(stateChanged, 'state');
       if (remote) for (const id of remote.takeStateChanges()) stateChanged.add(id);
       publish(stateChanged, new Set());

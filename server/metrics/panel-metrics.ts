@@ -59,7 +59,7 @@ export function createPanelMetrics({ aggregate, io, readGate }: { aggregate: Agg
     collect() {
       this.reset();
       each((summary) => {
-        const totals = aggregate.callTotals(summary.id);
+        const totals = aggregate.breakers.get(summary.id)?.totals;
         if (!totals) return;
         OUTCOME_KINDS.forEach((outcome, index) => this.inc({ service: summary.service, breaker: summary.name, outcome }, totals[index] ?? 0));
       });

@@ -2,7 +2,7 @@ import { ZBreakerConfig } from '../../lib/protocol/breaker-config.js';
 import type { TBreakerState } from '../../lib/protocol/breaker-state.js';
 import { ZLabels } from '../../lib/protocol/identity.js';
 import type { Ingest } from '../ingest/ingest';
-import { createBaselineStore, type CounterBaselineRow } from './baseline-store';
+import { createBaselineStore } from './baseline-store';
 import { sdkOf } from '../ingest/sdk-version';
 import type { Queryable } from './queryable';
 import type { Aggregate } from '../aggregate/aggregate';
@@ -49,13 +49,6 @@ function registerStored(aggregate: Aggregate, ingest: Ingest, row: InstanceRow, 
   ingest.knowInstance(row.service_id, row.name, row.id);
 }
 
-/** A run's counters continue from what was stored, however the server that counted them ended. */
-function restoreCounted(aggregate: Aggregate, baseline: CounterBaselineRow): void {
-  for (let i = 0, at = 0; i < baseline.breakerIds.length; at += baseline.widths[i]!, i++) {
-    aggregate.restoreCounted(baseline.instanceId, baseline.runId, baseline.breakerIds[i]!, baseline.totals.slice(at, at + baseline.widths[i]!));
-  }
-}
-
 /**
  * Fills a fresh aggregate from the catalog and the last stored states, so a
  * restarted server shows every breaker at once (its instances stale until
@@ -76,7 +69,7 @@ export async function loadCatalog(db: Queryable, aggregate: Aggregate, ingest: I
 
   for (const row of instances.rows) registerStored(aggregate, ingest, row, statesByInstance.get(row.id) ?? [], breakerNames);
   // After the instances' runs are known.
-  for (const baseline of await createBaselineStore(db).load()) restoreCounted(aggregate, baseline);
+  for (const baseline of await createBaselineStore(db).load()) aggregate.restoreCounted(baseline);
   return { instances: instances.rowCount ?? 0, breakers: breakers.rowCount ?? 0 };
 }
 
@@ -97,6 +90,6 @@ export async function loadInstance(db: Queryable, aggregate: Aggregate, ingest: 
   for (const breaker of breakers.rows) aggregate.declareBreaker(breaker.id, breaker.service_id, breaker.service, breaker.name, configOrNull(breaker.config));
   const states = await db.query<StateRow>(`${STATES} WHERE instance_id = $1`, [row.id]);
   registerStored(aggregate, ingest, row, states.rows, new Map(breakers.rows.map((breaker) => [breaker.id, breaker.name])));
-  for (const baseline of await createBaselineStore(db).load(row.id)) restoreCounted(aggregate, baseline);
+  for (const baseline of await createBaselineStore(db).load(row.id)) aggregate.restoreCounted(baseline);
   return row.id;
 }

@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { TExportMetricsResponse } from '../../../lib/sources/otlp-export-response';
-import { AgentError, invalidPayload } from '../../ingest/agent-error';
+import { AgentError, parsePayload } from '../../ingest/agent-error';
 import { agentRoute, bearerReporter } from '../../http/agent-route';
 import type { ApiKeyVerifier, ReporterIdentity } from '../../ingest/reporter-identity';
 import { HttpError } from '../../http/http-error';
@@ -74,9 +74,7 @@ export function addOtlpMetricsRoute(router: Router, options: OtlpMetricsRouteOpt
           throw new HttpError(400, 'invalid_json', 'The body is not valid JSON');
         }
       }
-      const parsed = ZExportMetricsRequest.safeParse(decoded);
-      if (!parsed.success) throw invalidPayload(parsed.error, 'ExportMetricsServiceRequest');
-      const request = parsed.data;
+      const request = parsePayload(ZExportMetricsRequest, decoded, 'ExportMetricsServiceRequest');
       request.resourceMetrics.forEach((_, index) => {
         const claimed = claimedService(request, index);
         if (claimed !== null && claimed !== reporter.serviceName) {

@@ -55,7 +55,7 @@ describe('sources', () => {
   const sources = async () => (await admin.getJson<{ sources: TSourceView[] }>('/api/v1/sources')).sources;
   /** What the panel counted for a breaker since it started: success, failure, rejected. */
   const totalsOf = async (service: string, name: string) => {
-    const totals = panel.pipeline.aggregate.callTotals((await breakerOf(service, name)).breaker.id)!;
+    const totals = panel.pipeline.aggregate.breakers.get((await breakerOf(service, name)).breaker.id)!.totals;
     return { success: totals[0]!, failure: totals[1]!, rejected: totals[3]! };
   };
 

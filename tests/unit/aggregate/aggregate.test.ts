@@ -78,25 +78,25 @@ describe('aggregate', () => {
     const a = instanceRun('checkout', 'a');
     aggregate.register(identity('i-a', a), [{ breakerId: 'b1', name: 'payments', config: null }], 1_000_000);
     aggregate.applyReport('i-a', nameFullReport(a.report([a.breaker('payments', { success: 1 })])));
-    aggregate.takeDirty();
+    aggregate.dirty.takeDirty();
     aggregate.applyReport('i-a', nameFullReport(a.report([a.breaker('payments', { success: 5 })])));
-    expect([...aggregate.takeStateChanges()]).toEqual([]);
+    expect([...aggregate.dirty.takeStateChanges()]).toEqual([]);
     aggregate.applyReport('i-a', nameFullReport(a.report([a.breaker('payments', { success: 5, failure: 9 }, 'OPEN')])));
-    expect([...aggregate.takeStateChanges()]).toEqual(['b1']);
+    expect([...aggregate.dirty.takeStateChanges()]).toEqual(['b1']);
     // Sent with the state change: no longer owed to the next coalesced delta, until counters move again.
-    expect([...aggregate.takeDirty()]).toEqual([]);
+    expect([...aggregate.dirty.takeDirty()]).toEqual([]);
     aggregate.applyReport('i-a', nameFullReport(a.report([a.breaker('payments', { success: 6, failure: 9 }, 'OPEN')])));
-    expect([...aggregate.takeStateChanges()]).toEqual([]);
-    expect([...aggregate.takeDirty()]).toEqual(['b1']);
+    expect([...aggregate.dirty.takeStateChanges()]).toEqual([]);
+    expect([...aggregate.dirty.takeDirty()]).toEqual(['b1']);
     expect(aggregate.ratesChange('b1')).toEqual({ service: 'checkout', rates: aggregate.summary('b1')!.rates, lastReportAt: aggregate.summary('b1')!.lastReportAt });
     // Whatever else a summary shows is a state change too: an override, an instance turning stale or coming back.
     aggregate.setOverride('b1', null);
-    expect([...aggregate.takeStateChanges()]).toEqual(['b1']);
+    expect([...aggregate.dirty.takeStateChanges()]).toEqual(['b1']);
     advance(3_001);
     aggregate.checkLiveness();
-    expect([...aggregate.takeStateChanges()]).toEqual(['b1']);
+    expect([...aggregate.dirty.takeStateChanges()]).toEqual(['b1']);
     aggregate.applyReport('i-a', nameFullReport(a.report([a.breaker('payments', { success: 6, failure: 9 }, 'OPEN')])));
-    expect([...aggregate.takeStateChanges()]).toEqual(['b1']);
+    expect([...aggregate.dirty.takeStateChanges()]).toEqual(['b1']);
   });
 
   it('owes the next coalesced delta a breaker whose counters moved after its state change went out', () => {
@@ -104,13 +104,13 @@ describe('aggregate', () => {
     const a = instanceRun('checkout', 'a');
     aggregate.register(identity('i-a', a), [{ breakerId: 'b1', name: 'payments', config: null }], 1_000_000);
     aggregate.applyReport('i-a', nameFullReport(a.report([a.breaker('payments', { success: 1 }, 'OPEN')])));
-    expect([...aggregate.takeStateChanges()]).toEqual(['b1']);
+    expect([...aggregate.dirty.takeStateChanges()]).toEqual(['b1']);
     // Same coalescing interval: the breaker left the dirty set with its state change, and its counters moved since.
     aggregate.applyReport('i-a', nameFullReport(a.report([a.breaker('payments', { success: 2 }, 'OPEN')])));
     aggregate.applyReport('i-a', nameFullReport(a.report([a.breaker('payments', { success: 3 }, 'OPEN')])));
-    expect([...aggregate.takeStateChanges()]).toEqual([]);
-    expect([...aggregate.takeDirty()]).toEqual(['b1']);
-    expect([...aggregate.takeDirty()]).toEqual([]);
+    expect([...aggregate.dirty.takeStateChanges()]).toEqual([]);
+    expect([...aggregate.dirty.takeDirty()]).toEqual(['b1']);
+    expect([...aggregate.dirty.takeDirty()]).toEqual([]);
   });
 
   it('keeps one config object for instances that declare equal ones, and its own for one that differs', () => {
@@ -120,10 +120,10 @@ describe('aggregate', () => {
     const other = { ...config(), callTimeoutMs: 1_234 };
     aggregate.register(identity('i-a', a!), [{ breakerId: 'b1', name: 'payments', config: config() }], 1_000_000);
     aggregate.register(identity('i-b', b!), [{ breakerId: 'b1', name: 'payments', config: config() }], 1_000_000);
-    expect(aggregate.pairState('i-b', 'b1')!.config).toBe(aggregate.pairState('i-a', 'b1')!.config);
+    expect(aggregate.breakers.get('b1')!.pairs.get('i-b')!.config).toBe(aggregate.breakers.get('b1')!.pairs.get('i-a')!.config);
     aggregate.register(identity('i-c', c!), [{ breakerId: 'b1', name: 'payments', config: other }], 1_000_000);
-    expect(aggregate.pairState('i-c', 'b1')!.config).toEqual(other);
-    expect(aggregate.pairState('i-a', 'b1')!.config).toEqual(config());
+    expect(aggregate.breakers.get('b1')!.pairs.get('i-c')!.config).toEqual(other);
+    expect(aggregate.breakers.get('b1')!.pairs.get('i-a')!.config).toEqual(config());
   });
 
   it('reads a report naming breakers in another order, or ones it does not know, by name', () => {
@@ -141,8 +141,8 @@ describe('aggregate', () => {
     aggregate.applyReport('i-a', nameFullReport(a.report([a.breaker('ledger', { success: 30 }, 'OPEN'), a.breaker('unknown', { success: 1 }), a.breaker('payments', { success: 3 })])));
     expect(aggregate.knowsBreakers('i-a', ['ledger', 'unknown', 'payments'])).toBe(false);
     expect(aggregate.knowsBreakers('i-a', ['ledger', 'payments'])).toBe(true);
-    expect(aggregate.callTotals('b1')![0]).toBe(3);
-    expect(aggregate.callTotals('b2')![0]).toBe(30);
+    expect(aggregate.breakers.get('b1')!.totals[0]).toBe(3);
+    expect(aggregate.breakers.get('b2')!.totals[0]).toBe(30);
     expect(aggregate.summary('b2')!.state).toBe('OPEN');
   });
 

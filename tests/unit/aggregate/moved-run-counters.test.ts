@@ -22,7 +22,7 @@ function server(clock: { now: number }) {
       const batch = aggregate.pending.take(all ? Infinity : aggregate.pending.bucketOf(clock.now));
       for (let row = 0; row < batch.breakerBuckets.length; row++) written += batch.breakerBuckets.count(row, 0);
       aggregate.pending.release(batch);
-      return aggregate.countedThrough('i-a');
+      return aggregate.counters.countedThrough(aggregate.instances.get('i-a')!);
     },
     get written() {
       return written;
@@ -30,8 +30,8 @@ function server(clock: { now: number }) {
   };
 }
 
-function restore(aggregate: Aggregate, runId: string, stored: NonNullable<ReturnType<Aggregate['countedThrough']>>) {
-  for (let i = 0, at = 0; i < stored.breakerIds.length; at += stored.widths[i]!, i++) aggregate.restoreCounted('i-a', runId, stored.breakerIds[i]!, stored.totals.subarray(at, at + stored.widths[i]!));
+function restore(aggregate: Aggregate, runId: string, stored: NonNullable<ReturnType<Aggregate['counters']['countedThrough']>>) {
+  aggregate.restoreCounted({ ...stored, instanceId: 'i-a', runId });
 }
 
 describe('a run counted by one server, then another', () => {

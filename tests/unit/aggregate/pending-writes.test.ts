@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BucketAccumulator } from '../../../server/aggregate/bucket-accumulator';
-import { countRow, HISTOGRAM_OFFSET } from '../../../server/aggregate/counter-deltas';
+import { COUNT_WIDTH, countRow, HISTOGRAM_OFFSET } from '../../../server/aggregate/counter-deltas';
 import { MAX_OWED_BUCKETS, PendingWrites } from '../../../server/aggregate/pending-writes';
 import type { BucketRows } from '../../../server/store/bucket-store';
 
@@ -13,9 +13,9 @@ function delta(counts: number[], histogram: number[] = []): Float64Array {
 }
 
 /** A delta at `at` for a breaker and one of its pairs, added to both of their buckets. */
-function addCounts(pending: PendingWrites, breakerSlot: number, pairSlot: number, at: number, row: Float64Array, width?: number): void {
-  pending.addBreakerCounts(breakerSlot, pending.bucketOf(at), row, width);
-  pending.addPairCounts(pairSlot, pending.bucketOf(at), row, width);
+function addCounts(pending: PendingWrites, breakerSlot: number, pairSlot: number, at: number, row: Float64Array, width = COUNT_WIDTH): void {
+  pending.breakerBuckets.add(breakerSlot, pending.bucketOf(at), row, width);
+  pending.instanceBuckets.add(pairSlot, pending.bucketOf(at), row, width);
 }
 
 /** Every row of a batch as plain values, ordered for comparison. */

@@ -18,8 +18,8 @@ function windowOf(pending = new PendingWrites(10_000), slot = pending.breakerSlo
   const window = new RecentWindow(pending, slot);
   return {
     pending,
-    add(row: Float64Array, at: number, width?: number) {
-      pending.addBreakerCounts(slot, pending.bucketOf(at), row, width);
+    add(row: Float64Array, at: number, width = COUNT_WIDTH) {
+      pending.breakerBuckets.add(slot, pending.bucketOf(at), row, width);
       window.counted(at);
     },
     rates: (now: number) => window.rates(now),

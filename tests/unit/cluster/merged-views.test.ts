@@ -25,7 +25,7 @@ function setUp() {
     let run = runs.get(instance);
     if (!run) runs.set(instance, (run = instanceRun('checkout', instance)));
     for (const target of [aggregate, alone]) {
-      if (!target.instance(instance)) {
+      if (!target.instances.get(instance)) {
         target.register({ id: instance, serviceId: 's1', serviceName: 'checkout', name: instance, labels: {}, runId: run.ref.runId }, [{ breakerId: BREAKER, name: 'payments', config }], clock);
         target.setTransport(instance, 'socket');
       }

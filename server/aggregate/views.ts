@@ -1,0 +1,103 @@
+import type { TBreakerInstance } from '../../lib/api/breaker-detail.js';
+import type { TBreakerSummary, TRecentRates } from '../../lib/api/breaker-summary.js';
+import type { TOverrideView } from '../../lib/control/operator-action.js';
+import type { TBreakerConfig } from '../../lib/protocol/breaker-config.js';
+import { instancesOf, partialOf, summaryOf, type BreakerPartial } from './breaker-views';
+import type { BreakerState, LiveEntries } from './live-entries';
+import type { OwedBucket } from './pending-writes';
+import type { OwnPart, RemoteViews } from './remote-views';
+
+/** What screens, metrics and commands read of the breakers: this server's views, merged with the other servers' (CLUSTER=on), and the overrides. */
+export function views(live: LiveEntries) {
+  const { breakers, now } = live;
+  const overrides = new Map<string, TOverrideView>();
+  // The other servers' parts of the views; null: this server's view is the whole view.
+  let remote: RemoteViews | null = null;
+
+  const ownPart = (breaker: BreakerState | undefined, at: number): OwnPart | undefined => breaker && { partial: partialOf(breaker, at), rows: () => instancesOf(breaker) };
+  const isDemo = (breaker: BreakerState | undefined) => breaker !== undefined && live.demoServices.has(breaker.serviceId);
+
+  /** A breaker's service-wide summary: this server's partial, merged with the other servers' when there are others. */
+  function summary(breakerId: string): TBreakerSummary | undefined {
+    const breaker = breakers.get(breakerId);
+    const at = now();
+    const merged = remote ? remote.merge(breakerId, ownPart(breaker, at), at) : breaker && { partials: [partialOf(breaker, at)], demo: false };
+    if (!merged) return undefined;
+    return summaryOf(merged.partials, at, { demo: merged.demo || isDemo(breaker), override: overrides.get(breakerId) ?? null });
+  }
+
+  return {
+    summary,
+
+    partial(breakerId: string): BreakerPartial | undefined {
+      const breaker = breakers.get(breakerId);
+      return breaker ? partialOf(breaker, now()) : undefined;
+    },
+
+    /** Whether a breaker held here belongs to the demo fleet (for the other servers' views). */
+    isDemo(breakerId: string): boolean {
+      return isDemo(breakers.get(breakerId));
+    },
+
+    /** Merges every summary from here on with the other servers' parts (CLUSTER=on). */
+    useRemoteViews(views: RemoteViews): void {
+      remote = views;
+    },
+
+    /** A breaker's rates as the live stream's rates-only change, without building its whole summary. */
+    ratesChange(breakerId: string): { service: string; rates: TRecentRates; lastReportAt: number | null } | undefined {
+      if (remote) {
+        const merged = summary(breakerId);
+        return merged && { service: merged.service, rates: merged.rates, lastReportAt: merged.lastReportAt };
+      }
+      const breaker = breakers.get(breakerId);
+      return breaker && { service: breaker.serviceName, rates: breaker.recent.rates(now()), lastReportAt: breaker.lastReportAt };
+    },
+
+    breakerIds(filter?: { service?: string }): string[] {
+      const ids: string[] = [];
+      for (const breaker of breakers.values()) if (!filter?.service || breaker.serviceName === filter.service) ids.push(breaker.id);
+      if (remote) for (const { id, service } of remote.remoteOnly()) if (!breakers.has(id) && (!filter?.service || service === filter.service)) ids.push(id);
+      return ids;
+    },
+
+    serviceOf(breakerId: string): string | undefined {
+      return breakers.get(breakerId)?.serviceName ?? remote?.describe(breakerId)?.service;
+    },
+
+    config(breakerId: string): TBreakerConfig | null {
+      return breakers.get(breakerId)?.config ?? remote?.describe(breakerId)?.config ?? null;
+    },
+
+    /** The breaker's instances, on every server when the views are merged. */
+    instancesOf(breakerId: string): TBreakerInstance[] {
+      const breaker = breakers.get(breakerId);
+      if (!remote) return breaker ? instancesOf(breaker) : [];
+      const at = now();
+      return remote.instances(breakerId, ownPart(breaker, at), at);
+    },
+
+    /** The instances of the breaker this server holds or knows from the catalog. */
+    ownInstancesOf(breakerId: string): TBreakerInstance[] {
+      const breaker = breakers.get(breakerId);
+      return breaker ? instancesOf(breaker) : [];
+    },
+
+    /** A breaker's service-wide buckets not in the database yet (the open one, and any being written), oldest first. */
+    owedBuckets(breakerId: string): OwedBucket[] {
+      const breaker = breakers.get(breakerId);
+      return breaker ? live.pending.owedBreakerBuckets(breaker.slot) : [];
+    },
+
+    override(breakerId: string): TOverrideView | null {
+      return overrides.get(breakerId) ?? null;
+    },
+
+    /** Shows (or clears) the override in force on a breaker; the dashboards get it with the next delta. */
+    setOverride(breakerId: string, override: TOverrideView | null): void {
+      if (override) overrides.set(breakerId, override);
+      else overrides.delete(breakerId);
+      live.dirty.markOverride(breakerId);
+    },
+  };
+}
