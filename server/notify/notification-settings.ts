@@ -32,14 +32,20 @@ export type NotificationSettings = ReturnType<typeof createNotificationSettings>
  */
 export function createNotificationSettings({ prisma, now }: { prisma: Prisma; now: () => number }) {
   let snapshot: SettingsSnapshot = { endpoints: [], rules: [], snoozedRules: new Map(), snoozedBreakers: new Map() };
+  // Reloads overlap (a tick's and a change's): the one started last wins, else an older read could undo a snooze just added.
+  let started = 0;
+  let applied = 0;
 
   async function reload(): Promise<void> {
+    const order = ++started;
     const at = new Date(now());
     const [endpoints, rules, snoozes] = await Promise.all([
       prisma.notificationEndpoint.findMany({ where: { enabled: true }, select: { id: true, url: true, secret: true, format: true, services: true, events: true } }),
       prisma.notificationRule.findMany({ where: { enabled: true }, select: { id: true, name: true, condition: true, services: true } }),
       prisma.notificationSnooze.findMany({ where: { endedAt: null, until: { gt: at } }, select: { ruleId: true, breakerId: true, until: true } }),
     ]);
+    if (order < applied) return;
+    applied = order;
     const snoozedRules = new Map<string, number>();
     const snoozedBreakers = new Map<string, number>();
     for (const snooze of snoozes) {
