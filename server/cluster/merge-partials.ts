@@ -62,6 +62,27 @@ export function withoutRows(partial: BreakerPartial, removed: readonly TBreakerI
   };
 }
 
+/**
+ * The part of a breaker this server stands for in a merge: the instances it
+ * holds (a transport), with its partial's counts of the others taken out.
+ * Instances it knows only from the catalog are left to the server that
+ * holds them, and so are declared pairs that never reported (no row): its
+ * total is the rows it holds. Null when it holds none.
+ */
+export function heldPart(partial: BreakerPartial, rows: readonly TBreakerInstance[]): { partial: BreakerPartial; rows: TBreakerInstance[] } | null {
+  const held = rows.filter((row) => row.client.transport !== null);
+  if (held.length === 0) return null;
+  const shown =
+    held.length === rows.length
+      ? partial
+      : withoutRows(
+          partial,
+          rows.filter((row) => row.client.transport === null),
+          held,
+        );
+  return { partial: shown.total === held.length ? shown : { ...shown, total: held.length }, rows: held };
+}
+
 /** Which of two rows of one instance stands for it: a live one, then the latest report, then (for every server to agree) the larger server id. */
 function better(a: { row: TBreakerInstance; serverId: string }, b: { row: TBreakerInstance; serverId: string }): boolean {
   if (a.row.stale !== b.row.stale) return !a.row.stale;

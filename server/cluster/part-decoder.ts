@@ -15,22 +15,27 @@ function rowOf(instanceId: string, moves: TRowMoves, setting: RowSetting): TBrea
 /**
  * A reader's side of one server's parts: the instance rows it has of each
  * breaker, which a part on the wire updates (createPartEncoder's other
- * half). A row whose setting it never had (a batch in between was lost)
- * keeps its previous row, or is left out, until the server's next whole batch.
+ * half). A part that names an instance whose setting it never had (a
+ * batch in between was lost) is not taken: its counts would hold an
+ * instance its rows do not, until the server's next whole batch.
  */
 export function createPartDecoder() {
   let rowsOf = new Map<string, Map<string, TBreakerInstance>>();
 
   return {
-    decode(breakerId: string, wire: TWirePart): RemotePart {
+    /** The part, or null when it names an instance whose setting never came (a batch in between was lost): then nothing changes. */
+    decode(breakerId: string, wire: TWirePart): RemotePart | null {
       const before = rowsOf.get(breakerId);
-      // The map is the decoder's own: updated in place unless the held instances changed.
-      const rows = wire.held ? new Map(wire.held.flatMap((id) => (before?.has(id) ? [[id, before.get(id)!] as const] : []))) : (before ?? new Map<string, TBreakerInstance>());
+      // Without the held instances a part only updates one this decoder has.
+      if (!wire.held && !before) return null;
+      const rows = new Map(wire.held ? wire.held.flatMap((id) => (before?.has(id) ? [[id, before.get(id)!] as const] : [])) : before);
       for (const { instanceId, moves, setting } of wire.rows) {
         const known = rows.get(instanceId);
         if (setting) rows.set(instanceId, rowOf(instanceId, moves, { ...setting, config: setting.config === null ? null : (wire.configs[setting.config] ?? null) }));
         else if (known) rows.set(instanceId, rowOf(instanceId, moves, known));
+        else return null;
       }
+      if (wire.held && rows.size !== wire.held.length) return null;
       rowsOf.set(breakerId, rows);
       const row = countRow();
       row.set(wire.partial.window.row);

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Aggregate } from '../aggregate/aggregate';
 import { listen } from '../auth/api-keys';
 import type { Logger } from '../logger';
-import { withoutRows } from './merge-partials';
+import { heldPart } from './merge-partials';
 import { createPartDecoder } from './part-decoder';
 import { createPartEncoder } from './part-encoder';
 import { ZPartBatch, type TPartBatch } from './part-wire';
@@ -79,7 +79,10 @@ export async function startPartialExchange({
     if (!decoder) decoders.set(server, (decoder = createPartDecoder()));
     return decoder;
   };
+  // Bumped when a server's parts are forgotten (it restarted): a read begun before gives up its rows, which are of the old run.
+  const generations = new Map<string, number>();
   const forgetServer = (server: string) => {
+    generations.set(server, (generations.get(server) ?? 0) + 1);
     readUpTo.delete(server);
     decoders.delete(server);
     remote.clearServer(server);
@@ -91,8 +94,11 @@ export async function startPartialExchange({
     if (whole) decoder.forget();
     for (const { id, part } of batch.parts) {
       before?.delete(id);
-      if (part) remote.set(server, id, decoder.decode(id, part));
-      else {
+      if (part) {
+        // A part with instances whose setting this server never had keeps the previous one until a whole batch.
+        const decoded = decoder.decode(id, part);
+        if (decoded) remote.set(server, id, decoded);
+      } else {
         decoder.drop(id);
         remote.set(server, id, null);
       }
@@ -111,6 +117,7 @@ export async function startPartialExchange({
     const run = (async () => {
       do {
         again.delete(server);
+        const generation = generations.get(server) ?? 0;
         const { rows } = await pool.query<{ number: number; whole: boolean; body: string }>(
           `SELECT number, whole, body FROM cluster_part_batches
             WHERE server_id = $1 AND number > $2
@@ -118,6 +125,10 @@ export async function startPartialExchange({
             ORDER BY number`,
           [server, readUpTo.get(server) ?? 0],
         );
+        if (generation !== (generations.get(server) ?? 0)) {
+          again.add(server);
+          continue;
+        }
         for (const row of rows) {
           readUpTo.set(server, row.number);
           let batch;
@@ -188,22 +199,11 @@ export async function startPartialExchange({
   // A batch that could not be written leaves the others short of rows: the next one is whole.
   let wholeNext = true;
 
-  /** This server's part of a breaker for the others: the instances it holds (catalog-only ones are left to whoever holds them); null when none. */
+  /** This server's part of a breaker for the others (merge-partials.ts heldPart); null when it holds none of its instances. */
   function partOf(breakerId: string) {
     const partial = aggregate.partial(breakerId);
-    if (!partial) return null;
-    const rows = aggregate.ownInstancesOf(breakerId);
-    const held = rows.filter((row) => row.client.transport !== null);
-    if (held.length === 0) return null;
-    const shown =
-      held.length === rows.length
-        ? partial
-        : withoutRows(
-            partial,
-            rows.filter((row) => row.client.transport === null),
-            held,
-          );
-    return encoder.encode(shown, held, aggregate.isDemo(breakerId));
+    const part = partial && heldPart(partial, aggregate.ownInstancesOf(breakerId));
+    return part ? encoder.encode(part.partial, part.rows, aggregate.isDemo(breakerId)) : null;
   }
 
   async function publish(ids: Iterable<string>, whole: boolean): Promise<void> {

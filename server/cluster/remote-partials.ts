@@ -1,7 +1,7 @@
 import type { TBreakerInstance } from '../../lib/api/breaker-detail.js';
 import type { BreakerPartial } from '../aggregate/breaker-views';
 import type { OwnPart, RemoteViews } from '../aggregate/remote-views';
-import { asStale, dedupeParts, withoutRows, type ServerPart } from './merge-partials';
+import { asStale, dedupeParts, heldPart, type ServerPart } from './merge-partials';
 import type { RemotePart } from './part-wire';
 
 export type RemotePartials = ReturnType<typeof createRemotePartials>;
@@ -59,22 +59,8 @@ export function createRemotePartials({ serverId }: { serverId: string }) {
     const remote = byBreaker.get(breakerId);
     if (!remote || remote.size === 0) return null;
     const parts: ServerPart[] = [];
-    if (own) {
-      const rows = own.rows();
-      const held = rows.filter((row) => row.client.transport !== null);
-      // Instances known here only from the catalog are left to the servers that hold them (or held them last).
-      if (held.length === rows.length) parts.push({ serverId, partial: own.partial, rows });
-      else if (held.length > 0)
-        parts.push({
-          serverId,
-          partial: withoutRows(
-            own.partial,
-            rows.filter((row) => row.client.transport === null),
-            held,
-          ),
-          rows: held,
-        });
-    }
+    const held = own && heldPart(own.partial, own.rows());
+    if (held) parts.push({ serverId, ...held });
     const dead: string[] = [];
     for (const [server, part] of remote) {
       const shown = { serverId: server, partial: part.partial, rows: part.rows };

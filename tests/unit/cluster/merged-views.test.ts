@@ -155,18 +155,28 @@ describe('merged views across servers', () => {
     expect({ ...servers.a.summary(BREAKER)!, stateSince: null }).toEqual({ ...alone.summary(BREAKER)!, stateSince: null });
   });
 
-  it('keeps a row it never had the setting of out of the view until a whole part brings it', () => {
+  it('takes no part naming an instance it never had the setting of, until a whole part brings it', () => {
     const encoder = createPartEncoder();
     const decoder = createPartDecoder();
     const { servers, report } = setUp();
     report(servers.b, 'i-1', { success: 1 });
-    // The first part is lost on its way: the reader has nothing of i-1 but its moves in the next.
+    // The first part is lost on its way: the next names i-1 by its moves only, and its counts hold i-1.
     encoder.encode(servers.b.partial(BREAKER)!, servers.b.ownInstancesOf(BREAKER), false);
     report(servers.b, 'i-1', { success: 2 });
     const next = encoder.encode(servers.b.partial(BREAKER)!, servers.b.ownInstancesOf(BREAKER), false);
-    expect(decoder.decode(BREAKER, next).rows).toEqual([]);
+    expect(decoder.decode(BREAKER, next)).toBeNull();
     encoder.forget();
     const whole = encoder.encode(servers.b.partial(BREAKER)!, servers.b.ownInstancesOf(BREAKER), false);
-    expect(decoder.decode(BREAKER, whole).rows).toEqual(servers.b.ownInstancesOf(BREAKER));
+    expect(decoder.decode(BREAKER, whole)?.rows).toEqual(servers.b.ownInstancesOf(BREAKER));
+  });
+
+  it('counts an instance once where another server knows it only as a declared pair that never reported there', () => {
+    const { servers, report, publish } = setUp();
+    report(servers.b, 'i-b', { success: 3 });
+    publish('b');
+    // A loaded i-b from the catalog: declared, no state, no connection here.
+    servers.a.register({ id: 'i-b', serviceId: 's1', serviceName: 'checkout', name: 'i-b', labels: {}, runId: 'run-b' }, [{ breakerId: BREAKER, name: 'payments', config: null }], 1_000_000);
+    expect(servers.a.summary(BREAKER)!.instances.total).toBe(1);
+    expect(servers.a.instancesOf(BREAKER).map((row) => row.name)).toEqual(['i-b']);
   });
 });
