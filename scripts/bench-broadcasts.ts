@@ -9,19 +9,16 @@
  *
  * Usage: npm run bench:broadcasts -- [--seconds 5]
  */
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
-import path from 'node:path';
 import { createAdapter as createPostgresAdapter } from '@socket.io/postgres-adapter';
 import { createAdapter as createRedisStreamsAdapter } from '@socket.io/redis-streams-adapter';
 import pg from 'pg';
 import { createClient } from 'redis';
 import { Server } from 'socket.io';
 import { io as connect } from 'socket.io-client';
-import { createLogger } from '../server/logger';
-import { startEmbeddedPostgres } from '../server/store/embedded-postgres';
+import { startThrowawayPostgres } from './bench/throwaway-postgres';
 import { findRedisServer, startRedisServer } from '../tests/fixtures/redis-server';
 import { runBench } from './bench/run-bench';
 
@@ -80,12 +77,7 @@ async function measure(carrier: Carrier, size: number, rate: number, seconds: nu
 
 async function main() {
   const seconds = Number(process.argv[process.argv.indexOf('--seconds') + 1]) || 5;
-  const dataRoot = await mkdtemp(path.join(os.tmpdir(), 'breaker-panel-bench-broadcasts-'));
-  cleanups.push(() => rm(dataRoot, { recursive: true, force: true }));
-  // The cluster may run as an unprivileged "postgres" user (when we are root), which must reach its folder.
-  await chmod(dataRoot, 0o755);
-  const postgres = await startEmbeddedPostgres({ dataDir: path.join(dataRoot, 'postgres'), port: 0, logger: createLogger('warn'), durable: false });
-  cleanups.push(() => postgres.stop());
+  const { postgres } = await startThrowawayPostgres('bench-broadcasts', cleanups);
   await postgres.createDatabase('broadcasts');
   const databaseUrl = postgres.urlFor('broadcasts');
   const setup = new pg.Client({ connectionString: databaseUrl });

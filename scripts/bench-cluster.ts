@@ -15,13 +15,11 @@
  *
  * Usage: npm run bench:cluster -- [--quick] [--instances 300] [--breakers 20] …
  */
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { createLogger } from '../server/logger';
-import { startEmbeddedPostgres } from '../server/store/embedded-postgres';
+import { startThrowawayPostgres } from './bench/throwaway-postgres';
 import { buildServer, SERVER_BUILD_DIR } from './build-server';
 import { startChild, type BenchChild } from './bench/child';
 import { watchDashboard, type SeenTransition } from './bench/dashboard-watcher';
@@ -203,15 +201,10 @@ async function main(): Promise<void> {
     `machine: ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.versions.node}, load average (1/5/15 min) ${load()} at start${args.quick ? '; --quick: a smoke run, the targets apply to the default size' : ''}\n`,
   );
 
-  const dataRoot = await mkdtemp(path.join(os.tmpdir(), 'breaker-panel-bench-cluster-'));
-  cleanups.push(() => rm(dataRoot, { recursive: true, force: true }));
-  // The cluster may run as an unprivileged "postgres" user (when we are root), which must reach its folder.
-  await chmod(dataRoot, 0o755);
-  const postgres = await startEmbeddedPostgres({ dataDir: path.join(dataRoot, 'postgres'), port: 0, logger: createLogger('warn'), durable: false });
-  cleanups.push(() => postgres.stop());
+  const { postgres, dataDir } = await startThrowawayPostgres('bench-cluster', cleanups);
   await postgres.createDatabase('single');
   await postgres.createDatabase('cluster');
-  const postmaster = findProcess(path.join(dataRoot, 'postgres'));
+  const postmaster = findProcess(dataDir);
   const postgresPids = () => (postmaster ? processTree(postmaster) : []);
   // The panel runs compiled and with glibc's malloc arenas capped, as `npm start` runs it.
   await buildServer(ROOT, { 'bench-panel': 'scripts/bench/panel-process.ts' });

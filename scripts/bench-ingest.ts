@@ -12,12 +12,10 @@
  *
  * Usage: npm run bench:ingest -- [--quick] [--instances 2000] [--breakers 50] …
  */
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { createLogger } from '../server/logger';
-import { startEmbeddedPostgres } from '../server/store/embedded-postgres';
+import { startThrowawayPostgres } from './bench/throwaway-postgres';
 import { buildServer, SERVER_BUILD_DIR } from './build-server';
 import { parseArgs, type BenchArgs } from './bench/args';
 import { startChild } from './bench/child';
@@ -113,12 +111,7 @@ async function main(): Promise<void> {
   }
 
   console.log('panel: embedded Postgres, panel server process, fleet process');
-  const dataRoot = await mkdtemp(path.join(os.tmpdir(), 'breaker-panel-bench-'));
-  cleanups.push(() => rm(dataRoot, { recursive: true, force: true }));
-  // The cluster may run as an unprivileged "postgres" user (when we are root), which must reach its folder.
-  await chmod(dataRoot, 0o755);
-  const cluster = await startEmbeddedPostgres({ dataDir: path.join(dataRoot, 'postgres'), port: 0, logger: createLogger('warn'), durable: false });
-  cleanups.push(() => cluster.stop());
+  const { postgres: cluster, dataDir } = await startThrowawayPostgres('bench', cleanups);
   await cluster.createDatabase('bench');
   const databaseUrl = cluster.urlFor('bench');
 
@@ -151,7 +144,7 @@ async function main(): Promise<void> {
   await connectFleet(fleet, 'the panel');
 
   console.log(`  paced: ${args.warmup} s warm-up, ${args.duration} s measured`);
-  const postmaster = findProcess(path.join(dataRoot, 'postgres'));
+  const postmaster = findProcess(dataDir);
   const meters = { server: () => [panel.pid], fleet: () => [fleet.pid], postgres: () => (postmaster ? processTree(postmaster) : []), dashboard: () => [process.pid] };
   const paced = await runPhase(fleet, { type: 'paced', warmupMs: args.warmup * 1000, windowMs: args.duration * 1000, intervalMs: args.intervalMs }, meters, panel.pid);
   console.log(`  closed loop: 2 s warm-up, ${args.closed} s measured`);
