@@ -1,7 +1,7 @@
 import type { TCompactReportData } from '../../lib/protocol/compact-report.js';
 import { rowWidthFor } from './bucket-accumulator';
 import { COUNT_WIDTH, countRow, deltaWidth, HISTOGRAM_OFFSET, isEmptyRow, takeDelta, type CounterRow } from './counter-deltas';
-import type { InstanceState, PairState } from './live-entries';
+import type { PairState } from './live-entries';
 import type { PendingWrites } from './pending-writes';
 
 const ROWS_PER_PAGE = 256;
@@ -28,8 +28,6 @@ class CounterPages {
 export class PairCounters {
   /** The delta of the breaker being applied: one row reused for every report. */
   readonly delta = countRow();
-  // What a pair counted in the buckets not taken yet.
-  private readonly owed = countRow();
   // A pair's row is as wide as the widest histogram it reported; new pairs start as wide as any so far.
   private readonly pages = new Map<number, CounterPages>();
   private widestRow = rowWidthFor(HISTOGRAM_OFFSET + 1);
@@ -55,31 +53,6 @@ export class PairCounters {
   reset(pair: PairState, fromZero: boolean): void {
     pair.totals.fill(0, pair.rowAt, pair.rowAt + pair.width);
     pair.hasBaseline = fromZero;
-  }
-
-  /** An instance's counters as far as stored or in the batch just taken (call right after PendingWrites.take): totals less the open bucket's. */
-  countedThrough(instance: Readonly<InstanceState>): { runId: string; breakerIds: string[]; widths: number[]; totals: Float64Array } | null {
-    if (!instance.runId) return null;
-    const breakerIds: string[] = [];
-    const widths: number[] = [];
-    let length = 0;
-    for (const pair of instance.pairs.values()) {
-      if (!pair.hasBaseline) continue;
-      breakerIds.push(pair.breakerId);
-      widths.push(pair.width);
-      length += pair.width;
-    }
-    if (breakerIds.length === 0) return null;
-    // One typed array per instance, sized once: a fleet's baselines are millions of numbers per bucket.
-    const totals = new Float64Array(length);
-    let at = 0;
-    for (const pair of instance.pairs.values()) {
-      if (!pair.hasBaseline) continue;
-      this.owed.fill(0);
-      this.pending.owedPairCounts(pair.slot, this.owed);
-      for (let i = 0; i < pair.width; i++) totals[at++] = pair.totals[pair.rowAt + i]! - this.owed[i]!;
-    }
-    return { runId: instance.runId, breakerIds, widths, totals };
   }
 
   /** Moves a pair's counters on to what a server stored for the run when that is ahead (another server counted since); never back. */
