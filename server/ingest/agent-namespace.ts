@@ -111,19 +111,12 @@ export function createAgentNamespace(
     };
     // Reports are most of the traffic; version 2 sends them compact, as numbers only.
     const decodeReport = socket.data.protocolVersion >= 2 ? (payload: unknown) => compactReport(payload, socket.data.registration) : (payload: unknown) => nameFullReport(fullReport(payload));
-    socket.on('instance:register', acknowledged('instance:register', versioned(ZInstanceRegister, 'instance:register'), register, answering));
-    socket.on(
-      'report:send',
-      acknowledged('report:send', decodeReport, (message) => ingest.report(reporter, message), answering),
-    );
-    socket.on(
-      'transition:report',
-      acknowledged('transition:report', versioned(ZTransition, 'transition:report'), (message) => ingest.transitions(reporter, [message]), answering),
-    );
-    socket.on(
-      'command:ack',
-      acknowledged('command:ack', versioned(ZCommandAck, 'command:ack'), (message) => ingest.commandAck(reporter, message), answering),
-    );
+    const answer = <T>(event: keyof AgentClientToServerEvents, decode: (payload: unknown) => T, handle: (message: T) => Promise<unknown>) =>
+      socket.on(event, acknowledged(event, decode, handle, answering));
+    answer('instance:register', versioned(ZInstanceRegister, 'instance:register'), register);
+    answer('report:send', decodeReport, (message) => ingest.report(reporter, message));
+    answer('transition:report', versioned(ZTransition, 'transition:report'), (message) => ingest.transitions(reporter, [message]));
+    answer('command:ack', versioned(ZCommandAck, 'command:ack'), (message) => ingest.commandAck(reporter, message));
   });
 
   return {
