@@ -1,4 +1,5 @@
-import { BatchRows, BucketAccumulator, rowWidthFor } from './bucket-accumulator';
+import { BatchRows } from '../store/batch-rows';
+import { BucketAccumulator, rowWidthFor } from './bucket-accumulator';
 import { HISTOGRAM_OFFSET } from './counter-deltas';
 
 export interface PendingState {
