@@ -118,7 +118,7 @@ export async function startPanelServer({ config, logger, createWebApp, now = Dat
     });
   });
   // Socket.IO handles its own upgrades and, with destroyUpgrade off, leaves the rest to us.
-  const readGate = new ReadGate({ turnBudgetMs: READ_TURN_BUDGET_MS });
+  const readGate = new ReadGate(READ_TURN_BUDGET_MS);
   const io = new SocketServer(httpServer, {
     serveClient: false,
     destroyUpgrade: false,
