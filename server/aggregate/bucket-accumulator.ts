@@ -1,4 +1,4 @@
-import { COUNT_WIDTH, HISTOGRAM_OFFSET } from './counter-deltas';
+import { COUNT_WIDTH } from './counter-deltas';
 
 // 32 bits hold what one 10 s bucket of one breaker can count (4.29 billion calls), in half the memory of 64; sums saturate.
 const BUCKET_COUNT_MAX = 0xffff_ffff;
@@ -7,10 +7,8 @@ const BUCKET_COUNT_MAX = 0xffff_ffff;
 export const rowWidthFor = (width: number): number => Math.min(COUNT_WIDTH, Math.max(8, Math.ceil(width / 8) * 8));
 
 /**
- * The deltas owed to one time bucket: a row per slot (each breaker's or pair's
- * small integer), one after the other in one Uint32Array, so neither a report
- * nor a flush builds an object per row. Rows are as wide as the widest delta
- * so far: most services use a third of the latency buckets.
+ * The deltas owed to one time bucket: a row per slot (a breaker or a pair) in one Uint32Array, so neither a report nor a
+ * flush builds an object per row; rows are as wide as the widest delta so far (most services use a third of the histogram).
  */
 export class BucketAccumulator {
   readonly slots: number[] = [];
