@@ -60,26 +60,19 @@ export function createAgentNamespace(
 
   namespace.use((socket, next) => {
     const auth = socket.handshake.auth as Partial<TAgentHandshakeAuth>;
-    const refuse = (error: AgentError) => next(Object.assign(new Error(error.message), { data: error.toAck() }));
-    let protocolVersion: number;
-    try {
-      protocolVersion = checkProtocolVersion(auth);
-    } catch (error) {
-      return refuse(error as AgentError);
-    }
-    if (typeof auth.apiKey !== 'string' || auth.apiKey.length === 0) return refuse(new AgentError('unauthorized', 'An API key is required in the handshake auth (apiKey)'));
-    keys.verify(auth.apiKey).then(
-      (reporter) => {
-        if (!reporter) return refuse(new AgentError('unauthorized', 'The API key is unknown or revoked'));
-        socket.data = { reporter, protocolVersion, instanceId: null, registration: null };
-        void socket.join(keyRoom(reporter.keyId));
-        next();
-      },
-      (error: unknown) => {
+    const admit = async () => {
+      const protocolVersion = checkProtocolVersion(auth);
+      if (typeof auth.apiKey !== 'string' || auth.apiKey.length === 0) throw new AgentError('unauthorized', 'An API key is required in the handshake auth (apiKey)');
+      const reporter = await keys.verify(auth.apiKey).catch((error: unknown) => {
         logger.error({ err: error }, 'API key check failed');
-        refuse(new AgentError('unavailable', 'The server cannot check keys right now; retry later'));
-      },
-    );
+        throw new AgentError('unavailable', 'The server cannot check keys right now; retry later');
+      });
+      if (!reporter) throw new AgentError('unauthorized', 'The API key is unknown or revoked');
+      socket.data = { reporter, protocolVersion, instanceId: null, registration: null };
+      void socket.join(keyRoom(reporter.keyId));
+    };
+    const refuse = (error: AgentError) => next(Object.assign(new Error(error.message), { data: error.toAck() }));
+    admit().then(() => next(), refuse);
   });
 
   // Services still speaking version 1, warned about once each: the next release drops it.
