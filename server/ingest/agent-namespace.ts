@@ -89,13 +89,10 @@ export function createAgentNamespace(
       // array per registration, which the aggregate recognises by identity in every report.
       const registration = { service: message.service, instanceId: message.instanceId, runId: message.runId, names: message.breakers.map((breaker) => breaker.name) };
       socket.data.registration = registration;
-      let instanceId: string;
-      try {
-        ({ instanceId } = await ingest.register(reporter, message, 'socket'));
-      } catch (error) {
+      const { instanceId } = await ingest.register(reporter, message, 'socket').catch((error: unknown) => {
         if (socket.data.registration === registration) socket.data.registration = null;
         throw error;
-      }
+      });
       if (socket.data.instanceId && socket.data.instanceId !== instanceId) void socket.leave(instanceRoom(socket.data.instanceId));
       socket.data.instanceId = instanceId;
       await socket.join(instanceRoom(instanceId));
