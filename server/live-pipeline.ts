@@ -128,7 +128,15 @@ export async function startLivePipeline({ config, logger, io, router, pool, pris
       await handover?.takeOver(instanceId, runId);
       return createBaselineStore(pool).startOrJoin(instanceId, runId, breakerIds, cluster?.serverId ?? null);
     },
-    loadInstance: (serviceId, name) => loadInstance(pool, aggregate, ingest, serviceId, name),
+    loadInstance: async (serviceId, name) => {
+      const id = await loadInstance(pool, aggregate, ingest, serviceId, name);
+      if (id) await handover?.noteLoaded(id);
+      return id;
+    },
+    countingServer: {
+      countsElsewhere: (instanceId) => handover?.countsElsewhere(instanceId) ?? false,
+      claim: (instanceId, runId) => handover?.claim(instanceId, runId) ?? Promise.resolve(true),
+    },
     // Bound below, like onCommandAck.
     onHeldOverrides: (instanceId, held) => overrides.reconcile(instanceId, held),
   });
@@ -222,7 +230,7 @@ export async function startLivePipeline({ config, logger, io, router, pool, pris
   await rollups.first;
   const episodes = startEpisodeCatchUpJob({ pool, logger, intervalMs: EPISODE_CATCH_UP_INTERVAL_MS });
   const flusher = createAggregateFlusher({ aggregate, pool, logger, now, onRowsDropped: metrics.onRowsDropped });
-  if (cluster)
+  if (cluster && remote) {
     handover = createCountingHandover({
       pool,
       bus: cluster.bus,
@@ -230,7 +238,21 @@ export async function startLivePipeline({ config, logger, io, router, pool, pris
       logger,
       writeCounts: () => flusher.flushAll(),
       letGo: (instanceId) => agent.namespace.in(instanceRoom(instanceId)).disconnectSockets(true),
+      countOnFromStored: async (instanceId) => {
+        for (const baseline of await createBaselineStore(pool).load(instanceId)) aggregate.restoreCounted(baseline);
+      },
+      lastReportOn: (server, instanceId) =>
+        remote.lastReportOn(
+          server,
+          instanceId,
+          [...(aggregate.instances.get(instanceId)?.pairs.values() ?? [])].map((pair) => pair.breakerId),
+        ),
+      isAlive: (server) => remote.isAlive(server),
+      graceMs: config.ingest.staleAfterMs,
+      now,
     });
+    await handover.noteLoaded();
+  }
   timers.every(LIVE_INTERVAL_MS, () => publisher.flush());
   if (remote) timers.every(LIVE_INTERVAL_MS, () => notifications.evaluateSome(remote.takeToEvaluate()));
   timers.every(STATE_CHANGE_INTERVAL_MS, () => publisher.flushStateChanges());

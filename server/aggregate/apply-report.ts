@@ -12,6 +12,8 @@ function setWindow(pair: PairState, numbers: TCompactReportData, b: number): voi
   window.slowCallRate = numbers.slowCallRate[b]!;
 }
 
+const NOT_COUNTED = { width: 0, counted: false } as const;
+
 /** The pairs a report's names stand for, remembered: a connection hands the same names array to every report, so one comparison does. */
 function reportedPairs(instance: InstanceState, names: readonly string[]): NonNullable<InstanceState['reported']> {
   const last = instance.reported;
@@ -37,9 +39,10 @@ export function reportApplier(live: LiveEntries) {
 
     /**
      * Applies a report; one of the run not newer than the last is ignored (its counters would look like a restart).
+     * `counting` false: another server counts the run (counting-handover.ts), so only states and liveness move.
      * Runs for every breaker of every report: no allocation, no string keys, no scan over instances.
      */
-    applyReport(instanceId: string, report: NamedReport): 'applied' | 'stale_sequence' | 'unknown_instance' {
+    applyReport(instanceId: string, report: NamedReport, counting = true): 'applied' | 'stale_sequence' | 'unknown_instance' {
       const instance = instances.get(instanceId);
       if (!instance) return 'unknown_instance';
       const at = live.now();
@@ -63,7 +66,7 @@ export function reportApplier(live: LiveEntries) {
         const pair = pairs[b];
         if (!pair) continue;
         const breaker = pair.breaker;
-        const { width, counted } = counters.apply(pair, numbers, b, bucket);
+        const { width, counted } = counting ? counters.apply(pair, numbers, b, bucket) : NOT_COUNTED;
         pair.lastReportAt = at;
         setWindow(pair, numbers, b);
         breaker.lastReportAt = at;

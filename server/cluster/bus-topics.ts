@@ -16,8 +16,8 @@ export const busTopics = {
   'command.acknowledged': z.object({ instanceId: z.uuid(), runId: z.string().min(1).max(200), commandId: z.string().min(1).max(200) }),
   /** An override started, ended or expired on one server: the others show it and stop releasing it on their instances. */
   'override.changed': z.object({ breakerId: z.uuid() }),
-  /** An instance's run registered with the sender: the server `from`, which counted it till now, writes what it counted, then answers. */
-  'counting.handover': z.object({ instanceId: z.uuid(), runId: z.string().min(1).max(200), from: z.string(), requestId: z.uuid() }),
+  /** Another server (`to`) counts an instance's run from now: the server `from`, which counted it till now, writes what it counted, then answers. */
+  'counting.handover': z.object({ instanceId: z.uuid(), runId: z.string().min(1).max(200), from: z.string(), to: z.string().default(''), requestId: z.uuid() }),
   /** The answer: everything counted of that run is written. */
   'counting.handedOver': z.object({ requestId: z.uuid() }),
 } as const;

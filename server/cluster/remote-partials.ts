@@ -122,6 +122,24 @@ export function createRemotePartials({ serverId }: { serverId: string }) {
     /** Forgets every part of a server (it restarted under the same id and publishes again from nothing). */
     clearServer,
 
+    /** When a live server last had a report of an instance, by its rows of the instance's breakers; null when it is dead or has none. */
+    lastReportOn(server: string, instanceId: string, breakerIds: Iterable<string>): number | null {
+      if (alive && !alive.has(server)) return null;
+      let last: number | null = null;
+      for (const breakerId of breakerIds) {
+        const at =
+          byBreaker
+            .get(breakerId)
+            ?.get(server)
+            ?.rows.find((row) => row.instanceId === instanceId)?.lastReportAt ?? null;
+        if (at !== null && (last === null || at > last)) last = at;
+      }
+      return last;
+    },
+
+    /** Whether the registry counts a server alive (every server does until it was first read). */
+    isAlive: (server: string): boolean => !alive || alive.has(server),
+
     /**
      * The servers alive now and every server the registry still knows: the
      * dead ones' parts turn stale, the forgotten ones' go. `serverOf` names

@@ -28,12 +28,14 @@ export interface IngestDependencies {
   loadInstance?: (serviceId: string, name: string) => Promise<string | undefined>;
   /** Called with the overrides issued by the panel that a report says an instance still holds. */
   onHeldOverrides?: (instanceId: string, held: ReturnType<typeof heldOverrides>) => void;
+  /** Which server counts an HTTP reporter's run (CLUSTER=on; counting-handover.ts): a report another server counts moves states only. */
+  countingServer?: { countsElsewhere(instanceId: string): boolean; claim(instanceId: string, runId: string): Promise<boolean> };
 }
 
 export type Ingest = ReturnType<typeof createIngest>;
 
 /** Each message a reporter sends, by socket or HTTP batch: authorised against the key's service, then into the catalog and the aggregate. */
-export function createIngest({ aggregate, catalog, transitions, now, onTransition, onCommandAck, counters, onRunRegistered, loadInstance, onHeldOverrides }: IngestDependencies) {
+export function createIngest({ aggregate, catalog, transitions, now, onTransition, onCommandAck, counters, onRunRegistered, loadInstance, onHeldOverrides, countingServer }: IngestDependencies) {
   // (serviceId, instance name) → instance id, for messages that name their instance.
   const instanceIds = new Map<string, string>();
   const instanceKey = (serviceId: string, name: string) => `${serviceId}|${name}`;
@@ -161,7 +163,8 @@ export function createIngest({ aggregate, catalog, transitions, now, onTransitio
       const instanceId = instanceOf(reporter, message.instanceId);
       // Nearly every report names only breakers the instance declared; others are created first.
       if (!aggregate.knowsBreakers(instanceId, message.names)) await declareMissing(reporter, instanceId, message.names);
-      aggregate.applyReport(instanceId, message);
+      const countsHere = !countingServer?.countsElsewhere(instanceId) || (await countingServer.claim(instanceId, message.runId));
+      aggregate.applyReport(instanceId, message, countsHere);
       counters?.reportReceived(message.names.length);
       if (message.numbers.heldOverrides.length > 0) onHeldOverrides?.(instanceId, heldOverrides(message));
     },

@@ -1,6 +1,3 @@
-import { spawn } from 'node:child_process';
-import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { TBreakerDetail } from '../../../lib/api/breaker-detail.js';
@@ -16,6 +13,7 @@ import { instanceRun } from '../../fixtures/protocol-messages';
 import { startRoundRobinProxy, type RoundRobinProxy } from '../../fixtures/round-robin-proxy';
 import { startSdkService, type SdkServiceProcess } from '../../fixtures/sdk-service-process';
 import { signIn, type SignedInClient } from '../../fixtures/signed-in';
+import { startPythonReporter } from '../../fixtures/python-reporter';
 import { createEmptyDatabase, type TestDatabase } from '../../fixtures/test-database';
 import { startWebhookReceiver } from '../notify/webhook-receiver';
 import type { TPartBatch } from '../../../server/cluster/part-wire';
@@ -26,7 +24,6 @@ const BREAKER = 'payments-api';
 const IDS = ['a', 'b', 'c'] as const;
 const HEARTBEAT_MS = 300;
 const nginx = findNginx();
-const PYTHON_REPORTER = path.resolve(import.meta.dirname, '../ingest/http-reporter.py');
 
 async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string, timeoutMs = 15_000): Promise<T> {
   const until = Date.now() + timeoutMs;
@@ -58,22 +55,6 @@ function agree(summaries: TBreakerSummary[]): boolean {
   const first = JSON.stringify(sameEverywhere(summaries[0]!));
   const calls = summaries.map((summary) => summary.rates.callsPerSecond);
   return summaries.every((summary) => JSON.stringify(sameEverywhere(summary)) === first) && Math.max(...calls) <= Math.min(...calls) * 1.05 + 0.01;
-}
-
-/** tests/integration/ingest/http-reporter.py, a reporter written from docs/protocol.md in Python, in its own process. */
-function startPythonReporter(env: Record<string, string>) {
-  const child = spawn('python3', [PYTHON_REPORTER], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
-  const lines: Array<{ event: string; commandId?: string }> = [];
-  createInterface({ input: child.stdout }).on('line', (text) => lines.push(JSON.parse(text) as { event: string }));
-  return {
-    lines,
-    stop: async () => {
-      if (child.exitCode !== null) return;
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
 }
 
 describe('three panel servers on one Postgres', () => {

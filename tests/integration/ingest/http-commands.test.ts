@@ -1,6 +1,3 @@
-import { spawn } from 'node:child_process';
-import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { TBreakerDetail } from '../../../lib/api/breaker-detail.js';
 import type { TBreakerList } from '../../../lib/api/breaker-list.js';
@@ -14,55 +11,12 @@ import { startTestPanel } from '../../fixtures/panel';
 import { usePanelOnFreshDatabase } from '../../fixtures/panel-on-fresh-database';
 import { instanceRun } from '../../fixtures/protocol-messages';
 import { signIn, type SignedInClient } from '../../fixtures/signed-in';
+import { startPythonReporter } from '../../fixtures/python-reporter';
 import { createEmptyDatabase } from '../../fixtures/test-database';
 
 const BREAKER = 'ledger-api';
-const PYTHON_REPORTER = path.resolve(import.meta.dirname, 'http-reporter.py');
 // How long a condition may take to come true before the test fails: long, since waiting ends as soon as it is true.
 const UNTIL = { timeout: 15_000, interval: 50 };
-
-interface ReporterLine {
-  event: string;
-  commandId?: string;
-  action?: string;
-  status?: string;
-  state?: string | null;
-}
-
-/** http-reporter.py (a reporter written from docs/protocol.md in Python's standard library) in its own process. */
-function startPythonReporter(env: Record<string, string>) {
-  const child = spawn('python3', [PYTHON_REPORTER], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
-  const lines: ReporterLine[] = [];
-  const waiters = new Set<() => void>();
-  createInterface({ input: child.stdout }).on('line', (text) => {
-    lines.push(JSON.parse(text) as ReporterLine);
-    for (const waiter of waiters) waiter();
-  });
-  return {
-    lines,
-    /** Resolves with the first line that matches, printed already or later. */
-    waitFor(matches: (line: ReporterLine) => boolean, what: string, timeoutMs = 20_000): Promise<ReporterLine> {
-      return new Promise((resolve, reject) => {
-        const check = () => {
-          const line = lines.find(matches);
-          if (!line) return;
-          waiters.delete(check);
-          clearTimeout(timer);
-          resolve(line);
-        };
-        const timer = setTimeout(() => (waiters.delete(check), reject(new Error(`the Python reporter did not print ${what}; it printed ${JSON.stringify(lines)}`))), timeoutMs);
-        waiters.add(check);
-        check();
-      });
-    },
-    async stop(): Promise<void> {
-      if (child.exitCode !== null) return;
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
-}
 
 const stateAfter = (command: TCommand) => (command.action === 'trip' ? 'FORCED_OPEN' : command.action === 'force_closed' ? 'FORCED_CLOSED' : 'CLOSED');
 

@@ -7,7 +7,8 @@ Configured by environment: PANEL_URL, PANEL_API_KEY, SERVICE, INSTANCE_ID,
 BREAKER, LABELS (JSON object, optional). Prints one JSON object per line on
 stdout for whoever runs it: {"event": "registered"}, {"event": "applied",
 ...} once per command applied, {"event": "duplicate", ...} for a command
-received again. Stops on SIGTERM or SIGINT.
+received again. Stops on SIGTERM or SIGINT, printing {"event": "stopped",
+"counters": ...}: the counters of the last batch the panel acknowledged.
 """
 
 import json
@@ -117,6 +118,7 @@ class Reporter:
         self.outcomes = {}  # command id -> (status, state, reason): each id is applied at most once
         self.acks = []  # acknowledgements for the next batch
         self.registered = False
+        self.acknowledged = dict(self.breaker.counters)
         self.sequence = 0
         self.send_now = threading.Event()
         self.stopping = threading.Event()
@@ -188,9 +190,10 @@ class Reporter:
     def batch(self):
         with self.lock:
             self.sequence += 1
+            report = self.breaker.report()
             body = {
                 "protocolVersion": PROTOCOL_VERSION,
-                "reports": [{**self.ref, "sequence": self.sequence, "sentAt": now_ms(), "droppedTransitions": 0, "breakers": [self.breaker.report()]}],
+                "reports": [{**self.ref, "sequence": self.sequence, "sentAt": now_ms(), "droppedTransitions": 0, "breakers": [report]}],
                 "commandAcks": list(self.acks),
             }
             if not self.registered:
@@ -199,6 +202,7 @@ class Reporter:
         data = call("POST", "/api/v1/reports", body)
         with self.lock:
             del self.acks[:sent_acks]
+            self.acknowledged = report["counters"]
             if not self.registered:
                 self.registered = True
                 emit("registered", runId=self.run_id)
@@ -242,6 +246,8 @@ def main():
     threading.Thread(target=reporter.report_loop, daemon=True).start()
     while not reporter.stopping.wait(0.5):
         pass
+    with reporter.lock:
+        emit("stopped", counters=reporter.acknowledged)
     sys.exit(0)
 
 
