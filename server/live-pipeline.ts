@@ -106,11 +106,32 @@ export async function startLivePipeline({ config, logger, io, router, pool, pris
     remote: remote ?? undefined,
     onOwnChanges: remote ? (breakerIds, moved) => exchange?.noteChanged(breakerIds, moved) : undefined,
   });
-  const notifierRole = cluster ? holdClusterRole({ leases: cluster.leases, name: NOTIFIER_ROLE, renewEveryMs: config.cluster.heartbeatMs, leaseMs: config.cluster.deadAfterMs, logger }) : null;
+  const notifierRole = cluster
+    ? holdClusterRole({
+        leases: cluster.leases,
+        name: NOTIFIER_ROLE,
+        renewEveryMs: config.cluster.heartbeatMs,
+        leaseMs: config.cluster.deadAfterMs,
+        logger,
+        onTaken: () => void notifications.sendUnsent().catch((error: unknown) => logger.warn({ err: error }, 'sending the events a previous notifier had not sent failed')),
+      })
+    : null;
   // Publishing, flushing, liveness and expiry run from timers; the read gate keeps a flood of reports from holding them back.
   const timers = createIntervals();
   const metrics = createPanelMetrics({ aggregate, io, readGate });
-  const notifications = createNotifications({ prisma, aggregate, router, config: config.notify, now, rulesNow: notifyRulesNow, logger, version, sendsDerivedEvents: notifierRole?.holds });
+  const notifications = createNotifications({
+    prisma,
+    aggregate,
+    router,
+    config: config.notify,
+    now,
+    rulesNow: notifyRulesNow,
+    logger,
+    version,
+    sendsDerivedEvents: notifierRole?.holds,
+    // The lease's failover gap: a dead holder's lease runs out, and the next renewal takes it.
+    keepUnsentMs: cluster ? config.cluster.deadAfterMs + 2 * config.cluster.heartbeatMs : undefined,
+  });
   const onTransition: typeof publisher.publishTransition = (record) => {
     publisher.publishTransition(record);
     notifications.onTransition(record);

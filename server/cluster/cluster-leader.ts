@@ -8,12 +8,29 @@ import type { ClusterLeases } from './cluster-lease';
  * lease (`leaseMs`) runs out. A server counts itself the holder only until a
  * renewal's margin before its lease ends, so two never both count themselves holders.
  */
-export function holdClusterRole({ leases, name, renewEveryMs, leaseMs, logger }: { leases: ClusterLeases; name: string; renewEveryMs: number; leaseMs: number; logger: Logger }) {
+export function holdClusterRole({
+  leases,
+  name,
+  renewEveryMs,
+  leaseMs,
+  logger,
+  onTaken,
+}: {
+  leases: ClusterLeases;
+  name: string;
+  renewEveryMs: number;
+  leaseMs: number;
+  logger: Logger;
+  /** Called when this server comes to hold the role (at start too). */
+  onTaken?: () => void;
+}) {
   let heldUntil = 0;
   const renew = async () => {
     const at = Date.now();
     try {
+      const held = at < heldUntil;
       heldUntil = (await leases.claimRun(name, 0, leaseMs)) ? at + leaseMs - renewEveryMs : 0;
+      if (!held && heldUntil > 0) onTaken?.();
     } catch (error) {
       logger.warn({ err: error, role: name }, 'renewing a cluster role failed');
     }

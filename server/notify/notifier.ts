@@ -28,6 +28,12 @@ export interface NotifierDependencies {
    * transition behind it was stored there).
    */
   causeOfTrip?: (breakerId: string, at: number) => Promise<Trigger | null>;
+  /**
+   * With several servers: how long a server that does not hold the notifier
+   * lease keeps the derived events it did not send, for the failover gap
+   * (sendUnsent). Absent: none are kept.
+   */
+  keepUnsentMs?: number;
 }
 
 export type Notifier = ReturnType<typeof createNotifier>;
@@ -38,8 +44,10 @@ export type Notifier = ReturnType<typeof createNotifier>;
  * drops the snoozed ones and queues the rest for the endpoints that want
  * them. Synchronous up to the queue: ingest never waits on a webhook.
  */
-export function createNotifier({ aggregate, settings, queue, now, logger, sendsDerivedEvents = () => true, causeOfTrip }: NotifierDependencies) {
+export function createNotifier({ aggregate, settings, queue, now, logger, sendsDerivedEvents = () => true, causeOfTrip, keepUnsentMs = 0 }: NotifierDependencies) {
   const tracks = new Map<string, BreakerTrack>();
+  // Derived events this server evaluated while another held the lease, oldest first: if that one died before sending them, they go out from here.
+  let unsent: Array<{ event: TNotificationEvent; targets: Parameters<DeliveryQueue['enqueue']>[1] }> = [];
 
   function trackOf(breakerId: string): BreakerTrack {
     let track = tracks.get(breakerId);
@@ -52,7 +60,8 @@ export function createNotifier({ aggregate, settings, queue, now, logger, sendsD
   }
 
   function dispatch(breakerId: string, drafts: readonly EventDraft[], at: number, derived: boolean): void {
-    if (drafts.length === 0 || (derived && !sendsDerivedEvents())) return;
+    const holding = derived && !sendsDerivedEvents();
+    if (drafts.length === 0 || (holding && keepUnsentMs === 0)) return;
     const summary = aggregate.summary(breakerId);
     if (!summary) return;
     const { endpoints } = settings.current();
@@ -71,14 +80,22 @@ export function createNotifier({ aggregate, settings, queue, now, logger, sendsD
           instances: summary.instances,
           text: eventText(what, { service: summary.service, breaker: summary.name }),
         }) as TNotificationEvent;
-      const enqueue = (event: TNotificationEvent) =>
+      const enqueue = (event: TNotificationEvent) => {
+        if (holding) return void hold(event, targets);
         queue.enqueue(event, targets).catch((error: unknown) => logger.error({ err: error, type: event.type, breakerId }, 'queueing a notification failed'));
+      };
       if (causeOfTrip && draft.type === 'breaker.tripped' && draft.cause === null) {
         void causeOfTrip(breakerId, at)
           .catch(() => null)
           .then((trigger) => enqueue(address(trigger ? { ...draft, ...trigger } : draft)));
-      } else void enqueue(address(draft));
+      } else enqueue(address(draft));
     }
+  }
+
+  function hold(event: TNotificationEvent, targets: Parameters<DeliveryQueue['enqueue']>[1]): void {
+    const kept = unsent.findIndex((item) => item.event.at >= now() - keepUnsentMs);
+    if (kept !== 0) unsent = kept < 0 ? [] : unsent.slice(kept);
+    unsent.push({ event, targets });
   }
 
   function evaluate(breakerId: string, at: number, trigger: Parameters<typeof evaluateBreaker>[4]): void {
@@ -112,6 +129,24 @@ export function createNotifier({ aggregate, settings, queue, now, logger, sendsD
     evaluateAll(): void {
       const at = now();
       for (const id of aggregate.breakerIds()) evaluate(id, at, null);
+    },
+
+    /**
+     * This server now holds the notifier lease: the derived events it kept
+     * that the previous holder did not send (it died, or let the lease go,
+     * first) go out now. `sentElsewhere` says whether another server queued
+     * the same event.
+     */
+    async sendUnsent(sentElsewhere: (event: TNotificationEvent) => Promise<boolean>): Promise<number> {
+      const kept = unsent.filter((item) => item.event.at >= now() - keepUnsentMs);
+      unsent = [];
+      let sent = 0;
+      for (const { event, targets } of kept) {
+        if (await sentElsewhere(event)) continue;
+        await queue.enqueue(event, targets);
+        sent += 1;
+      }
+      return sent;
     },
 
     /** Breakers whose merged view another server moved: evaluated at once rather than on the next pass. */

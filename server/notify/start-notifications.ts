@@ -12,6 +12,8 @@ import { addSnoozeRoutes } from './snooze-routes';
 
 // How far back a trip's stored transition is looked for: the partial that showed the trip is a second old at most.
 const TRIP_CAUSE_LOOKBACK_MS = 60_000;
+// Servers evaluate the merged view within a second or so of each other: one event, queued by two servers, lies within this.
+const SAME_EVENT_WITHIN_MS = 5_000;
 
 export interface NotificationsOptions {
   prisma: Prisma;
@@ -27,6 +29,8 @@ export interface NotificationsOptions {
   random?: () => number;
   /** With several servers: whether this one sends the events derived from the live view now (it holds the notifier lease). */
   sendsDerivedEvents?: () => boolean;
+  /** With several servers: how long the derived events a server did not send are kept for the lease's failover gap. */
+  keepUnsentMs?: number;
 }
 
 /**
@@ -47,6 +51,7 @@ export function createNotifications({
   fetch = globalThis.fetch,
   random = Math.random,
   sendsDerivedEvents,
+  keepUnsentMs,
 }: NotificationsOptions) {
   const settings = createNotificationSettings({ prisma, now });
   const queue = createDeliveryQueue({ prisma, fetch, now, random, config, userAgent: `BreakerPanel/${version}`, logger });
@@ -59,7 +64,7 @@ export function createNotifications({
           select: { cause: true, failureRate: true, slowCallRate: true },
         })
     : undefined;
-  const notifier = createNotifier({ aggregate, settings, queue, now: rulesNow, logger, sendsDerivedEvents, causeOfTrip });
+  const notifier = createNotifier({ aggregate, settings, queue, now: rulesNow, logger, sendsDerivedEvents, causeOfTrip, keepUnsentMs });
   addEndpointRoutes(router, { prisma, settings, now });
   addRuleRoutes(router, { prisma, settings, now });
   addSnoozeRoutes(router, { prisma, aggregate, settings, now });
@@ -82,6 +87,14 @@ export function createNotifications({
   return {
     onTransition: notifier.onTransition,
     evaluateSome: notifier.evaluateSome,
+    /** This server took the notifier lease over: the derived events it kept that no server queued go out (an event queued around the same time, for the same breaker and type, counts as the same). */
+    async sendUnsent(): Promise<void> {
+      const sent = await notifier.sendUnsent(
+        async (event) =>
+          (await prisma.notificationDelivery.count({ where: { breakerId: event.breaker.id, eventType: event.type, createdAt: { gte: new Date(event.at - SAME_EVENT_WITHIN_MS) } } })) > 0,
+      );
+      if (sent > 0) logger.info({ sent }, 'notifier lease taken over: sent the events the previous holder had not');
+    },
     async start(): Promise<void> {
       await settings.reload();
       notifier.seed();

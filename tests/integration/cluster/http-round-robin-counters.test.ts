@@ -9,9 +9,11 @@ import { freePort } from '../../fixtures/free-port';
 const SERVICE = 'ledger';
 const BREAKER = 'bank-api';
 const INSTANCE = 'py-round-robin';
-// The stale time, 3 report intervals: how long a server that counts a run may go without its reports before another takes it over.
+// The stale time: how long a server that counts a run may go without its reports before another takes it over.
+// The reporter sends a batch every 500 ms, so each of two servers gets one about every second; 2.5 s leaves room for a busy machine.
 const REPORT_INTERVAL_MS = 500;
-const STALE_MS = 3 * REPORT_INTERVAL_MS;
+const STALE_AFTER_INTERVALS = 5;
+const STALE_MS = STALE_AFTER_INTERVALS * REPORT_INTERVAL_MS;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const portOf = (server: PanelProcess) => Number(new URL(server.url).port);
@@ -33,7 +35,14 @@ describe('an HTTP reporter spread round robin over servers', () => {
     const server = await startPanelProcess({
       port: await freePort(),
       keyServices,
-      env: { DATABASE_URL: database.url, CLUSTER: 'on', SERVER_ID: `server-${id}`, CLUSTER_HEARTBEAT_MS: '300', REPORT_INTERVAL_MS: String(REPORT_INTERVAL_MS) },
+      env: {
+        DATABASE_URL: database.url,
+        CLUSTER: 'on',
+        SERVER_ID: `server-${id}`,
+        CLUSTER_HEARTBEAT_MS: '300',
+        REPORT_INTERVAL_MS: String(REPORT_INTERVAL_MS),
+        STALE_AFTER_INTERVALS: String(STALE_AFTER_INTERVALS),
+      },
     });
     servers.push(server);
     return server;
@@ -96,6 +105,6 @@ describe('an HTTP reporter spread round robin over servers', () => {
       [BREAKER],
     );
     expect(perInstance[0]!.success).toBe(acknowledged.success);
-    // Two server starts and about 20 s of reporting; slow on two busy cores.
+    // Two server starts and about 30 s of reporting; slow on two busy cores.
   }, 180_000);
 });
