@@ -26,7 +26,7 @@ import { createIngest } from './ingest/ingest';
 import type { ReadGate } from './ingest/read-gate';
 import { addCommandsRoute } from './http/commands-route';
 import { addReportsRoute } from './http/reports-route';
-import type { ApiKeyVerifier } from './ingest/reporter-identity';
+import type { ApiKeyVerifier } from './auth/reporter-identity';
 import { createIntervals } from './jobs/intervals';
 import { createAggregateFlusher } from './jobs/flush-aggregate';
 import { startEpisodeCatchUpJob } from './jobs/episode-catch-up-job';

@@ -13,7 +13,7 @@ import { AgentError, parsePayload } from './agent-error';
 import { checkProtocolVersion } from './check-protocol-version';
 import type { Ingest } from './ingest';
 import { nameFullReport, type NamedReport, type RegistrationContext } from './named-report';
-import type { ApiKeyVerifier, ReporterIdentity } from './reporter-identity';
+import type { ApiKeyVerifier, ReporterIdentity } from '../auth/reporter-identity';
 
 /** What the server keeps on an authenticated reporter socket. */
 export interface AgentSocket {

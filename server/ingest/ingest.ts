@@ -11,7 +11,7 @@ import type { CatalogStore } from '../store/catalog-store';
 import { transitionKey, type TransitionStore } from '../store/transition-store';
 import { AgentError } from './agent-error';
 import type { IngestCounters } from '../metrics/panel-metrics';
-import type { ReporterIdentity } from './reporter-identity';
+import type { ReporterIdentity } from '../auth/reporter-identity';
 import { sdkVersionText } from './sdk-version';
 
 export interface IngestDependencies {
