@@ -12,7 +12,7 @@ import { transitionKey, type TransitionStore } from '../store/transition-store';
 import { AgentError } from './agent-error';
 import type { IngestCounters } from '../metrics/panel-metrics';
 import type { ReporterIdentity } from '../auth/reporter-identity';
-import { sdkVersionText } from './sdk-version';
+import { sdkVersionText } from '../store/sdk-version';
 
 export interface IngestDependencies {
   aggregate: Aggregate;
