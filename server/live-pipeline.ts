@@ -23,7 +23,7 @@ import { addHistoryRoutes } from './history/history-routes';
 import type { Router } from './http/router';
 import { createAgentNamespace, instanceRoom } from './ingest/agent-namespace';
 import { createIngest } from './ingest/ingest';
-import type { ReadGate } from './ingest/read-gate';
+import type { ReadGate } from './read-gate';
 import { addCommandsRoute } from './http/commands-route';
 import { addReportsRoute } from './http/reports-route';
 import type { ApiKeyVerifier } from './auth/reporter-identity';

@@ -14,7 +14,7 @@ import { setApiHeaders } from './auth/security-headers';
 import { startLivePipeline } from './live-pipeline';
 import { broadcastDashboardsAcrossServers } from './cluster/dashboard-broadcasts';
 import { startCluster, type Cluster } from './cluster/start-cluster';
-import { ReadGate } from './ingest/read-gate';
+import { ReadGate } from './read-gate';
 import { createMetricsHandler } from './metrics/panel-metrics';
 import type { Logger } from './logger';
 import { isDatabaseUnavailable } from './store/database-errors';

@@ -2,8 +2,8 @@ import type { AddressInfo } from 'node:net';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
-import { ReadGate, type Pausable } from '../../../server/ingest/read-gate';
-import { gatedWebSocketServer } from '../../../server/ws-engine';
+import { ReadGate, type Pausable } from '../../server/read-gate';
+import { gatedWebSocketServer } from '../../server/ws-engine';
 
 /** A connection that records whether it is paused. */
 function connection(): Pausable & { paused: boolean } {
