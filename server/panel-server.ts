@@ -14,7 +14,7 @@ import { setApiHeaders } from './auth/security-headers';
 import { startLivePipeline } from './live-pipeline';
 import { broadcastDashboardsAcrossServers } from './cluster/dashboard-broadcasts';
 import { startCluster, type Cluster } from './cluster/start-cluster';
-import { ReadGate } from './ingest/read-gate';
+import { ReadGate } from './read-gate';
 import { createMetricsHandler } from './metrics/panel-metrics';
 import type { Logger } from './logger';
 import { isDatabaseUnavailable } from './store/database-errors';
@@ -118,7 +118,7 @@ export async function startPanelServer({ config, logger, createWebApp, now = Dat
     });
   });
   // Socket.IO handles its own upgrades and, with destroyUpgrade off, leaves the rest to us.
-  const readGate = new ReadGate({ turnBudgetMs: READ_TURN_BUDGET_MS });
+  const readGate = new ReadGate(READ_TURN_BUDGET_MS);
   const io = new SocketServer(httpServer, {
     serveClient: false,
     destroyUpgrade: false,

@@ -1,9 +1,9 @@
 import { WebSocket, WebSocketServer, type ServerOptions } from 'ws';
-import type { ReadGate } from './ingest/read-gate';
+import type { ReadGate } from './read-gate';
 
 /**
  * Engine.IO's `wsEngine`: ws's server whose connections hand every incoming
- * message to the read gate (server/ingest/read-gate.ts), which may hold it
+ * message to the read gate (read-gate.ts), which may hold it
  * for a later turn of the event loop and pause the connection meanwhile.
  * Only ws's public API: the `WebSocket` class option, `emit`, `pause` and
  * `resume`.

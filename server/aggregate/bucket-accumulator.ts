@@ -1,5 +1,4 @@
-import type { BucketRows } from '../store/bucket-store';
-import { COUNT_WIDTH, HISTOGRAM_OFFSET } from './counter-deltas';
+import { COUNT_WIDTH } from './counter-deltas';
 
 // 32 bits hold what one 10 s bucket of one breaker can count (4.29 billion calls), in half the memory of 64; sums saturate.
 const BUCKET_COUNT_MAX = 0xffff_ffff;
@@ -8,10 +7,8 @@ const BUCKET_COUNT_MAX = 0xffff_ffff;
 export const rowWidthFor = (width: number): number => Math.min(COUNT_WIDTH, Math.max(8, Math.ceil(width / 8) * 8));
 
 /**
- * The deltas owed to one time bucket: a row per slot (each breaker's or pair's
- * small integer), one after the other in one Uint32Array, so neither a report
- * nor a flush builds an object per row. Rows are as wide as the widest delta
- * so far: most services use a third of the latency buckets.
+ * The deltas owed to one time bucket: a row per slot (a breaker or a pair) in one Uint32Array, so neither a report nor a
+ * flush builds an object per row; rows are as wide as the widest delta so far (most services use a third of the histogram).
  */
 export class BucketAccumulator {
   readonly slots: number[] = [];
@@ -96,60 +93,5 @@ export class BucketAccumulator {
     for (let index = 0; index < this.slots.length; index++) wider.set(this.row(index), index * stride);
     this.rows = wider;
     this.stride = stride;
-  }
-}
-
-/** The rows of several buckets one after the other, read by row number: what the bucket store writes. */
-export class BatchRows implements BucketRows {
-  readonly length: number;
-  // The first row of each bucket after the first.
-  private readonly ends: number[] = [];
-
-  constructor(
-    readonly buckets: readonly BucketAccumulator[],
-    private readonly breakerIds: readonly string[],
-    /** Per-instance rows: the instance of each slot; null for service-wide rows. */
-    private readonly instanceIds: readonly string[] | null,
-  ) {
-    let length = 0;
-    for (const bucket of buckets) this.ends.push((length += bucket.slots.length));
-    this.length = length;
-  }
-
-  breakerId(row: number): string {
-    return this.breakerIds[this.slotOf(row)]!;
-  }
-
-  instanceId(row: number): string {
-    return this.instanceIds![this.slotOf(row)]!;
-  }
-
-  bucketStart(row: number): number {
-    return this.buckets[this.bucketOf(row)]!.bucketStart;
-  }
-
-  count(row: number, kind: number): number {
-    const b = this.bucketOf(row);
-    return this.buckets[b]!.at(row - this.startOf(b), kind);
-  }
-
-  histogram(row: number): Uint32Array {
-    const b = this.bucketOf(row);
-    return this.buckets[b]!.row(row - this.startOf(b)).subarray(HISTOGRAM_OFFSET);
-  }
-
-  private slotOf(row: number): number {
-    const b = this.bucketOf(row);
-    return this.buckets[b]!.slots[row - this.startOf(b)]!;
-  }
-
-  private bucketOf(row: number): number {
-    let b = 0;
-    while (row >= this.ends[b]!) b++;
-    return b;
-  }
-
-  private startOf(b: number): number {
-    return b === 0 ? 0 : this.ends[b - 1]!;
   }
 }

@@ -16,11 +16,9 @@ export interface CounterRow {
 }
 
 /**
- * Writes into `delta` what the breaker at index `b` of a report counted since
- * the row's totals, and moves the totals on. Without a baseline (a run joined
- * midway) the delta is zero; a counter that went backwards means a restart we
- * did not see, and the new totals are the delta. `delta` is written as far as
- * the row reaches. Returns whether a restart was seen.
+ * Writes into `delta` (as far as the row reaches) what breaker `b` of a report counted since the row's totals, and moves
+ * the totals on. Without a baseline (a run joined midway) the delta is zero; a counter that went backwards is a restart
+ * we did not see, and the new totals are the delta. Returns whether a restart was seen.
  */
 export function takeDelta(row: CounterRow, hasBaseline: boolean, numbers: TCompactReportData, b: number, delta: Float64Array): boolean {
   const { totals, rowAt: at } = row;

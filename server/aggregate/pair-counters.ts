@@ -1,37 +1,18 @@
 import type { TCompactReportData } from '../../lib/protocol/compact-report.js';
 import { rowWidthFor } from './bucket-accumulator';
-import { COUNT_WIDTH, countRow, deltaWidth, HISTOGRAM_OFFSET, isEmptyRow, takeDelta, type CounterRow } from './counter-deltas';
-import type { InstanceState, PairState } from './live-entries';
+import { countRow, deltaWidth, HISTOGRAM_OFFSET, isEmptyRow, takeDelta, type CounterRow } from './counter-deltas';
+import type { PairState } from './live-entries';
 import type { PendingWrites } from './pending-writes';
 
 const ROWS_PER_PAGE = 256;
-
-/** Counter rows of one width in shared pages: a row costs its bytes, not a typed-array view of its own (about 100 bytes of heap each). */
-class CounterPages {
-  private totals = new Float64Array(0);
-  private used = ROWS_PER_PAGE;
-
-  constructor(readonly width = COUNT_WIDTH) {}
-
-  row(): CounterRow {
-    if (this.used === ROWS_PER_PAGE) {
-      this.totals = new Float64Array(ROWS_PER_PAGE * this.width);
-      this.used = 0;
-    }
-    const at = this.used * this.width;
-    this.used += 1;
-    return { totals: this.totals, rowAt: at, width: this.width };
-  }
-}
 
 /** Every pair's cumulative totals, and the delta each report adds to the pair's bucket (and the aggregate to the breaker's). */
 export class PairCounters {
   /** The delta of the breaker being applied: one row reused for every report. */
   readonly delta = countRow();
-  // What a pair counted in the buckets not taken yet.
-  private readonly owed = countRow();
+  // Rows of one width share pages: a row costs its bytes, not a typed-array view of its own (about 100 bytes of heap each).
+  private readonly pages = new Map<number, { totals: Float64Array; used: number }>();
   // A pair's row is as wide as the widest histogram it reported; new pairs start as wide as any so far.
-  private readonly pages = new Map<number, CounterPages>();
   private widestRow = rowWidthFor(HISTOGRAM_OFFSET + 1);
 
   constructor(private readonly pending: PendingWrites) {}
@@ -57,31 +38,6 @@ export class PairCounters {
     pair.hasBaseline = fromZero;
   }
 
-  /** An instance's counters as far as stored or in the batch just taken (call right after PendingWrites.take): totals less the open bucket's. */
-  countedThrough(instance: Readonly<InstanceState>): { runId: string; breakerIds: string[]; widths: number[]; totals: Float64Array } | null {
-    if (!instance.runId) return null;
-    const breakerIds: string[] = [];
-    const widths: number[] = [];
-    let length = 0;
-    for (const pair of instance.pairs.values()) {
-      if (!pair.hasBaseline) continue;
-      breakerIds.push(pair.breakerId);
-      widths.push(pair.width);
-      length += pair.width;
-    }
-    if (breakerIds.length === 0) return null;
-    // One typed array per instance, sized once: a fleet's baselines are millions of numbers per bucket.
-    const totals = new Float64Array(length);
-    let at = 0;
-    for (const pair of instance.pairs.values()) {
-      if (!pair.hasBaseline) continue;
-      this.owed.fill(0);
-      this.pending.owedPairCounts(pair.slot, this.owed);
-      for (let i = 0; i < pair.width; i++) totals[at++] = pair.totals[pair.rowAt + i]! - this.owed[i]!;
-    }
-    return { runId: instance.runId, breakerIds, widths, totals };
-  }
-
   /** Moves a pair's counters on to what a server stored for the run when that is ahead (another server counted since); never back. */
   restore(pair: PairState, totals: ArrayLike<number>): void {
     if (totals.length > pair.width) this.widen(pair, totals.length);
@@ -92,9 +48,9 @@ export class PairCounters {
   }
 
   private row(width: number): CounterRow {
-    let pages = this.pages.get(width);
-    if (!pages) this.pages.set(width, (pages = new CounterPages(width)));
-    return pages.row();
+    let page = this.pages.get(width);
+    if (!page || page.used === ROWS_PER_PAGE) this.pages.set(width, (page = { totals: new Float64Array(ROWS_PER_PAGE * width), used: 0 }));
+    return { totals: page.totals, rowAt: page.used++ * width, width };
   }
 
   /** Moves a pair to a row wide enough for `width` numbers. */

@@ -1,10 +1,10 @@
-import { BatchRows, BucketAccumulator, rowWidthFor } from './bucket-accumulator';
+import { BatchRows } from '../store/batch-rows';
+import { BucketAccumulator, rowWidthFor } from './bucket-accumulator';
 import { HISTOGRAM_OFFSET } from './counter-deltas';
+import type { PairState } from './live-entries';
 
-export interface PendingState {
-  breakerId: string;
-  instanceId: string;
-}
+/** A pair whose state changed, to be stored. */
+export type PendingState = Pick<PairState, 'breakerId' | 'instanceId'>;
 
 export interface PendingBatch {
   breakerBuckets: BatchRows;
@@ -55,19 +55,19 @@ class Buckets {
 
   /** Owed again, merged with what arrived since, the oldest folded into the next oldest past MAX_OWED_BUCKETS. */
   giveBack(taken: readonly BucketAccumulator[]): void {
+    const mergeInto = (into: BucketAccumulator, bucket: BucketAccumulator) => {
+      into.merge(bucket);
+      this.all = this.all.filter((other) => other !== bucket);
+    };
     for (const bucket of taken) {
       const arrivedSince = this.all.find((other) => other.status === 'owed' && other.bucketStart === bucket.bucketStart);
-      if (!arrivedSince) bucket.status = 'owed';
-      else {
-        arrivedSince.merge(bucket);
-        this.all = this.all.filter((other) => other !== bucket);
-      }
+      if (arrivedSince) mergeInto(arrivedSince, bucket);
+      else bucket.status = 'owed';
     }
     const owed = this.all.filter((bucket) => bucket.status === 'owed').sort((a, b) => a.bucketStart - b.bucketStart);
     while (owed.length > MAX_OWED_BUCKETS) {
       const oldest = owed.shift()!;
-      owed[0]!.merge(oldest);
-      this.all = this.all.filter((bucket) => bucket !== oldest);
+      mergeInto(owed[0]!, oldest);
     }
   }
 
@@ -78,12 +78,8 @@ class Buckets {
 }
 
 /**
- * What the aggregate owes the database since the last flush: counter deltas
- * per bucket, service-wide (`breakerBuckets`) and per instance
- * (`instanceBuckets`), instance liveness and changed states. Every breaker
- * and pair has a slot, and each report's counts are added in place into the
- * slot's row of the bucket. A failed flush is given back, so nothing is lost
- * while the database is away.
+ * What the aggregate owes the database since the last flush: counter deltas per bucket, service-wide and per instance,
+ * added in place into each breaker's and pair's slot; instance liveness; changed states. A failed flush is given back.
  */
 export class PendingWrites {
   readonly breakerBuckets = new Buckets();

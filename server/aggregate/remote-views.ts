@@ -8,11 +8,7 @@ export interface OwnPart {
   rows: () => TBreakerInstance[];
 }
 
-/**
- * The other servers' parts of the breakers' views (CLUSTER=on;
- * server/cluster/remote-partials.ts). With it, every summary the aggregate
- * serves is merged from this server's partial and the others'.
- */
+/** The other servers' parts of the breakers' views (CLUSTER=on; server/cluster/remote-partials.ts), merged into every summary served. */
 export interface RemoteViews {
   /** The partials to merge for a breaker and whether its service is a demo, or null when no server holds any of it. */
   merge(breakerId: string, own: OwnPart | undefined, at: number): { partials: BreakerPartial[]; demo: boolean } | null;

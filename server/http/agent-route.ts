@@ -6,7 +6,7 @@ import type { RouteContext, RouteHandler } from './router';
 import { sendJson } from './send-json';
 import type { Logger } from '../logger';
 import { ackErrorOf, AgentError } from '../ingest/agent-error';
-import type { ApiKeyVerifier, ReporterIdentity } from '../ingest/reporter-identity';
+import type { ApiKeyVerifier, ReporterIdentity } from '../auth/reporter-identity';
 
 const STATUS: Record<AgentError['code'], number> = {
   invalid_payload: 400,

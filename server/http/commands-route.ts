@@ -5,7 +5,7 @@ import type { Logger } from '../logger';
 import { AgentError, parsePayload } from '../ingest/agent-error';
 import { agentRoute, bearerReporter } from './agent-route';
 import type { Ingest } from '../ingest/ingest';
-import type { ApiKeyVerifier } from '../ingest/reporter-identity';
+import type { ApiKeyVerifier } from '../auth/reporter-identity';
 
 /**
  * `GET /api/v1/commands?instanceId&waitMs`: the long poll of HTTP reporters.

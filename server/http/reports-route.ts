@@ -9,7 +9,7 @@ import { agentRoute, bearerReporter } from './agent-route';
 import { checkProtocolVersion } from '../ingest/check-protocol-version';
 import type { Ingest } from '../ingest/ingest';
 import { nameFullReport } from '../ingest/named-report';
-import type { ApiKeyVerifier } from '../ingest/reporter-identity';
+import type { ApiKeyVerifier } from '../auth/reporter-identity';
 
 /**
  * `POST /api/v1/reports`: the socket messages, batched, for reporters that

@@ -13,7 +13,7 @@ import { AgentError, parsePayload } from './agent-error';
 import { checkProtocolVersion } from './check-protocol-version';
 import type { Ingest } from './ingest';
 import { nameFullReport, type NamedReport, type RegistrationContext } from './named-report';
-import type { ApiKeyVerifier, ReporterIdentity } from './reporter-identity';
+import type { ApiKeyVerifier, ReporterIdentity } from '../auth/reporter-identity';
 
 /** What the server keeps on an authenticated reporter socket. */
 export interface AgentSocket {
@@ -60,26 +60,19 @@ export function createAgentNamespace(
 
   namespace.use((socket, next) => {
     const auth = socket.handshake.auth as Partial<TAgentHandshakeAuth>;
-    const refuse = (error: AgentError) => next(Object.assign(new Error(error.message), { data: error.toAck() }));
-    let protocolVersion: number;
-    try {
-      protocolVersion = checkProtocolVersion(auth);
-    } catch (error) {
-      return refuse(error as AgentError);
-    }
-    if (typeof auth.apiKey !== 'string' || auth.apiKey.length === 0) return refuse(new AgentError('unauthorized', 'An API key is required in the handshake auth (apiKey)'));
-    keys.verify(auth.apiKey).then(
-      (reporter) => {
-        if (!reporter) return refuse(new AgentError('unauthorized', 'The API key is unknown or revoked'));
-        socket.data = { reporter, protocolVersion, instanceId: null, registration: null };
-        void socket.join(keyRoom(reporter.keyId));
-        next();
-      },
-      (error: unknown) => {
+    const admit = async () => {
+      const protocolVersion = checkProtocolVersion(auth);
+      if (typeof auth.apiKey !== 'string' || auth.apiKey.length === 0) throw new AgentError('unauthorized', 'An API key is required in the handshake auth (apiKey)');
+      const reporter = await keys.verify(auth.apiKey).catch((error: unknown) => {
         logger.error({ err: error }, 'API key check failed');
-        refuse(new AgentError('unavailable', 'The server cannot check keys right now; retry later'));
-      },
-    );
+        throw new AgentError('unavailable', 'The server cannot check keys right now; retry later');
+      });
+      if (!reporter) throw new AgentError('unauthorized', 'The API key is unknown or revoked');
+      socket.data = { reporter, protocolVersion, instanceId: null, registration: null };
+      void socket.join(keyRoom(reporter.keyId));
+    };
+    const refuse = (error: AgentError) => next(Object.assign(new Error(error.message), { data: error.toAck() }));
+    admit().then(() => next(), refuse);
   });
 
   // Services still speaking version 1, warned about once each: the next release drops it.
@@ -96,13 +89,10 @@ export function createAgentNamespace(
       // array per registration, which the aggregate recognises by identity in every report.
       const registration = { service: message.service, instanceId: message.instanceId, runId: message.runId, names: message.breakers.map((breaker) => breaker.name) };
       socket.data.registration = registration;
-      let instanceId: string;
-      try {
-        ({ instanceId } = await ingest.register(reporter, message, 'socket'));
-      } catch (error) {
+      const { instanceId } = await ingest.register(reporter, message, 'socket').catch((error: unknown) => {
         if (socket.data.registration === registration) socket.data.registration = null;
         throw error;
-      }
+      });
       if (socket.data.instanceId && socket.data.instanceId !== instanceId) void socket.leave(instanceRoom(socket.data.instanceId));
       socket.data.instanceId = instanceId;
       await socket.join(instanceRoom(instanceId));
@@ -111,19 +101,12 @@ export function createAgentNamespace(
     };
     // Reports are most of the traffic; version 2 sends them compact, as numbers only.
     const decodeReport = socket.data.protocolVersion >= 2 ? (payload: unknown) => compactReport(payload, socket.data.registration) : (payload: unknown) => nameFullReport(fullReport(payload));
-    socket.on('instance:register', acknowledged('instance:register', versioned(ZInstanceRegister, 'instance:register'), register, answering));
-    socket.on(
-      'report:send',
-      acknowledged('report:send', decodeReport, (message) => ingest.report(reporter, message), answering),
-    );
-    socket.on(
-      'transition:report',
-      acknowledged('transition:report', versioned(ZTransition, 'transition:report'), (message) => ingest.transitions(reporter, [message]), answering),
-    );
-    socket.on(
-      'command:ack',
-      acknowledged('command:ack', versioned(ZCommandAck, 'command:ack'), (message) => ingest.commandAck(reporter, message), answering),
-    );
+    const answer = <T>(event: keyof AgentClientToServerEvents, decode: (payload: unknown) => T, handle: (message: T) => Promise<unknown>) =>
+      socket.on(event, acknowledged(event, decode, handle, answering));
+    answer('instance:register', versioned(ZInstanceRegister, 'instance:register'), register);
+    answer('report:send', decodeReport, (message) => ingest.report(reporter, message));
+    answer('transition:report', versioned(ZTransition, 'transition:report'), (message) => ingest.transitions(reporter, [message]));
+    answer('command:ack', versioned(ZCommandAck, 'command:ack'), (message) => ingest.commandAck(reporter, message));
   });
 
   return {

@@ -11,8 +11,8 @@ import type { CatalogStore } from '../store/catalog-store';
 import { transitionKey, type TransitionStore } from '../store/transition-store';
 import { AgentError } from './agent-error';
 import type { IngestCounters } from '../metrics/panel-metrics';
-import type { ReporterIdentity } from './reporter-identity';
-import { sdkVersionText } from './sdk-version';
+import type { ReporterIdentity } from '../auth/reporter-identity';
+import { sdkVersionText } from '../store/sdk-version';
 
 export interface IngestDependencies {
   aggregate: Aggregate;

@@ -7,6 +7,7 @@ import { createBucketStore, pickRows } from '../store/bucket-store';
 import { createCatalogStore } from '../store/catalog-store';
 import { inTransaction } from '../store/queryable';
 import { createStateStore, type PairStateRow } from '../store/state-store';
+import { countedThrough } from './counted-through';
 import { isRefusedData, writeIsolatingRefused, type RefusedRow } from './refused-rows';
 
 export const BASE_RESOLUTION_SECS = 10;
@@ -103,7 +104,7 @@ export function createAggregateFlusher({ aggregate, pool, logger, now, onRowsDro
     const baselines: CounterBaselineRow[] = [];
     for (const instanceId of counting) {
       const instance = aggregate.instances.get(instanceId);
-      const counted = instance && aggregate.counters.countedThrough(instance);
+      const counted = instance && countedThrough(aggregate.pending, instance);
       if (counted) baselines.push({ instanceId, ...counted });
     }
     if (batch.breakerBuckets.length + batch.instanceBuckets.length + batch.seen.length + stateRows.length === 0) return aggregate.pending.release(batch);

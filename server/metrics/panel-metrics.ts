@@ -7,7 +7,7 @@ import { AGENT_NAMESPACE } from '../../lib/protocol/agent-events.js';
 import type { TBreakerState } from '../../lib/protocol/breaker-state.js';
 import type { Aggregate } from '../aggregate/aggregate';
 import { OUTCOME_KINDS } from '../aggregate/outcome-kinds';
-import type { ReadGate } from '../ingest/read-gate';
+import type { ReadGate } from '../read-gate';
 import type { OnRowsDropped } from '../jobs/flush-aggregate';
 
 const STATES: ReadonlyArray<TBreakerState> = ['CLOSED', 'OPEN', 'HALF_OPEN', 'FORCED_OPEN', 'FORCED_CLOSED'];

@@ -6,7 +6,7 @@ import { PROTOCOL_VERSION } from '../../lib/protocol/version.js';
 import type { HttpCommands } from '../control/http-commands';
 import type { Ingest } from '../ingest/ingest';
 import { nameFullReport } from '../ingest/named-report';
-import type { ReporterIdentity } from '../ingest/reporter-identity';
+import type { ReporterIdentity } from '../auth/reporter-identity';
 import type { Logger } from '../logger';
 import type { SourceBreakerSnapshot, SourceInstanceSnapshot, SourceSink, SourceTransition } from './source-snapshot';
 

@@ -3,7 +3,7 @@ import type { TBreakerState } from '../../lib/protocol/breaker-state.js';
 import { ZLabels } from '../../lib/protocol/identity.js';
 import type { Ingest } from '../ingest/ingest';
 import { createBaselineStore } from './baseline-store';
-import { sdkOf } from '../ingest/sdk-version';
+import { sdkOf } from './sdk-version';
 import type { Queryable } from './queryable';
 import type { Aggregate } from '../aggregate/aggregate';
 

@@ -2,7 +2,7 @@ import type { ServerResponse } from 'node:http';
 import type { TExportMetricsResponse } from '../../../lib/sources/otlp-export-response';
 import { AgentError, parsePayload } from '../../ingest/agent-error';
 import { agentRoute, bearerReporter } from '../../http/agent-route';
-import type { ApiKeyVerifier, ReporterIdentity } from '../../ingest/reporter-identity';
+import type { ApiKeyVerifier, ReporterIdentity } from '../../auth/reporter-identity';
 import { HttpError } from '../../http/http-error';
 import type { Router } from '../../http/router';
 import type { Logger } from '../../logger';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createAggregate, type Aggregate } from '../../../server/aggregate/aggregate';
 import { nameFullReport } from '../../../server/ingest/named-report';
+import { countedThrough } from '../../../server/jobs/counted-through';
 import { instanceRun } from '../../fixtures/protocol-messages';
 
 /*
@@ -22,7 +23,7 @@ function server(clock: { now: number }) {
       const batch = aggregate.pending.take(all ? Infinity : aggregate.pending.bucketOf(clock.now));
       for (let row = 0; row < batch.breakerBuckets.length; row++) written += batch.breakerBuckets.count(row, 0);
       aggregate.pending.release(batch);
-      return aggregate.counters.countedThrough(aggregate.instances.get('i-a')!);
+      return countedThrough(aggregate.pending, aggregate.instances.get('i-a')!);
     },
     get written() {
       return written;
@@ -30,7 +31,7 @@ function server(clock: { now: number }) {
   };
 }
 
-function restore(aggregate: Aggregate, runId: string, stored: NonNullable<ReturnType<Aggregate['counters']['countedThrough']>>) {
+function restore(aggregate: Aggregate, runId: string, stored: NonNullable<ReturnType<typeof countedThrough>>) {
   aggregate.restoreCounted({ ...stored, instanceId: 'i-a', runId });
 }
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { NODE_SDK_NAME, reporterClient, sourceSdkName } from '../../../lib/api/reporter-client';
 import { createAggregate } from '../../../server/aggregate/aggregate';
 import { nameFullReport } from '../../../server/ingest/named-report';
-import { sdkOf, sdkVersionText } from '../../../server/ingest/sdk-version';
+import { sdkOf, sdkVersionText } from '../../../server/store/sdk-version';
 import { breakerConfig, instanceRun } from '../../fixtures/protocol-messages';
 
 describe('reporterClient', () => {

@@ -2,8 +2,8 @@ import type { AddressInfo } from 'node:net';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
-import { ReadGate, type Pausable } from '../../../server/ingest/read-gate';
-import { gatedWebSocketServer } from '../../../server/ws-engine';
+import { ReadGate, type Pausable } from '../../server/read-gate';
+import { gatedWebSocketServer } from '../../server/ws-engine';
 
 /** A connection that records whether it is paused. */
 function connection(): Pausable & { paused: boolean } {
@@ -21,7 +21,7 @@ function connection(): Pausable & { paused: boolean } {
 describe('ReadGate', () => {
   it('handles messages at once within the turn budget, queues later ones and pauses their connection until they are out', async () => {
     let now = 0;
-    const gate = new ReadGate({ turnBudgetMs: 50, now: () => now });
+    const gate = new ReadGate(50, () => now);
     const [early, late] = [connection(), connection()];
     const handled: string[] = [];
     gate.admit(early, () => handled.push('early 1'));
@@ -43,7 +43,7 @@ describe('ReadGate', () => {
 
   it('hands the queue over a budget at a time, and keeps each connection in order', async () => {
     let now = 0;
-    const gate = new ReadGate({ turnBudgetMs: 50, now: () => now });
+    const gate = new ReadGate(50, () => now);
     const [a, b] = [connection(), connection()];
     const handled: string[] = [];
     // Each message takes 30 ms: two fit in a turn's budget.
@@ -77,7 +77,7 @@ describe('gatedWebSocketServer with a read gate', () => {
 
   it('holds the messages of a real connection past the budget, pauses it, and hands them over in order next turn', async () => {
     // A budget of 0: every message waits for the end of the turn it came in.
-    const gate = new ReadGate({ turnBudgetMs: 0 });
+    const gate = new ReadGate(0);
     server = new (gatedWebSocketServer(gate))({ port: 0, host: '127.0.0.1' });
     await new Promise<void>((resolve) => server!.once('listening', () => resolve()));
     const accepted = new Promise<WebSocket>((resolve) => server!.once('connection', resolve));

@@ -7,7 +7,7 @@ export interface ReporterIdentity {
   demo: boolean;
 }
 
-/** Checks reporter API keys (implemented by server/auth/api-keys.ts). */
+/** Checks reporter API keys (implemented by api-keys.ts). */
 export interface ApiKeyVerifier {
   verify(key: string): Promise<ReporterIdentity | null>;
 }
