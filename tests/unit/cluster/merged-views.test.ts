@@ -3,7 +3,8 @@ import type { TBreakerConfig } from '../../../lib/protocol/breaker-config.js';
 import { createAggregate, type Aggregate } from '../../../server/aggregate/aggregate';
 import { createPartDecoder } from '../../../server/cluster/part-decoder';
 import { createPartEncoder } from '../../../server/cluster/part-encoder';
-import { ZWirePart, type TWirePart } from '../../../server/cluster/part-wire';
+import { checkEntry } from '../../../server/cluster/part-check';
+import type { TWirePart } from '../../../server/cluster/part-wire';
 import { createRemotePartials } from '../../../server/cluster/remote-partials';
 import { nameFullReport } from '../../../server/ingest/named-report';
 import { instanceRun } from '../../fixtures/protocol-messages';
@@ -41,9 +42,10 @@ function setUp() {
   const sent: TWirePart[] = [];
   const publish = (server: 'b' | 'c') => {
     const aggregate = servers[server];
-    const wire = ZWirePart.parse(JSON.parse(JSON.stringify(encoders[server].encode(aggregate.partial(BREAKER)!, aggregate.ownInstancesOf(BREAKER), false))));
-    sent.push(wire);
-    remote.set(server, BREAKER, decoders[server].decode(BREAKER, wire));
+    const entry = checkEntry(JSON.parse(JSON.stringify(encoders[server].encode(aggregate.partial(BREAKER)!, aggregate.ownInstancesOf(BREAKER), false))));
+    if (typeof entry === 'string' || entry.length !== 7) throw new Error(`not a part: ${String(entry)}`);
+    sent.push(entry);
+    remote.set(server, BREAKER, decoders[server].decode(entry));
   };
   return { servers, alone, remote, report, publish, sent, advance: (ms: number) => (clock += ms) };
 }
@@ -121,7 +123,7 @@ describe('merged views across servers', () => {
     report(servers.b, 'i-2', { success: 1 }, 'CLOSED', config(10));
     report(servers.b, 'i-3', { success: 1 }, 'CLOSED', config(20));
     publish('b');
-    expect(sent.at(-1)!.configs).toHaveLength(2);
+    expect(sent.at(-1)![5]).toHaveLength(2);
     expect(servers.a.instancesOf(BREAKER).map((row) => (row.config?.window.type === 'count' ? row.config.window.size : null))).toEqual([10, 10, 20]);
   });
 
@@ -140,16 +142,18 @@ describe('merged views across servers', () => {
     report(servers.b, 'i-1', { success: 5 });
     report(servers.b, 'i-2', { failure: 5 }, 'OPEN');
     publish('b');
-    expect(sent.at(-1)!.rows.map((row) => row.setting?.name)).toEqual(['i-1', 'i-2']);
-    expect(sent.at(-1)!.held).toEqual(['i-1', 'i-2']);
+    expect(sent.at(-1)![3].map((row) => row[9]?.[0])).toEqual(['i-1', 'i-2']);
+    expect(sent.at(-1)![4]).toEqual(['i-1', 'i-2']);
+    expect(sent.at(-1)![6]).toEqual(['checkout', 'payments']);
     advance(1_000);
     report(servers.b, 'i-1', { success: 9 });
     publish('b');
-    // Only i-1 reported: its moves alone, no setting, and the held instances are the same.
-    expect(sent.at(-1)!.rows).toEqual([{ instanceId: 'i-1', moves: expect.any(Array) as unknown }]);
-    expect(sent.at(-1)!.held).toBeUndefined();
+    // Only i-1 reported: its moves alone, no setting, and the held instances and the names are the same.
+    expect(sent.at(-1)![3].map((row) => [row[0], row.length])).toEqual([['i-1', 9]]);
+    expect(sent.at(-1)![4]).toBeNull();
+    expect(sent.at(-1)![6]).toBeNull();
     publish('b');
-    expect(sent.at(-1)!.rows).toEqual([]);
+    expect(sent.at(-1)![3]).toEqual([]);
     const merged = servers.a.instancesOf(BREAKER);
     expect(merged.map((row) => [row.name, row.state, row.lastReportAt])).toEqual(alone.instancesOf(BREAKER).map((row) => [row.name, row.state, row.lastReportAt]));
     expect({ ...servers.a.summary(BREAKER)!, stateSince: null }).toEqual({ ...alone.summary(BREAKER)!, stateSince: null });
@@ -164,10 +168,10 @@ describe('merged views across servers', () => {
     encoder.encode(servers.b.partial(BREAKER)!, servers.b.ownInstancesOf(BREAKER), false);
     report(servers.b, 'i-1', { success: 2 });
     const next = encoder.encode(servers.b.partial(BREAKER)!, servers.b.ownInstancesOf(BREAKER), false);
-    expect(decoder.decode(BREAKER, next)).toBeNull();
+    expect(decoder.decode(next)).toBeNull();
     encoder.forget();
     const whole = encoder.encode(servers.b.partial(BREAKER)!, servers.b.ownInstancesOf(BREAKER), false);
-    expect(decoder.decode(BREAKER, whole)?.rows).toEqual(servers.b.ownInstancesOf(BREAKER));
+    expect(decoder.decode(whole)?.rows).toEqual(servers.b.ownInstancesOf(BREAKER));
   });
 
   it('counts an instance once where another server knows it only as a declared pair that never reported there', () => {
