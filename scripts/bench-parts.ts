@@ -17,7 +17,7 @@ import { summaryOf, type BreakerPartial } from '../server/aggregate/breaker-view
 import { COUNT_WIDTH, countRow, HISTOGRAM_OFFSET } from '../server/aggregate/counter-deltas';
 import { checkEntry } from '../server/cluster/part-check';
 import { createPartDecoder } from '../server/cluster/part-decoder';
-import { createPartEncoder } from '../server/cluster/part-encoder';
+import { BatchConfigs, createPartEncoder } from '../server/cluster/part-encoder';
 import { PART_FORMAT, ZPartBatch, type TPartBatch, type TWireEntry } from '../server/cluster/part-wire';
 import { createRemotePartials } from '../server/cluster/remote-partials';
 
@@ -102,8 +102,9 @@ for (let round = 0; round <= ROUNDS; round++) {
   for (const server of servers) {
     const parts = server.moves(round);
     const started = performance.now();
-    const entries: TWireEntry[] = parts.map(({ partial, rows }) => server.encoder.encode(partial, rows, false));
-    const body = JSON.stringify({ format: PART_FORMAT, parts: entries } satisfies TPartBatch);
+    const configs = new BatchConfigs();
+    const entries: TWireEntry[] = parts.map(({ partial, rows }) => server.encoder.encode(partial, rows, false, configs));
+    const body = JSON.stringify({ format: PART_FORMAT, configs: configs.list, parts: entries } satisfies TPartBatch);
     if (measured) time.publish += performance.now() - started;
     bodies.push(body);
     if (measured) {
@@ -115,18 +116,18 @@ for (let round = 0; round <= ROUNDS; round++) {
     const started = performance.now();
     const batch = ZPartBatch.parse(JSON.parse(bodies[s]!));
     for (const value of batch.parts) {
-      const entry = checkEntry(value);
-      if (typeof entry === 'string' || entry.length !== 7) throw new Error(`unreadable part: ${String(entry)}`);
-      const decoded = server.decoder.decode(entry);
+      const entry = checkEntry(value, batch.configs.length);
+      if (typeof entry === 'string' || entry.length !== 6) throw new Error(`unreadable part: ${String(entry)}`);
+      const decoded = server.decoder.decode(entry, batch.configs);
       if (!decoded) throw new Error('a part not taken');
       remote.set(server.id, entry[0], decoded);
     }
     if (measured) time.read += performance.now() - started;
     const parsing = performance.now();
-    const parsed = (JSON.parse(bodies[s]!) as { parts: unknown[] }).parts;
+    const { parts: parsed, configs } = JSON.parse(bodies[s]!) as { parts: unknown[]; configs: unknown[] };
     const checked = performance.now();
     if (measured) time.parse += checked - parsing;
-    for (const value of parsed) checkEntry(value);
+    for (const value of parsed) checkEntry(value, configs.length);
     if (measured) time.check += performance.now() - checked;
   });
   remote.takeChanged();

@@ -1,5 +1,4 @@
 import { ZReporterClientKind } from '../../lib/api/reporter-client.js';
-import { ZBreakerConfig } from '../../lib/protocol/breaker-config.js';
 import { ZBreakerState } from '../../lib/protocol/breaker-state.js';
 import { COUNT_WIDTH } from '../aggregate/counter-deltas';
 import type { TWireEntry } from './part-wire';
@@ -9,8 +8,8 @@ import type { TWireEntry } from './part-wire';
  * schema: a server reads a few thousand parts a second, and a zod schema per
  * part was about half of reading them (docs/performance.md, "Cluster": the
  * check per part). Only panel servers write batches; what this catches is a
- * server of another version mid-upgrade, or a bug. A config (rare: it comes
- * with an instance's setting) is still checked by its zod schema.
+ * server of another version mid-upgrade, or a bug. The batch's configs are
+ * checked by its zod schema (part-wire.ts ZPartBatch).
  */
 
 const STATES: ReadonlySet<unknown> = new Set(ZBreakerState.options);
@@ -82,17 +81,15 @@ function isRow(value: unknown, configs: number): boolean {
   return typeof value[0] === 'string' && isState(value[1]) && isStateOrNull(value[2]) && typeof value[3] === 'boolean' && (value.length === 9 || isSetting(value[9], configs));
 }
 
-/** The entry of a batch as its type says, or what is wrong with it. */
-export function checkEntry(value: unknown): TWireEntry | string {
+/** The entry of a batch as its type says, or what is wrong with it; `configs`: how many configs the batch has. */
+export function checkEntry(value: unknown, configs: number): TWireEntry | string {
   if (!Array.isArray(value) || typeof value[0] !== 'string' || !UUID.test(value[0])) return 'not a part with a breaker id';
   if (value.length === 1) return value as TWireEntry;
-  if (value.length !== 7) return 'not a part';
-  const [, demo, partial, rows, held, configs, head] = value as unknown[];
+  if (value.length !== 6) return 'not a part';
+  const [, demo, partial, rows, held, head] = value as unknown[];
   if (typeof demo !== 'boolean') return 'demo is not a boolean';
   if (!isPartial(partial)) return 'not a partial';
-  if (configs !== null && !(Array.isArray(configs) && configs.every((config) => ZBreakerConfig.safeParse(config).success))) return 'not configs';
-  const configCount = configs === null ? 0 : (configs as unknown[]).length;
-  if (!Array.isArray(rows) || !rows.every((row) => isRow(row, configCount))) return 'not instance rows';
+  if (!Array.isArray(rows) || !rows.every((row) => isRow(row, configs))) return 'not instance rows';
   if (held !== null && !isStrings(held)) return 'held is not instance ids';
   if (head !== null && !(Array.isArray(head) && head.length === 2 && isStrings(head))) return 'head is not two names';
   return value as TWireEntry;

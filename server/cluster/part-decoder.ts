@@ -1,4 +1,5 @@
 import type { TBreakerInstance } from '../../lib/api/breaker-detail.js';
+import type { TBreakerConfig } from '../../lib/protocol/breaker-config.js';
 import { ZBreakerState, type TBreakerState } from '../../lib/protocol/breaker-state.js';
 import type { BreakerPartial } from '../aggregate/breaker-views';
 import { countRow } from '../aggregate/counter-deltas';
@@ -42,7 +43,7 @@ function move(target: TBreakerInstance, wire: TWireRow): void {
 }
 
 /** A new instance row from a row that carries its setting. */
-function rowWithSetting(wire: TWireRow, configs: TWirePart[5]): TBreakerInstance {
+function rowWithSetting(wire: TWireRow, configs: readonly TBreakerConfig[]): TBreakerInstance {
   const [name, labels, config, kind, sdk, transport, readOnly] = wire[9]!;
   const row: TBreakerInstance = {
     instanceId: wire[0],
@@ -54,7 +55,7 @@ function rowWithSetting(wire: TWireRow, configs: TWirePart[5]): TBreakerInstance
     lastReportAt: null,
     stateSince: null,
     window: null,
-    config: config === null ? null : (configs?.[config] ?? null),
+    config: config === null ? null : (configs[config] ?? null),
     client: { kind, sdk, transport, readOnly },
   };
   move(row, wire);
@@ -75,7 +76,7 @@ export function createPartDecoder() {
 
   /** Whether the part can be taken whole: every row it moves and every instance it holds is known or comes with its setting. */
   function takes(wire: TWirePart, before: Known | undefined): boolean {
-    const [, , , rows, held, , head] = wire;
+    const [, , , rows, held, head] = wire;
     if (!before && (!held || !head)) return false;
     if (!held) {
       for (const row of rows) if (row.length === 9 && !before!.rows.has(row[0])) return false;
@@ -96,8 +97,8 @@ export function createPartDecoder() {
 
   return {
     /** The part, or null when it names an instance whose setting (or a breaker whose names) never came: then nothing changes. */
-    decode(wire: TWirePart): RemotePart | null {
-      const [id, demo, partial, rows, held, configs, head] = wire;
+    decode(wire: TWirePart, configs: readonly TBreakerConfig[]): RemotePart | null {
+      const [id, demo, partial, rows, held, head] = wire;
       let entry = known.get(id);
       if (!takes(wire, entry)) return null;
       if (!entry) known.set(id, (entry = { service: head![0], name: head![1], rows: new Map(), list: [], window: countRow() }));

@@ -67,6 +67,23 @@ function sameSetting(a: TBreakerInstance, b: TBreakerInstance): boolean {
   return a.name === b.name && a.labels === b.labels && a.config === b.config && x.kind === y.kind && x.sdk === y.sdk && x.transport === y.transport && x.readOnly === y.readOnly;
 }
 
+/** The configs of one batch, each content once (instances of a service register equal configs, each its own object). */
+export class BatchConfigs {
+  readonly list: TBreakerConfig[] = [];
+  private readonly byObject = new Map<TBreakerConfig, number>();
+  private readonly byContent = new Map<string, number>();
+
+  indexOf(config: TBreakerConfig): number {
+    let at = this.byObject.get(config);
+    if (at !== undefined) return at;
+    const content = JSON.stringify(config);
+    at = this.byContent.get(content);
+    if (at === undefined) this.byContent.set(content, (at = this.list.push(config) - 1));
+    this.byObject.set(config, at);
+    return at;
+  }
+}
+
 /** What this server last sent of a breaker's part: its names, and its rows by instance in the order sent. */
 interface Sent {
   service: string;
@@ -93,7 +110,8 @@ export function createPartEncoder() {
   let sent = new Map<string, Sent>();
 
   return {
-    encode(partial: BreakerPartial, rows: readonly TBreakerInstance[], demo: boolean): TWirePart {
+    /** The breaker's part, its rows' configs named in the batch's `configs`. */
+    encode(partial: BreakerPartial, rows: readonly TBreakerInstance[], demo: boolean, configs: BatchConfigs): TWirePart {
       let before = sent.get(partial.id);
       const head = before?.service === partial.service && before.name === partial.name ? null : ([partial.service, partial.name] as [string, string]);
       let held: string[] | null = null;
@@ -108,7 +126,6 @@ export function createPartEncoder() {
         before.service = partial.service;
         before.name = partial.name;
       }
-      let configs: TBreakerConfig[] | null = null;
       const wire: TWireRow[] = [];
       for (const row of rows) {
         const last = before.rows.get(row.instanceId);
@@ -117,16 +134,10 @@ export function createPartEncoder() {
           if (!sameMoves(last, row)) wire.push(rowOf(row));
           continue;
         }
-        let config: number | null = null;
-        if (row.config) {
-          configs ??= [];
-          config = configs.indexOf(row.config);
-          if (config < 0) config = configs.push(row.config) - 1;
-        }
         const { client } = row;
-        wire.push(rowOf(row, [row.name, row.labels, config, client.kind, client.sdk, client.transport, client.readOnly]));
+        wire.push(rowOf(row, [row.name, row.labels, row.config && configs.indexOf(row.config), client.kind, client.sdk, client.transport, client.readOnly]));
       }
-      return [partial.id, demo, packPartial(partial), wire, held, configs, head];
+      return [partial.id, demo, packPartial(partial), wire, held, head];
     },
 
     /** The breaker's part went away: a later one is sent whole. */

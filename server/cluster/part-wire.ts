@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { TBreakerInstance } from '../../lib/api/breaker-detail.js';
 import type { TReporterClientKind, TReporterTransport } from '../../lib/api/reporter-client.js';
-import type { TBreakerConfig } from '../../lib/protocol/breaker-config.js';
+import { ZBreakerConfig, type TBreakerConfig } from '../../lib/protocol/breaker-config.js';
 import type { TBreakerState } from '../../lib/protocol/breaker-state.js';
 import type { TLabels } from '../../lib/protocol/identity.js';
 import type { BreakerPartial } from '../aggregate/breaker-views';
@@ -23,12 +23,17 @@ export const PART_FORMAT = 2;
 /**
  * One server's batch of parts: every part it holds (`whole`, which replaces
  * what a reader had of that server), or those that changed since its
- * previous batch. The parts themselves are positional arrays (TWirePart),
- * checked one by one by part-check.ts: a part that is not understood is
- * logged and left out.
+ * previous batch, and the configs their rows' settings name by index (each
+ * once: most instances of a service share one). The parts themselves are
+ * positional arrays (TWirePart), checked one by one by part-check.ts: a part
+ * that is not understood is logged and left out.
  */
-export const ZPartBatch = z.object({ format: z.literal(PART_FORMAT), parts: z.custom<unknown[]>((value) => Array.isArray(value), { message: 'expected an array of parts' }) });
-export type TPartBatch = { format: typeof PART_FORMAT; parts: TWireEntry[] };
+export const ZPartBatch = z.object({
+  format: z.literal(PART_FORMAT),
+  configs: z.array(ZBreakerConfig),
+  parts: z.custom<unknown[]>((value) => Array.isArray(value), { message: 'expected an array of parts' }),
+});
+export type TPartBatch = { format: typeof PART_FORMAT; configs: TBreakerConfig[]; parts: TWireEntry[] };
 
 /**
  * What an instance's reports move: state, would-be state, stale, last
@@ -46,7 +51,7 @@ export type TWireMoves = [
   slowCallRate: number | null,
 ];
 
-/** What changes only with a registration: sent with an instance's first row after a whole batch, and when it changes. `config` indexes the part's configs. */
+/** What changes only with a registration: sent with an instance's first row after a whole batch, and when it changes. `config` indexes the batch's configs. */
 export type TWireSetting = [name: string, labels: TLabels, config: number | null, kind: TReporterClientKind, sdk: string | null, transport: TReporterTransport | null, readOnly: boolean];
 
 /** One instance row: its id, its moves, and its setting when that is new to the readers. */
@@ -75,10 +80,9 @@ export type TWirePartial = [
  * A server's part of one breaker: its id, whether it is a demo service's,
  * its partial, the rows of its instances that changed since the server's
  * previous batch, the ids of every instance it holds when that set changed
- * (else null), the configs its rows' settings index (a service's instances
- * nearly always share one; null when none), and the service and breaker
- * names when they are new to the readers (else null). `[id]` alone: the
- * server holds none of the breaker's instances any more.
+ * (else null), and the service and breaker names when they are new to the
+ * readers (else null). `[id]` alone: the server holds none of the breaker's
+ * instances any more.
  */
-export type TWirePart = [id: string, demo: boolean, partial: TWirePartial, rows: TWireRow[], held: string[] | null, configs: TBreakerConfig[] | null, head: [service: string, name: string] | null];
+export type TWirePart = [id: string, demo: boolean, partial: TWirePartial, rows: TWireRow[], held: string[] | null, head: [service: string, name: string] | null];
 export type TWireEntry = TWirePart | [id: string];

@@ -1,11 +1,13 @@
 import type pg from 'pg';
 import { z } from 'zod';
+import type { TBreakerConfig } from '../../lib/protocol/breaker-config.js';
 import type { Aggregate } from '../aggregate/aggregate';
+import { countRow } from '../aggregate/counter-deltas';
 import { listen } from '../auth/api-keys';
 import type { Logger } from '../logger';
 import { heldPart } from './merge-partials';
 import { createPartDecoder } from './part-decoder';
-import { createPartEncoder } from './part-encoder';
+import { BatchConfigs, createPartEncoder } from './part-encoder';
 import { checkEntry } from './part-check';
 import { PART_FORMAT, ZPartBatch, type TPartBatch, type TWireEntry } from './part-wire';
 import type { RemotePartials } from './remote-partials';
@@ -89,13 +91,13 @@ export async function startPartialExchange({
     remote.clearServer(server);
   };
 
-  function apply(server: string, number: number, parts: readonly unknown[], whole: boolean): void {
+  function apply(server: string, number: number, { configs, parts }: { configs: TBreakerConfig[]; parts: readonly unknown[] }, whole: boolean): void {
     const decoder = decoderOf(server);
     const before = whole ? new Set(decoder.breakerIds()) : null;
     if (whole) decoder.forget();
     let unreadable: string | null = null;
     for (const value of parts) {
-      const entry = checkEntry(value);
+      const entry = checkEntry(value, configs.length);
       // A part not understood is left out; the server's next whole batch heals it.
       if (typeof entry === 'string') {
         unreadable ??= entry;
@@ -103,9 +105,9 @@ export async function startPartialExchange({
       }
       const id = entry[0];
       before?.delete(id);
-      if (entry.length === 7) {
+      if (entry.length === 6) {
         // A part with instances whose setting this server never had keeps the previous one until a whole batch.
-        const decoded = decoder.decode(entry);
+        const decoded = decoder.decode(entry, configs);
         if (decoded) remote.set(server, id, decoded);
       } else {
         decoder.drop(id);
@@ -148,7 +150,7 @@ export async function startPartialExchange({
             logger.warn({ server, number: row.number, issue: error instanceof z.ZodError ? error.issues[0]?.message : String(error) }, 'cluster partials: unreadable batch left out');
             continue;
           }
-          apply(server, row.number, batch.parts, row.whole);
+          apply(server, row.number, batch, row.whole);
         }
       } while (again.has(server));
     })()
@@ -210,10 +212,12 @@ export async function startPartialExchange({
   let wholeNext = true;
 
   /** This server's part of a breaker for the others (merge-partials.ts heldPart); null when it holds none of its instances. */
-  function partOf(breakerId: string) {
-    const partial = aggregate.partial(breakerId);
+  // A part is encoded at once: every partial's window counts into one scratch row.
+  const window = countRow();
+  function partOf(breakerId: string, configs: BatchConfigs) {
+    const partial = aggregate.partial(breakerId, window);
     const part = partial && heldPart(partial, aggregate.ownInstancesOf(breakerId));
-    return part ? encoder.encode(part.partial, part.rows, aggregate.isDemo(breakerId)) : null;
+    return part ? encoder.encode(part.partial, part.rows, aggregate.isDemo(breakerId), configs) : null;
   }
 
   async function publish(ids: Iterable<string>, whole: boolean): Promise<void> {
@@ -222,8 +226,9 @@ export async function startPartialExchange({
       published.clear();
     }
     const parts: TWireEntry[] = [];
+    const configs = new BatchConfigs();
     for (const id of ids) {
-      const part = partOf(id);
+      const part = partOf(id, configs);
       if (part) {
         published.add(id);
         parts.push(part);
@@ -238,7 +243,7 @@ export async function startPartialExchange({
     await pool.query(
       `WITH batch AS (INSERT INTO cluster_part_batches (server_id, number, whole, body) VALUES ($1, $2, $3, $4) RETURNING number)
        SELECT pg_notify($5, json_build_object('server', $1::text, 'number', number)::text) FROM batch`,
-      [serverId, at, whole, JSON.stringify({ format: PART_FORMAT, parts } satisfies TPartBatch), PARTIALS_CHANNEL],
+      [serverId, at, whole, JSON.stringify({ format: PART_FORMAT, configs: configs.list, parts } satisfies TPartBatch), PARTIALS_CHANNEL],
     );
     if (!whole) return;
     // Readers start from the latest whole batch; the one before stays for a reader still on its way.
@@ -255,7 +260,7 @@ export async function startPartialExchange({
         logger.warn({ err: error }, 'cluster partials: publishing failed');
       });
   };
-  const heldBreakers = () => aggregate.breakerIds().filter((id) => aggregate.partial(id) !== undefined);
+  const heldBreakers = () => aggregate.breakerIds().filter((id) => aggregate.partial(id, window) !== undefined);
   const flush = () => {
     if (wholeNext) {
       wholeNext = false;

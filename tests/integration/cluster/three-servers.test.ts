@@ -553,7 +553,7 @@ describe('three panel servers on one Postgres', () => {
             .filter((row) => row.server_id === server)
             .flatMap((row) => (JSON.parse(row.body) as TPartBatch).parts)
             .filter((entry) => entry[0] === breakerId)
-            .flatMap((entry) => (entry.length === 7 ? entry[3] : []))
+            .flatMap((entry) => (entry.length === 6 ? entry[3] : []))
             .flatMap((row) => (row[9]?.[0].startsWith('via-nginx-') ? [row[9][0]] : [])),
         }));
         expect(held.map((row) => row.names.length > 0)).toEqual([true, true]);
