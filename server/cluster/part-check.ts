@@ -75,10 +75,13 @@ function isSetting(value: unknown, configs: number): boolean {
   );
 }
 
+/** A row (TWireRow), or a report alone (TWireReport: the id, then four numbers or nulls). */
 function isRow(value: unknown, configs: number): boolean {
-  if (!Array.isArray(value) || (value.length !== 9 && value.length !== 10)) return false;
+  if (!Array.isArray(value) || typeof value[0] !== 'string') return false;
+  if (value.length === 5) return isTime(value[1]) && isTime(value[2]) && isTime(value[3]) && isTime(value[4]);
+  if (value.length !== 9 && value.length !== 10) return false;
   for (let i = 4; i < 9; i++) if (!isTime(value[i])) return false;
-  return typeof value[0] === 'string' && isState(value[1]) && isStateOrNull(value[2]) && typeof value[3] === 'boolean' && (value.length === 9 || isSetting(value[9], configs));
+  return isState(value[1]) && isStateOrNull(value[2]) && typeof value[3] === 'boolean' && (value.length === 9 || isSetting(value[9], configs));
 }
 
 /** The entry of a batch as its type says, or what is wrong with it; `configs`: how many configs the batch has. */

@@ -3,7 +3,7 @@ import type { TBreakerConfig } from '../../lib/protocol/breaker-config.js';
 import { ZBreakerState, type TBreakerState } from '../../lib/protocol/breaker-state.js';
 import type { BreakerPartial } from '../aggregate/breaker-views';
 import { countRow } from '../aggregate/counter-deltas';
-import type { RemotePart, TWirePart, TWireRow } from './part-wire';
+import type { RemotePart, TWirePart, TWireReport, TWireRow } from './part-wire';
 
 /** What a reader has of one server's part of a breaker: its names and its instance rows, updated in place. */
 interface Known {
@@ -27,19 +27,22 @@ function unpackWindow(packed: readonly number[], row: Float64Array): { row: Floa
   return { row, width: packed[1]!, start: packed[0]! };
 }
 
-/** Writes a row's moves into an instance row. */
-function move(target: TBreakerInstance, wire: TWireRow): void {
+/** Writes a report's last report and window into an instance row. */
+function report(target: TBreakerInstance, lastReportAt: number | null, calls: number | null, failureRate: number | null, slowCallRate: number | null): void {
+  target.lastReportAt = lastReportAt;
+  const { window } = target;
+  if (calls === null || failureRate === null || slowCallRate === null) target.window = null;
+  else if (!window || window.calls !== calls || window.failureRate !== failureRate || window.slowCallRate !== slowCallRate) target.window = { calls, failureRate, slowCallRate };
+}
+
+/** Writes a row's moves into an instance row: all of them, or (a report alone) the last report and the window. */
+function move(target: TBreakerInstance, wire: TWireRow | TWireReport): void {
+  if (wire.length === 5) return report(target, wire[1], wire[2], wire[3], wire[4]);
   target.state = wire[1];
   target.wouldBe = wire[2];
   target.stale = wire[3];
-  target.lastReportAt = wire[4];
   target.stateSince = wire[5];
-  const calls = wire[6];
-  const failureRate = wire[7];
-  const slowCallRate = wire[8];
-  if (calls === null || failureRate === null || slowCallRate === null) target.window = null;
-  else if (target.window && target.window.calls === calls && target.window.failureRate === failureRate && target.window.slowCallRate === slowCallRate) return;
-  else target.window = { calls, failureRate, slowCallRate };
+  report(target, wire[4], wire[6], wire[7], wire[8]);
 }
 
 /** A new instance row from a row that carries its setting. */
@@ -79,7 +82,7 @@ export function createPartDecoder() {
     const [, , , rows, held, head] = wire;
     if (!before && (!held || !head)) return false;
     if (!held) {
-      for (const row of rows) if (row.length === 9 && !before!.rows.has(row[0])) return false;
+      for (const row of rows) if (row.length !== 10 && !before!.rows.has(row[0])) return false;
       return true;
     }
     const ids = new Set(held);

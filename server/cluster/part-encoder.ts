@@ -3,7 +3,7 @@ import type { TBreakerConfig } from '../../lib/protocol/breaker-config.js';
 import { ZBreakerState } from '../../lib/protocol/breaker-state.js';
 import type { BreakerPartial } from '../aggregate/breaker-views';
 import type { WindowCounts } from '../aggregate/recent-window';
-import type { TWirePart, TWirePartial, TWireRow, TWireSetting } from './part-wire';
+import type { TWirePart, TWirePartial, TWireReport, TWireRow, TWireSetting } from './part-wire';
 
 /**
  * A window as numbers: start, width, then its counts up to the last one
@@ -47,18 +47,10 @@ function rowOf(row: TBreakerInstance, setting?: TWireSetting): TWireRow {
   return wire;
 }
 
-function sameMoves(a: TBreakerInstance, b: TBreakerInstance): boolean {
-  return (
-    a.state === b.state &&
-    a.wouldBe === b.wouldBe &&
-    a.stale === b.stale &&
-    a.lastReportAt === b.lastReportAt &&
-    a.stateSince === b.stateSince &&
-    a.window?.calls === b.window?.calls &&
-    a.window?.failureRate === b.window?.failureRate &&
-    a.window?.slowCallRate === b.window?.slowCallRate
-  );
-}
+const sameState = (a: TBreakerInstance, b: TBreakerInstance) => a.state === b.state && a.wouldBe === b.wouldBe && a.stale === b.stale && a.stateSince === b.stateSince;
+
+const sameReport = (a: TBreakerInstance, b: TBreakerInstance) =>
+  a.lastReportAt === b.lastReportAt && a.window?.calls === b.window?.calls && a.window?.failureRate === b.window?.failureRate && a.window?.slowCallRate === b.window?.slowCallRate;
 
 // Labels and config are the registration's own objects: a new registration brings new ones.
 function sameSetting(a: TBreakerInstance, b: TBreakerInstance): boolean {
@@ -126,12 +118,13 @@ export function createPartEncoder() {
         before.service = partial.service;
         before.name = partial.name;
       }
-      const wire: TWireRow[] = [];
+      const wire: Array<TWireRow | TWireReport> = [];
       for (const row of rows) {
         const last = before.rows.get(row.instanceId);
         before.rows.set(row.instanceId, row);
         if (last && sameSetting(last, row)) {
-          if (!sameMoves(last, row)) wire.push(rowOf(row));
+          if (!sameState(last, row)) wire.push(rowOf(row));
+          else if (!sameReport(last, row)) wire.push([row.instanceId, row.lastReportAt, row.window?.calls ?? null, row.window?.failureRate ?? null, row.window?.slowCallRate ?? null]);
           continue;
         }
         const { client } = row;

@@ -57,6 +57,9 @@ export type TWireSetting = [name: string, labels: TLabels, config: number | null
 /** One instance row: its id, its moves, and its setting when that is new to the readers. */
 export type TWireRow = [instanceId: string, ...moves: TWireMoves, setting?: TWireSetting];
 
+/** An instance row whose state, would-be state, stale flag and state since stayed: its id, last report and window (most rows of a batch). */
+export type TWireReport = [instanceId: string, lastReportAt: number | null, calls: number | null, failureRate: number | null, slowCallRate: number | null];
+
 /**
  * A partial's counts: by state (ZBreakerState's order), the worst would-be
  * state, total, stale, state, state since, last report, the recent window
@@ -84,5 +87,5 @@ export type TWirePartial = [
  * readers (else null). `[id]` alone: the server holds none of the breaker's
  * instances any more.
  */
-export type TWirePart = [id: string, demo: boolean, partial: TWirePartial, rows: TWireRow[], held: string[] | null, head: [service: string, name: string] | null];
+export type TWirePart = [id: string, demo: boolean, partial: TWirePartial, rows: Array<TWireRow | TWireReport>, held: string[] | null, head: [service: string, name: string] | null];
 export type TWireEntry = TWirePart | [id: string];

@@ -101,6 +101,13 @@ describe('parts on the wire', () => {
     expect(moved.rows[0]).toBe(one);
     expect(one).toMatchObject({ state: 'OPEN', lastReportAt: 2, window: null, name: 'i-1', labels: { zone: 'a' } });
     expect(two).toEqual(rowOf('i-2', 1));
+    // A report in the same state: the last report and the window alone.
+    const [reported] = travel((configs) =>
+      encoder.encode(partialWith([2]), [rowOf('i-1', 2, { state: 'OPEN', window: null }), rowOf('i-2', 5, { window: { calls: 3, failureRate: 0, slowCallRate: 1 } })], false, configs),
+    );
+    expect(reported[3]).toEqual([['i-2', 5, 3, 0, 1]]);
+    decoder.decode(reported, []);
+    expect(two).toEqual(rowOf('i-2', 5, { window: { calls: 3, failureRate: 0, slowCallRate: 1 } }));
     // i-2 goes: the held instances come again, and the reader keeps i-1 as it had it.
     const [fewer] = travel((configs) => encoder.encode(partialWith([3]), [rowOf('i-1', 2, { state: 'OPEN', window: null })], false, configs));
     expect([fewer[4], fewer[3]]).toEqual([['i-1'], []]);
@@ -167,6 +174,9 @@ describe('parts on the wire', () => {
     // A config index past the batch's configs.
     expect(broken([3, 0, 9, 2], 1)).toBeTypeOf('string');
     expect(broken([3, 0, 9, 1], { zone: 1 })).toBeTypeOf('string');
+    expect(broken([3, 0], ['i-1', 1, 2, 3])).toBeTypeOf('string');
+    expect(broken([3, 0], ['i-1', 1, 2, 3, 'four'])).toBeTypeOf('string');
+    expect(typeof broken([3, 0], ['i-1', 1, 2, 3, null])).not.toBe('string');
     expect(broken([4], [1])).toBeTypeOf('string');
     expect(broken([5], ['checkout'])).toBeTypeOf('string');
   });
