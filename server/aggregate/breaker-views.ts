@@ -122,6 +122,11 @@ export function mergedRates(partials: readonly BreakerPartial[], at: number): { 
 
 /** Every instance of a breaker that has reported a state, by name. */
 export function instancesOf(breaker: BreakerState): TBreakerInstance[] {
+  return instanceRows(breaker).sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** Every instance of a breaker that has reported a state, in no particular order. */
+export function instanceRows(breaker: BreakerState): TBreakerInstance[] {
   const rows: TBreakerInstance[] = [];
   for (const pair of breaker.pairs.values()) {
     const { instance } = pair;
@@ -140,5 +145,5 @@ export function instancesOf(breaker: BreakerState): TBreakerInstance[] {
       client: reporterClient(instance.sdk, pair.config?.implementation ?? null, instance.transport),
     });
   }
-  return rows.sort((a, b) => a.name.localeCompare(b.name));
+  return rows;
 }

@@ -2,7 +2,7 @@ import type { TBreakerInstance } from '../../lib/api/breaker-detail.js';
 import type { TBreakerSummary, TRecentRates } from '../../lib/api/breaker-summary.js';
 import type { TOverrideView } from '../../lib/control/operator-action.js';
 import type { TBreakerConfig } from '../../lib/protocol/breaker-config.js';
-import { instancesOf, mergedRates, partialOf, summaryOf, type BreakerPartial } from './breaker-views';
+import { instanceRows, instancesOf, mergedRates, partialOf, summaryOf, type BreakerPartial } from './breaker-views';
 import { countRow } from './counter-deltas';
 import type { BreakerState, LiveEntries } from './live-entries';
 import type { OwedBucket } from './pending-writes';
@@ -94,10 +94,10 @@ export function views(live: LiveEntries) {
       return remote.instances(breakerId, ownPart(breaker, at), at);
     },
 
-    /** The instances of the breaker this server holds or knows from the catalog. */
+    /** The instances of the breaker this server holds or knows from the catalog, in no particular order (for the other servers, whose views sort them). */
     ownInstancesOf(breakerId: string): TBreakerInstance[] {
       const breaker = breakers.get(breakerId);
-      return breaker ? instancesOf(breaker) : [];
+      return breaker ? instanceRows(breaker) : [];
     },
 
     /** A breaker's service-wide buckets not in the database yet (the open one, and any being written), oldest first. */

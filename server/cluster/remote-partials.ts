@@ -16,15 +16,22 @@ function movesState(before: BreakerPartial | undefined, after: BreakerPartial | 
   return false;
 }
 
-/** Whether an instance is in two parts of a breaker: this server's (those it holds) and the other servers'. */
+/** Whether an instance is in two parts of a breaker: this server's (those it holds) and the other servers'. Allocates nothing: it runs for every merged summary. */
 function sharesInstance(remote: ReadonlyMap<string, RemotePart>, own: OwnPart | undefined): boolean {
-  const parts = [...remote.values()];
-  for (let p = 0; p < parts.length; p++) {
-    for (const row of parts[p]!.rows) {
+  let p = 0;
+  for (const part of remote.values()) {
+    p += 1;
+    for (const row of part.rows) {
       if (own?.holds(row.instanceId)) return true;
-      for (let q = p + 1; q < parts.length; q++) if (parts[q]!.rows.some((other) => other.instanceId === row.instanceId)) return true;
+      let q = 0;
+      for (const other of remote.values()) if ((q += 1) > p && hasInstance(other.rows, row.instanceId)) return true;
     }
   }
+  return false;
+}
+
+function hasInstance(rows: readonly TBreakerInstance[], instanceId: string): boolean {
+  for (const row of rows) if (row.instanceId === instanceId) return true;
   return false;
 }
 
