@@ -211,9 +211,9 @@ export async function startPartialExchange({
   // A batch that could not be written leaves the others short of rows: the next one is whole.
   let wholeNext = true;
 
-  /** This server's part of a breaker for the others (merge-partials.ts heldPart); null when it holds none of its instances. */
   // A part is encoded at once: every partial's window counts into one scratch row.
   const window = countRow();
+  /** This server's part of a breaker for the others (merge-partials.ts heldPart); null when it holds none of its instances. */
   function partOf(breakerId: string, configs: BatchConfigs) {
     const partial = aggregate.partial(breakerId, window);
     const part = partial && heldPart(partial, aggregate.ownInstancesOf(breakerId));
