@@ -16,18 +16,22 @@ function movesState(before: BreakerPartial | undefined, after: BreakerPartial | 
   return false;
 }
 
+// The rows of each remote part of the breaker being merged: filled and emptied by every sharesInstance call.
+const partRows: Array<readonly TBreakerInstance[]> = [];
+
 /** Whether an instance is in two parts of a breaker: this server's (those it holds) and the other servers'. Allocates nothing: it runs for every merged summary. */
 function sharesInstance(remote: ReadonlyMap<string, RemotePart>, own: OwnPart | undefined): boolean {
-  let p = 0;
-  for (const part of remote.values()) {
-    p += 1;
-    for (const row of part.rows) {
-      if (own?.holds(row.instanceId)) return true;
-      let q = 0;
-      for (const other of remote.values()) if ((q += 1) > p && hasInstance(other.rows, row.instanceId)) return true;
+  for (const part of remote.values()) partRows.push(part.rows);
+  let shared = false;
+  for (let p = 0; p < partRows.length && !shared; p++) {
+    for (const row of partRows[p]!) {
+      if (own?.holds(row.instanceId)) shared = true;
+      for (let q = p + 1; q < partRows.length && !shared; q++) shared = hasInstance(partRows[q]!, row.instanceId);
+      if (shared) break;
     }
   }
-  return false;
+  partRows.length = 0;
+  return shared;
 }
 
 function hasInstance(rows: readonly TBreakerInstance[], instanceId: string): boolean {
