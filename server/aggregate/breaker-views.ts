@@ -1,8 +1,9 @@
 import type { TBreakerInstance } from '../../lib/api/breaker-detail.js';
-import type { TBreakerSummary } from '../../lib/api/breaker-summary.js';
+import type { TBreakerSummary, TRecentRates } from '../../lib/api/breaker-summary.js';
 import { reporterClient, type TReporterClientKind } from '../../lib/api/reporter-client.js';
 import type { TOverrideView } from '../../lib/control/operator-action.js';
 import { ZBreakerState, type TBreakerState } from '../../lib/protocol/breaker-state.js';
+import { countRow } from './counter-deltas';
 import type { BreakerState } from './live-entries';
 import { ratesOf, type WindowCounts } from './recent-window';
 import { worseState } from './state-counts';
@@ -35,7 +36,8 @@ function clientsOf(breaker: BreakerState): { kinds: TReporterClientKind[]; httpI
   return { kinds: [...kinds].sort(), httpInstances };
 }
 
-export function partialOf(breaker: BreakerState, at: number): BreakerPartial {
+/** A breaker's partial; its window's counts go into `into` when given (a row the caller reads before it is used again). */
+export function partialOf(breaker: BreakerState, at: number, into?: Float64Array): BreakerPartial {
   const byState = {} as Record<TBreakerState, number>;
   for (const state of ZBreakerState.options) byState[state] = breaker.live.of(state);
   return {
@@ -49,7 +51,7 @@ export function partialOf(breaker: BreakerState, at: number): BreakerPartial {
     state: breaker.serviceState,
     stateSince: breaker.stateSince,
     lastReportAt: breaker.lastReportAt,
-    window: breaker.recent.counts(at),
+    window: breaker.recent.counts(at, into),
     clients: (breaker.clients ??= clientsOf(breaker)),
   };
 }
@@ -61,7 +63,7 @@ export function summaryOf(partials: readonly BreakerPartial[], at: number, extra
   const [first, ...others] = partials;
   if (!first) throw new Error('a summary needs at least one partial');
   const byState = { ...first.byState };
-  let { total, stale, wouldBe, state, stateSince, lastReportAt, window } = first;
+  let { total, stale, wouldBe, state, stateSince, lastReportAt } = first;
   const kinds = new Set(first.clients.kinds);
   let httpInstances = first.clients.httpInstances;
   for (const partial of others) {
@@ -74,7 +76,6 @@ export function summaryOf(partials: readonly BreakerPartial[], at: number, extra
     stateSince = worst === state && worst === partial.state ? latest(stateSince, partial.stateSince) : worst === state ? stateSince : partial.stateSince;
     state = worst;
     lastReportAt = latest(lastReportAt, partial.lastReportAt);
-    window = mergeWindows(window, partial.window);
     for (const kind of partial.clients.kinds) kinds.add(kind);
     httpInstances += partial.clients.httpInstances;
   }
@@ -85,7 +86,7 @@ export function summaryOf(partials: readonly BreakerPartial[], at: number, extra
     state,
     wouldBe,
     instances: { total, stale, byState },
-    rates: ratesOf(window, at),
+    rates: ratesOf(mergedWindow(partials), at),
     lastReportAt,
     stateSince,
     demo: extra.demo,
@@ -94,14 +95,38 @@ export function summaryOf(partials: readonly BreakerPartial[], at: number, extra
   };
 }
 
-function mergeWindows(a: WindowCounts, b: WindowCounts): WindowCounts {
-  const row = new Float64Array(a.row);
-  for (let i = 0; i < b.width; i++) row[i]! += b.row[i]!;
-  return { row, width: Math.max(a.width, b.width), start: Math.min(a.start, b.start) };
+// A merged window is read at once (for its rates) and kept nowhere: one scratch row for every merge.
+const MERGED = countRow();
+
+/** The partials' windows added up: counts add, the earliest start; in a scratch row when there are several, read before the next merge. */
+function mergedWindow(partials: readonly BreakerPartial[]): WindowCounts {
+  const { window } = partials[0]!;
+  if (partials.length === 1) return window;
+  MERGED.set(window.row);
+  let { width, start } = window;
+  for (let p = 1; p < partials.length; p++) {
+    const other = partials[p]!.window;
+    for (let i = 0; i < other.width; i++) MERGED[i]! += other.row[i]!;
+    width = Math.max(width, other.width);
+    start = Math.min(start, other.start);
+  }
+  return { row: MERGED, width, start };
+}
+
+/** The merged rates and last report of a breaker's partials, without the rest of its summary (the live stream's rates-only change). */
+export function mergedRates(partials: readonly BreakerPartial[], at: number): { service: string; rates: TRecentRates; lastReportAt: number | null } {
+  let lastReportAt: number | null = null;
+  for (const partial of partials) lastReportAt = latest(lastReportAt, partial.lastReportAt);
+  return { service: partials[0]!.service, rates: ratesOf(mergedWindow(partials), at), lastReportAt };
 }
 
 /** Every instance of a breaker that has reported a state, by name. */
 export function instancesOf(breaker: BreakerState): TBreakerInstance[] {
+  return instanceRows(breaker).sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** Every instance of a breaker that has reported a state, in no particular order. */
+export function instanceRows(breaker: BreakerState): TBreakerInstance[] {
   const rows: TBreakerInstance[] = [];
   for (const pair of breaker.pairs.values()) {
     const { instance } = pair;
@@ -120,5 +145,5 @@ export function instancesOf(breaker: BreakerState): TBreakerInstance[] {
       client: reporterClient(instance.sdk, pair.config?.implementation ?? null, instance.transport),
     });
   }
-  return rows.sort((a, b) => a.name.localeCompare(b.name));
+  return rows;
 }

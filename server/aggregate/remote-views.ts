@@ -6,6 +6,10 @@ import type { BreakerPartial } from './breaker-views';
 export interface OwnPart {
   partial: BreakerPartial;
   rows: () => TBreakerInstance[];
+  /** Whether every instance the partial counts has a row and is held here (a transport): then the partial needs nothing taken out. */
+  holdsEvery: () => boolean;
+  /** Whether an instance has a row here and is held here. */
+  holds: (instanceId: string) => boolean;
 }
 
 /** The other servers' parts of the breakers' views (CLUSTER=on; server/cluster/remote-partials.ts), merged into every summary served. */

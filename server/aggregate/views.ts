@@ -2,7 +2,8 @@ import type { TBreakerInstance } from '../../lib/api/breaker-detail.js';
 import type { TBreakerSummary, TRecentRates } from '../../lib/api/breaker-summary.js';
 import type { TOverrideView } from '../../lib/control/operator-action.js';
 import type { TBreakerConfig } from '../../lib/protocol/breaker-config.js';
-import { instancesOf, partialOf, summaryOf, type BreakerPartial } from './breaker-views';
+import { instanceRows, instancesOf, mergedRates, partialOf, summaryOf, type BreakerPartial } from './breaker-views';
+import { countRow } from './counter-deltas';
 import type { BreakerState, LiveEntries } from './live-entries';
 import type { OwedBucket } from './pending-writes';
 import type { OwnPart, RemoteViews } from './remote-views';
@@ -14,7 +15,21 @@ export function views(live: LiveEntries) {
   // The other servers' parts of the views; null: this server's view is the whole view.
   let remote: RemoteViews | null = null;
 
-  const ownPart = (breaker: BreakerState | undefined, at: number): OwnPart | undefined => breaker && { partial: partialOf(breaker, at), rows: () => instancesOf(breaker) };
+  // A summary is merged at once and keeps no window: this server's part of it counts into one scratch row.
+  const ownWindow = countRow();
+  const ownPart = (breaker: BreakerState | undefined, at: number): OwnPart | undefined =>
+    breaker && {
+      partial: partialOf(breaker, at, ownWindow),
+      rows: () => instancesOf(breaker),
+      holdsEvery: () => {
+        for (const pair of breaker.pairs.values()) if (pair.state === null || pair.instance.transport === null) return false;
+        return true;
+      },
+      holds: (instanceId) => {
+        const pair = breaker.pairs.get(instanceId);
+        return pair !== undefined && pair.state !== null && pair.instance.transport !== null;
+      },
+    };
   const isDemo = (breaker: BreakerState | undefined) => breaker !== undefined && live.demoServices.has(breaker.serviceId);
 
   /** A breaker's service-wide summary: this server's partial, merged with the other servers' when there are others. */
@@ -29,9 +44,10 @@ export function views(live: LiveEntries) {
   return {
     summary,
 
-    partial(breakerId: string): BreakerPartial | undefined {
+    /** This server's partial of a breaker; its window's counts go into `into` when given (read before it is used again). */
+    partial(breakerId: string, into?: Float64Array): BreakerPartial | undefined {
       const breaker = breakers.get(breakerId);
-      return breaker ? partialOf(breaker, now()) : undefined;
+      return breaker ? partialOf(breaker, now(), into) : undefined;
     },
 
     /** Whether a breaker held here belongs to the demo fleet (for the other servers' views). */
@@ -46,11 +62,12 @@ export function views(live: LiveEntries) {
 
     /** A breaker's rates as the live stream's rates-only change, without building its whole summary. */
     ratesChange(breakerId: string): { service: string; rates: TRecentRates; lastReportAt: number | null } | undefined {
-      if (remote) {
-        const merged = summary(breakerId);
-        return merged && { service: merged.service, rates: merged.rates, lastReportAt: merged.lastReportAt };
-      }
       const breaker = breakers.get(breakerId);
+      if (remote) {
+        const at = now();
+        const merged = remote.merge(breakerId, ownPart(breaker, at), at);
+        return merged ? mergedRates(merged.partials, at) : undefined;
+      }
       return breaker && { service: breaker.serviceName, rates: breaker.recent.rates(now()), lastReportAt: breaker.lastReportAt };
     },
 
@@ -77,10 +94,10 @@ export function views(live: LiveEntries) {
       return remote.instances(breakerId, ownPart(breaker, at), at);
     },
 
-    /** The instances of the breaker this server holds or knows from the catalog. */
+    /** The instances of the breaker this server holds or knows from the catalog, in no particular order (for the other servers, whose views sort them). */
     ownInstancesOf(breakerId: string): TBreakerInstance[] {
       const breaker = breakers.get(breakerId);
-      return breaker ? instancesOf(breaker) : [];
+      return breaker ? instanceRows(breaker) : [];
     },
 
     /** A breaker's service-wide buckets not in the database yet (the open one, and any being written), oldest first. */

@@ -1,12 +1,15 @@
 import type pg from 'pg';
 import { z } from 'zod';
+import type { TBreakerConfig } from '../../lib/protocol/breaker-config.js';
 import type { Aggregate } from '../aggregate/aggregate';
+import { countRow } from '../aggregate/counter-deltas';
 import { listen } from '../auth/api-keys';
 import type { Logger } from '../logger';
 import { heldPart } from './merge-partials';
 import { createPartDecoder } from './part-decoder';
-import { createPartEncoder } from './part-encoder';
-import { ZPartBatch, type TPartBatch } from './part-wire';
+import { BatchConfigs, createPartEncoder } from './part-encoder';
+import { checkEntry } from './part-check';
+import { PART_FORMAT, ZPartBatch, type TPartBatch, type TWireEntry } from './part-wire';
 import type { RemotePartials } from './remote-partials';
 import type { ServerRegistry } from './server-registry';
 
@@ -88,21 +91,30 @@ export async function startPartialExchange({
     remote.clearServer(server);
   };
 
-  function apply(server: string, batch: TPartBatch, whole: boolean): void {
+  function apply(server: string, number: number, { configs, parts }: { configs: TBreakerConfig[]; parts: readonly unknown[] }, whole: boolean): void {
     const decoder = decoderOf(server);
     const before = whole ? new Set(decoder.breakerIds()) : null;
     if (whole) decoder.forget();
-    for (const { id, part } of batch.parts) {
+    let unreadable: string | null = null;
+    for (const value of parts) {
+      const entry = checkEntry(value, configs.length);
+      // A part not understood is left out; the server's next whole batch heals it.
+      if (typeof entry === 'string') {
+        unreadable ??= entry;
+        continue;
+      }
+      const id = entry[0];
       before?.delete(id);
-      if (part) {
+      if (entry.length === 6) {
         // A part with instances whose setting this server never had keeps the previous one until a whole batch.
-        const decoded = decoder.decode(id, part);
+        const decoded = decoder.decode(entry, configs);
         if (decoded) remote.set(server, id, decoded);
       } else {
         decoder.drop(id);
         remote.set(server, id, null);
       }
     }
+    if (unreadable) logger.warn({ server, number, issue: unreadable }, 'cluster partials: unreadable parts left out');
     // A whole batch says every part the server holds: the others went away.
     for (const id of before ?? []) remote.set(server, id, null);
   }
@@ -138,7 +150,7 @@ export async function startPartialExchange({
             logger.warn({ server, number: row.number, issue: error instanceof z.ZodError ? error.issues[0]?.message : String(error) }, 'cluster partials: unreadable batch left out');
             continue;
           }
-          apply(server, batch, row.whole);
+          apply(server, row.number, batch, row.whole);
         }
       } while (again.has(server));
     })()
@@ -199,11 +211,13 @@ export async function startPartialExchange({
   // A batch that could not be written leaves the others short of rows: the next one is whole.
   let wholeNext = true;
 
+  // A part is encoded at once: every partial's window counts into one scratch row.
+  const window = countRow();
   /** This server's part of a breaker for the others (merge-partials.ts heldPart); null when it holds none of its instances. */
-  function partOf(breakerId: string) {
-    const partial = aggregate.partial(breakerId);
+  function partOf(breakerId: string, configs: BatchConfigs) {
+    const partial = aggregate.partial(breakerId, window);
     const part = partial && heldPart(partial, aggregate.ownInstancesOf(breakerId));
-    return part ? encoder.encode(part.partial, part.rows, aggregate.isDemo(breakerId)) : null;
+    return part ? encoder.encode(part.partial, part.rows, aggregate.isDemo(breakerId), configs) : null;
   }
 
   async function publish(ids: Iterable<string>, whole: boolean): Promise<void> {
@@ -211,15 +225,16 @@ export async function startPartialExchange({
       encoder.forget();
       published.clear();
     }
-    const parts: TPartBatch['parts'] = [];
+    const parts: TWireEntry[] = [];
+    const configs = new BatchConfigs();
     for (const id of ids) {
-      const part = partOf(id);
+      const part = partOf(id, configs);
       if (part) {
         published.add(id);
-        parts.push({ id, part });
+        parts.push(part);
       } else if (published.delete(id)) {
         encoder.drop(id);
-        parts.push({ id, part: null });
+        parts.push([id]);
       }
     }
     if (!whole && parts.length === 0) return;
@@ -228,7 +243,7 @@ export async function startPartialExchange({
     await pool.query(
       `WITH batch AS (INSERT INTO cluster_part_batches (server_id, number, whole, body) VALUES ($1, $2, $3, $4) RETURNING number)
        SELECT pg_notify($5, json_build_object('server', $1::text, 'number', number)::text) FROM batch`,
-      [serverId, at, whole, JSON.stringify({ parts } satisfies TPartBatch), PARTIALS_CHANNEL],
+      [serverId, at, whole, JSON.stringify({ format: PART_FORMAT, configs: configs.list, parts } satisfies TPartBatch), PARTIALS_CHANNEL],
     );
     if (!whole) return;
     // Readers start from the latest whole batch; the one before stays for a reader still on its way.
@@ -245,7 +260,7 @@ export async function startPartialExchange({
         logger.warn({ err: error }, 'cluster partials: publishing failed');
       });
   };
-  const heldBreakers = () => aggregate.breakerIds().filter((id) => aggregate.partial(id) !== undefined);
+  const heldBreakers = () => aggregate.breakerIds().filter((id) => aggregate.partial(id, window) !== undefined);
   const flush = () => {
     if (wholeNext) {
       wholeNext = false;

@@ -16,6 +16,29 @@ function movesState(before: BreakerPartial | undefined, after: BreakerPartial | 
   return false;
 }
 
+// The rows of each remote part of the breaker being merged: filled and emptied by every sharesInstance call.
+const partRows: Array<readonly TBreakerInstance[]> = [];
+
+/** Whether an instance is in two parts of a breaker: this server's (those it holds) and the other servers'. Allocates nothing: it runs for every merged summary. */
+function sharesInstance(remote: ReadonlyMap<string, RemotePart>, own: OwnPart | undefined): boolean {
+  for (const part of remote.values()) partRows.push(part.rows);
+  let shared = false;
+  for (let p = 0; p < partRows.length && !shared; p++) {
+    for (const row of partRows[p]!) {
+      if (own?.holds(row.instanceId)) shared = true;
+      for (let q = p + 1; q < partRows.length && !shared; q++) shared = hasInstance(partRows[q]!, row.instanceId);
+      if (shared) break;
+    }
+  }
+  partRows.length = 0;
+  return shared;
+}
+
+function hasInstance(rows: readonly TBreakerInstance[], instanceId: string): boolean {
+  for (const row of rows) if (row.instanceId === instanceId) return true;
+  return false;
+}
+
 /**
  * The other servers' parts of the breakers' views, in memory, and the
  * merge of this server's part with them (RemoteViews, which the aggregate
@@ -54,13 +77,23 @@ export function createRemotePartials({ serverId }: { serverId: string }) {
     byServer.delete(server);
   }
 
-  /** Every server's part of a breaker, each instance counted once. */
-  function partsOf(breakerId: string, own: OwnPart | undefined, at: number): ServerPart[] | null {
+  /**
+   * Every server's part of a breaker, each instance counted once; this
+   * server's rows only `withRows` (a summary needs none). Most breakers have
+   * no instance in two parts: then the parts are merged as they are, without
+   * this server's rows being made.
+   */
+  function partsOf(breakerId: string, own: OwnPart | undefined, at: number, withRows: boolean): ServerPart[] | null {
     const remote = byBreaker.get(breakerId);
     if (!remote || remote.size === 0) return null;
     const parts: ServerPart[] = [];
-    const held = own && heldPart(own.partial, own.rows());
-    if (held) parts.push({ serverId, ...held });
+    const simple = (!own || own.holdsEvery()) && !sharesInstance(remote, own);
+    if (simple) {
+      if (own && own.partial.total > 0) parts.push({ serverId, partial: own.partial, rows: withRows ? own.rows() : [] });
+    } else {
+      const held = own && heldPart(own.partial, own.rows());
+      if (held) parts.push({ serverId, ...held });
+    }
     const dead: string[] = [];
     for (const [server, part] of remote) {
       const shown = { serverId: server, partial: part.partial, rows: part.rows };
@@ -69,6 +102,7 @@ export function createRemotePartials({ serverId }: { serverId: string }) {
         parts.push(asStale(shown, at));
       } else parts.push(shown);
     }
+    if (simple) return parts;
     const merged = dedupeParts(parts);
     // A dead server's part whose instances all report elsewhere now says nothing more.
     for (const server of dead) if (!merged.some((part) => part.serverId === server)) remove(server, breakerId);
@@ -77,14 +111,14 @@ export function createRemotePartials({ serverId }: { serverId: string }) {
 
   const views: RemoteViews = {
     merge(breakerId, own, at) {
-      const parts = partsOf(breakerId, own, at);
+      const parts = partsOf(breakerId, own, at, false);
       if (!parts || parts.length === 0) return own ? { partials: [own.partial], demo: false } : null;
       let demo = false;
       for (const part of byBreaker.get(breakerId)?.values() ?? []) demo ||= part.demo;
       return { partials: parts.map((part) => part.partial), demo };
     },
     instances(breakerId, own, at) {
-      const parts = partsOf(breakerId, own, at);
+      const parts = partsOf(breakerId, own, at, true);
       if (!parts || parts.length === 0) return own ? own.rows() : [];
       return parts.flatMap((part) => part.rows).sort(byName);
     },

@@ -533,9 +533,9 @@ describe('three panel servers on one Postgres', () => {
           names: batches
             .filter((row) => row.server_id === server)
             .flatMap((row) => (JSON.parse(row.body) as TPartBatch).parts)
-            .filter((entry) => entry.id === breakerId)
-            .flatMap((entry) => entry.part?.rows ?? [])
-            .flatMap((row) => (row.setting?.name.startsWith('via-nginx-') ? [row.setting.name] : [])),
+            .filter((entry) => entry[0] === breakerId)
+            .flatMap((entry) => (entry.length === 6 ? entry[3] : []))
+            .flatMap((row) => (row[9]?.[0].startsWith('via-nginx-') ? [row[9][0]] : [])),
         }));
         expect(held.map((row) => row.names.length > 0)).toEqual([true, true]);
         // A dashboard through nginx, on the session made on A.

@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { TBreakerConfig } from '../../../lib/protocol/breaker-config.js';
 import { createAggregate, type Aggregate } from '../../../server/aggregate/aggregate';
 import { createPartDecoder } from '../../../server/cluster/part-decoder';
-import { createPartEncoder } from '../../../server/cluster/part-encoder';
-import { ZWirePart, type TWirePart } from '../../../server/cluster/part-wire';
+import { BatchConfigs, createPartEncoder } from '../../../server/cluster/part-encoder';
+import { checkEntry } from '../../../server/cluster/part-check';
+import { PART_FORMAT, ZPartBatch, type TPartBatch, type TWirePart } from '../../../server/cluster/part-wire';
 import { createRemotePartials } from '../../../server/cluster/remote-partials';
 import { nameFullReport } from '../../../server/ingest/named-report';
 import { instanceRun } from '../../fixtures/protocol-messages';
@@ -38,12 +39,16 @@ function setUp() {
   // Each of B and C encodes its parts; A decodes each server's.
   const encoders = { b: createPartEncoder(), c: createPartEncoder() };
   const decoders = { b: createPartDecoder(), c: createPartDecoder() };
-  const sent: TWirePart[] = [];
+  const sent: Array<{ part: TWirePart; configs: TBreakerConfig[] }> = [];
   const publish = (server: 'b' | 'c') => {
     const aggregate = servers[server];
-    const wire = ZWirePart.parse(JSON.parse(JSON.stringify(encoders[server].encode(aggregate.partial(BREAKER)!, aggregate.ownInstancesOf(BREAKER), false))));
-    sent.push(wire);
-    remote.set(server, BREAKER, decoders[server].decode(BREAKER, wire));
+    const configs = new BatchConfigs();
+    const part = encoders[server].encode(aggregate.partial(BREAKER)!, aggregate.ownInstancesOf(BREAKER), false, configs);
+    const batch = ZPartBatch.parse(JSON.parse(JSON.stringify({ format: PART_FORMAT, configs: configs.list, parts: [part] } satisfies TPartBatch)));
+    const entry = checkEntry(batch.parts[0], batch.configs.length);
+    if (typeof entry === 'string' || entry.length !== 6) throw new Error(`not a part: ${String(entry)}`);
+    sent.push({ part: entry, configs: batch.configs });
+    remote.set(server, BREAKER, decoders[server].decode(entry, batch.configs));
   };
   return { servers, alone, remote, report, publish, sent, advance: (ms: number) => (clock += ms) };
 }
@@ -76,6 +81,24 @@ describe('merged views across servers', () => {
     expect(merged.instances.total).toBe(1);
     expect(merged.state).toBe('OPEN');
     expect(servers.a.instancesOf(BREAKER).map((row) => [row.name, row.state])).toEqual([['i-m', 'OPEN']]);
+  });
+
+  it('counts an instance that moved between two other servers once, on a server that holds none of the breaker', () => {
+    const { servers, report, publish, advance } = setUp();
+    report(servers.b, 'i-m', { success: 5 }, 'OPEN');
+    report(servers.b, 'i-b', { success: 1 });
+    publish('b');
+    advance(1_000);
+    report(servers.c, 'i-m', { success: 9 });
+    publish('c');
+    const merged = servers.a.summary(BREAKER)!;
+    expect(merged.instances).toMatchObject({ total: 2, byState: { CLOSED: 2, OPEN: 0 } });
+    expect(servers.a.instancesOf(BREAKER).map((row) => [row.name, row.state])).toEqual([
+      ['i-b', 'CLOSED'],
+      ['i-m', 'CLOSED'],
+    ]);
+    // The rates-only change is the summary's.
+    expect(servers.a.ratesChange(BREAKER)).toEqual({ service: 'checkout', rates: merged.rates, lastReportAt: merged.lastReportAt });
   });
 
   it('shows a dead server’s instances stale, drops its part once they report elsewhere, and forgets a forgotten server', () => {
@@ -140,16 +163,18 @@ describe('merged views across servers', () => {
     report(servers.b, 'i-1', { success: 5 });
     report(servers.b, 'i-2', { failure: 5 }, 'OPEN');
     publish('b');
-    expect(sent.at(-1)!.rows.map((row) => row.setting?.name)).toEqual(['i-1', 'i-2']);
-    expect(sent.at(-1)!.held).toEqual(['i-1', 'i-2']);
+    expect(sent.at(-1)!.part[3].map((row) => row[9]?.[0])).toEqual(['i-1', 'i-2']);
+    expect(sent.at(-1)!.part[4]).toEqual(['i-1', 'i-2']);
+    expect(sent.at(-1)!.part[5]).toEqual(['checkout', 'payments']);
     advance(1_000);
     report(servers.b, 'i-1', { success: 9 });
     publish('b');
-    // Only i-1 reported: its moves alone, no setting, and the held instances are the same.
-    expect(sent.at(-1)!.rows).toEqual([{ instanceId: 'i-1', moves: expect.any(Array) as unknown }]);
-    expect(sent.at(-1)!.held).toBeUndefined();
+    // Only i-1 reported, in the same state: its last report and window alone, no setting, and the held instances and the names are the same.
+    expect(sent.at(-1)!.part[3].map((row) => [row[0], row.length])).toEqual([['i-1', 5]]);
+    expect(sent.at(-1)!.part[4]).toBeNull();
+    expect(sent.at(-1)!.part[5]).toBeNull();
     publish('b');
-    expect(sent.at(-1)!.rows).toEqual([]);
+    expect(sent.at(-1)!.part[3]).toEqual([]);
     const merged = servers.a.instancesOf(BREAKER);
     expect(merged.map((row) => [row.name, row.state, row.lastReportAt])).toEqual(alone.instancesOf(BREAKER).map((row) => [row.name, row.state, row.lastReportAt]));
     expect({ ...servers.a.summary(BREAKER)!, stateSince: null }).toEqual({ ...alone.summary(BREAKER)!, stateSince: null });
@@ -161,13 +186,14 @@ describe('merged views across servers', () => {
     const { servers, report } = setUp();
     report(servers.b, 'i-1', { success: 1 });
     // The first part is lost on its way: the next names i-1 by its moves only, and its counts hold i-1.
-    encoder.encode(servers.b.partial(BREAKER)!, servers.b.ownInstancesOf(BREAKER), false);
+    const configs = new BatchConfigs();
+    encoder.encode(servers.b.partial(BREAKER)!, servers.b.ownInstancesOf(BREAKER), false, configs);
     report(servers.b, 'i-1', { success: 2 });
-    const next = encoder.encode(servers.b.partial(BREAKER)!, servers.b.ownInstancesOf(BREAKER), false);
-    expect(decoder.decode(BREAKER, next)).toBeNull();
+    const next = encoder.encode(servers.b.partial(BREAKER)!, servers.b.ownInstancesOf(BREAKER), false, configs);
+    expect(decoder.decode(next, configs.list)).toBeNull();
     encoder.forget();
-    const whole = encoder.encode(servers.b.partial(BREAKER)!, servers.b.ownInstancesOf(BREAKER), false);
-    expect(decoder.decode(BREAKER, whole)?.rows).toEqual(servers.b.ownInstancesOf(BREAKER));
+    const whole = encoder.encode(servers.b.partial(BREAKER)!, servers.b.ownInstancesOf(BREAKER), false, configs);
+    expect(decoder.decode(whole, configs.list)?.rows).toEqual(servers.b.ownInstancesOf(BREAKER));
   });
 
   it('counts an instance once where another server knows it only as a declared pair that never reported there', () => {
