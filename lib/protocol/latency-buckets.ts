@@ -51,9 +51,9 @@ export function latencyBucketMidpoint(index: number): number {
  * the bucket holding it; null for an empty histogram. Counts may be shorter
  * than LATENCY_BUCKET_COUNT (trailing zeros trimmed).
  */
-export function latencyQuantile(counts: ArrayLike<number>, q: number): number | null {
+export function latencyQuantile(counts: readonly number[], q: number): number | null {
   let total = 0;
-  for (let i = 0; i < counts.length; i++) total += counts[i] as number;
+  for (const count of counts) total += count;
   if (total === 0) return null;
   const rank = Math.max(1, Math.ceil(q * total));
   let seen = 0;

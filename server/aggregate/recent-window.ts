@@ -1,8 +1,12 @@
-import { latencyQuantile } from '../../lib/protocol/latency-buckets.js';
+import { latencyBucketMidpoint } from '../../lib/protocol/latency-buckets.js';
 import type { TRecentRates } from '../../lib/api/breaker-summary.js';
-import { countRow, HISTOGRAM_OFFSET } from './counter-deltas';
+import { COUNT_WIDTH, countRow, HISTOGRAM_OFFSET } from './counter-deltas';
 import type { PendingWrites } from './pending-writes';
 import { OUTCOME } from './outcome-kinds';
+
+const QUANTILES = [0.5, 0.9, 0.99] as const;
+// rates() runs to completion, synchronously: one scratch array for every call.
+const QUANTILE_SCRATCH = new Array<number | null>(QUANTILES.length).fill(null);
 
 // Three decimals are more than any screen shows; 17-digit floats made up a good part of every dashboard delta.
 const round = (value: number) => Math.round(value * 1000) / 1000;
@@ -52,18 +56,40 @@ export interface WindowCounts {
   start: number;
 }
 
-/** Rates over a window's counts. */
+/** Rates over a window's counts; allocates nothing but the rates object. */
 export function ratesOf({ row, width, start }: WindowCounts, now: number): TRecentRates {
   const seconds = Math.max(1, (now - start) / 1000);
   const executed = row[OUTCOME.success]! + row[OUTCOME.failure]! + row[OUTCOME.timeout]!;
-  const histogram = row.subarray(HISTOGRAM_OFFSET, width);
+  histogramQuantiles(row, width, QUANTILE_SCRATCH);
   return {
     callsPerSecond: round((executed + row[OUTCOME.rejected]!) / seconds),
     failureRate: executed > 0 ? round(((row[OUTCOME.failure]! + row[OUTCOME.timeout]!) / executed) * 100) : null,
     slowCallRate: executed > 0 ? round((row[OUTCOME.slow]! / executed) * 100) : null,
     rejectedPerSecond: round(row[OUTCOME.rejected]! / seconds),
-    p50Ms: roundOrNull(latencyQuantile(histogram, 0.5)),
-    p90Ms: roundOrNull(latencyQuantile(histogram, 0.9)),
-    p99Ms: roundOrNull(latencyQuantile(histogram, 0.99)),
+    p50Ms: roundOrNull(QUANTILE_SCRATCH[0]!),
+    p90Ms: roundOrNull(QUANTILE_SCRATCH[1]!),
+    p99Ms: roundOrNull(QUANTILE_SCRATCH[2]!),
   };
+}
+
+/** The three quantiles of a row's histogram in one pass: latencyQuantile's estimates (lib/protocol/latency-buckets.ts) without three passes over a copy. */
+function histogramQuantiles(total: Float64Array, width: number, quantiles: Array<number | null>): void {
+  let count = 0;
+  for (let i = HISTOGRAM_OFFSET; i < width; i++) count += total[i]!;
+  if (count === 0) {
+    quantiles.fill(null);
+    return;
+  }
+  let q = 0;
+  let rank = Math.max(1, Math.ceil(QUANTILES[0] * count));
+  let seen = 0;
+  for (let i = HISTOGRAM_OFFSET; i < width && q < QUANTILES.length; i++) {
+    seen += total[i]!;
+    while (q < QUANTILES.length && seen >= rank) {
+      quantiles[q] = latencyBucketMidpoint(i - HISTOGRAM_OFFSET);
+      q += 1;
+      if (q < QUANTILES.length) rank = Math.max(1, Math.ceil(QUANTILES[q]! * count));
+    }
+  }
+  for (; q < QUANTILES.length; q++) quantiles[q] = latencyBucketMidpoint(COUNT_WIDTH - HISTOGRAM_OFFSET - 1);
 }
