@@ -7,7 +7,7 @@ import { checkEntry } from '../../../server/cluster/part-check';
 import { PART_FORMAT, ZPartBatch, type TPartBatch, type TWirePart } from '../../../server/cluster/part-wire';
 import { createRemotePartials } from '../../../server/cluster/remote-partials';
 import { nameFullReport } from '../../../server/ingest/named-report';
-import { instanceRun } from '../../fixtures/protocol-messages';
+import { breakerConfig, instanceRun } from '../../fixtures/protocol-messages';
 
 const BREAKER = '7d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6';
 
@@ -127,19 +127,7 @@ describe('merged views across servers', () => {
 
   it('carries each instance’s config, a config shared by several instances once', () => {
     const { servers, report, publish, sent } = setUp();
-    const config = (size: number): TBreakerConfig => ({
-      implementation: 'breaker-panel',
-      window: { type: 'count', size },
-      failureRateThreshold: 50,
-      slowCallThresholdMs: null,
-      slowCallRateThreshold: null,
-      minimumCalls: 5,
-      openTimeoutMs: 1_000,
-      openTimeoutBackoff: null,
-      halfOpenMaxCalls: 1,
-      callTimeoutMs: null,
-      hasFallback: false,
-    });
+    const config = (size: number): TBreakerConfig => ({ ...breakerConfig, window: { type: 'count', size } });
     report(servers.b, 'i-1', { success: 1 }, 'CLOSED', config(10));
     report(servers.b, 'i-2', { success: 1 }, 'CLOSED', config(10));
     report(servers.b, 'i-3', { success: 1 }, 'CLOSED', config(20));

@@ -7,21 +7,10 @@ import { checkEntry } from '../../../server/cluster/part-check';
 import { createPartDecoder } from '../../../server/cluster/part-decoder';
 import { BatchConfigs, createPartEncoder, packWindow } from '../../../server/cluster/part-encoder';
 import { PART_FORMAT, ZPartBatch, type TPartBatch, type TWirePart } from '../../../server/cluster/part-wire';
+import { breakerConfig } from '../../fixtures/protocol-messages';
 
 const BREAKER = '7d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6';
-const CONFIG: TBreakerConfig = {
-  implementation: 'breaker-panel',
-  window: { type: 'count', size: 10 },
-  failureRateThreshold: 50,
-  slowCallThresholdMs: null,
-  slowCallRateThreshold: null,
-  minimumCalls: 5,
-  openTimeoutMs: 1_000,
-  openTimeoutBackoff: null,
-  halfOpenMaxCalls: 1,
-  callTimeoutMs: null,
-  hasFallback: false,
-};
+const CONFIG: TBreakerConfig = { ...breakerConfig, window: { type: 'count', size: 10 } };
 
 function partialWith(values: number[], width = COUNT_WIDTH): BreakerPartial {
   const row = countRow();
