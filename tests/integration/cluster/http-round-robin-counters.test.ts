@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startPanelProcess, type PanelProcess } from '../../fixtures/panel-process';
+import { startClusterServer, type PanelProcess } from '../../fixtures/panel-process';
 import { startPythonReporter, type PythonReporter } from '../../fixtures/python-reporter';
 import { startRoundRobinProxy, type RoundRobinProxy } from '../../fixtures/round-robin-proxy';
 import { storedService } from '../../fixtures/stored-counters';
 import { createEmptyDatabase, type TestDatabase } from '../../fixtures/test-database';
-import { freePort } from '../../fixtures/free-port';
 
 const SERVICE = 'ledger';
 const BREAKER = 'bank-api';
@@ -32,18 +31,7 @@ describe('an HTTP reporter spread round robin over servers', () => {
   let reporter: PythonReporter | undefined;
 
   const start = async (id: string, keyServices: string[] = []) => {
-    const server = await startPanelProcess({
-      port: await freePort(),
-      keyServices,
-      env: {
-        DATABASE_URL: database.url,
-        CLUSTER: 'on',
-        SERVER_ID: `server-${id}`,
-        CLUSTER_HEARTBEAT_MS: '300',
-        REPORT_INTERVAL_MS: String(REPORT_INTERVAL_MS),
-        STALE_AFTER_INTERVALS: String(STALE_AFTER_INTERVALS),
-      },
-    });
+    const server = await startClusterServer(database.url, id, { keyServices, env: { REPORT_INTERVAL_MS: String(REPORT_INTERVAL_MS), STALE_AFTER_INTERVALS: String(STALE_AFTER_INTERVALS) } });
     servers.push(server);
     return server;
   };

@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startPanelProcess, type PanelProcess } from '../../fixtures/panel-process';
+import { startClusterServer, type PanelProcess } from '../../fixtures/panel-process';
 import { startRoundRobinProxy, type RoundRobinProxy } from '../../fixtures/round-robin-proxy';
 import { startSdkService, type SdkServiceProcess } from '../../fixtures/sdk-service-process';
 import { storedService } from '../../fixtures/stored-counters';
 import { createEmptyDatabase, type TestDatabase } from '../../fixtures/test-database';
-import { freePort } from '../../fixtures/free-port';
 
 const SERVICE = 'checkout';
 const BREAKER = 'payments-api';
@@ -29,11 +28,7 @@ describe('an instance that moves to another server when its server dies', () => 
   let sdk: SdkServiceProcess;
 
   const start = async (id: string, keyServices: string[] = []) => {
-    const server = await startPanelProcess({
-      port: await freePort(),
-      keyServices,
-      env: { DATABASE_URL: database.url, CLUSTER: 'on', SERVER_ID: `server-${id}`, CLUSTER_HEARTBEAT_MS: '300', REPORT_INTERVAL_MS: '200' },
-    });
+    const server = await startClusterServer(database.url, id, { keyServices, env: { REPORT_INTERVAL_MS: '200' } });
     servers.push(server);
     return server;
   };

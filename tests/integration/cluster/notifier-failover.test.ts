@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startPanelProcess, type PanelProcess } from '../../fixtures/panel-process';
+import { startClusterServer, type PanelProcess } from '../../fixtures/panel-process';
 import { instanceRun } from '../../fixtures/protocol-messages';
 import { signIn } from '../../fixtures/signed-in';
 import { createEmptyDatabase, type TestDatabase } from '../../fixtures/test-database';
-import { freePort } from '../../fixtures/free-port';
 import { startWebhookReceiver } from '../notify/webhook-receiver';
 
 const SERVICE = 'payments';
@@ -24,11 +23,7 @@ describe('the notifier lease moving to another server', () => {
   let webhooks: Awaited<ReturnType<typeof startWebhookReceiver>>;
 
   const start = async (id: string, keyServices: string[] = []) => {
-    const server = await startPanelProcess({
-      port: await freePort(),
-      keyServices,
-      env: { DATABASE_URL: database.url, CLUSTER: 'on', SERVER_ID: `server-${id}`, CLUSTER_HEARTBEAT_MS: '300', NOTIFY_EVALUATE_INTERVAL_MS: '200' },
-    });
+    const server = await startClusterServer(database.url, id, { keyServices, env: { NOTIFY_EVALUATE_INTERVAL_MS: '200' } });
     servers.push(server);
     return server;
   };
