@@ -123,11 +123,11 @@ export class LiveEntries {
     this.counters = new PairCounters(this.pending);
   }
 
-  /** The breaker of an id, made when new; a declared config replaces the one it had. */
+  /** The breaker of an id, made when new; a declared config replaces the one it had unless equal, so that its pairs share one object rather than a copy each. */
   breakerEntry(id: string, serviceId: string, serviceName: string, name: string, config: TBreakerConfig | null): BreakerState {
     let breaker = this.breakers.get(id);
     if (!breaker) this.breakers.set(id, (breaker = new BreakerState(id, serviceId, serviceName, name, config, this.pending)));
-    else if (config) breaker.config = config;
+    else if (config && JSON.stringify(config) !== JSON.stringify(breaker.config)) breaker.config = config;
     return breaker;
   }
 
