@@ -6,7 +6,28 @@ import { instanceRows, instancesOf, mergedRates, partialOf, summaryOf, type Brea
 import { countRow } from './counter-deltas';
 import type { BreakerState, LiveEntries, PairState } from './live-entries';
 import type { OwedBucket } from './pending-writes';
-import type { OwnPart, RemoteViews } from './remote-views';
+
+/** This server's part of a breaker: its partial, and its instances' rows when the merge needs them. */
+export interface OwnPart {
+  partial: BreakerPartial;
+  rows: () => TBreakerInstance[];
+  /** Whether every instance the partial counts has a row and is held here (a transport): then the partial needs nothing taken out. */
+  holdsEvery: () => boolean;
+  /** Whether an instance has a row here and is held here. */
+  holds: (instanceId: string) => boolean;
+}
+
+/** The other servers' parts of the breakers' views (CLUSTER=on; server/cluster/remote-partials.ts), merged into every summary served. */
+export interface RemoteViews {
+  /** The partials to merge for a breaker and whether its service is a demo, or null when no server holds any of it. */
+  merge(breakerId: string, own: OwnPart | undefined, at: number): { partials: BreakerPartial[]; demo: boolean } | null;
+  /** The breaker's instance rows across servers, each instance once. */
+  instances(breakerId: string, own: OwnPart | undefined, at: number): TBreakerInstance[];
+  /** Breakers only other servers hold, with their service names. */
+  remoteOnly(): Iterable<{ id: string; service: string }>;
+  /** A breaker only other servers hold: its service and the config its instances report. */
+  describe(breakerId: string): { service: string; config: TBreakerConfig | null } | undefined;
+}
 
 /** What screens, metrics and commands read of the breakers: this server's views, merged with the other servers' (CLUSTER=on), and the overrides. */
 export function views(live: LiveEntries) {
