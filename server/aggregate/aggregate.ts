@@ -4,18 +4,9 @@ import { checkLiveness } from './live-states';
 import { registration } from './registration';
 import { views } from './views';
 
-export type { AggregateOptions, InstanceIdentity } from './live-entries';
-
 export type Aggregate = ReturnType<typeof createAggregate>;
 
-/**
- * The live state in memory, by concern: the entries (live-entries.ts) and how
- * they become known (registration.ts), reports applied to them
- * (apply-report.ts) through the pairs' counters (pair-counters.ts) into the
- * writes owed to the database (pending-writes.ts), liveness (live-states.ts),
- * the breakers changed since the dashboards were last sent them
- * (dirty-breakers.ts) and the views read of them (views.ts). No I/O.
- */
+/** The live state in memory, without I/O; each concern in the file of its name: entries, registration, reports applied, pair counters, pending writes, live states, dirty breakers, views. */
 export function createAggregate(options: AggregateOptions) {
   const live = new LiveEntries(options);
   return {

@@ -1,5 +1,5 @@
 import type { TBreakerInstance } from '../../lib/api/breaker-detail.js';
-import type { TBreakerSummary, TRecentRates } from '../../lib/api/breaker-summary.js';
+import type { TBreakerSummary, TInstanceCounts, TRecentRates } from '../../lib/api/breaker-summary.js';
 import { reporterClient, type TReporterClientKind } from '../../lib/api/reporter-client.js';
 import type { TOverrideView } from '../../lib/control/operator-action.js';
 import { ZBreakerState, type TBreakerState } from '../../lib/protocol/breaker-state.js';
@@ -9,20 +9,7 @@ import { ratesOf, type WindowCounts } from './recent-window';
 import { worseState } from './state-counts';
 
 /** One server's part of a breaker's view, in counts that add up across servers: a summary merges every holding server's partial. */
-export interface BreakerPartial {
-  id: string;
-  service: string;
-  name: string;
-  byState: Record<TBreakerState, number>;
-  wouldBe: TBreakerState | null;
-  total: number;
-  stale: number;
-  state: TBreakerState | null;
-  stateSince: number | null;
-  lastReportAt: number | null;
-  window: WindowCounts;
-  clients: { kinds: TReporterClientKind[]; httpInstances: number };
-}
+export type BreakerPartial = Pick<TBreakerSummary, 'id' | 'service' | 'name' | 'state' | 'wouldBe' | 'stateSince' | 'lastReportAt' | 'clients'> & TInstanceCounts & { window: WindowCounts };
 
 /** The distinct clients of a breaker's instances and how many reach this server over HTTP. */
 function clientsOf(breaker: BreakerState): { kinds: TReporterClientKind[]; httpInstances: number } {

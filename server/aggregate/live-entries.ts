@@ -5,7 +5,7 @@ import type { TBreakerState } from '../../lib/protocol/breaker-state.js';
 import type { TLabels } from '../../lib/protocol/identity.js';
 import type { CounterRow } from './counter-deltas';
 import { DirtyBreakers } from './dirty-breakers';
-import { countPair, refreshServiceState, setPairState } from './live-states';
+import { countPair } from './live-states';
 import { OUTCOME_KINDS } from './outcome-kinds';
 import { PairCounters } from './pair-counters';
 import { PendingWrites } from './pending-writes';
@@ -123,11 +123,11 @@ export class LiveEntries {
     this.counters = new PairCounters(this.pending);
   }
 
-  /** The breaker of an id, made when new; a declared config replaces the one it had. */
+  /** The breaker of an id, made when new; a declared config replaces the one it had unless equal, so that its pairs share one object rather than a copy each. */
   breakerEntry(id: string, serviceId: string, serviceName: string, name: string, config: TBreakerConfig | null): BreakerState {
     let breaker = this.breakers.get(id);
     if (!breaker) this.breakers.set(id, (breaker = new BreakerState(id, serviceId, serviceName, name, config, this.pending)));
-    else if (config) breaker.config = config;
+    else if (config && JSON.stringify(config) !== JSON.stringify(breaker.config)) breaker.config = config;
     return breaker;
   }
 
@@ -145,15 +145,23 @@ export class LiveEntries {
     return pair;
   }
 
-  /** Marks a breaker for the dashboards; a change other than counters may move its service-wide state. */
+  /** Marks a breaker for the dashboards; a change other than counters may move its service-wide state, the most severe of its live instances'. */
   touch(breaker: BreakerState, at: number, countersOnly = false): void {
-    if (!countersOnly) refreshServiceState(breaker, at);
+    if (!countersOnly && breaker.live.worst() !== breaker.serviceState) {
+      breaker.serviceState = breaker.live.worst();
+      breaker.stateSince = at;
+    }
     this.dirty.mark(breaker, !countersOnly);
   }
 
-  /** Sets a pair's state, queuing it to be stored when it changed. */
+  /** Sets a pair's state, counted out of its breaker's live counts and back in, and queued to be stored; false when nothing changed. */
   movePair(pair: PairState, state: TBreakerState, wouldBe: TBreakerState | null, at: number): boolean {
-    if (!setPairState(pair, state, wouldBe, at)) return false;
+    if (pair.state === state && pair.wouldBe === wouldBe) return false;
+    countPair(pair, -1);
+    if (pair.state !== state) pair.stateSince = at;
+    pair.state = state;
+    pair.wouldBe = wouldBe;
+    countPair(pair, 1);
     this.pending.markState(pair);
     return true;
   }

@@ -1,5 +1,4 @@
-import type { TBreakerState } from '../../lib/protocol/breaker-state.js';
-import type { BreakerState, InstanceState, LiveEntries, PairState } from './live-entries';
+import type { InstanceState, LiveEntries, PairState } from './live-entries';
 
 /** Counts a pair into (+1) or out of (-1) its breaker's live counts: every change counts it out, changes, and counts it back in. */
 export function countPair(pair: PairState, delta: 1 | -1): void {
@@ -11,30 +10,12 @@ export function countPair(pair: PairState, delta: 1 | -1): void {
   }
 }
 
-export function setPairState(pair: PairState, state: TBreakerState, wouldBe: TBreakerState | null, at: number): boolean {
-  if (pair.state === state && pair.wouldBe === wouldBe) return false;
-  countPair(pair, -1);
-  if (pair.state !== state) pair.stateSince = at;
-  pair.state = state;
-  pair.wouldBe = wouldBe;
-  countPair(pair, 1);
-  return true;
-}
-
 /** Marks an instance stale or live again: a stale instance's pairs count as stale, never in a state. */
 export function setStale(instance: InstanceState, stale: boolean): void {
   if (instance.stale === stale) return;
   for (const pair of instance.pairs.values()) countPair(pair, -1);
   instance.stale = stale;
   for (const pair of instance.pairs.values()) countPair(pair, 1);
-}
-
-/** The service-wide state: the most severe of the live instances' states, with the moment it last changed. */
-export function refreshServiceState(breaker: BreakerState, at: number): void {
-  const state = breaker.live.worst();
-  if (state === breaker.serviceState) return;
-  breaker.serviceState = state;
-  breaker.stateSince = at;
 }
 
 /** Marks instances that stopped reporting as stale; returns how many turned stale. */

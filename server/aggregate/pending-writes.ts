@@ -65,10 +65,7 @@ class Buckets {
       else bucket.status = 'owed';
     }
     const owed = this.all.filter((bucket) => bucket.status === 'owed').sort((a, b) => a.bucketStart - b.bucketStart);
-    while (owed.length > MAX_OWED_BUCKETS) {
-      const oldest = owed.shift()!;
-      mergeInto(owed[0]!, oldest);
-    }
+    for (let i = 0; i < owed.length - MAX_OWED_BUCKETS; i++) mergeInto(owed[i + 1]!, owed[i]!);
   }
 
   /** Rows owed, not yet taken. */
@@ -77,10 +74,7 @@ class Buckets {
   }
 }
 
-/**
- * What the aggregate owes the database since the last flush: counter deltas per bucket, service-wide and per instance,
- * added in place into each breaker's and pair's slot; instance liveness; changed states. A failed flush is given back.
- */
+/** What the aggregate owes the database since the last flush: counter deltas per bucket in each breaker's and pair's slot, instances seen, changed states; a failed flush is given back. */
 export class PendingWrites {
   readonly breakerBuckets = new Buckets();
   readonly instanceBuckets = new Buckets();

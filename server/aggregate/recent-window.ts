@@ -5,7 +5,8 @@ import type { PendingWrites } from './pending-writes';
 import { OUTCOME } from './outcome-kinds';
 
 const QUANTILES = [0.5, 0.9, 0.99] as const;
-// rates() runs to completion, synchronously: one scratch array for every call.
+// rates() runs to completion, synchronously: one scratch row and one scratch array for every call.
+const TOTAL_SCRATCH = countRow();
 const QUANTILE_SCRATCH = new Array<number | null>(QUANTILES.length).fill(null);
 
 // Three decimals are more than any screen shows; 17-digit floats made up a good part of every dashboard delta.
@@ -16,8 +17,6 @@ const roundOrNull = (value: number | null) => (value === null ? null : round(val
 export class RecentWindow {
   /** When counts first arrived: a breaker that began reporting a second ago has a second of traffic, not ten. */
   private firstAt: number | null = null;
-  // One scratch row for every window: rates() runs synchronously.
-  private static readonly total = countRow();
 
   constructor(
     private readonly pending: PendingWrites,
@@ -45,7 +44,7 @@ export class RecentWindow {
   }
 
   rates(now: number): TRecentRates {
-    return ratesOf(this.counts(now, RecentWindow.total), now);
+    return ratesOf(this.counts(now, TOTAL_SCRATCH), now);
   }
 }
 

@@ -4,9 +4,30 @@ import type { TOverrideView } from '../../lib/control/operator-action.js';
 import type { TBreakerConfig } from '../../lib/protocol/breaker-config.js';
 import { instanceRows, instancesOf, mergedRates, partialOf, summaryOf, type BreakerPartial } from './breaker-views';
 import { countRow } from './counter-deltas';
-import type { BreakerState, LiveEntries } from './live-entries';
+import type { BreakerState, LiveEntries, PairState } from './live-entries';
 import type { OwedBucket } from './pending-writes';
-import type { OwnPart, RemoteViews } from './remote-views';
+
+/** This server's part of a breaker: its partial, and its instances' rows when the merge needs them. */
+export interface OwnPart {
+  partial: BreakerPartial;
+  rows: () => TBreakerInstance[];
+  /** Whether every instance the partial counts has a row and is held here (a transport): then the partial needs nothing taken out. */
+  holdsEvery: () => boolean;
+  /** Whether an instance has a row here and is held here. */
+  holds: (instanceId: string) => boolean;
+}
+
+/** The other servers' parts of the breakers' views (CLUSTER=on; server/cluster/remote-partials.ts), merged into every summary served. */
+export interface RemoteViews {
+  /** The partials to merge for a breaker and whether its service is a demo, or null when no server holds any of it. */
+  merge(breakerId: string, own: OwnPart | undefined, at: number): { partials: BreakerPartial[]; demo: boolean } | null;
+  /** The breaker's instance rows across servers, each instance once. */
+  instances(breakerId: string, own: OwnPart | undefined, at: number): TBreakerInstance[];
+  /** Breakers only other servers hold, with their service names. */
+  remoteOnly(): Iterable<{ id: string; service: string }>;
+  /** A breaker only other servers hold: its service and the config its instances report. */
+  describe(breakerId: string): { service: string; config: TBreakerConfig | null } | undefined;
+}
 
 /** What screens, metrics and commands read of the breakers: this server's views, merged with the other servers' (CLUSTER=on), and the overrides. */
 export function views(live: LiveEntries) {
@@ -17,32 +38,28 @@ export function views(live: LiveEntries) {
 
   // A summary is merged at once and keeps no window: this server's part of it counts into one scratch row.
   const ownWindow = countRow();
+  const heldHere = (pair: PairState | undefined) => pair !== undefined && pair.state !== null && pair.instance.transport !== null;
   const ownPart = (breaker: BreakerState | undefined, at: number): OwnPart | undefined =>
     breaker && {
       partial: partialOf(breaker, at, ownWindow),
       rows: () => instancesOf(breaker),
       holdsEvery: () => {
-        for (const pair of breaker.pairs.values()) if (pair.state === null || pair.instance.transport === null) return false;
+        for (const pair of breaker.pairs.values()) if (!heldHere(pair)) return false;
         return true;
       },
-      holds: (instanceId) => {
-        const pair = breaker.pairs.get(instanceId);
-        return pair !== undefined && pair.state !== null && pair.instance.transport !== null;
-      },
+      holds: (instanceId) => heldHere(breaker.pairs.get(instanceId)),
     };
   const isDemo = (breaker: BreakerState | undefined) => breaker !== undefined && live.demoServices.has(breaker.serviceId);
 
-  /** A breaker's service-wide summary: this server's partial, merged with the other servers' when there are others. */
-  function summary(breakerId: string): TBreakerSummary | undefined {
-    const breaker = breakers.get(breakerId);
-    const at = now();
-    const merged = remote ? remote.merge(breakerId, ownPart(breaker, at), at) : breaker && { partials: [partialOf(breaker, at)], demo: false };
-    if (!merged) return undefined;
-    return summaryOf(merged.partials, at, { demo: merged.demo || isDemo(breaker), override: overrides.get(breakerId) ?? null });
-  }
-
   return {
-    summary,
+    /** A breaker's service-wide summary: this server's partial, merged with the other servers' when there are others. */
+    summary(breakerId: string): TBreakerSummary | undefined {
+      const breaker = breakers.get(breakerId);
+      const at = now();
+      const merged = remote ? remote.merge(breakerId, ownPart(breaker, at), at) : breaker && { partials: [partialOf(breaker, at)], demo: false };
+      if (!merged) return undefined;
+      return summaryOf(merged.partials, at, { demo: merged.demo || isDemo(breaker), override: overrides.get(breakerId) ?? null });
+    },
 
     /** This server's partial of a breaker; its window's counts go into `into` when given (read before it is used again). */
     partial(breakerId: string, into?: Float64Array): BreakerPartial | undefined {

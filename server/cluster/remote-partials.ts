@@ -1,6 +1,6 @@
 import type { TBreakerInstance } from '../../lib/api/breaker-detail.js';
 import type { BreakerPartial } from '../aggregate/breaker-views';
-import type { OwnPart, RemoteViews } from '../aggregate/remote-views';
+import type { OwnPart, RemoteViews } from '../aggregate/views';
 import { asStale, dedupeParts, heldPart, type ServerPart } from './merge-partials';
 import type { RemotePart } from './part-wire';
 

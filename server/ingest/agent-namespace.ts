@@ -21,7 +21,6 @@ export interface AgentSocket {
   /** The protocol version of the handshake: it decides the form of `report:send`. */
   protocolVersion: number;
   instanceId: string | null;
-  /** What the last registration says of the compact reports that follow it. */
   registration: RegistrationContext | null;
 }
 

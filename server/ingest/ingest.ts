@@ -39,6 +39,7 @@ export function createIngest({ aggregate, catalog, transitions, now, onTransitio
   // (serviceId, instance name) → instance id, for messages that name their instance.
   const instanceIds = new Map<string, string>();
   const instanceKey = (serviceId: string, name: string) => `${serviceId}|${name}`;
+  const instanceIdOf = (reporter: ReporterIdentity, name: string) => instanceIds.get(instanceKey(reporter.serviceId, name));
 
   function authorise(reporter: ReporterIdentity, service: string): void {
     if (service !== reporter.serviceName) {
@@ -47,7 +48,7 @@ export function createIngest({ aggregate, catalog, transitions, now, onTransitio
   }
 
   function instanceOf(reporter: ReporterIdentity, name: string): string {
-    const id = instanceIds.get(instanceKey(reporter.serviceId, name));
+    const id = instanceIdOf(reporter, name);
     if (!id) throw new AgentError('not_registered', `Instance "${name}" has not registered; send instance:register first`, ['instanceId']);
     return id;
   }
@@ -85,9 +86,7 @@ export function createIngest({ aggregate, catalog, transitions, now, onTransitio
       }
     },
 
-    instanceIdOf(reporter: ReporterIdentity, name: string): string | undefined {
-      return instanceIds.get(instanceKey(reporter.serviceId, name));
-    },
+    instanceIdOf,
 
     /** Whether an instance of this name registered for another service than the key's. */
     registeredElsewhere(reporter: ReporterIdentity, name: string): boolean {

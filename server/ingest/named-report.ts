@@ -3,10 +3,7 @@ import type { TBreakerState } from '../../lib/protocol/breaker-state.js';
 import { STATE_CODES, toCompactReport, type TCompactReportData } from '../../lib/protocol/compact-report.js';
 
 /** A validated `report:send` in either protocol version as the aggregate reads it: the compact arrays, with the names their indexes stand for. */
-export interface NamedReport {
-  service: string;
-  instanceId: string;
-  runId: string;
+export interface NamedReport extends Pick<TReport, 'service' | 'instanceId' | 'runId'> {
   /** Read only: every compact report of a registration hands the same array, which the aggregate recognises by identity. */
   names: readonly string[];
   numbers: TCompactReportData;
