@@ -69,6 +69,25 @@ describe('ReadGate', () => {
     expect(handled).toEqual(['a1', 'a2', 'b1', 'a3', 'b2', 'a4']);
     expect([a.paused, b.paused]).toEqual([false, false]);
   });
+
+  it('hands a held message over only once the tick and microtask the one before it queued have run, as Socket.IO handles and acknowledges a message', async () => {
+    let now = 0;
+    const gate = new ReadGate(50, () => now);
+    const reporter = connection();
+    const events: string[] = [];
+    const message = (name: string) => () => {
+      events.push(`parsed ${name}`);
+      process.nextTick(() => void Promise.resolve().then(() => events.push(`acked ${name}`)));
+    };
+    gate.admit(reporter, message('a'));
+    now = 60;
+    for (const name of ['b', 'c', 'd']) gate.admit(reporter, message(name));
+    expect(events).toEqual(['parsed a']);
+
+    await nextTurn();
+    // A synchronous hand-over parsed b, c and d before acknowledging any: the whole turn's messages alive at once.
+    expect(events).toEqual(['parsed a', 'acked a', 'parsed b', 'acked b', 'parsed c', 'acked c', 'parsed d', 'acked d']);
+  });
 });
 
 describe('gatedWebSocketServer with a read gate', () => {
