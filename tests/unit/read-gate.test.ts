@@ -70,23 +70,24 @@ describe('ReadGate', () => {
     expect([a.paused, b.paused]).toEqual([false, false]);
   });
 
-  it('hands a held message over only once the tick and microtask the one before it queued have run, as Socket.IO handles and acknowledges a message', async () => {
+  it('hands held messages over a group at a time, each group once the ticks and microtasks the one before queued have run', async () => {
     let now = 0;
-    const gate = new ReadGate(50, () => now);
+    const gate = new ReadGate(50, () => now, 2);
     const reporter = connection();
     const events: string[] = [];
+    // As Socket.IO handles a message: parsed at once, handled in process.nextTick, acknowledged in a microtask.
     const message = (name: string) => () => {
       events.push(`parsed ${name}`);
       process.nextTick(() => void Promise.resolve().then(() => events.push(`acked ${name}`)));
     };
     gate.admit(reporter, message('a'));
     now = 60;
-    for (const name of ['b', 'c', 'd']) gate.admit(reporter, message(name));
+    for (const name of ['b', 'c', 'd', 'e', 'f']) gate.admit(reporter, message(name));
     expect(events).toEqual(['parsed a']);
 
     await nextTurn();
-    // A synchronous hand-over parsed b, c and d before acknowledging any: the whole turn's messages alive at once.
-    expect(events).toEqual(['parsed a', 'acked a', 'parsed b', 'acked b', 'parsed c', 'acked c', 'parsed d', 'acked d']);
+    // Handed over in one synchronous loop, b to f would all be parsed before any was acknowledged.
+    expect(events).toEqual(['parsed a', 'acked a', 'parsed b', 'parsed c', 'acked b', 'acked c', 'parsed d', 'parsed e', 'acked d', 'acked e', 'parsed f', 'acked f']);
   });
 });
 
