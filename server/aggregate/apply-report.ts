@@ -74,7 +74,7 @@ export function reportApplier(live: LiveEntries) {
         if (counted) {
           breaker.recent.counted(at);
           for (let i = 0; i < breaker.totals.length; i++) breaker.totals[i]! += counters.delta[i]!;
-          pending.breakerBuckets.add(breaker.slot, bucket, counters.delta, width);
+          pending.breakerBuckets.add(breaker.slot, bucket, counters.delta, width, counters.changed, counters.changedCount);
         }
         // Counters change every report, so every reported breaker is dirty; the live layer coalesces those.
         if (changed || cameBack) live.touch(breaker, at);

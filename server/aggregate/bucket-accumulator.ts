@@ -27,13 +27,17 @@ export class BucketAccumulator {
     this.rows = new Uint32Array(Math.max(16, expectedRows) * stride);
   }
 
-  /** Adds a row of deltas to a slot's row, saturating rather than wrapping; `width` may stop short of COUNT_WIDTH when the rest is zeros. */
-  add(slot: number, delta: Float64Array, width: number): void {
+  /**
+   * Adds a row of deltas to a slot's row, saturating rather than wrapping; `width` may stop short of COUNT_WIDTH when the
+   * rest is zeros, and `changed` may list the only numbers that are not (nonZeroIndices).
+   */
+  add(slot: number, delta: Float64Array, width: number, changed?: Int32Array, changedCount = width): void {
     if (width > this.stride) this.widen(rowWidthFor(width));
     let offset = this.offsetOf(slot);
     if (offset < 0) offset = this.newRow(slot);
     const rows = this.rows;
-    for (let i = 0; i < width; i++) {
+    for (let k = 0; k < changedCount; k++) {
+      const i = changed ? changed[k]! : k;
       const sum = rows[offset + i]! + delta[i]!;
       rows[offset + i] = sum > BUCKET_COUNT_MAX ? BUCKET_COUNT_MAX : sum;
     }

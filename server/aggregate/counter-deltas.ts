@@ -52,10 +52,11 @@ export function takeDelta(row: CounterRow, hasBaseline: boolean, numbers: TCompa
   return hasBaseline && restarted;
 }
 
-/** Whether a row's outcome counts are all zero (the histogram is not looked at). */
-export function isEmptyRow(row: Float64Array): boolean {
-  for (let i = 0; i < HISTOGRAM_OFFSET; i++) if (row[i] !== 0) return false;
-  return true;
+/** Lists in `into` where a delta row is not zero, as far as `width`, in order; returns how many. */
+export function nonZeroIndices(row: Float64Array, width: number, into: Int32Array): number {
+  let count = 0;
+  for (let i = 0; i < width; i++) if (row[i] !== 0) into[count++] = i;
+  return count;
 }
 
 /** How much of a delta row takeDelta can have made non-zero: the counts and the histogram as far as the report sent it. */

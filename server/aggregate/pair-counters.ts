@@ -1,6 +1,6 @@
 import type { TCompactReportData } from '../../lib/protocol/compact-report.js';
 import { rowWidthFor } from './bucket-accumulator';
-import { countRow, deltaWidth, HISTOGRAM_OFFSET, isEmptyRow, takeDelta, type CounterRow } from './counter-deltas';
+import { COUNT_WIDTH, countRow, deltaWidth, HISTOGRAM_OFFSET, nonZeroIndices, takeDelta, type CounterRow } from './counter-deltas';
 import type { PairState } from './live-entries';
 import type { PendingWrites } from './pending-writes';
 
@@ -10,6 +10,9 @@ const ROWS_PER_PAGE = 256;
 export class PairCounters {
   /** The delta of the breaker being applied: one row reused for every report. */
   readonly delta = countRow();
+  /** Where `delta` is not zero (the first `changedCount`): a report moves a few of a row's numbers, and buckets add only those. */
+  readonly changed = new Int32Array(COUNT_WIDTH);
+  changedCount = 0;
   // Rows of one width share pages: a row costs its bytes, not a typed-array view of its own (about 100 bytes of heap each).
   private readonly pages = new Map<number, { totals: Float64Array; used: number }>();
   // A pair's row is as wide as the widest histogram it reported; new pairs start as wide as any so far.
@@ -27,8 +30,10 @@ export class PairCounters {
     if (width > pair.width) this.widen(pair, width);
     takeDelta(pair, pair.hasBaseline, numbers, b, this.delta);
     pair.hasBaseline = true;
-    const counted = !isEmptyRow(this.delta);
-    if (counted) this.pending.instanceBuckets.add(pair.slot, bucket, this.delta, width);
+    this.changedCount = nonZeroIndices(this.delta, width, this.changed);
+    // A delta counts when an outcome count moved: those come first in the row.
+    const counted = this.changedCount > 0 && this.changed[0]! < HISTOGRAM_OFFSET;
+    if (counted) this.pending.instanceBuckets.add(pair.slot, bucket, this.delta, width, this.changed, this.changedCount);
     return { width, counted };
   }
 

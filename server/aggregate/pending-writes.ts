@@ -30,14 +30,14 @@ class Buckets {
   private rowWidth = rowWidthFor(HISTOGRAM_OFFSET + 1);
   private expectedRows = 0;
 
-  /** Adds a delta row (COUNT_WIDTH layout, as far as `width`: the rest is zeros) to a slot's row of its bucket. */
-  add(slot: number, bucketStart: number, delta: Float64Array, width: number): void {
+  /** Adds a delta row (COUNT_WIDTH layout, as far as `width`: the rest is zeros; BucketAccumulator.add) to a slot's row of its bucket. */
+  add(slot: number, bucketStart: number, delta: Float64Array, width: number, changed?: Int32Array, changedCount?: number): void {
     if (width > this.rowWidth) this.rowWidth = rowWidthFor(width);
     // The newest bucket is nearly always the one (a loop, not find(): no closure per report).
-    for (let i = this.all.length - 1; i >= 0; i--) if (this.all[i]!.bucketStart === bucketStart && this.all[i]!.status === 'owed') return this.all[i]!.add(slot, delta, width);
+    for (let i = this.all.length - 1; i >= 0; i--) if (this.all[i]!.bucketStart === bucketStart && this.all[i]!.status === 'owed') return this.all[i]!.add(slot, delta, width, changed, changedCount);
     const bucket = new BucketAccumulator(bucketStart, this.rowWidth, this.expectedRows);
     this.all.push(bucket);
-    bucket.add(slot, delta, width);
+    bucket.add(slot, delta, width, changed, changedCount);
   }
 
   take(holdBucketsFrom: number): BucketAccumulator[] {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TBreakerReport } from '../../../lib/protocol/breaker-report.js';
-import { COUNT_WIDTH, countRow, deltaWidth, HISTOGRAM_OFFSET, isEmptyRow, takeDelta as takePackedDelta } from '../../../server/aggregate/counter-deltas';
+import { COUNT_WIDTH, countRow, deltaWidth, HISTOGRAM_OFFSET, nonZeroIndices, takeDelta as takePackedDelta } from '../../../server/aggregate/counter-deltas';
 import { nameFullReport } from '../../../server/ingest/named-report';
 import { instanceRun } from '../../fixtures/protocol-messages';
 
@@ -99,12 +99,16 @@ describe('takeDelta', () => {
   });
 });
 
-describe('isEmptyRow', () => {
-  it('looks at the outcome counts only', () => {
+describe('nonZeroIndices', () => {
+  it('lists where a row is not zero, in order, as far as the width', () => {
     const row = countRow();
-    row[HISTOGRAM_OFFSET] = 3;
-    expect(isEmptyRow(row)).toBe(true);
     row[2] = 1;
-    expect(isEmptyRow(row)).toBe(false);
+    row[HISTOGRAM_OFFSET] = 3;
+    row[HISTOGRAM_OFFSET + 4] = 2;
+    const into = new Int32Array(COUNT_WIDTH);
+    expect(nonZeroIndices(row, HISTOGRAM_OFFSET + 4, into)).toBe(2);
+    expect([...into.subarray(0, 2)]).toEqual([2, HISTOGRAM_OFFSET]);
+    expect(nonZeroIndices(row, COUNT_WIDTH, into)).toBe(3);
+    expect(into[2]).toBe(HISTOGRAM_OFFSET + 4);
   });
 });

@@ -55,6 +55,12 @@ describe('BucketAccumulator', () => {
     expect(rowOf(accumulator, 139)[0]).toBe(139);
   });
 
+  it('adds only the numbers listed as changed, when a list is given', () => {
+    const accumulator = new BucketAccumulator(0, 8, 0);
+    accumulator.add(0, delta([4, 9], [2]), 8, Int32Array.of(0, HISTOGRAM_OFFSET), 2);
+    expect(rowOf(accumulator, 0).slice(0, HISTOGRAM_OFFSET + 1)).toEqual([4, 0, 0, 0, 0, 0, 2]);
+  });
+
   it('adds only the first `width` numbers', () => {
     const accumulator = new BucketAccumulator(0, 16, 0);
     accumulator.add(0, delta([1], [1, 1, 1]), HISTOGRAM_OFFSET + 1);
