@@ -131,6 +131,8 @@ export function createIngest({ aggregate, catalog, transitions, now, onTransitio
       const ids = await catalog.upsertBreakers(reporter.serviceId, message.breakers);
       // Another server may have counted this run (its reporter moved here): counting goes on from what it stored, never from zero again.
       const stored = await onRunRegistered?.({ instanceId, runId: message.runId, breakerIds: [...ids.values()] });
+      // Another server took the run over while this registration waited: its handover found no socket here to let go.
+      if (transport === 'socket' && countingServer?.countsElsewhere(instanceId)) throw new AgentError('unavailable', 'Another server took this run over meanwhile; register again');
       instanceIds.set(instanceKey(reporter.serviceId, message.instanceId), instanceId);
       aggregate.register(
         {
