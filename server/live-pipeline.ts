@@ -91,6 +91,7 @@ export const NOTIFIER_ROLE = 'notifier';
  */
 export async function startLivePipeline({ config, logger, io, router, pool, prisma, databaseUrl, keys, version, now, notifyRulesNow = now, readGate, cluster = null }: LivePipelineOptions) {
   const aggregate = createAggregate({ now, staleAfterMs: config.ingest.staleAfterMs, bucketSeconds: BUCKET_SECONDS });
+  const breakerIdsOf = (instanceId: string) => [...(aggregate.instances.get(instanceId)?.pairs.values() ?? [])].map((pair) => pair.breakerId);
   // With several servers, every summary is merged from this server's parts and the others' (docs/operations.md).
   const remote = cluster ? createRemotePartials({ serverId: cluster.serverId }) : null;
   if (remote) aggregate.useRemoteViews(remote.views);
@@ -157,6 +158,7 @@ export async function startLivePipeline({ config, logger, io, router, pool, pris
     countingServer: {
       countsElsewhere: (instanceId) => handover?.countsElsewhere(instanceId) ?? false,
       claim: (instanceId, runId) => handover?.claim(instanceId, runId) ?? Promise.resolve(true),
+      runSeen: async (instanceId, runId) => handover?.runSeen(instanceId, runId),
     },
     // Bound below, like onCommandAck.
     onHeldOverrides: (instanceId, held) => overrides.reconcile(instanceId, held),
@@ -262,12 +264,8 @@ export async function startLivePipeline({ config, logger, io, router, pool, pris
       countOnFromStored: async (instanceId) => {
         for (const baseline of await createBaselineStore(pool).load(instanceId)) aggregate.restoreCounted(baseline);
       },
-      lastReportOn: (server, instanceId) =>
-        remote.lastReportOn(
-          server,
-          instanceId,
-          [...(aggregate.instances.get(instanceId)?.pairs.values() ?? [])].map((pair) => pair.breakerId),
-        ),
+      startOrJoinRun: async (instanceId, runId) => (await createBaselineStore(pool).startOrJoin(instanceId, runId, breakerIdsOf(instanceId), cluster.serverId)) === null,
+      lastReportOn: (server, instanceId) => remote.lastReportOn(server, instanceId, breakerIdsOf(instanceId)),
       isAlive: (server) => remote.isAlive(server),
       graceMs: config.ingest.staleAfterMs,
       now,

@@ -33,6 +33,7 @@ export function createCountingHandover({
   writeCounts,
   letGo,
   countOnFromStored,
+  startOrJoinRun,
   lastReportOn,
   isAlive,
   graceMs,
@@ -48,6 +49,8 @@ export function createCountingHandover({
   letGo(instanceId: string): void;
   /** Moves an instance's counters on to what is stored for its run. */
   countOnFromStored(instanceId: string): Promise<void>;
+  /** Stores a run's zero counters counted by this server, unless the run is stored already; true when this server started it. */
+  startOrJoinRun(instanceId: string, runId: string): Promise<boolean>;
   /** When a server last had a report of the instance (remote-partials.ts); null when it is dead or had none. */
   lastReportOn(server: string, instanceId: string): number | null;
   isAlive(server: string): boolean;
@@ -117,6 +120,17 @@ export function createCountingHandover({
         instanceId ? [serverId, instanceId] : [serverId],
       );
       for (const row of rows) countedElsewhere.set(row.instance_id, { holder: row.counted_by, since: now() });
+    },
+
+    /**
+     * A report of a run that did not register here: an HTTP reporter that
+     * restarted and registered with another server, which counts it, or
+     * with none (then this server starts the run and counts it). Without
+     * this, each server would count the new run from zero.
+     */
+    async runSeen(instanceId: string, runId: string): Promise<void> {
+      countedElsewhere.delete(instanceId);
+      if (!(await startOrJoinRun(instanceId, runId))) await this.noteLoaded(instanceId);
     },
 
     /** Whether another server counts the instance's run, as far as this one knows; most reports need no more than this. */

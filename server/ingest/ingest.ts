@@ -29,7 +29,7 @@ export interface IngestDependencies {
   /** Called with the overrides issued by the panel that a report says an instance still holds. */
   onHeldOverrides?: (instanceId: string, held: ReturnType<typeof heldOverrides>) => void;
   /** Which server counts an HTTP reporter's run (CLUSTER=on; counting-handover.ts): a report another server counts moves states only. */
-  countingServer?: { countsElsewhere(instanceId: string): boolean; claim(instanceId: string, runId: string): Promise<boolean> };
+  countingServer?: { countsElsewhere(instanceId: string): boolean; claim(instanceId: string, runId: string): Promise<boolean>; runSeen(instanceId: string, runId: string): Promise<void> };
 }
 
 export type Ingest = ReturnType<typeof createIngest>;
@@ -164,6 +164,8 @@ export function createIngest({ aggregate, catalog, transitions, now, onTransitio
       const instanceId = instanceOf(reporter, message.instanceId);
       // Nearly every report names only breakers the instance declared; others are created first.
       if (!aggregate.knowsBreakers(instanceId, message.names)) await declareMissing(reporter, instanceId, message.names);
+      // A run that registered with another server (an HTTP reporter restarted), or nowhere: the stored run says who counts it.
+      if (aggregate.instances.get(instanceId)!.runId !== message.runId) await countingServer?.runSeen(instanceId, message.runId);
       const countsHere = !countingServer?.countsElsewhere(instanceId) || (await countingServer.claim(instanceId, message.runId));
       aggregate.applyReport(instanceId, message, countsHere);
       counters?.reportReceived(message.names.length);

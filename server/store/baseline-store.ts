@@ -42,6 +42,10 @@ function totalsOf(bytes: Buffer): Float64Array {
  */
 export function createBaselineStore(db: Queryable) {
   return {
+    /**
+     * Writes each run's totals. With several servers (a row's counted_by set), a row that holds another run is left
+     * alone: that run started on a server (startOrJoin), and an older run's last counts must not put the row back.
+     */
     async upsert(all: CounterBaselineRow[]): Promise<void> {
       for (let start = 0; start < all.length; start += ROWS_PER_STATEMENT) {
         const rows = all.slice(start, start + ROWS_PER_STATEMENT);
@@ -51,7 +55,8 @@ export function createBaselineStore(db: Queryable) {
            SELECT instance_id, run_id, breaker_ids::uuid[], widths::int[], substring($7::bytea FROM totals_start + 1 FOR totals_length), now()
            FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::int[], $6::int[]) AS s(instance_id, run_id, breaker_ids, widths, totals_start, totals_length)
            ON CONFLICT (instance_id) DO UPDATE SET run_id = EXCLUDED.run_id, breaker_ids = EXCLUDED.breaker_ids, widths = EXCLUDED.widths,
-             totals = EXCLUDED.totals, updated_at = now()`,
+             totals = EXCLUDED.totals, updated_at = now()
+           WHERE counter_baselines.run_id = EXCLUDED.run_id OR counter_baselines.counted_by IS NULL`,
           [rows.map((row) => row.instanceId), rows.map((row) => row.runId), rows.map((row) => `{${row.breakerIds.join(',')}}`), rows.map((row) => `{${row.widths.join(',')}}`), starts, lengths, bytes],
         );
       }
