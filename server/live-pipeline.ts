@@ -157,7 +157,7 @@ export async function startLivePipeline({ config, logger, io, router, pool, pris
     },
     countingServer: {
       countsElsewhere: (instanceId) => handover?.countsElsewhere(instanceId) ?? false,
-      claim: (instanceId, runId) => handover?.claim(instanceId, runId) ?? Promise.resolve(true),
+      claim: (instanceId, report) => handover?.claim(instanceId, report) ?? Promise.resolve(true),
       runSeen: async (instanceId, runId) => handover?.runSeen(instanceId, runId),
     },
     // Bound below, like onCommandAck.
@@ -265,6 +265,7 @@ export async function startLivePipeline({ config, logger, io, router, pool, pris
         for (const baseline of await createBaselineStore(pool).load(instanceId)) aggregate.restoreCounted(baseline);
       },
       startOrJoinRun: async (instanceId, runId) => (await createBaselineStore(pool).startOrJoin(instanceId, runId, breakerIdsOf(instanceId), cluster.serverId)) === null,
+      countReport: (instanceId, report) => aggregate.countReport(instanceId, report),
       lastReportOn: (server, instanceId) => remote.lastReportOn(server, instanceId, breakerIdsOf(instanceId)),
       isAlive: (server) => remote.isAlive(server),
       graceMs: config.ingest.staleAfterMs,

@@ -19,10 +19,6 @@ export function createAggregate(options: AggregateOptions) {
     ...reportApplier(live),
     ...views(live),
     checkLiveness: () => checkLiveness(live),
-    stats(): { instances: number; breakers: number; pairs: number } {
-      let pairs = 0;
-      for (const instance of live.instances.values()) pairs += instance.pairs.size;
-      return { instances: live.instances.size, breakers: live.breakers.size, pairs };
-    },
+    stats: () => ({ instances: live.instances.size, breakers: live.breakers.size, pairs: [...live.instances.values()].reduce((sum, instance) => sum + instance.pairs.size, 0) }),
   };
 }

@@ -12,8 +12,6 @@ function setWindow(pair: PairState, numbers: TCompactReportData, b: number): voi
   window.slowCallRate = numbers.slowCallRate[b]!;
 }
 
-const NOT_COUNTED = { width: 0, counted: false } as const;
-
 /** The pairs a report's names stand for, remembered: a connection hands the same names array to every report, so one comparison does. */
 function reportedPairs(instance: InstanceState, names: readonly string[]): NonNullable<InstanceState['reported']> {
   const last = instance.reported;
@@ -29,6 +27,18 @@ function reportedPairs(instance: InstanceState, names: readonly string[]): NonNu
 /** Reports and transitions applied to the live state: counters, states, liveness and dirty marks. */
 export function reportApplier(live: LiveEntries) {
   const { instances, breakers, pending, counters } = live;
+
+  /** Takes breaker `b`'s counters of a report into its pair, its breaker and their buckets; whether an outcome count moved. */
+  function count(pair: PairState, numbers: TCompactReportData, b: number, at: number): boolean {
+    const bucket = pending.bucketOf(at);
+    const { width, counted } = counters.apply(pair, numbers, b, bucket);
+    if (!counted) return false;
+    const breaker = pair.breaker;
+    breaker.recent.counted(at);
+    for (let i = 0; i < breaker.totals.length; i++) breaker.totals[i]! += counters.delta[i]!;
+    pending.breakerBuckets.add(breaker.slot, bucket, counters.delta, width, counters.changed, counters.changedCount);
+    return true;
+  }
 
   return {
     /** Whether every breaker a report names is known on the instance (else ingest creates the missing ones first). */
@@ -47,10 +57,10 @@ export function reportApplier(live: LiveEntries) {
       if (!instance) return 'unknown_instance';
       const at = live.now();
       if (report.runId !== instance.runId) {
-        // A run that reports without registering (an HTTP reporter restarted): count it from zero.
+        // A run that reports without registering (an HTTP reporter restarted): count it from zero, or, when another server counts it, hold no totals of it.
         instance.runId = report.runId;
         instance.lastReportSequence = 0;
-        for (const pair of instance.pairs.values()) counters.reset(pair, true);
+        for (const pair of instance.pairs.values()) counters.reset(pair, counting);
       } else if (report.numbers.sequence <= instance.lastReportSequence) return 'stale_sequence';
       instance.lastReportSequence = report.numbers.sequence;
       instance.lastSeenAt = at;
@@ -60,28 +70,30 @@ export function reportApplier(live: LiveEntries) {
       setStale(instance, false);
 
       const { numbers } = report;
-      const bucket = pending.bucketOf(at);
       const pairs = reportedPairs(instance, report.names).pairs;
       for (let b = 0; b < pairs.length; b++) {
         const pair = pairs[b];
         if (!pair) continue;
         const breaker = pair.breaker;
-        const { width, counted } = counting ? counters.apply(pair, numbers, b, bucket) : NOT_COUNTED;
+        const counted = counting && count(pair, numbers, b, at);
         pair.lastReportAt = at;
         setWindow(pair, numbers, b);
         breaker.lastReportAt = at;
         const changed = live.movePair(pair, stateOfCode(numbers.state[b]!), stateOfCode(numbers.wouldBe[b]!), at);
-        if (counted) {
-          breaker.recent.counted(at);
-          for (let i = 0; i < breaker.totals.length; i++) breaker.totals[i]! += counters.delta[i]!;
-          pending.breakerBuckets.add(breaker.slot, bucket, counters.delta, width, counters.changed, counters.changedCount);
-        }
         // Counters change every report, so every reported breaker is dirty; the live layer coalesces those.
         if (changed || cameBack) live.touch(breaker, at);
         else if (counted) live.touch(breaker, at, true);
       }
       if (cameBack) for (const pair of instance.pairs.values()) live.touch(pair.breaker, at);
       return 'applied';
+    },
+
+    /** Counts a report applied earlier without counting (another server counted the run then), unless a later one was applied since; states and liveness stay. */
+    countReport(instanceId: string, report: NamedReport): void {
+      const instance = instances.get(instanceId);
+      if (instance?.runId !== report.runId || instance.lastReportSequence !== report.numbers.sequence) return;
+      const at = live.now();
+      for (const [b, pair] of reportedPairs(instance, report.names).pairs.entries()) if (pair && count(pair, report.numbers, b, at)) live.touch(pair.breaker, at, true);
     },
 
     /** A stored transition moves the live state unless a newer state is already known. */

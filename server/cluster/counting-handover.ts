@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
+import type { NamedReport } from '../ingest/named-report';
 import type { Logger } from '../logger';
 import { connectionNameOf } from './connection-names';
 import type { MessageBus } from './message-bus';
@@ -34,6 +35,7 @@ export function createCountingHandover({
   letGo,
   countOnFromStored,
   startOrJoinRun,
+  countReport,
   lastReportOn,
   isAlive,
   graceMs,
@@ -51,6 +53,8 @@ export function createCountingHandover({
   countOnFromStored(instanceId: string): Promise<void>;
   /** Stores a run's zero counters counted by this server, unless the run is stored already; true when this server started it. */
   startOrJoinRun(instanceId: string, runId: string): Promise<boolean>;
+  /** Counts a report this server applied without counting it (the aggregate's countReport). */
+  countReport(instanceId: string, report: NamedReport): void;
   /** When a server last had a report of the instance (remote-partials.ts); null when it is dead or had none. */
   lastReportOn(server: string, instanceId: string): number | null;
   isAlive(server: string): boolean;
@@ -60,6 +64,8 @@ export function createCountingHandover({
 }) {
   // Instances whose run another server counts, that this one knows (an HTTP reporter's), and since when it knows.
   const countedElsewhere = new Map<string, { holder: string; since: number }>();
+  // Per instance counted elsewhere, the last report this server applied without counting it, and when.
+  const uncounted = new Map<string, { report: NamedReport; at: number }>();
   const answers = new Map<string, () => void>();
   const stopAnswers = bus.subscribe('counting.handedOver', ({ requestId }) => answers.get(requestId)?.());
   const stopRequests = bus.subscribe('counting.handover', async ({ instanceId, from, to, requestId }) => {
@@ -69,8 +75,12 @@ export function createCountingHandover({
     await writeCounts();
     await bus.publish('counting.handedOver', { requestId });
   });
-  const storedHolder = async (instanceId: string) => {
-    const { rows } = await pool.query<{ counted_by: string | null }>('SELECT counted_by FROM counter_baselines WHERE instance_id = $1', [instanceId]);
+  /** Who counts the instance's run (of `runId` only, when given), as stored. */
+  const storedHolder = async (instanceId: string, runId?: string) => {
+    const { rows } = await pool.query<{ counted_by: string | null }>(
+      `SELECT counted_by FROM counter_baselines WHERE instance_id = $1${runId ? ' AND run_id = $2' : ''}`,
+      runId ? [instanceId, runId] : [instanceId],
+    );
     return rows[0]?.counted_by ?? null;
   };
 
@@ -110,6 +120,64 @@ export function createCountingHandover({
     }
   }
 
+  /**
+   * Whether this server counts a report of an instance another server
+   * counted: only once that server is dead, or had none of its reports
+   * for graceMs (then this one takes the run over and counts on from what
+   * is stored). The holder is read again from the database once a grace.
+   */
+  async function claims(instanceId: string, runId: string): Promise<boolean> {
+    const known = countedElsewhere.get(instanceId);
+    if (!known) return true;
+    if (isAlive(known.holder)) {
+      if (now() - known.since < graceMs) return false;
+      const holder = await storedHolder(instanceId);
+      if (holder && holder !== serverId && holder !== known.holder) {
+        countedElsewhere.set(instanceId, { holder, since: now() });
+        return false;
+      }
+      const heard = holder === known.holder ? lastReportOn(holder, instanceId) : null;
+      if (heard !== null && now() - heard < graceMs) {
+        known.since = now();
+        return false;
+      }
+    }
+    await takeOver(instanceId, runId);
+    await countOnFromStored(instanceId);
+    return true;
+  }
+
+  /**
+   * The calls of a report only this server saw are counted by the counting
+   * server's next report. When there is none (the reporter stopped, or
+   * reaches only this server now) for the stale time, and the counting
+   * server had no later report, this server takes the run over and counts
+   * that report itself.
+   */
+  async function settleQuiet(): Promise<void> {
+    for (const [instanceId, { report, at }] of uncounted) {
+      if (now() - at < graceMs) continue;
+      uncounted.delete(instanceId);
+      const holder = await storedHolder(instanceId, report.runId);
+      if (!holder || holder === serverId || (isAlive(holder) && (lastReportOn(holder, instanceId) ?? -Infinity) >= at)) continue;
+      await takeOver(instanceId, report.runId);
+      await countOnFromStored(instanceId);
+      countReport(instanceId, report);
+    }
+  }
+  let settling = false;
+  const settleTimer = setInterval(
+    () => {
+      if (settling) return;
+      settling = true;
+      settleQuiet()
+        .catch((error: unknown) => logger.warn({ err: error }, 'counting handover: counting the last reports of quiet runs failed'))
+        .finally(() => (settling = false));
+    },
+    Math.max(100, graceMs / 4),
+  );
+  settleTimer.unref();
+
   return {
     takeOver,
 
@@ -136,34 +204,16 @@ export function createCountingHandover({
     /** Whether another server counts the instance's run, as far as this one knows; most reports need no more than this. */
     countsElsewhere: (instanceId: string): boolean => countedElsewhere.has(instanceId),
 
-    /**
-     * Whether this server counts a report of an instance another server
-     * counted: only once that server is dead, or had none of its reports
-     * for graceMs (then this one takes the run over and counts on from what
-     * is stored). The holder is read again from the database once a grace.
-     */
-    async claim(instanceId: string, runId: string): Promise<boolean> {
-      const known = countedElsewhere.get(instanceId);
-      if (!known) return true;
-      if (isAlive(known.holder)) {
-        if (now() - known.since < graceMs) return false;
-        const holder = await storedHolder(instanceId);
-        if (holder && holder !== serverId && holder !== known.holder) {
-          countedElsewhere.set(instanceId, { holder, since: now() });
-          return false;
-        }
-        const heard = holder === known.holder ? lastReportOn(holder, instanceId) : null;
-        if (heard !== null && now() - heard < graceMs) {
-          known.since = now();
-          return false;
-        }
-      }
-      await takeOver(instanceId, runId);
-      await countOnFromStored(instanceId);
-      return true;
+    /** Whether this server counts a report of an instance another server counted (claims); one it does not count is kept for settleQuiet. */
+    async claim(instanceId: string, report: NamedReport): Promise<boolean> {
+      const counts = await claims(instanceId, report.runId);
+      if (counts) uncounted.delete(instanceId);
+      else uncounted.set(instanceId, { report, at: now() });
+      return counts;
     },
 
     close(): void {
+      clearInterval(settleTimer);
       stopAnswers();
       stopRequests();
     },

@@ -29,7 +29,7 @@ export interface IngestDependencies {
   /** Called with the overrides issued by the panel that a report says an instance still holds. */
   onHeldOverrides?: (instanceId: string, held: ReturnType<typeof heldOverrides>) => void;
   /** Which server counts an HTTP reporter's run (CLUSTER=on; counting-handover.ts): a report another server counts moves states only. */
-  countingServer?: { countsElsewhere(instanceId: string): boolean; claim(instanceId: string, runId: string): Promise<boolean>; runSeen(instanceId: string, runId: string): Promise<void> };
+  countingServer?: { countsElsewhere(instanceId: string): boolean; claim(instanceId: string, report: NamedReport): Promise<boolean>; runSeen(instanceId: string, runId: string): Promise<void> };
 }
 
 export type Ingest = ReturnType<typeof createIngest>;
@@ -42,9 +42,7 @@ export function createIngest({ aggregate, catalog, transitions, now, onTransitio
   const instanceIdOf = (reporter: ReporterIdentity, name: string) => instanceIds.get(instanceKey(reporter.serviceId, name));
 
   function authorise(reporter: ReporterIdentity, service: string): void {
-    if (service !== reporter.serviceName) {
-      throw new AgentError('forbidden', `This API key reports for service "${reporter.serviceName}", not "${service}"`, ['service']);
-    }
+    if (service !== reporter.serviceName) throw new AgentError('forbidden', `This API key reports for service "${reporter.serviceName}", not "${service}"`, ['service']);
   }
 
   function instanceOf(reporter: ReporterIdentity, name: string): string {
@@ -90,10 +88,7 @@ export function createIngest({ aggregate, catalog, transitions, now, onTransitio
 
     /** Whether an instance of this name registered for another service than the key's. */
     registeredElsewhere(reporter: ReporterIdentity, name: string): boolean {
-      for (const key of instanceIds.keys()) {
-        const bar = key.indexOf('|');
-        if (key.slice(bar + 1) === name && key.slice(0, bar) !== reporter.serviceId) return true;
-      }
+      for (const key of instanceIds.keys()) if (key.slice(key.indexOf('|') + 1) === name && !key.startsWith(`${reporter.serviceId}|`)) return true;
       return false;
     },
 
@@ -166,7 +161,7 @@ export function createIngest({ aggregate, catalog, transitions, now, onTransitio
       if (!aggregate.knowsBreakers(instanceId, message.names)) await declareMissing(reporter, instanceId, message.names);
       // A run that registered with another server (an HTTP reporter restarted), or nowhere: the stored run says who counts it.
       if (aggregate.instances.get(instanceId)!.runId !== message.runId) await countingServer?.runSeen(instanceId, message.runId);
-      const countsHere = !countingServer?.countsElsewhere(instanceId) || (await countingServer.claim(instanceId, message.runId));
+      const countsHere = !countingServer?.countsElsewhere(instanceId) || (await countingServer.claim(instanceId, message));
       aggregate.applyReport(instanceId, message, countsHere);
       counters?.reportReceived(message.names.length);
       if (message.numbers.heldOverrides.length > 0) onHeldOverrides?.(instanceId, heldOverrides(message));

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startClusterServer, type PanelProcess } from '../../fixtures/panel-process';
 import { startPythonReporter, type PythonReporter } from '../../fixtures/python-reporter';
+import { eventually } from '../../fixtures/source-panel';
 import { startRoundRobinProxy, type RoundRobinProxy } from '../../fixtures/round-robin-proxy';
 import { storedService } from '../../fixtures/stored-counters';
 import { createEmptyDatabase, type TestDatabase } from '../../fixtures/test-database';
@@ -18,8 +19,9 @@ const portOf = (server: PanelProcess) => Number(new URL(server.url).port);
 /**
  * An HTTP reporter (the Python one, docs/protocol.md alone) restarts behind a
  * round-robin balancer over two servers: its new run registers with one
- * server while the other still holds the previous run. Both runs' calls are
- * stored once each, whichever server counted which run.
+ * server while the other still holds the previous run, and each run's last
+ * batches reach only the server that does not count it. Both runs' calls
+ * are stored once each.
  */
 describe('an HTTP reporter that restarts behind a round-robin balancer', () => {
   let database: TestDatabase;
@@ -44,8 +46,8 @@ describe('an HTTP reporter that restarts behind a round-robin balancer', () => {
 
   /**
    * Runs a reporter process for a while: its registration goes to `registerWith`, which counts the run, its batches
-   * then round robin, and its last batches go to the counting server (the calls of a last batch that only a
-   * server which does not count the run saw are not counted: docs/operations.md).
+   * then round robin, and its last batches go only to the other server. The counting server never sees them, so the
+   * other takes the run over once it has been quiet for the stale time, and counts them.
    */
   const runReporter = async (keys: Record<string, string>, registerWith: PanelProcess, seconds: number) => {
     proxy.setBackends([portOf(registerWith)]);
@@ -56,10 +58,12 @@ describe('an HTTP reporter that restarts behind a round-robin balancer', () => {
     proxy.setBackends(servers.map(portOf));
     await sleep(seconds * 1000);
     // A server that went a stale time without the run's batches may have handed it over meanwhile.
-    const counting = await countedBy();
-    proxy.setBackends([portOf(byServerId.get(counting!)!)]);
+    const counting = byServerId.get((await countedBy())!)!;
+    const other = servers.find((server) => server !== counting)!;
+    proxy.setBackends([portOf(other)]);
     await sleep(3 * REPORT_INTERVAL_MS);
     await reporter.stop();
+    await eventually(countedBy, (holder) => byServerId.get(holder!) === other);
     return reporter.lines.find((line) => line.event === 'stopped')!.counters!;
   };
 
@@ -76,7 +80,8 @@ describe('an HTTP reporter that restarts behind a round-robin balancer', () => {
     proxy = await startRoundRobinProxy([portOf(a), portOf(b)]);
 
     const first = await runReporter(a.keys, a, 4);
-    // The new run registers with the server that did not count the first: the other saw only the first run's states, and now sees the new run's batches.
+    // At once, while the server that counted the first run's last batches may still owe them to the database: the new run
+    // registers with the other server, and the first sees the new run's batches under a run it did not see registered.
     const second = await runReporter(a.keys, (await countedBy()) === 'server-a' ? b : a, 4);
     for (const server of servers) expect(await server.stop()).toBe(0);
 

@@ -64,6 +64,43 @@ describe('a run counted by one server, then another', () => {
     expect(a.written + b.written).toBe(500);
   });
 
+  it('holds no totals of a new run another server counts, and counts the report it did not count once it takes the run over', () => {
+    const clock = { now: 1_000_000 };
+    const a = server(clock);
+    const b = server(clock);
+    // B counts the first run; the reporter restarts and registers its second run with A.
+    b.aggregate.register(identity, declared, clock.now);
+    report(b.aggregate, 100);
+    const second = instanceRun('checkout', 'a');
+    const secondReport = (success: number) => nameFullReport(second.report([second.breaker('payments', { success })]));
+    a.aggregate.register({ ...identity, runId: second.ref.runId }, declared, clock.now);
+    a.aggregate.applyReport('i-a', secondReport(70));
+    // B sees the second run's next batch without counting it: what it writes of the first run comes without totals of the second.
+    const last = secondReport(90);
+    b.aggregate.applyReport('i-a', last, false);
+    expect(b.flush(true)).toBeNull();
+    expect(b.written).toBe(100);
+
+    // The reporter stopped after that batch: B takes the run over from what A stored, and counts the batch A never saw.
+    restore(b.aggregate, second.ref.runId, a.flush(true)!);
+    b.aggregate.countReport('i-a', last);
+    b.aggregate.countReport('i-a', last);
+    b.flush(true);
+    expect(a.written + b.written).toBe(100 + 90);
+  });
+
+  it('counts no report it did not count when a later one was applied since', () => {
+    const clock = { now: 1_000_000 };
+    const a = server(clock);
+    a.aggregate.register(identity, declared, clock.now);
+    const earlier = nameFullReport(run.report([run.breaker('payments', { success: 40 })]));
+    a.aggregate.applyReport('i-a', earlier, false);
+    report(a.aggregate, 60);
+    a.aggregate.countReport('i-a', earlier);
+    a.flush(true);
+    expect(a.written).toBe(60);
+  });
+
   it('never moves a server back to counters older than what it saw itself', () => {
     const clock = { now: 1_000_000 };
     const a = server(clock);
