@@ -79,7 +79,9 @@ async function runPhase(fleet: Fleet, request: Extract<FleetRequest, { type: 'pa
 /** The window's rate in each slice, breaker-reports/s: a steady rate, or one that moved within the window. */
 const bySlice = (stats: PhaseStats) => stats.ackedBySlice.map((acked, slice) => int((acked * stats.breakersPerReport) / (Math.min(SLICE_MS, stats.windowMs - slice * SLICE_MS) / 1000))).join(', ');
 
-async function measureCeiling(args: BenchArgs): Promise<{ rate: number; cores: Record<string, number>; stats: PhaseStats }> {
+type Ceiling = { rate: number; cores: Record<string, number>; stats: PhaseStats };
+
+async function measureCeiling(args: BenchArgs): Promise<Ceiling> {
   const bare = startChild<never, BareMessage>(path.join(HERE, 'bench/bare-socket-server.ts'), { name: 'bare Socket.IO server' });
   cleanups.push(() => bare.stop());
   const { port } = await bare.next('ready', 30_000);
@@ -103,12 +105,15 @@ async function main(): Promise<void> {
     `machine: ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.versions.node}${args.quick ? '; --quick: a smoke run, the targets apply to the default load' : ''}\n`,
   );
 
-  let ceiling: Awaited<ReturnType<typeof measureCeiling>> | null = null;
-  if (!args.skipCeiling) {
-    console.log('ceiling: bare Socket.IO server, closed loop');
-    ceiling = await measureCeiling(args);
+  // Measured before and after the panel: how fast this machine runs drifts over minutes, and the panel's loop lies between.
+  const ceilings: Ceiling[] = [];
+  const measureCeilingNow = async (when: string) => {
+    console.log(`ceiling ${when}: bare Socket.IO server, closed loop`);
+    const ceiling = await measureCeiling(args);
+    ceilings.push(ceiling);
     console.log(`  ${int(ceiling.rate)} breaker-reports/s\n`);
-  }
+  };
+  if (!args.skipCeiling) await measureCeilingNow('before the panel');
 
   console.log('panel: embedded Postgres, panel server process, fleet process');
   const { postgres: cluster, dataDir } = await startThrowawayPostgres('bench', cleanups);
@@ -158,13 +163,16 @@ async function main(): Promise<void> {
   const peakRss = peakRssBytes(panel.pid);
   const stored = await storedTotals(databaseUrl);
   const probe = dashboard.latencies(paced.stats.probes, PROBE_GIVE_UP_MS);
-  printResults({ args, offered, ceiling, paced, closed, probe, peakRss, stored, totals: closed.totals, flushed, deltas: dashboard.deltas });
+  dashboard.close();
+  await panel.stop(20_000);
+  if (!args.skipCeiling) await measureCeilingNow('after the panel');
+  printResults({ args, offered, ceilings, paced, closed, probe, peakRss, stored, totals: closed.totals, flushed, deltas: dashboard.deltas });
 }
 
 function printResults(r: {
   args: BenchArgs;
   offered: number;
-  ceiling: { rate: number; cores: Record<string, number>; stats: PhaseStats } | null;
+  ceilings: Ceiling[];
   paced: Awaited<ReturnType<typeof runPhase>>;
   closed: Awaited<ReturnType<typeof runPhase>>;
   probe: { latencies: number[]; lost: number };
@@ -217,16 +225,18 @@ function printResults(r: {
   console.log(line('  tracked', `${int(tracked.instances)} instances, ${int(tracked.breakers)} service-wide breakers`));
   console.log(line('panel, closed loop', `${int(closed.rate)} breaker-reports/s (ack p99 ${ms(closed.stats.ackP99Ms)})`));
   console.log(line(`  by ${SLICE_MS / 1000} s`, bySlice(closed.stats)));
-  if (r.ceiling) {
-    const share = closed.rate / r.ceiling.rate;
-    console.log(
-      line('ceiling: bare Socket.IO, closed loop', `${int(r.ceiling.rate)} breaker-reports/s (server ${r.ceiling.cores.server!.toFixed(2)}, fleet ${r.ceiling.cores.fleet!.toFixed(2)} cores)`),
-    );
-    console.log(line(`  by ${SLICE_MS / 1000} s`, bySlice(r.ceiling.stats)));
+  if (r.ceilings.length > 0) {
+    const ceiling = r.ceilings.reduce((sum, each) => sum + each.rate, 0) / r.ceilings.length;
+    const share = closed.rate / ceiling;
     // The fleet does the same work per report against either server: what that cost says how fast the machine ran in each loop.
     const fleetMicros = (loop: { rate: number; cores: Record<string, number> }) => int((loop.cores.fleet! * 1e6) / (loop.rate / args.breakers));
-    console.log(line('  fleet CPU per report', `${fleetMicros(closed)} µs in the panel's loop, ${fleetMicros(r.ceiling)} µs in the ceiling's`));
-    console.log(line('panel / ceiling', pct(share), { text: `≥ ${pct(TARGET.ofCeiling)}`, pass: share >= TARGET.ofCeiling }));
+    for (const [index, each] of r.ceilings.entries()) {
+      const when = index === 0 ? 'before' : 'after';
+      console.log(line(`ceiling ${when}: bare Socket.IO`, `${int(each.rate)} breaker-reports/s (server ${each.cores.server!.toFixed(2)}, fleet ${each.cores.fleet!.toFixed(2)} cores)`));
+      console.log(line(`  by ${SLICE_MS / 1000} s`, bySlice(each.stats)));
+      console.log(line('  fleet CPU per report', `${fleetMicros(each)} µs (${fleetMicros(closed)} µs in the panel's loop)`));
+    }
+    console.log(line(`panel / ceiling${r.ceilings.length > 1 ? ' (their mean)' : ''}`, `${pct(share)} of ${int(ceiling)}`, { text: `≥ ${pct(TARGET.ofCeiling)}`, pass: share >= TARGET.ofCeiling }));
   }
 }
 
