@@ -140,7 +140,6 @@ export class LiveEntries {
       instance.reported = null;
       breaker.pairs.set(instance.id, pair);
       breaker.clients = null;
-      countPair(pair, 1);
     }
     return pair;
   }

@@ -1,10 +1,11 @@
 import type { InstanceState, LiveEntries, PairState } from './live-entries';
 
-/** Counts a pair into (+1) or out of (-1) its breaker's live counts: every change counts it out, changes, and counts it back in. */
+/** Counts a pair into (+1) or out of (-1) its breaker's live counts (every change counts it out, changes, counts it back in); one with no state yet has no row, so counts in no state and not stale. */
 export function countPair(pair: PairState, delta: 1 | -1): void {
   const breaker = pair.breaker;
+  if (pair.state === null) return;
   if (pair.instance.stale) breaker.stalePairs += delta;
-  else if (pair.state !== null) {
+  else {
     breaker.live.add(pair.state, delta);
     breaker.liveWouldBe.add(pair.wouldBe, delta);
   }

@@ -57,11 +57,8 @@ export function createIngest({ aggregate, catalog, transitions, now, onTransitio
     const missing = names.filter((name) => !instance.pairs.has(name));
     if (missing.length === 0) return;
     const created = await catalog.ensureBreakers(reporter.serviceId, missing);
-    aggregate.register(
-      instance,
-      [...created].map(([name, breakerId]) => ({ breakerId, name, config: null })),
-      null,
-    );
+    const declared = [...created].map(([name, breakerId]) => ({ breakerId, name, config: null }));
+    aggregate.register(instance, declared, null);
   }
 
   // Loads under way, so that the batches and polls of one instance arriving together read it once.

@@ -193,4 +193,26 @@ describe('merged views across servers', () => {
     expect(servers.a.summary(BREAKER)!.instances.total).toBe(1);
     expect(servers.a.instancesOf(BREAKER).map((row) => row.name)).toEqual(['i-b']);
   });
+
+  it('counts as stale the instances its rows show stale, not a declared pair that never reported a state', () => {
+    const { servers, report, publish, advance } = setUp();
+    report(servers.a, 'i-a', { success: 3 });
+    // i-x registered here and went quiet before its first report: a pair with no state, so no row.
+    servers.a.register({ id: 'i-x', serviceId: 's1', serviceName: 'checkout', name: 'i-x', labels: {}, runId: 'run-x' }, [{ breakerId: BREAKER, name: 'payments', config: null }], 1_000_000);
+    servers.a.setTransport('i-x', 'socket');
+    advance(5_000);
+    servers.a.checkLiveness();
+    const rows = servers.a.instancesOf(BREAKER);
+    expect(rows.map((row) => [row.name, row.stale])).toEqual([['i-a', true]]);
+    // Declared on two instances; one stale, as the rows show.
+    expect(servers.a.summary(BREAKER)!.instances).toMatchObject({ total: 2, stale: 1 });
+    // Merged with another server's part, this server's part is the instances it holds rows of.
+    report(servers.b, 'i-b', { success: 1 });
+    publish('b');
+    expect(servers.a.instancesOf(BREAKER).map((row) => [row.name, row.stale])).toEqual([
+      ['i-a', true],
+      ['i-b', false],
+    ]);
+    expect(servers.a.summary(BREAKER)!.instances).toMatchObject({ total: 2, stale: 1 });
+  });
 });
