@@ -126,7 +126,7 @@ describe('Hystrix event stream source', () => {
     hostA.refuse(true);
     hostA.dropConnections();
     const source = async () => (await admin.getJson<{ sources: Array<{ name: string; lastError: string | null }> }>('/api/v1/sources')).sources.find((item) => item.name === 'legacy fleet');
-    const failing = await eventually(source, (view) => view?.lastError?.includes('503') === true, 20_000);
+    const failing = await eventually(source, (view) => view?.lastError?.includes('HTTP 503') === true, 20_000);
     expect(failing!.lastError).toContain(hostA.url);
     expect(failing!.lastError).toContain('MaxConcurrentConnections');
     const detail = await eventually(

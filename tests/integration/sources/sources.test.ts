@@ -460,7 +460,7 @@ describe('sources', () => {
     await until(
       'the credentials error',
       async () => (await sources()).find((source) => source.id === wrong.id)?.lastError ?? null,
-      (error) => error !== null && error.includes('401'),
+      (error) => error !== null && error.includes('HTTP 401'),
     );
   });
   it('shows the breakers of a newly added source within one poll interval', async () => {
