@@ -65,7 +65,7 @@ export function reportApplier(live: LiveEntries) {
       instance.lastReportSequence = report.numbers.sequence;
       instance.lastSeenAt = at;
       instance.droppedTransitions = report.numbers.droppedTransitions;
-      pending.markSeen(instance.id, at, report.numbers.droppedTransitions);
+      pending.markSeen(instance);
       const cameBack = instance.stale;
       setStale(instance, false);
 

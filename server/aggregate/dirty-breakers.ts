@@ -2,9 +2,11 @@ import type { BreakerState } from './live-entries';
 
 /** The breakers changed since the dashboards were last sent them (coalesced into the next delta), and among them those whose state changed (sent at once). */
 export class DirtyBreakers {
-  private dirty = new Set<string>();
+  // Kept across generations: a set per delta grew under every report and was promoted (docs/performance.md). A breaker marked again after its state change was taken is in it twice.
+  private readonly marked: BreakerState[] = [];
+  private markedCount = 0;
+  private notInMemory = new Set<string>();
   private stateChanged = new Set<string>();
-  // Counts the dirty sets handed over: a breaker whose dirtyIn equals it is in the current one.
   private generation = 0;
 
   constructor(private readonly breakers: ReadonlyMap<string, BreakerState>) {}
@@ -14,22 +16,23 @@ export class DirtyBreakers {
     if (stateChange) this.stateChanged.add(breaker.id);
     if (breaker.dirtyIn === this.generation) return;
     breaker.dirtyIn = this.generation;
-    this.dirty.add(breaker.id);
+    this.marked[this.markedCount++] = breaker;
   }
 
   /** A breaker's override changed; it may not be in memory (a breaker known only to the database). */
   markOverride(breakerId: string): void {
     const breaker = this.breakers.get(breakerId);
-    if (breaker) breaker.dirtyIn = this.generation;
-    this.dirty.add(breakerId);
+    if (breaker) return this.mark(breaker, true);
+    this.notInMemory.add(breakerId);
     this.stateChanged.add(breakerId);
   }
 
   takeDirty(): Set<string> {
-    const taken = this.dirty;
-    this.dirty = new Set();
+    const taken = this.notInMemory;
+    for (let i = 0; i < this.markedCount; i++) if (this.marked[i]!.dirtyIn === this.generation) taken.add(this.marked[i]!.id);
+    this.markedCount = 0;
     this.generation += 1;
-    this.stateChanged = new Set();
+    [this.notInMemory, this.stateChanged] = [new Set(), new Set()];
     return taken;
   }
 
@@ -38,7 +41,7 @@ export class DirtyBreakers {
     const taken = this.stateChanged;
     this.stateChanged = new Set();
     for (const id of taken) {
-      this.dirty.delete(id);
+      this.notInMemory.delete(id);
       const breaker = this.breakers.get(id);
       if (breaker) breaker.dirtyIn = -1;
     }

@@ -81,7 +81,8 @@ export class PendingWrites {
   private readonly breakerIds: string[] = [];
   private readonly pairBreakerIds: string[] = [];
   private readonly pairInstanceIds: string[] = [];
-  private seen = new Map<string, { lastSeenAt: Date; droppedTransitions: number }>();
+  // Each instance's own fields, read when taken: an object and a Date per report lived until the flush and were promoted.
+  private seen = new Map<string, { readonly lastSeenAt: number | null; readonly droppedTransitions: number }>();
   private states = new Map<string, PendingState>();
 
   constructor(readonly bucketMs: number) {}
@@ -102,8 +103,8 @@ export class PendingWrites {
     return at - (at % this.bucketMs);
   }
 
-  markSeen(instanceId: string, at: number, droppedTransitions: number): void {
-    this.seen.set(instanceId, { lastSeenAt: new Date(at), droppedTransitions });
+  markSeen(instance: { readonly id: string; readonly lastSeenAt: number | null; readonly droppedTransitions: number }): void {
+    this.seen.set(instance.id, instance);
   }
 
   markState(pair: PendingState): void {
@@ -115,11 +116,10 @@ export class PendingWrites {
     const batch: PendingBatch = {
       breakerBuckets: new BatchRows(this.breakerBuckets.take(holdBucketsFrom), this.breakerIds, null),
       instanceBuckets: new BatchRows(this.instanceBuckets.take(holdBucketsFrom), this.pairBreakerIds, this.pairInstanceIds),
-      seen: [...this.seen].map(([id, value]) => ({ id, ...value })),
+      seen: [...this.seen].flatMap(([id, { lastSeenAt, droppedTransitions }]) => (lastSeenAt === null ? [] : [{ id, lastSeenAt: new Date(lastSeenAt), droppedTransitions }])),
       states: [...this.states.values()],
     };
-    this.seen = new Map();
-    this.states = new Map();
+    [this.seen, this.states] = [new Map(), new Map()];
     return batch;
   }
 
@@ -134,7 +134,7 @@ export class PendingWrites {
   giveBack(batch: PendingBatch): void {
     this.breakerBuckets.giveBack(batch.breakerBuckets.buckets);
     this.instanceBuckets.giveBack(batch.instanceBuckets.buckets);
-    for (const item of batch.seen) if (!this.seen.has(item.id)) this.seen.set(item.id, item);
+    for (const { id, lastSeenAt, droppedTransitions } of batch.seen) if (!this.seen.has(id)) this.seen.set(id, { lastSeenAt: lastSeenAt.getTime(), droppedTransitions });
     for (const item of batch.states) this.markState(item);
   }
 

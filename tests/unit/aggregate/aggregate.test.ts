@@ -113,6 +113,17 @@ describe('aggregate', () => {
     expect([...aggregate.dirty.takeDirty()]).toEqual([]);
   });
 
+  it('owes the dashboards an override of a breaker no instance reports yet, once, in whichever delta comes first', () => {
+    const { aggregate } = setUp();
+    aggregate.setOverride('b-not-in-memory', null);
+    expect([...aggregate.dirty.takeStateChanges()]).toEqual(['b-not-in-memory']);
+    expect([...aggregate.dirty.takeDirty()]).toEqual([]);
+    aggregate.setOverride('b-not-in-memory', null);
+    expect([...aggregate.dirty.takeDirty()]).toEqual(['b-not-in-memory']);
+    expect([...aggregate.dirty.takeStateChanges()]).toEqual([]);
+    expect([...aggregate.dirty.takeDirty()]).toEqual([]);
+  });
+
   it('keeps one config object for instances that declare equal ones, and its own for one that differs', () => {
     const { aggregate, identity } = setUp();
     const [a, b, c] = ['a', 'b', 'c'].map((name) => instanceRun('checkout', name));

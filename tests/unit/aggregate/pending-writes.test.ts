@@ -190,12 +190,14 @@ describe('PendingWrites', () => {
   it('merges a batch given back with what arrived since, counting nothing twice', () => {
     const { pending, b1, a1, b1b } = setUp();
     addCounts(pending, b1, a1, 1_000, delta([1]));
-    pending.markSeen('i-a', 1_000, 0);
+    const instance = { id: 'i-a', lastSeenAt: 1_000, droppedTransitions: 0 };
+    pending.markSeen(instance);
     pending.markState({ instanceId: 'i-a', breakerId: 'b1' });
     const failed = pending.take();
     addCounts(pending, b1, b1b, 2_000, delta([2]));
     addCounts(pending, b1, a1, 11_000, delta([4]));
-    pending.markSeen('i-a', 11_000, 1);
+    Object.assign(instance, { lastSeenAt: 11_000, droppedTransitions: 1 });
+    pending.markSeen(instance);
     pending.giveBack(failed);
     const batch = pending.take();
     expect(rowsOf(batch.breakerBuckets, false).map((row) => [row.bucketStart, row.counts[0]])).toEqual([
