@@ -2,37 +2,37 @@ import type { BreakerState } from './live-entries';
 
 /** The breakers changed since the dashboards were last sent them (coalesced into the next delta), and among them those whose state changed (sent at once). */
 export class DirtyBreakers {
-  // Kept across generations: a set per delta grew under every report and was promoted (docs/performance.md). A breaker marked again after its state change was taken is in it twice.
+  // Kept from one delta to the next: a set per delta grew under every report and was promoted (docs/performance.md). A breaker marked again after its state change was taken is in it twice.
   private readonly marked: BreakerState[] = [];
   private markedCount = 0;
-  private notInMemory = new Set<string>();
   private stateChanged = new Set<string>();
-  private generation = 0;
 
   constructor(private readonly breakers: ReadonlyMap<string, BreakerState>) {}
 
   /** A breaker's counters moved (`stateChange` false) or its state, instance counts or override may have. */
   mark(breaker: BreakerState, stateChange: boolean): void {
     if (stateChange) this.stateChanged.add(breaker.id);
-    if (breaker.dirtyIn === this.generation) return;
-    breaker.dirtyIn = this.generation;
+    if (breaker.dirty) return;
+    breaker.dirty = true;
     this.marked[this.markedCount++] = breaker;
   }
 
-  /** A breaker's override changed; it may not be in memory (a breaker known only to the database). */
+  /** A breaker's override changed; it may not be in memory (a breaker known only to the database, or held by other servers). */
   markOverride(breakerId: string): void {
     const breaker = this.breakers.get(breakerId);
-    if (breaker) return this.mark(breaker, true);
-    this.notInMemory.add(breakerId);
-    this.stateChanged.add(breakerId);
+    if (breaker) this.mark(breaker, true);
+    else this.stateChanged.add(breakerId);
   }
 
-  takeDirty(): Set<string> {
-    const taken = this.notInMemory;
-    for (let i = 0; i < this.markedCount; i++) if (this.marked[i]!.dirtyIn === this.generation) taken.add(this.marked[i]!.id);
+  /** Each breaker marked since last taken, once, but those whose state change was taken since; an array, as a set of them all was large enough to be allocated old. */
+  takeDirty(): string[] {
+    const taken: string[] = [];
+    for (let i = 0; i < this.markedCount; i++) {
+      const breaker = this.marked[i]!;
+      if (breaker.dirty) taken.push(breaker.id);
+      breaker.dirty = false;
+    }
     this.markedCount = 0;
-    this.generation += 1;
-    [this.notInMemory, this.stateChanged] = [new Set(), new Set()];
     return taken;
   }
 
@@ -41,9 +41,8 @@ export class DirtyBreakers {
     const taken = this.stateChanged;
     this.stateChanged = new Set();
     for (const id of taken) {
-      this.notInMemory.delete(id);
       const breaker = this.breakers.get(id);
-      if (breaker) breaker.dirtyIn = -1;
+      if (breaker) breaker.dirty = false;
     }
     return taken;
   }

@@ -76,8 +76,8 @@ export class BreakerState {
   lastReportAt: number | null = null;
   /** This breaker's row in the pending service-wide buckets. */
   readonly slot: number;
-  /** Equal to the dirty generation while the breaker is in the dirty set (dirty-breakers.ts). */
-  dirtyIn = -1;
+  /** Marked changed since the dashboards' last delta (dirty-breakers.ts). */
+  dirty = false;
   /** Its live instances' states and would-be states, and its stale pairs, kept in step with every change (live-states.ts): nothing scans the instances. */
   readonly live = new StateCounts();
   readonly liveWouldBe = new StateCounts();

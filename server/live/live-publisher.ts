@@ -35,13 +35,13 @@ export function createLivePublisher({
   now: () => number;
   remote?: { takeStateChanges(): Set<string>; takeChanged(): Set<string> };
   /** `state`: the breakers' state or instance counts moved; `counts`: only their counters. */
-  onOwnChanges?: (breakerIds: ReadonlySet<string>, moved: 'state' | 'counts') => void;
+  onOwnChanges?: (breakerIds: Iterable<string>, moved: 'state' | 'counts') => void;
 }) {
   // Breakers sent whole at least once. A subscriber that joined since holds a newer snapshot, never an older one, so a rates change is safe for it too.
   const sentWhole = new Set<string>();
 
-  function publish(stateChanged: ReadonlySet<string>, countersOnly: ReadonlySet<string>): void {
-    if (stateChanged.size + countersOnly.size === 0) return;
+  function publish(stateChanged: ReadonlySet<string>, countersOnly: readonly string[] | ReadonlySet<string>): void {
+    if (stateChanged.size === 0 && ('size' in countersOnly ? countersOnly.size : countersOnly.length) === 0) return;
     const serverTime = now();
     const all: TBreakersChanged = { serverTime, breakers: [], rates: emptyRatesChanges() };
     const byService = new Map<string, TBreakersChanged>();
@@ -109,19 +109,19 @@ export function createLivePublisher({
       const dirty = aggregate.dirty.takeDirty();
       onOwnChanges?.(stateChanged, 'state');
       onOwnChanges?.(dirty, 'counts');
-      if (remote) {
-        for (const id of remote.takeStateChanges()) stateChanged.add(id);
-        for (const id of remote.takeChanged()) if (!stateChanged.has(id)) dirty.add(id);
-        for (const id of stateChanged) dirty.delete(id);
-      }
-      publish(stateChanged, dirty);
+      if (!remote) return publish(stateChanged, dirty);
+      for (const id of remote.takeStateChanges()) stateChanged.add(id);
+      const countersOnly = new Set(dirty);
+      for (const id of remote.takeChanged()) countersOnly.add(id);
+      for (const id of stateChanged) countersOnly.delete(id);
+      publish(stateChanged, countersOnly);
     },
     /** Sends the breakers whose state, instances or override changed since the last call. */
     flushStateChanges(): void {
       const stateChanged = aggregate.dirty.takeStateChanges();
       onOwnChanges?.(stateChanged, 'state');
       if (remote) for (const id of remote.takeStateChanges()) stateChanged.add(id);
-      publish(stateChanged, new Set());
+      publish(stateChanged, []);
     },
   };
 }
