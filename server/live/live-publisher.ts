@@ -40,8 +40,8 @@ export function createLivePublisher({
   // Breakers sent whole at least once. A subscriber that joined since holds a newer snapshot, never an older one, so a rates change is safe for it too.
   const sentWhole = new Set<string>();
 
-  function publish(stateChanged: ReadonlySet<string>, countersOnly: readonly string[] | ReadonlySet<string>): void {
-    if (stateChanged.size === 0 && ('size' in countersOnly ? countersOnly.size : countersOnly.length) === 0) return;
+  function publish(stateChanged: ReadonlySet<string>, countersOnly: readonly string[]): void {
+    if (stateChanged.size + countersOnly.length === 0) return;
     const serverTime = now();
     const all: TBreakersChanged = { serverTime, breakers: [], rates: emptyRatesChanges() };
     const byService = new Map<string, TBreakersChanged>();
@@ -111,9 +111,7 @@ export function createLivePublisher({
       onOwnChanges?.(dirty, 'counts');
       if (!remote) return publish(stateChanged, dirty);
       for (const id of remote.takeStateChanges()) stateChanged.add(id);
-      const countersOnly = new Set(dirty);
-      for (const id of remote.takeChanged()) countersOnly.add(id);
-      for (const id of stateChanged) countersOnly.delete(id);
+      const countersOnly = [...new Set([...dirty, ...remote.takeChanged()])].filter((id) => !stateChanged.has(id));
       publish(stateChanged, countersOnly);
     },
     /** Sends the breakers whose state, instances or override changed since the last call. */
