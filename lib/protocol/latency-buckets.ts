@@ -41,10 +41,13 @@ export function latencyBucketIndex(latencyMs: number): number {
  * reports its upper bound (1 ms) and the overflow bucket its lower bound.
  */
 export function latencyBucketMidpoint(index: number): number {
-  if (index <= 0) return 1;
-  if (index > LAST_BOUND_INDEX) return LATENCY_BUCKET_BOUNDS_MS[LAST_BOUND_INDEX] as number;
-  return 2 ** ((index - 0.5) / BUCKETS_PER_DOUBLING);
+  return MIDPOINTS_MS[Math.max(0, Math.min(index, LATENCY_BUCKET_COUNT - 1))] as number;
 }
+
+// Worked out once: dashboards read three quantiles of every breaker several times a second.
+const MIDPOINTS_MS: readonly number[] = Array.from({ length: LATENCY_BUCKET_COUNT }, (_, index) =>
+  index === 0 ? 1 : index > LAST_BOUND_INDEX ? (LATENCY_BUCKET_BOUNDS_MS[LAST_BOUND_INDEX] as number) : 2 ** ((index - 0.5) / BUCKETS_PER_DOUBLING),
+);
 
 /**
  * The q-quantile (0..1) of a histogram, estimated by the geometric middle of

@@ -36,10 +36,11 @@ export type Ingest = ReturnType<typeof createIngest>;
 
 /** Each message a reporter sends, by socket or HTTP batch: authorised against the key's service, then into the catalog and the aggregate. */
 export function createIngest({ aggregate, catalog, transitions, now, onTransition, onCommandAck, counters, onRunRegistered, loadInstance, onHeldOverrides, countingServer }: IngestDependencies) {
-  // (serviceId, instance name) → instance id, for messages that name their instance.
-  const instanceIds = new Map<string, string>();
+  // Instance ids by service, then name: every report looks its instance up, and one key built of both was a new string each time.
+  const instanceIds = new Map<string, Map<string, string>>();
+  const remember = (serviceId: string, name: string, id: string) => instanceIds.set(serviceId, (instanceIds.get(serviceId) ?? new Map<string, string>()).set(name, id));
   const instanceKey = (serviceId: string, name: string) => `${serviceId}|${name}`;
-  const instanceIdOf = (reporter: ReporterIdentity, name: string) => instanceIds.get(instanceKey(reporter.serviceId, name));
+  const instanceIdOf = (reporter: ReporterIdentity, name: string) => instanceIds.get(reporter.serviceId)?.get(name);
 
   function authorise(reporter: ReporterIdentity, service: string): void {
     if (service !== reporter.serviceName) throw new AgentError('forbidden', `This API key reports for service "${reporter.serviceName}", not "${service}"`, ['service']);
@@ -70,8 +71,8 @@ export function createIngest({ aggregate, catalog, transitions, now, onTransitio
     async findRegistered(reporter: ReporterIdentity, names: Iterable<string>): Promise<void> {
       if (!loadInstance) return;
       for (const name of new Set(names)) {
+        if (instanceIdOf(reporter, name)) continue;
         const key = instanceKey(reporter.serviceId, name);
-        if (instanceIds.has(key)) continue;
         let load = loading.get(key);
         if (!load) {
           load = loadInstance(reporter.serviceId, name).finally(() => loading.delete(key));
@@ -85,13 +86,13 @@ export function createIngest({ aggregate, catalog, transitions, now, onTransitio
 
     /** Whether an instance of this name registered for another service than the key's. */
     registeredElsewhere(reporter: ReporterIdentity, name: string): boolean {
-      for (const key of instanceIds.keys()) if (key.slice(key.indexOf('|') + 1) === name && !key.startsWith(`${reporter.serviceId}|`)) return true;
+      for (const [serviceId, names] of instanceIds) if (serviceId !== reporter.serviceId && names.has(name)) return true;
       return false;
     },
 
     /** Remembers an instance known from the catalog at start, so HTTP reporters need not register again. */
     knowInstance(serviceId: string, name: string, instanceId: string): void {
-      instanceIds.set(instanceKey(serviceId, name), instanceId);
+      remember(serviceId, name, instanceId);
     },
 
     /** Checks a whole HTTP batch before any of it is applied, so a batch that would fail half-way changes nothing; returns its instances' runs by name. */
@@ -125,7 +126,7 @@ export function createIngest({ aggregate, catalog, transitions, now, onTransitio
       const stored = await onRunRegistered?.({ instanceId, runId: message.runId, breakerIds: [...ids.values()] });
       // Another server took the run over while this registration waited: its handover found no socket here to let go.
       if (transport === 'socket' && countingServer?.countsElsewhere(instanceId)) throw new AgentError('unavailable', 'Another server took this run over meanwhile; register again');
-      instanceIds.set(instanceKey(reporter.serviceId, message.instanceId), instanceId);
+      remember(reporter.serviceId, message.instanceId, instanceId);
       aggregate.register(
         {
           id: instanceId,

@@ -43,18 +43,24 @@ export function createLivePublisher({
   function publish(stateChanged: ReadonlySet<string>, countersOnly: readonly string[]): void {
     if (stateChanged.size + countersOnly.length === 0) return;
     const serverTime = now();
-    const all: TBreakersChanged = { serverTime, breakers: [], rates: emptyRatesChanges() };
-    const byService = new Map<string, TBreakersChanged>();
-    // Socket.IO encodes a broadcast before it looks for receivers: an empty room would cost a full JSON encoding for nobody.
     const watched = (room: string) => (namespace.adapter.rooms.get(room)?.size ?? 0) > 0;
+    const allRoom = roomOf({ kind: 'all' });
+    const everything = watched(allRoom);
+    // Socket.IO encodes a broadcast before it looks for receivers: a message is built only for a room someone watches.
+    const emptyChange = (): TBreakersChanged => ({ serverTime, breakers: [], rates: emptyRatesChanges() });
+    const all = everything ? emptyChange() : null;
+    const byService = new Map<string, TBreakersChanged | null>();
+    const into = (changed: TBreakersChanged | null, breakerId: string, change: { summary: TBreakerSummary } | { rates: TRecentRates; lastReportAt: number | null }) => {
+      if (!changed) return;
+      if ('rates' in change) addRatesChange(changed.rates, breakerId, change.rates, change.lastReportAt);
+      else changed.breakers.push(change.summary);
+    };
 
     const add = (service: string, breakerId: string, change: { summary: TBreakerSummary } | { rates: TRecentRates; lastReportAt: number | null }) => {
       let forService = byService.get(service);
-      if (!forService) byService.set(service, (forService = { serverTime, breakers: [], rates: emptyRatesChanges() }));
-      for (const changed of [all, forService]) {
-        if ('rates' in change) addRatesChange(changed.rates, breakerId, change.rates, change.lastReportAt);
-        else changed.breakers.push(change.summary);
-      }
+      if (forService === undefined) byService.set(service, (forService = watched(roomOf({ kind: 'service', service })) ? emptyChange() : null));
+      into(all, breakerId, change);
+      into(forService, breakerId, change);
       const breakerRoom = roomOf({ kind: 'breaker', breakerId });
       // Most breakers have no detail page open: skip the per-breaker work for empty rooms.
       if (!watched(breakerRoom)) return;
@@ -70,8 +76,6 @@ export function createLivePublisher({
       add(summary.service, breakerId, { summary });
     };
 
-    const allRoom = roomOf({ kind: 'all' });
-    const everything = watched(allRoom);
     // A server whose dashboards watch nothing of a breaker (another server's dashboards may) skips working out its change.
     const wanted = (breakerId: string) => {
       if (everything || watched(roomOf({ kind: 'breaker', breakerId }))) return true;
@@ -88,11 +92,8 @@ export function createLivePublisher({
       const change = aggregate.ratesChange(breakerId);
       if (change) add(change.service, breakerId, change);
     }
-    if (everything) namespace.local.to(allRoom).emit('breakers:changed', all);
-    for (const [service, change] of byService) {
-      const serviceRoom = roomOf({ kind: 'service', service });
-      if (watched(serviceRoom)) namespace.local.to(serviceRoom).emit('breakers:changed', change);
-    }
+    if (all) namespace.local.to(allRoom).emit('breakers:changed', all);
+    for (const [service, change] of byService) if (change) namespace.local.to(roomOf({ kind: 'service', service })).emit('breakers:changed', change);
   }
 
   return {
