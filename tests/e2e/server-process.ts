@@ -53,7 +53,13 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
     stop: async () => {
       const running = child;
       if (!running || running.exitCode !== null) return running?.exitCode ?? null;
-      const exited = new Promise<number | null>((resolve) => running.once('exit', (code) => resolve(code)));
+      const exited = new Promise<number | null>((resolve) =>
+        running.once('exit', (code) => {
+          // A test sees only the exit code: the server's own words say why it was not 0.
+          if (code !== 0) process.stderr.write(`the server exited with code ${code}; the end of its output:\n${log.slice(-4_000)}\n`);
+          resolve(code);
+        }),
+      );
       running.kill('SIGTERM');
       return exited;
     },
