@@ -6,15 +6,19 @@ import { z } from 'zod';
  * (`z.array(z.number().int())`) cost about 80 ns each, 30 times a loop's; a
  * loop calling a predicate per element cost four times one with the check
  * written in it (docs/performance.md, "Where a report's time goes"). Errors
- * still name the failing index, and end the check of the report: its
- * cross-field checks read only arrays that passed.
+ * still name the failing index.
  */
+/** Adds the issue and ends the check: the report's cross-field checks then read only arrays that passed. */
+function refuse(context: z.RefinementCtx, message: string, path?: number[]): void {
+  context.addIssue({ code: 'custom', continue: false, message, ...(path ? { path } : {}) });
+}
+
 function numberColumn(max: number, firstInvalid: (values: readonly unknown[]) => number, expected: string) {
   return z.custom<number[]>().superRefine((values: unknown, context) => {
-    if (!Array.isArray(values)) return context.addIssue({ code: 'custom', continue: false, message: 'expected an array' });
-    if (values.length > max) return context.addIssue({ code: 'custom', continue: false, message: `expected at most ${max} entries` });
+    if (!Array.isArray(values)) return refuse(context, 'expected an array');
+    if (values.length > max) return refuse(context, `expected at most ${max} entries`);
     const invalid = firstInvalid(values);
-    if (invalid >= 0) context.addIssue({ code: 'custom', continue: false, path: [invalid], message: `expected ${expected}` });
+    if (invalid >= 0) refuse(context, `expected ${expected}`, [invalid]);
   });
 }
 
@@ -57,14 +61,14 @@ export const codeColumn = (max: number, top: number) => numberColumn(max, (value
 /** Arrays of counts (histograms), at most `max` arrays of at most `width` counts. */
 export function countRows(max: number, width: number) {
   return z.custom<number[][]>().superRefine((rows: unknown, context) => {
-    if (!Array.isArray(rows)) return context.addIssue({ code: 'custom', continue: false, message: 'expected an array' });
-    if (rows.length > max) return context.addIssue({ code: 'custom', continue: false, message: `expected at most ${max} entries` });
+    if (!Array.isArray(rows)) return refuse(context, 'expected an array');
+    if (rows.length > max) return refuse(context, `expected at most ${max} entries`);
     for (let r = 0; r < rows.length; r++) {
       const row: unknown = rows[r];
-      if (!Array.isArray(row)) return context.addIssue({ code: 'custom', continue: false, path: [r], message: 'expected an array' });
-      if (row.length > width) return context.addIssue({ code: 'custom', continue: false, path: [r], message: `expected at most ${width} entries` });
+      if (!Array.isArray(row)) return refuse(context, 'expected an array', [r]);
+      if (row.length > width) return refuse(context, `expected at most ${width} entries`, [r]);
       const invalid = firstNotCount(row);
-      if (invalid >= 0) return context.addIssue({ code: 'custom', continue: false, path: [r, invalid], message: 'expected a whole number ≥ 0' });
+      if (invalid >= 0) return refuse(context, 'expected a whole number ≥ 0', [r, invalid]);
     }
   });
 }
