@@ -180,10 +180,14 @@ export async function startPanelServer({ config, logger, createWebApp, now = Dat
       // Before the reporters leave for another server, which counts their runs on from what is stored; a database that does not answer holds them back only so long.
       const drained = pipeline.drainCounters().catch((error: unknown) => logger.warn({ err: error }, 'writing counters before closing the sockets failed'));
       await Promise.race([drained, new Promise((resolve) => setTimeout(resolve, config.shutdownTimeoutMs / 4).unref())]);
-      await io.close();
-      httpServer.closeIdleConnections();
+      // A closing server still answers requests on open keep-alive connections (browsers prefetch pages on them), and
+      // a connection that goes idle after close() is kept until its keep-alive timeout: close idle ones as they appear.
+      const closeIdle = setInterval(() => httpServer.closeIdleConnections(), 100);
       const forceAfter = setTimeout(() => httpServer.closeAllConnections(), config.shutdownTimeoutMs / 2);
+      // Closes the sockets, then waits as `closed` does for the HTTP server's last connection.
+      await io.close();
       await closed;
+      clearInterval(closeIdle);
       clearTimeout(forceAfter);
       await web.close?.();
       await pipeline.stop();

@@ -27,8 +27,10 @@ export const test = base.extend<{ panelEnv: Record<string, string>; panel: Serve
       const database = await createEmptyDatabase(adminUrl);
       const panel = await startServerProcess({ DATABASE_URL: database.url, ...panelEnv });
       await use(panel);
-      await panel.stop();
+      const code = await panel.stop();
       await database.drop();
+      // A server that cannot stop cleanly in its shutdown time exits with 1: a defect the test owns (the output is printed).
+      if (code !== 0) throw new Error(`the server exited with code ${code} when stopped`);
     },
     { timeout: 120_000 },
   ],
