@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { TBreakerList } from '../../lib/api/breaker-list';
+import type { TTimeline } from '../../lib/history/timeline';
 import { startSdkService, type SdkServiceProcess } from '../fixtures/sdk-service-process';
 import { createReporterKey, expect, inviteUser, test } from './fixtures';
 
@@ -26,6 +27,15 @@ test('a fresh breaker: history fits its first seconds, durations read as people 
     await expect(page.getByText(String(DAY_MS))).toHaveCount(0);
     await expect(page.getByRole('region', { name: 'Recent rates' })).toContainText(/calls\/s · failures .* · p99 /);
 
+    // A breaker's first state is stored with the next write of breaker states (FLUSH_INTERVAL_MS); until then its lane
+    // is empty, and the page does not refresh itself.
+    const storedSegments = async () => {
+      const now = Date.now();
+      const shown = await page.request.get(`${panel.url}/api/v1/history/timeline?breaker=${breakerId}&from=${now - 60_000}&to=${now}`);
+      return ((await shown.json()) as TTimeline).lanes[0]?.segments.length ?? 0;
+    };
+    await expect.poll(storedSegments).toBeGreaterThan(0);
+
     // History without a range opens on one that fits seconds of data, not 24 h with the data as a sliver at the right edge.
     await page.goto(`${panel.url}/history`);
     const exportLink = page.getByRole('link', { name: 'Transitions CSV' });
@@ -39,6 +49,7 @@ test('a fresh breaker: history fits its first seconds, durations read as people 
     const lane = page.getByRole('img', { name: /^checkout\/payments-api: / });
     await expect(lane).toBeVisible();
     // The lane's first segment starts where the data starts: well inside the lane (at 24 h it would sit in the last 0.01 %).
+    await expect(lane.locator('rect').first()).toBeVisible();
     const firstX = Number(await lane.locator('rect').first().getAttribute('x'));
     expect(firstX).toBeLessThan(900);
     await expect(page.getByRole('group', { name: 'Time range' }).getByRole('button', { pressed: true })).toHaveCount(0);
