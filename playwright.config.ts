@@ -19,6 +19,9 @@ export default defineConfig({
     browserName: 'chromium',
     headless: true,
     trace: 'retain-on-failure',
+    // Without these an action waits for its element until the test's own time runs out, and the report names no step.
+    actionTimeout: 15_000,
+    navigationTimeout: 30_000,
     launchOptions: {
       executablePath,
       // The machine has no network beyond loopback: keep Chromium from calling home.
