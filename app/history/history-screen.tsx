@@ -12,11 +12,13 @@ import { StateLegend } from '../../components/history/state-legend';
 import { Swimlanes } from '../../components/history/swimlanes';
 import styles from '../../components/history/history.module.css';
 import { callApi } from '../_access/api-client';
-import { apiFilters, breakerLink, defaultRange, hasRange, PRESETS, queryFor, viewFromParams, type DefaultRange, type HistoryView, type Preset } from './history-url';
+import { apiFilters, breakerLink, defaultRange, followEveryMs, hasRange, PRESETS, queryFor, viewFromParams, type HistoryView, type Preset } from './history-url';
 
 const PRESET_LIST = Object.entries(PRESETS).map(([key, preset]) => ({ key, label: preset.label }));
-// Presets follow "now"; re-reading the clock only when the URL changes keeps a view stable while it is read.
+// A view that ends now reads the clock when the URL changes and when it follows now; a custom or zoomed range stays put while it is read.
 const readNow = () => Date.now();
+// The extent's first data, and how far the server's clock is ahead of the browser's; null when the extent could not be read.
+type FittedExtent = { earliest: number | null; skewMs: number } | null;
 // The filters that decide where the data starts: the extent is asked for them.
 const scopeOf = (params: URLSearchParams) => {
   const scope = new URLSearchParams();
@@ -35,15 +37,21 @@ export function HistoryScreen() {
   // The fitted range stays in state, not the URL: rewriting the URL from an effect would cancel a navigation the user has started.
   const rangeChosen = hasRange(new URLSearchParams(query));
   const scope = scopeOf(new URLSearchParams(query));
-  const [fitted, setFitted] = useState<{ scope: string; range: DefaultRange } | null>(null);
-  const fittedRange = !rangeChosen && fitted?.scope === scope ? fitted.range : null;
-  const ready = rangeChosen || fittedRange !== null;
+  const [fitted, setFitted] = useState<{ scope: string; extent: FittedExtent } | null>(null);
+  const fittedExtent = !rangeChosen && fitted?.scope === scope ? fitted : null;
+  const ready = rangeChosen || fittedExtent !== null;
+  // Moved on while the view follows now: every move asks for the data again.
+  const [followedAt, setFollowedAt] = useState(0);
   const view = useMemo(() => {
-    const now = readNow();
+    const now = Math.max(readNow(), followedAt);
     const fromUrl = viewFromParams(new URLSearchParams(query), now);
-    if (!fittedRange) return fromUrl;
-    return fittedRange.preset ? { ...fromUrl, preset: fittedRange.preset, from: now - PRESETS[fittedRange.preset].ms, to: now } : { ...fromUrl, ...fittedRange };
-  }, [query, fittedRange]);
+    if (!fittedExtent) return fromUrl;
+    // Refitted at every move: young data widens its range, and moves on to a preset once it is older than the smallest.
+    const range = fittedExtent.extent ? defaultRange(fittedExtent.extent.earliest, now + fittedExtent.extent.skewMs) : { preset: '24h' as const };
+    // A fitted range is in the server's time, as the data it fits.
+    return range.preset ? { ...fromUrl, preset: range.preset, from: now - PRESETS[range.preset].ms, to: now } : { ...fromUrl, ...range };
+  }, [query, fittedExtent, followedAt]);
+  const followMs = ready && (view.preset !== null || !rangeChosen) ? followEveryMs(view.to - view.from) : null;
   const [timeline, setTimeline] = useState<TTimeline | null>(null);
   const [incidents, setIncidents] = useState<TIncidentList | null>(null);
   const [instanceLanes, setInstanceLanes] = useState<Record<string, TBreakerLane['instances']>>({});
@@ -56,19 +64,31 @@ export function HistoryScreen() {
   const go = (next: Partial<HistoryView>) => router.replace(`${pathname}?${queryFor({ ...view, ...next })}`, { scroll: false });
 
   useEffect(() => {
+    if (followMs === null) return;
+    // A hidden tab asks for nothing; shown again, it catches up at once.
+    const follow = () => !document.hidden && setFollowedAt(readNow());
+    const timer = setInterval(follow, followMs);
+    document.addEventListener('visibilitychange', follow);
+    return () => {
+      clearInterval(timer);
+      document.removeEventListener('visibilitychange', follow);
+    };
+  }, [followMs]);
+
+  useEffect(() => {
     callApi<TBreakerList>('/api/v1/breakers?sort=name').then(
       (list) => setBreakers(list.breakers),
       () => undefined,
     );
-  }, []);
+  }, [followedAt]);
 
   useEffect(() => {
     if (rangeChosen) return;
     let cancelled = false;
-    const fit = (range: DefaultRange) => !cancelled && setFitted({ scope, range });
+    const fit = (extent: FittedExtent) => !cancelled && setFitted({ scope, extent });
     callApi<THistoryExtent>(`/api/v1/history/extent?${scope}`).then(
-      (extent) => fit(defaultRange(extent.earliest, extent.serverTime)),
-      () => fit({ preset: '24h' }),
+      (extent) => fit({ earliest: extent.earliest, skewMs: extent.serverTime - readNow() }),
+      () => fit(null),
     );
     return () => {
       cancelled = true;
@@ -135,6 +155,7 @@ export function HistoryScreen() {
         onPan={(direction) => go({ preset: null, from: view.from + (direction * span) / 2, to: view.to + (direction * span) / 2 })}
         onZoomOut={() => go({ preset: null, from: view.from - span / 2, to: view.to + span / 2 })}
       />
+      {followMs !== null ? <p className={styles.muted}>Follows now: updated every {Math.round(followMs / 1000)} s. A custom or zoomed range stays put.</p> : null}
       <div className={styles.toolbar}>
         <label>
           Service{' '}

@@ -83,6 +83,16 @@ export function queryFor(view: Pick<HistoryView, 'preset' | 'from' | 'to' | 'ser
   return params.toString();
 }
 
+// A view that ends now is asked for again about 360 times per span, between every 5 s and every minute.
+const FOLLOW_STEPS_PER_SPAN = 360;
+const FOLLOW_FASTEST_MS = 5_000;
+const FOLLOW_SLOWEST_MS = 60_000;
+
+/** How often a view that ends now (a preset, or the range fitted to the data) asks for its data again. */
+export function followEveryMs(spanMs: number): number {
+  return Math.min(FOLLOW_SLOWEST_MS, Math.max(FOLLOW_FASTEST_MS, Math.round(spanMs / FOLLOW_STEPS_PER_SPAN)));
+}
+
 /** The API filters of a view (what the timeline, incidents and exports are asked for). */
 export function apiFilters(view: HistoryView): string {
   const params = new URLSearchParams({ from: String(Math.round(view.from)), to: String(Math.round(view.to)) });

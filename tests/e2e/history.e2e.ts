@@ -35,6 +35,15 @@ test("a real service trips and recovers; the history shows the incident, the ope
     const shownMs = Number(await row.locator('[data-duration-ms]').getAttribute('data-duration-ms'));
     expect(Math.abs(shownMs - (recoveredAt - tripAt))).toBeLessThanOrEqual(1000);
 
+    // The hour ends now and follows it: a second trip shows without a reload.
+    await expect(page.getByText(/^Follows now: updated every 10 s\./)).toBeVisible();
+    const beforeSecondTrip = service.mark();
+    service.setMode('failing');
+    await service.waitForState('OPEN', 15_000, beforeSecondTrip);
+    service.setMode('healthy');
+    await service.waitForState('CLOSED', 15_000, beforeSecondTrip);
+    await expect(page.getByRole('img', { name: /^checkout\/payments-api: .* 2 trips/ })).toBeVisible({ timeout: 30_000 });
+
     // A manual trip and release from the breaker's page.
     await page.goto(`${panel.url}/breakers/${breakerId}`);
     const actions = page.getByRole('group', { name: 'Operator actions' });

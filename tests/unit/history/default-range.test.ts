@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultRange, hasRange, PRESETS } from '../../../app/history/history-url';
+import { defaultRange, followEveryMs, hasRange, PRESETS } from '../../../app/history/history-url';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -40,5 +40,15 @@ describe('the range the history opens on', () => {
     expect(hasRange(new URLSearchParams('service=checkout'))).toBe(false);
     expect(hasRange(new URLSearchParams('range=2y'))).toBe(false);
     expect(Object.keys(PRESETS)).toEqual(['5m', '15m', '1h', '6h', '24h', '7d', '30d']);
+  });
+});
+
+describe('how often a view that ends now asks again', () => {
+  it('moves about a 360th of its span, between every 5 s and every minute', () => {
+    expect(followEveryMs(PRESETS['5m'].ms)).toBe(5_000);
+    expect(followEveryMs(PRESETS['1h'].ms)).toBe(10_000);
+    expect(followEveryMs(PRESETS['6h'].ms)).toBe(60_000);
+    expect(followEveryMs(PRESETS['30d'].ms)).toBe(60_000);
+    expect(followEveryMs(10_000)).toBe(5_000);
   });
 });
