@@ -27,8 +27,8 @@ test('a fresh breaker: history fits its first seconds, durations read as people 
     await expect(page.getByText(String(DAY_MS))).toHaveCount(0);
     await expect(page.getByRole('region', { name: 'Recent rates' })).toContainText(/calls\/s · failures .* · p99 /);
 
-    // A breaker's first state is stored with the next write of breaker states (FLUSH_INTERVAL_MS); until then its lane
-    // is empty, and the page does not refresh itself.
+    // A breaker's first state is stored with the next write of breaker states (FLUSH_INTERVAL_MS): once it is, the
+    // page's first load already draws the lane's first segment, where the checks below look for it.
     const storedSegments = async () => {
       const now = Date.now();
       const shown = await page.request.get(`${panel.url}/api/v1/history/timeline?breaker=${breakerId}&from=${now - 60_000}&to=${now}`);
