@@ -38,19 +38,20 @@ export function HistoryScreen() {
   const rangeChosen = hasRange(new URLSearchParams(query));
   const scope = scopeOf(new URLSearchParams(query));
   const [fitted, setFitted] = useState<{ scope: string; extent: FittedExtent } | null>(null);
-  const fittedExtent = !rangeChosen && fitted?.scope === scope ? fitted : null;
-  const ready = rangeChosen || fittedExtent !== null;
+  // The fit asked for the filters shown now; null while it is asked, or when the URL names a range.
+  const fitting = !rangeChosen && fitted?.scope === scope ? fitted : null;
+  const ready = rangeChosen || fitting !== null;
   // Moved on while the view follows now: every move asks for the data again.
   const [followedAt, setFollowedAt] = useState(0);
   const view = useMemo(() => {
     const now = Math.max(readNow(), followedAt);
     const fromUrl = viewFromParams(new URLSearchParams(query), now);
-    if (!fittedExtent) return fromUrl;
+    if (!fitting) return fromUrl;
     // Refitted at every move: young data widens its range, and moves on to a preset once it is older than the smallest.
-    const range = fittedExtent.extent ? defaultRange(fittedExtent.extent.earliest, now + fittedExtent.extent.skewMs) : { preset: '24h' as const };
+    const range = fitting.extent ? defaultRange(fitting.extent.earliest, now + fitting.extent.skewMs) : { preset: '24h' as const };
     // A fitted range is in the server's time, as the data it fits.
     return range.preset ? { ...fromUrl, preset: range.preset, from: now - PRESETS[range.preset].ms, to: now } : { ...fromUrl, ...range };
-  }, [query, fittedExtent, followedAt]);
+  }, [query, fitting, followedAt]);
   const followMs = ready && (view.preset !== null || !rangeChosen) ? followEveryMs(view.to - view.from) : null;
   const [timeline, setTimeline] = useState<TTimeline | null>(null);
   const [incidents, setIncidents] = useState<TIncidentList | null>(null);
