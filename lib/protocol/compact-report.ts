@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ZBreakerState, type TBreakerState } from './breaker-state.js';
 import { MAX_BREAKERS_PER_REPORT, type TBreakerReport, type TOutcomeCounters } from './breaker-report.js';
 import { LATENCY_BUCKET_COUNT } from './latency-buckets.js';
-import { codeColumn, countColumn, countRows, rateColumn } from './number-columns.js';
+import { codeColumn, countColumn, countRows, rateColumn, refuse } from './number-columns.js';
 import { ZEpochMs, ZText } from './storable.js';
 
 const MAX = MAX_BREAKERS_PER_REPORT;
@@ -64,16 +64,17 @@ export const ZCompactReport = z
     /** Breakers holding an override the panel issued (usually none). */
     heldOverrides: z.array(ZHeldOverride).max(MAX).default([]),
   })
-  .superRefine((report, context) => {
+  .check((payload) => {
+    const report = payload.value;
     const breakers = report.state.length;
     for (const [field, perBreaker] of COLUMN_WIDTHS) {
       const expected = breakers * perBreaker;
       const actual = report[field].length;
-      if (actual !== expected) context.addIssue({ code: 'custom', path: [field], message: `expected ${expected} entries for ${breakers} breakers, got ${actual}` });
+      if (actual !== expected) refuse(payload, `expected ${expected} entries for ${breakers} breakers, got ${actual}`, [field]);
     }
     for (let index = 0; index < report.heldOverrides.length; index++) {
       const held = report.heldOverrides[index]!;
-      if (held.breaker >= breakers) context.addIssue({ code: 'custom', path: ['heldOverrides', index, 'breaker'], message: `no breaker at index ${held.breaker}` });
+      if (held.breaker >= breakers) refuse(payload, `no breaker at index ${held.breaker}`, ['heldOverrides', index, 'breaker']);
     }
   });
 

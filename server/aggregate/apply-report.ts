@@ -31,12 +31,11 @@ export function reportApplier(live: LiveEntries) {
   /** Takes breaker `b`'s counters of a report into its pair, its breaker and their buckets; whether an outcome count moved. */
   function count(pair: PairState, numbers: TCompactReportData, b: number, at: number): boolean {
     const bucket = pending.bucketOf(at);
-    const { width, counted } = counters.apply(pair, numbers, b, bucket);
-    if (!counted) return false;
+    if (!counters.apply(pair, numbers, b, bucket)) return false;
     const breaker = pair.breaker;
     breaker.recent.counted(at);
     for (let i = 0; i < breaker.totals.length; i++) breaker.totals[i]! += counters.delta[i]!;
-    pending.breakerBuckets.add(breaker.slot, bucket, counters.delta, width, counters.changed, counters.changedCount);
+    pending.breakerBuckets.add(breaker.slot, bucket, counters.delta, counters.deltaWidth, counters.changed, counters.changedCount);
     return true;
   }
 

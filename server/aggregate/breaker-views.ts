@@ -4,7 +4,7 @@ import { reporterClient, type TReporterClientKind } from '../../lib/api/reporter
 import type { TOverrideView } from '../../lib/control/operator-action.js';
 import { ZBreakerState, type TBreakerState } from '../../lib/protocol/breaker-state.js';
 import { countRow } from './counter-deltas';
-import type { BreakerState } from './live-entries';
+import { timeOrNull, type BreakerState } from './live-entries';
 import { ratesOf, type WindowCounts } from './recent-window';
 import { worseState } from './state-counts';
 
@@ -37,7 +37,7 @@ export function partialOf(breaker: BreakerState, at: number, into?: Float64Array
     stale: breaker.stalePairs,
     state: breaker.serviceState,
     stateSince: breaker.stateSince,
-    lastReportAt: breaker.lastReportAt,
+    lastReportAt: timeOrNull(breaker.lastReportAt),
     window: breaker.recent.counts(at, into),
     clients: (breaker.clients ??= clientsOf(breaker)),
   };
@@ -125,7 +125,7 @@ export function instanceRows(breaker: BreakerState): TBreakerInstance[] {
       state: pair.state,
       wouldBe: pair.wouldBe,
       stale: instance.stale,
-      lastReportAt: pair.lastReportAt,
+      lastReportAt: timeOrNull(pair.lastReportAt),
       stateSince: pair.stateSince,
       window: pair.window,
       config: pair.config,

@@ -26,6 +26,10 @@ export interface InstanceIdentity {
   sdk?: { name: string; language: string } | null;
 }
 
+/** "Not yet" for a time written per report: a field never null is written in place, one that may be null gets a new heap number per write (docs/performance.md). */
+export const NEVER = Number.NEGATIVE_INFINITY;
+export const timeOrNull = (at: number): number | null => (at === NEVER ? null : at);
+
 /** One breaker on one instance; its counter row lies in pages shared with other pairs (pair-counters.ts). */
 export class PairState implements CounterRow {
   readonly breakerId: string;
@@ -35,7 +39,7 @@ export class PairState implements CounterRow {
   stateSince: number | null = null;
   window: TWindowSnapshot | null = null;
   config: TBreakerConfig | null = null;
-  lastReportAt: number | null = null;
+  lastReportAt = NEVER;
   totals: Float64Array;
   rowAt: number;
   width: number;
@@ -73,7 +77,7 @@ export class BreakerState {
   readonly totals = new Float64Array(OUTCOME_KINDS.length);
   serviceState: TBreakerState | null = null;
   stateSince: number | null = null;
-  lastReportAt: number | null = null;
+  lastReportAt = NEVER;
   /** This breaker's row in the pending service-wide buckets. */
   readonly slot: number;
   /** Marked changed since the dashboards' last delta (dirty-breakers.ts). */

@@ -13,6 +13,7 @@ export class PairCounters {
   /** Where `delta` is not zero (the first `changedCount`): a report moves a few of a row's numbers, and buckets add only those. */
   readonly changed = new Int32Array(COUNT_WIDTH);
   changedCount = 0;
+  deltaWidth = 0;
   // Rows of one width share pages: a row costs its bytes, not a typed-array view of its own (about 100 bytes of heap each).
   private readonly pages = new Map<number, { totals: Float64Array; used: number }>();
   // A pair's row is as wide as the widest histogram it reported; new pairs start as wide as any so far.
@@ -24,9 +25,9 @@ export class PairCounters {
     return this.row(this.widestRow);
   }
 
-  /** Takes the counters of the report's breaker `b` into the pair and its bucket, the delta left in `delta`; a delta without outcomes counts nowhere. */
-  apply(pair: PairState, numbers: TCompactReportData, b: number, bucket: number): { width: number; counted: boolean } {
-    const width = deltaWidth(numbers, b);
+  /** Takes the counters of the report's breaker `b` into the pair and its bucket, the delta left in `delta` (as far as `deltaWidth`); whether it counted (a delta without outcomes counts nowhere). */
+  apply(pair: PairState, numbers: TCompactReportData, b: number, bucket: number): boolean {
+    const width = (this.deltaWidth = deltaWidth(numbers, b));
     if (width > pair.width) this.widen(pair, width);
     takeDelta(pair, pair.hasBaseline, numbers, b, this.delta);
     pair.hasBaseline = true;
@@ -34,7 +35,7 @@ export class PairCounters {
     // A delta counts when an outcome count moved: those come first in the row.
     const counted = this.changedCount > 0 && this.changed[0]! < HISTOGRAM_OFFSET;
     if (counted) this.pending.instanceBuckets.add(pair.slot, bucket, this.delta, width, this.changed, this.changedCount);
-    return { width, counted };
+    return counted;
   }
 
   /** Starts a pair's counters again: from zero (a run we saw begin) or with no baseline (a run joined midway). */

@@ -4,7 +4,7 @@ import type { TOverrideView } from '../../lib/control/operator-action.js';
 import type { TBreakerConfig } from '../../lib/protocol/breaker-config.js';
 import { instanceRows, instancesOf, mergedRates, partialOf, summaryOf, type BreakerPartial } from './breaker-views';
 import { countRow } from './counter-deltas';
-import type { BreakerState, LiveEntries, PairState } from './live-entries';
+import { timeOrNull, type BreakerState, type LiveEntries, type PairState } from './live-entries';
 import type { OwedBucket } from './pending-writes';
 
 /** This server's part of a breaker: its partial, and its instances' rows when the merge needs them. */
@@ -85,7 +85,7 @@ export function views(live: LiveEntries) {
         const merged = remote.merge(breakerId, ownPart(breaker, at), at);
         return merged ? mergedRates(merged.partials, at) : undefined;
       }
-      return breaker && { service: breaker.serviceName, rates: breaker.recent.rates(now()), lastReportAt: breaker.lastReportAt };
+      return breaker && { service: breaker.serviceName, rates: breaker.recent.rates(now()), lastReportAt: timeOrNull(breaker.lastReportAt) };
     },
 
     breakerIds(filter?: { service?: string }): string[] {

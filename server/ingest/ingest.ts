@@ -39,7 +39,6 @@ export function createIngest({ aggregate, catalog, transitions, now, onTransitio
   // Instance ids by service, then name: every report looks its instance up, and one key built of both was a new string each time.
   const instanceIds = new Map<string, Map<string, string>>();
   const remember = (serviceId: string, name: string, id: string) => instanceIds.set(serviceId, (instanceIds.get(serviceId) ?? new Map<string, string>()).set(name, id));
-  const instanceKey = (serviceId: string, name: string) => `${serviceId}|${name}`;
   const instanceIdOf = (reporter: ReporterIdentity, name: string) => instanceIds.get(reporter.serviceId)?.get(name);
 
   function authorise(reporter: ReporterIdentity, service: string): void {
@@ -72,12 +71,9 @@ export function createIngest({ aggregate, catalog, transitions, now, onTransitio
       if (!loadInstance) return;
       for (const name of new Set(names)) {
         if (instanceIdOf(reporter, name)) continue;
-        const key = instanceKey(reporter.serviceId, name);
-        let load = loading.get(key);
-        if (!load) {
-          load = loadInstance(reporter.serviceId, name).finally(() => loading.delete(key));
-          loading.set(key, load);
-        }
+        const key = `${reporter.serviceId}|${name}`;
+        const load = loading.get(key) ?? loadInstance(reporter.serviceId, name).finally(() => loading.delete(key));
+        loading.set(key, load);
         await load;
       }
     },
