@@ -78,14 +78,13 @@ export function views(live: LiveEntries) {
     },
 
     /** A breaker's rates as the live stream's rates-only change, without building its whole summary. */
-    ratesChange(breakerId: string): { service: string; rates: TRecentRates; lastReportAt: number | null } | undefined {
+    ratesChange(breakerId: string, at = now()): { service: string; rates: TRecentRates; lastReportAt: number | null } | undefined {
       const breaker = breakers.get(breakerId);
       if (remote) {
-        const at = now();
         const merged = remote.merge(breakerId, ownPart(breaker, at), at);
         return merged ? mergedRates(merged.partials, at) : undefined;
       }
-      return breaker && { service: breaker.serviceName, rates: breaker.recent.rates(now()), lastReportAt: timeOrNull(breaker.lastReportAt) };
+      return breaker && { service: breaker.serviceName, rates: breaker.recent.rates(at), lastReportAt: timeOrNull(breaker.lastReportAt) };
     },
 
     breakerIds(filter?: { service?: string }): string[] {

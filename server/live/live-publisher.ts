@@ -5,7 +5,7 @@ import { addRatesChange, emptyRatesChanges } from '../../lib/live/breaker-delta'
 import type { TBreakersChanged } from '../../lib/live/dashboard-events';
 import type { Aggregate } from '../aggregate/aggregate';
 import type { DashboardNamespace } from './dashboard-namespace';
-import { roomOf } from './rooms';
+import { roomOf, watchedScopes } from './rooms';
 
 /**
  * Sends the dashboards what changed. Counter changes are coalesced: on each
@@ -43,12 +43,10 @@ export function createLivePublisher({
   function publish(stateChanged: ReadonlySet<string>, countersOnly: readonly string[]): void {
     if (stateChanged.size + countersOnly.length === 0) return;
     const serverTime = now();
-    const watched = (room: string) => (namespace.adapter.rooms.get(room)?.size ?? 0) > 0;
-    const allRoom = roomOf({ kind: 'all' });
-    const everything = watched(allRoom);
+    const watched = watchedScopes(namespace.adapter.rooms);
     // Socket.IO encodes a broadcast before it looks for receivers: a message is built only for a room someone watches.
     const emptyChange = (): TBreakersChanged => ({ serverTime, breakers: [], rates: emptyRatesChanges() });
-    const all = everything ? emptyChange() : null;
+    const all = watched.all ? emptyChange() : null;
     const byService = new Map<string, TBreakersChanged | null>();
     const into = (changed: TBreakersChanged | null, breakerId: string, change: { summary: TBreakerSummary } | { rates: TRecentRates; lastReportAt: number | null }) => {
       if (!changed) return;
@@ -58,12 +56,12 @@ export function createLivePublisher({
 
     const add = (service: string, breakerId: string, change: { summary: TBreakerSummary } | { rates: TRecentRates; lastReportAt: number | null }) => {
       let forService = byService.get(service);
-      if (forService === undefined) byService.set(service, (forService = watched(roomOf({ kind: 'service', service })) ? emptyChange() : null));
+      if (forService === undefined) byService.set(service, (forService = watched.services.has(service) ? emptyChange() : null));
       into(all, breakerId, change);
       into(forService, breakerId, change);
-      const breakerRoom = roomOf({ kind: 'breaker', breakerId });
       // Most breakers have no detail page open: skip the per-breaker work for empty rooms.
-      if (!watched(breakerRoom)) return;
+      if (!watched.breakers.has(breakerId)) return;
+      const breakerRoom = roomOf({ kind: 'breaker', breakerId });
       const alone = emptyRatesChanges();
       if ('rates' in change) addRatesChange(alone, breakerId, change.rates, change.lastReportAt);
       namespace.local.to(breakerRoom).emit('breakers:changed', { serverTime, breakers: 'rates' in change ? [] : [change.summary], rates: alone });
@@ -78,9 +76,9 @@ export function createLivePublisher({
 
     // A server whose dashboards watch nothing of a breaker (another server's dashboards may) skips working out its change.
     const wanted = (breakerId: string) => {
-      if (everything || watched(roomOf({ kind: 'breaker', breakerId }))) return true;
+      if (watched.all || watched.breakers.has(breakerId)) return true;
       const service = aggregate.serviceOf(breakerId);
-      return service !== undefined && watched(roomOf({ kind: 'service', service }));
+      return service !== undefined && watched.services.has(service);
     };
     for (const breakerId of stateChanged) if (wanted(breakerId)) addWhole(breakerId);
     for (const breakerId of countersOnly) {
@@ -89,10 +87,10 @@ export function createLivePublisher({
         addWhole(breakerId);
         continue;
       }
-      const change = aggregate.ratesChange(breakerId);
+      const change = aggregate.ratesChange(breakerId, serverTime);
       if (change) add(change.service, breakerId, change);
     }
-    if (all) namespace.local.to(allRoom).emit('breakers:changed', all);
+    if (all) namespace.local.to(roomOf({ kind: 'all' })).emit('breakers:changed', all);
     for (const [service, change] of byService) if (change) namespace.local.to(roomOf({ kind: 'service', service })).emit('breakers:changed', change);
   }
 
