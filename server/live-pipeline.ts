@@ -70,6 +70,9 @@ export interface LivePipelineOptions {
 }
 
 const LIVE_INTERVAL_MS = 250;
+// Counter-only changes reach the dashboards twice a second: rates are averages over the last 10 to 20 s, and under
+// heavy reporting a delta's cost is per breaker, not per report (docs/performance.md, "The dashboards' deltas").
+const COUNTER_DELTA_INTERVAL_MS = 500;
 const BUCKET_SECONDS = 10;
 // State changes are not coalesced with the counters; batching them per few milliseconds keeps a storm of trips to one message per batch.
 const STATE_CHANGE_INTERVAL_MS = 20;
@@ -273,7 +276,7 @@ export async function startLivePipeline({ config, logger, io, router, pool, pris
     });
     await handover.noteLoaded();
   }
-  timers.every(LIVE_INTERVAL_MS, () => publisher.flush());
+  timers.every(COUNTER_DELTA_INTERVAL_MS, () => publisher.flush());
   if (remote) timers.every(LIVE_INTERVAL_MS, () => notifications.evaluateSome(remote.takeToEvaluate()));
   timers.every(STATE_CHANGE_INTERVAL_MS, () => publisher.flushStateChanges());
   timers.every(config.ingest.flushIntervalMs, () => void flusher.flush());

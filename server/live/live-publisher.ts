@@ -9,7 +9,7 @@ import { roomOf, watchedScopes } from './rooms';
 
 /**
  * Sends the dashboards what changed. Counter changes are coalesced: on each
- * `flush()` (every 250 ms: at most four updates a second) the breakers marked
+ * `flush()` (every 500 ms: at most two updates a second) the breakers marked
  * dirty go out once per room, their rates as columns (most updates). A
  * change of state, instances or override is not held back for that:
  * `flushStateChanges()` (run every few milliseconds) sends those breakers'
@@ -101,7 +101,7 @@ export function createLivePublisher({
     publishDelivery(breakerId: string, delivery: TDelivery): void {
       namespace.to(roomOf({ kind: 'breaker', breakerId })).emit('delivery:changed', { ...delivery, breakerId });
     },
-    /** Sends every change since the last call: every 250 ms (the caller's schedule), at shutdown, in tests. */
+    /** Sends every change since the last call: every 500 ms (the caller's schedule), at shutdown, in tests. */
     flush(): void {
       // State changes first: taking them leaves only the counter-only changes dirty.
       const stateChanged = aggregate.dirty.takeStateChanges();
