@@ -18,9 +18,9 @@ export interface CounterRow {
 /**
  * Writes into `delta` (as far as the row reaches) what breaker `b` of a report counted since the row's totals, and moves
  * the totals on. Without a baseline (a run joined midway) the delta is zero; a counter that went backwards is a restart
- * we did not see, and the new totals are the delta. Returns whether a restart was seen.
+ * we did not see, and the new totals are the delta (`onRestart` told first, `delta` new less old). Returns whether a restart was seen.
  */
-export function takeDelta(row: CounterRow, hasBaseline: boolean, numbers: TCompactReportData, b: number, delta: Float64Array): boolean {
+export function takeDelta<R extends CounterRow>(row: R, hasBaseline: boolean, numbers: TCompactReportData, b: number, delta: Float64Array, onRestart?: (row: R, moved: Float64Array) => void): boolean {
   const { totals, rowAt: at } = row;
   const width = deltaWidth(numbers, b);
   let restarted = false;
@@ -48,7 +48,10 @@ export function takeDelta(row: CounterRow, hasBaseline: boolean, numbers: TCompa
   }
   if (!hasBaseline) delta.fill(0, 0, row.width);
   // Counted from zero again: the new totals are what was counted.
-  else if (restarted) for (let i = 0; i < row.width; i++) delta[i] = totals[at + i]!;
+  else if (restarted) {
+    onRestart?.(row, delta);
+    for (let i = 0; i < row.width; i++) delta[i] = totals[at + i]!;
+  }
   return hasBaseline && restarted;
 }
 

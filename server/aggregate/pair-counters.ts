@@ -14,6 +14,8 @@ export class PairCounters {
   readonly changed = new Int32Array(COUNT_WIDTH);
   changedCount = 0;
   deltaWidth = 0;
+  /** Told before a pair's totals move by what its buckets do not show (a restart not seen, a restore), with what they moved by so far: a flush under way reads totals less owed. */
+  beforeUnseenMove: ((pair: PairState, moved: Float64Array | null) => void) | undefined;
   // Rows of one width share pages: a row costs its bytes, not a typed-array view of its own (about 100 bytes of heap each).
   private readonly pages = new Map<number, { totals: Float64Array; used: number }>();
   // A pair's row is as wide as the widest histogram it reported; new pairs start as wide as any so far.
@@ -29,7 +31,7 @@ export class PairCounters {
   apply(pair: PairState, numbers: TCompactReportData, b: number, bucket: number): boolean {
     const width = (this.deltaWidth = deltaWidth(numbers, b));
     if (width > pair.width) this.widen(pair, width);
-    takeDelta(pair, pair.hasBaseline, numbers, b, this.delta);
+    takeDelta(pair, pair.hasBaseline, numbers, b, this.delta, this.beforeUnseenMove);
     pair.hasBaseline = true;
     this.changedCount = nonZeroIndices(this.delta, width, this.changed);
     // A delta counts when an outcome count moved: those come first in the row.
@@ -49,6 +51,7 @@ export class PairCounters {
     if (totals.length > pair.width) this.widen(pair, totals.length);
     const at = pair.rowAt;
     for (let i = 0; i < pair.width; i++) if ((i < totals.length ? totals[i]! : 0) < pair.totals[at + i]!) return;
+    this.beforeUnseenMove?.(pair, null);
     for (let i = 0; i < pair.width; i++) pair.totals[at + i] = i < totals.length ? totals[i]! : 0;
     pair.hasBaseline = true;
   }

@@ -123,20 +123,9 @@ export function createIngest({ aggregate, catalog, transitions, now, onTransitio
       // Another server took the run over while this registration waited: its handover found no socket here to let go.
       if (transport === 'socket' && countingServer?.countsElsewhere(instanceId)) throw new AgentError('unavailable', 'Another server took this run over meanwhile; register again');
       remember(reporter.serviceId, message.instanceId, instanceId);
-      aggregate.register(
-        {
-          id: instanceId,
-          serviceId: reporter.serviceId,
-          serviceName: reporter.serviceName,
-          demo: reporter.demo,
-          name: message.instanceId,
-          labels: message.labels,
-          runId: message.runId,
-          sdk: { name: message.sdk.name, language: message.sdk.language },
-        },
-        message.breakers.map((breaker) => ({ breakerId: ids.get(breaker.name)!, name: breaker.name, config: breaker.config })),
-        now(),
-      );
+      const identity = { id: instanceId, serviceId: reporter.serviceId, serviceName: reporter.serviceName, demo: reporter.demo, name: message.instanceId, labels: message.labels };
+      const declared = message.breakers.map((breaker) => ({ breakerId: ids.get(breaker.name)!, name: breaker.name, config: breaker.config }));
+      aggregate.register({ ...identity, runId: message.runId, sdk: { name: message.sdk.name, language: message.sdk.language } }, declared, now());
       if (stored) aggregate.restoreCounted(stored);
       aggregate.setTransport(instanceId, transport);
       return { instanceId };

@@ -2,12 +2,12 @@ import type pg from 'pg';
 import type { Aggregate } from '../aggregate/aggregate';
 import type { PendingBatch } from '../aggregate/pending-writes';
 import type { Logger } from '../logger';
-import { createBaselineStore, type CounterBaselineRow } from '../store/baseline-store';
+import { BASELINE_ROWS_PER_STATEMENT, createBaselineStore } from '../store/baseline-store';
 import { createBucketStore, pickRows } from '../store/bucket-store';
 import { createCatalogStore } from '../store/catalog-store';
 import { inTransaction } from '../store/queryable';
 import { createStateStore, type PairStateRow } from '../store/state-store';
-import { countedThrough } from './counted-through';
+import { CountedThroughRows } from './counted-through';
 import { isRefusedData, writeIsolatingRefused, type RefusedRow } from './refused-rows';
 
 export const BASE_RESOLUTION_SECS = 10;
@@ -31,7 +31,7 @@ interface BatchPart {
 const everyIndex = (length: number): number[] => Array.from({ length }, (_, index) => index);
 const pick = <T>(items: readonly T[], indices: readonly number[]): T[] => indices.map((index) => items[index]!);
 
-function batchParts(batch: PendingBatch, stateRows: PairStateRow[], baselines: CounterBaselineRow[]): BatchPart[] {
+function batchParts(batch: PendingBatch, stateRows: PairStateRow[], baselines: CountedThroughRows): BatchPart[] {
   const { breakerBuckets, instanceBuckets, seen } = batch;
   return [
     {
@@ -60,9 +60,13 @@ function batchParts(batch: PendingBatch, stateRows: PairStateRow[], baselines: C
     },
     {
       table: 'counter_baselines',
-      length: baselines.length,
-      write: (client, indices) => createBaselineStore(client).upsert(pick(baselines, indices)),
-      describe: (row) => ({ instanceId: baselines[row]!.instanceId }),
+      length: baselines.instanceIds.length,
+      // Built a statement at a time: all at once they were tens of megabytes, alive until the flush ended.
+      write: async (client, indices) => {
+        for (let start = 0; start < indices.length; start += BASELINE_ROWS_PER_STATEMENT)
+          await createBaselineStore(client).upsert(baselines.rows(indices.slice(start, start + BASELINE_ROWS_PER_STATEMENT)));
+      },
+      describe: (row) => ({ instanceId: baselines.instanceIds[row] }),
     },
   ];
 }
@@ -101,14 +105,16 @@ export function createAggregateFlusher({ aggregate, pool, logger, now, onRowsDro
     // The instances that counted something in the buckets handed over: their counted-through totals go with them.
     const counting = new Set<string>();
     for (let row = 0; row < batch.instanceBuckets.length; row++) counting.add(batch.instanceBuckets.instanceId(row));
-    const baselines: CounterBaselineRow[] = [];
-    for (const instanceId of counting) {
-      const instance = aggregate.instances.get(instanceId);
-      const counted = instance && countedThrough(aggregate.pending, instance);
-      if (counted) baselines.push({ instanceId, ...counted });
+    const baselines = new CountedThroughRows(aggregate, counting);
+    try {
+      await writeBatch(batch, batchParts(batch, stateRows, baselines));
+    } finally {
+      baselines.close();
     }
-    if (batch.breakerBuckets.length + batch.instanceBuckets.length + batch.seen.length + stateRows.length === 0) return aggregate.pending.release(batch);
-    const parts = batchParts(batch, stateRows, baselines);
+  }
+
+  async function writeBatch(batch: PendingBatch, parts: BatchPart[]): Promise<void> {
+    if (parts.every((part) => part.length === 0)) return aggregate.pending.release(batch);
     let refused: Array<{ part: BatchPart; rows: RefusedRow[] }> = [];
     try {
       try {

@@ -10,7 +10,7 @@ export interface CounterBaselineRow {
 }
 
 // The breaker ids and widths go as text literals, the totals as one binary parameter: a few hundred rows keep a statement near a megabyte.
-const ROWS_PER_STATEMENT = 250;
+export const BASELINE_ROWS_PER_STATEMENT = 250;
 
 /**
  * The rows' totals one after the other as big-endian float64s (the layout of Postgres's float8send), and where each
@@ -47,8 +47,8 @@ export function createBaselineStore(db: Queryable) {
      * alone: that run started on a server (startOrJoin), and an older run's last counts must not put the row back.
      */
     async upsert(all: CounterBaselineRow[]): Promise<void> {
-      for (let start = 0; start < all.length; start += ROWS_PER_STATEMENT) {
-        const rows = all.slice(start, start + ROWS_PER_STATEMENT);
+      for (let start = 0; start < all.length; start += BASELINE_ROWS_PER_STATEMENT) {
+        const rows = all.slice(start, start + BASELINE_ROWS_PER_STATEMENT);
         const { bytes, starts, lengths } = totalsBytes(rows);
         await db.query(
           `INSERT INTO counter_baselines (instance_id, run_id, breaker_ids, widths, totals, updated_at)
