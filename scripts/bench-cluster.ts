@@ -21,6 +21,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { startThrowawayPostgres } from './bench/throwaway-postgres';
 import { buildServer, SERVER_BUILD_DIR } from './build-server';
+import { NODE_START_FLAGS } from '../server/v8-memory-flags';
 import { startChild, type BenchChild } from './bench/child';
 import { watchDashboard, type SeenTransition } from './bench/dashboard-watcher';
 import type { FleetMessage, FleetRequest, FleetSpec, PanelMessage, PanelRequest, PhaseStats, ProbeSend } from './bench/messages';
@@ -102,6 +103,7 @@ const cleanUp = () =>
 async function startPanel(name: string, env: Record<string, string>): Promise<{ panel: Panel; url: string; keys: Record<string, string> }> {
   const panel = startChild<PanelRequest, PanelMessage>(path.join(ROOT, SERVER_BUILD_DIR, 'bench-panel.mjs'), {
     name,
+    execArgv: [...NODE_START_FLAGS],
     env: {
       MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2',
       BENCH_ROOT_DIR: ROOT,

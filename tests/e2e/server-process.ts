@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { freePort } from '../../server/store/embedded-postgres';
+import { NODE_START_FLAGS } from '../../server/v8-memory-flags';
 
 const ROOT_DIR = path.resolve(import.meta.dirname, '../..');
 
@@ -36,7 +37,7 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
   let child: ChildProcess | undefined;
   let log = '';
   const start = async () => {
-    child = spawn(process.execPath, ['.build/index.mjs'], {
+    child = spawn(process.execPath, [...NODE_START_FLAGS, '.build/index.mjs'], {
       cwd: ROOT_DIR,
       env: { ...process.env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1', HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'info', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
