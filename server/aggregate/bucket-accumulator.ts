@@ -19,7 +19,7 @@ export class BucketAccumulator {
   private rows: Uint32Array;
 
   constructor(
-    readonly bucketStart: number,
+    public bucketStart: number,
     /** Numbers per row: the counts and as much of the histogram as any delta added so far reached. */
     public stride: number,
     expectedRows: number,
@@ -63,6 +63,14 @@ export class BucketAccumulator {
     if (offset < 0) return 0;
     for (let i = 0; i < this.stride; i++) into[i]! += this.rows[offset + i]!;
     return this.stride;
+  }
+
+  /** Empties this accumulator for another bucket, keeping its arrays: a fleet's bucket is tens of megabytes, and one let go lingers until a full collection. */
+  reuseFor(bucketStart: number): this {
+    for (const slot of this.slots) this.rowOf[slot] = 0;
+    this.rows.fill(0, 0, this.slots.length * this.stride);
+    [this.slots.length, this.bucketStart, this.status] = [0, bucketStart, 'owed'];
+    return this;
   }
 
   /** Adds everything another accumulator of the same bucket holds. */

@@ -29,13 +29,16 @@ class Buckets {
   // New buckets start as wide as the widest delta so far, with as many rows as the last bucket taken: they rarely grow.
   private rowWidth = rowWidthFor(HISTOGRAM_OFFSET + 1);
   private expectedRows = 0;
+  // The last bucket written, emptied for the next one to start.
+  private spare: BucketAccumulator | undefined;
 
   /** Adds a delta row (COUNT_WIDTH layout, as far as `width`: the rest is zeros; BucketAccumulator.add) to a slot's row of its bucket. */
   add(slot: number, bucketStart: number, delta: Float64Array, width: number, changed?: Int32Array, changedCount?: number): void {
     if (width > this.rowWidth) this.rowWidth = rowWidthFor(width);
     // The newest bucket is nearly always the one (a loop, not find(): no closure per report).
     for (let i = this.all.length - 1; i >= 0; i--) if (this.all[i]!.bucketStart === bucketStart && this.all[i]!.status === 'owed') return this.all[i]!.add(slot, delta, width, changed, changedCount);
-    const bucket = new BucketAccumulator(bucketStart, this.rowWidth, this.expectedRows);
+    const bucket = this.spare && this.spare.stride >= this.rowWidth ? this.spare.reuseFor(bucketStart) : new BucketAccumulator(bucketStart, this.rowWidth, this.expectedRows);
+    this.spare = undefined;
     this.all.push(bucket);
     bucket.add(slot, delta, width, changed, changedCount);
   }
@@ -50,6 +53,7 @@ class Buckets {
   /** Written: dropped, unless a service-wide bucket the recent rates still read (from `keepFrom`). */
   release(taken: readonly BucketAccumulator[], keepFrom: number): void {
     for (const bucket of taken) bucket.status = 'written';
+    this.spare = this.all.findLast((bucket) => bucket.status === 'written' && bucket.bucketStart < keepFrom) ?? this.spare;
     this.all = this.all.filter((bucket) => bucket.status !== 'written' || bucket.bucketStart >= keepFrom);
   }
 

@@ -108,24 +108,17 @@ export function createIngest({ aggregate, catalog, transitions, now, onTransitio
 
     async register(reporter: ReporterIdentity, message: TInstanceRegister, transport: TReporterTransport): Promise<{ instanceId: string }> {
       authorise(reporter, message.service);
-      const instanceId = await catalog.upsertInstance({
-        serviceId: reporter.serviceId,
-        name: message.instanceId,
-        labels: message.labels,
-        runId: message.runId,
-        sdkVersion: sdkVersionText(message.sdk),
-        protocolVersion: message.protocolVersion,
-        startedAt: new Date(message.startedAt),
-      });
+      const { instanceId: name, labels, runId, protocolVersion, sdk } = message;
+      const instanceId = await catalog.upsertInstance({ serviceId: reporter.serviceId, name, labels, runId, sdkVersion: sdkVersionText(sdk), protocolVersion, startedAt: new Date(message.startedAt) });
       const ids = await catalog.upsertBreakers(reporter.serviceId, message.breakers);
       // Another server may have counted this run (its reporter moved here): counting goes on from what it stored, never from zero again.
-      const stored = await onRunRegistered?.({ instanceId, runId: message.runId, breakerIds: [...ids.values()] });
+      const stored = await onRunRegistered?.({ instanceId, runId, breakerIds: [...ids.values()] });
       // Another server took the run over while this registration waited: its handover found no socket here to let go.
       if (transport === 'socket' && countingServer?.countsElsewhere(instanceId)) throw new AgentError('unavailable', 'Another server took this run over meanwhile; register again');
       remember(reporter.serviceId, message.instanceId, instanceId);
-      const identity = { id: instanceId, serviceId: reporter.serviceId, serviceName: reporter.serviceName, demo: reporter.demo, name: message.instanceId, labels: message.labels };
+      const identity = { id: instanceId, serviceId: reporter.serviceId, serviceName: reporter.serviceName, demo: reporter.demo, name, labels, runId };
       const declared = message.breakers.map((breaker) => ({ breakerId: ids.get(breaker.name)!, name: breaker.name, config: breaker.config }));
-      aggregate.register({ ...identity, runId: message.runId, sdk: { name: message.sdk.name, language: message.sdk.language } }, declared, now());
+      aggregate.register({ ...identity, sdk: { name: sdk.name, language: sdk.language } }, declared, now());
       if (stored) aggregate.restoreCounted(stored);
       aggregate.setTransport(instanceId, transport);
       return { instanceId };

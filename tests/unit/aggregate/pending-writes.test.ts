@@ -223,6 +223,18 @@ describe('PendingWrites', () => {
     const second = pending.take();
     expect(rowsOf(second.instanceBuckets, true).map((row) => row.counts[0])).toEqual([1]);
   });
+
+  it('empties a written bucket it reuses for a later one: that holds only its own rows', () => {
+    const { pending, b1, b2, a1, a2 } = setUp();
+    addCounts(pending, b1, a1, 1_000, delta([5, 1], [4, 2]));
+    pending.release(pending.take());
+    addCounts(pending, b2, a2, 11_000, delta([3]));
+    const owed = countRow();
+    pending.owedPairCounts(a1, owed);
+    expect([...owed].every((count) => count === 0)).toBe(true);
+    const second = pending.take();
+    expect(rowsOf(second.instanceBuckets, true)).toEqual([{ breakerId: 'b2', instanceId: 'i-a', bucketStart: 10_000, counts: [3, 0, 0, 0, 0, 0], histogram: [0, 0, 0] }]);
+  });
 });
 
 describe('PendingWrites while the database is away', () => {
