@@ -21,6 +21,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { startThrowawayPostgres } from './bench/throwaway-postgres';
 import { buildServer, SERVER_BUILD_DIR } from './build-server';
+import { mallocSettingsFrom } from '../server/malloc-settings';
 import { NODE_START_FLAGS } from '../server/v8-memory-flags';
 import { startChild, type BenchChild } from './bench/child';
 import { watchDashboard, type SeenTransition } from './bench/dashboard-watcher';
@@ -105,7 +106,7 @@ async function startPanel(name: string, env: Record<string, string>): Promise<{ 
     name,
     execArgv: [...NODE_START_FLAGS],
     env: {
-      MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2',
+      ...mallocSettingsFrom(process.env),
       BENCH_ROOT_DIR: ROOT,
       PORT: '0',
       HOST: '127.0.0.1',

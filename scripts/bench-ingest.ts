@@ -17,6 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startThrowawayPostgres } from './bench/throwaway-postgres';
 import { buildServer, SERVER_BUILD_DIR } from './build-server';
+import { mallocSettingsFrom } from '../server/malloc-settings';
 import { NODE_START_FLAGS } from '../server/v8-memory-flags';
 import { parseArgs, type BenchArgs } from './bench/args';
 import { startChild } from './bench/child';
@@ -122,14 +123,14 @@ async function main(): Promise<void> {
   const databaseUrl = cluster.urlFor('bench');
 
   const serviceNames = Array.from({ length: services }, (_, index) => `svc-${index}`);
-  // The panel runs compiled, with the same V8 flags and glibc's malloc arenas capped, as `npm start` runs it.
+  // The panel runs compiled, with the same V8 flags and malloc settings, as `npm start` runs it.
   const rootDir = path.resolve(HERE, '..');
   await buildServer(rootDir, { 'bench-panel': 'scripts/bench/panel-process.ts' });
   const panel = startChild<PanelRequest, PanelMessage>(path.join(rootDir, SERVER_BUILD_DIR, 'bench-panel.mjs'), {
     name: 'panel',
     execArgv: [...NODE_START_FLAGS, ...(args.profileDir ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(args.profileDir)] : []), ...nodeFlagsFrom('BENCH_PANEL_EXEC_ARGV')],
     env: {
-      MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2',
+      ...mallocSettingsFrom(process.env),
       BENCH_ROOT_DIR: rootDir,
       DATABASE_URL: databaseUrl,
       PORT: '0',
