@@ -21,10 +21,12 @@ function writeLessOwed(pending: PendingWrites, pair: PairState, into: Float64Arr
  */
 export function countedThrough(pending: PendingWrites, instance: Readonly<InstanceState>, kept?: ReadonlyMap<PairState, Float64Array>): Omit<CounterBaselineRow, 'instanceId'> | null {
   if (!instance.runId) return null;
+  // A kept row as it was; otherwise a pair counts once it has a baseline.
+  const widthOf = (pair: PairState) => kept?.get(pair)?.length ?? (pair.hasBaseline ? pair.width : 0);
   const breakerIds: string[] = [];
   const widths: number[] = [];
   for (const pair of instance.pairs.values()) {
-    const width = kept?.get(pair)?.length ?? (pair.hasBaseline ? pair.width : 0);
+    const width = widthOf(pair);
     if (width === 0) continue;
     breakerIds.push(pair.breakerId);
     widths.push(width);
@@ -37,7 +39,7 @@ export function countedThrough(pending: PendingWrites, instance: Readonly<Instan
     const row = kept?.get(pair);
     if (row) totals.set(row, at);
     else if (pair.hasBaseline) writeLessOwed(pending, pair, totals, at);
-    at += row?.length ?? (pair.hasBaseline ? pair.width : 0);
+    at += widthOf(pair);
   }
   return { runId: instance.runId, breakerIds, widths, totals };
 }
